@@ -1,0 +1,5 @@
+import type { Command } from 'commander';
+import { registerIngest } from './ingest.js';
+
+/** Every CLI command, one file each under src/cli/. Add new commands here. */
+export const commands: Array<(program: Command) => void> = [registerIngest];

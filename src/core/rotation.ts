@@ -1,0 +1,154 @@
+/**
+ * Rotation conversions. Matrices are 3×3 row-major; quaternions are [w, x, y, z];
+ * axis-angle is a 3-vector whose length is the angle in radians; the 6D form is the first
+ * two columns of the matrix (Zhou et al., CVPR 2019), as PERSONA feeds to its MLP.
+ * Functions write into an optional `out` to keep hot loops allocation-free.
+ */
+export type Mat3 = Float64Array;
+export type Quat = [number, number, number, number];
+
+/** Rodrigues' formula: axis-angle → rotation matrix. */
+export function axisAngleToMatrix(rx: number, ry: number, rz: number, out: Mat3 = new Float64Array(9)): Mat3 {
+  const theta = Math.hypot(rx, ry, rz);
+  if (theta < 1e-12) {
+    // First-order: R ≈ I + [r]×
+    out[0] = 1; out[1] = -rz; out[2] = ry;
+    out[3] = rz; out[4] = 1; out[5] = -rx;
+    out[6] = -ry; out[7] = rx; out[8] = 1;
+    return out;
+  }
+  const x = rx / theta, y = ry / theta, z = rz / theta;
+  const c = Math.cos(theta), s = Math.sin(theta), C = 1 - c;
+  out[0] = c + x * x * C; out[1] = x * y * C - z * s; out[2] = x * z * C + y * s;
+  out[3] = y * x * C + z * s; out[4] = c + y * y * C; out[5] = y * z * C - x * s;
+  out[6] = z * x * C - y * s; out[7] = z * y * C + x * s; out[8] = c + z * z * C;
+  return out;
+}
+
+/** Rotation matrix → axis-angle (angle in [0, π]). */
+export function matrixToAxisAngle(R: ArrayLike<number>): [number, number, number] {
+  return quatToAxisAngle(matrixToQuat(R));
+}
+
+/** Rotation matrix → unit quaternion [w, x, y, z] with w ≥ 0 (Shepperd's method). */
+export function matrixToQuat(R: ArrayLike<number>): Quat {
+  const m00 = R[0]!, m01 = R[1]!, m02 = R[2]!, m10 = R[3]!, m11 = R[4]!, m12 = R[5]!, m20 = R[6]!, m21 = R[7]!, m22 = R[8]!;
+  const tr = m00 + m11 + m22;
+  let w: number, x: number, y: number, z: number;
+  if (tr > 0) {
+    const s = Math.sqrt(tr + 1) * 2;
+    w = 0.25 * s; x = (m21 - m12) / s; y = (m02 - m20) / s; z = (m10 - m01) / s;
+  } else if (m00 > m11 && m00 > m22) {
+    const s = Math.sqrt(1 + m00 - m11 - m22) * 2;
+    w = (m21 - m12) / s; x = 0.25 * s; y = (m01 + m10) / s; z = (m02 + m20) / s;
+  } else if (m11 > m22) {
+    const s = Math.sqrt(1 + m11 - m00 - m22) * 2;
+    w = (m02 - m20) / s; x = (m01 + m10) / s; y = 0.25 * s; z = (m12 + m21) / s;
+  } else {
+    const s = Math.sqrt(1 + m22 - m00 - m11) * 2;
+    w = (m10 - m01) / s; x = (m02 + m20) / s; y = (m12 + m21) / s; z = 0.25 * s;
+  }
+  const n = Math.hypot(w, x, y, z) * (w < 0 ? -1 : 1);
+  return [w / n, x / n, y / n, z / n];
+}
+
+/** Unit quaternion [w, x, y, z] → rotation matrix. */
+export function quatToMatrix(q: ArrayLike<number>, out: Mat3 = new Float64Array(9)): Mat3 {
+  const w = q[0]!, x = q[1]!, y = q[2]!, z = q[3]!;
+  out[0] = 1 - 2 * (y * y + z * z); out[1] = 2 * (x * y - w * z); out[2] = 2 * (x * z + w * y);
+  out[3] = 2 * (x * y + w * z); out[4] = 1 - 2 * (x * x + z * z); out[5] = 2 * (y * z - w * x);
+  out[6] = 2 * (x * z - w * y); out[7] = 2 * (y * z + w * x); out[8] = 1 - 2 * (x * x + y * y);
+  return out;
+}
+
+/** Axis-angle → unit quaternion. */
+export function axisAngleToQuat(rx: number, ry: number, rz: number): Quat {
+  const theta = Math.hypot(rx, ry, rz);
+  if (theta < 1e-12) return [1, rx / 2, ry / 2, rz / 2];
+  const s = Math.sin(theta / 2) / theta;
+  return [Math.cos(theta / 2), rx * s, ry * s, rz * s];
+}
+
+/** Unit quaternion → axis-angle. */
+export function quatToAxisAngle(q: ArrayLike<number>): [number, number, number] {
+  let w = q[0]!, x = q[1]!, y = q[2]!, z = q[3]!;
+  if (w < 0) { w = -w; x = -x; y = -y; z = -z; }
+  const s = Math.hypot(x, y, z);
+  if (s < 1e-12) return [2 * x, 2 * y, 2 * z];
+  const angle = 2 * Math.atan2(s, w);
+  return [(x / s) * angle, (y / s) * angle, (z / s) * angle];
+}
+
+/** Hamilton product a·b. */
+export function quatMultiply(a: ArrayLike<number>, b: ArrayLike<number>): Quat {
+  const aw = a[0]!, ax = a[1]!, ay = a[2]!, az = a[3]!, bw = b[0]!, bx = b[1]!, by = b[2]!, bz = b[3]!;
+  return [
+    aw * bw - ax * bx - ay * by - az * bz,
+    aw * bx + ax * bw + ay * bz - az * by,
+    aw * by - ax * bz + ay * bw + az * bx,
+    aw * bz + ax * by - ay * bx + az * bw,
+  ];
+}
+
+/** Spherical linear interpolation along the shorter arc. */
+export function slerp(a: ArrayLike<number>, b: ArrayLike<number>, t: number): Quat {
+  let bw = b[0]!, bx = b[1]!, by = b[2]!, bz = b[3]!;
+  let dot = a[0]! * bw + a[1]! * bx + a[2]! * by + a[3]! * bz;
+  if (dot < 0) { dot = -dot; bw = -bw; bx = -bx; by = -by; bz = -bz; }
+  let wa: number, wb: number;
+  if (dot > 0.9995) { wa = 1 - t; wb = t; }
+  else {
+    const theta = Math.acos(dot), s = Math.sin(theta);
+    wa = Math.sin((1 - t) * theta) / s; wb = Math.sin(t * theta) / s;
+  }
+  const q: Quat = [wa * a[0]! + wb * bw, wa * a[1]! + wb * bx, wa * a[2]! + wb * by, wa * a[3]! + wb * bz];
+  const n = Math.hypot(...q);
+  return [q[0] / n, q[1] / n, q[2] / n, q[3] / n];
+}
+
+/** Rotation matrix → 6D (first two columns, as [c0x, c0y, c0z, c1x, c1y, c1z]). */
+export function matrixTo6d(R: ArrayLike<number>, out: Float64Array | Float32Array = new Float64Array(6)): typeof out {
+  out[0] = R[0]!; out[1] = R[3]!; out[2] = R[6]!;
+  out[3] = R[1]!; out[4] = R[4]!; out[5] = R[7]!;
+  return out;
+}
+
+/** 6D → rotation matrix by Gram–Schmidt (Zhou et al. 2019). */
+export function sixDToMatrix(d: ArrayLike<number>, out: Mat3 = new Float64Array(9)): Mat3 {
+  let ax = d[0]!, ay = d[1]!, az = d[2]!;
+  const na = Math.hypot(ax, ay, az) || 1;
+  ax /= na; ay /= na; az /= na;
+  let bx = d[3]!, by = d[4]!, bz = d[5]!;
+  const dp = ax * bx + ay * by + az * bz;
+  bx -= dp * ax; by -= dp * ay; bz -= dp * az;
+  const nb = Math.hypot(bx, by, bz) || 1;
+  bx /= nb; by /= nb; bz /= nb;
+  const cx = ay * bz - az * by, cy = az * bx - ax * bz, cz = ax * by - ay * bx;
+  out[0] = ax; out[1] = bx; out[2] = cx;
+  out[3] = ay; out[4] = by; out[5] = cy;
+  out[6] = az; out[7] = bz; out[8] = cz;
+  return out;
+}
+
+/** 3×3 product a·b (row-major). `out` may alias neither input. */
+export function mat3Multiply(a: ArrayLike<number>, b: ArrayLike<number>, out: Mat3 = new Float64Array(9)): Mat3 {
+  for (let i = 0; i < 3; i++)
+    for (let j = 0; j < 3; j++)
+      out[i * 3 + j] = a[i * 3]! * b[j]! + a[i * 3 + 1]! * b[3 + j]! + a[i * 3 + 2]! * b[6 + j]!;
+  return out;
+}
+
+/** Transpose of a 3×3 matrix. */
+export function mat3Transpose(a: ArrayLike<number>, out: Mat3 = new Float64Array(9)): Mat3 {
+  out[0] = a[0]!; out[1] = a[3]!; out[2] = a[6]!;
+  out[3] = a[1]!; out[4] = a[4]!; out[5] = a[7]!;
+  out[6] = a[2]!; out[7] = a[5]!; out[8] = a[8]!;
+  return out;
+}
+
+/** Angle (radians) of the relative rotation between two rotation matrices. */
+export function rotationAngleBetween(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let tr = 0;
+  for (let i = 0; i < 3; i++) for (let k = 0; k < 3; k++) tr += a[k * 3 + i]! * b[k * 3 + i]!;
+  return Math.acos(Math.min(1, Math.max(-1, (tr - 1) / 2)));
+}
