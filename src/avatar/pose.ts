@@ -1,0 +1,221 @@
+/**
+ * Posing an avatar bundle: pose-driven offsets (MLP on anchors), then linear blend skinning.
+ * Pure TypeScript with no Node imports, so the browser viewer runs the same code.
+ * Conventions: docs/formats.md ("Posing") and src/body/types.ts.
+ */
+import type { AvatarHeader, BundleArray } from './bundle.js';
+
+/** What posing needs from a bundle (the header and its buffers). */
+export interface PosableAvatar {
+  header: AvatarHeader;
+  buffers: Record<string, BundleArray>;
+}
+
+/** Scratch memory reused across frames (allocate once per avatar with `createPoseScratch`). */
+export interface PoseScratch {
+  /** J×12 joint skinning matrices (3×4 row-major). */
+  skin: Float64Array;
+  /** J×12 joint world transforms. */
+  world: Float64Array;
+  /** A×3 anchor offsets (metres). */
+  anchorOffsets: Float32Array;
+  /** MLP activations, two ping-pong rows of the widest layer. */
+  rowA: Float32Array;
+  rowB: Float32Array;
+  /** Per-joint 6D inputs. */
+  joint6d: Float32Array;
+}
+
+/** Allocates scratch memory for posing `avatar`. */
+export function createPoseScratch(avatar: PosableAvatar): PoseScratch {
+  const J = avatar.header.skeleton.names.length;
+  const po = avatar.header.poseOffsets;
+  const width = po ? Math.max(po.featureDim + po.inputJoints.length * 6, ...po.hidden, 3) : 1;
+  return {
+    skin: new Float64Array(J * 12),
+    world: new Float64Array(J * 12),
+    anchorOffsets: new Float32Array(po ? po.anchorCount * 3 : 0),
+    rowA: new Float32Array(width),
+    rowB: new Float32Array(width),
+    joint6d: new Float32Array(po ? po.inputJoints.length * 6 : 0),
+  };
+}
+
+/** Rodrigues: axis-angle → 3×3 row-major, written at out[o..o+8]. */
+function rodrigues(rx: number, ry: number, rz: number, out: Float64Array, o: number): void {
+  const th = Math.hypot(rx, ry, rz);
+  if (th < 1e-12) {
+    out[o] = 1; out[o + 1] = -rz; out[o + 2] = ry; out[o + 3] = rz; out[o + 4] = 1; out[o + 5] = -rx; out[o + 6] = -ry; out[o + 7] = rx; out[o + 8] = 1;
+    return;
+  }
+  const x = rx / th, y = ry / th, z = rz / th, c = Math.cos(th), s = Math.sin(th), C = 1 - c;
+  out[o] = c + x * x * C; out[o + 1] = x * y * C - z * s; out[o + 2] = x * z * C + y * s;
+  out[o + 3] = y * x * C + z * s; out[o + 4] = c + y * y * C; out[o + 5] = y * z * C - x * s;
+  out[o + 6] = z * x * C - y * s; out[o + 7] = z * y * C + x * s; out[o + 8] = c + z * z * C;
+}
+
+const rot = new Float64Array(9 * 64);
+
+/**
+ * Joint world transforms and skinning matrices for a pose (`rotations` J×3 axis-angle, SMPL convention).
+ * Writes 3×4 matrices: world G_j and skinning A_j = G_j·[I | −J_j] with the root translation added.
+ */
+export function skinningMatrices(
+  parents: ArrayLike<number>,
+  restJoints: ArrayLike<number>,
+  rotations: ArrayLike<number>,
+  translation: ArrayLike<number>,
+  world: Float64Array,
+  skin: Float64Array,
+): void {
+  const J = parents.length;
+  const R = J * 9 <= rot.length ? rot : new Float64Array(J * 9);
+  for (let j = 0; j < J; j++) rodrigues(rotations[j * 3]!, rotations[j * 3 + 1]!, rotations[j * 3 + 2]!, R, j * 9);
+  for (let j = 0; j < J; j++) {
+    const p = parents[j]!;
+    const g = j * 12, r = j * 9;
+    const jx = restJoints[j * 3]!, jy = restJoints[j * 3 + 1]!, jz = restJoints[j * 3 + 2]!;
+    if (p < 0) {
+      for (let a = 0; a < 3; a++) {
+        world[g + a * 4] = R[r + a * 3]!; world[g + a * 4 + 1] = R[r + a * 3 + 1]!; world[g + a * 4 + 2] = R[r + a * 3 + 2]!;
+      }
+      world[g + 3] = jx; world[g + 7] = jy; world[g + 11] = jz;
+    } else {
+      const q = p * 12;
+      const lx = jx - restJoints[p * 3]!, ly = jy - restJoints[p * 3 + 1]!, lz = jz - restJoints[p * 3 + 2]!;
+      for (let a = 0; a < 3; a++) {
+        const p0 = world[q + a * 4]!, p1 = world[q + a * 4 + 1]!, p2 = world[q + a * 4 + 2]!;
+        world[g + a * 4] = p0 * R[r]! + p1 * R[r + 3]! + p2 * R[r + 6]!;
+        world[g + a * 4 + 1] = p0 * R[r + 1]! + p1 * R[r + 4]! + p2 * R[r + 7]!;
+        world[g + a * 4 + 2] = p0 * R[r + 2]! + p1 * R[r + 5]! + p2 * R[r + 8]!;
+        world[g + a * 4 + 3] = p0 * lx + p1 * ly + p2 * lz + world[q + a * 4 + 3]!;
+      }
+    }
+  }
+  for (let j = 0; j < J; j++) {
+    const g = j * 12;
+    const jx = restJoints[j * 3]!, jy = restJoints[j * 3 + 1]!, jz = restJoints[j * 3 + 2]!;
+    for (let a = 0; a < 3; a++) {
+      const m0 = world[g + a * 4]!, m1 = world[g + a * 4 + 1]!, m2 = world[g + a * 4 + 2]!;
+      skin[g + a * 4] = m0; skin[g + a * 4 + 1] = m1; skin[g + a * 4 + 2] = m2;
+      skin[g + a * 4 + 3] = world[g + a * 4 + 3]! - (m0 * jx + m1 * jy + m2 * jz) + translation[a]!;
+    }
+  }
+}
+
+/**
+ * Evaluates the pose-driven offset MLP on every anchor (PERSONA: input = [triplane features,
+ * masked 6D joint rotations], hidden Linear → GroupNorm → ReLU, output × outputScale).
+ */
+export function anchorPoseOffsets(avatar: PosableAvatar, rotations: ArrayLike<number>, scratch: PoseScratch): Float32Array {
+  const po = avatar.header.poseOffsets;
+  const out = scratch.anchorOffsets;
+  if (!po) return out;
+  const names = avatar.header.skeleton.names;
+  const P = po.inputJoints.length, F = po.featureDim;
+  const j6 = scratch.joint6d;
+  const tmp = new Float64Array(9);
+  for (let p = 0; p < P; p++) {
+    const j = names.indexOf(po.inputJoints[p]!);
+    if (j < 0) { j6.fill(0, p * 6, p * 6 + 6); continue; }
+    rodrigues(rotations[j * 3]!, rotations[j * 3 + 1]!, rotations[j * 3 + 2]!, tmp, 0);
+    // 6D = first two columns of R (Zhou et al. 2019), as src/core/rotation.ts matrixTo6d
+    j6[p * 6] = tmp[0]!; j6[p * 6 + 1] = tmp[3]!; j6[p * 6 + 2] = tmp[6]!;
+    j6[p * 6 + 3] = tmp[1]!; j6[p * 6 + 4] = tmp[4]!; j6[p * 6 + 5] = tmp[7]!;
+  }
+  const feats = avatar.buffers.anchorFeatures as Float32Array;
+  const mask = avatar.buffers.anchorJointMask as Uint8Array;
+  const enabled = avatar.buffers.anchorEnabled as Uint8Array;
+  const layers = po.hidden.length + 1;
+  const widths = [F + P * 6, ...po.hidden, 3];
+  for (let a = 0; a < po.anchorCount; a++) {
+    if (!enabled[a]) { out[a * 3] = 0; out[a * 3 + 1] = 0; out[a * 3 + 2] = 0; continue; }
+    let x = scratch.rowA, y = scratch.rowB;
+    for (let f = 0; f < F; f++) x[f] = feats[a * F + f]!;
+    for (let p = 0; p < P; p++) {
+      const m = mask[a * P + p]!;
+      for (let d = 0; d < 6; d++) x[F + p * 6 + d] = m ? j6[p * 6 + d]! : 0;
+    }
+    for (let l = 0; l < layers; l++) {
+      const nin = widths[l]!, nout = widths[l + 1]!;
+      const W = avatar.buffers[`mlp.${l}.weight`] as Float32Array, b = avatar.buffers[`mlp.${l}.bias`] as Float32Array;
+      for (let o = 0; o < nout; o++) {
+        let s = b[o]!;
+        const wo = o * nin;
+        for (let i = 0; i < nin; i++) s += W[wo + i]! * x[i]!;
+        y[o] = s;
+      }
+      if (l < layers - 1) {
+        const G = po.groupNormGroups;
+        if (G > 0) groupNormRelu(y, nout, G, avatar.buffers[`mlp.${l}.gamma`] as Float32Array, avatar.buffers[`mlp.${l}.beta`] as Float32Array);
+        else for (let o = 0; o < nout; o++) if (y[o]! < 0) y[o] = 0;
+      }
+      const t = x; x = y; y = t;
+    }
+    out[a * 3] = x[0]! * po.outputScale; out[a * 3 + 1] = x[1]! * po.outputScale; out[a * 3 + 2] = x[2]! * po.outputScale;
+  }
+  return out;
+}
+
+/** Group norm over the channels of one row (eps 1e-5, affine), then ReLU. */
+export const GROUP_NORM_EPS = 1e-5;
+function groupNormRelu(y: Float32Array, n: number, groups: number, gamma: Float32Array, beta: Float32Array): void {
+  const size = n / groups;
+  for (let g = 0; g < groups; g++) {
+    let mean = 0;
+    for (let i = g * size; i < (g + 1) * size; i++) mean += y[i]!;
+    mean /= size;
+    let v = 0;
+    for (let i = g * size; i < (g + 1) * size; i++) v += (y[i]! - mean) ** 2;
+    const inv = 1 / Math.sqrt(v / size + GROUP_NORM_EPS);
+    for (let i = g * size; i < (g + 1) * size; i++) {
+      const z = (y[i]! - mean) * inv * gamma[i]! + beta[i]!;
+      y[i] = z > 0 ? z : 0;
+    }
+  }
+}
+
+/**
+ * Poses every Gaussian: canonical means + pose offsets, then LBS. Writes N×3 world positions to `out`.
+ * `rotations` is J×3 axis-angle in skeleton order; `translation` the root translation.
+ */
+export function poseAvatarMeans(
+  avatar: PosableAvatar,
+  rotations: ArrayLike<number>,
+  translation: ArrayLike<number>,
+  out: Float32Array,
+  scratch: PoseScratch = createPoseScratch(avatar),
+  options: { poseOffsets?: boolean } = {},
+): Float32Array {
+  const h = avatar.header;
+  skinningMatrices(h.skeleton.parents, h.skeleton.restJoints, rotations, translation, scratch.world, scratch.skin);
+  const useOffsets = (options.poseOffsets ?? true) && h.poseOffsets !== null;
+  const anchorOff = useOffsets ? anchorPoseOffsets(avatar, rotations, scratch) : null;
+  const means = avatar.buffers.means as Float32Array;
+  const sj = avatar.buffers.skinJoints as Uint16Array, sw = avatar.buffers.skinWeights as Float32Array;
+  const K = h.skinInfluences;
+  const ga = avatar.buffers.gaussianAnchors as Uint32Array | undefined;
+  const gw = avatar.buffers.gaussianAnchorWeights as Float32Array | undefined;
+  const M = h.poseOffsets?.anchorsPerGaussian ?? 0;
+  const S = scratch.skin;
+  for (let i = 0; i < h.gaussianCount; i++) {
+    let x = means[i * 3]!, y = means[i * 3 + 1]!, z = means[i * 3 + 2]!;
+    if (anchorOff && ga && gw) {
+      for (let m = 0; m < M; m++) {
+        const a = ga[i * M + m]!, w = gw[i * M + m]!;
+        x += w * anchorOff[a * 3]!; y += w * anchorOff[a * 3 + 1]!; z += w * anchorOff[a * 3 + 2]!;
+      }
+    }
+    let ox = 0, oy = 0, oz = 0;
+    for (let k = 0; k < K; k++) {
+      const w = sw[i * K + k]!;
+      if (w === 0) continue;
+      const g = sj[i * K + k]! * 12;
+      ox += w * (S[g]! * x + S[g + 1]! * y + S[g + 2]! * z + S[g + 3]!);
+      oy += w * (S[g + 4]! * x + S[g + 5]! * y + S[g + 6]! * z + S[g + 7]!);
+      oz += w * (S[g + 8]! * x + S[g + 9]! * y + S[g + 10]! * z + S[g + 11]!);
+    }
+    out[i * 3] = ox; out[i * 3 + 1] = oy; out[i * 3 + 2] = oz;
+  }
+  return out;
+}
