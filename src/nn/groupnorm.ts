@@ -1,0 +1,135 @@
+import { PersonaError } from '../core/errors.js';
+import type { FloatCtor, Floats, Param } from './types.js';
+import { checkRows } from './linear.js';
+
+/** Group-norm epsilon: PyTorch's `nn.GroupNorm` default (eps = 1e-5). */
+export const GROUP_NORM_EPS = 1e-5;
+
+/**
+ * Group normalisation of N×C rows, as PyTorch's `nn.GroupNorm(G, C)` applied to an (N, C)
+ * tensor — which is how PERSONA uses it on per-Gaussian features (make_linear_layers with
+ * use_gn=True, `nn.GroupNorm(4, 128)` after each hidden Linear). Each row is its own "sample":
+ * its C channels are split into G contiguous groups of C/G channels, each group is normalised
+ * to zero mean and unit (biased) variance over its channels only, then an affine per-channel
+ * γ (init 1), β (init 0) is applied. Rows never mix: statistics are per Gaussian, per group.
+ *
+ *   x̂ = (x − μ_g) / √(σ²_g + ε),  y = γ_c·x̂ + β_c
+ */
+export class GroupNorm {
+  readonly channels: number;
+  readonly groups: number;
+  readonly eps: number;
+  readonly name: string;
+  readonly gamma: Floats; // C
+  readonly beta: Floats; // C
+  readonly gradGamma: Floats; // C
+  readonly gradBeta: Floats; // C
+
+  constructor(channels: number, groups: number, options: { dtype?: FloatCtor; eps?: number; name?: string } = {}) {
+    if (!(channels > 0 && groups > 0 && channels % groups === 0))
+      throw new PersonaError(`GroupNorm: ${channels} channels cannot be split into ${groups} equal groups`);
+    const ctor = options.dtype ?? Float32Array;
+    this.channels = channels;
+    this.groups = groups;
+    this.eps = options.eps ?? GROUP_NORM_EPS;
+    this.name = options.name ?? 'gn';
+    this.gamma = new ctor(channels).fill(1);
+    this.beta = new ctor(channels);
+    this.gradGamma = new ctor(channels);
+    this.gradBeta = new ctor(channels);
+  }
+
+  /**
+   * Normalises x (n×C) in place into x̂ and writes the per-row, per-group 1/σ into `rstd`
+   * (n×G). Does not apply γ, β: see `affine`. Splitting it this way lets callers keep x̂ for
+   * the backward pass without a second buffer.
+   */
+  normalizeInPlace(x: Floats, rstd: Floats, n: number): void {
+    const C = this.channels, G = this.groups, cg = C / G, eps = this.eps;
+    checkRows('GroupNorm x', x, n, C);
+    checkRows('GroupNorm rstd', rstd, n, G);
+    for (let r = 0; r < n; r++) {
+      for (let g = 0; g < G; g++) {
+        const s = r * C + g * cg, e = s + cg;
+        let mean = 0;
+        for (let i = s; i < e; i++) mean += x[i]!;
+        mean /= cg;
+        let v = 0;
+        for (let i = s; i < e; i++) {
+          const d = x[i]! - mean;
+          v += d * d;
+        }
+        const rs = 1 / Math.sqrt(v / cg + eps);
+        rstd[r * G + g] = rs;
+        for (let i = s; i < e; i++) x[i] = (x[i]! - mean) * rs;
+      }
+    }
+  }
+
+  /** y (n×C) = γ·x̂ + β, optionally followed by ReLU (fused, as PERSONA's GN→ReLU). */
+  affine(xhat: Floats, y: Floats, n: number, relu: boolean): void {
+    const C = this.channels, gamma = this.gamma, beta = this.beta;
+    for (let r = 0; r < n; r++) {
+      const o = r * C;
+      for (let c = 0; c < C; c++) {
+        const v = gamma[c]! * xhat[o + c]! + beta[c]!;
+        y[o + c] = relu && v < 0 ? 0 : v;
+      }
+    }
+  }
+
+  /** Full forward y = GN(x) without keeping state (x untouched; y may alias x). */
+  forward(x: Floats, y: Floats, n: number, rstdScratch: Floats): void {
+    if (y !== x) y.set(x.subarray(0, n * this.channels));
+    this.normalizeInPlace(y, rstdScratch, n);
+    this.affine(y, y, n, false);
+  }
+
+  /**
+   * Backward through y = γ·x̂ + β given dy (n×C), the saved x̂ and rstd. Accumulates dγ, dβ
+   * and writes dx into `dx` (may alias dy):
+   *   dx̂ = γ·dy,  dx = rstd·(dx̂ − mean_g(dx̂) − x̂·mean_g(dx̂·x̂)).
+   */
+  backward(dy: Floats, xhat: Floats, rstd: Floats, n: number, dx: Floats): void {
+    const C = this.channels, G = this.groups, cg = C / G;
+    const gamma = this.gamma, dGamma = this.gradGamma, dBeta = this.gradBeta;
+    checkRows('GroupNorm dy', dy, n, C);
+    checkRows('GroupNorm xhat', xhat, n, C);
+    checkRows('GroupNorm dx', dx, n, C);
+    for (let r = 0; r < n; r++) {
+      for (let g = 0; g < G; g++) {
+        const s = r * C + g * cg, cs = g * cg;
+        let m1 = 0, m2 = 0;
+        for (let j = 0; j < cg; j++) {
+          const d = dy[s + j]!, xh = xhat[s + j]!;
+          dGamma[cs + j] += d * xh;
+          dBeta[cs + j] += d;
+          const dxh = d * gamma[cs + j]!;
+          m1 += dxh;
+          m2 += dxh * xh;
+        }
+        m1 /= cg;
+        m2 /= cg;
+        const rs = rstd[r * G + g]!;
+        for (let j = 0; j < cg; j++) {
+          const dxh = dy[s + j]! * gamma[cs + j]!;
+          dx[s + j] = rs * (dxh - m1 - xhat[s + j]! * m2);
+        }
+      }
+    }
+  }
+
+  /** Sets the gradients to zero. */
+  zeroGrad(): void {
+    this.gradGamma.fill(0);
+    this.gradBeta.fill(0);
+  }
+
+  /** The learnable tensors: `<name>.weight` (γ) and `<name>.bias` (β), PyTorch's names. */
+  params(): Param[] {
+    return [
+      { name: `${this.name}.weight`, value: this.gamma, grad: this.gradGamma },
+      { name: `${this.name}.bias`, value: this.beta, grad: this.gradBeta },
+    ];
+  }
+}
