@@ -4,6 +4,7 @@
  * Conventions: docs/formats.md ("Posing") and src/body/types.ts.
  */
 import type { AvatarHeader, BundleArray } from './bundle.js';
+import { skinPoints } from './lbs.js';
 
 /** What posing needs from a bundle (the header and its buffers). */
 export interface PosableAvatar {
@@ -24,6 +25,8 @@ export interface PoseScratch {
   rowB: Float32Array;
   /** Per-joint 6D inputs. */
   joint6d: Float32Array;
+  /** N×3 canonical positions with pose offsets (allocated on first use). */
+  canonical?: Float32Array;
 }
 
 /** Allocates scratch memory for posing `avatar`. */
@@ -192,30 +195,33 @@ export function poseAvatarMeans(
   const useOffsets = (options.poseOffsets ?? true) && h.poseOffsets !== null;
   const anchorOff = useOffsets ? anchorPoseOffsets(avatar, rotations, scratch) : null;
   const means = avatar.buffers.means as Float32Array;
-  const sj = avatar.buffers.skinJoints as Uint16Array, sw = avatar.buffers.skinWeights as Float32Array;
-  const K = h.skinInfluences;
   const ga = avatar.buffers.gaussianAnchors as Uint32Array | undefined;
   const gw = avatar.buffers.gaussianAnchorWeights as Float32Array | undefined;
-  const M = h.poseOffsets?.anchorsPerGaussian ?? 0;
-  const S = scratch.skin;
-  for (let i = 0; i < h.gaussianCount; i++) {
-    let x = means[i * 3]!, y = means[i * 3 + 1]!, z = means[i * 3 + 2]!;
-    if (anchorOff && ga && gw) {
-      for (let m = 0; m < M; m++) {
-        const a = ga[i * M + m]!, w = gw[i * M + m]!;
-        x += w * anchorOff[a * 3]!; y += w * anchorOff[a * 3 + 1]!; z += w * anchorOff[a * 3 + 2]!;
-      }
-    }
-    let ox = 0, oy = 0, oz = 0;
-    for (let k = 0; k < K; k++) {
-      const w = sw[i * K + k]!;
-      if (w === 0) continue;
-      const g = sj[i * K + k]! * 12;
-      ox += w * (S[g]! * x + S[g + 1]! * y + S[g + 2]! * z + S[g + 3]!);
-      oy += w * (S[g + 4]! * x + S[g + 5]! * y + S[g + 6]! * z + S[g + 7]!);
-      oz += w * (S[g + 8]! * x + S[g + 9]! * y + S[g + 10]! * z + S[g + 11]!);
-    }
-    out[i * 3] = ox; out[i * 3 + 1] = oy; out[i * 3 + 2] = oz;
+  let canonical: Float32Array = means;
+  if (anchorOff && ga && gw) {
+    canonical = scratch.canonical ??= new Float32Array(means.length);
+    spreadAnchorOffsets(means, anchorOff, ga, gw, h.poseOffsets!.anchorsPerGaussian, canonical);
   }
+  skinPoints(canonical, avatar.buffers.skinJoints as Uint16Array, avatar.buffers.skinWeights as Float32Array, h.skinInfluences, scratch.skin, out);
   return out;
+}
+
+/** canonical = means + Σ_m w_m · anchorOffset[anchor_m] for every Gaussian (M anchors each). */
+export function spreadAnchorOffsets(
+  means: Float32Array,
+  anchorOffsets: Float32Array,
+  anchors: Uint32Array,
+  anchorWeights: Float32Array,
+  M: number,
+  out: Float32Array,
+): void {
+  const n = means.length / 3;
+  for (let i = 0; i < n; i++) {
+    let x = means[i * 3]!, y = means[i * 3 + 1]!, z = means[i * 3 + 2]!;
+    for (let m = 0; m < M; m++) {
+      const a = anchors[i * M + m]!, w = anchorWeights[i * M + m]!;
+      x += w * anchorOffsets[a * 3]!; y += w * anchorOffsets[a * 3 + 1]!; z += w * anchorOffsets[a * 3 + 2]!;
+    }
+    out[i * 3] = x; out[i * 3 + 1] = y; out[i * 3 + 2] = z;
+  }
 }
