@@ -4,3 +4,4 @@ export * from './shade.js';
 export * from './draw.js';
 export * from './sheet.js';
 export * from './font.js';
+export * from './uvraster.js';
