@@ -1,0 +1,11 @@
+/** Constants of the export formats, with their sources. */
+export const EXPORT_CONFIG = {
+  /** Zeroth-order real spherical-harmonic constant 1/(2√π): colour = 0.5 + SH_C0·f_dc (INRIA 3DGS, Kerbl et al. 2023). */
+  SH_C0: 0.28209479177387814,
+  /** Opacities are clamped into [ε, 1−ε] before the logit, so PERSONA's fixed opacity 1 stays finite (logit ≈ 13.8). */
+  OPACITY_EPS: 1e-6,
+  /** Smallest scale written before the log (metres); guards log(0). */
+  MIN_SCALE: 1e-8,
+  /** glTF skins carry 4 influences per vertex in JOINTS_0/WEIGHTS_0 (glTF 2.0 §3.7.3.3). */
+  GLTF_INFLUENCES: 4,
+} as const;

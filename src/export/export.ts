@@ -1,0 +1,53 @@
+/** One entry point for every export format: avatar (+ pose) → bytes → file (atomic). */
+import { extname } from 'node:path';
+import type { AvatarBundle } from '../avatar/bundle.js';
+import { writeFileAtomic } from '../core/atomic.js';
+import { PersonaError } from '../core/errors.js';
+import { avatarCloud, type AvatarPose } from './cloud.js';
+import { encodeGaussianPly } from './ply.js';
+import { encodeSplatFormat, type SplatEncodeOptions } from './splatFormats.js';
+import { avatarGlb } from './glb.js';
+
+/** Formats `persona export` writes. */
+export const EXPORT_FORMATS = ['ply', 'spz', 'sog', 'splat', 'glb'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** Options of {@link exportAvatar}. */
+export interface ExportOptions extends SplatEncodeOptions {
+  format: ExportFormat;
+  /** Pose to bake in (rest when omitted). */
+  pose?: AvatarPose;
+  /** GLB only: a skinned mesh with the joint hierarchy (the pose goes on the joints). */
+  rigged?: boolean;
+  /** GLB rigged only: a motion as a glTF animation. */
+  animation?: { name: string; fps: number; poses: AvatarPose[] };
+}
+
+/** The format a file name implies, or undefined. */
+export function formatFromPath(path: string): ExportFormat | undefined {
+  const ext = extname(path).slice(1).toLowerCase();
+  return (EXPORT_FORMATS as readonly string[]).includes(ext) ? (ext as ExportFormat) : undefined;
+}
+
+/** Encodes an avatar in one export format. */
+export async function encodeAvatar(avatar: AvatarBundle, options: ExportOptions): Promise<Uint8Array> {
+  switch (options.format) {
+    case 'ply':
+      return encodeGaussianPly(avatarCloud(avatar, options.pose));
+    case 'spz':
+    case 'sog':
+    case 'splat':
+      return encodeSplatFormat(avatarCloud(avatar, options.pose), options.format, options);
+    case 'glb':
+      return avatarGlb(avatar, { pose: options.pose, rigged: options.rigged, animation: options.animation });
+    default:
+      throw new PersonaError(`Unknown export format "${String(options.format)}".`, { hint: `Use one of: ${EXPORT_FORMATS.join(', ')}.`, exitCode: 2 });
+  }
+}
+
+/** Encodes and writes atomically (no half-written file on error or Ctrl-C). Returns the byte size. */
+export async function exportAvatar(avatar: AvatarBundle, out: string, options: ExportOptions): Promise<number> {
+  const bytes = await encodeAvatar(avatar, options);
+  await writeFileAtomic(out, bytes);
+  return bytes.length;
+}

@@ -1,0 +1,128 @@
+/**
+ * SPZ, SOG and .splat through `@playcanvas/splat-transform` (maintained by PlayCanvas; MIT), so the
+ * compressed encoders are the ones the viewers themselves use rather than hand-written ones. Our INRIA
+ * PLY (ply.ts) is handed to the library in memory and converted. The library declares Node ≥ 22, but its
+ * CPU paths (PLY/SPZ/SOG without spherical harmonics/.splat) run on Node 20: see docs/export.md.
+ */
+import { PersonaError } from '../core/errors.js';
+import { encodeGaussianPly } from './ply.js';
+import type { GaussianCloud } from './cloud.js';
+import { EXPORT_CONFIG } from './config.js';
+
+/** Splat formats written through the converter library. */
+export type LibrarySplatFormat = 'spz' | 'sog' | 'splat';
+
+/** File extension → the library's format name (SOG as one bundled `.sog` file). */
+const OUTPUT_NAME: Record<LibrarySplatFormat, string> = { spz: 'out.spz', sog: 'out.sog', splat: 'out.splat' };
+
+type SplatTransform = typeof import('@playcanvas/splat-transform');
+let lib: Promise<SplatTransform> | undefined;
+
+/** Loads the converter library once, silencing its own console logging. */
+async function splatTransform(): Promise<SplatTransform> {
+  lib ??= import('@playcanvas/splat-transform').then((m) => {
+    m.logger.setVerbosity('quiet');
+    m.logger.setRenderer({ handle: () => {} });
+    return m;
+  }).catch((err: unknown) => {
+    lib = undefined;
+    throw new PersonaError(`The splat converter library (@playcanvas/splat-transform) could not be loaded: ${(err as Error).message}`, {
+      hint: 'Run `npm install` in the Persona folder; PLY export works without it.',
+    });
+  });
+  return lib;
+}
+
+/** Options of {@link encodeSplatFormat}. */
+export interface SplatEncodeOptions {
+  /** SOG: k-means iterations of the library's SH/colour compression (library default 10). */
+  sogIterations?: number;
+  /** SPZ format version (library default 4; 3 for older readers). */
+  spzVersion?: 3 | 4;
+}
+
+/** Encodes a cloud as SPZ, SOG (bundled) or .splat bytes. */
+export async function encodeSplatFormat(cloud: GaussianCloud, format: LibrarySplatFormat, options: SplatEncodeOptions = {}): Promise<Uint8Array> {
+  const st = await splatTransform();
+  const rfs = new st.MemoryReadFileSystem();
+  rfs.set('in.ply', encodeGaussianPly(cloud));
+  const [source] = await st.readFile({ filename: 'in.ply', inputFormat: 'ply', fileSystem: rfs });
+  if (!source) throw new PersonaError('The splat converter read no Gaussians from the PLY it was given.');
+  const name = OUTPUT_NAME[format];
+  const mem = new st.MemoryFileSystem();
+  try {
+    await st.writeSource(
+      {
+        filename: name,
+        outputFormat: st.getOutputFormat(name, {}),
+        source,
+        pool: st.createChunkDataPool(),
+        options: { iterations: options.sogIterations ?? 10, spzVersion: options.spzVersion ?? 4 },
+      },
+      mem,
+    );
+  } catch (err) {
+    throw new PersonaError(`Encoding ${format.toUpperCase()} failed in @playcanvas/splat-transform: ${(err as Error).message}`, {
+      hint: 'Export PLY instead (`--format ply`) and convert it with another tool.',
+      cause: err,
+    });
+  } finally {
+    await source.close();
+  }
+  const bytes = mem.results.get(name);
+  if (!bytes) throw new PersonaError(`The splat converter wrote no ${name}.`);
+  return bytes;
+}
+
+/** Input formats the library reads (by file extension). */
+export type ReadableSplatFormat = 'ply' | 'spz' | 'sog' | 'splat';
+
+/**
+ * Reads a splat file's bytes with the converter library back into a cloud (colours from f_dc, opacity
+ * sigmoid, scales exp). Used to check exports; the order of Gaussians may differ (SOG sorts them).
+ */
+export async function decodeSplatFormat(bytes: Uint8Array, format: ReadableSplatFormat): Promise<GaussianCloud> {
+  const st = await splatTransform();
+  const name = `in.${format}`;
+  const rfs = new st.MemoryReadFileSystem();
+  rfs.set(name, bytes);
+  let table;
+  try {
+    const [source] = await st.readFile({ filename: name, inputFormat: st.getInputFormat(name), fileSystem: rfs });
+    if (!source) throw new Error('no data');
+    try {
+      table = await st.materializeToDataTable(source, st.createChunkDataPool());
+    } finally {
+      await source.close();
+    }
+  } catch (err) {
+    if (err instanceof PersonaError) throw err;
+    throw new PersonaError(`Could not read the ${format.toUpperCase()} data: ${(err as Error).message}`, { cause: err });
+  }
+  const n = table.numRows;
+  const col = (c: string): ArrayLike<number> => {
+    const column = table.getColumnByName(c);
+    if (!column) throw new PersonaError(`The ${format.toUpperCase()} data lacks "${c}".`);
+    return column.data as ArrayLike<number>;
+  };
+  const cloud: GaussianCloud = {
+    count: n, means: new Float32Array(n * 3), scales: new Float32Array(n * 3), rotations: new Float32Array(n * 4),
+    colors: new Float32Array(n * 3), opacities: new Float32Array(n),
+  };
+  const { SH_C0 } = EXPORT_CONFIG;
+  for (let a = 0; a < 3; a++) {
+    const m = col('xyz'[a]!), f = col(`f_dc_${a}`), s = col(`scale_${a}`);
+    for (let i = 0; i < n; i++) {
+      cloud.means[i * 3 + a] = m[i]!;
+      cloud.colors[i * 3 + a] = 0.5 + SH_C0 * f[i]!;
+      cloud.scales[i * 3 + a] = Math.exp(s[i]!);
+    }
+  }
+  for (let a = 0; a < 4; a++) {
+    const r = col(`rot_${a}`);
+    for (let i = 0; i < n; i++) cloud.rotations[i * 4 + a] = r[i]!;
+  }
+  const op = col('opacity');
+  for (let i = 0; i < n; i++) cloud.opacities[i] = 1 / (1 + Math.exp(-op[i]!));
+  return cloud;
+}
