@@ -1,0 +1,145 @@
+/**
+ * Texture unwrap: the photo's pixels carried onto the body's UV map through the fitted mesh, with a
+ * confidence (visibility) map, and a documented fill for what the photo does not see:
+ *  1. Visible texels (the fitted mesh's surface seen at that pixel, inside the matte): the photo colour;
+ *     confidence = facing ratio (cosine between the surface normal and the view ray) — PERSONA's unwrap
+ *     also keeps only the surface the camera sees (PERSONA_RELEASE preprocess/main/unwrap.py).
+ *  2. Occluded texels whose projection lands inside the matte (the back and sides behind the visible
+ *     surface): the colour of the front surface at the same pixel — a front-to-back mirror of clothing,
+ *     which is what a person's back most often looks like — except on the head, where the front would put a
+ *     face on the back of the head: there we use the mean colour of the visible scalp (hair).
+ *  3. Everything else: push–pull fill (fill.ts), which also blends across UV seams.
+ */
+import type { Camera } from '../core/camera.js';
+import { projectPoint } from '../core/camera.js';
+import type { FloatImage } from '../core/image.js';
+import { createImage, sampleBilinear } from '../core/image.js';
+import { rasterizeMesh, computeVertexNormals } from '../render/index.js';
+import { PART_INDEX } from '../body/types.js';
+import { pushPullFill } from './fill.js';
+
+/** Constants of the unwrap (see the module comment). */
+export const UNWRAP = {
+  /** Texels whose surface point is farther than this behind the visible surface are occluded (metres). */
+  depthTolerance: 0.015,
+  /** Confidence given to mirrored (rule 2) texels. */
+  mirrorConfidence: 0.3,
+  /** Confidence given to scalp-colour (rule 2, head) texels. */
+  hairConfidence: 0.2,
+  /** Minimum facing ratio for a texel to count as seen. */
+  minFacing: 0.05,
+} as const;
+
+/** Inputs of the unwrap. */
+export interface UnwrapInput {
+  /** V×3 body vertices posed as in the photo (world). */
+  posedVertices: Float32Array;
+  triangles: Uint32Array;
+  /** F×3×2 per-corner UVs (v up). */
+  cornerUvs: Float32Array;
+  /** V part labels (BODY_PARTS). */
+  partLabels: Uint8Array;
+  camera: Camera;
+  /** RGB photo. */
+  photo: FloatImage;
+  /** H×W matte in [0,1]. */
+  matte: Float32Array;
+  /** Texture side in texels. */
+  size: number;
+}
+
+/** The unwrapped texture and its confidence map. */
+export interface UnwrapResult {
+  texture: FloatImage; // size×size×3
+  /** size×size confidence in [0,1]: 0 = filled, UNWRAP.mirrorConfidence = mirrored, else facing ratio. */
+  visibility: FloatImage; // size×size×1
+  /** Fraction of the body's texels seen in the photo. */
+  seenFraction: number;
+}
+
+/** UV-space raster of the mesh: which triangle and barycentrics each texel centre belongs to. */
+export function rasterizeUv(triangles: Uint32Array, cornerUvs: Float32Array, size: number) {
+  const F = triangles.length / 3;
+  const pos = new Float32Array(F * 9);
+  const tris = new Uint32Array(F * 3);
+  for (let f = 0; f < F; f++)
+    for (let k = 0; k < 3; k++) {
+      const c = f * 3 + k;
+      pos[c * 3] = cornerUvs[c * 2]! - 0.5;
+      pos[c * 3 + 1] = 0.5 - cornerUvs[c * 2 + 1]!;
+      pos[c * 3 + 2] = 1;
+      tris[c] = c;
+    }
+  // An identity camera at the origin with focal = size maps (u − ½, ½ − v, 1) to texel coordinates.
+  const cam: Camera = { R: [1, 0, 0, 0, 1, 0, 0, 0, 1], t: [0, 0, 0], fx: size, fy: size, cx: size / 2, cy: size / 2, width: size, height: size };
+  return rasterizeMesh(pos, tris, cam);
+}
+
+/** Unwraps the photo onto the UV map (see the module comment for the rules). */
+export function unwrapTexture(input: UnwrapInput): UnwrapResult {
+  const { posedVertices: P, triangles: T, camera, photo, matte, size } = input;
+  const W = camera.width, H = camera.height;
+  const view = rasterizeMesh(P, T, camera, { cull: 'back' });
+  const normals = computeVertexNormals(P, T);
+  const uv = rasterizeUv(T, input.cornerUvs, size);
+  const tex = createImage(size, size, 3);
+  const conf = new Float32Array(size * size);
+  const isHead = new Uint8Array(size * size);
+  const mirrorCandidates: number[] = [];
+  const headParts = new Set([PART_INDEX.head, PART_INDEX.face, PART_INDEX.eyes]);
+  let bodyTexels = 0, seen = 0;
+  const cx = -(camera.R[0]! * camera.t[0]! + camera.R[3]! * camera.t[1]! + camera.R[6]! * camera.t[2]!);
+  const cy = -(camera.R[1]! * camera.t[0]! + camera.R[4]! * camera.t[1]! + camera.R[7]! * camera.t[2]!);
+  const cz = -(camera.R[2]! * camera.t[0]! + camera.R[5]! * camera.t[1]! + camera.R[8]! * camera.t[2]!);
+  const rgb = [0, 0, 0];
+  const hairSum = [0, 0, 0];
+  let hairCount = 0;
+  for (let q = 0; q < size * size; q++) {
+    const f = uv.triangleId[q]!;
+    if (f < 0) continue;
+    bodyTexels++;
+    const b0 = uv.bary[q * 3]!, b1 = uv.bary[q * 3 + 1]!, b2 = uv.bary[q * 3 + 2]!;
+    const i0 = T[f * 3]!, i1 = T[f * 3 + 1]!, i2 = T[f * 3 + 2]!;
+    const x = b0 * P[i0 * 3]! + b1 * P[i1 * 3]! + b2 * P[i2 * 3]!;
+    const y = b0 * P[i0 * 3 + 1]! + b1 * P[i1 * 3 + 1]! + b2 * P[i2 * 3 + 1]!;
+    const z = b0 * P[i0 * 3 + 2]! + b1 * P[i1 * 3 + 2]! + b2 * P[i2 * 3 + 2]!;
+    const part = input.partLabels[b0 >= b1 && b0 >= b2 ? i0 : b1 >= b2 ? i1 : i2]!;
+    const head = headParts.has(part);
+    if (head) isHead[q] = 1;
+    const pr = projectPoint(camera, x, y, z);
+    const px = Math.floor(pr.u), py = Math.floor(pr.v);
+    if (pr.depth <= 0 || px < 0 || py < 0 || px >= W || py >= H) continue;
+    const pix = py * W + px;
+    if (matte[pix]! < 0.5) continue;
+    // facing ratio: normal · direction to the camera
+    let nx = 0, ny = 0, nz = 0;
+    for (const [i, b] of [[i0, b0], [i1, b1], [i2, b2]] as const) { nx += b * normals[i * 3]!; ny += b * normals[i * 3 + 1]!; nz += b * normals[i * 3 + 2]!; }
+    const dx = cx - x, dy = cy - y, dz = cz - z;
+    const facing = (nx * dx + ny * dy + nz * dz) / ((Math.hypot(nx, ny, nz) || 1) * (Math.hypot(dx, dy, dz) || 1));
+    const visible = view.triangleId[pix]! >= 0 && pr.depth - view.depth[pix]! < UNWRAP.depthTolerance && facing > UNWRAP.minFacing;
+    for (let c = 0; c < 3; c++) rgb[c] = sampleBilinear(photo, pr.u, pr.v, c);
+    if (visible) {
+      seen++;
+      conf[q] = facing;
+      for (let c = 0; c < 3; c++) tex.data[q * 3 + c] = rgb[c]!;
+      // the 'head' part (scalp, not 'face') seen from the front approximates the hair colour
+      if (part === PART_INDEX.head && facing > 0.3) { for (let c = 0; c < 3; c++) hairSum[c]! += rgb[c]!; hairCount++; }
+    } else {
+      mirrorCandidates.push(q);
+      for (let c = 0; c < 3; c++) tex.data[q * 3 + c] = rgb[c]!;
+    }
+  }
+  const hair = hairCount > 0 ? hairSum.map((s) => s / hairCount) : null;
+  for (const q of mirrorCandidates) {
+    if (isHead[q]) {
+      if (!hair) continue;
+      for (let c = 0; c < 3; c++) tex.data[q * 3 + c] = hair[c]!;
+      conf[q] = UNWRAP.hairConfidence;
+    } else conf[q] = UNWRAP.mirrorConfidence;
+  }
+  const weights = Float32Array.from(conf, (c) => (c > 0 ? 1 : 0));
+  pushPullFill(tex.data, weights, size, size, 3);
+  const visibility = createImage(size, size, 1);
+  visibility.data.set(conf);
+  return { texture: tex, visibility, seenFraction: bodyTexels > 0 ? seen / bodyTexels : 0 };
+}
