@@ -14,7 +14,7 @@ import type { Camera } from '../core/camera.js';
 import { projectPoint } from '../core/camera.js';
 import type { FloatImage } from '../core/image.js';
 import { createImage, sampleBilinear } from '../core/image.js';
-import { rasterizeMesh, computeVertexNormals } from '../render/index.js';
+import { rasterizeMesh, computeVertexNormals, rasterizeUvSpace } from '../render/index.js';
 import { PART_INDEX } from '../body/types.js';
 import { pushPullFill } from './fill.js';
 
@@ -57,31 +57,13 @@ export interface UnwrapResult {
   seenFraction: number;
 }
 
-/** UV-space raster of the mesh: which triangle and barycentrics each texel centre belongs to. */
-export function rasterizeUv(triangles: Uint32Array, cornerUvs: Float32Array, size: number) {
-  const F = triangles.length / 3;
-  const pos = new Float32Array(F * 9);
-  const tris = new Uint32Array(F * 3);
-  for (let f = 0; f < F; f++)
-    for (let k = 0; k < 3; k++) {
-      const c = f * 3 + k;
-      pos[c * 3] = cornerUvs[c * 2]! - 0.5;
-      pos[c * 3 + 1] = 0.5 - cornerUvs[c * 2 + 1]!;
-      pos[c * 3 + 2] = 1;
-      tris[c] = c;
-    }
-  // An identity camera at the origin with focal = size maps (u − ½, ½ − v, 1) to texel coordinates.
-  const cam: Camera = { R: [1, 0, 0, 0, 1, 0, 0, 0, 1], t: [0, 0, 0], fx: size, fy: size, cx: size / 2, cy: size / 2, width: size, height: size };
-  return rasterizeMesh(pos, tris, cam);
-}
-
 /** Unwraps the photo onto the UV map (see the module comment for the rules). */
 export function unwrapTexture(input: UnwrapInput): UnwrapResult {
   const { posedVertices: P, triangles: T, camera, photo, matte, size } = input;
   const W = camera.width, H = camera.height;
   const view = rasterizeMesh(P, T, camera, { cull: 'back' });
   const normals = computeVertexNormals(P, T);
-  const uv = rasterizeUv(T, input.cornerUvs, size);
+  const uv = rasterizeUvSpace(input.cornerUvs, size, size);
   const tex = createImage(size, size, 3);
   const conf = new Float32Array(size * size);
   const isHead = new Uint8Array(size * size);
