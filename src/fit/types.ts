@@ -1,0 +1,65 @@
+/**
+ * The result of fitting the body model to one photo (`fit/body.json`) or to a frame of a sequence.
+ * Shared by fitting, texture unwrap, the training-video generators and training.
+ */
+import type { Camera } from '../core/camera.js';
+import type { BodyPose } from '../body/types.js';
+
+/** A camera as stored in JSON (plain arrays). */
+export interface CameraJson {
+  R: number[];
+  t: number[];
+  fx: number;
+  fy: number;
+  cx: number;
+  cy: number;
+  width: number;
+  height: number;
+}
+
+/** Fit residuals, for people and for quality checks. */
+export interface FitResiduals {
+  /** Mean confidence-weighted 2D keypoint error (pixels). */
+  keypointPx: number;
+  /** Same, as a fraction of the body's image height. */
+  keypointRelative: number;
+  /** IoU of the fitted silhouette with the matte. */
+  silhouetteIoU: number;
+  /** Per keypoint name: error in pixels (only those seen). */
+  perKeypointPx?: Record<string, number>;
+}
+
+/** `fit/body.json` */
+export interface BodyFit {
+  format: 'persona-fit';
+  formatVersion: 1;
+  /** Body model kind ('makehuman' or 'smplx') and its shape-space size. */
+  body: { kind: string; shapeCount: number };
+  /** Shape coefficients. */
+  shape: number[];
+  /** Expression coefficients (may be empty). */
+  expression: number[];
+  /** Per-joint local axis-angle (J×3, skeleton order; joint 0 = global orientation) and root translation. */
+  pose: { rotations: number[]; translation: [number, number, number] };
+  camera: CameraJson;
+  residuals: FitResiduals;
+  /** Parts whose fit is uncertain (unseen or high residual), e.g. ["leftHand", "feet"]. */
+  uncertain: string[];
+  /** How absolute scale was fixed (single-photo scale ambiguity). */
+  scaleNote?: string;
+}
+
+/** Converts a stored camera to the runtime Camera. */
+export function cameraFromJson(c: CameraJson): Camera {
+  return { R: Float64Array.from(c.R), t: Float64Array.from(c.t), fx: c.fx, fy: c.fy, cx: c.cx, cy: c.cy, width: c.width, height: c.height };
+}
+
+/** Converts a runtime Camera to JSON. */
+export function cameraToJson(c: Camera): CameraJson {
+  return { R: Array.from(c.R), t: Array.from(c.t), fx: c.fx, fy: c.fy, cx: c.cx, cy: c.cy, width: c.width, height: c.height };
+}
+
+/** The fit's pose as a BodyPose. */
+export function fitPose(fit: BodyFit): BodyPose {
+  return { rotations: Float64Array.from(fit.pose.rotations), translation: [...fit.pose.translation] as [number, number, number] };
+}
