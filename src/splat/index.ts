@@ -1,0 +1,9 @@
+/**
+ * The differentiable 3D Gaussian rasterizer (CPU, worker threads). See docs/splat.md.
+ */
+export { rasterize } from './rasterize.js';
+export { rasterizeBackward, allocateGrads } from './backward.js';
+export { shutdownRasterWorkers } from './pool.js';
+export { RasterWorkspace } from './types.js';
+export type { GaussianSet, RasterOptions, RasterResult, RasterGrads, RasterSaved, RasterStats, BackwardOptions } from './types.js';
+export * as splatConfig from './config.js';
