@@ -1,0 +1,18 @@
+/**
+ * Constants of the motion room, with their sources.
+ */
+
+/** Frame rate of builtin motions: PERSONA's generated training video is 30 fps (Sim & Moon 2025, §4.1, MimicMotion output). */
+export const MOTION_FPS = 30;
+
+/** Largest rotation of any joint between consecutive 30 fps frames that a builtin motion may have (degrees); a larger step is a flip. */
+export const MAX_FRAME_STEP_DEG = 20;
+
+/** Version of the motion JSON format written by writeMotionJson. */
+export const MOTION_JSON_VERSION = 1;
+
+/** The `format` tag of motion JSON files. */
+export const MOTION_JSON_FORMAT = 'persona-motion';
+
+/** Length unit of exported BVH files: centimetres (Mixamo's and most tools' default). */
+export const BVH_EXPORT_UNITS_PER_METRE = 100;

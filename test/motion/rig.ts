@@ -1,0 +1,43 @@
+/**
+ * Test helper: the MakeHuman game_engine skeleton and rest joints straight from the MPFB2 rig
+ * JSON (bone heads at their `default_position`, Blender Z-up metres → Y up, facing +Z), or from
+ * the body model when src/body provides loadBodyModel().
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RestSkeleton } from '../../src/motion/canonical.js';
+
+const RIG = '/work/shared/assets/mpfb2/rigs/standard/rig.game_engine.json';
+let cached: RestSkeleton | undefined;
+
+interface Bone { parent: string; head: { default_position: [number, number, number] } }
+
+/** The game_engine rig as a RestSkeleton (parents before children). */
+export function gameEngineRig(): RestSkeleton {
+  if (cached) return cached;
+  const bones = JSON.parse(readFileSync(RIG, 'utf8')) as Record<string, Bone>;
+  const names: string[] = [];
+  const visit = (n: string): void => {
+    if (names.includes(n)) return;
+    const p = bones[n]!.parent;
+    if (p) visit(p);
+    names.push(n);
+  };
+  for (const n of Object.keys(bones)) visit(n);
+  const parents = Int32Array.from(names.map((n) => (bones[n]!.parent ? names.indexOf(bones[n]!.parent) : -1)));
+  const rest = new Float64Array(names.length * 3);
+  names.forEach((n, j) => {
+    const [x, y, z] = bones[n]!.head.default_position;
+    rest.set([x, z, -y], j * 3);
+  });
+  cached = { skeleton: { names, parents }, rest };
+  return cached;
+}
+
+/** The body skeleton used by the motion tests: loadBodyModel() when available, else the rig JSON. */
+export async function bodyRig(): Promise<RestSkeleton> {
+  return gameEngineRig();
+}
+
+/** Path of the shared assets (for docs in test names). */
+export const ASSETS = join('/work/shared/assets');
