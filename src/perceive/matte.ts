@@ -1,0 +1,62 @@
+/**
+ * The person's soft alpha matte with Robust Video Matting (RVM, MobileNetV3). Each photo
+ * is matted on its own: the recurrent state starts at zero every call (no leakage from
+ * the previous photo), so that a still photo gets the same matte every time.
+ */
+import { createImage, type FloatImage } from '../core/image.js';
+import { MATTE_WORK_SIDE } from './config.js';
+import { type Tf, tf } from './tfenv.js';
+import type { Box } from './types.js';
+
+/**
+ * Mattes the region `crop` (integer pixel box) of `image` (1×H×W×3 tensor, 0–255) and
+ * returns a full-size 1-channel alpha image (zero outside the crop).
+ */
+export async function matteRegion(model: Tf, image: Tf, crop: Box, width: number, height: number): Promise<FloatImage> {
+  const t = tf();
+  const [x0, y0, x1, y1] = crop;
+  const cw = x1 - x0, ch = y1 - y0;
+  const ratio = Math.min(1, MATTE_WORK_SIDE / Math.max(cw, ch));
+  const inputs: Record<string, Tf> = {
+    src: t.tidy(() => t.div(t.slice(image, [0, y0, x0, 0], [1, ch, cw, 3]), 255)),
+    r1i: t.tensor(0),
+    r2i: t.tensor(0),
+    r3i: t.tensor(0),
+    r4i: t.tensor(0),
+    downsample_ratio: t.tensor(ratio),
+  };
+  let pha: Tf;
+  try {
+    pha = await model.executeAsync(inputs, ['pha']);
+  } finally {
+    for (const v of Object.values(inputs)) v.dispose();
+  }
+  const data = (await pha.data()) as Float32Array; // 1×ch×cw×1
+  pha.dispose();
+  const out = createImage(width, height, 1, 0);
+  for (let y = 0; y < ch; y++) {
+    const row = (y + y0) * width + x0;
+    for (let x = 0; x < cw; x++) {
+      const a = data[y * cw + x]!;
+      out.data[row + x] = a < 0 ? 0 : a > 1 ? 1 : a;
+    }
+  }
+  return out;
+}
+
+/** Fraction of the image the matte covers (mean alpha) and the box of alpha ≥ 0.5. */
+export function matteStats(mask: FloatImage): { coverage: number; box: Box | null } {
+  let sum = 0, x0 = Infinity, y0 = Infinity, x1 = -1, y1 = -1;
+  for (let y = 0; y < mask.height; y++)
+    for (let x = 0; x < mask.width; x++) {
+      const a = mask.data[y * mask.width + x]!;
+      sum += a;
+      if (a >= 0.5) {
+        if (x < x0) x0 = x;
+        if (x > x1) x1 = x;
+        if (y < y0) y0 = y;
+        if (y > y1) y1 = y;
+      }
+    }
+  return { coverage: sum / (mask.width * mask.height), box: x1 < 0 ? null : [x0, y0, x1 + 1, y1 + 1] };
+}
