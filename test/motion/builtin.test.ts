@@ -76,7 +76,8 @@ test('every builtin motion starts and ends in the neutral pose, close to the bod
         assert.ok(deg < 0.05, `${m.name} frame ${f} ${rs.skeleton.names[j]}: ${deg}° from neutral`);
       }
       const t = Math.hypot(m.rootTranslation[f * 3]!, m.rootTranslation[f * 3 + 2]!);
-      if (m.name !== 'walk') assert.ok(t < 0.05, `${m.name} frame ${f}: root ${t.toFixed(3)} m from the start`);
+      // Planted feet may carry the body a little (the walk travels on purpose).
+      if (m.name !== 'walk') assert.ok(t < 0.2, `${m.name} frame ${f}: root ${t.toFixed(3)} m from the start`);
     }
   }
 });
