@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerIngest } from './ingest.js';
+import { registerPerceive } from './perceive.js';
 
 /** Every CLI command, one file each under src/cli/. Add new commands here. */
-export const commands: Array<(program: Command) => void> = [registerIngest];
+export const commands: Array<(program: Command) => void> = [registerIngest, registerPerceive];
