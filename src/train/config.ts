@@ -1,0 +1,231 @@
+/**
+ * Every loss weight, learning rate and schedule constant of PERSONA training in one place,
+ * each with its source. "paper" = Sim & Moon, PERSONA, ICCV 2025 (arXiv 2508.09973);
+ * "code" = the public PERSONA_RELEASE repository (avatar/main/config.py, main/model.py,
+ * common/nets/loss.py, common/base.py, data/dataset.py, common/nets/module.py).
+ */
+import { PersonaError } from '../core/errors.js';
+
+/** Loss weights. */
+export interface LossWeights {
+  /** Image L1 weight inside the image loss (code: cfg.rgb_loss_weight = 0.8). */
+  imageL1: number;
+  /** SSIM weight inside the image loss (code: cfg.ssim_loss_weight = 0.2). */
+  imageSsim: number;
+  /** LPIPS weight (code: cfg.lpips_loss_weight = 1.0). Not used: no perceptual network on CPU. */
+  imageLpips: number;
+  /** Multiplier of the refined render's image loss (code: model.py `weight = weight * 0.1`). */
+  refinedImage: number;
+  /** Image weight on input-photo pixels near part boundaries (paper §geometry-weighted opt.; code get_boundary → 0.1). */
+  boundaryImage: number;
+  /** Geometry losses (normal, depth, part segmentation) on generated frames (code: is_generated → 1.0). */
+  geometryGenerated: number;
+  /** Geometry losses on the input photo (code: is_captured*0.1). */
+  geometryPhoto: number;
+  /**
+   * Mask L1 on alpha. In the code it is added *outside* the geometry weight (weight 1 on
+   * both photo and generated frames): `abs(mask − mask_gt) + geo_loss·weight`.
+   */
+  mask: number;
+  /** Hand-mask L1 on generated frames (code: `* is_generated * 50`). */
+  handMask: number;
+  /** Depth loss weight inside the geometry loss (code: cfg.depth_loss_weight = 0.01). */
+  depth: number;
+  /** Normal loss weight inside the geometry loss (code: 1, implicit). */
+  normal: number;
+  /** Part-segmentation loss weight inside the geometry loss (code: 1, implicit). */
+  segmentation: number;
+  /**
+   * Laplacian on the rest-pose means (offset) — code: lap_mean ×10 on top of a per-vertex
+   * weight 1e5 (×50 eyes/face, ×10 hands/expression boundary); the per-vertex part is passed as
+   * `vertexWeight`, this is the global factor 1e5·10.
+   */
+  laplacianOffset: number;
+  /** Laplacian on the refined (pose-offset) means: code lap_mean_refined, global 1e5. */
+  laplacianRefinedOffset: number;
+  /** Laplacian on the scales (code: lap_scale × 1e6). */
+  laplacianScale: number;
+  /** Laplacian on the colours (code: lap_rgb × 0.1). */
+  laplacianColor: number;
+}
+
+/** Learning rates (Adam). */
+export interface LearningRates {
+  /** Base lr (code: cfg.lr = 1e-3) for mean offsets, triplane and the pose-offset MLP (paper). */
+  offset: number;
+  triplane: number;
+  mlp: number;
+  /** 10× base for scales, colours (and auxiliary colours) and segmentation (code: cfg.lr*10). */
+  scale: number;
+  color: number;
+  segmentation: number;
+  /** Per-frame body-pose refinement (code: cfg.smplx_param_lr = 1e-3; hands ÷10). */
+  pose: number;
+}
+
+/** Optimizer and schedule. */
+export interface Schedule {
+  /** Adam ε (code base.py: torch.optim.Adam(..., eps=1e-15)). */
+  adamEps: number;
+  /** Adam β1, β2 (PyTorch defaults, kept by the code). */
+  adamBeta1: number;
+  adamBeta2: number;
+  /** Epochs (code: cfg.end_epoch = 5). */
+  epochs: number;
+  /** Batch size (code: cfg.batch_size = 1; the rasterizer supports one view). */
+  batchSize: number;
+  /** All lrs ÷ this factor once, at `decayAt` of the iterations (code base.py set_lr: ÷10 at 75%). */
+  decayFactor: number;
+  decayAt: number;
+}
+
+/** Balanced sampling and geometry weighting. */
+export interface Sampling {
+  /** Repeat the photo N times per epoch, N = #generated frames (paper; code dataset.py `*= sum(len(generated))`). */
+  balanced: boolean;
+  /** Geometry-weighted image loss on the photo (paper; code get_boundary). */
+  geometryWeighted: boolean;
+  /** Sobel-magnitude threshold on the rendered rest-position map (code: cfg.boundary_thr = 0.02). */
+  boundaryThreshold: number;
+  /** Dilation kernel = round(ratio × bbox size of the mask) made odd (code: cfg.img_kernel_ratio = 0.015). */
+  boundaryKernelRatio: number;
+  /** Same for the face patch (code: cfg.patch_kernel_ratio = 0.06). */
+  faceBoundaryKernelRatio: number;
+}
+
+/** The avatar's size (a preset chooses it). */
+export interface AvatarShape {
+  /** Template subdivisions: PERSONA subdivides SMPL-X twice (~167k Gaussians). */
+  subdivisions: number;
+  /** Triplane (code: triplane_shape = (32, 128, 128), triplane_shape_3d = 2 m). */
+  triplaneChannels: number;
+  triplaneResolution: number;
+  triplaneExtent: number;
+  /** Hidden widths of the pose-offset MLP (code: [.., 128, 128, 128, 3]). */
+  mlpHidden: number[];
+  /** GroupNorm groups (code: nn.GroupNorm(4, ·)). */
+  mlpGroups: number;
+  /** Output scale of the MLP: offsets = MLP(·)/100 (code: get_mean_offset_offset). */
+  mlpOutputScale: number;
+  /** Training render size (longer side, pixels). */
+  renderSize: number;
+}
+
+/** The complete training configuration. */
+export interface TrainConfig {
+  preset: PresetName;
+  seed: number;
+  loss: LossWeights;
+  lr: LearningRates;
+  schedule: Schedule;
+  sampling: Sampling;
+  avatar: AvatarShape;
+}
+
+/** Quality presets: `test` (tiny, seconds; for tests), `fast`, `standard` (the paper's sizes), `high`. */
+export type PresetName = 'test' | 'fast' | 'standard' | 'high';
+export const PRESET_NAMES: readonly PresetName[] = ['test', 'fast', 'standard', 'high'];
+
+const PAPER_LOSS: LossWeights = {
+  imageL1: 0.8,
+  imageSsim: 0.2,
+  imageLpips: 1.0,
+  refinedImage: 0.1,
+  boundaryImage: 0.1,
+  geometryGenerated: 1.0,
+  geometryPhoto: 0.1,
+  mask: 1.0,
+  handMask: 50,
+  depth: 0.01,
+  normal: 1,
+  segmentation: 1,
+  laplacianOffset: 1e5 * 10,
+  laplacianRefinedOffset: 1e5,
+  laplacianScale: 1e6,
+  laplacianColor: 0.1,
+};
+
+const PAPER_LR: LearningRates = {
+  offset: 1e-3,
+  triplane: 1e-3,
+  mlp: 1e-3,
+  scale: 1e-2,
+  color: 1e-2,
+  segmentation: 1e-2,
+  pose: 1e-3,
+};
+
+const PAPER_SCHEDULE: Schedule = {
+  adamEps: 1e-15,
+  adamBeta1: 0.9,
+  adamBeta2: 0.999,
+  epochs: 5,
+  batchSize: 1,
+  decayFactor: 10,
+  decayAt: 0.75,
+};
+
+const PAPER_SAMPLING: Sampling = {
+  balanced: true,
+  geometryWeighted: true,
+  boundaryThreshold: 0.02,
+  boundaryKernelRatio: 0.015,
+  faceBoundaryKernelRatio: 0.06,
+};
+
+/**
+ * Avatar sizes per preset. `standard` is the paper's (two subdivisions ≈ 167k Gaussians on
+ * SMPL-X, triplane 3×32×128², MLP 128³). `fast` subdivides once (~40k Gaussians) and halves the
+ * triplane; `test` is tiny so a whole training runs in seconds; `high` renders larger.
+ */
+const AVATAR: Record<PresetName, AvatarShape> = {
+  test: { subdivisions: 0, triplaneChannels: 4, triplaneResolution: 16, triplaneExtent: 2, mlpHidden: [16, 16], mlpGroups: 4, mlpOutputScale: 0.01, renderSize: 64 },
+  fast: { subdivisions: 1, triplaneChannels: 16, triplaneResolution: 64, triplaneExtent: 2, mlpHidden: [128, 128, 128], mlpGroups: 4, mlpOutputScale: 0.01, renderSize: 384 },
+  standard: { subdivisions: 2, triplaneChannels: 32, triplaneResolution: 128, triplaneExtent: 2, mlpHidden: [128, 128, 128], mlpGroups: 4, mlpOutputScale: 0.01, renderSize: 512 },
+  high: { subdivisions: 2, triplaneChannels: 32, triplaneResolution: 128, triplaneExtent: 2, mlpHidden: [128, 128, 128], mlpGroups: 4, mlpOutputScale: 0.01, renderSize: 1024 },
+};
+
+/** Epochs per preset (paper: 5; `test` runs one). */
+const EPOCHS: Record<PresetName, number> = { test: 1, fast: 5, standard: 5, high: 5 };
+
+/** Deep partial, for overrides. */
+export type TrainConfigOverrides = { [K in keyof Omit<TrainConfig, 'preset'>]?: Partial<TrainConfig[K]> } & { preset?: never };
+
+/** The configuration of a preset, with optional overrides (validated). */
+export function trainConfig(preset: PresetName = 'standard', overrides: TrainConfigOverrides = {}): TrainConfig {
+  if (!PRESET_NAMES.includes(preset)) throw new PersonaError(`unknown quality preset "${preset}"`, { hint: `use one of: ${PRESET_NAMES.join(', ')}` });
+  const cfg: TrainConfig = {
+    preset,
+    seed: overrides.seed ?? 0,
+    loss: { ...PAPER_LOSS, ...overrides.loss },
+    lr: { ...PAPER_LR, ...overrides.lr },
+    schedule: { ...PAPER_SCHEDULE, epochs: EPOCHS[preset], ...overrides.schedule },
+    sampling: { ...PAPER_SAMPLING, ...overrides.sampling },
+    avatar: { ...AVATAR[preset], mlpHidden: [...AVATAR[preset].mlpHidden], ...overrides.avatar },
+  };
+  validateConfig(cfg);
+  return cfg;
+}
+
+/** Throws a PersonaError naming the first invalid field. */
+export function validateConfig(cfg: TrainConfig): void {
+  const bad = (what: string, v: unknown) => new PersonaError(`train config: ${what} = ${String(v)} is invalid`);
+  for (const [k, v] of Object.entries(cfg.loss)) if (!(Number.isFinite(v) && v >= 0)) throw bad(`loss.${k}`, v);
+  for (const [k, v] of Object.entries(cfg.lr)) if (!(Number.isFinite(v) && v >= 0)) throw bad(`lr.${k}`, v);
+  const s = cfg.schedule;
+  if (!(Number.isInteger(s.epochs) && s.epochs >= 1)) throw bad('schedule.epochs', s.epochs);
+  if (s.batchSize !== 1) throw bad('schedule.batchSize (only 1 is supported, as PERSONA)', s.batchSize);
+  if (!(s.decayAt > 0 && s.decayAt <= 1)) throw bad('schedule.decayAt', s.decayAt);
+  if (!(s.decayFactor >= 1)) throw bad('schedule.decayFactor', s.decayFactor);
+  if (!(s.adamEps > 0 && s.adamBeta1 >= 0 && s.adamBeta1 < 1 && s.adamBeta2 >= 0 && s.adamBeta2 < 1)) throw bad('schedule.adam*', `${s.adamBeta1}/${s.adamBeta2}/${s.adamEps}`);
+  const a = cfg.avatar;
+  if (!(a.mlpHidden.length > 0 && a.mlpHidden.every((h) => Number.isInteger(h) && h > 0 && (a.mlpGroups === 0 || h % a.mlpGroups === 0))))
+    throw bad('avatar.mlpHidden (widths must be divisible by mlpGroups)', a.mlpHidden.join('-'));
+  if (!(Number.isInteger(a.subdivisions) && a.subdivisions >= 0 && a.subdivisions <= 3)) throw bad('avatar.subdivisions', a.subdivisions);
+  if (!(a.triplaneResolution >= 2 && a.triplaneChannels >= 1 && a.triplaneExtent > 0)) throw bad('avatar.triplane*', `${a.triplaneChannels}×${a.triplaneResolution}`);
+}
+
+/** Iterations of a whole training: epochs × steps per epoch (batch size 1). */
+export function totalIterations(cfg: TrainConfig, stepsPerEpoch: number): number {
+  return cfg.schedule.epochs * stepsPerEpoch;
+}
