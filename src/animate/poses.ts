@@ -1,0 +1,88 @@
+/**
+ * From motions to avatar poses: mapping a Motion's joints onto the avatar skeleton by name, sampling
+ * a frame (or a time, with slerp) into J×3 axis-angle rotations + root translation, and named poses.
+ */
+import type { AvatarBundle } from '../avatar/bundle.js';
+import { PersonaError } from '../core/errors.js';
+import { quatToAxisAngle } from '../core/rotation.js';
+import type { Motion } from '../motion/types.js';
+import type { AvatarPose } from '../export/cloud.js';
+import type { RestSkeleton } from '../motion/canonical.js';
+
+/** The avatar's skeleton with its rest joints, as the motion module expects. */
+export function avatarRestSkeleton(avatar: AvatarBundle): RestSkeleton {
+  const s = avatar.header.skeleton;
+  return { skeleton: { names: [...s.names], parents: Int32Array.from(s.parents) }, rest: Float64Array.from(s.restJoints) };
+}
+
+/** A motion bound to an avatar: for each avatar joint, the motion joint index (−1 keeps rest). */
+export interface BoundMotion {
+  motion: Motion;
+  jointMap: Int32Array;
+  /** Duration in seconds (frames − 1)/fps. */
+  duration: number;
+}
+
+/**
+ * Binds a motion (already on the avatar skeleton, e.g. from `loadMotionArg`) to the avatar by joint name.
+ * Throws when no joint matches.
+ */
+export function bindMotion(motion: Motion, avatar: AvatarBundle): BoundMotion {
+  const names = avatar.header.skeleton.names;
+  const index = new Map(motion.jointNames.map((n, i) => [n, i] as const));
+  const jointMap = Int32Array.from(names, (n) => index.get(n) ?? -1);
+  if (!jointMap.some((j) => j >= 0))
+    throw new PersonaError(`motion "${motion.name}" shares no joint name with the avatar skeleton.`, {
+      hint: 'Load the motion with loadMotionArg(arg, skeleton) so that it is retargeted onto the avatar.',
+    });
+  const J = motion.jointNames.length;
+  if (motion.rotations.length !== motion.frameCount * J * 4 || motion.rootTranslation.length !== motion.frameCount * 3)
+    throw new PersonaError(`motion "${motion.name}" has arrays that do not match its ${motion.frameCount} frames × ${J} joints.`);
+  if (motion.frameCount < 1) throw new PersonaError(`motion "${motion.name}" has no frames.`);
+  return { motion, jointMap, duration: (motion.frameCount - 1) / motion.fps };
+}
+
+/** Writes frame `f` of a bound motion into `out` (allocated when omitted). */
+export function framePose(bound: BoundMotion, f: number, out?: AvatarPose): AvatarPose {
+  return samplePose(bound, f / bound.motion.fps, out);
+}
+
+/** The pose at time `t` seconds (clamped to the clip), slerping between neighbouring frames. */
+export function samplePose(bound: BoundMotion, t: number, out?: AvatarPose): AvatarPose {
+  const { motion, jointMap } = bound;
+  const Ja = jointMap.length, Jm = motion.jointNames.length;
+  const pose = out ?? { rotations: new Float64Array(Ja * 3), translation: [0, 0, 0] };
+  const x = Math.min(Math.max(t * motion.fps, 0), motion.frameCount - 1);
+  const f0 = Math.floor(x), f1 = Math.min(f0 + 1, motion.frameCount - 1), a = x - f0;
+  const R = motion.rotations;
+  for (let j = 0; j < Ja; j++) {
+    const m = jointMap[j]!;
+    if (m < 0) { pose.rotations[j * 3] = pose.rotations[j * 3 + 1] = pose.rotations[j * 3 + 2] = 0; continue; }
+    const o0 = (f0 * Jm + m) * 4, o1 = (f1 * Jm + m) * 4;
+    let w = R[o0]!, qx = R[o0 + 1]!, qy = R[o0 + 2]!, qz = R[o0 + 3]!;
+    if (a > 0 && f1 !== f0) {
+      let w1 = R[o1]!, x1 = R[o1 + 1]!, y1 = R[o1 + 2]!, z1 = R[o1 + 3]!;
+      let dot = w * w1 + qx * x1 + qy * y1 + qz * z1;
+      if (dot < 0) { w1 = -w1; x1 = -x1; y1 = -y1; z1 = -z1; dot = -dot; }
+      let s0 = 1 - a, s1 = a;
+      if (dot < 0.9995) {
+        const th = Math.acos(dot), st = Math.sin(th);
+        s0 = Math.sin((1 - a) * th) / st; s1 = Math.sin(a * th) / st;
+      }
+      w = s0 * w + s1 * w1; qx = s0 * qx + s1 * x1; qy = s0 * qy + s1 * y1; qz = s0 * qz + s1 * z1;
+      const n = Math.hypot(w, qx, qy, qz) || 1;
+      w /= n; qx /= n; qy /= n; qz /= n;
+    }
+    const aa = quatToAxisAngle([w, qx, qy, qz]);
+    pose.rotations[j * 3] = aa[0]; pose.rotations[j * 3 + 1] = aa[1]; pose.rotations[j * 3 + 2] = aa[2];
+  }
+  const T = motion.rootTranslation;
+  for (let c = 0; c < 3; c++) pose.translation[c] = (1 - a) * T[f0 * 3 + c]! + a * T[f1 * 3 + c]!;
+  return pose;
+}
+
+/** Number of output frames when a clip is played at `fps` (the clip's own frame count at its own rate). */
+export function outputFrameCount(bound: BoundMotion, fps: number): number {
+  if (Math.abs(fps - bound.motion.fps) < 1e-9) return bound.motion.frameCount;
+  return Math.max(1, Math.round(bound.duration * fps) + 1);
+}
