@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerIngest } from './ingest.js';
 import { registerPerceive } from './perceive.js';
+import { registerView } from './view.js';
 
 /** Every CLI command, one file each under src/cli/. Add new commands here. */
-export const commands: Array<(program: Command) => void> = [registerIngest, registerPerceive];
+export const commands: Array<(program: Command) => void> = [registerIngest, registerPerceive, registerView];

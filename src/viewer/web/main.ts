@@ -1,0 +1,354 @@
+/**
+ * The viewer page: loads avatar/avatar.json + avatar.bin and motions/index.json from beside the page,
+ * plays the chosen motion with GPU skinning (joint matrices from src/avatar/pose.ts each frame), pose-driven
+ * offsets from a worker (cached per motion frame), back-to-front order from a sort worker, and shows the
+ * frame rate. `window.__persona` exposes state and controls for tests and the benchmark.
+ * URL parameters: motion=<name>, static=1 (fixed pose, re-sort only on camera moves), offsets=0, play=0.
+ */
+import type { AvatarHeader } from '../../avatar/bundle.js';
+import { createPoseScratch, skinningMatrices, type PosableAvatar } from '../../avatar/pose.js';
+import { viewAvatarBundle } from '../bundleView.js';
+import { packSplatTexture } from '../splatTexture.js';
+import { bindMotion, framePosition, motionDuration, samplePose, type BoundMotion } from '../motionPlayer.js';
+import { motionFromJson } from '../motionJson.js';
+import type { Motion } from '../../motion/types.js';
+import { SplatRenderer } from './renderer.js';
+import { OrbitCamera } from './orbit.js';
+import type { SortRequest, SortResult } from './sortWorker.js';
+import type { OffsetRequest, OffsetResult } from './offsetWorker.js';
+import { importMotionFile } from './motionFiles.js';
+
+const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
+const params = new URLSearchParams(location.search);
+const statusEl = $('status');
+function setStatus(text: string, error = false): void {
+  statusEl.textContent = text;
+  statusEl.className = error ? 'error' : '';
+}
+
+/** Motions listed in motions/index.json (written by `persona view`). */
+interface MotionEntry { name: string; file: string; frameCount?: number; fps?: number; description?: string }
+
+/** Live state readable by tests and the benchmark. */
+interface ViewerState {
+  ready: boolean;
+  error: string | null;
+  frames: number;
+  fps: number;
+  gaussians: number;
+  motion: string;
+  motions: string[];
+  playing: boolean;
+  time: number;
+  sorts: number;
+  sortMs: number;
+  offsetMs: number;
+  offsetFramesCached: number;
+  static: boolean;
+}
+
+const state: ViewerState = {
+  ready: false, error: null, frames: 0, fps: 0, gaussians: 0, motion: 'rest', motions: ['rest'], playing: params.get('play') !== '0',
+  time: 0, sorts: 0, sortMs: 0, offsetMs: 0, offsetFramesCached: 0, static: params.get('static') === '1',
+};
+
+async function fetchOk(url: string): Promise<Response> {
+  const r = await fetch(url);
+  if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
+  return r;
+}
+
+async function main(): Promise<void> {
+  setStatus('Loading avatar…');
+  const [header, bin] = await Promise.all([
+    fetchOk('avatar/avatar.json').then((r) => r.json() as Promise<AvatarHeader>),
+    fetchOk('avatar/avatar.bin').then((r) => r.arrayBuffer()),
+  ]);
+  const avatar = viewAvatarBundle(header, bin);
+  const N = header.gaussianCount, J = header.skeleton.names.length;
+  state.gaussians = N;
+  let index: MotionEntry[] = [];
+  try {
+    index = ((await (await fetchOk('motions/index.json')).json()) as { motions: MotionEntry[] }).motions ?? [];
+  } catch {
+    index = [];
+  }
+
+  const canvas = $('view') as HTMLCanvasElement;
+  const { layout, data } = packSplatTexture(avatar);
+  const po = header.poseOffsets;
+  const renderer = new SplatRenderer(canvas, layout, data, N, J, po ? po.anchorCount : 0);
+
+  // Frame the avatar: bounding box of the rest means.
+  const means = avatar.buffers.means as Float32Array;
+  const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
+  for (let i = 0; i < N; i++) for (let c = 0; c < 3; c++) { const v = means[i * 3 + c]!; if (v < lo[c]!) lo[c] = v; if (v > hi[c]!) hi[c] = v; }
+  const camera = new OrbitCamera([(lo[0]! + hi[0]!) / 2, (lo[1]! + hi[1]!) / 2, (lo[2]! + hi[2]!) / 2], Math.max(hi[1]! - lo[1]!, 0.5));
+  camera.attach(canvas);
+
+  // Sort worker.
+  const sortWorker = new Worker(new URL('./sortWorker.ts', import.meta.url), { type: 'module' });
+  sortWorker.postMessage({
+    type: 'init', means: Float32Array.from(means), skinJoints: Uint16Array.from(avatar.buffers.skinJoints as Uint16Array),
+    skinWeights: Float32Array.from(avatar.buffers.skinWeights as Float32Array), k: header.skinInfluences, jointCount: J,
+  } satisfies SortRequest);
+  let sortBusy = false, sortId = 0, sortedFor = '', spare: Uint32Array | undefined;
+  sortWorker.onmessage = (e: MessageEvent<SortResult>) => {
+    renderer.setOrder(e.data.order);
+    spare = e.data.order;
+    state.sorts++;
+    state.sortMs = state.sortMs === 0 ? e.data.ms : state.sortMs * 0.8 + e.data.ms * 0.2;
+    sortBusy = false;
+  };
+
+  // Pose-offset worker with a per-frame cache (progressive pre-baking of the playing motion).
+  const offsets = po ? new OffsetBaker(avatar, J) : null;
+
+  // Motions.
+  const cache = new Map<string, BoundMotion | null>([['rest', null]]);
+  const select = $('motion') as HTMLSelectElement;
+  const addOption = (name: string): void => {
+    if ([...select.options].some((o) => o.value === name)) return;
+    const o = document.createElement('option');
+    o.value = name; o.textContent = name;
+    select.append(o);
+    state.motions.push(name);
+  };
+  addOption('rest');
+  state.motions = ['rest'];
+  for (const m of index) addOption(m.name);
+  const loadMotion = async (name: string): Promise<BoundMotion | null> => {
+    if (cache.has(name)) return cache.get(name)!;
+    const entry = index.find((m) => m.name === name);
+    if (!entry) throw new Error(`unknown motion ${name}`);
+    const json = await (await fetchOk(`motions/${entry.file}`)).json();
+    const bound = bindMotion(motionFromJson(json, name), header.skeleton.names);
+    cache.set(name, bound);
+    return bound;
+  };
+  let current: BoundMotion | null = null;
+  const setMotion = async (name: string): Promise<void> => {
+    current = await loadMotion(name);
+    state.motion = name;
+    state.time = 0;
+    select.value = name;
+    offsets?.setMotion(name, current);
+    sortedFor = '';
+  };
+  const addMotion = (m: Motion): void => {
+    const bound = bindMotion(m, header.skeleton.names);
+    let name = m.name || 'dropped';
+    while (cache.has(name) && cache.get(name) !== bound) name += "'";
+    cache.set(name, bound);
+    addOption(name);
+  };
+  select.onchange = () => { setMotion(select.value).catch(showError); };
+
+  // Transport controls.
+  const playBtn = $('play') as HTMLButtonElement, scrub = $('scrub') as HTMLInputElement, timeEl = $('time');
+  const setPlaying = (p: boolean): void => { state.playing = p; playBtn.textContent = p ? 'Pause' : 'Play'; };
+  setPlaying(state.playing);
+  playBtn.onclick = () => setPlaying(!state.playing);
+  let scrubbing = false;
+  scrub.oninput = () => {
+    scrubbing = true;
+    if (current) state.time = (Number(scrub.value) / 1000) * motionDuration(current);
+  };
+  scrub.onchange = () => { scrubbing = false; };
+  const offsetsBox = $('offsets') as HTMLInputElement;
+  offsetsBox.checked = params.get('offsets') !== '0' && !!po;
+  offsetsBox.disabled = !po;
+  window.addEventListener('keydown', (e) => { if (e.code === 'Space' && e.target === document.body) { e.preventDefault(); setPlaying(!state.playing); } });
+
+  // Dropped motion files (BVH or JSON).
+  document.addEventListener('dragover', (e) => { e.preventDefault(); document.body.classList.add('dragging'); });
+  document.addEventListener('dragleave', () => document.body.classList.remove('dragging'));
+  document.addEventListener('drop', (e) => {
+    e.preventDefault();
+    document.body.classList.remove('dragging');
+    const file = e.dataTransfer?.files[0];
+    if (!file) return;
+    file.text()
+      .then(async (text) => {
+        const m = importMotionFile(file.name, text, header);
+        addMotion(m);
+        await setMotion([...cache.keys()].pop()!);
+        setStatus('');
+      })
+      .catch(showError);
+  });
+
+  // Per-frame pose state.
+  const rotations = new Float64Array(J * 3), translation = new Float64Array(3);
+  const scratch = createPoseScratch(avatar);
+  const skin = scratch.skin;
+  const fpsEl = $('fps'), statsEl = $('stats');
+  let lastT = performance.now(), fpsT = lastT, fpsFrames = 0, posedOnce = false;
+
+  const resize = (): void => {
+    const dpr = Math.min(window.devicePixelRatio || 1, 2);
+    const w = Math.round(canvas.clientWidth * dpr), h = Math.round(canvas.clientHeight * dpr);
+    if (canvas.width !== w || canvas.height !== h) { canvas.width = w; canvas.height = h; sortedFor = ''; }
+  };
+
+  const frame = (now: number): void => {
+    const dt = Math.min(0.1, (now - lastT) / 1000);
+    lastT = now;
+    resize();
+    const animate = !state.static || !posedOnce;
+    if (current && state.playing && !scrubbing && !state.static) state.time = (state.time + dt) % motionDuration(current);
+    if (animate) {
+      if (current) samplePose(current, state.time, rotations, translation);
+      else { rotations.fill(0); translation.fill(0); }
+      skinningMatrices(header.skeleton.parents, header.skeleton.restJoints, rotations, translation, scratch.world, skin);
+      renderer.setJoints(skin);
+      posedOnce = true;
+    }
+    if (offsets) {
+      if (offsetsBox.checked) {
+        const pos = current ? framePosition(current, state.time) : { f0: 0, f1: 0, alpha: 0 };
+        const off = offsets.offsetsAt(pos.f0, pos.f1, pos.alpha);
+        renderer.setAnchorOffsets(off);
+        state.offsetMs = offsets.meanMs;
+        state.offsetFramesCached = offsets.cachedFrames;
+      } else renderer.setAnchorOffsets(null);
+    }
+    // Re-sort when the pose or the camera changed (always while animating).
+    const m = camera.matrices(canvas.width, canvas.height);
+    const sortKey = `${camera.version}:${canvas.width}x${canvas.height}:${state.static ? 's' : state.time}`;
+    if (!sortBusy && sortKey !== sortedFor) {
+      sortBusy = true;
+      sortedFor = sortKey;
+      const msg: SortRequest = { type: 'sort', id: ++sortId, skin: skin.slice(), depthRow: m.depthRow, recycle: spare };
+      sortWorker.postMessage(msg, spare ? [spare.buffer] : []);
+      spare = undefined;
+    }
+    renderer.draw(m);
+    state.frames++;
+    fpsFrames++;
+    if (now - fpsT >= 1000) {
+      state.fps = (fpsFrames * 1000) / (now - fpsT);
+      fpsT = now; fpsFrames = 0;
+      fpsEl.textContent = `${state.fps.toFixed(1)} fps`;
+      statsEl.textContent = [
+        `${N.toLocaleString('en')} Gaussians · ${J} joints${po ? ` · ${po.anchorCount} offset anchors` : ''}`,
+        `sort ${state.sortMs.toFixed(1)} ms${po ? ` · offsets ${state.offsetMs.toFixed(1)} ms/pose, ${state.offsetFramesCached} frames cached` : ''}`,
+      ].join('\n');
+    }
+    if (current) {
+      if (!scrubbing) scrub.value = String(Math.round((state.time / motionDuration(current)) * 1000));
+      timeEl.textContent = `${state.time.toFixed(2)} s`;
+    }
+    requestAnimationFrame(frame);
+  };
+
+  const initial = params.get('motion') ?? (index.find((m) => m.name === 'idle') ? 'idle' : index[0]?.name ?? 'rest');
+  await setMotion(initial);
+  setStatus('');
+  state.ready = true;
+  requestAnimationFrame(frame);
+
+  Object.assign(api, {
+    setMotion: (name: string) => setMotion(name),
+    play: () => setPlaying(true),
+    pause: () => setPlaying(false),
+    seek: (t: number) => { state.time = t; },
+    setStatic: (s: boolean) => { state.static = s; posedOnce = false; sortedFor = ''; },
+    loadMotionText: (name: string, text: string) => { const m = importMotionFile(name, text, header); addMotion(m); return state.motions[state.motions.length - 1]; },
+    orbit: (dyaw: number) => { camera.yaw += dyaw; camera.version++; },
+  });
+}
+
+/**
+ * Caches A×3 anchor offsets per motion frame, computed one pose at a time by the offset worker. The frame
+ * under the playhead goes first; when it is cached the worker bakes the next missing frame, so a looping
+ * motion is fully pre-baked after one pass and costs only a lerp and a small texture upload per frame.
+ */
+class OffsetBaker {
+  private readonly worker: Worker;
+  private readonly cache = new Map<string, Float32Array>();
+  private readonly maxFrames: number;
+  private motion: { name: string; bound: BoundMotion | null } = { name: 'rest', bound: null };
+  private inflight: string | null = null;
+  private blend: Float32Array;
+  private lastKey = '';
+  private last: Float32Array | null = null;
+  private wanted = 0;
+  private readonly rot: Float64Array;
+  private readonly trans = new Float64Array(3);
+  meanMs = 0;
+  get cachedFrames(): number { return this.cache.size; }
+
+  constructor(avatar: PosableAvatar, jointCount: number) {
+    this.worker = new Worker(new URL('./offsetWorker.ts', import.meta.url), { type: 'module' });
+    const keep: PosableAvatar['buffers'] = {};
+    for (const [k, v] of Object.entries(avatar.buffers)) if (k.startsWith('anchor') || k.startsWith('mlp.')) keep[k] = v.slice();
+    this.worker.postMessage({ type: 'init', avatar: { header: avatar.header, buffers: keep } } satisfies OffsetRequest);
+    const A = avatar.header.poseOffsets!.anchorCount;
+    this.blend = new Float32Array(A * 3);
+    this.rot = new Float64Array(jointCount * 3);
+    this.maxFrames = Math.max(4, Math.floor((256 * 1024 * 1024) / (A * 12)));
+    this.worker.onmessage = (e: MessageEvent<OffsetResult>) => {
+      if (this.cache.size >= this.maxFrames) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(e.data.key, e.data.offsets);
+      this.meanMs = this.meanMs === 0 ? e.data.ms : this.meanMs * 0.9 + e.data.ms * 0.1;
+      this.inflight = null;
+      this.pump();
+    };
+  }
+
+  setMotion(name: string, bound: BoundMotion | null): void {
+    this.motion = { name, bound };
+    this.wanted = 0;
+    this.pump();
+  }
+
+  private key(f: number): string { return `${this.motion.name}#${f}`; }
+
+  /** Asks the worker for the first uncached frame at or after the playhead. */
+  private pump(): void {
+    if (this.inflight) return;
+    const F = this.motion.bound ? this.motion.bound.frameCount : 1;
+    for (let s = 0; s < F; s++) {
+      const f = (this.wanted + s) % F;
+      const key = this.key(f);
+      if (this.cache.has(key)) continue;
+      if (this.motion.bound) samplePose(this.motion.bound, f / this.motion.bound.fps, this.rot, this.trans);
+      else this.rot.fill(0);
+      this.inflight = key;
+      this.worker.postMessage({ type: 'offsets', key, rotations: this.rot.slice() } satisfies OffsetRequest);
+      return;
+    }
+  }
+
+  /** Offsets for the playhead between frames f0 and f1; the latest known ones while the frame is being computed. */
+  offsetsAt(f0: number, f1: number, alpha: number): Float32Array | null {
+    this.wanted = f0;
+    const a = this.cache.get(this.key(f0)), b = this.cache.get(this.key(f1));
+    this.pump();
+    if (a && b && alpha > 0) {
+      const k = `${this.key(f0)}|${this.key(f1)}|${alpha}`;
+      if (k !== this.lastKey) {
+        for (let i = 0; i < this.blend.length; i++) this.blend[i] = a[i]! + alpha * (b[i]! - a[i]!);
+        this.lastKey = k;
+      }
+      this.last = this.blend;
+      return this.blend;
+    }
+    if (a) { this.last = a; return a; }
+    return this.last;
+  }
+}
+
+/** Test and benchmark hooks. */
+const api: Record<string, unknown> = { state };
+(window as unknown as { __persona: unknown }).__persona = api;
+
+function showError(err: unknown): void {
+  const msg = (err as Error)?.message ?? String(err);
+  state.error = msg;
+  setStatus(msg, true);
+  console.error(err);
+}
+
+main().catch(showError);
