@@ -16,8 +16,7 @@ export const MODELS = {
   faceDetector: 'blazeface.json',
   faceMesh: 'facemesh.json',
   iris: 'iris.json',
-  /** Hand detector (CenterNet-style handtrack) + MediaPipe hand landmarks (full). */
-  handDetector: 'handtrack.json',
+  /** MediaPipe hand landmarks (full), run on pose-guided hand regions. */
   handLandmarks: 'handlandmark-full.json',
 } as const;
 
@@ -52,5 +51,15 @@ export const MATTE_WORK_SIDE = 512;
 /** |yaw| below this (degrees) is "front", above 180 − this is "back", otherwise "side". */
 export const FACING_FRONT_DEG = 50;
 
-/** A hand found by the hand model belongs to a body wrist closer than this many wrist–elbow lengths. */
-export const HAND_WRIST_MATCH = 1.0;
+/** Hand-landmark model input side (MediaPipe hand landmark, full: 224×224). */
+export const HAND_INPUT = 224;
+/**
+ * Side of the pose-guided hand crop in units of the wrist → knuckles distance |d| (the
+ * crop is centred at wrist + d). A hand is about 2|d| long (wrist to middle fingertip),
+ * so 2.6|d| leaves a margin like MediaPipe's hand-ROI scale.
+ */
+export const HAND_CROP_SCALE = 2.6;
+/** The refinement pass: side in units of the wrist → middle-knuckle distance (MediaPipe rescales its ROI by 2.0–2.6). */
+export const HAND_REFINE_SCALE = 2.6;
+/** Hand presence (sigmoid of the model's hand flag) below which no hand is reported (MediaPipe: 0.5). */
+export const HAND_MIN_SCORE = 0.5;

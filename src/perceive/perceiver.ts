@@ -4,8 +4,9 @@
  *
  * Per call: MoveNet MultiPose counts people and boxes them; the chosen person's region
  * (grown by a margin, resampled to a workable size) goes through the Human library's
- * BlazePose (33 keypoints + world landmarks), hand (detector + 21 landmarks) and face
- * (detector + mesh + iris) pipelines; RVM mattes the same region. A crop hint (`roi`, e.g.
+ * BlazePose (33 keypoints + world landmarks) and face (detector + mesh + iris) pipelines;
+ * the hand-landmark model runs on hand regions placed by the body keypoints (hands.ts);
+ * RVM mattes the same region. A crop hint (`roi`, e.g.
  * the previous frame's `crop`) skips people detection.
  */
 import { PersonaError } from '../core/errors.js';
@@ -15,12 +16,12 @@ import {
   CROP_MARGIN,
   CROP_MAX_SIDE,
   CROP_MIN_SIDE,
-  HAND_WRIST_MATCH,
   MODELS,
 } from './config.js';
 import { matteRegion, matteStats } from './matte.js';
 import { BODY_INDEX, BODY_KEYPOINTS, FACE_LANDMARKS, FACE_MESH_POINTS } from './names.js';
 import { detectPeople } from './people.js';
+import { handsFromBody } from './hands.js';
 import { buildReport } from './report.js';
 import { humanModule, initBackend, loadGraphModel, modelsDir, type Tf, tf } from './tfenv.js';
 import type { BodyResult, Box, FaceResult, HandResult, Perception, PersonCandidate } from './types.js';
@@ -49,15 +50,15 @@ const WORLD_VALUES = 39 * 3;
 
 /** Minimal shapes of the Human library's results that perception reads. */
 interface HumanBody { score: number; keypoints: Array<{ part: string; position: number[]; score: number }> }
-interface HumanHand { score: number; box: number[]; keypoints: number[][] }
 interface HumanFace { score: number; box: number[]; mesh: number[][]; rotation?: { angle?: { yaw: number; pitch: number; roll: number } } }
-interface HumanResult { body: HumanBody[]; hand: HumanHand[]; face: HumanFace[] }
+interface HumanResult { body: HumanBody[]; face: HumanFace[] }
 
 /** Loads the perception models once; call `perceive` per photo or frame, `close` at the end. */
 export class Perceiver {
   private readonly human: Tf;
   private readonly peopleModel: Tf | null;
   private readonly matteModel: Tf | null;
+  private readonly handModel: Tf | null;
   private readonly options: Required<PerceiverOptions>;
   private lastWorld: Float32Array | null = null;
   private chain: Promise<unknown> = Promise.resolve();
@@ -65,8 +66,9 @@ export class Perceiver {
   /** Seconds the models took to load. */
   readonly loadSeconds: number;
 
-  private constructor(human: Tf, people: Tf | null, matte: Tf | null, options: Required<PerceiverOptions>, loadSeconds: number) {
+  private constructor(human: Tf, people: Tf | null, matte: Tf | null, hand: Tf | null, options: Required<PerceiverOptions>, loadSeconds: number) {
     this.human = human;
+    this.handModel = hand;
     this.peopleModel = people;
     this.matteModel = matte;
     this.options = options;
@@ -105,15 +107,8 @@ export class Perceiver {
       object: { enabled: false },
       segmentation: { enabled: false },
       body: { enabled: true, maxDetected: 1, minConfidence: 0.1, modelPath: MODELS.body, detector: { modelPath: MODELS.bodyDetector } },
-      hand: {
-        enabled: opts.hands,
-        maxDetected: 4,
-        minConfidence: 0.3,
-        rotation: true,
-        landmarks: true,
-        detector: { modelPath: MODELS.handDetector },
-        skeleton: { modelPath: MODELS.handLandmarks },
-      },
+      // Hands run pose-guided (hands.ts) on the hand-landmark model; Human's own hand detector misses small hands.
+      hand: { enabled: false },
       face: {
         enabled: opts.face,
         detector: { enabled: true, modelPath: MODELS.faceDetector, maxDetected: 4, minConfidence: 0.3, rotation: true },
@@ -134,7 +129,8 @@ export class Perceiver {
     }
     const people = opts.people ? await loadGraphModel(MODELS.people) : null;
     const matte = opts.matte ? await loadGraphModel(MODELS.matte) : null;
-    return new Perceiver(human, people, matte, opts, (performance.now() - t0) / 1000);
+    const hand = opts.hands ? await loadGraphModel(MODELS.handLandmarks) : null;
+    return new Perceiver(human, people, matte, hand, opts, (performance.now() - t0) / 1000);
   }
 
   /** Perceives one photo (RGB or RGBA float image). Calls are serialized. */
@@ -150,7 +146,7 @@ export class Perceiver {
     if (this.closed) return;
     this.closed = true;
     await this.chain;
-    for (const m of [this.peopleModel, this.matteModel]) m?.dispose?.();
+    for (const m of [this.peopleModel, this.matteModel, this.handModel]) m?.dispose?.();
     for (const m of Object.values((this.human.models?.models ?? {}) as Record<string, Tf>)) m?.dispose?.();
   }
 
@@ -235,24 +231,9 @@ export class Perceiver {
       const body: BodyResult = { score: hb.score, keypoints, world };
       if (peopleFound === 0) peopleFound = 1; // the people detector missed a person BlazePose found
 
-      // 4. Hands: keep the hand nearest each body wrist.
-      const hands = { left: null as HandResult | null, right: null as HandResult | null };
-      for (const side of ['left', 'right'] as const) {
-        const wr = keypoints[BODY_INDEX[`${side}Wrist`]]!, el = keypoints[BODY_INDEX[`${side}Elbow`]]!;
-        const reach = HAND_WRIST_MATCH * Math.max(Math.hypot(wr[0] - el[0], wr[1] - el[1]), 10);
-        let best: HandResult | null = null, bestD = Infinity;
-        for (const h of res.hand ?? []) {
-          if (!h.keypoints?.length) continue;
-          const kps = h.keypoints.map((p) => [...toFull(p), (p[2] ?? 0) * sx] as [number, number, number]);
-          const d = Math.hypot(kps[0]![0] - wr[0], kps[0]![1] - wr[1]);
-          if (d < reach && d < bestD) {
-            bestD = d;
-            const [bx, by] = toFull([h.box[0]!, h.box[1]!]);
-            best = { score: h.score, keypoints: kps, box: [bx, by, bx + h.box[2]! * sx, by + h.box[3]! * sy] };
-          }
-        }
-        hands[side] = best;
-      }
+      // 4. Hands, guided by the body's wrist and knuckle keypoints.
+      const hands = this.handModel ? await handsFromBody(this.handModel, image, body) : { left: null, right: null };
+      lap('hands');
 
       // 5. Face: the mesh whose box holds the body's nose.
       let face: FaceResult | null = null;
@@ -324,7 +305,7 @@ function modelList(o: Required<PerceiverOptions>): Record<string, string> {
   if (o.people) m.people = MODELS.people;
   if (o.matte) m.matte = MODELS.matte;
   if (o.face) Object.assign(m, { faceDetector: MODELS.faceDetector, faceMesh: MODELS.faceMesh, iris: MODELS.iris });
-  if (o.hands) Object.assign(m, { handDetector: MODELS.handDetector, handLandmarks: MODELS.handLandmarks });
+  if (o.hands) m.handLandmarks = MODELS.handLandmarks;
   return m;
 }
 

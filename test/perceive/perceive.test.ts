@@ -69,6 +69,15 @@ describe('perception on synthetic people', { skip: haveAssets ? false : 'MPFB2 a
       const sw = Math.hypot(ls[0] - rs[0], ls[1] - rs[1], ls[2] - rs[2]);
       assert.ok(sw > 0.25 && sw < 0.5, `shoulder width ${sw} m`);
       assert.ok(p.face !== null && p.face.mesh.length >= 468, 'the painted face is found');
+      // Both hands, placed by the pose: the hand model's wrist lands on the true wrist.
+      for (const side of ['left', 'right'] as const) {
+        const h = p.hands[side];
+        assert.ok(h !== null, `${side} hand found`);
+        const truth = r.keypoints[`${side}Wrist`];
+        const e = Math.hypot(h.keypoints[0]![0] - truth[0], h.keypoints[0]![1] - truth[1]) / r.heightPx;
+        assert.ok(e < 0.03, `${side} hand wrist off by ${(e * 100).toFixed(1)}% of height`);
+        assert.equal(h.keypoints.length, 21);
+      }
       if (name === 'stride') assert.ok(p.person.facingYawDeg > 5 && p.person.facingYawDeg < 40, `yaw ${p.person.facingYawDeg} (truth 20°)`);
     });
   }

@@ -6,7 +6,9 @@ import { clampBox, growBox } from '../../src/perceive/perceiver.js';
 import { buildReport, facingFromYaw, facingYaw, matteTouches } from '../../src/perceive/report.js';
 import { drawDisc, drawLine } from '../../src/perceive/overlay.js';
 import { BODY_EDGES, BODY_INDEX, BODY_KEYPOINTS, HAND_EDGES, HAND_KEYPOINTS } from '../../src/perceive/names.js';
-import { createImage } from '../../src/core/image.js';
+import { createImage, sampleBilinear } from '../../src/core/image.js';
+import { cropToImage, handRoiFromBody, sampleRoi } from '../../src/perceive/hands.js';
+import { Rng } from '../../src/core/rng.js';
 import type { BodyResult } from '../../src/perceive/types.js';
 
 /** One MoveNet MultiPose row: box (normalized ymin, xmin, ymax, xmax), score, keypoints all at the box centre. */
@@ -146,4 +148,35 @@ test('keypoint naming: 33 body names, 21 hand names, edges refer to valid points
   assert.equal(BODY_INDEX.rightFootIndex, 32);
   for (const [a, b] of BODY_EDGES) assert.ok(a in BODY_INDEX && b in BODY_INDEX);
   for (const [a, b] of HAND_EDGES) assert.ok(a >= 0 && a < 21 && b >= 0 && b < 21);
+});
+
+test('hand region from the body: fingers point up in the crop, centred one wrist→knuckle length beyond the wrist', () => {
+  const body = syntheticBody(0);
+  // Left hand pointing right in the image: wrist (100, 50), index (120, 45), pinky (120, 55).
+  body.keypoints[BODY_INDEX.leftWrist] = [100, 50, 0.9];
+  body.keypoints[BODY_INDEX.leftIndex] = [120, 45, 0.9];
+  body.keypoints[BODY_INDEX.leftPinky] = [120, 55, 0.9];
+  const roi = handRoiFromBody(body, 'left')!;
+  assert.ok(Math.abs(roi.cx - 120) < 1e-9 && Math.abs(roi.cy - 50) < 1e-9);
+  assert.ok(Math.abs(roi.size - 2.6 * 20) < 1e-9);
+  // The crop's top centre (fingers) lies towards +x in the image; the crop is a rotation (no mirror).
+  const [tx, ty] = cropToImage(roi, 112, 0, 224);
+  assert.ok(Math.abs(tx - (120 + 26)) < 1e-9 && Math.abs(ty - 50) < 1e-9);
+  assert.ok(Math.abs(roi.ex[0] * roi.ey[1] - roi.ex[1] * roi.ey[0] - 1) < 1e-12, 'det +1');
+  body.keypoints[BODY_INDEX.leftPinky] = [120, 55, 0.1];
+  assert.equal(handRoiFromBody(body, 'left'), null, 'no region without visible knuckles');
+});
+
+test('sampleRoi matches core sampleBilinear at every crop pixel (reference)', () => {
+  const rng = new Rng(3);
+  const img = createImage(60, 40, 3);
+  for (let i = 0; i < img.data.length; i++) img.data[i] = rng.next();
+  const roi = { cx: 30, cy: 20, size: 24, ex: [Math.cos(0.6), Math.sin(0.6)] as [number, number], ey: [-Math.sin(0.6), Math.cos(0.6)] as [number, number] };
+  const S = 16;
+  const crop = sampleRoi(img, roi, S);
+  for (let py = 0; py < S; py++)
+    for (let px = 0; px < S; px++) {
+      const [x, y] = cropToImage(roi, px + 0.5, py + 0.5, S);
+      for (let c = 0; c < 3; c++) assert.ok(Math.abs(crop[(py * S + px) * 3 + c]! - sampleBilinear(img, x, y, c)) < 1e-5);
+    }
 });
