@@ -82,8 +82,29 @@ export interface BodyModel {
   /** E×V×3 expression basis. */
   readonly expressionBasis: Float32Array;
   readonly skinning: SkinWeights;
+  /** Sparse joint regressor (rows: joints, each an affine combination of vertices). */
+  readonly jointRegressor: SparseRegressor;
+  /**
+   * Extra named points regressed from vertices that ride rigidly on a joint (MakeHuman:
+   * fingertips, toe tips, head top; SMPL-X: none). `landmarkJoints[i]` is the joint index.
+   */
+  readonly landmarkNames: string[];
+  readonly landmarkJoints: Int32Array;
+  /** Sparse landmark regressor (rows: landmarks). */
+  readonly landmarkRegressor: SparseRegressor;
+  /** V: index of the left/right mirror of each vertex (−1 where unknown). */
+  readonly mirror?: Int32Array;
   /** Joint positions (J×3) of the rest mesh `vertices` (which includes shape). */
   jointPositions(vertices: Float32Array | Float64Array): Float64Array;
   /** Rest vertices for shape coefficients `beta` (and optional expression coefficients). */
   shapedVertices(beta: ShapeCoefficients, expression?: ArrayLike<number>): Float32Array;
+}
+
+/** A sparse row-major matrix (CSR): row r uses entries offsets[r] … offsets[r+1]−1. */
+export interface SparseRegressor {
+  /** rows+1 row starts. */
+  offsets: Uint32Array;
+  /** Column (vertex) index of each entry. */
+  vertices: Uint32Array;
+  weights: Float32Array;
 }

@@ -152,3 +152,50 @@ export function rotationAngleBetween(a: ArrayLike<number>, b: ArrayLike<number>)
   for (let i = 0; i < 3; i++) for (let k = 0; k < 3; k++) tr += a[k * 3 + i]! * b[k * 3 + i]!;
   return Math.acos(Math.min(1, Math.max(-1, (tr - 1) / 2)));
 }
+
+/** Writes the skew matrix [v]× into m at offset o. */
+function skewInto(x: number, y: number, z: number, m: Float64Array, o: number): void {
+  m[o] = 0; m[o + 1] = -z; m[o + 2] = y;
+  m[o + 3] = z; m[o + 4] = 0; m[o + 5] = -x;
+  m[o + 6] = -y; m[o + 7] = x; m[o + 8] = 0;
+}
+
+const tmpSkewV = new Float64Array(9), tmpSkewE = new Float64Array(9), tmpA = new Float64Array(9), tmpB = new Float64Array(9), tmpR = new Float64Array(9);
+
+/**
+ * Derivatives of Rodrigues' formula: out[9·i … 9·i+8] = ∂R/∂r_i (row-major 3×3) for the
+ * axis-angle r = (rx, ry, rz). Closed form of Gallego & Yezzi (J. Math. Imaging Vis. 2015):
+ * ∂R/∂r_i = (r_i [r]× + [r × (I − R) e_i]×) R / ‖r‖²; a third-order series near r = 0.
+ */
+export function axisAngleToMatrixDerivatives(rx: number, ry: number, rz: number, out: Float64Array = new Float64Array(27)): Float64Array {
+  const th2 = rx * rx + ry * ry + rz * rz;
+  if (th2 < 1e-8) {
+    // R ≈ I + K + K²/2 + K³/6 with K = [r]×; differentiate term by term.
+    skewInto(rx, ry, rz, tmpSkewV, 0);
+    const K = tmpSkewV;
+    for (let i = 0; i < 3; i++) {
+      skewInto(i === 0 ? 1 : 0, i === 1 ? 1 : 0, i === 2 ? 1 : 0, tmpSkewE, 0);
+      const E = tmpSkewE;
+      mat3Multiply(E, K, tmpA); mat3Multiply(K, E, tmpB);
+      const KK = mat3Multiply(K, K, tmpR);
+      for (let k = 0; k < 9; k++) out[i * 9 + k] = E[k]! + 0.5 * (tmpA[k]! + tmpB[k]!);
+      // third order: (E K K + K E K + K K E) / 6
+      const t1 = mat3Multiply(tmpA, K), t2 = mat3Multiply(tmpB, K), t3 = mat3Multiply(KK, E);
+      for (let k = 0; k < 9; k++) out[i * 9 + k]! += (t1[k]! + t2[k]! + t3[k]!) / 6;
+    }
+    return out;
+  }
+  const R = axisAngleToMatrix(rx, ry, rz, tmpR);
+  skewInto(rx, ry, rz, tmpSkewV, 0);
+  const r = [rx, ry, rz];
+  for (let i = 0; i < 3; i++) {
+    // c = (I − R) e_i = e_i − R[:, i]
+    const cx = (i === 0 ? 1 : 0) - R[i]!, cy = (i === 1 ? 1 : 0) - R[3 + i]!, cz = (i === 2 ? 1 : 0) - R[6 + i]!;
+    // r × c
+    skewInto(ry * cz - rz * cy, rz * cx - rx * cz, rx * cy - ry * cx, tmpSkewE, 0);
+    for (let k = 0; k < 9; k++) tmpA[k] = (r[i]! * tmpSkewV[k]! + tmpSkewE[k]!) / th2;
+    mat3Multiply(tmpA, R, tmpB);
+    for (let k = 0; k < 9; k++) out[i * 9 + k] = tmpB[k]!;
+  }
+  return out;
+}

@@ -1,0 +1,56 @@
+/**
+ * Shaded previews of a body mesh (front, side, back) for looking at the model, using the
+ * render room's rasterizer.
+ */
+import { lookAtCamera } from '../core/camera.js';
+import type { FloatImage } from '../core/image.js';
+import { contactSheet, labelColor, renderShaded } from '../render/index.js';
+import { BODY_PARTS } from './types.js';
+
+/** Preview options. */
+export interface PreviewOptions {
+  /** Image height per view in pixels (width is half). */
+  size?: number;
+  /** Views by yaw of the camera around the body: front (from +Z), side (from +X), back. */
+  views?: Array<'front' | 'side' | 'back'>;
+  /** Colour by part label (else light grey). */
+  partLabels?: Uint8Array;
+  /** Supersampling per axis. */
+  supersample?: number;
+}
+
+const VIEW_DIRS: Record<'front' | 'side' | 'back', [number, number, number]> = { front: [0, 0, 1], side: [1, 0, 0], back: [0, 0, -1] };
+
+/** Per-vertex RGB colours for part labels (pastel, lit by the shader). */
+export function partColors(labels: Uint8Array): Float32Array {
+  const out = new Float32Array(labels.length * 3);
+  labels.forEach((l, i) => { const c = labelColor(l); out[i * 3] = 0.35 + 0.65 * c[0]; out[i * 3 + 1] = 0.35 + 0.65 * c[1]; out[i * 3 + 2] = 0.35 + 0.65 * c[2]; });
+  return out;
+}
+
+/** Renders the views of one posed mesh side by side; the camera frames the mesh's bounding box. */
+export function renderBodyViews(vertices: Float32Array | Float64Array, triangles: Uint32Array, opts: PreviewOptions = {}): FloatImage[] {
+  const size = opts.size ?? 480, width = Math.round(size * 0.6);
+  const views = opts.views ?? ['front', 'side', 'back'];
+  const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
+  for (let i = 0; i < vertices.length; i += 3) for (let c = 0; c < 3; c++) { lo[c] = Math.min(lo[c]!, vertices[i + c]!); hi[c] = Math.max(hi[c]!, vertices[i + c]!); }
+  const centre: [number, number, number] = [(lo[0]! + hi[0]!) / 2, (lo[1]! + hi[1]!) / 2, (lo[2]! + hi[2]!) / 2];
+  const extent = Math.max(hi[1]! - lo[1]!, (hi[0]! - lo[0]!) / 0.6, (hi[2]! - lo[2]!) / 0.6) * 1.08;
+  const fov = 30, dist = extent / 2 / Math.tan((fov * Math.PI) / 360) + Math.max(hi[0]! - lo[0]!, hi[2]! - lo[2]!) / 2;
+  const colors = opts.partLabels ? partColors(opts.partLabels) : undefined;
+  return views.map((v) => {
+    const d = VIEW_DIRS[v];
+    const cam = lookAtCamera([centre[0] + d[0] * dist, centre[1] + d[1] * dist, centre[2] + d[2] * dist], centre, { width, height: size, fovYDeg: fov });
+    return renderShaded(vertices, triangles, cam, { vertexColors: colors, background: 1, supersample: opts.supersample ?? 2, cull: 'back' }).image;
+  });
+}
+
+/** A labelled grid of previews: rows of views. */
+export function previewSheet(rows: Array<{ label: string; views: FloatImage[] }>, columns?: number): FloatImage {
+  const images = rows.flatMap((r) => r.views);
+  const labels = rows.flatMap((r) => r.views.map((_, i) => (i === 0 ? r.label : '')));
+  return contactSheet(images, { columns: columns ?? rows[0]?.views.length ?? 3, labels, padding: 6, labelScale: 2 });
+}
+
+/** The part names in label order, for legends. */
+export const PART_NAMES = BODY_PARTS;

@@ -1,0 +1,259 @@
+/**
+ * Forward kinematics and linear blend skinning with analytic gradients.
+ *
+ * Convention (src/body/types.ts, as SMPL): local rotations R_j in world-aligned rest axes;
+ * G_root = [R_root | J_root], G_j = G_parent · [R_j | J_j − J_parent]; the skinning transform
+ * of joint j is A_j = G_j · [I | −J_j]; posed v = Σ_k w_k A_k v_rest + t; posed joints are
+ * the translations of G_j, plus t. Rest vertices = template + shape basis·β + expression·ψ;
+ * rest joints = regressor · rest vertices.
+ *
+ * `BodyPoser.backward` turns dL/d(posed vertices) and dL/d(posed joints) into dL/dpose
+ * (axis-angle per joint), dL/dtranslation, dL/dβ and dL/dψ (all float64).
+ */
+import { axisAngleToMatrix, axisAngleToMatrixDerivatives } from '../core/rotation.js';
+import { PersonaError } from '../core/errors.js';
+import type { BodyPose, SkinWeights, SparseRegressor } from './types.js';
+import { applyRegressor, type ArrayBodyModel } from './model.js';
+
+/** Inputs of one posed body. */
+export interface BodyParams {
+  /** Shape coefficients (≤ shapeCount; missing = 0). */
+  shape?: ArrayLike<number>;
+  /** Expression coefficients (≤ expressionCount; missing = 0). */
+  expression?: ArrayLike<number>;
+  pose: BodyPose;
+}
+
+/** The result of a forward pass (kept for the backward pass). */
+export interface PosedBody {
+  /** V×3 posed vertices (metres). */
+  vertices: Float64Array;
+  /** J×3 posed joint positions. */
+  joints: Float64Array;
+  /** V×3 rest vertices (shape + expression). */
+  restVertices: Float64Array;
+  /** J×3 rest joints. */
+  restJoints: Float64Array;
+  /** J×9 local rotation matrices. */
+  localRotations: Float64Array;
+  /** J×12 global transforms G_j as 3×4 row-major [R | t] (without the root translation t). */
+  globals: Float64Array;
+  /** J×12 skinning transforms A_j = G_j·[I | −J_j] as 3×4 row-major (without t). */
+  skinTransforms: Float64Array;
+  params: BodyParams;
+}
+
+/** Gradients with respect to the body parameters. */
+export interface BodyGradients {
+  /** J×3 dL/d(axis-angle) per joint. */
+  pose: Float64Array;
+  translation: Float64Array;
+  /** dL/dβ (shapeCount). */
+  shape: Float64Array;
+  /** dL/dψ (expressionCount). */
+  expression: Float64Array;
+  /** V×3 dL/d(rest vertices) (before the shape/expression bases). */
+  restVertices: Float64Array;
+}
+
+/**
+ * Forward kinematics: global transforms (J×12, 3×4 row-major) and skinning transforms from
+ * rest joints and local rotation matrices (J×9).
+ */
+export function forwardKinematics(parents: Int32Array, restJoints: ArrayLike<number>, localRotations: Float64Array, globals: Float64Array, skinTransforms: Float64Array): void {
+  const J = parents.length;
+  for (let j = 0; j < J; j++) {
+    const p = parents[j]!;
+    const R = localRotations, r = j * 9, g = j * 12;
+    const jx = restJoints[j * 3]!, jy = restJoints[j * 3 + 1]!, jz = restJoints[j * 3 + 2]!;
+    if (p < 0) {
+      for (let a = 0; a < 3; a++) {
+        globals[g + a * 4] = R[r + a * 3]!; globals[g + a * 4 + 1] = R[r + a * 3 + 1]!; globals[g + a * 4 + 2] = R[r + a * 3 + 2]!;
+      }
+      globals[g + 3] = jx; globals[g + 7] = jy; globals[g + 11] = jz;
+    } else {
+      const q = p * 12;
+      const dx = jx - restJoints[p * 3]!, dy = jy - restJoints[p * 3 + 1]!, dz = jz - restJoints[p * 3 + 2]!;
+      for (let a = 0; a < 3; a++) {
+        const ga0 = globals[q + a * 4]!, ga1 = globals[q + a * 4 + 1]!, ga2 = globals[q + a * 4 + 2]!;
+        for (let b = 0; b < 3; b++) globals[g + a * 4 + b] = ga0 * R[r + b]! + ga1 * R[r + 3 + b]! + ga2 * R[r + 6 + b]!;
+        globals[g + a * 4 + 3] = ga0 * dx + ga1 * dy + ga2 * dz + globals[q + a * 4 + 3]!;
+      }
+    }
+    for (let a = 0; a < 3; a++) {
+      const g0 = globals[g + a * 4]!, g1 = globals[g + a * 4 + 1]!, g2 = globals[g + a * 4 + 2]!;
+      skinTransforms[g + a * 4] = g0; skinTransforms[g + a * 4 + 1] = g1; skinTransforms[g + a * 4 + 2] = g2;
+      skinTransforms[g + a * 4 + 3] = globals[g + a * 4 + 3]! - (g0 * jx + g1 * jy + g2 * jz);
+    }
+  }
+}
+
+/** Linear blend skinning of V×3 rest vertices with J×12 skinning transforms plus translation. */
+export function linearBlendSkinning(rest: ArrayLike<number>, skin: SkinWeights, transforms: Float64Array, translation: ArrayLike<number>, out: Float64Array | Float32Array): void {
+  const K = skin.influences, V = rest.length / 3;
+  const tx = translation[0]!, ty = translation[1]!, tz = translation[2]!;
+  for (let i = 0; i < V; i++) {
+    const x = rest[i * 3]!, y = rest[i * 3 + 1]!, z = rest[i * 3 + 2]!;
+    let ox = 0, oy = 0, oz = 0;
+    for (let k = 0; k < K; k++) {
+      const w = skin.weights[i * K + k]!;
+      if (w === 0) continue;
+      const m = skin.joints[i * K + k]! * 12;
+      ox += w * (transforms[m]! * x + transforms[m + 1]! * y + transforms[m + 2]! * z + transforms[m + 3]!);
+      oy += w * (transforms[m + 4]! * x + transforms[m + 5]! * y + transforms[m + 6]! * z + transforms[m + 7]!);
+      oz += w * (transforms[m + 8]! * x + transforms[m + 9]! * y + transforms[m + 10]! * z + transforms[m + 11]!);
+    }
+    out[i * 3] = ox + tx; out[i * 3 + 1] = oy + ty; out[i * 3 + 2] = oz + tz;
+  }
+}
+
+/** Adds Rᵀ-weighted regressor transpose: dV[v] += Σ_j R[j,v]·dJ[j]. */
+function regressorTranspose(r: SparseRegressor, dJ: Float64Array, dV: Float64Array): void {
+  const rows = r.offsets.length - 1;
+  for (let j = 0; j < rows; j++)
+    for (let e = r.offsets[j]!; e < r.offsets[j + 1]!; e++) {
+      const v = r.vertices[e]! * 3, w = r.weights[e]!;
+      dV[v]! += w * dJ[j * 3]!; dV[v + 1]! += w * dJ[j * 3 + 1]!; dV[v + 2]! += w * dJ[j * 3 + 2]!;
+    }
+}
+
+/** Poses one body model: shape → rest joints → FK → LBS, and the matching backward pass. */
+export class BodyPoser {
+  readonly model: ArrayBodyModel;
+  private readonly dR = new Float64Array(27);
+
+  constructor(model: ArrayBodyModel) {
+    this.model = model;
+  }
+
+  /** Forward pass. Pose rotations must have J×3 entries. */
+  forward(params: BodyParams): PosedBody {
+    const m = this.model, J = m.skeleton.names.length, V = m.vertexCount;
+    const rot = params.pose.rotations;
+    if (rot.length !== J * 3) throw new PersonaError(`pose has ${rot.length / 3} joint rotations; the ${m.kind} skeleton has ${J}`, { hint: 'give one axis-angle per joint in skeleton order (index 0 = root)' });
+    const restVertices = m.shapedVertices64(params.shape, params.expression);
+    const restJoints = applyRegressor(m.jointRegressor, restVertices);
+    const localRotations = new Float64Array(J * 9);
+    const tmp = new Float64Array(9);
+    for (let j = 0; j < J; j++) { axisAngleToMatrix(rot[j * 3]!, rot[j * 3 + 1]!, rot[j * 3 + 2]!, tmp); localRotations.set(tmp, j * 9); }
+    const globals = new Float64Array(J * 12), skinTransforms = new Float64Array(J * 12);
+    forwardKinematics(m.skeleton.parents, restJoints, localRotations, globals, skinTransforms);
+    const t = params.pose.translation;
+    const vertices = new Float64Array(V * 3);
+    linearBlendSkinning(restVertices, m.skinning, skinTransforms, t, vertices);
+    const joints = new Float64Array(J * 3);
+    for (let j = 0; j < J; j++) for (let c = 0; c < 3; c++) joints[j * 3 + c] = globals[j * 12 + c * 4 + 3]! + t[c]!;
+    return { vertices, joints, restVertices, restJoints, localRotations, globals, skinTransforms, params };
+  }
+
+  /** Posed landmark positions (L×3): each rides rigidly on its joint. */
+  landmarks(posed: PosedBody): Float64Array {
+    const m = this.model, L = m.landmarkNames.length;
+    const rest = applyRegressor(m.landmarkRegressor, posed.restVertices);
+    const out = new Float64Array(L * 3), t = posed.params.pose.translation;
+    for (let l = 0; l < L; l++) {
+      const A = m.landmarkJoints[l]! * 12;
+      for (let a = 0; a < 3; a++) {
+        const T = posed.skinTransforms;
+        out[l * 3 + a] = T[A + a * 4]! * rest[l * 3]! + T[A + a * 4 + 1]! * rest[l * 3 + 1]! + T[A + a * 4 + 2]! * rest[l * 3 + 2]! + T[A + a * 4 + 3]! + t[a]!;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Backward pass: gradients of a scalar loss given dL/d(posed vertices) (V×3, or null) and
+   * dL/d(posed joints) (J×3, optional).
+   */
+  backward(posed: PosedBody, gradVertices: ArrayLike<number> | null, gradJoints?: ArrayLike<number> | null): BodyGradients {
+    const m = this.model, J = m.skeleton.names.length, V = m.vertexCount, K = m.skinning.influences;
+    const parents = m.skeleton.parents;
+    const dRg = new Float64Array(J * 9), dtg = new Float64Array(J * 3);
+    const dRestJ = new Float64Array(J * 3), dRestV = new Float64Array(V * 3);
+    const translation = new Float64Array(3);
+    const S = posed.skinTransforms, G = posed.globals, rv = posed.restVertices, rj = posed.restJoints;
+    if (gradVertices) {
+      for (let i = 0; i < V; i++) {
+        const gx = gradVertices[i * 3]!, gy = gradVertices[i * 3 + 1]!, gz = gradVertices[i * 3 + 2]!;
+        if (gx === 0 && gy === 0 && gz === 0) continue;
+        translation[0]! += gx; translation[1]! += gy; translation[2]! += gz;
+        const x = rv[i * 3]!, y = rv[i * 3 + 1]!, z = rv[i * 3 + 2]!;
+        let ax = 0, ay = 0, az = 0;
+        for (let k = 0; k < K; k++) {
+          const w = m.skinning.weights[i * K + k]!;
+          if (w === 0) continue;
+          const j = m.skinning.joints[i * K + k]!, a = j * 12;
+          const wx = w * gx, wy = w * gy, wz = w * gz;
+          // v_posed = Rg (v − J) + tg  ⇒  dRg += w g (v − J)ᵀ, dtg += w g, dJ −= Rgᵀ w g, dv += Rgᵀ w g
+          const px = x - rj[j * 3]!, py = y - rj[j * 3 + 1]!, pz = z - rj[j * 3 + 2]!;
+          const r = j * 9;
+          dRg[r]! += wx * px; dRg[r + 1]! += wx * py; dRg[r + 2]! += wx * pz;
+          dRg[r + 3]! += wy * px; dRg[r + 4]! += wy * py; dRg[r + 5]! += wy * pz;
+          dRg[r + 6]! += wz * px; dRg[r + 7]! += wz * py; dRg[r + 8]! += wz * pz;
+          dtg[j * 3]! += wx; dtg[j * 3 + 1]! += wy; dtg[j * 3 + 2]! += wz;
+          const bx = S[a]! * wx + S[a + 4]! * wy + S[a + 8]! * wz;
+          const by = S[a + 1]! * wx + S[a + 5]! * wy + S[a + 9]! * wz;
+          const bz = S[a + 2]! * wx + S[a + 6]! * wy + S[a + 10]! * wz;
+          dRestJ[j * 3]! -= bx; dRestJ[j * 3 + 1]! -= by; dRestJ[j * 3 + 2]! -= bz;
+          ax += bx; ay += by; az += bz;
+        }
+        dRestV[i * 3] = ax; dRestV[i * 3 + 1] = ay; dRestV[i * 3 + 2] = az;
+      }
+    }
+    if (gradJoints) for (let j = 0; j < J; j++) for (let c = 0; c < 3; c++) { const g = gradJoints[j * 3 + c]!; dtg[j * 3 + c]! += g; translation[c]! += g; }
+    // Back through the kinematic chain, children before parents.
+    const pose = new Float64Array(J * 3);
+    const R = posed.localRotations;
+    const dRl = new Float64Array(9);
+    for (let j = J - 1; j >= 0; j--) {
+      const p = parents[j]!, r = j * 9;
+      if (p < 0) {
+        for (let k = 0; k < 9; k++) dRl[k] = dRg[r + k]!;
+        dRestJ[j * 3]! += dtg[j * 3]!; dRestJ[j * 3 + 1]! += dtg[j * 3 + 1]!; dRestJ[j * 3 + 2]! += dtg[j * 3 + 2]!;
+      } else {
+        const q = p * 12, pr = p * 9;
+        // Rg_j = Rg_p R_j ⇒ dR_j = Rg_pᵀ dRg_j ; dRg_p += dRg_j R_jᵀ
+        for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) {
+          dRl[a * 3 + b] = G[q + a]! * dRg[r + b]! + G[q + 4 + a]! * dRg[r + 3 + b]! + G[q + 8 + a]! * dRg[r + 6 + b]!;
+          dRg[pr + a * 3 + b]! += dRg[r + a * 3]! * R[r + b * 3]! + dRg[r + a * 3 + 1]! * R[r + b * 3 + 1]! + dRg[r + a * 3 + 2]! * R[r + b * 3 + 2]!;
+        }
+        // tg_j = Rg_p (J_j − J_p) + tg_p
+        const dx = rj[j * 3]! - rj[p * 3]!, dy = rj[j * 3 + 1]! - rj[p * 3 + 1]!, dz = rj[j * 3 + 2]! - rj[p * 3 + 2]!;
+        for (let a = 0; a < 3; a++) {
+          const g = dtg[j * 3 + a]!;
+          dRg[pr + a * 3]! += g * dx; dRg[pr + a * 3 + 1]! += g * dy; dRg[pr + a * 3 + 2]! += g * dz;
+          dtg[p * 3 + a]! += g;
+        }
+        for (let b = 0; b < 3; b++) {
+          const d = G[q + b]! * dtg[j * 3]! + G[q + 4 + b]! * dtg[j * 3 + 1]! + G[q + 8 + b]! * dtg[j * 3 + 2]!;
+          dRestJ[j * 3 + b]! += d; dRestJ[p * 3 + b]! -= d;
+        }
+      }
+      const rot = posed.params.pose.rotations;
+      axisAngleToMatrixDerivatives(rot[j * 3]!, rot[j * 3 + 1]!, rot[j * 3 + 2]!, this.dR);
+      for (let i = 0; i < 3; i++) {
+        let s = 0;
+        for (let k = 0; k < 9; k++) s += dRl[k]! * this.dR[i * 9 + k]!;
+        pose[j * 3 + i] = s;
+      }
+    }
+    regressorTranspose(m.jointRegressor, dRestJ, dRestV);
+    const V3 = V * 3;
+    const shape = new Float64Array(m.shapeCount);
+    for (let k = 0; k < m.shapeCount; k++) { let s = 0; const base = k * V3; for (let i = 0; i < V3; i++) s += m.shapeBasis[base + i]! * dRestV[i]!; shape[k] = s; }
+    const E = m.expressionNames.length;
+    const expression = new Float64Array(E);
+    for (let k = 0; k < E; k++) { let s = 0; const base = k * V3; for (let i = 0; i < V3; i++) s += m.expressionBasis[base + i]! * dRestV[i]!; expression[k] = s; }
+    return { pose, translation, shape, expression, restVertices: dRestV };
+  }
+
+  /** Forward passes for a batch of parameter sets (shape evaluated once per distinct array). */
+  forwardBatch(batch: readonly BodyParams[]): PosedBody[] {
+    return batch.map((p) => this.forward(p));
+  }
+}
+
+/** A zero pose (all joints at rest, no translation) for a skeleton of J joints. */
+export function restPose(jointCount: number): BodyPose {
+  return { rotations: new Float64Array(jointCount * 3), translation: [0, 0, 0] };
+}
