@@ -9,7 +9,7 @@ import type { FloatImage } from '../core/image.js';
 import type { Motion } from '../motion/types.js';
 import { contactSheet } from '../render/sheet.js';
 import type { AvatarPose } from '../export/cloud.js';
-import { AvatarRenderer, type Background } from './renderer.js';
+import { AvatarRenderer, type Background, type RenderEngine } from './renderer.js';
 import { Bounds, cameraAt, type CameraMode, type Framing } from './cameras.js';
 import { bindMotion, outputFrameCount, samplePose, type BoundMotion } from './poses.js';
 import { openSink, type SinkKind } from './sinks.js';
@@ -28,7 +28,9 @@ export interface AnimateOptions {
   fps?: number;
   background?: Background;
   progress?: Progress;
-  /** Rasterizer threads (default: the rasterizer's own choice). */
+  /** Rasterizer: the forward-only fast path (default) or src/splat's differentiable one. */
+  engine?: RenderEngine;
+  /** src/splat threads (engine 'splat' only). */
   threads?: number;
 }
 
@@ -74,7 +76,7 @@ export async function animateAvatar(avatar: AvatarBundle, motion: Motion, option
   const progress = options.progress ?? Progress.silent();
   const bound = bindMotion(motion, avatar);
   const frames = outputFrameCount(bound, fps);
-  const renderer = new AvatarRenderer(avatar, { threads: options.threads });
+  const renderer = new AvatarRenderer(avatar, { threads: options.threads, engine: options.engine });
   const framing = frameClip(renderer, avatar, bound, frames, fps);
   const sink = await openSink(options.out, { width: size, height: size, fps, transparent: background === 'transparent' });
   const task = progress.task(`animate ${motion.name}`, frames);

@@ -1,6 +1,7 @@
 /**
- * Renders posed avatar frames with the Gaussian rasterizer (src/splat): posing (pose offsets + LBS) into
- * preallocated buffers, then a forward rasterization of the isotropic Gaussians with RGB features.
+ * Renders posed avatar frames: posing (pose offsets + LBS) into preallocated buffers, then a forward
+ * rasterization of the isotropic Gaussians with RGB features, by the forward-only fast path
+ * (fastSplat.ts, default) or by the differentiable rasterizer of src/splat (`engine: 'splat'`).
  */
 import type { AvatarBundle } from '../avatar/bundle.js';
 import { createPoseScratch, poseAvatarMeans, type PoseScratch } from '../avatar/pose.js';
@@ -8,6 +9,10 @@ import type { Camera } from '../core/camera.js';
 import type { FloatImage } from '../core/image.js';
 import { rasterize, RasterWorkspace, type GaussianSet } from '../splat/index.js';
 import type { AvatarPose } from '../export/cloud.js';
+import { FastSplatRenderer } from './fastSplat.js';
+
+/** Which rasterizer draws the frames. */
+export type RenderEngine = 'fast' | 'splat';
 
 /** Frame background: an RGB colour, or transparent (RGBA output with alpha). */
 export type Background = [number, number, number] | 'transparent';
@@ -25,10 +30,11 @@ export class AvatarRenderer {
   private readonly scratch: PoseScratch;
   private readonly gaussians: GaussianSet;
   private readonly workspace = new RasterWorkspace();
+  private readonly fast = new FastSplatRenderer();
   /** Timings of the most recent `render`. */
   last: FrameTimings = { poseMs: 0, preprocessMs: 0, rasterMs: 0, visible: 0 };
 
-  constructor(private readonly avatar: AvatarBundle, private readonly options: { threads?: number; poseOffsets?: boolean } = {}) {
+  constructor(private readonly avatar: AvatarBundle, private readonly options: { threads?: number; poseOffsets?: boolean; engine?: RenderEngine } = {}) {
     const n = avatar.header.gaussianCount;
     this.scratch = createPoseScratch(avatar);
     this.gaussians = {
@@ -57,12 +63,22 @@ export class AvatarRenderer {
     this.pose(pose);
     const t1 = performance.now();
     const transparent = background === 'transparent';
-    const r = rasterize(this.gaussians, camera, {
-      background: transparent ? [0, 0, 0] : background,
-      workspace: this.workspace,
-      ...(this.options.threads ? { threads: this.options.threads } : {}),
-    });
-    this.last = { poseMs: t1 - t0, preprocessMs: r.stats.preprocessMs, rasterMs: r.stats.rasterMs, visible: r.stats.visible };
+    const bg = transparent ? [0, 0, 0] : background;
+    let r: { width: number; height: number; image: Float32Array; alpha: Float32Array };
+    if ((this.options.engine ?? 'fast') === 'fast') {
+      const g = this.gaussians;
+      const f = this.fast.render({ count: g.count, means: g.means, scales: g.scales, colors: g.features, opacities: g.opacities! }, camera, bg);
+      this.last = { poseMs: t1 - t0, preprocessMs: f.preprocessMs, rasterMs: f.rasterMs, visible: f.visible };
+      r = f;
+    } else {
+      const s = rasterize(this.gaussians, camera, {
+        background: bg,
+        workspace: this.workspace,
+        ...(this.options.threads ? { threads: this.options.threads } : {}),
+      });
+      this.last = { poseMs: t1 - t0, preprocessMs: s.stats.preprocessMs, rasterMs: s.stats.rasterMs, visible: s.stats.visible };
+      r = s;
+    }
     const W = r.width, H = r.height;
     if (!transparent) return { width: W, height: H, channels: 3, data: Float32Array.from(r.image) };
     const data = new Float32Array(W * H * 4);

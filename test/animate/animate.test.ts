@@ -139,3 +139,30 @@ test('turntable contact sheet has one cell per view', async () => {
   assert.equal(sheet.channels, 3);
   assert.ok(sheet.width >= 4 * 48 && sheet.height >= 48 && sheet.height < 2 * 48 + 40);
 });
+
+test('fast forward renderer equals src/splat rasterize (reference) on random isotropic Gaussians', async () => {
+  const { FastSplatRenderer } = await import('../../src/animate/fastSplat.js');
+  const { rasterize } = await import('../../src/splat/index.js');
+  const { lookAtCamera } = await import('../../src/core/camera.js');
+  const N = 1500;
+  const means = new Float32Array(N * 3), scales = new Float32Array(N), colors = new Float32Array(N * 3), opacities = new Float32Array(N);
+  let s = 7;
+  const rnd = (): number => (s = (s * 16807) % 2147483647) / 2147483647;
+  for (let i = 0; i < N; i++) {
+    for (let c = 0; c < 3; c++) { means[i * 3 + c] = rnd() - 0.5; colors[i * 3 + c] = rnd(); }
+    scales[i] = 0.004 + 0.02 * rnd();
+    opacities[i] = 0.2 + 0.8 * rnd();
+  }
+  means[0] = NaN; // culled by both
+  scales[1] = 0; // culled by both
+  const cam = lookAtCamera([0.4, 0.3, 2.2], [0, 0, 0], { width: 72, height: 60, fovYDeg: 45 });
+  const bg = [0.1, 0.6, 0.9];
+  const fast = new FastSplatRenderer().render({ count: N, means, scales, colors, opacities }, cam, bg);
+  const ref = rasterize({ count: N, means, scales, opacities, features: colors, channels: 3 }, cam, { background: bg, threads: 1 });
+  let e = 0, ea = 0;
+  for (let i = 0; i < ref.image.length; i++) e = Math.max(e, Math.abs(ref.image[i]! - fast.image[i]!));
+  for (let i = 0; i < ref.alpha.length; i++) ea = Math.max(ea, Math.abs(ref.alpha[i]! - fast.alpha[i]!));
+  assert.equal(fast.pairs, ref.stats.pairs, 'same footprints');
+  assert.equal(fast.visible, ref.stats.visible);
+  assert.ok(e < 5e-3 && ea < 1e-4, `colour diff ${e}, alpha diff ${ea} (float32 vs float64)`);
+});
