@@ -58,10 +58,16 @@ export function minimalArc(a: ArrayLike<number>, b: ArrayLike<number>): [number,
   return [w / n, x / n, y / n, z / n];
 }
 
-/** Angle (radians, in [0, π]) of the rotation between unit quaternions a and b. */
+/** Angle (radians, in [0, π]) of the rotation between unit quaternions a and b (accurate for tiny angles). */
 export function quatAngle(a: ArrayLike<number>, ao: number, b: ArrayLike<number>, bo: number): number {
-  const d = Math.abs(a[ao]! * b[bo]! + a[ao + 1]! * b[bo + 1]! + a[ao + 2]! * b[bo + 2]! + a[ao + 3]! * b[bo + 3]!);
-  return 2 * Math.acos(Math.min(1, d));
+  const dot = a[ao]! * b[bo]! + a[ao + 1]! * b[bo + 1]! + a[ao + 2]! * b[bo + 2]! + a[ao + 3]! * b[bo + 3]!;
+  const s = dot < 0 ? -1 : 1;
+  let dm = 0, dp = 0;
+  for (let k = 0; k < 4; k++) {
+    const x = a[ao + k]!, y = s * b[bo + k]!;
+    dm += (x - y) * (x - y); dp += (x + y) * (x + y);
+  }
+  return 4 * Math.atan2(Math.sqrt(dm), Math.sqrt(dp));
 }
 
 /** Normalizes the quaternion at offset o in place (identity if degenerate). */
