@@ -57,8 +57,10 @@ export function rasterizeBackward(
   }
   if (M === 0) return grads;
 
+  const bandsUsed = options.threads !== undefined ? Math.min(resolveThreads(options.threads, W * H), Math.ceil(H / BLOCK_ROWS)) : saved.bands.length - 1;
+  // Workers can only see SharedArrayBuffer memory; on one thread any array will do.
   const toShared = (name: string, arr: Float32Array | null | undefined, len: number): Float32Array => {
-    if (arr && arr.buffer instanceof SharedArrayBuffer) return arr;
+    if (arr && (bandsUsed === 1 || arr.buffer instanceof SharedArrayBuffer)) return arr;
     const out = ws.get(name, Float32Array, len);
     if (arr) out.set(arr);
     else out.fill(0);
@@ -74,7 +76,7 @@ export function rasterizeBackward(
   let slots = 0;
   for (let r = 0; r < M; r++) {
     slotStart[r] = slots;
-    slots += ((sorted.rows[2 * r + 1]! / BLOCK_ROWS) | 0) - ((sorted.rows[2 * r]! / BLOCK_ROWS) | 0) + 1;
+    slots += ((sorted.rows[4 * r + 1]! / BLOCK_ROWS) | 0) - ((sorted.rows[4 * r]! / BLOCK_ROWS) | 0) + 1;
   }
   slotStart[M] = slots;
   const stride = PARTIAL_BASE + C;

@@ -15,7 +15,7 @@ export function preprocess(gs: GaussianSet, P: Projector, ws: RasterWorkspace, r
   const keyF = new Float32Array(1), keyU = new Uint32Array(keyF.buffer);
   const keys = ws.get('pre.keys', Int32Array, N); // float32 bits of depth (positive, so they sort as integers)
   const tmpGeo = ws.get('pre.geo', Float64Array, N * GEO_STRIDE);
-  const tmpRows = ws.get('pre.rows', Int32Array, N * 2);
+  const tmpRows = ws.get('pre.rows', Int32Array, N * 4);
   const orig = ws.get('pre.orig', Int32Array, N);
   const f = gs.features;
   rowWork.fill(0);
@@ -34,7 +34,7 @@ export function preprocess(gs: GaussianSet, P: Projector, ws: RasterWorkspace, r
     const g = M * GEO_STRIDE;
     tmpGeo[g] = u; tmpGeo[g + 1] = v; tmpGeo[g + 2] = pj[PJ.a]!; tmpGeo[g + 3] = pj[PJ.b]!; tmpGeo[g + 4] = pj[PJ.c]!;
     tmpGeo[g + 5] = pj[PJ.opacity]!; tmpGeo[g + 6] = tau; tmpGeo[g + 7] = pj[PJ.tz]!;
-    tmpRows[2 * M] = y0; tmpRows[2 * M + 1] = y1;
+    tmpRows[4 * M] = y0; tmpRows[4 * M + 1] = y1; tmpRows[4 * M + 2] = x0; tmpRows[4 * M + 3] = x1;
     keyF[0] = pj[PJ.tz]!;
     keys[M] = keyU[0]! | 0;
     vis[M] = M; // position in the tmp arrays
@@ -47,13 +47,13 @@ export function preprocess(gs: GaussianSet, P: Projector, ws: RasterWorkspace, r
   for (let y = 1; y < H; y++) rowWork[y] += rowWork[y - 1]!;
   const order = radixSortByKey(keys, vis, M, ws);
   const geo = ws.get('sorted.geo', Float64Array, M * GEO_STRIDE);
-  const rows = ws.get('sorted.rows', Int32Array, M * 2);
+  const rows = ws.get('sorted.rows', Int32Array, M * 4);
   const index = ws.get('sorted.index', Int32Array, M);
   const feats = ws.get('sorted.features', Float32Array, M * C);
   for (let r = 0; r < M; r++) {
     const k = order[r]!;
     for (let j = 0; j < GEO_STRIDE; j++) geo[r * GEO_STRIDE + j] = tmpGeo[k * GEO_STRIDE + j]!;
-    rows[2 * r] = tmpRows[2 * k]!; rows[2 * r + 1] = tmpRows[2 * k + 1]!;
+    for (let j = 0; j < 4; j++) rows[4 * r + j] = tmpRows[4 * k + j]!;
     const i = orig[k]!;
     index[r] = i;
     for (let c = 0; c < C; c++) feats[r * C + c] = f[i * C + c]!;

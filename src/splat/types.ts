@@ -130,7 +130,7 @@ export interface SortedGaussians {
   count: number;
   /** M×GEO_STRIDE: u, v (px), conic a, b, c, opacity, tau = ln(255·opacity), camera depth z. */
   geo: Float64Array;
-  /** M×2 first and last image row touched (inclusive, clamped to the image). */
+  /** M×4 footprint box: first and last row, first and last column (inclusive, clamped to the image). */
   rows: Int32Array;
   /** M original indices. */
   index: Int32Array;

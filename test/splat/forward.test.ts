@@ -51,3 +51,16 @@ test('a single Gaussian at the image centre peaks at the pixel under its mean wi
   assert.ok(Math.abs(res.image[2 * pix + 1]! - 2 * expected) < 1e-6);
   assert.ok(Math.abs(res.alpha[0]!) === 0, 'far corner untouched');
 });
+
+test('very thin or very small Gaussians (exp() per pixel fallback) match the reference', () => {
+  const { gaussians, camera } = randomScene({ count: 60, channels: 3, width: 64, height: 48, seed: 17, scale: [0.001, 0.2] });
+  // make every other Gaussian needle-like: one long axis, two ~0 axes
+  for (let i = 0; i < gaussians.count; i += 2) {
+    gaussians.scales[3 * i] = 0.0005; gaussians.scales[3 * i + 2] = 0.0005; gaussians.scales[3 * i + 1] = 0.4;
+  }
+  const res = rasterize(gaussians, camera, { dilation: 0, threads: 2 });
+  const ref = referenceRender(gaussians, camera, { dilation: 0 });
+  assert.ok(maxAbsDiff(res.image, ref.image) < 1e-4, `image error ${maxAbsDiff(res.image, ref.image)}`);
+  assert.ok(maxAbsDiff(res.alpha, ref.alpha) < 1e-4);
+  assert.ok(res.image.every(Number.isFinite));
+});

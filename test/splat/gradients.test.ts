@@ -8,8 +8,8 @@ import { randomScene, randomWeights } from './scene.js';
 type Key = 'means' | 'scales' | 'rotations' | 'opacities' | 'features';
 
 /** L = Σ wI·image + Σ wA·alpha + Σ wD·depth, from the float64 reference. */
-function referenceLoss(g: ReferenceGaussians, cam: Camera, bg: number[], wI: Float32Array, wA: Float32Array, wD: Float32Array): number {
-  const r = referenceRender(g, cam, { background: bg });
+function referenceLoss(g: ReferenceGaussians, cam: Camera, bg: number[], wI: Float32Array, wA: Float32Array, wD: Float32Array, dilation?: number): number {
+  const r = referenceRender(g, cam, { background: bg, ...(dilation === undefined ? {} : { dilation }) });
   let L = 0;
   for (let i = 0; i < wI.length; i++) L += wI[i]! * r.image[i]!;
   for (let i = 0; i < wA.length; i++) L += wA[i]! * r.alpha[i]! + wD[i]! * r.depth[i]!;
@@ -17,10 +17,14 @@ function referenceLoss(g: ReferenceGaussians, cam: Camera, bg: number[], wI: Flo
 }
 
 function checkGradients(gaussians: GaussianSet, camera: Camera, keys: Key[], seed: number, threads: number): void {
+  checkGradientsWith(gaussians, camera, keys, seed, undefined, threads);
+}
+
+function checkGradientsWith(gaussians: GaussianSet, camera: Camera, keys: Key[], seed: number, dilation?: number, threads = 1): void {
   const C = gaussians.channels, P = camera.width * camera.height;
   const bg = Array.from({ length: C }, (_, c) => 0.2 * c);
   const wI = randomWeights(P * C, seed), wA = randomWeights(P, seed + 1), wD = randomWeights(P, seed + 2);
-  const res = rasterize(gaussians, camera, { background: bg, depth: true, threads });
+  const res = rasterize(gaussians, camera, { background: bg, depth: true, threads, ...(dilation === undefined ? {} : { dilation }) });
   const grads = rasterizeBackward(res.saved, wI, wA, { dDepth: wD });
   const g64: ReferenceGaussians = {
     count: gaussians.count, channels: C,
@@ -36,9 +40,9 @@ function checkGradients(gaussians: GaussianSet, camera: Camera, keys: Key[], see
       const x = arr[k]!;
       const eps = 1e-6 * Math.max(0.1, Math.abs(x));
       arr[k] = x + eps;
-      const lp = referenceLoss(g64, camera, bg, wI, wA, wD);
+      const lp = referenceLoss(g64, camera, bg, wI, wA, wD, dilation);
       arr[k] = x - eps;
-      const lm = referenceLoss(g64, camera, bg, wI, wA, wD);
+      const lm = referenceLoss(g64, camera, bg, wI, wA, wD, dilation);
       arr[k] = x;
       fd[k] = (lp - lm) / (2 * eps);
     }
@@ -76,4 +80,11 @@ test('gradients near the field-of-view clamp match finite differences', () => {
   gaussians.means[0] = 2.4; gaussians.means[1] = 0.1; gaussians.scales.fill(0.9, 0, 3);
   gaussians.means[3] = -2.6; gaussians.means[4] = -2.2; gaussians.scales.fill(0.9, 3, 6);
   checkGradients(gaussians, camera, ['means', 'scales', 'rotations'], 300, 1);
+});
+
+test('gradients of needle-like Gaussians without dilation (exp() per pixel fallback) match finite differences', () => {
+  const { gaussians, camera } = randomScene({ count: 5, channels: 2, width: 24, height: 24, seed: 13, scale: [0.1, 0.3] });
+  for (let i = 0; i < gaussians.count; i += 2) { gaussians.scales[3 * i] = 0.004; gaussians.scales[3 * i + 2] = 0.004; }
+  const saved = { ...gaussians };
+  checkGradientsWith(saved, camera, ['means', 'scales', 'rotations', 'opacities'], 400, 0);
 });
