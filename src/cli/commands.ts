@@ -2,6 +2,9 @@ import type { Command } from 'commander';
 import { registerIngest } from './ingest.js';
 import { registerPerceive } from './perceive.js';
 import { registerView } from './view.js';
+import { registerAnimate } from './animate.js';
+import { registerRender } from './render.js';
+import { registerExport } from './export.js';
 
 /** Every CLI command, one file each under src/cli/. Add new commands here. */
-export const commands: Array<(program: Command) => void> = [registerIngest, registerPerceive, registerView];
+export const commands: Array<(program: Command) => void> = [registerIngest, registerPerceive, registerView, registerAnimate, registerRender, registerExport];

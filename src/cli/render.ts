@@ -1,0 +1,41 @@
+import type { Command } from 'commander';
+import { loadAvatar } from '../avatar/bundle.js';
+import { PersonaError } from '../core/errors.js';
+import { turntable } from '../animate/animate.js';
+import { resolvePose } from '../animate/motionArg.js';
+import { writeImagePng } from '../animate/sinks.js';
+import { parseBackground } from './animate.js';
+import { parsePositiveInt, progressFrom } from './context.js';
+
+/** `persona render <avatar-dir> --pose NAME --views 8 --out sheet.png` */
+export function registerRender(program: Command): void {
+  program
+    .command('render')
+    .description('render a turntable contact sheet of an avatar in a pose')
+    .argument('<avatar-dir>', 'avatar folder (or a subject folder with avatar/)')
+    .requiredOption('-o, --out <file.png>', 'PNG contact sheet to write')
+    .option('--pose <name>', 'rest, or a builtin motion name (name@frame picks a frame; default the middle one)', 'rest')
+    .option('--motion <motion>', 'take the pose from this motion (builtin or file) at --frame')
+    .option('--frame <k>', 'frame of --motion', (v: string) => parseFrame(v))
+    .option('--views <n>', 'views around the avatar', parsePositiveInt('views'), 8)
+    .option('--size <px>', 'size of each view', parsePositiveInt('size'), 384)
+    .option('--columns <n>', 'columns of the sheet (default min(views, 4))', parsePositiveInt('columns'))
+    .option('--background <bg>', 'white, black or #rrggbb', parseBackground, [1, 1, 1])
+    .action(async (dir: string, opts: { out: string; pose: string; motion?: string; frame?: number; views: number; size: number; columns?: number; background: [number, number, number] | 'transparent' }, cmd: Command) => {
+      const progress = progressFrom(cmd);
+      if (opts.background === 'transparent') throw new PersonaError('A contact sheet has no transparent background; use white, black or #rrggbb.', { exitCode: 2 });
+      if (!/\.png$/i.test(opts.out)) throw new PersonaError(`--out must be a .png file (got "${opts.out}").`, { exitCode: 2 });
+      const avatar = await loadAvatar(dir);
+      const pose = await resolvePose(avatar, opts.motion !== undefined ? { motion: opts.motion, frame: opts.frame } : { pose: opts.pose, frame: opts.frame });
+      const sheet = turntable(avatar, pose, { views: opts.views, size: opts.size, background: opts.background, ...(opts.columns ? { columns: opts.columns } : {}) });
+      await writeImagePng(opts.out, sheet);
+      progress.info(`render: ${opts.views} views → ${opts.out} (${sheet.width}×${sheet.height})`);
+    });
+}
+
+/** Parses an integer frame index (negative counts from the end). */
+export function parseFrame(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new PersonaError(`--frame must be an integer (got "${v}").`, { exitCode: 2 });
+  return n;
+}
