@@ -41,6 +41,8 @@ interface ViewerState {
   playing: boolean;
   time: number;
   sorts: number;
+  /** True when the order on the GPU was sorted for the current pose and camera. */
+  sortCurrent: boolean;
   sortMs: number;
   offsetMs: number;
   offsetFramesCached: number;
@@ -49,7 +51,7 @@ interface ViewerState {
 
 const state: ViewerState = {
   ready: false, error: null, frames: 0, fps: 0, gaussians: 0, motion: 'rest', motions: ['rest'], playing: params.get('play') !== '0',
-  time: 0, sorts: 0, sortMs: 0, offsetMs: 0, offsetFramesCached: 0, static: params.get('static') === '1',
+  time: 0, sorts: 0, sortCurrent: false, sortMs: 0, offsetMs: 0, offsetFramesCached: 0, static: params.get('static') === '1',
 };
 
 async function fetchOk(url: string): Promise<Response> {
@@ -223,6 +225,7 @@ async function main(): Promise<void> {
       sortWorker.postMessage(msg, spare ? [spare.buffer] : []);
       spare = undefined;
     }
+    state.sortCurrent = !sortBusy && sortKey === sortedFor;
     renderer.draw(m);
     state.frames++;
     fpsFrames++;
