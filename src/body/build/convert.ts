@@ -128,9 +128,18 @@ export async function convertMpfb2(opts: ConvertOptions): Promise<BodyMeta> {
   const newIndex = new Int32Array(NV).fill(-1);
   kept.forEach((o, n) => (newIndex[o] = n));
   const tris: number[] = [], cornerUv: number[] = [];
+  const mirrorOld = readMirror(need('mesh_metadata/hm08.mirror'), NV);
+  // Quads are split along the diagonal through the corner with the smallest mirror-invariant
+  // key min(v, mirror(v)), so a quad and its mirror image are split the same way.
+  const key = (v: number): number => Math.min(v, mirrorOld[v]! >= 0 ? mirrorOld[v]! : v);
   for (const f of obj.faces) {
     if (!(KEPT_GROUPS as readonly string[]).includes(f.group)) continue;
-    const fan = f.v.length === 4 ? [[0, 1, 2], [0, 2, 3]] : [[0, 1, 2]];
+    let fan = [[0, 1, 2]];
+    if (f.v.length === 4) {
+      let best = 0;
+      for (let c = 1; c < 4; c++) if (key(f.v[c]!) < key(f.v[best]!)) best = c;
+      fan = best % 2 === 0 ? [[0, 1, 2], [0, 2, 3]] : [[1, 2, 3], [1, 3, 0]];
+    }
     for (const t of fan) for (const c of t) {
       const nv = newIndex[f.v[c]!]!;
       if (nv < 0) throw new PersonaError(`face of group ${f.group} uses a vertex outside the kept groups`);
@@ -423,7 +432,6 @@ export async function convertMpfb2(opts: ConvertOptions): Promise<BodyMeta> {
   log(`parts: ${JSON.stringify(partCounts)}`);
 
   // ---------- mirror ----------
-  const mirrorOld = readMirror(need('mesh_metadata/hm08.mirror'), NV);
   const mirror = Int32Array.from(kept, (o) => newIndex[mirrorOld[o]!]!);
   if (mirror.some((m) => m < 0)) throw new PersonaError('mirror table maps a kept vertex outside the kept set');
 
