@@ -69,12 +69,20 @@ export class GroupNorm {
   /** y (n×C) = γ·x̂ + β, optionally followed by ReLU (fused, as PERSONA's GN→ReLU). */
   affine(xhat: Floats, y: Floats, n: number, relu: boolean): void {
     const C = this.channels, gamma = this.gamma, beta = this.beta;
+    if (relu) {
+      // Branch-free ReLU, (v + |v|)/2: see reluForward.
+      for (let r = 0; r < n; r++) {
+        const o = r * C;
+        for (let c = 0; c < C; c++) {
+          const v = gamma[c]! * xhat[o + c]! + beta[c]!;
+          y[o + c] = (v + Math.abs(v)) * 0.5;
+        }
+      }
+      return;
+    }
     for (let r = 0; r < n; r++) {
       const o = r * C;
-      for (let c = 0; c < C; c++) {
-        const v = gamma[c]! * xhat[o + c]! + beta[c]!;
-        y[o + c] = relu && v < 0 ? 0 : v;
-      }
+      for (let c = 0; c < C; c++) y[o + c] = gamma[c]! * xhat[o + c]! + beta[c]!;
     }
   }
 

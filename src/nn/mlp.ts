@@ -1,6 +1,6 @@
 import { PersonaError } from '../core/errors.js';
 import type { Rng } from '../core/rng.js';
-import { reluBackward } from './activations.js';
+import { reluBackward, reluForward } from './activations.js';
 import { GroupNorm } from './groupnorm.js';
 import { checkRows, Linear } from './linear.js';
 import { ensureLength, type FloatCtor, type Floats, type Param } from './types.js';
@@ -121,7 +121,7 @@ export class Mlp {
         a = k % 2 === 0 ? this.s1! : this.d1!;
         gn.affine(z, a, n, true);
       } else {
-        for (let i = 0; i < n * h; i++) if (z[i]! < 0) z[i] = 0;
+        reluForward(z, z, n * h);
         a = z;
       }
     }

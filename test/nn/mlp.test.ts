@@ -126,3 +126,33 @@ test('PoseOffsetMlp equals the plain Mlp on [feature, condition[g(n)]] and its g
   checkGradient('W_cond', pm.condLinear.weight, Float64Array.from(pm.condLinear.gradWeight), loss);
   assert.throws(() => pm.forward(feat, cond, Int32Array.from({ length: n }, () => M), n, M), /outside/);
 });
+
+test('float32 PoseOffsetMlp (WASM SIMD path) agrees with its float64 twin', () => {
+  const rng = new Rng(60);
+  const n = 203, F = 96, P = 126, M = 9;
+  const m64 = new PoseOffsetMlp({ featDim: F, condDim: P, rng, dtype: Float64Array });
+  const m32 = new PoseOffsetMlp({ featDim: F, condDim: P, dtype: Float32Array });
+  const p64 = m64.params(), p32 = m32.params();
+  for (let i = 0; i < p64.length; i++) {
+    p32[i]!.value.set(p64[i]!.value);
+    p64[i]!.value.set(p32[i]!.value); // identical float32-representable weights
+  }
+  const feat = randArray(rng, n * F).map(Math.fround), cond = randArray(rng, M * P).map(Math.fround);
+  const dOut = randArray(rng, n * 3).map(Math.fround);
+  const g = Int32Array.from({ length: n }, () => rng.int(M));
+  const y64 = Float64Array.from(m64.forward(feat, cond, g, n, M));
+  const y32 = m32.forward(Float32Array.from(feat), Float32Array.from(cond), g, n, M);
+  for (let i = 0; i < y64.length; i++) assert.ok(Math.abs(y32[i]! - y64[i]!) < 1e-4 * (1 + Math.abs(y64[i]!)), `y[${i}]`);
+  m64.zeroGrad();
+  m32.zeroGrad();
+  const d64 = new Float64Array(n * F), d32 = new Float32Array(n * F);
+  m64.backward(feat, cond, g, dOut, n, M, d64);
+  m32.backward(Float32Array.from(feat), Float32Array.from(cond), g, Float32Array.from(dOut), n, M, d32);
+  for (let i = 0; i < d64.length; i++) assert.ok(Math.abs(d32[i]! - d64[i]!) < 1e-4 * (1 + Math.abs(d64[i]!)), `dFeat[${i}]`);
+  for (let k = 0; k < p64.length; k++) {
+    const a = p32[k]!.grad, b = p64[k]!.grad;
+    let scale = 0;
+    for (let i = 0; i < b.length; i++) scale = Math.max(scale, Math.abs(b[i]!));
+    for (let i = 0; i < b.length; i++) assert.ok(Math.abs(a[i]! - b[i]!) < 1e-4 * (1 + scale), `${p64[k]!.name}[${i}]`);
+  }
+});

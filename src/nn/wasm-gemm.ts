@@ -1,0 +1,228 @@
+/**
+ * WebAssembly SIMD (128-bit, f32×4) GEMM kernels for the float32 layers, built at load time
+ * from a hand-assembled module (no toolchain, no network). Two kernels:
+ *
+ *   gemmNN: C[r, c..c+8) = bias[c..c+8) + Σ_l A[r, l]·B[l, c..c+8)   for r < n4 (×4 rows),
+ *           c < M8 (×8 columns); A n×L, B L×M, C n×M row-major.
+ *   gemmTN: C[m, l..l+8) += Σ_r A[r, m]·B[r, l..l+8)                 for m < M4 (×4), l < L8 (×8);
+ *           A rows×M, B rows×L, C M×L row-major.
+ *
+ * Each keeps a 4×8 block of C in eight v128 registers. The callers in `wasm-linear.ts` copy
+ * operands into the module's memory and handle the ragged edges in plain JS.
+ */
+
+/** Unsigned LEB128. */
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+
+/** Signed LEB128 (32-bit). */
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+const I32 = 0x7f, V128 = 0x7b;
+
+/** A tiny instruction builder for function bodies. */
+class Body {
+  readonly code: number[] = [];
+  get(i: number) { this.code.push(0x20, ...uleb(i)); return this; }
+  set(i: number) { this.code.push(0x21, ...uleb(i)); return this; }
+  tee(i: number) { this.code.push(0x22, ...uleb(i)); return this; }
+  i32(v: number) { this.code.push(0x41, ...sleb(v)); return this; }
+  add() { this.code.push(0x6a); return this; }
+  mul() { this.code.push(0x6c); return this; }
+  shl() { this.code.push(0x74); return this; }
+  geS() { this.code.push(0x4e); return this; }
+  block() { this.code.push(0x02, 0x40); return this; }
+  loop() { this.code.push(0x03, 0x40); return this; }
+  end() { this.code.push(0x0b); return this; }
+  br(d: number) { this.code.push(0x0c, ...uleb(d)); return this; }
+  brIf(d: number) { this.code.push(0x0d, ...uleb(d)); return this; }
+  simd(op: number) { this.code.push(0xfd, ...uleb(op)); return this; }
+  v128Load(offset = 0) { return this.simd(0x00).mem(2, offset); }
+  v128Store(offset = 0) { return this.simd(0x0b).mem(2, offset); }
+  loadSplat(offset = 0) { return this.simd(0x09).mem(2, offset); }
+  f32x4Add() { return this.simd(0xe4); }
+  f32x4Mul() { return this.simd(0xe6); }
+  mem(align: number, offset: number) { this.code.push(...uleb(align), ...uleb(offset)); return this; }
+  /** local[dst] += local[x]·local[y] (f32×4). */
+  fma(dst: number, x: number, y: number) { return this.get(dst).get(x).get(y).f32x4Mul().f32x4Add().set(dst); }
+  /** local[i] += k (i32). */
+  inc(i: number, k: number | { local: number }) {
+    this.get(i);
+    if (typeof k === 'number') this.i32(k);
+    else this.get(k.local);
+    return this.add().set(i);
+  }
+}
+
+function encodeFunction(locals: [number, number][], body: Body): number[] {
+  const decl = [...uleb(locals.length), ...locals.flatMap(([count, type]) => [...uleb(count), type])];
+  const content = [...decl, ...body.code, 0x0b];
+  return [...uleb(content.length), ...content];
+}
+
+function section(id: number, content: number[]): number[] {
+  return [id, ...uleb(content.length), ...content];
+}
+
+function name(s: string): number[] {
+  const b = [...new TextEncoder().encode(s)];
+  return [...uleb(b.length), ...b];
+}
+
+function buildGemmNN(): number[] {
+  // params: 0 A, 1 B, 2 C, 3 bias, 4 n4, 5 L, 6 M8, 7 M
+  const [A, B, C, BIAS, N4, L, M8, M] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const [r, c, l, a0, a1, a2, a3, bp, cp, sA, sC] = [8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18];
+  const acc = [19, 20, 21, 22, 23, 24, 25, 26];
+  const [bv0, bv1, xs] = [27, 28, 29];
+  const f = new Body();
+  f.get(L).i32(2).shl().set(sA);
+  f.get(M).i32(2).shl().set(sC);
+  f.i32(0).set(r);
+  f.block().loop();
+  f.get(r).get(N4).geS().brIf(1);
+  f.i32(0).set(c);
+  f.block().loop();
+  f.get(c).get(M8).geS().brIf(1);
+  // accumulators ← bias
+  f.get(BIAS).get(c).i32(2).shl().add().tee(cp).v128Load(0).set(acc[0]!);
+  f.get(cp).v128Load(16).set(acc[1]!);
+  for (let q = 2; q < 8; q += 2) f.get(acc[0]!).set(acc[q]!).get(acc[1]!).set(acc[q + 1]!);
+  f.get(A).get(r).get(sA).mul().add().set(a0);
+  f.get(a0).get(sA).add().set(a1);
+  f.get(a1).get(sA).add().set(a2);
+  f.get(a2).get(sA).add().set(a3);
+  f.get(B).get(c).i32(2).shl().add().set(bp);
+  f.i32(0).set(l);
+  f.block().loop();
+  f.get(l).get(L).geS().brIf(1);
+  f.get(bp).v128Load(0).set(bv0);
+  f.get(bp).v128Load(16).set(bv1);
+  [a0, a1, a2, a3].forEach((ap, q) => {
+    f.get(ap).loadSplat(0).set(xs);
+    f.fma(acc[2 * q]!, xs, bv0).fma(acc[2 * q + 1]!, xs, bv1);
+  });
+  f.inc(a0, 4).inc(a1, 4).inc(a2, 4).inc(a3, 4).inc(bp, { local: sC }).inc(l, 1);
+  f.br(0).end().end();
+  // store the 4×8 block
+  f.get(C).get(r).get(sC).mul().add().get(c).i32(2).shl().add().set(cp);
+  for (let q = 0; q < 4; q++) {
+    f.get(cp).get(acc[2 * q]!).v128Store(0);
+    f.get(cp).get(acc[2 * q + 1]!).v128Store(16);
+    if (q < 3) f.inc(cp, { local: sC });
+  }
+  f.inc(c, 8).br(0).end().end();
+  f.inc(r, 4).br(0).end().end();
+  return encodeFunction([[11, I32], [11, V128]], f);
+}
+
+function buildGemmTN(): number[] {
+  // params: 0 A (rows×M), 1 B (rows×L), 2 C (M×L), 3 rows, 4 M4, 5 L8, 6 M, 7 L
+  const [A, B, C, ROWS, M4, L8, M, L] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const [m, l, r, ap, bp, cp, sA, sB, cq] = [8, 9, 10, 11, 12, 13, 14, 15, 16];
+  const acc = [17, 18, 19, 20, 21, 22, 23, 24];
+  const [bv0, bv1, xs] = [25, 26, 27];
+  const f = new Body();
+  f.get(M).i32(2).shl().set(sA);
+  f.get(L).i32(2).shl().set(sB);
+  f.i32(0).set(m);
+  f.block().loop();
+  f.get(m).get(M4).geS().brIf(1);
+  f.i32(0).set(l);
+  f.block().loop();
+  f.get(l).get(L8).geS().brIf(1);
+  f.get(C).get(m).get(sB).mul().add().get(l).i32(2).shl().add().set(cp);
+  f.get(cp).set(cq);
+  for (let q = 0; q < 4; q++) {
+    f.get(cq).v128Load(0).set(acc[2 * q]!);
+    f.get(cq).v128Load(16).set(acc[2 * q + 1]!);
+    if (q < 3) f.inc(cq, { local: sB });
+  }
+  f.get(A).get(m).i32(2).shl().add().set(ap);
+  f.get(B).get(l).i32(2).shl().add().set(bp);
+  f.i32(0).set(r);
+  f.block().loop();
+  f.get(r).get(ROWS).geS().brIf(1);
+  f.get(bp).v128Load(0).set(bv0);
+  f.get(bp).v128Load(16).set(bv1);
+  for (let q = 0; q < 4; q++) {
+    f.get(ap).loadSplat(4 * q).set(xs);
+    f.fma(acc[2 * q]!, xs, bv0).fma(acc[2 * q + 1]!, xs, bv1);
+  }
+  f.inc(ap, { local: sA }).inc(bp, { local: sB }).inc(r, 1);
+  f.br(0).end().end();
+  f.get(cp).set(cq);
+  for (let q = 0; q < 4; q++) {
+    f.get(cq).get(acc[2 * q]!).v128Store(0);
+    f.get(cq).get(acc[2 * q + 1]!).v128Store(16);
+    if (q < 3) f.inc(cq, { local: sB });
+  }
+  f.inc(l, 8).br(0).end().end();
+  f.inc(m, 4).br(0).end().end();
+  return encodeFunction([[9, I32], [11, V128]], f);
+}
+
+/** The module bytes: imports `env.mem`, exports `gemmNN` and `gemmTN`. */
+export function gemmModuleBytes(): Uint8Array<ArrayBuffer> {
+  const type = section(1, [1, 0x60, 8, ...Array(8).fill(I32), 0]);
+  const imports = section(2, [1, ...name('env'), ...name('mem'), 0x02, 0x00, ...uleb(1)]);
+  const funcs = section(3, [2, 0, 0]);
+  const exports = section(7, [2, ...name('gemmNN'), 0x00, 0, ...name('gemmTN'), 0x00, 1]);
+  const nn = buildGemmNN(), tn = buildGemmTN();
+  const code = section(10, [2, ...nn, ...tn]);
+  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...type, ...imports, ...funcs, ...exports, ...code]);
+}
+
+/** The instantiated kernels and their memory. */
+export interface GemmWasm {
+  memory: WebAssembly.Memory;
+  gemmNN: (A: number, B: number, C: number, bias: number, n4: number, L: number, M8: number, M: number) => void;
+  gemmTN: (A: number, B: number, C: number, rows: number, M4: number, L8: number, M: number, L: number) => void;
+}
+
+let cached: GemmWasm | null | undefined;
+
+/** Warm-up calls at instantiation (see gemmWasm). */
+const WARMUP_CALLS = 300;
+
+/** Instantiates the kernels once (synchronously); null where WebAssembly SIMD is unavailable. */
+export function gemmWasm(): GemmWasm | null {
+  if (cached !== undefined) return cached;
+  try {
+    const bytes = gemmModuleBytes();
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { mem: memory } });
+    const ex = instance.exports as unknown as Omit<GemmWasm, 'memory'>;
+    cached = { memory, gemmNN: ex.gemmNN, gemmTN: ex.gemmTN };
+    // V8 runs new wasm code in its baseline tier first and only optimises functions that have
+    // done enough work; a few hundred tiny calls (~20 ms) get both kernels optimised before the
+    // first large product (measured: first 40k×128×128 call 330–470 ms cold, 120 ms warmed).
+    memory.grow(1);
+    for (let i = 0; i < WARMUP_CALLS; i++) {
+      ex.gemmNN(0, 16384, 32768, 0, 32, 32, 32, 32);
+      ex.gemmTN(0, 16384, 32768, 32, 32, 32, 32, 32);
+    }
+  } catch {
+    cached = null;
+  }
+  return cached;
+}

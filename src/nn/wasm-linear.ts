@@ -1,0 +1,107 @@
+/**
+ * Float32 Linear-layer products on the WebAssembly SIMD kernels (`wasm-gemm.ts`): operands are
+ * copied into the module's memory (a bump arena reused across calls), the 4-row × 8-column
+ * blocks run in WASM, and ragged edges (rows mod 4, columns mod 8) are finished in JS.
+ * Each function returns false when WASM SIMD is unavailable so the caller falls back to JS.
+ */
+import { gemmWasm, type GemmWasm } from './wasm-gemm.js';
+
+/** Rows per call of the weight-gradient kernel, so a tile of both operands stays in L2. */
+const TN_TILE_ROWS = 256;
+
+/** Disabled with PERSONA_NO_WASM=1 (benchmarks compare both paths). */
+const disabled = typeof process !== 'undefined' && process.env.PERSONA_NO_WASM === '1';
+
+/** Whether the WASM SIMD path is in use. */
+export function wasmGemmAvailable(): boolean {
+  return !disabled && gemmWasm() !== null;
+}
+
+/** Grows the memory to at least `bytes` and returns the kernels with a fresh f32 view. */
+function arena(bytes: number): { k: GemmWasm; f32: Float32Array } | null {
+  if (disabled) return null;
+  const k = gemmWasm();
+  if (!k) return null;
+  const have = k.memory.buffer.byteLength;
+  // Grow geometrically (×1.5) so alternating sizes do not grow page by page.
+  if (bytes > have) k.memory.grow(Math.ceil((Math.max(bytes, have * 1.5) - have) / 65536));
+  return { k, f32: new Float32Array(k.memory.buffer) };
+}
+
+/** y (n×O) = x (n×K)·Wᵀ + b with W O×K. */
+export function wasmLinearForward(x: Float32Array, w: Float32Array, b: Float32Array | null, y: Float32Array, n: number, K: number, O: number): boolean {
+  // layout (floats): bias O | Wt K×O | x n×K | y n×O
+  const pB = 0, pW = O, pX = pW + K * O, pY = pX + n * K, end = pY + n * O;
+  const a = arena(end * 4);
+  if (!a) return false;
+  const { k, f32 } = a;
+  if (b) f32.set(b.subarray(0, O), pB);
+  else f32.fill(0, pB, pB + O);
+  for (let o = 0; o < O; o++) for (let i = 0; i < K; i++) f32[pW + i * O + o] = w[o * K + i]!;
+  f32.set(x.subarray(0, n * K), pX);
+  const n4 = n - (n % 4), O8 = O - (O % 8);
+  k.gemmNN(4 * pX, 4 * pW, 4 * pY, 4 * pB, n4, K, O8, O);
+  y.set(f32.subarray(pY, pY + n4 * O));
+  // ragged edges in JS: columns ≥ O8 of the blocked rows, and every column of the last rows
+  for (let r = 0; r < n; r++) {
+    const o0 = r < n4 ? O8 : 0;
+    for (let o = o0; o < O; o++) {
+      let s = b ? b[o]! : 0;
+      for (let i = 0; i < K; i++) s += x[r * K + i]! * w[o * K + i]!;
+      y[r * O + o] = s;
+    }
+  }
+  return true;
+}
+
+/** dx (n×K) = dy (n×O)·W (O×K). */
+export function wasmLinearBackwardInput(dy: Float32Array, w: Float32Array, dx: Float32Array, n: number, K: number, O: number): boolean {
+  // layout: zeros K | W O×K | dy n×O | dx n×K
+  const pZ = 0, pW = K, pD = pW + O * K, pX = pD + n * O, end = pX + n * K;
+  const a = arena(end * 4);
+  if (!a) return false;
+  const { k, f32 } = a;
+  f32.fill(0, pZ, pZ + K);
+  f32.set(w.subarray(0, O * K), pW);
+  f32.set(dy.subarray(0, n * O), pD);
+  const n4 = n - (n % 4), K8 = K - (K % 8);
+  k.gemmNN(4 * pD, 4 * pW, 4 * pX, 4 * pZ, n4, O, K8, K);
+  dx.set(f32.subarray(pX, pX + n4 * K));
+  for (let r = 0; r < n; r++) {
+    const k0 = r < n4 ? K8 : 0;
+    for (let i = k0; i < K; i++) {
+      let s = 0;
+      for (let o = 0; o < O; o++) s += dy[r * O + o]! * w[o * K + i]!;
+      dx[r * K + i] = s;
+    }
+  }
+  return true;
+}
+
+/** dw (O×K) += dyᵀ·x over n rows (dy n×O, x n×K). db is left to the caller. */
+export function wasmLinearBackwardWeight(x: Float32Array, dy: Float32Array, dw: Float32Array, n: number, K: number, O: number): boolean {
+  // layout: dW O×K | dy n×O | x n×K
+  const pW = 0, pD = O * K, pX = pD + n * O, end = pX + n * K;
+  const a = arena(end * 4);
+  if (!a) return false;
+  const { k, f32 } = a;
+  f32.set(dw.subarray(0, O * K), pW);
+  f32.set(dy.subarray(0, n * O), pD);
+  f32.set(x.subarray(0, n * K), pX);
+  const O4 = O - (O % 4), K8 = K - (K % 8);
+  for (let r0 = 0; r0 < n; r0 += TN_TILE_ROWS) {
+    const rows = Math.min(TN_TILE_ROWS, n - r0);
+    k.gemmTN(4 * (pD + r0 * O), 4 * (pX + r0 * K), 4 * pW, rows, O4, K8, O, K);
+  }
+  dw.set(f32.subarray(pW, pW + O * K));
+  // ragged edges: rows o ≥ O4 (all k), and columns k ≥ K8 of rows o < O4
+  for (let o = 0; o < O; o++) {
+    const k0 = o < O4 ? K8 : 0;
+    for (let i = k0; i < K; i++) {
+      let s = 0;
+      for (let r = 0; r < n; r++) s += dy[r * O + o]! * x[r * K + i]!;
+      dw[o * K + i] += s;
+    }
+  }
+  return true;
+}
