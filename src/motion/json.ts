@@ -127,7 +127,7 @@ export function motionToJson(motion: Motion, skeleton?: RestSkeleton): Record<st
     }
     out.skeleton = {
       parents: Array.from(skeleton.skeleton.parents),
-      rest: Array.from({ length: J }, (_, j) => [0, 1, 2].map((k) => round(skeleton.rest[j * 3 + k]!, 5))),
+      rest: Array.from({ length: J }, (_, j) => [0, 1, 2].map((k) => round(skeleton.rest[j * 3 + k]!, 6))),
     };
   }
   return out;

@@ -1,0 +1,19 @@
+/**
+ * The motion room: builtin motions, motion files (persona-motion JSON, BVH, SMPL-X
+ * parameters), retargeting with rest-pose alignment, sampling and editing.
+ */
+export type { Motion } from './types.js';
+export type { RestSkeleton } from './canonical.js';
+export { canonicalSkeleton } from './canonical.js';
+export { getBuiltinMotion, getCanonicalBuiltinMotion, listBuiltinMotions } from './builtin.js';
+export { loadMotion, saveMotion, motionOnSkeleton, type LoadMotionOptions } from './load.js';
+export { createPoseSampler, samplePose, framePose, motionDuration, resampleMotion, concatMotions, mirrorMotion, validateMotion, mapMotionJoints, type PoseSampler } from './sample.js';
+export { parseMotionJson, motionToJson, readMotionJson, writeMotionJson, type MotionFile } from './json.js';
+export { parseBvh, readBvh, bvhToMotion, readBvhMotion, motionToBvh, writeBvh, type Bvh } from './bvh.js';
+export { readSmplxNpz, parseSmplxJson, readSmplxJson, smplxToMotion, readSmplxMotion, smplxSequenceFromArrays, type SmplxSequence } from './smplx.js';
+export { createRetargeter, retargetFrame, retargetMotion, type Retargeter } from './retarget.js';
+export { groundMotion } from './ground.js';
+export { forwardKinematics, createFkResult, type FkResult } from './fk.js';
+export { restSkeletonOf } from './body.js';
+export { drawStickFrame, motionContactSheet } from './sticks.js';
+export { assignRoles, SMPLX_JOINTS, type JointRole } from './names.js';
