@@ -5,6 +5,7 @@ import { registerView } from './view.js';
 import { registerAnimate } from './animate.js';
 import { registerRender } from './render.js';
 import { registerExport } from './export.js';
+import { registerBody } from './body.js';
 
 /** Every CLI command, one file each under src/cli/. Add new commands here. */
-export const commands: Array<(program: Command) => void> = [registerIngest, registerPerceive, registerView, registerAnimate, registerRender, registerExport];
+export const commands: Array<(program: Command) => void> = [registerIngest, registerPerceive, registerView, registerAnimate, registerRender, registerExport, registerBody];

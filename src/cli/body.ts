@@ -1,0 +1,111 @@
+import type { Command } from 'commander';
+import { PersonaError } from '../core/errors.js';
+import { writePng, type FloatImage } from '../core/image.js';
+import { loadBodyModel, type ArrayBodyModel, type MakeHumanBodyModel } from '../body/model.js';
+import { loadSmplx } from '../body/smplx.js';
+import { BodyPoser } from '../body/skinning.js';
+import { namedPose, POSE_NAMES } from '../body/poses.js';
+import { renderBodyViews } from '../body/preview.js';
+import { subdivide } from '../body/subdivide.js';
+import type { Phenotype } from '../body/phenotype.js';
+import { contactSheet } from '../render/index.js';
+import { progressFrom } from './context.js';
+
+const PHENO_KEYS = ['gender', 'age', 'muscle', 'weight', 'height', 'proportions', 'african', 'asian', 'caucasian'];
+
+/** Parses `gender=0.2,weight=0.7` (MakeHuman semantic values) or `beta=0.5,-1,…` (raw coefficients). */
+export function parseShapeSpec(spec: string): { phenotype?: Partial<Phenotype>; beta?: number[] } {
+  const s = spec.trim();
+  if (s === '' || s === 'default') return { phenotype: {} };
+  if (s.startsWith('beta=')) {
+    const beta = s.slice(5).split(/[,\s]+/).filter(Boolean).map(Number);
+    if (beta.some((x) => !Number.isFinite(x))) throw new PersonaError(`--shape ${spec}: beta values must be numbers`, { exitCode: 2 });
+    return { beta };
+  }
+  const p: Record<string, number> = {};
+  for (const part of s.split(',')) {
+    const [k, v] = part.split('=').map((x) => x.trim());
+    if (!k || v === undefined || !PHENO_KEYS.includes(k)) throw new PersonaError(`--shape: cannot read '${part}'`, { hint: `use key=value pairs with keys ${PHENO_KEYS.join(', ')} (values 0–1), or beta=b0,b1,…`, exitCode: 2 });
+    const x = Number(v);
+    if (!Number.isFinite(x) || x < 0 || x > 1) throw new PersonaError(`--shape: ${k}=${v} must be a number from 0 to 1`, { exitCode: 2 });
+    p[k] = x;
+  }
+  return { phenotype: p as Partial<Phenotype> };
+}
+
+interface RenderOpts { shape: string[]; pose: string[]; out: string; smplx?: string; views: string; size: number; parts?: boolean; subdivide: number; expression?: string }
+
+/** `persona body render|info` */
+export function registerBody(program: Command): void {
+  const body = program.command('body').description('the whole-body model: look at it, check it');
+  body
+    .command('render')
+    .description('shaded render of the body model (rows: shapes; columns: poses × views)')
+    .option('--shape <spec>', 'MakeHuman semantic values, e.g. gender=0.2,weight=0.7 (0–1, 0.5 = average), or beta=b0,b1,… (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--pose <name>', `test pose: ${POSE_NAMES.join(', ')} (repeatable)`, (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .requiredOption('-o, --out <png>', 'output PNG')
+    .option('--smplx <npz>', 'use an SMPL-X model file instead of the built-in MakeHuman model (shape must then be beta=…)')
+    .option('--views <list>', 'comma-separated views: front, side, back', 'front,side,back')
+    .option('--size <px>', 'height of each view in pixels', (v) => Number(v), 480)
+    .option('--parts', 'colour by body part')
+    .option('--subdivide <levels>', 'midpoint-subdivide the mesh first (0–2)', (v) => Number(v), 0)
+    .option('--expression <spec>', 'expression unit weights, e.g. mouth-open=0.6,eye-left-closure=1 (MakeHuman names)')
+    .action(async (opts: RenderOpts, cmd: Command) => {
+      const progress = progressFrom(cmd);
+      const views = opts.views.split(',').map((v) => v.trim()) as Array<'front' | 'side' | 'back'>;
+      for (const v of views) if (!['front', 'side', 'back'].includes(v)) throw new PersonaError(`--views: unknown view '${v}'`, { hint: 'use front, side, back', exitCode: 2 });
+      if (!Number.isInteger(opts.size) || opts.size < 64 || opts.size > 4096) throw new PersonaError('--size must be an integer from 64 to 4096', { exitCode: 2 });
+      const base: ArrayBodyModel = opts.smplx ? loadSmplx(opts.smplx) : loadBodyModel();
+      const model = subdivide(base, opts.subdivide).model;
+      const poser = new BodyPoser(model);
+      const shapes = opts.shape.length ? opts.shape : ['default'];
+      const poses = opts.pose.length ? opts.pose : ['rest'];
+      let expression: Float64Array | undefined;
+      if (opts.expression) {
+        expression = new Float64Array(model.expressionNames.length);
+        for (const part of opts.expression.split(',')) {
+          const [k, v] = part.split('=');
+          const i = model.expressionNames.indexOf((k ?? '').trim());
+          if (i < 0) throw new PersonaError(`--expression: unknown unit '${k}'`, { hint: `units: ${model.expressionNames.join(', ')}`, exitCode: 2 });
+          expression[i] = Number(v);
+        }
+      }
+      const images: FloatImage[] = [];
+      const labels: string[] = [];
+      for (const spec of shapes) {
+        const s = parseShapeSpec(spec);
+        let beta: ArrayLike<number>;
+        if (s.beta) beta = s.beta;
+        else if (base.kind === 'makehuman') beta = (base as MakeHumanBodyModel).semanticShape(s.phenotype ?? {});
+        else throw new PersonaError('semantic --shape values need the MakeHuman model; with --smplx give beta=…', { exitCode: 2 });
+        for (const p of poses) {
+          const posed = poser.forward({ shape: beta, expression, pose: namedPose(model, p) });
+          const imgs = renderBodyViews(posed.vertices, model.triangles, { size: opts.size, views, partLabels: opts.parts ? model.partLabels : undefined });
+          imgs.forEach((img, i) => { images.push(img); labels.push(i === 0 ? `${spec === 'default' ? 'average' : spec.replace(/,/g, ' ')} ${p}`.slice(0, 48) : ''); });
+        }
+      }
+      const sheet = contactSheet(images, { columns: poses.length * views.length, labels, padding: 6, labelScale: Math.max(1, Math.round(opts.size / 320)) });
+      await writePng(opts.out, sheet);
+      progress.info(`body render: ${shapes.length} shape(s) × ${poses.length} pose(s) × ${views.length} view(s) of the ${model.kind} model (${model.vertexCount} vertices) → ${opts.out}`);
+    });
+  body
+    .command('info')
+    .description('print the body model: counts, joints, parts, expression units')
+    .option('--smplx <npz>', 'describe an SMPL-X model file instead')
+    .action((opts: { smplx?: string }) => {
+      const m = opts.smplx ? loadSmplx(opts.smplx) : loadBodyModel();
+      const lines = [
+        `kind: ${m.kind}`,
+        `vertices: ${m.vertexCount}, triangles: ${m.triangles.length / 3}, joints: ${m.skeleton.names.length}, skin influences: ${m.skinning.influences}`,
+        `shape components: ${m.shapeCount}, expression units: ${m.expressionNames.length}`,
+        `joints: ${m.skeleton.names.join(' ')}`,
+        `landmarks: ${m.landmarkNames.join(' ') || '(none)'}`,
+        `expressions: ${m.expressionNames.join(' ')}`,
+      ];
+      if (m.kind === 'makehuman') {
+        const mh = m as MakeHumanBodyModel;
+        lines.push(`compiled: ${(mh.compiledBytes / 1e6).toFixed(2)} MB; ${JSON.stringify(mh.meta.stats)}`);
+      }
+      process.stdout.write(lines.join('\n') + '\n');
+    });
+}
