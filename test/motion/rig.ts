@@ -1,11 +1,12 @@
 /**
  * Test helper: the MakeHuman game_engine skeleton and rest joints straight from the MPFB2 rig
- * JSON (bone heads at their `default_position`, Blender Z-up metres → Y up, facing +Z), or from
- * the body model when src/body provides loadBodyModel().
+ * JSON (bone heads at their `default_position`, Blender Z-up metres → Y up, facing +Z; it keeps
+ * the floor-level `Root` bone), and the compiled default body model's skeleton.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { RestSkeleton } from '../../src/motion/canonical.js';
+import { restSkeletonOf } from '../../src/motion/body.js';
+import { loadBodyModel } from '../../src/body/model.js';
 
 const RIG = '/work/shared/assets/mpfb2/rigs/standard/rig.game_engine.json';
 let cached: RestSkeleton | undefined;
@@ -34,10 +35,8 @@ export function gameEngineRig(): RestSkeleton {
   return cached;
 }
 
-/** The body skeleton used by the motion tests: loadBodyModel() when available, else the rig JSON. */
+/** The body skeleton used by the motion tests: the compiled default body model (src/body). */
 export async function bodyRig(): Promise<RestSkeleton> {
-  return gameEngineRig();
+  return restSkeletonOf(loadBodyModel());
 }
 
-/** Path of the shared assets (for docs in test names). */
-export const ASSETS = join('/work/shared/assets');
