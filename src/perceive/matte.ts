@@ -4,7 +4,7 @@
  * the previous photo), so that a still photo gets the same matte every time.
  */
 import { createImage, type FloatImage } from '../core/image.js';
-import { MATTE_WORK_SIDE } from './config.js';
+import { MATTE_MAX_SIDE, MATTE_WORK_SIDE } from './config.js';
 import { type Tf, tf } from './tfenv.js';
 import type { Box } from './types.js';
 
@@ -16,9 +16,15 @@ export async function matteRegion(model: Tf, image: Tf, crop: Box, width: number
   const t = tf();
   const [x0, y0, x1, y1] = crop;
   const cw = x1 - x0, ch = y1 - y0;
-  const ratio = Math.min(1, MATTE_WORK_SIDE / Math.max(cw, ch));
+  // RVM's refiner runs at the resolution it is given: cap it, and upsample the alpha after.
+  const s = Math.min(1, MATTE_MAX_SIDE / Math.max(cw, ch));
+  const rw = Math.max(1, Math.round(cw * s)), rh = Math.max(1, Math.round(ch * s));
+  const ratio = Math.min(1, MATTE_WORK_SIDE / Math.max(rw, rh));
   const inputs: Record<string, Tf> = {
-    src: t.tidy(() => t.div(t.slice(image, [0, y0, x0, 0], [1, ch, cw, 3]), 255)),
+    src: t.tidy(() => {
+      const c = t.div(t.slice(image, [0, y0, x0, 0], [1, ch, cw, 3]), 255);
+      return s < 1 ? t.image.resizeBilinear(c, [rh, rw], false, true) : c;
+    }),
     r1i: t.tensor(0),
     r2i: t.tensor(0),
     r3i: t.tensor(0),
@@ -31,8 +37,10 @@ export async function matteRegion(model: Tf, image: Tf, crop: Box, width: number
   } finally {
     for (const v of Object.values(inputs)) v.dispose();
   }
-  const data = (await pha.data()) as Float32Array; // 1×ch×cw×1
+  const full = s < 1 ? t.tidy(() => t.image.resizeBilinear(pha, [ch, cw], false, true)) : pha;
+  const data = (await full.data()) as Float32Array; // 1×ch×cw×1
   pha.dispose();
+  if (full !== pha) full.dispose();
   const out = createImage(width, height, 1, 0);
   for (let y = 0; y < ch; y++) {
     const row = (y + y0) * width + x0;

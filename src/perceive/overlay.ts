@@ -4,7 +4,7 @@
  */
 import { createImage, type FloatImage } from '../core/image.js';
 import { BODY_EDGES, BODY_INDEX, FACE_OVAL, HAND_EDGES } from './names.js';
-import { VISIBLE_SCORE } from './config.js';
+import { OVERLAY_MIN_SCORE, VISIBLE_SCORE } from './config.js';
 import type { Perception } from './types.js';
 
 type RGB = [number, number, number];
@@ -86,15 +86,17 @@ export function drawOverlay(photo: FloatImage, p: Perception): FloatImage {
   // Body skeleton.
   const kp = p.body.keypoints;
   const side = (name: string): RGB => (name.startsWith('left') ? LEFT : name.startsWith('right') ? RIGHT : CENTER);
+  // Confident keypoints drawn bold, doubtful ones (score in [OVERLAY_MIN_SCORE, VISIBLE_SCORE)) thin.
   for (const [a, c] of BODY_EDGES) {
     const pa = kp[BODY_INDEX[a]]!, pc = kp[BODY_INDEX[c]]!;
-    if (pa[2] < VISIBLE_SCORE || pc[2] < VISIBLE_SCORE) continue;
+    const s = Math.min(pa[2], pc[2]);
+    if (s < OVERLAY_MIN_SCORE) continue;
     const col = a.startsWith('left') && c.startsWith('left') ? LEFT : a.startsWith('right') && c.startsWith('right') ? RIGHT : CENTER;
-    drawLine(out, pa[0], pa[1], pc[0], pc[1], 2.5 * scale, col);
+    drawLine(out, pa[0], pa[1], pc[0], pc[1], (s >= VISIBLE_SCORE ? 2.5 : 1) * scale, col);
   }
   for (const [name, i] of Object.entries(BODY_INDEX)) {
     const q = kp[i]!;
-    if (q[2] >= VISIBLE_SCORE) drawDisc(out, q[0], q[1], 2.5 * scale, side(name));
+    if (q[2] >= OVERLAY_MIN_SCORE) drawDisc(out, q[0], q[1], (q[2] >= VISIBLE_SCORE ? 2.5 : 1.5) * scale, side(name));
   }
   // Hands.
   for (const [hand, col] of [[p.hands.left, LEFT], [p.hands.right, RIGHT]] as const) {

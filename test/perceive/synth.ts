@@ -9,6 +9,7 @@
  * the same skinning and projected with the same camera, so keypoints are exact.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/core/version.js';
 import { axisAngleToMatrix, mat3Multiply } from '../../src/core/rotation.js';
@@ -59,11 +60,16 @@ export interface SynthBody {
   cubeBone: Map<string, number>;
 }
 
-let cached: SynthBody | undefined;
+const cache = new Map<string, SynthBody>();
 
-/** Loads and caches the MakeHuman base mesh and `game_engine` rig. */
-export function loadSynthBody(): SynthBody {
-  if (cached) return cached;
+/** Macro shape targets (files under `targets/macrodetails/`, `.target.gz` omitted) and their weights, added to the base mesh. */
+export type SynthShape = Array<[string, number]>;
+
+/** Loads and caches the MakeHuman base mesh (plus macro shape targets) and `game_engine` rig. */
+export function loadSynthBody(shape: SynthShape = []): SynthBody {
+  const key = JSON.stringify(shape);
+  const hit = cache.get(key);
+  if (hit) return hit;
   const dir = mpfbDir();
   if (!dir) throw new Error('MPFB2 assets not found beside the repository (../shared/assets/mpfb2)');
   const obj = readFileSync(join(dir, '3dobjs', 'base.obj'), 'utf8').split('\n');
@@ -88,6 +94,15 @@ export function loadSynthBody(): SynthBody {
   }
   const rest = Float32Array.from(verts);
   const V = rest.length / 3;
+  for (const [name, weight] of shape) {
+    const lines = gunzipSync(readFileSync(join(dir, 'targets', 'macrodetails', `${name}.target.gz`))).toString('utf8').split('\n');
+    for (const line of lines) {
+      const p = line.trim().split(/\s+/);
+      if (p.length < 4 || p[0]!.startsWith('#')) continue;
+      const v = parseInt(p[0]!, 10);
+      for (let a = 0; a < 3; a++) rest[v * 3 + a]! += weight * 0.1 * parseFloat(p[a + 1]!);
+    }
+  }
   const cubes = new Map<string, [number, number, number]>();
   for (const [g, s] of groupVerts) {
     const c: [number, number, number] = [0, 0, 0];
@@ -142,8 +157,9 @@ export function loadSynthBody(): SynthBody {
     }
     cubeBone.set(name, best);
   }
-  cached = { rest, triangles: Uint32Array.from(tris), dominantBone, bones: order, parent, pivots, weights, cubes, cubeBone };
-  return cached;
+  const body: SynthBody = { rest, triangles: Uint32Array.from(tris), dominantBone, bones: order, parent, pivots, weights, cubes, cubeBone };
+  cache.set(key, body);
+  return body;
 }
 
 /** A pose: bone name → axis-angle (radians, world axes at rest), plus a yaw of the whole body. */
@@ -277,6 +293,8 @@ export interface SynthOptions {
   /** Camera distance (metres) and height of its target. */
   distance?: number;
   targetY?: number;
+  /** Macro shape targets with weights (default: the base mesh). */
+  shape?: SynthShape;
   /** Offset of the person in metres (to place several people): sideways and away from the camera. */
   offsetX?: number;
   offsetZ?: number;
@@ -285,7 +303,7 @@ export interface SynthOptions {
 
 /** Renders one posed person (or draws over `into`, sharing its z-buffer, to make a group). */
 export function renderSynth(opts: SynthOptions = {}, into?: { image: FloatImage; depth: Float32Array; silhouette: Uint8Array }): SynthRender & { depth: Float32Array } {
-  const body = loadSynthBody();
+  const body = loadSynthBody(opts.shape);
   const W = opts.width ?? 384, H = opts.height ?? 576;
   const look = { ...DEFAULT_LOOK, ...opts.look };
   const posed = poseBody(body, opts.pose ?? {});
