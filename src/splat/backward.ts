@@ -9,7 +9,7 @@ import { BLOCK_ROWS } from './config.js';
 import { PARTIAL_BASE, type BackwardBand } from './kernel.js';
 import { runBands } from './pool.js';
 import { PJ, PJ_SIZE, makeProjector, projectGaussian } from './project.js';
-import { resolveThreads } from './rasterize.js';
+import { PARAM_BLOCK, resolveThreads, scratchStride } from './rasterize.js';
 import type { BackwardOptions, RasterGrads, RasterSaved } from './types.js';
 
 /** Allocates zeroed gradient buffers shaped like the inputs of `saved` (for reuse across iterations). */
@@ -35,6 +35,10 @@ export function rasterizeBackward(
   options: BackwardOptions & { dDepth?: Float32Array | null } = {},
 ): RasterGrads {
   const { params, sorted, workspace: ws, gaussians: gs } = saved;
+  if (saved.generation !== ws.generation)
+    throw new PersonaError('splat backward: the workspace of this render was reused by a later rasterize call', {
+      hint: 'give each render that you differentiate its own RasterWorkspace',
+    });
   const W = params.width, H = params.height, C = params.channels, N = gs.count, M = sorted.count;
   const need = (name: string, arr: Float32Array | null | undefined, len: number) => {
     if (arr && arr.length !== len)
@@ -60,7 +64,8 @@ export function rasterizeBackward(
   const bandsUsed = options.threads !== undefined ? Math.min(resolveThreads(options.threads, W * H), Math.ceil(H / BLOCK_ROWS)) : saved.bands.length - 1;
   // Workers can only see SharedArrayBuffer memory; on one thread any array will do.
   const toShared = (name: string, arr: Float32Array | null | undefined, len: number): Float32Array => {
-    if (arr && (bandsUsed === 1 || arr.buffer instanceof SharedArrayBuffer)) return arr;
+    if (arr && saved.engine === 'js' && (bandsUsed === 1 || arr.buffer instanceof SharedArrayBuffer)) return arr;
+    if (arr && saved.engine === 'wasm' && arr.buffer === ws.memory.buffer) return arr; // already in the kernels' memory
     const out = ws.get(name, Float32Array, len);
     if (arr) out.set(arr);
     else out.fill(0);
@@ -93,16 +98,35 @@ export function rasterizeBackward(
     for (let i = 1; i < k; i++) bands[i] = Math.round((blocks * i) / k) * BLOCK_ROWS;
     bands[k] = H;
   }
-  const jobs: BackwardBand[] = [];
-  for (let k = 0; k + 1 < bands.length; k++) {
-    jobs.push({
-      width: W, height: H, channels: C, count: M, hasDepth,
-      geo: sorted.geo, rows: sorted.rows, features: sorted.features, background: params.background,
-      finalT: saved.finalT, last: saved.last, dImage: dImg, dAlpha: dA, dDepth: dD, Tb, S, slotStart, partials,
-      rowStart: bands[k]!, rowEnd: bands[k + 1]!,
-    });
+  const nb = bands.length - 1;
+  if (saved.engine === 'js') {
+    const jobs: BackwardBand[] = [];
+    for (let k = 0; k < nb; k++) {
+      jobs.push({
+        width: W, height: H, channels: C, count: M, hasDepth,
+        geo: sorted.geo, rows: sorted.rows, features: sorted.features, background: ws.get('bg', Float64Array, C),
+        finalT: saved.finalT, last: saved.last, dImage: dImg, dAlpha: dA, dDepth: dD, Tb, S, slotStart, partials,
+        rowStart: bands[k]!, rowEnd: bands[k + 1]!,
+      });
+    }
+    runBands({ engine: 'js', kind: 'backward', bands: jobs });
+  } else {
+    const block = ws.get('params.backward', Float64Array, PARAM_BLOCK * nb);
+    const scratch = ws.get('scratch.backward', Float64Array, nb * scratchStride(W, C));
+    const bg = ws.get('bg', Float64Array, C);
+    const ptrs: number[] = [];
+    for (let k = 0; k < nb; k++) {
+      const o = k * PARAM_BLOCK;
+      block.set([
+        W, H, C, M, hasDepth ? 1 : 0, sorted.geo.byteOffset, sorted.rows.byteOffset, sorted.features.byteOffset, bg.byteOffset,
+        saved.finalT.byteOffset, saved.last.byteOffset, dImg.byteOffset, dA.length > 0 ? dA.byteOffset : 0,
+        hasDepth ? dD.byteOffset : 0, Tb.byteOffset, S.byteOffset, slotStart.byteOffset, partials.byteOffset,
+        bands[k]!, bands[k + 1]!, scratch.byteOffset + 8 * k * scratchStride(W, C),
+      ], o);
+      ptrs.push(block.byteOffset + 8 * o);
+    }
+    runBands({ engine: 'wasm', kind: 'backward', workspace: ws, params: ptrs });
   }
-  runBands('backward', jobs);
   chainRule(saved, partials, slotStart, grads);
   return grads;
 }

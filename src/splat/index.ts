@@ -4,6 +4,6 @@
 export { rasterize } from './rasterize.js';
 export { rasterizeBackward, allocateGrads } from './backward.js';
 export { shutdownRasterWorkers } from './pool.js';
-export { RasterWorkspace } from './types.js';
-export type { GaussianSet, RasterOptions, RasterResult, RasterGrads, RasterSaved, RasterStats, BackwardOptions } from './types.js';
+export { RasterWorkspace } from './workspace.js';
+export type { RasterEngine, GaussianSet, RasterOptions, RasterResult, RasterGrads, RasterSaved, RasterStats, BackwardOptions } from './types.js';
 export * as splatConfig from './config.js';

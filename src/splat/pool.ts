@@ -1,54 +1,99 @@
 /**
  * A small pool of worker threads for the rasterizer. The calling thread posts one band to each worker,
  * runs band 0 itself, then blocks on Atomics.wait until every worker has flagged completion, so the
- * public API stays synchronous. Workers are unref'd (they never keep the process alive).
+ * public API stays synchronous. Workers are unref'd (they never keep the process alive). For the
+ * WebAssembly engine each worker instantiates the kernels once per workspace memory.
  */
 import { Worker } from 'node:worker_threads';
 import { PersonaError } from '../core/errors.js';
 import { WORKER_TIMEOUT_MS } from './config.js';
 import { backwardBand, forwardBand, type BackwardBand, type ForwardBand } from './kernel.js';
+import { getKernelModule, type RasterWorkspace } from './workspace.js';
+
+/** Bands for the TypeScript kernels: one argument object per band. */
+export interface JsBands {
+  engine: 'js';
+  kind: 'forward' | 'backward';
+  bands: Array<ForwardBand | BackwardBand>;
+}
+/** Bands for the WebAssembly kernels: one parameter-block pointer per band in the workspace memory. */
+export interface WasmBands {
+  engine: 'wasm';
+  kind: 'forward' | 'backward';
+  workspace: RasterWorkspace;
+  params: number[];
+}
 
 const MAX_WORKERS = 31;
-let workers: Worker[] = [];
+interface PoolWorker {
+  worker: Worker;
+  /** Workspace ids whose memory this worker has instantiated. */
+  known: Set<number>;
+}
+let workers: PoolWorker[] = [];
 const ctrlBuffer = new SharedArrayBuffer(8 * MAX_WORKERS);
 const ctrl = new Int32Array(ctrlBuffer); // per worker: [status, result]
 const errorBuffer = new SharedArrayBuffer(1024 * MAX_WORKERS);
 
+/** Tells workers to drop their instance of a workspace that was garbage-collected. */
+const released = new FinalizationRegistry<number>((id) => {
+  for (const w of workers) if (w.known.delete(id)) w.worker.postMessage({ type: 'release', wsId: id });
+});
+const registered = new WeakSet<RasterWorkspace>();
+
 function ensureWorkers(n: number): void {
   while (workers.length < n) {
-    const w = new Worker(new URL('./worker.js', import.meta.url));
-    w.unref();
-    workers.push(w);
+    const worker = new Worker(new URL('./worker.js', import.meta.url));
+    worker.unref();
+    workers.push({ worker, known: new Set() });
   }
 }
 
-/** Runs `bands[0]` here and the others on workers; returns the sum of the forward results (pairs). */
-export function runBands(kind: 'forward', bands: ForwardBand[]): number;
-export function runBands(kind: 'backward', bands: BackwardBand[]): number;
-export function runBands(kind: 'forward' | 'backward', bands: Array<ForwardBand | BackwardBand>): number {
-  const n = bands.length;
+function runLocal(job: JsBands | WasmBands, k: number): number {
+  if (job.engine === 'js') {
+    return job.kind === 'forward' ? forwardBand(job.bands[k] as ForwardBand) : (backwardBand(job.bands[k] as BackwardBand), 0);
+  }
+  const ex = job.workspace.exports();
+  return job.kind === 'forward' ? ex.forwardBand(job.params[k]!) : (ex.backwardBand(job.params[k]!), 0);
+}
+
+/** Runs band 0 here and the others on workers; returns the sum of the kernels' results (forward: pairs). */
+export function runBands(job: JsBands | WasmBands): number {
+  const n = job.engine === 'js' ? job.bands.length : job.params.length;
+  if (n === 1) return runLocal(job, 0);
   if (n - 1 > MAX_WORKERS) throw new PersonaError(`splat: at most ${MAX_WORKERS + 1} threads are supported`);
   ensureWorkers(n - 1);
   for (let i = 1; i < n; i++) {
+    const pw = workers[i - 1]!;
     Atomics.store(ctrl, (i - 1) * 2, 0);
     ctrl[(i - 1) * 2 + 1] = 0;
-    workers[i - 1]!.postMessage({ kind, slot: i - 1, ctrl: ctrlBuffer, errors: errorBuffer, args: bands[i] });
+    const base = { type: 'job', kind: job.kind, slot: i - 1, ctrl: ctrlBuffer, errors: errorBuffer };
+    if (job.engine === 'js') {
+      pw.worker.postMessage({ ...base, engine: 'js', args: job.bands[i] });
+    } else {
+      const ws = job.workspace;
+      let init: { memory: WebAssembly.Memory; module: WebAssembly.Module } | undefined;
+      if (!pw.known.has(ws.id)) {
+        init = { memory: ws.memory, module: getKernelModule() };
+        pw.known.add(ws.id);
+        if (!registered.has(ws)) { registered.add(ws); released.register(ws, ws.id); }
+      }
+      pw.worker.postMessage({ ...base, engine: 'wasm', wsId: ws.id, params: job.params[i], init });
+    }
   }
   let total = 0;
   let failure: unknown;
   try {
-    if (kind === 'forward') total += forwardBand(bands[0] as ForwardBand);
-    else backwardBand(bands[0] as BackwardBand);
+    total += runLocal(job, 0);
   } catch (err) {
     failure = err;
   }
   for (let i = 1; i < n; i++) {
     const res = Atomics.wait(ctrl, (i - 1) * 2, 0, WORKER_TIMEOUT_MS);
     if (res === 'timed-out') {
-      // A stuck worker cannot be reused safely: drop the pool.
-      shutdownRasterWorkers();
+      shutdownRasterWorkers(); // a stuck worker cannot be reused safely
       throw new PersonaError(`splat: worker ${i} did not finish within ${WORKER_TIMEOUT_MS / 1000} s`, {
-        hint: 'run with threads: 1 to rasterize on the calling thread, and report this as a bug',
+        hint: 'pass threads: 1 to rasterize on the calling thread, and report this as a bug',
       });
     }
     const status = Atomics.load(ctrl, (i - 1) * 2);
@@ -64,6 +109,6 @@ export function runBands(kind: 'forward' | 'backward', bands: Array<ForwardBand 
 
 /** Terminates the rasterizer's worker threads (they are recreated on demand). */
 export function shutdownRasterWorkers(): void {
-  for (const w of workers) void w.terminate();
+  for (const w of workers) void w.worker.terminate();
   workers = [];
 }

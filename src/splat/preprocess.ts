@@ -4,7 +4,8 @@
  */
 import { BLOCK_ROWS } from './config.js';
 import { PJ, PJ_SIZE, projectGaussian, type Projector } from './project.js';
-import { GEO_STRIDE, type GaussianSet, type RasterWorkspace, type SortedGaussians } from './types.js';
+import { GEO_STRIDE, type GaussianSet, type SortedGaussians } from './types.js';
+import type { RasterWorkspace } from './workspace.js';
 
 /** Projects, culls, sorts and packs. `rowWork` (H) receives an estimate of pairs per image row. */
 export function preprocess(gs: GaussianSet, P: Projector, ws: RasterWorkspace, rowWork: Float64Array): SortedGaussians {

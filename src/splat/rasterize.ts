@@ -9,7 +9,8 @@ import type { ForwardBand } from './kernel.js';
 import { runBands } from './pool.js';
 import { preprocess, splitBands } from './preprocess.js';
 import { makeProjector } from './project.js';
-import { RasterWorkspace, type GaussianSet, type ProjectParams, type RasterOptions, type RasterResult } from './types.js';
+import type { GaussianSet, ProjectParams, RasterOptions, RasterResult } from './types.js';
+import { RasterWorkspace } from './workspace.js';
 
 /**
  * Renders `gaussians` seen by `camera`: front-to-back alpha compositing of all C feature channels in one
@@ -41,7 +42,10 @@ export function rasterize(gaussians: GaussianSet, camera: Camera, options: Raste
     throw new PersonaError(`splat: need 0 < near < far, got near=${params.near}, far=${params.far}`);
   if (!(params.dilation >= 0 && Number.isFinite(params.dilation)))
     throw new PersonaError(`splat: dilation must be a finite number ≥ 0, got ${params.dilation}`);
+  const engine = options.engine ?? 'wasm';
+  if (engine !== 'wasm' && engine !== 'js') throw new PersonaError(`splat: engine must be 'wasm' or 'js', got ${String(engine)}`);
   const ws = options.workspace ?? new RasterWorkspace();
+  const generation = ++ws.generation;
 
   const t0 = performance.now();
   const P = makeProjector(gaussians, camera, params);
@@ -49,6 +53,7 @@ export function rasterize(gaussians: GaussianSet, camera: Camera, options: Raste
   const sorted = preprocess(gaussians, P, ws, rowWork);
   const threads = resolveThreads(options.threads, W * H);
   const bands = splitBands(rowWork, H, threads);
+  const nb = bands.length - 1;
   const t1 = performance.now();
 
   const image = ws.get('out.image', Float32Array, W * H * C);
@@ -56,22 +61,48 @@ export function rasterize(gaussians: GaussianSet, camera: Camera, options: Raste
   const depth = ws.get('out.depth', Float32Array, params.depth ? W * H : 0);
   const T = ws.get('out.T', Float64Array, W * H);
   const last = ws.get('out.last', Int32Array, W * H);
-  const jobs: ForwardBand[] = [];
-  for (let k = 0; k + 1 < bands.length; k++) {
-    jobs.push({
-      width: W, height: H, channels: C, count: sorted.count, hasDepth: params.depth,
-      geo: sorted.geo, rows: sorted.rows, features: sorted.features, background,
-      image, alpha, depth, T, last, rowStart: bands[k]!, rowEnd: bands[k + 1]!,
-    });
+  const bg = ws.get('bg', Float64Array, C);
+  bg.set(background);
+  let pairs: number;
+  if (engine === 'js') {
+    const jobs: ForwardBand[] = [];
+    for (let k = 0; k < nb; k++) {
+      jobs.push({
+        width: W, height: H, channels: C, count: sorted.count, hasDepth: params.depth,
+        geo: sorted.geo, rows: sorted.rows, features: sorted.features, background: bg,
+        image, alpha, depth, T, last, rowStart: bands[k]!, rowEnd: bands[k + 1]!,
+      });
+    }
+    pairs = runBands({ engine: 'js', kind: 'forward', bands: jobs });
+  } else {
+    const block = ws.get('params.forward', Float64Array, PARAM_BLOCK * nb);
+    const scratch = ws.get('scratch.forward', Float64Array, nb * scratchStride(W, C));
+    const ptrs: number[] = [];
+    for (let k = 0; k < nb; k++) {
+      const o = k * PARAM_BLOCK;
+      block.set([
+        W, H, C, sorted.count, params.depth ? 1 : 0, sorted.geo.byteOffset, sorted.rows.byteOffset, sorted.features.byteOffset,
+        bg.byteOffset, image.byteOffset, alpha.byteOffset, depth.byteOffset, T.byteOffset, last.byteOffset,
+        bands[k]!, bands[k + 1]!, scratch.byteOffset + 8 * k * scratchStride(W, C),
+      ], o);
+      ptrs.push(block.byteOffset + 8 * o);
+    }
+    pairs = runBands({ engine: 'wasm', kind: 'forward', workspace: ws, params: ptrs });
   }
-  const pairs = runBands('forward', jobs);
   const t2 = performance.now();
   return {
     width: W, height: H, channels: C, image, alpha,
     ...(params.depth ? { depth } : {}),
-    stats: { visible: sorted.count, pairs, threads: jobs.length, preprocessMs: t1 - t0, rasterMs: t2 - t1 },
-    saved: { gaussians, camera, params, sorted, finalT: T, last, bands, workspace: ws },
+    stats: { visible: sorted.count, pairs, threads: nb, preprocessMs: t1 - t0, rasterMs: t2 - t1 },
+    saved: { gaussians, camera, params, sorted, finalT: T, last, bands, workspace: ws, generation, engine },
   };
+}
+
+/** f64 slots per kernel parameter block (see wasm/kernel.as). */
+export const PARAM_BLOCK = 32;
+/** f64 scratch per band: three row buffers and one per channel, rounded to 16 bytes. */
+export function scratchStride(width: number, channels: number): number {
+  return (3 * width + channels + 1) & ~1;
 }
 
 /** Threads to use: the request (or min(2, cores)), 1 for small images. */

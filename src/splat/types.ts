@@ -1,4 +1,7 @@
 import type { Camera } from '../core/camera.js';
+import type { RasterWorkspace } from './workspace.js';
+
+export type { RasterWorkspace };
 
 /**
  * A set of 3D Gaussians in world space (structure of arrays).
@@ -36,12 +39,17 @@ export interface RasterOptions {
   depth?: boolean;
   /** Threads to use (the calling thread plus workers); default min(2, cores). Small images use 1. */
   threads?: number;
+  /** Compositing kernels: 'wasm' (WebAssembly SIMD, default) or 'js' (the TypeScript kernels). */
+  engine?: RasterEngine;
   /**
    * Buffers to reuse across calls (training loops). Results returned by a call are views into its
    * workspace and stay valid until the next call with the same workspace.
    */
   workspace?: RasterWorkspace;
 }
+
+/** Which implementation of the compositing kernels runs. */
+export type RasterEngine = 'wasm' | 'js';
 
 /** Counters of one rasterization (for benchmarks and diagnostics). */
 export interface RasterStats {
@@ -110,6 +118,9 @@ export interface RasterSaved {
   /** Row bands [start, end) used per thread (aligned to BLOCK_ROWS). */
   readonly bands: Int32Array;
   readonly workspace: RasterWorkspace;
+  /** The workspace generation this state belongs to. */
+  readonly generation: number;
+  readonly engine: RasterEngine;
 }
 
 /** Scalars of the projection, resolved from options and camera. */
@@ -140,22 +151,3 @@ export interface SortedGaussians {
 
 /** Per-sorted-Gaussian record stride in SortedGaussians.geo. */
 export const GEO_STRIDE = 8;
-
-/** Reusable buffers (SharedArrayBuffer-backed so that workers can see them). */
-export class RasterWorkspace {
-  private readonly buffers = new Map<string, SharedArrayBuffer>();
-  /** A zero-length-checked typed view of at least `length` elements named `name` (contents undefined). */
-  get<T extends Float32Array | Float64Array | Int32Array | Uint8Array>(
-    name: string,
-    ctor: { new (buffer: SharedArrayBuffer, byteOffset: number, length: number): T; BYTES_PER_ELEMENT: number },
-    length: number,
-  ): T {
-    const bytes = Math.max(8, length * ctor.BYTES_PER_ELEMENT);
-    let buf = this.buffers.get(name);
-    if (!buf || buf.byteLength < bytes) {
-      buf = new SharedArrayBuffer(Math.ceil(bytes * (buf ? 1.25 : 1)));
-      this.buffers.set(name, buf);
-    }
-    return new ctor(buf, 0, length);
-  }
-}

@@ -1,24 +1,47 @@
 /**
- * Worker entry of the rasterizer pool: runs one band of the forward or backward kernel on buffers that
- * live in SharedArrayBuffers, then signals completion through an Int32Array control block (see pool.ts).
+ * Worker entry of the rasterizer pool: runs one band of the forward or backward kernel (TypeScript or
+ * WebAssembly) on shared memory, then signals completion through an Int32Array control block (pool.ts).
  */
 import { parentPort } from 'node:worker_threads';
 import { backwardBand, forwardBand, type BackwardBand, type ForwardBand } from './kernel.js';
+import { instantiateKernels, type KernelExports } from './workspace.js';
 
 interface Job {
+  type: 'job';
+  engine: 'js' | 'wasm';
   kind: 'forward' | 'backward';
   slot: number;
   ctrl: SharedArrayBuffer;
   errors: SharedArrayBuffer;
-  args: ForwardBand | BackwardBand;
+  args?: ForwardBand | BackwardBand;
+  wsId?: number;
+  params?: number;
+  init?: { memory: WebAssembly.Memory; module: WebAssembly.Module };
 }
 
-parentPort?.on('message', (job: Job) => {
+const instances = new Map<number, KernelExports>();
+
+parentPort?.on('message', (msg: Job | { type: 'release'; wsId: number }) => {
+  if (msg.type === 'release') {
+    instances.delete(msg.wsId);
+    return;
+  }
+  const job = msg;
   const ctrl = new Int32Array(job.ctrl);
   let status = 1;
   try {
-    if (job.kind === 'forward') ctrl[job.slot * 2 + 1] = forwardBand(job.args as ForwardBand);
-    else backwardBand(job.args as BackwardBand);
+    let result = 0;
+    if (job.engine === 'js') {
+      if (job.kind === 'forward') result = forwardBand(job.args as ForwardBand);
+      else backwardBand(job.args as BackwardBand);
+    } else {
+      if (job.init) instances.set(job.wsId!, instantiateKernels(job.init.memory, job.init.module));
+      const ex = instances.get(job.wsId!);
+      if (!ex) throw new Error(`no kernels for workspace ${job.wsId}`);
+      if (job.kind === 'forward') result = ex.forwardBand(job.params!);
+      else ex.backwardBand(job.params!);
+    }
+    ctrl[job.slot * 2 + 1] = result;
   } catch (err) {
     status = 2;
     const text = new TextEncoder().encode(String(err instanceof Error ? err.stack ?? err.message : err)).subarray(0, 1023);

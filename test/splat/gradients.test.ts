@@ -20,11 +20,11 @@ function checkGradients(gaussians: GaussianSet, camera: Camera, keys: Key[], see
   checkGradientsWith(gaussians, camera, keys, seed, undefined, threads);
 }
 
-function checkGradientsWith(gaussians: GaussianSet, camera: Camera, keys: Key[], seed: number, dilation?: number, threads = 1): void {
+function checkGradientsWith(gaussians: GaussianSet, camera: Camera, keys: Key[], seed: number, dilation?: number, threads = 1, engine: 'wasm' | 'js' = 'wasm'): void {
   const C = gaussians.channels, P = camera.width * camera.height;
   const bg = Array.from({ length: C }, (_, c) => 0.2 * c);
   const wI = randomWeights(P * C, seed), wA = randomWeights(P, seed + 1), wD = randomWeights(P, seed + 2);
-  const res = rasterize(gaussians, camera, { background: bg, depth: true, threads, ...(dilation === undefined ? {} : { dilation }) });
+  const res = rasterize(gaussians, camera, { background: bg, depth: true, threads, engine, ...(dilation === undefined ? {} : { dilation }) });
   const grads = rasterizeBackward(res.saved, wI, wA, { dDepth: wD });
   const g64: ReferenceGaussians = {
     count: gaussians.count, channels: C,
@@ -72,6 +72,11 @@ test('gradients match float64 finite differences (anisotropic, rotations, opacit
 test('gradients match float64 finite differences (isotropic training case, 2 threads)', () => {
   const { gaussians, camera } = randomScene({ count: 8, channels: 4, width: 24, height: 36, isotropic: true, seed: 5, scale: [0.08, 0.25] });
   checkGradients(gaussians, camera, ['means', 'scales', 'opacities', 'features'], 200, 2);
+});
+
+test('gradients of the TypeScript kernels match float64 finite differences', () => {
+  const { gaussians, camera } = randomScene({ count: 7, channels: 5, width: 26, height: 21, seed: 12, scale: [0.08, 0.25] });
+  checkGradientsWith(gaussians, camera, ['means', 'scales', 'rotations', 'opacities', 'features'], 500, undefined, 2, 'js');
 });
 
 test('gradients near the field-of-view clamp match finite differences', () => {
