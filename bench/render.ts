@@ -1,7 +1,7 @@
 /**
  * Rasterizer benchmark: a UV sphere of about 30k triangles filling a 1024² view, with and
  * without supersampling, plus a shaded render. Prints figures and writes JSON to
- * bench/results/render.json. Run: node dist/scripts/bench-render.js
+ * bench/results/render.json. Run: npm run bench:render
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { lookAtCamera } from '../src/core/camera.js';
