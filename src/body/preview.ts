@@ -17,6 +17,30 @@ export interface PreviewOptions {
   partLabels?: Uint8Array;
   /** Supersampling per axis. */
   supersample?: number;
+  /** A fixed framing (shared by several renders so their sizes compare); default: this mesh's box. */
+  frame?: PreviewFrame;
+}
+
+/** What the preview cameras look at: the box centre and the extent to fit. */
+export interface PreviewFrame {
+  centre: [number, number, number];
+  /** Height of the region to fit (metres). */
+  extent: number;
+  /** Image width / height. */
+  aspect: number;
+  /** Half the horizontal depth of the box, to keep the camera outside it. */
+  radius: number;
+}
+
+/** The framing that fits every mesh in `meshes` (V×3 arrays). */
+export function frameOf(meshes: Array<Float32Array | Float64Array>): PreviewFrame {
+  const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
+  for (const vertices of meshes) for (let i = 0; i < vertices.length; i += 3) for (let c = 0; c < 3; c++) { lo[c] = Math.min(lo[c]!, vertices[i + c]!); hi[c] = Math.max(hi[c]!, vertices[i + c]!); }
+  const centre: [number, number, number] = [(lo[0]! + hi[0]!) / 2, (lo[1]! + hi[1]!) / 2, (lo[2]! + hi[2]!) / 2];
+  const dy = hi[1]! - lo[1]!, dh = Math.max(hi[0]! - lo[0]!, hi[2]! - lo[2]!);
+  const aspect = Math.min(1.3, Math.max(0.5, dh / dy));
+  const extent = Math.max(dy, dh / aspect) * 1.08;
+  return { centre, extent, aspect, radius: dh / 2 };
 }
 
 const VIEW_DIRS: Record<'front' | 'side' | 'back', [number, number, number]> = { front: [0, 0, 1], side: [1, 0, 0], back: [0, 0, -1] };
@@ -30,13 +54,11 @@ export function partColors(labels: Uint8Array): Float32Array {
 
 /** Renders the views of one posed mesh side by side; the camera frames the mesh's bounding box. */
 export function renderBodyViews(vertices: Float32Array | Float64Array, triangles: Uint32Array, opts: PreviewOptions = {}): FloatImage[] {
-  const size = opts.size ?? 480, width = Math.round(size * 0.6);
+  const size = opts.size ?? 480;
   const views = opts.views ?? ['front', 'side', 'back'];
-  const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
-  for (let i = 0; i < vertices.length; i += 3) for (let c = 0; c < 3; c++) { lo[c] = Math.min(lo[c]!, vertices[i + c]!); hi[c] = Math.max(hi[c]!, vertices[i + c]!); }
-  const centre: [number, number, number] = [(lo[0]! + hi[0]!) / 2, (lo[1]! + hi[1]!) / 2, (lo[2]! + hi[2]!) / 2];
-  const extent = Math.max(hi[1]! - lo[1]!, (hi[0]! - lo[0]!) / 0.6, (hi[2]! - lo[2]!) / 0.6) * 1.08;
-  const fov = 30, dist = extent / 2 / Math.tan((fov * Math.PI) / 360) + Math.max(hi[0]! - lo[0]!, hi[2]! - lo[2]!) / 2;
+  const { centre, extent, radius, aspect } = opts.frame ?? frameOf([vertices]);
+  const width = Math.round(size * aspect);
+  const fov = 30, dist = extent / 2 / Math.tan((fov * Math.PI) / 360) + radius;
   const colors = opts.partLabels ? partColors(opts.partLabels) : undefined;
   return views.map((v) => {
     const d = VIEW_DIRS[v];

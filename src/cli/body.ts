@@ -5,7 +5,7 @@ import { loadBodyModel, type ArrayBodyModel, type MakeHumanBodyModel } from '../
 import { loadSmplx } from '../body/smplx.js';
 import { BodyPoser } from '../body/skinning.js';
 import { namedPose, POSE_NAMES } from '../body/poses.js';
-import { renderBodyViews } from '../body/preview.js';
+import { frameOf, renderBodyViews } from '../body/preview.js';
 import { subdivide } from '../body/subdivide.js';
 import type { Phenotype } from '../body/phenotype.js';
 import { contactSheet } from '../render/index.js';
@@ -70,19 +70,23 @@ export function registerBody(program: Command): void {
           expression[i] = Number(v);
         }
       }
-      const images: FloatImage[] = [];
-      const labels: string[] = [];
+      const meshes: Array<{ vertices: Float64Array; label: string; pose: string }> = [];
       for (const spec of shapes) {
         const s = parseShapeSpec(spec);
         let beta: ArrayLike<number>;
         if (s.beta) beta = s.beta;
         else if (base.kind === 'makehuman') beta = (base as MakeHumanBodyModel).semanticShape(s.phenotype ?? {});
         else throw new PersonaError('semantic --shape values need the MakeHuman model; with --smplx give beta=…', { exitCode: 2 });
-        for (const p of poses) {
-          const posed = poser.forward({ shape: beta, expression, pose: namedPose(model, p) });
-          const imgs = renderBodyViews(posed.vertices, model.triangles, { size: opts.size, views, partLabels: opts.parts ? model.partLabels : undefined });
-          imgs.forEach((img, i) => { images.push(img); labels.push(i === 0 ? `${spec === 'default' ? 'average' : spec.replace(/,/g, ' ')} ${p}`.slice(0, 48) : ''); });
-        }
+        const short = spec === 'default' ? 'average' : spec.replace(/([a-z])[a-z]*=/g, '$1').replace(/,/g, ' ');
+        for (const p of poses) meshes.push({ vertices: poser.forward({ shape: beta, expression, pose: namedPose(model, p) }).vertices, label: `${short} ${p}`, pose: p });
+      }
+      // One framing per pose, shared by all shapes, so that body sizes compare down a column.
+      const frames = new Map(poses.map((p) => [p, frameOf(meshes.filter((x) => x.pose === p).map((x) => x.vertices))]));
+      const images: FloatImage[] = [];
+      const labels: string[] = [];
+      for (const mesh of meshes) {
+        const imgs = renderBodyViews(mesh.vertices, model.triangles, { size: opts.size, views, frame: frames.get(mesh.pose), partLabels: opts.parts ? model.partLabels : undefined });
+        imgs.forEach((img, i) => { images.push(img); labels.push(i === 0 ? mesh.label : ''); });
       }
       const sheet = contactSheet(images, { columns: poses.length * views.length, labels, padding: 6, labelScale: Math.max(1, Math.round(opts.size / 320)) });
       await writePng(opts.out, sheet);
