@@ -179,27 +179,35 @@ function walkPose(lead: 'left' | 'right', phase: 'strike' | 'load' | 'mid', amp:
   return merge(legs[phase], arms, { pelvis: { turn: a(5 * s * swing) }, spine3: { turn: a(-7 * s * swing) } });
 }
 
-/** Walk: 3 strides (1.0 s per stride of two steps) starting and stopping in neutral; feet are planted so the body travels forward. */
+/**
+ * Walk: eight steps (0.5 s each, 120 steps/min) along a circle, turning 360° in all, so the body
+ * is seen from every side and ends where it started, facing front. Feet are planted, so the
+ * body travels by its own steps (about 0.6 m radius for the default body).
+ */
 function walkKeys(): Key[] {
   const keys: Key[] = [neutralKey(0)];
-  const STEP = 0.5; // s per step (120 steps per minute)
+  const STEP = 0.5; // s per step
   const start = 0.5;
-  const steps = 6;
+  const steps = 8;
+  const end = start + (steps - 1) * STEP + 0.3;
+  const turn = (t: number): number => (360 * (t - start)) / (end - start);
   for (let i = 0; i < steps; i++) {
     const lead = i % 2 === 0 ? 'right' : 'left';
     const amp = i === 0 || i === steps - 1 ? 0.6 : 1; // shorter first and last steps
     const t0 = start + i * STEP;
-    keys.push({ t: t0, note: `${lead} heel strike`, pose: walkPose(lead, 'strike', amp) });
-    keys.push({ t: t0 + 0.12, note: `${lead} leg takes the weight`, pose: walkPose(lead, 'load', amp) });
-    keys.push({ t: t0 + 0.3, note: `${lead} mid-stance, other leg swings through`, pose: walkPose(lead, 'mid', amp) });
+    for (const [dt, phase, note] of [[0, 'strike', 'heel strike'], [0.12, 'load', 'leg takes the weight'], [0.3, 'mid', 'mid-stance, other leg swings through']] as const) {
+      const pose = walkPose(lead, phase, amp);
+      const t = t0 + dt;
+      keys.push({ t, note: `${lead} ${note}`, pose: merge(pose, { pelvis: { turn: turn(t) + (pose.pelvis?.turn ?? 0) } }) });
+    }
   }
-  keys.push(neutralKey(start + steps * STEP + 0.5, 'feet together, stop'));
+  keys.push({ t: end + 0.5, note: 'feet together, stop, facing front again', pose: { pelvis: { turn: 360 } } });
   return keys;
 }
 
 const WALK = clip({
   name: 'walk',
-  description: 'six steps forward at 120 steps/min with arm swing, from standing to standing (4.5 s)',
+  description: 'eight steps around a small circle (a full turn) at 120 steps/min with arm swing, from standing to standing (4.8 s)',
   keys: walkKeys(),
   ground: true,
   plantFeet: true,
