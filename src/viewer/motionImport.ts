@@ -1,15 +1,16 @@
 /**
- * Turning a motion file dropped on the page into a Motion on the avatar's skeleton. Pure TS (bundled into
- * the page). JSON motions already on the avatar's skeleton are used as they are; JSON motions with SMPL-X
- * (canonical) joint names are retargeted from the canonical skeleton; BVH files are parsed and retargeted
- * by src/motion.
+ * Turning a motion file dropped on the page into a Motion on the avatar's skeleton (bundled into the page).
+ * persona-motion JSON (src/motion/json.ts) with a skeleton is retargeted from it; without one, a motion
+ * naming the avatar's joints is used as it is and one with SMPL-X (canonical) names is retargeted from the
+ * canonical skeleton. BVH files are parsed and retargeted by src/motion/bvh.ts.
  */
 import type { AvatarHeader } from '../avatar/bundle.js';
 import { PersonaError } from '../core/errors.js';
 import { canonicalSkeleton, type RestSkeleton } from '../motion/canonical.js';
 import { retargetMotion } from '../motion/retarget.js';
 import type { Motion } from '../motion/types.js';
-import { motionFromJson } from './motionJson.js';
+import { parseMotionJson } from '../motion/json.js';
+import { bvhToMotion, parseBvh } from '../motion/bvh.js';
 
 /** The avatar's rest skeleton in the form src/motion retargets onto. */
 export function avatarRestSkeleton(header: AvatarHeader): RestSkeleton {
@@ -51,7 +52,9 @@ export function importMotionFile(fileName: string, text: string, header: AvatarH
     } catch (err) {
       throw new PersonaError(`${fileName} is not valid JSON (${(err as Error).message}).`);
     }
-    const m = motionFromJson(value, base);
+    const file = parseMotionJson(value, fileName);
+    const m = file.motion.name === 'motion' ? { ...file.motion, name: base } : file.motion;
+    if (file.skeleton) return retargetMotion(m, file.skeleton, target);
     if (coverage(m, header.skeleton.names) >= 0.5) return m;
     const canon = onCanonical(m);
     if (canon) return retargetMotion(canon, canonicalSkeleton(), target);
@@ -59,11 +62,6 @@ export function importMotionFile(fileName: string, text: string, header: AvatarH
       hint: 'Give a BVH file (retargeted by joint names) or a motion JSON on the avatar or SMPL-X skeleton.',
     });
   }
-  if (lower.endsWith('.bvh')) return importBvh(base, text, target);
+  if (lower.endsWith('.bvh')) return bvhToMotion(parseBvh(text, fileName), target, { name: base });
   throw new PersonaError(`${fileName}: unsupported motion file (give a .bvh or .json).`);
-}
-
-function importBvh(name: string, text: string, target: RestSkeleton): Motion {
-  void name; void text; void target;
-  throw new PersonaError('BVH import is not available in this build yet.');
 }

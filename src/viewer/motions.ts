@@ -1,11 +1,11 @@
 /**
- * Builtin motions for one avatar, pre-exported as motion JSON files (src/viewer/motionJson.ts) for the page:
+ * Builtin motions for one avatar, pre-exported as persona-motion JSON files (src/motion/json.ts) for the page:
  * each builtin clip retargeted onto the avatar's own skeleton by src/motion (getBuiltinMotion), so the page
  * only plays them.
  */
 import type { AvatarHeader } from '../avatar/bundle.js';
 import { getBuiltinMotion, listBuiltinMotions } from '../motion/builtin.js';
-import { motionToJson } from './motionJson.js';
+import { motionToJson } from '../motion/json.js';
 
 /** One entry of motions/index.json. */
 export interface MotionIndexEntry { name: string; file: string; frameCount: number; fps: number; description: string }
@@ -23,7 +23,7 @@ export function builtinMotionFiles(header: AvatarHeader): { files: Map<string, s
     try {
       const m = getBuiltinMotion(name, skeleton, header.skeleton.restJoints);
       const file = `${encodeURIComponent(name)}.json`;
-      files.set(`/motions/${file}`, motionToJson(m));
+      files.set(`/motions/${file}`, JSON.stringify(motionToJson(m)));
       index.push({ name, file, frameCount: m.frameCount, fps: m.fps, description });
     } catch (err) {
       skipped.push(`${name}: ${(err as Error).message}`);

@@ -17,6 +17,8 @@ export interface SyntheticAvatarOptions {
   anchors?: number;
   /** Hidden widths of the pose-offset MLP (PERSONA: 128-128-128). */
   hidden?: number[];
+  /** Triplane feature width per anchor (PERSONA: 3 planes × 32 channels = 96; default 16). */
+  featureDim?: number;
   seed?: number;
 }
 
@@ -114,7 +116,7 @@ export function syntheticAvatar(options: SyntheticAvatarOptions = {}): AvatarBun
     opacities: { data: opac, shape: [N] }, parts: { data: parts, shape: [N] },
     skinJoints: { data: sj, shape: [N, K] }, skinWeights: { data: sw, shape: [N, K] },
   };
-  const P = POSE_INPUT_JOINTS.length, F = 16, M = 3;
+  const P = POSE_INPUT_JOINTS.length, F = options.featureDim ?? 16, M = 3;
   let poseOffsets = null;
   if (A > 0) {
     const step = N / A;

@@ -48,6 +48,50 @@ async function foreground(page: Page): Promise<{ mask: Uint8Array; count: number
   return { mask, count, png };
 }
 
+/** Dispatches a file drop on the page, as a user dragging a file from the desktop does. */
+async function drop(page: Page, name: string, text: string): Promise<void> {
+  await page.evaluate(([n, t]) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([t!], n!, { type: 'text/plain' }));
+    document.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, [name, text]);
+}
+
+const ARMS_DOWN_BVH = `HIERARCHY
+ROOT Hips
+{
+  OFFSET 0 95 0
+  CHANNELS 6 Xposition Yposition Zposition Zrotation Xrotation Yrotation
+  JOINT Spine
+  {
+    OFFSET 0 10 0
+    CHANNELS 3 Zrotation Xrotation Yrotation
+    JOINT LeftArm
+    {
+      OFFSET 18 35 0
+      CHANNELS 3 Zrotation Xrotation Yrotation
+      End Site
+      {
+        OFFSET 50 0 0
+      }
+    }
+    JOINT RightArm
+    {
+      OFFSET -18 35 0
+      CHANNELS 3 Zrotation Xrotation Yrotation
+      End Site
+      {
+        OFFSET -50 0 0
+      }
+    }
+  }
+}
+MOTION
+Frames: 1
+Frame Time: 0.0333333
+0 95 0 0 0 0 0 0 0 -70 0 0 70 0 0
+`;
+
 function maskChange(a: Uint8Array, b: Uint8Array): number {
   let x = 0, u = 0;
   for (let i = 0; i < a.length; i++) { if (a[i]! !== b[i]!) x++; if (a[i]! || b[i]!) u++; }
@@ -105,18 +149,21 @@ test('viewer page in headless Chromium: renders, animates, switches motion, play
     const c = await foreground(page);
     assert.ok(maskChange(b.mask, c.mask) > 0.05, 'the new motion shows a different pose');
 
-    // Drop a motion JSON file (SMPL-X names, retargeted in the page): the left arm straight up.
+    // Drop a persona-motion JSON file (SMPL-X names, retargeted in the page): the left arm straight up.
     const q = [Math.cos(Math.PI / 4), 0, 0, Math.sin(Math.PI / 4)]; // +90° about z: the left arm (along +x) swings up
-    const json = JSON.stringify({ name: 'raise-left', fps: 30, frameCount: 1, jointNames: ['left_shoulder'], rotations: q, rootTranslation: [0, 0, 0] });
-    await page.evaluate((text) => {
-      const dt = new DataTransfer();
-      dt.items.add(new File([text], 'raise-left.json', { type: 'application/json' }));
-      document.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-    }, json);
+    const json = JSON.stringify({ format: 'persona-motion', version: 1, name: 'raise-left', fps: 30, joints: ['left_shoulder'], frames: [{ r: [q], t: [0, 0, 0] }] });
+    await drop(page, 'raise-left.json', json);
     await page.waitForFunction(() => (window as unknown as { __persona: { state: State } }).__persona.state.motion === 'raise-left', null, { timeout: 30_000 });
     await settle(page);
     const d = await foreground(page);
-    assert.ok(d.count > px * 0.02 && maskChange(c.mask, d.mask) > 0.03, 'the dropped motion is shown');
+    assert.ok(d.count > px * 0.02 && maskChange(c.mask, d.mask) > 0.03, 'the dropped JSON motion is shown');
+
+    // Drop a BVH file (Mixamo names, cm): both arms down by 70° (a BVH rig in T-pose).
+    await drop(page, 'arms-down.bvh', ARMS_DOWN_BVH);
+    await page.waitForFunction(() => (window as unknown as { __persona: { state: State } }).__persona.state.motion === 'arms-down', null, { timeout: 30_000 });
+    await settle(page);
+    const e = await foreground(page);
+    assert.ok(e.count > px * 0.02 && maskChange(d.mask, e.mask) > 0.03, 'the dropped BVH motion is shown');
 
     // PERSONA_VIEWER_SHOT=<path> keeps the screenshot (for looking at it).
     const shot = process.env.PERSONA_VIEWER_SHOT ?? join(t.dir, 'viewer.png');

@@ -108,3 +108,23 @@ test('sortByDepth orders skinned Gaussians far to near, matching a full LBS + co
   for (let r = 0; r < order.length; r++) far = Math.max(far, Math.abs(depth(order[r]!) - depth(ref[r]!)));
   assert.ok(far <= bucket * 1.01, `max depth mismatch ${far}`);
 });
+
+test('offset baking goes coarse to fine over every frame once, and the playhead blends the nearest baked frames', async () => {
+  const { bakeOrder, bracket } = await import('../../src/viewer/offsetSchedule.js');
+  const order = Array.from(bakeOrder(20));
+  assert.deepEqual(order.slice(0, 3), [0, 8, 16]);
+  assert.deepEqual([...order].sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i));
+  assert.deepEqual(Array.from(bakeOrder(5, 3)).sort(), [0, 1, 2, 3, 4]);
+  assert.equal(bakeOrder(5, 3)[0], 3);
+  const baked = new Set([0, 8, 16]);
+  const is = (f: number): boolean => baked.has(f);
+  assert.equal(bracket(() => false, 20, 3), null);
+  assert.deepEqual(bracket(is, 20, 8), { lo: 8, hi: 8, w: 0 });
+  const b = bracket(is, 20, 10)!;
+  assert.equal(b.lo, 8); assert.equal(b.hi, 16); assert.ok(Math.abs(b.w - 0.25) < 1e-12);
+  const wrap = bracket(is, 20, 18)!; // between 16 and (looping) 0: 2 of 4 frames
+  assert.equal(wrap.lo, 16); assert.equal(wrap.hi, 0); assert.ok(Math.abs(wrap.w - 0.5) < 1e-12);
+  const frac = bracket(is, 20, 8.5)!;
+  assert.equal(frac.lo, 8); assert.ok(Math.abs(frac.w - 0.5 / 8) < 1e-12);
+  assert.deepEqual(bracket((f) => f === 4, 20, 10), { lo: 4, hi: 4, w: 0 });
+});

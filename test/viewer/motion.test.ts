@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { axisAngleToQuat, quatToAxisAngle, slerp } from '../../src/core/rotation.js';
 import type { Motion } from '../../src/motion/types.js';
 import { bindMotion, framePosition, motionDuration, samplePose } from '../../src/viewer/motionPlayer.js';
-import { motionFromJson, motionToJson } from '../../src/viewer/motionJson.js';
+import { motionToJson, parseMotionJson } from '../../src/motion/json.js';
 import { importMotionFile } from '../../src/viewer/motionImport.js';
 import { builtinMotionFiles } from '../../src/viewer/motions.js';
 import { syntheticAvatar } from '../../src/viewer/syntheticAvatar.js';
@@ -44,18 +44,6 @@ test('bindMotion rejects motions that do not fit', () => {
   assert.throws(() => bindMotion({ ...twoJointMotion(), rotations: new Float32Array(16) }, ['elbow']), /not a quaternion/);
 });
 
-test('motion JSON round-trips and malformed JSON gives a clear error', () => {
-  const m = twoJointMotion();
-  const back = motionFromJson(JSON.parse(motionToJson(m)));
-  assert.equal(back.name, 'test');
-  assert.equal(back.frameCount, 2);
-  assert.deepEqual(back.jointNames, m.jointNames);
-  for (let i = 0; i < m.rotations.length; i++) assert.ok(Math.abs(back.rotations[i]! - m.rotations[i]!) < 1e-6);
-  assert.throws(() => motionFromJson({ fps: 30, frameCount: 1, jointNames: ['a'], rotations: [1, 0, 0] }), /rotations has 3 values/);
-  assert.throws(() => motionFromJson({ fps: -1, jointNames: ['a'], rotations: [1, 0, 0, 0] }), /fps must be positive/);
-  assert.throws(() => motionFromJson({ fps: 30, jointNames: 'a', rotations: [] }), /jointNames/);
-});
-
 test('builtin motions are pre-exported for the avatar skeleton and bind to it', () => {
   const avatar = syntheticAvatar({ gaussians: 200, anchors: 0 });
   const { files, index, skipped } = builtinMotionFiles(avatar.header);
@@ -64,7 +52,7 @@ test('builtin motions are pre-exported for the avatar skeleton and bind to it', 
   const list = JSON.parse(files.get('/motions/index.json')!) as { motions: Array<{ name: string; file: string }> };
   assert.equal(list.motions.length, index.length);
   const dance = list.motions.find((m) => m.name === 'dance')!;
-  const m = motionFromJson(JSON.parse(files.get(`/motions/${dance.file}`)!));
+  const m = parseMotionJson(JSON.parse(files.get(`/motions/${dance.file}`)!)).motion;
   const bound = bindMotion(m, avatar.header.skeleton.names);
   assert.equal(bound.matchedJoints, avatar.header.skeleton.names.length);
   // it moves: some joint rotates by more than 10° over the clip
@@ -76,18 +64,86 @@ test('builtin motions are pre-exported for the avatar skeleton and bind to it', 
   assert.ok(most > 0.17, `largest change ${most}`);
 });
 
-test('a dropped JSON motion with SMPL-X names is retargeted; unknown formats are refused', () => {
-  const avatar = syntheticAvatar({ gaussians: 200, anchors: 0 });
-  const q = axisAngleToQuat(0, 0, -1);
-  const json = JSON.stringify({ name: 'wave', fps: 30, frameCount: 1, jointNames: ['left_shoulder'], rotations: [...q], rootTranslation: [0, 0, 0] });
-  const m = importMotionFile('wave.json', json, avatar.header);
-  assert.equal(m.jointNames.length, avatar.header.skeleton.names.length);
-  const b = bindMotion(m, avatar.header.skeleton.names);
+const jointRotation = (m: Motion, names: readonly string[], joint: string, t = 0): number[] => {
+  const b = bindMotion(m, names);
   const rot = new Float64Array(b.jointCount * 3), tr = new Float64Array(3);
-  samplePose(b, 0, rot, tr);
-  const ls = avatar.header.skeleton.names.indexOf('left_shoulder');
-  assert.ok(Math.abs(rot[ls * 3 + 2]! + 1) < 1e-3, `left shoulder z rotation ${rot[ls * 3 + 2]}`);
+  samplePose(b, t, rot, tr);
+  const j = names.indexOf(joint);
+  return Array.from(rot.subarray(j * 3, j * 3 + 3));
+};
+
+test('a dropped persona-motion JSON with SMPL-X names is retargeted; bad files are refused with clear errors', () => {
+  const avatar = syntheticAvatar({ gaussians: 200, anchors: 0 });
+  const names = avatar.header.skeleton.names;
+  const q = axisAngleToQuat(0, 0, -1);
+  const one = { name: 'wave', fps: 30, frameCount: 1, jointNames: ['left_shoulder'], rotations: Float32Array.from(q), rootTranslation: new Float32Array(3) };
+  const m = importMotionFile('wave.json', JSON.stringify(motionToJson(one)), avatar.header);
+  assert.equal(m.jointNames.length, names.length);
+  const r = jointRotation(m, names, 'left_shoulder');
+  assert.ok(Math.abs(r[2]! + 1) < 1e-3, `left shoulder z rotation ${r[2]}`);
   assert.throws(() => importMotionFile('x.fbx', '', avatar.header), /unsupported motion file/);
   assert.throws(() => importMotionFile('x.json', '{', avatar.header), /not valid JSON/);
-  assert.throws(() => importMotionFile('x.json', JSON.stringify({ fps: 30, jointNames: ['foo'], rotations: [1, 0, 0, 0] }), avatar.header), /neither the avatar's nor SMPL-X/);
+  const foreign = { ...one, jointNames: ['foo'] };
+  assert.throws(() => importMotionFile('x.json', JSON.stringify(motionToJson(foreign)), avatar.header), /neither the avatar's nor SMPL-X/);
+  assert.throws(() => importMotionFile('x.json', JSON.stringify({ format: 'persona-motion', version: 1, fps: 30, joints: ['a'], frames: [] }), avatar.header), /frames/);
+});
+
+test('a dropped BVH (Mixamo-style names, centimetres) is parsed and retargeted onto the avatar', () => {
+  const avatar = syntheticAvatar({ gaussians: 200, anchors: 0 });
+  const names = avatar.header.skeleton.names;
+  // T-pose rig in cm: hips → spine → left arm along +x; frame 1 bends the left forearm 90° about Z.
+  const bvh = `HIERARCHY
+ROOT Hips
+{
+  OFFSET 0 95 0
+  CHANNELS 6 Xposition Yposition Zposition Zrotation Xrotation Yrotation
+  JOINT Spine
+  {
+    OFFSET 0 10 0
+    CHANNELS 3 Zrotation Xrotation Yrotation
+    JOINT LeftArm
+    {
+      OFFSET 18 35 0
+      CHANNELS 3 Zrotation Xrotation Yrotation
+      JOINT LeftForeArm
+      {
+        OFFSET 26 0 0
+        CHANNELS 3 Zrotation Xrotation Yrotation
+        End Site
+        {
+          OFFSET 25 0 0
+        }
+      }
+    }
+  }
+  JOINT LeftUpLeg
+  {
+    OFFSET 9 -7 0
+    CHANNELS 3 Zrotation Xrotation Yrotation
+    JOINT LeftLeg
+    {
+      OFFSET 0 -39 0
+      CHANNELS 3 Zrotation Xrotation Yrotation
+      End Site
+      {
+        OFFSET 0 -41 0
+      }
+    }
+  }
+}
+MOTION
+Frames: 2
+Frame Time: 0.0333333
+0 95 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
+0 95 0 0 0 0 0 0 0 0 0 0 90 0 0 0 0 0 0 0 0
+`;
+  const m = importMotionFile('clip.bvh', bvh, avatar.header);
+  assert.equal(m.name, 'clip');
+  assert.equal(m.frameCount, 2);
+  assert.ok(Math.abs(m.fps - 30) < 0.01);
+  const rest = jointRotation(m, names, 'left_elbow', 0);
+  assert.ok(Math.hypot(...rest) < 1e-3, `frame 0 is the rest pose (${rest})`);
+  const bent = jointRotation(m, names, 'left_elbow', 1 / m.fps);
+  assert.ok(Math.abs(Math.hypot(...bent) - Math.PI / 2) < 0.02, `frame 1 bends the elbow 90° (${bent})`);
+  assert.throws(() => importMotionFile('bad.bvh', 'HIERARCHY\nROOT', avatar.header));
 });

@@ -10,13 +10,14 @@ import { createPoseScratch, skinningMatrices, type PosableAvatar } from '../../a
 import { viewAvatarBundle } from '../bundleView.js';
 import { packSplatTexture } from '../splatTexture.js';
 import { bindMotion, framePosition, motionDuration, samplePose, type BoundMotion } from '../motionPlayer.js';
-import { motionFromJson } from '../motionJson.js';
+import { parseMotionJson } from '../../motion/json.js';
 import type { Motion } from '../../motion/types.js';
 import { SplatRenderer } from './renderer.js';
 import { OrbitCamera } from './orbit.js';
 import type { SortRequest, SortResult } from './sortWorker.js';
 import type { OffsetRequest, OffsetResult } from './offsetWorker.js';
 import { importMotionFile } from './motionFiles.js';
+import { OffsetBaker } from './offsetBaker.js';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const params = new URLSearchParams(location.search);
@@ -124,7 +125,7 @@ async function main(): Promise<void> {
     const entry = index.find((m) => m.name === name);
     if (!entry) throw new Error(`unknown motion ${name}`);
     const json = await (await fetchOk(`motions/${entry.file}`)).json();
-    const bound = bindMotion(motionFromJson(json, name), header.skeleton.names);
+    const bound = bindMotion(parseMotionJson(json, `motions/${entry.file}`).motion, header.skeleton.names);
     cache.set(name, bound);
     return bound;
   };
@@ -209,10 +210,10 @@ async function main(): Promise<void> {
     if (offsets) {
       if (offsetsBox.checked) {
         const pos = current ? framePosition(current, state.time) : { f0: 0, f1: 0, alpha: 0 };
-        const off = offsets.offsetsAt(pos.f0, pos.f1, pos.alpha);
+        const off = offsets.offsetsAt(pos.f0 + pos.alpha);
         renderer.setAnchorOffsets(off);
         state.offsetMs = offsets.meanMs;
-        state.offsetFramesCached = offsets.cachedFrames;
+        state.offsetFramesCached = offsets.bakedFrames;
       } else renderer.setAnchorOffsets(null);
     }
     // Re-sort when the pose or the camera changed (always while animating).
@@ -260,87 +261,6 @@ async function main(): Promise<void> {
     loadMotionText: (name: string, text: string) => { const m = importMotionFile(name, text, header); addMotion(m); return state.motions[state.motions.length - 1]; },
     orbit: (dyaw: number) => { camera.yaw += dyaw; camera.version++; },
   });
-}
-
-/**
- * Caches A×3 anchor offsets per motion frame, computed one pose at a time by the offset worker. The frame
- * under the playhead goes first; when it is cached the worker bakes the next missing frame, so a looping
- * motion is fully pre-baked after one pass and costs only a lerp and a small texture upload per frame.
- */
-class OffsetBaker {
-  private readonly worker: Worker;
-  private readonly cache = new Map<string, Float32Array>();
-  private readonly maxFrames: number;
-  private motion: { name: string; bound: BoundMotion | null } = { name: 'rest', bound: null };
-  private inflight: string | null = null;
-  private blend: Float32Array;
-  private lastKey = '';
-  private last: Float32Array | null = null;
-  private wanted = 0;
-  private readonly rot: Float64Array;
-  private readonly trans = new Float64Array(3);
-  meanMs = 0;
-  get cachedFrames(): number { return this.cache.size; }
-
-  constructor(avatar: PosableAvatar, jointCount: number) {
-    this.worker = new Worker(new URL('./offsetWorker.ts', import.meta.url), { type: 'module' });
-    const keep: PosableAvatar['buffers'] = {};
-    for (const [k, v] of Object.entries(avatar.buffers)) if (k.startsWith('anchor') || k.startsWith('mlp.')) keep[k] = v.slice();
-    this.worker.postMessage({ type: 'init', avatar: { header: avatar.header, buffers: keep } } satisfies OffsetRequest);
-    const A = avatar.header.poseOffsets!.anchorCount;
-    this.blend = new Float32Array(A * 3);
-    this.rot = new Float64Array(jointCount * 3);
-    this.maxFrames = Math.max(4, Math.floor((256 * 1024 * 1024) / (A * 12)));
-    this.worker.onmessage = (e: MessageEvent<OffsetResult>) => {
-      if (this.cache.size >= this.maxFrames) this.cache.delete(this.cache.keys().next().value!);
-      this.cache.set(e.data.key, e.data.offsets);
-      this.meanMs = this.meanMs === 0 ? e.data.ms : this.meanMs * 0.9 + e.data.ms * 0.1;
-      this.inflight = null;
-      this.pump();
-    };
-  }
-
-  setMotion(name: string, bound: BoundMotion | null): void {
-    this.motion = { name, bound };
-    this.wanted = 0;
-    this.pump();
-  }
-
-  private key(f: number): string { return `${this.motion.name}#${f}`; }
-
-  /** Asks the worker for the first uncached frame at or after the playhead. */
-  private pump(): void {
-    if (this.inflight) return;
-    const F = this.motion.bound ? this.motion.bound.frameCount : 1;
-    for (let s = 0; s < F; s++) {
-      const f = (this.wanted + s) % F;
-      const key = this.key(f);
-      if (this.cache.has(key)) continue;
-      if (this.motion.bound) samplePose(this.motion.bound, f / this.motion.bound.fps, this.rot, this.trans);
-      else this.rot.fill(0);
-      this.inflight = key;
-      this.worker.postMessage({ type: 'offsets', key, rotations: this.rot.slice() } satisfies OffsetRequest);
-      return;
-    }
-  }
-
-  /** Offsets for the playhead between frames f0 and f1; the latest known ones while the frame is being computed. */
-  offsetsAt(f0: number, f1: number, alpha: number): Float32Array | null {
-    this.wanted = f0;
-    const a = this.cache.get(this.key(f0)), b = this.cache.get(this.key(f1));
-    this.pump();
-    if (a && b && alpha > 0) {
-      const k = `${this.key(f0)}|${this.key(f1)}|${alpha}`;
-      if (k !== this.lastKey) {
-        for (let i = 0; i < this.blend.length; i++) this.blend[i] = a[i]! + alpha * (b[i]! - a[i]!);
-        this.lastKey = k;
-      }
-      this.last = this.blend;
-      return this.blend;
-    }
-    if (a) { this.last = a; return a; }
-    return this.last;
-  }
 }
 
 /** Test and benchmark hooks. */
