@@ -8,10 +8,9 @@
  * pose where every rotation is identity; a frame's rotation channels (degrees) compose in the
  * order listed, R = R_c1 · R_c2 · R_c3, as a local rotation in the parent's frame; the root's
  * position channels give its position in the world.
+ * Browser-safe (no Node imports); file reading and writing live in io.ts.
  */
-import { readFile } from 'node:fs/promises';
 import { PersonaError } from '../core/errors.js';
-import { writeFileAtomic } from '../core/atomic.js';
 import { matrixToQuat, quatToMatrix } from '../core/rotation.js';
 import { BVH_EXPORT_UNITS_PER_METRE } from './config.js';
 import type { RestSkeleton } from './canonical.js';
@@ -169,15 +168,6 @@ export function parseBvh(text: string, source = 'BVH'): Bvh {
   return { joints, channelCount, frameCount, frameTime, values };
 }
 
-/** Reads and parses a BVH file. */
-export async function readBvh(path: string): Promise<Bvh> {
-  let text: string;
-  try { text = await readFile(path, 'utf8'); } catch (e) {
-    throw new PersonaError(`cannot read BVH file ${path}: ${(e as Error).message}`);
-  }
-  return parseBvh(text, path);
-}
-
 /** The BVH skeleton (names without namespace prefixes) with rest positions in file units and axes. */
 export function bvhRestSkeleton(bvh: Bvh): RestSkeleton {
   const J = bvh.joints.length;
@@ -294,12 +284,6 @@ export function bvhToMotion(bvh: Bvh, target: RestSkeleton, options: BvhImportOp
   return out;
 }
 
-/** Reads a BVH file onto a body skeleton (see bvhToMotion). */
-export async function readBvhMotion(path: string, target: RestSkeleton, options: BvhImportOptions = {}): Promise<Motion> {
-  const name = options.name ?? path.replace(/^.*[\\/]/, '').replace(/\.bvh$/i, '');
-  return bvhToMotion(await readBvh(path), target, { ...options, name });
-}
-
 /** Local rotation quaternion → BVH ZXY Euler angles in degrees [z, x, y] (R = Rz·Rx·Ry). */
 export function quatToEulerZXY(q: ArrayLike<number>): [number, number, number] {
   const R = quatToMatrix(q);
@@ -378,9 +362,3 @@ export function motionToBvh(motion: Motion, rs: RestSkeleton): string {
   }
   return out.join('\n') + '\n';
 }
-
-/** Writes a motion on a body skeleton as a BVH file (atomically). */
-export async function writeBvh(path: string, motion: Motion, rs: RestSkeleton): Promise<void> {
-  await writeFileAtomic(path, motionToBvh(motion, rs));
-}
-

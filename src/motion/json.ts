@@ -12,10 +12,9 @@
  * Rotations are local, in the BodyModel pose convention; `t` is the root translation (metres)
  * relative to the rest root position. With `skeleton` the motion can be retargeted onto a
  * body with another rest pose; without it, joints are matched by name.
+ * Browser-safe (no Node imports); file reading and writing live in io.ts.
  */
-import { readFile } from 'node:fs/promises';
 import { PersonaError } from '../core/errors.js';
-import { writeFileAtomic } from '../core/atomic.js';
 import { axisAngleToQuat } from '../core/rotation.js';
 import { MOTION_JSON_FORMAT, MOTION_JSON_VERSION } from './config.js';
 import type { RestSkeleton } from './canonical.js';
@@ -133,25 +132,9 @@ export function motionToJson(motion: Motion, skeleton?: RestSkeleton): Record<st
   return out;
 }
 
-/** Writes a motion as persona-motion JSON (atomically). */
-export async function writeMotionJson(path: string, motion: Motion, skeleton?: RestSkeleton): Promise<void> {
-  const v = motionToJson(motion, skeleton);
-  // One frame per line: compact yet diffable.
-  const { frames, ...head } = v as { frames: unknown[] };
+/** A motion as persona-motion JSON text, one frame per line (compact yet diffable). */
+export function motionToJsonText(motion: Motion, skeleton?: RestSkeleton): string {
+  const { frames, ...head } = motionToJson(motion, skeleton) as { frames: unknown[] };
   const headText = JSON.stringify(head, null, 2);
-  const text = `${headText.slice(0, -2)},\n  "frames": [\n${frames.map((f) => '    ' + JSON.stringify(f)).join(',\n')}\n  ]\n}\n`;
-  await writeFileAtomic(path, text);
-}
-
-/** Reads a persona-motion JSON file; errors name the file and the field. */
-export async function readMotionJson(path: string): Promise<MotionFile> {
-  let text: string;
-  try { text = await readFile(path, 'utf8'); } catch (e) {
-    throw new PersonaError(`cannot read motion file ${path}: ${(e as Error).message}`);
-  }
-  let value: unknown;
-  try { value = JSON.parse(text); } catch (e) {
-    throw new PersonaError(`${path}: not valid JSON (${(e as Error).message})`);
-  }
-  return parseMotionJson(value, path);
+  return `${headText.slice(0, -2)},\n  "frames": [\n${frames.map((f) => '    ' + JSON.stringify(f)).join(',\n')}\n  ]\n}\n`;
 }

@@ -6,13 +6,13 @@ import { access, readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { PersonaError } from '../core/errors.js';
 import { getBuiltinMotion, listBuiltinMotions } from './builtin.js';
-import { readBvhMotion, writeBvh } from './bvh.js';
+import { readBvhMotion, readSmplxMotion, writeBvh, writeMotionJson } from './io.js';
 import type { RestSkeleton } from './canonical.js';
 import { MOTION_JSON_FORMAT } from './config.js';
-import { parseMotionJson, writeMotionJson } from './json.js';
+import { parseMotionJson } from './json.js';
 import { retargetMotion, validateRestSkeleton } from './retarget.js';
 import { mapMotionJoints, resampleMotion } from './sample.js';
-import { parseSmplxJson, readSmplxMotion, smplxToMotion, type SmplxImportOptions } from './smplx.js';
+import { parseSmplxJson, smplxToMotion, type SmplxImportOptions } from './smplx.js';
 import type { Motion } from './types.js';
 
 /** Options of loadMotion. */

@@ -12,10 +12,9 @@
  * translation W·t. SMPL rotates the body about its pelvis joint and then adds `trans`, the same
  * as our convention up to a constant offset, which `recenter` (subtracting the first frame's
  * translation) removes.
+ * Browser-safe (no Node imports); file reading lives in io.ts.
  */
 import { PersonaError } from '../core/errors.js';
-import { readFile } from 'node:fs/promises';
-import { readNpz, npyToFloat64, type NpyArray } from '../core/npz.js';
 import { axisAngleToQuat } from '../core/rotation.js';
 import { canonicalSkeleton, type RestSkeleton } from './canonical.js';
 import { SMPLX_JOINTS, SMPLH_JOINTS } from './names.js';
@@ -36,7 +35,7 @@ export interface SmplxSequence {
 }
 
 /** A named numeric array with its shape (from npz or JSON). */
-interface Arr { data: Float64Array; shape: number[] }
+export interface Arr { data: Float64Array; shape: number[] }
 
 const FPS_KEYS = ['mocap_framerate', 'mocap_frame_rate', 'fps', 'frame_rate', 'framerate'];
 const DEFAULT_FPS = 30;
@@ -118,18 +117,6 @@ export function smplxSequenceFromArrays(arrays: Record<string, Arr>, source = 'S
   return { fps, frameCount: frames, poses, trans, parts };
 }
 
-function npyArr(a: NpyArray, name: string): Arr {
-  return { data: npyToFloat64(a, name), shape: a.shape.length === 0 ? [1] : a.shape };
-}
-
-/** Reads an AMASS-style `.npz` (numeric arrays only; strings such as `gender` are ignored). */
-export function readSmplxNpz(path: string): SmplxSequence {
-  const npz = readNpz(path);
-  const arrays: Record<string, Arr> = {};
-  for (const [k, a] of Object.entries(npz.arrays)) if (!Array.isArray(a.data)) arrays[k] = npyArr(a, k);
-  return smplxSequenceFromArrays(arrays, path);
-}
-
 function jsonArr(source: string, name: string, v: unknown): Arr {
   if (typeof v === 'number') return { data: Float64Array.of(v), shape: [1] };
   if (!Array.isArray(v)) fail(source, name, 'must be a number or an array of numbers');
@@ -179,15 +166,6 @@ export function parseSmplxJson(value: unknown, source = 'SMPL-X JSON'): SmplxSeq
   }
   for (const k of FPS_KEYS) if (typeof o[k] === 'number') arrays[k] = { data: Float64Array.of(o[k] as number), shape: [1] };
   return smplxSequenceFromArrays(arrays, source);
-}
-
-/** Reads the JSON form from a file. */
-export async function readSmplxJson(path: string): Promise<SmplxSequence> {
-  let v: unknown;
-  try { v = JSON.parse(await readFile(path, 'utf8')); } catch (e) {
-    throw new PersonaError(`${path}: cannot read SMPL-X JSON (${(e as Error).message})`);
-  }
-  return parseSmplxJson(v, path);
 }
 
 /** Options of smplxToMotion. */
@@ -241,11 +219,4 @@ export function smplxCanonicalMotion(seq: SmplxSequence, options: SmplxImportOpt
 export function smplxToMotion(seq: SmplxSequence, target: RestSkeleton, options: SmplxImportOptions = {}): Motion {
   validateRestSkeleton(target, 'target skeleton');
   return retargetMotion(smplxCanonicalMotion(seq, options), canonicalSkeleton(), target);
-}
-
-/** Reads an SMPL-X `.npz` or `.json` parameter file onto a body skeleton. */
-export async function readSmplxMotion(path: string, target: RestSkeleton, options: SmplxImportOptions = {}): Promise<Motion> {
-  const seq = /\.npz$/i.test(path) ? readSmplxNpz(path) : await readSmplxJson(path);
-  const name = options.name ?? path.replace(/^.*[\\/]/, '').replace(/\.(npz|json)$/i, '');
-  return smplxToMotion(seq, target, { ...options, name });
 }
