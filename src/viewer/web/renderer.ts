@@ -3,14 +3,15 @@
  * Per-Gaussian data lives in one RGBA32F texture (src/viewer/splatTexture.ts); the vertex shader adds the
  * pose-driven offsets (anchor texture, spread by each Gaussian's anchor weights), applies linear blend
  * skinning with the per-frame joint matrices (from src/avatar/pose.ts skinningMatrices), projects, and
- * expands a screen-space quad of radius 3σ' where σ' = sqrt((σ·f/z)² + 0.3) px (the 3DGS low-pass).
- * Quads are drawn back-to-front in the order given by the sort worker, premultiplied alpha.
+ * draws one point sprite of radius 3σ' px where σ' = sqrt((σ·f/z)² + 0.3) (the 3DGS low-pass); isotropic
+ * Gaussians project to circles, so a sprite needs one vertex per Gaussian where a quad needs four (with
+ * software GL the vertex work dominated: measured in docs/viewer.md). Sprites are drawn back-to-front in
+ * the order given by the sort worker, premultiplied alpha.
  */
 import { ANCHOR_TEXTURE_WIDTH, packAnchorOffsets, type SplatLayout } from '../splatTexture.js';
 
 const VERT = `#version 300 es
 precision highp float; precision highp int; precision highp sampler2D;
-layout(location = 0) in vec2 aCorner;
 layout(location = 1) in uint aSplat;
 uniform sampler2D uSplats;
 uniform sampler2D uJoints;
@@ -18,11 +19,11 @@ uniform sampler2D uAnchors;
 uniform int uStride, uRowTexels, uSkinJ, uSkinW, uSkinTexels, uAnc, uAncW, uAncTexels;
 uniform bool uOffsets;
 uniform mat4 uView, uProj;
-uniform vec2 uViewport;
 uniform float uFocal;
+uniform float uMaxPoint;
 out vec3 vColor;
 out float vOpacity;
-out vec2 vUv;
+out float vRadius;
 vec4 fetchT(int t) { return texelFetch(uSplats, ivec2(t % uRowTexels, t / uRowTexels), 0); }
 void main() {
   int base = int(aSplat) * uStride;
@@ -57,10 +58,9 @@ void main() {
   float z = -v.z;
   if (z < 0.02 || co.a < 0.004) { gl_Position = vec4(0.0, 0.0, 2.0, 1.0); return; }
   float sigPx = sqrt(ms.w * ms.w * uFocal * uFocal / (z * z) + 0.3);
-  vec4 clip = uProj * v;
-  clip.xy += aCorner * (3.0 * sigPx) * 2.0 / uViewport * clip.w;
-  gl_Position = clip;
-  vUv = aCorner * 3.0;
+  gl_Position = uProj * v;
+  gl_PointSize = min(6.0 * sigPx, uMaxPoint);
+  vRadius = 0.5 * gl_PointSize / sigPx; // sprite half-width in units of σ' (3 unless clamped)
   vColor = co.rgb;
   vOpacity = co.a;
 }`;
@@ -69,10 +69,11 @@ const FRAG = `#version 300 es
 precision highp float;
 in vec3 vColor;
 in float vOpacity;
-in vec2 vUv;
+in float vRadius;
 out vec4 outColor;
 void main() {
-  float a = vOpacity * exp(-0.5 * dot(vUv, vUv));
+  vec2 uv = (gl_PointCoord * 2.0 - 1.0) * vRadius; // offset from the centre in units of σ'
+  float a = vOpacity * exp(-0.5 * dot(uv, uv));
   if (a < 1.0 / 255.0) discard;
   outColor = vec4(vColor * a, a);
 }`;
@@ -118,6 +119,8 @@ export class SplatRenderer {
   private readonly uniforms: Record<string, WebGLUniformLocation | null> = {};
   private readonly count: number;
   private readonly hasAnchors: boolean;
+  /** Largest point sprite the GL draws (px). */
+  readonly maxPoint: number;
   /** Background colour (linear RGB as stored; the canvas shows it directly). */
   background: [number, number, number] = [0.13, 0.135, 0.15];
 
@@ -127,6 +130,7 @@ export class SplatRenderer {
     this.gl = gl;
     this.count = count;
     this.hasAnchors = anchorCount > 0 && layout.anchorTexels > 0;
+    this.maxPoint = (gl.getParameter(gl.ALIASED_POINT_SIZE_RANGE) as Float32Array)[1]!;
     const prog = gl.createProgram()!;
     gl.attachShader(prog, compile(gl, gl.VERTEX_SHADER, VERT));
     gl.attachShader(prog, compile(gl, gl.FRAGMENT_SHADER, FRAG));
@@ -134,16 +138,11 @@ export class SplatRenderer {
     if (!gl.getProgramParameter(prog, gl.LINK_STATUS)) throw new Error(`link: ${gl.getProgramInfoLog(prog)}`);
     this.program = prog;
     for (const name of ['uSplats', 'uJoints', 'uAnchors', 'uStride', 'uRowTexels', 'uSkinJ', 'uSkinW', 'uSkinTexels', 'uAnc', 'uAncW', 'uAncTexels',
-      'uOffsets', 'uView', 'uProj', 'uViewport', 'uFocal'])
+      'uOffsets', 'uView', 'uProj', 'uFocal', 'uMaxPoint'])
       this.uniforms[name] = gl.getUniformLocation(prog, name);
 
     this.vao = gl.createVertexArray()!;
     gl.bindVertexArray(this.vao);
-    const quad = gl.createBuffer()!;
-    gl.bindBuffer(gl.ARRAY_BUFFER, quad);
-    gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 1, -1, -1, 1, 1, 1]), gl.STATIC_DRAW);
-    gl.enableVertexAttribArray(0);
-    gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0);
     this.orderBuffer = gl.createBuffer()!;
     gl.bindBuffer(gl.ARRAY_BUFFER, this.orderBuffer);
     const identity = new Uint32Array(count);
@@ -151,7 +150,6 @@ export class SplatRenderer {
     gl.bufferData(gl.ARRAY_BUFFER, identity, gl.DYNAMIC_DRAW);
     gl.enableVertexAttribArray(1);
     gl.vertexAttribIPointer(1, 1, gl.UNSIGNED_INT, 0, 0);
-    gl.vertexAttribDivisor(1, 1);
     gl.bindVertexArray(null);
 
     this.splatTex = dataTexture(gl, layout.width, layout.height, data);
@@ -209,13 +207,13 @@ export class SplatRenderer {
     const u = this.uniforms;
     gl.uniformMatrix4fv(u.uView!, false, cam.view);
     gl.uniformMatrix4fv(u.uProj!, false, cam.proj);
-    gl.uniform2f(u.uViewport!, w, h);
+    gl.uniform1f(u.uMaxPoint!, this.maxPoint);
     gl.uniform1f(u.uFocal!, cam.focal);
     gl.activeTexture(gl.TEXTURE0); gl.bindTexture(gl.TEXTURE_2D, this.splatTex);
     gl.activeTexture(gl.TEXTURE1); gl.bindTexture(gl.TEXTURE_2D, this.jointTex);
     gl.activeTexture(gl.TEXTURE2); gl.bindTexture(gl.TEXTURE_2D, this.anchorTex);
     gl.bindVertexArray(this.vao);
-    gl.drawArraysInstanced(gl.TRIANGLE_STRIP, 0, 4, this.count);
+    gl.drawArrays(gl.POINTS, 0, this.count);
     gl.bindVertexArray(null);
   }
 }
