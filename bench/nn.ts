@@ -1,17 +1,21 @@
 /**
  * Benchmark of the pose-offset network on the CPU: forward + backward of PERSONA's MLP
- * (222 → 128-128-128 with GroupNorm(4) → 3) and its triplane, for N Gaussians.
- * Prints a table and writes JSON (default bench/results/nn.json).
+ * (222 → 128-128-128 with GroupNorm(4) → 3) and its triplane, for N Gaussians, with the
+ * WASM SIMD GEMM and with the plain-JS kernels (interleaved, same process).
+ * Reports the median wall time and the median CPU time of this process (CPU time is less
+ * disturbed by other processes on a shared machine). Prints a table and writes JSON
+ * (default bench/results/nn.json).
  *
- *   npm run bench:nn -- [--n 40000] [--reps 3] [--out path.json]
+ *   npm run bench:nn -- [--n 40000] [--reps 5] [--out path.json] [--no-js]
  */
+import { cpus, loadavg } from 'node:os';
 import { writeJsonAtomic } from '../src/core/atomic.js';
 import { Rng } from '../src/core/rng.js';
 import { Mlp } from '../src/nn/mlp.js';
 import { PoseOffsetMlp } from '../src/nn/pose-mlp.js';
 import { Triplane } from '../src/nn/triplane.js';
 import { linearForward } from '../src/nn/kernels.js';
-import { cpus } from 'node:os';
+import { setWasmGemmEnabled, wasmGemmAvailable } from '../src/nn/wasm-linear.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -19,51 +23,76 @@ function arg(name: string, fallback: string): string {
 }
 
 const N = Number(arg('n', '40000'));
-const REPS = Number(arg('reps', '3'));
+const REPS = Number(arg('reps', '5'));
 const OUT = arg('out', 'bench/results/nn.json');
+const WITH_JS = !process.argv.includes('--no-js');
 const FEAT = 96; // 3 planes × 32 channels
 const COND = 126; // 21 body joints × 6D
 const JOINTS = 55; // SMPL-X joints: distinct neighbourhood masks ≤ 55
 
-/** Median wall time of `fn` over REPS runs after one warm-up, in ms. */
-function time(fn: () => void): { medianMs: number; allMs: number[] } {
+interface Timing {
+  wallMs: number;
+  cpuMs: number;
+  wallAllMs: number[];
+}
+
+const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
+
+/** Median wall and CPU time of `fn` over REPS runs after one warm-up, in ms. */
+function time(fn: () => void): Timing {
   fn();
-  const all: number[] = [];
+  const wall: number[] = [], cpu: number[] = [];
   for (let r = 0; r < REPS; r++) {
-    const t = performance.now();
+    const c0 = process.cpuUsage(), t = performance.now();
     fn();
-    all.push(performance.now() - t);
+    wall.push(performance.now() - t);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
   }
-  const s = [...all].sort((a, b) => a - b);
-  return { medianMs: s[Math.floor(s.length / 2)]!, allMs: all.map((v) => Math.round(v)) };
+  return { wallMs: Math.round(median(wall)), cpuMs: Math.round(median(cpu)), wallAllMs: wall.map(Math.round) };
 }
 
 const rng = new Rng(1);
 const rand = (len: number) => Float32Array.from({ length: len }, () => rng.uniform(-1, 1));
 
-// Raw GEMM throughput for context.
 const gx = rand(N * 128), gw = rand(128 * 128), gb = rand(128), gy = new Float32Array(N * 128);
-const gemm = time(() => linearForward(gx, gw, gb, gy, N, 128, 128));
-const gflops = (2 * N * 128 * 128) / (gemm.medianMs * 1e6);
-
-// Dense MLP on the concatenated input (what PyTorch PERSONA computes).
 const dense = new Mlp({ inDim: FEAT + COND, outDim: 3, rng });
 const xDense = rand(N * (FEAT + COND)), dOut = rand(N * 3), dxDense = new Float32Array(N * (FEAT + COND));
-const denseFwd = time(() => dense.forward(xDense, N));
-const denseFwdBwd = time(() => {
-  dense.forward(xDense, N);
-  dense.backward(xDense, dOut, N, dxDense);
-});
-
-// Split first layer: per-Gaussian triplane features + per-joint shared pose condition.
 const pm = new PoseOffsetMlp({ featDim: FEAT, condDim: COND, rng });
 const feat = rand(N * FEAT), cond = rand(JOINTS * COND), dFeat = new Float32Array(N * FEAT);
 const gIdx = Int32Array.from({ length: N }, () => rng.int(JOINTS));
-const splitFwd = time(() => pm.forward(feat, cond, gIdx, N, JOINTS));
-const splitFwdBwd = time(() => {
-  pm.forward(feat, cond, gIdx, N, JOINTS);
-  pm.backward(feat, cond, gIdx, dOut, N, JOINTS, dFeat);
-});
+
+/** Every MLP measurement with the current GEMM path. */
+function measureMlp() {
+  const gemm = time(() => linearForward(gx, gw, gb, gy, N, 128, 128));
+  const denseFwdBwd = time(() => {
+    dense.forward(xDense, N);
+    dense.backward(xDense, dOut, N, dxDense);
+  });
+  const splitFwd = time(() => pm.forward(feat, cond, gIdx, N, JOINTS));
+  const splitFwdBwd = time(() => {
+    pm.forward(feat, cond, gIdx, N, JOINTS);
+    pm.backward(feat, cond, gIdx, dOut, N, JOINTS, dFeat);
+  });
+  pm.freezeFeatures(feat, N);
+  const frozenFwd = time(() => pm.forwardFrozen(cond, gIdx, JOINTS));
+  return {
+    gemm128Forward: { ...gemm, gflopsCpu: Number(((2 * N * 128 * 128) / (gemm.cpuMs * 1e6)).toFixed(2)) },
+    denseMlpForwardBackward: denseFwdBwd,
+    poseOffsetMlpForward: splitFwd,
+    poseOffsetMlpForwardBackward: splitFwdBwd,
+    poseOffsetMlpInferenceFrozen: frozenFwd,
+  };
+}
+
+const load0 = loadavg()[0]!;
+const wasm = measureMlp();
+let js: ReturnType<typeof measureMlp> | null = null;
+if (WITH_JS && wasmGemmAvailable()) {
+  setWasmGemmEnabled(false);
+  js = measureMlp();
+  setWasmGemmEnabled(true);
+}
 
 // Triplane (3 × 32 × 128 × 128) sampling and its backward at N points.
 const tp = new Triplane();
@@ -79,23 +108,27 @@ const result = {
   node: process.version,
   cpu: cpus()[0]?.model ?? 'unknown',
   cores: cpus().length,
+  loadAverage1m: [Number(load0.toFixed(1)), Number(loadavg()[0]!.toFixed(1))],
   n: N,
   reps: REPS,
-  note: 'median of reps after one warm-up; the machine is shared by several workers, so expect ±30% noise',
-  gemm128: { ...gemm, gflops: Number(gflops.toFixed(2)) },
-  denseMlp: { inDim: FEAT + COND, params: dense.parameterCount(), forward: denseFwd, forwardBackward: denseFwdBwd },
-  poseOffsetMlp: { featDim: FEAT, condDim: COND, groupsOfCondition: JOINTS, forward: splitFwd, forwardBackward: splitFwdBwd },
+  note: 'medians after one warm-up; wall and process-CPU ms; the machine is shared by several workers (see loadAverage1m), so wall times are noisy',
+  denseMlpParams: dense.parameterCount(),
+  wasmSimd: wasm,
+  plainJs: js,
   triplane: { shape: [3, 32, 128, 128], sample: triSample, backward: triBackward },
 };
 
-const row = (name: string, ms: number) => console.log(`${name.padEnd(44)} ${ms.toFixed(0).padStart(7)} ms`);
-console.log(`nn benchmark, N = ${N}, ${result.cpu} (${result.cores} cores), node ${process.version}`);
-row(`GEMM 128×128 forward (${gflops.toFixed(2)} GFLOP/s)`, gemm.medianMs);
-row('dense MLP 222→128³→3 forward', denseFwd.medianMs);
-row('dense MLP forward + backward', denseFwdBwd.medianMs);
-row('PoseOffsetMlp (split first layer) forward', splitFwd.medianMs);
-row('PoseOffsetMlp forward + backward', splitFwdBwd.medianMs);
-row('triplane sample (96 features)', triSample.medianMs);
-row('triplane backward', triBackward.medianMs);
+const row = (name: string, a: Timing, b?: Timing) =>
+  console.log(`${name.padEnd(40)} ${String(a.wallMs).padStart(6)} ${String(a.cpuMs).padStart(6)}   ${b ? String(b.wallMs).padStart(6) + ' ' + String(b.cpuMs).padStart(6) : ''}`);
+console.log(`nn benchmark, N = ${N}, ${result.cpu} (${result.cores} cores), node ${process.version}, load ${result.loadAverage1m.join('→')}`);
+console.log(`${''.padEnd(40)} ${'WASM SIMD'.padStart(13)}   ${js ? 'plain JS'.padStart(13) : ''}`);
+console.log(`${'ms (wall, cpu)'.padEnd(40)} ${'wall'.padStart(6)} ${'cpu'.padStart(6)}   ${js ? 'wall'.padStart(6) + ' ' + 'cpu'.padStart(6) : ''}`);
+row('GEMM 40k×128×128 forward', wasm.gemm128Forward, js?.gemm128Forward);
+row('dense MLP 222→128³→3 fwd+bwd', wasm.denseMlpForwardBackward, js?.denseMlpForwardBackward);
+row('PoseOffsetMlp forward', wasm.poseOffsetMlpForward, js?.poseOffsetMlpForward);
+row('PoseOffsetMlp forward + backward', wasm.poseOffsetMlpForwardBackward, js?.poseOffsetMlpForwardBackward);
+row('PoseOffsetMlp inference (frozen feats)', wasm.poseOffsetMlpInferenceFrozen, js?.poseOffsetMlpInferenceFrozen);
+row('triplane sample (96 features)', triSample);
+row('triplane backward', triBackward);
 await writeJsonAtomic(OUT, result);
 console.log(`wrote ${OUT}`);

@@ -7,4 +7,6 @@ export * from './groupnorm.js';
 export * from './activations.js';
 export * from './mlp.js';
 export * from './pose-mlp.js';
+export * from './pose-condition.js';
+export * from './wasm-linear.js';
 export * from './triplane.js';

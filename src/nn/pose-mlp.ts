@@ -42,6 +42,8 @@ export class PoseOffsetMlp {
   readonly condLinear: Linear; // condDim → hidden[0], no bias
   private table: Floats | null = null; // M×H
   private dTable: Floats | null = null; // M×H
+  private frozen: Floats | null = null; // n×H: W_f·f + b for frozen features (inference)
+  private frozenRows = 0;
 
   constructor(options: PoseOffsetMlpOptions) {
     const name = options.name ?? 'poseMlp';
@@ -116,6 +118,39 @@ export class PoseOffsetMlp {
         for (let j = 0; j < H; j++) dTable[to + j] += dz1[zo + j]!;
       }
       this.condLinear.backward(cond, dTable, m, null);
+    });
+  }
+
+  /**
+   * Inference trick: the triplane features (and so W_f·f + b) do not depend on the pose, so
+   * for a trained, frozen avatar they are computed once here and every later frame costs only
+   * the M×H condition table plus layers 2… (`forwardFrozen`). Call again after any weight change.
+   */
+  freezeFeatures(feat: Floats, n: number): void {
+    checkRows('PoseOffsetMlp.freezeFeatures feat', feat, n, this.featDim);
+    const H = this.trunk.hidden[0]!;
+    this.frozen = ensureLength(this.frozen, n * H, this.trunk.dtype);
+    this.trunk.layers[0]!.forward(feat, n, this.frozen);
+    this.frozenRows = n;
+  }
+
+  /** Forward for the features given to `freezeFeatures` (same n); no backward afterwards. */
+  forwardFrozen(cond: Floats, condIndex: ArrayLike<number>, m: number): Floats {
+    const frozen = this.frozen, n = this.frozenRows;
+    if (!frozen) throw new PersonaError('PoseOffsetMlp.forwardFrozen: call freezeFeatures first');
+    checkRows('PoseOffsetMlp cond', cond, m, this.condDim);
+    const H = this.trunk.hidden[0]!;
+    this.table = ensureLength(this.table, m * H, this.trunk.dtype);
+    const table = this.table;
+    this.condLinear.forward(cond, m, table);
+    return this.trunk.runForward(n, (z1) => {
+      z1.set(frozen.subarray(0, n * H));
+      for (let r = 0; r < n; r++) {
+        const g = condIndex[r]!;
+        if (!(g >= 0 && g < m)) throw new PersonaError(`PoseOffsetMlp: condIndex[${r}] = ${g} is outside [0, ${m})`);
+        const zo = r * H, to = g * H;
+        for (let j = 0; j < H; j++) z1[zo + j] += table[to + j]!;
+      }
     });
   }
 

@@ -9,8 +9,13 @@ import { gemmWasm, type GemmWasm } from './wasm-gemm.js';
 /** Rows per call of the weight-gradient kernel, so a tile of both operands stays in L2. */
 const TN_TILE_ROWS = 256;
 
-/** Disabled with PERSONA_NO_WASM=1 (benchmarks compare both paths). */
-const disabled = typeof process !== 'undefined' && process.env.PERSONA_NO_WASM === '1';
+/** Disabled with PERSONA_NO_WASM=1 or `setWasmGemmEnabled(false)` (benchmarks compare both paths). */
+let disabled = typeof process !== 'undefined' && process.env.PERSONA_NO_WASM === '1';
+
+/** Turns the WASM SIMD path on or off (it is on by default where supported). */
+export function setWasmGemmEnabled(enabled: boolean): void {
+  disabled = !enabled;
+}
 
 /** Whether the WASM SIMD path is in use. */
 export function wasmGemmAvailable(): boolean {
