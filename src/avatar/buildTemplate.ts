@@ -1,0 +1,94 @@
+/**
+ * Builds the Gaussian template of a subject from a body model: the subject-shaped mesh subdivided
+ * `levels` times, per-Gaussian attributes carried by the subdivision, initial colours from the unwrapped
+ * texture, and the anchor map (each Gaussian as an affine combination of base-mesh vertices, composed
+ * from the subdivision's edge-midpoint parents).
+ */
+import type { FloatImage } from '../core/image.js';
+import { PART_INDEX } from '../body/types.js';
+import type { ArrayBodyModel } from '../body/model.js';
+import { subdivide } from '../body/subdivide.js';
+import { sampleTexture } from '../render/index.js';
+import type { GaussianTemplate } from './template.js';
+
+/** Colour of Gaussians when no texture is given (mid grey). */
+export const UNTEXTURED_COLOR = 0.6;
+
+/** Composes per-level midpoint parents into sparse weights over the base vertices (rows sum to 1). */
+export function composeSubdivisionWeights(steps: Array<{ parents: Uint32Array }>, baseCount: number): { anchors: Uint32Array; weights: Float32Array; perRow: number } {
+  let rows: Array<Map<number, number>> = Array.from({ length: baseCount }, (_, i) => new Map([[i, 1]]));
+  for (const step of steps) {
+    const n = step.parents.length / 2;
+    const next: Array<Map<number, number>> = new Array(n);
+    for (let v = 0; v < n; v++) {
+      const a = step.parents[v * 2]!, b = step.parents[v * 2 + 1]!;
+      if (a === b) { next[v] = rows[a]!; continue; }
+      const m = new Map<number, number>();
+      for (const [k, w] of rows[a]!) m.set(k, (m.get(k) ?? 0) + 0.5 * w);
+      for (const [k, w] of rows[b]!) m.set(k, (m.get(k) ?? 0) + 0.5 * w);
+      next[v] = m;
+    }
+    rows = next;
+  }
+  const perRow = Math.max(1, ...rows.map((r) => r.size));
+  const anchors = new Uint32Array(rows.length * perRow), weights = new Float32Array(rows.length * perRow);
+  rows.forEach((r, v) => {
+    let k = 0;
+    for (const [a, w] of r) { anchors[v * perRow + k] = a; weights[v * perRow + k] = w; k++; }
+  });
+  return { anchors, weights, perRow };
+}
+
+/** Options of `buildGaussianTemplate`. */
+export interface TemplateOptions {
+  /** Shape coefficients of the subject. */
+  shape: number[] | Float64Array | Float32Array;
+  /** Subdivision levels (PERSONA: 2). */
+  levels: number;
+  /** Unwrapped texture for the initial colours (RGB, v-up UVs). */
+  texture?: FloatImage;
+}
+
+/** Builds the template (see the module comment). */
+export function buildGaussianTemplate(body: ArrayBodyModel, options: TemplateOptions): GaussianTemplate {
+  const { model: sub, steps } = subdivide(body, options.levels);
+  const baseRest = body.shapedVertices(options.shape);
+  const rest = sub.shapedVertices(options.shape);
+  const N = sub.vertexCount;
+  const colors = new Float32Array(N * 3).fill(UNTEXTURED_COLOR);
+  if (options.texture) {
+    // average of the texture at each corner's UV: smooth across UV seams (PERSONA smooths seam vertices)
+    colors.fill(0);
+    const count = new Uint16Array(N);
+    const rgb = [0, 0, 0];
+    const T = sub.triangles, uv = sub.cornerUvs;
+    for (let c = 0; c < T.length; c++) {
+      sampleTexture(options.texture, uv[c * 2]!, uv[c * 2 + 1]!, rgb);
+      const v = T[c]!;
+      for (let k = 0; k < 3; k++) colors[v * 3 + k] += rgb[k]!;
+      count[v]++;
+    }
+    for (let v = 0; v < N; v++) for (let k = 0; k < 3; k++) colors[v * 3 + k] = count[v]! > 0 ? colors[v * 3 + k]! / count[v]! : UNTEXTURED_COLOR;
+  }
+  const map = composeSubdivisionWeights(steps, body.vertexCount);
+  const noOffsets = new Set<number>([PART_INDEX.leftHand, PART_INDEX.rightHand, PART_INDEX.face, PART_INDEX.eyes]);
+  return {
+    count: N,
+    rest,
+    triangles: sub.triangles,
+    parts: sub.partLabels,
+    skin: sub.skinning,
+    colors,
+    skeleton: body.skeleton,
+    restJoints: body.jointPositions(baseRest),
+    anchorRest: baseRest,
+    anchorCount: body.vertexCount,
+    anchorTriangles: body.triangles,
+    anchorSkin: body.skinning,
+    anchorEnabled: Uint8Array.from(body.partLabels, (p) => (noOffsets.has(p) ? 0 : 1)),
+    gaussianAnchors: map.anchors,
+    gaussianAnchorWeights: map.weights,
+    anchorsPerGaussian: map.perRow,
+    body: { kind: body.kind, shape: Array.from(options.shape), subdivisionLevels: options.levels },
+  };
+}

@@ -1,0 +1,367 @@
+/**
+ * The PERSONA avatar during training: learnable per-Gaussian parameters, the pose-driven offset network,
+ * and one differentiable step "pose → Gaussians → fused render" with its backward pass.
+ *
+ * Per Gaussian (PERSONA §3, PERSONA_RELEASE avatar/common/nets/module.py): mean offset (3), log-scale (1,
+ * isotropic), RGB logits (3), auxiliary RGB logits (3, what the generated frames see), part-segmentation
+ * logits (3); opacity 1 and identity rotation are fixed. Pose-driven offsets: triplane features at the rest
+ * position ++ 6D rotations of the body joints masked to the 4-ring of the main joint → MLP (group norm) →
+ * ÷100, zero on hands, face and eyes. Skinning weights: the diffused volume sampled at 13 points.
+ *
+ * Each render is one fused rasterizer pass with 12 channels: rgb, aux rgb, normal (camera frame), seg;
+ * plus expected depth. Two renders per step: base (offsets only) and refined (+ pose-driven offsets).
+ */
+import type { Camera } from '../core/camera.js';
+import type { BodyPose } from '../body/types.js';
+import { PART_INDEX } from '../body/types.js';
+import { Rng } from '../core/rng.js';
+import { axisAngleToMatrix } from '../core/rotation.js';
+import { Triplane, PoseOffsetMlp, type Param, type TriplaneTaps } from '../nn/index.js';
+import { rasterize, rasterizeBackward, allocateGrads, RasterWorkspace, type GaussianSet, type RasterResult, type RasterGrads } from '../splat/index.js';
+import type { TrainConfig } from '../train/config.js';
+import { segOneHot, SEG_CHANNEL_COUNT } from '../train/segmentation.js';
+import { skinningMatrices } from './pose.js';
+import { skinPoints, skinPointsBackward } from './lbs.js';
+import { vertexNormals, vertexNormalsBackward, type VertexNormals } from './normals.js';
+import { jointRingMask, mainJoints } from './jointRing.js';
+import { buildSkinningVolume, sampleSkinningWeights, type SkinningVolume } from './skinningVolume.js';
+import type { GaussianTemplate } from './template.js';
+
+/** Channel layout of the fused render. */
+export const CHANNELS = { rgb: 0, aux: 3, normal: 6, seg: 9, count: 12 } as const;
+/** Logit clamp used to initialise colours/segmentation (PERSONA: torch.logit(x, eps=1e-4)). */
+export const LOGIT_EPS = 1e-4;
+/** How often (steps) skinning weights are re-sampled from the volume at the current positions. */
+export const SKIN_RESAMPLE_EVERY = 50;
+
+const logit = (x: number): number => {
+  const c = Math.min(Math.max(x, LOGIT_EPS), 1 - LOGIT_EPS);
+  return Math.log(c / (1 - c));
+};
+const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+
+/** The joints whose rotations drive the pose offsets: the body joints (not root, fingers, face). */
+export function poseInputJoints(names: string[], parents: ArrayLike<number>): number[] {
+  const out: number[] = [];
+  const isHand = (n: string): boolean => /hand|wrist/i.test(n);
+  for (let j = 0; j < names.length; j++) {
+    if (parents[j]! < 0) continue;
+    if (/eye|jaw/i.test(names[j]!)) continue;
+    let p = parents[j]!, underHand = false;
+    while (p >= 0) { if (isHand(names[p]!)) { underHand = true; break; } p = parents[p]!; }
+    if (!underHand) out.push(j);
+  }
+  return out;
+}
+
+/** One render of the avatar and what its backward pass needs. */
+export interface AvatarRender {
+  result: RasterResult;
+  /** N×3 posed world means of this render. */
+  means: Float32Array;
+  /** N×3 canonical means (before LBS). */
+  canonical: Float32Array;
+  normals: VertexNormals;
+}
+
+/** The outputs of a forward step. */
+export interface AvatarForward {
+  camera: Camera;
+  base: AvatarRender;
+  refined: AvatarRender;
+  /** A×3 anchor offsets (already ×outputScale×enabled). */
+  anchorOffsets: Float32Array;
+  /** J×12 skinning matrices of this pose. */
+  skin: Float64Array;
+  /** P·6 × J masked condition table (cond rows). */
+  cond: Float32Array;
+}
+
+/** Gradients of the loss with respect to the two renders' outputs. */
+export interface RenderGradients {
+  image: Float32Array; // H×W×12
+  alpha: Float32Array; // H×W
+  depth: Float32Array; // H×W
+}
+
+/** The trainable avatar. */
+export class AvatarModel {
+  readonly template: GaussianTemplate;
+  readonly config: TrainConfig['avatar'];
+  readonly n: number;
+  readonly offset: Param;
+  readonly logScale: Param;
+  readonly rgb: Param;
+  readonly aux: Param;
+  readonly seg: Param;
+  readonly triplane: Triplane;
+  readonly mlp: PoseOffsetMlp;
+  readonly inputJoints: number[];
+  /** A×P 4-ring masks per anchor → compressed to one condition row per main joint. */
+  readonly anchorMainJoint: Int32Array;
+  readonly jointMask: Uint8Array; // J×P
+  readonly triplaneTaps: TriplaneTaps;
+  readonly triplaneCenter: [number, number, number];
+  /** Hands and face keep the template skinning (PERSONA get_skinning_weight). */
+  readonly keepTemplateSkin: Uint8Array;
+  volume: SkinningVolume;
+  skinJoints: Uint16Array;
+  skinWeights: Float32Array;
+  readonly influences: number;
+  private readonly ws = { base: new RasterWorkspace(), refined: new RasterWorkspace() };
+  private readonly scratch: {
+    feats: Float32Array; // A×F
+    dFeats: Float32Array;
+    scales: Float32Array; // N
+    features: Float32Array[]; // 2 × N×12
+    dAnchor: Float32Array; // A×3
+    dCanon: Float32Array; // N×3
+    grads: RasterGrads | null;
+  };
+
+  constructor(template: GaussianTemplate, config: TrainConfig['avatar'], seed = 0) {
+    this.template = template;
+    this.config = config;
+    const N = (this.n = template.count);
+    const A = template.anchorCount;
+    const rng = new Rng(seed);
+    this.offset = { name: 'avatar.offset', value: new Float32Array(N * 3), grad: new Float32Array(N * 3) };
+    this.logScale = { name: 'avatar.logScale', value: initialLogScales(template), grad: new Float32Array(N) };
+    const rgb = Float32Array.from(template.colors, logit);
+    this.rgb = { name: 'avatar.rgb', value: rgb, grad: new Float32Array(N * 3) };
+    this.aux = { name: 'avatar.aux', value: rgb.slice(), grad: new Float32Array(N * 3) };
+    this.seg = { name: 'avatar.seg', value: Float32Array.from(segOneHot(template.parts), logit), grad: new Float32Array(N * SEG_CHANNEL_COUNT) };
+    this.triplane = new Triplane({ channels: config.triplaneChannels, resolution: config.triplaneResolution, extent: config.triplaneExtent, name: 'avatar.triplane' });
+    const { names, parents } = template.skeleton;
+    this.inputJoints = poseInputJoints(names, parents);
+    this.mlp = new PoseOffsetMlp({
+      featDim: this.triplane.featDim,
+      condDim: this.inputJoints.length * 6,
+      hidden: config.mlpHidden,
+      groups: config.mlpGroups,
+      rng,
+      name: 'avatar.mlp',
+    });
+    this.anchorMainJoint = mainJoints(template.anchorSkin.joints, template.anchorSkin.weights, template.anchorSkin.influences);
+    this.jointMask = jointRingMask(parents, Int32Array.from({ length: names.length }, (_, j) => j), this.inputJoints);
+    this.triplaneCenter = centroid(template.rest);
+    this.triplaneTaps = this.triplane.taps(template.anchorRest, A, this.triplaneCenter);
+    this.keepTemplateSkin = Uint8Array.from(template.parts, (p) =>
+      p === PART_INDEX.leftHand || p === PART_INDEX.rightHand || p === PART_INDEX.face || p === PART_INDEX.eyes || p === PART_INDEX.head ? 1 : 0,
+    );
+    this.influences = template.skin.influences;
+    this.volume = buildSkinningVolume(template.rest, template.skin, names.length);
+    const w = this.sampleSkin();
+    this.skinJoints = w.joints;
+    this.skinWeights = w.weights;
+    this.scratch = {
+      feats: new Float32Array(A * this.triplane.featDim),
+      dFeats: new Float32Array(A * this.triplane.featDim),
+      scales: new Float32Array(N),
+      features: [new Float32Array(N * CHANNELS.count), new Float32Array(N * CHANNELS.count)],
+      dAnchor: new Float32Array(A * 3),
+      dCanon: new Float32Array(N * 3),
+      grads: null,
+    };
+  }
+
+  /** Every learnable tensor with its Adam group name. */
+  paramGroups(): Array<{ group: 'offset' | 'scale' | 'color' | 'segmentation' | 'triplane' | 'mlp'; params: Param[] }> {
+    return [
+      { group: 'offset', params: [this.offset] },
+      { group: 'scale', params: [this.logScale] },
+      { group: 'color', params: [this.rgb, this.aux] },
+      { group: 'segmentation', params: [this.seg] },
+      { group: 'triplane', params: this.triplane.params() },
+      { group: 'mlp', params: this.mlp.params() },
+    ];
+  }
+
+  /** All learnable tensors. */
+  params(): Param[] {
+    return this.paramGroups().flatMap((g) => g.params);
+  }
+
+  /** Re-samples skinning weights from the diffused volume at the current canonical positions. */
+  resampleSkinning(): void {
+    const w = this.sampleSkin();
+    this.skinJoints = w.joints;
+    this.skinWeights = w.weights;
+  }
+
+  private sampleSkin() {
+    const N = this.n, pos = new Float32Array(N * 3), sig = new Float32Array(N);
+    for (let i = 0; i < N * 3; i++) pos[i] = this.template.rest[i]! + this.offset.value[i]!;
+    for (let i = 0; i < N; i++) sig[i] = Math.exp(this.logScale.value[i]!);
+    return sampleSkinningWeights(this.volume, pos, sig, this.influences, { skin: this.template.skin, keepTemplate: this.keepTemplateSkin });
+  }
+
+  /** The condition table: row j = 6D rotations of the input joints, masked to the 4-ring of joint j. */
+  conditionTable(rotations: ArrayLike<number>): Float32Array {
+    const J = this.template.skeleton.names.length, P = this.inputJoints.length;
+    const six = new Float64Array(P * 6);
+    const R = new Float64Array(9);
+    for (let p = 0; p < P; p++) {
+      const j = this.inputJoints[p]!;
+      axisAngleToMatrix(rotations[j * 3]!, rotations[j * 3 + 1]!, rotations[j * 3 + 2]!, R);
+      six[p * 6] = R[0]!; six[p * 6 + 1] = R[3]!; six[p * 6 + 2] = R[6]!; six[p * 6 + 3] = R[1]!; six[p * 6 + 4] = R[4]!; six[p * 6 + 5] = R[7]!;
+    }
+    const cond = new Float32Array(J * P * 6);
+    for (let j = 0; j < J; j++) for (let p = 0; p < P; p++) if (this.jointMask[j * P + p]) for (let d = 0; d < 6; d++) cond[(j * P + p) * 6 + d] = six[p * 6 + d]!;
+    return cond;
+  }
+
+  /** Forward: pose the avatar and render base and refined views with all channels. */
+  forward(pose: BodyPose, camera: Camera, options: { poseOffsets?: boolean; threads?: number } = {}): AvatarForward {
+    const t = this.template, N = this.n, A = t.anchorCount, J = t.skeleton.names.length;
+    const world = new Float64Array(J * 12), skin = new Float64Array(J * 12);
+    skinningMatrices(t.skeleton.parents, t.restJoints, pose.rotations, pose.translation, world, skin);
+    // pose-driven anchor offsets
+    const cond = this.conditionTable(pose.rotations);
+    const anchorOffsets = new Float32Array(A * 3);
+    const usePoseOffsets = options.poseOffsets ?? true;
+    if (usePoseOffsets) {
+      this.triplane.sample(this.triplaneTaps, this.scratch.feats);
+      const out = this.mlp.forward(this.scratch.feats, cond, this.anchorMainJoint, A, J);
+      const s = this.config.mlpOutputScale;
+      for (let a = 0; a < A; a++) {
+        const e = t.anchorEnabled[a] ? s : 0;
+        anchorOffsets[a * 3] = out[a * 3]! * e; anchorOffsets[a * 3 + 1] = out[a * 3 + 1]! * e; anchorOffsets[a * 3 + 2] = out[a * 3 + 2]! * e;
+      }
+    }
+    const scales = this.scratch.scales;
+    for (let i = 0; i < N; i++) scales[i] = Math.exp(this.logScale.value[i]!);
+    const baseCanon = new Float32Array(N * 3);
+    for (let i = 0; i < N * 3; i++) baseCanon[i] = t.rest[i]! + this.offset.value[i]!;
+    const refinedCanon = new Float32Array(N * 3);
+    const M = t.anchorsPerGaussian;
+    for (let i = 0; i < N; i++) {
+      let x = baseCanon[i * 3]!, y = baseCanon[i * 3 + 1]!, z = baseCanon[i * 3 + 2]!;
+      for (let m = 0; m < M; m++) {
+        const a = t.gaussianAnchors[i * M + m]!, w = t.gaussianAnchorWeights[i * M + m]!;
+        x += w * anchorOffsets[a * 3]!; y += w * anchorOffsets[a * 3 + 1]!; z += w * anchorOffsets[a * 3 + 2]!;
+      }
+      refinedCanon[i * 3] = x; refinedCanon[i * 3 + 1] = y; refinedCanon[i * 3 + 2] = z;
+    }
+    const base = this.renderOne(baseCanon, skin, camera, this.scratch.features[0]!, this.ws.base, options.threads);
+    const refined = this.renderOne(refinedCanon, skin, camera, this.scratch.features[1]!, this.ws.refined, options.threads);
+    return { camera, base, refined, anchorOffsets, skin, cond };
+  }
+
+  private renderOne(canonical: Float32Array, skin: Float64Array, camera: Camera, features: Float32Array, workspace: RasterWorkspace, threads?: number): AvatarRender {
+    const N = this.n, C = CHANNELS.count;
+    const means = new Float32Array(N * 3);
+    skinPoints(canonical, this.skinJoints, this.skinWeights, this.influences, skin, means);
+    const normals = vertexNormals(means, this.template.triangles);
+    const R = camera.R;
+    const rgb = this.rgb.value, aux = this.aux.value, seg = this.seg.value, nw = normals.normals;
+    for (let i = 0; i < N; i++) {
+      const o = i * C;
+      for (let c = 0; c < 3; c++) {
+        features[o + CHANNELS.rgb + c] = sigmoid(rgb[i * 3 + c]!);
+        features[o + CHANNELS.aux + c] = sigmoid(aux[i * 3 + c]!);
+        features[o + CHANNELS.seg + c] = sigmoid(seg[i * 3 + c]!);
+      }
+      const x = nw[i * 3]!, y = nw[i * 3 + 1]!, z = nw[i * 3 + 2]!;
+      features[o + CHANNELS.normal] = R[0]! * x + R[1]! * y + R[2]! * z;
+      features[o + CHANNELS.normal + 1] = R[3]! * x + R[4]! * y + R[5]! * z;
+      features[o + CHANNELS.normal + 2] = R[6]! * x + R[7]! * y + R[8]! * z;
+    }
+    const gs: GaussianSet = { count: N, means, scales: this.scratch.scales, features, channels: C };
+    const result = rasterize(gs, camera, { depth: true, workspace, threads });
+    return { result, means, canonical, normals };
+  }
+
+  /**
+   * Backward of `forward`: accumulates parameter gradients (call `zeroGrad` first) from the gradients of
+   * the loss with respect to each render's image (H×W×12), alpha and depth.
+   */
+  backward(fwd: AvatarForward, dBase: RenderGradients, dRefined: RenderGradients, options: { poseOffsets?: boolean; threads?: number; dAnchorOffsets?: Float32Array } = {}): void {
+    const N = this.n, t = this.template, A = t.anchorCount, J = t.skeleton.names.length, M = t.anchorsPerGaussian;
+    const dAnchor = this.scratch.dAnchor;
+    dAnchor.fill(0);
+    for (const [render, d, refined] of [[fwd.base, dBase, false], [fwd.refined, dRefined, true]] as const) {
+      const grads = rasterizeBackward(render.result.saved, d.image, d.alpha, { dDepth: d.depth, grads: (this.scratch.grads ??= allocateGrads(render.result.saved)), threads: options.threads });
+      this.featureBackward(render, grads, fwd.camera);
+      // scales: isotropic linear σ = exp(logScale)
+      for (let i = 0; i < N; i++) this.logScale.grad[i] += grads.scales[i]! * this.scratch.scales[i]!;
+      // posed means → canonical
+      const dCanon = this.scratch.dCanon;
+      dCanon.fill(0);
+      skinPointsBackward(grads.means, this.skinJoints, this.skinWeights, this.influences, fwd.skin, dCanon);
+      for (let i = 0; i < N * 3; i++) this.offset.grad[i] += dCanon[i]!;
+      if (refined) {
+        for (let i = 0; i < N; i++)
+          for (let m = 0; m < M; m++) {
+            const a = t.gaussianAnchors[i * M + m]!, w = t.gaussianAnchorWeights[i * M + m]!;
+            dAnchor[a * 3] += w * dCanon[i * 3]!; dAnchor[a * 3 + 1] += w * dCanon[i * 3 + 1]!; dAnchor[a * 3 + 2] += w * dCanon[i * 3 + 2]!;
+          }
+      }
+    }
+    if (options.dAnchorOffsets) for (let i = 0; i < A * 3; i++) dAnchor[i] += options.dAnchorOffsets[i]!;
+    if (options.poseOffsets ?? true) {
+      const s = this.config.mlpOutputScale;
+      for (let a = 0; a < A; a++) {
+        const e = t.anchorEnabled[a] ? s : 0;
+        dAnchor[a * 3] *= e; dAnchor[a * 3 + 1] *= e; dAnchor[a * 3 + 2] *= e;
+      }
+      this.scratch.dFeats.fill(0);
+      this.mlp.backward(this.scratch.feats, fwd.cond, this.anchorMainJoint, dAnchor, A, J, this.scratch.dFeats);
+      this.triplane.backward(this.triplaneTaps, this.scratch.dFeats);
+    }
+  }
+
+  /** Feature gradients → colour/seg logits and (through the normals) the posed means. */
+  private featureBackward(render: AvatarRender, grads: RasterGrads, camera: Camera): void {
+    const N = this.n, C = CHANNELS.count, f = grads.features, R = camera.R;
+    const dNormals = new Float64Array(N * 3);
+    const feats = render.result.saved.gaussians.features;
+    for (let i = 0; i < N; i++) {
+      const o = i * C;
+      for (let c = 0; c < 3; c++) {
+        const s1 = feats[o + CHANNELS.rgb + c]!, s2 = feats[o + CHANNELS.aux + c]!, s3 = feats[o + CHANNELS.seg + c]!;
+        this.rgb.grad[i * 3 + c] += f[o + CHANNELS.rgb + c]! * s1 * (1 - s1);
+        this.aux.grad[i * 3 + c] += f[o + CHANNELS.aux + c]! * s2 * (1 - s2);
+        this.seg.grad[i * 3 + c] += f[o + CHANNELS.seg + c]! * s3 * (1 - s3);
+      }
+      // n_cam = R n_world → dn_world = Rᵀ dn_cam
+      const gx = f[o + CHANNELS.normal]!, gy = f[o + CHANNELS.normal + 1]!, gz = f[o + CHANNELS.normal + 2]!;
+      dNormals[i * 3] = R[0]! * gx + R[3]! * gy + R[6]! * gz;
+      dNormals[i * 3 + 1] = R[1]! * gx + R[4]! * gy + R[7]! * gz;
+      dNormals[i * 3 + 2] = R[2]! * gx + R[5]! * gy + R[8]! * gz;
+    }
+    vertexNormalsBackward(render.means, this.template.triangles, render.normals, dNormals, grads.means);
+  }
+
+  /** Zeroes every gradient. */
+  zeroGrad(): void {
+    for (const p of [this.offset, this.logScale, this.rgb, this.aux, this.seg]) p.grad.fill(0);
+    this.triplane.zeroGrad();
+    this.mlp.zeroGrad();
+  }
+
+  /** Current colours (sigmoid of the logits), N×3. */
+  colors(which: 'rgb' | 'aux' = 'rgb'): Float32Array {
+    return Float32Array.from((which === 'rgb' ? this.rgb : this.aux).value, sigmoid);
+  }
+}
+
+/** PERSONA: log √(mean squared distance to the 3 nearest neighbours); we use mesh neighbours. */
+export function initialLogScales(t: GaussianTemplate): Float32Array {
+  const N = t.count, sum = new Float64Array(N), cnt = new Uint32Array(N);
+  const T = t.triangles, P = t.rest;
+  for (let f = 0; f < T.length; f += 3)
+    for (let e = 0; e < 3; e++) {
+      const a = T[f + e]!, b = T[f + ((e + 1) % 3)]!;
+      const d2 = (P[a * 3]! - P[b * 3]!) ** 2 + (P[a * 3 + 1]! - P[b * 3 + 1]!) ** 2 + (P[a * 3 + 2]! - P[b * 3 + 2]!) ** 2;
+      sum[a] += d2; cnt[a]++; sum[b] += d2; cnt[b]++;
+    }
+  return Float32Array.from({ length: N }, (_, i) => 0.5 * Math.log(Math.max(cnt[i]! > 0 ? sum[i]! / cnt[i]! : 1e-6, 1e-7)));
+}
+
+function centroid(points: Float32Array): [number, number, number] {
+  const n = points.length / 3;
+  let x = 0, y = 0, z = 0;
+  for (let i = 0; i < n; i++) { x += points[i * 3]!; y += points[i * 3 + 1]!; z += points[i * 3 + 2]!; }
+  return [x / n, y / n, z / n];
+}
