@@ -20,6 +20,7 @@ import { rasterizeUvSpace, dilateTexture } from '../render/uvraster.js';
 import { bakeAppearance, evaluatePattern, MATERIALS, restLandmarks, type Appearance } from './appearance.js';
 import { addSleeveOffsets, buildSkirt, buildSleeveBand, skirtDrivers, skirtOffsets, type GarmentMesh, type SkirtSpec, type SleeveBand } from './garments.js';
 import type { Phenotype } from '../body/phenotype.js';
+import { keypointAnchors, posedKeypoints, type KeypointAnchor } from './keypoints.js';
 
 /** A pose written as world directions of bones (aimed in order) plus extra rotations, all by joint name. */
 export interface PoseRecipe {
@@ -191,6 +192,8 @@ export interface PosedSubject {
   landmarks: Float64Array;
   /** J×12 global joint transforms (3×4 row-major, without the root translation). */
   globals: Float64Array;
+  /** 33×3 BlazePose-order keypoints (GT_BODY_KEYPOINTS in keypoints.ts). */
+  keypoints: Float64Array;
 }
 
 /** Ground-truth render of a subject. */
@@ -214,6 +217,10 @@ export interface SubjectRender {
   jointDepth: Float64Array;
   /** L×2 projected landmarks. */
   landmarks2d: Float64Array;
+  /** 33×2 projected BlazePose-order keypoints, their camera depths, and visibility (1 when no surface hides them; joints count as visible within 12 cm behind the surface, surface points within 2 cm). */
+  keypoints2d: Float64Array;
+  keypointDepth: Float64Array;
+  keypointVisible: Uint8Array;
 }
 
 /** Options of {@link SyntheticSubject.render}. */
@@ -242,6 +249,8 @@ export class SyntheticSubject {
   readonly skirt?: { mesh: GarmentMesh; texture: FloatImage };
   readonly sleeves?: SleeveBand;
   private readonly poser: BodyPoser;
+  /** Where each of the 33 BlazePose keypoints rides on the body. */
+  readonly keypointAnchors: KeypointAnchor[];
 
   constructor(spec: SubjectSpec, model: MakeHumanBodyModel, textureSize = 1024) {
     this.spec = spec;
@@ -258,6 +267,10 @@ export class SyntheticSubject {
     const baked = bakeAppearance(ctx, this.rest, model.triangles, model.cornerUvs, model.partLabels, textureSize);
     this.texture = baked.texture;
     this.materials = baked.materials;
+    this.keypointAnchors = keypointAnchors({
+      rest: this.rest, partLabels: model.partLabels, triangles: model.triangles, cornerUvs: model.cornerUvs,
+      jointNames: names, restJoints: this.restJoints, landmarkNames: model.landmarkNames,
+    });
     if (spec.skirt) {
       const mesh = buildSkirt(this.rest, model.partLabels, names, this.restJoints, spec.skirt);
       this.skirt = { mesh, texture: bakeSkirtTexture(mesh, spec.appearance) };
@@ -302,7 +315,9 @@ export class SyntheticSubject {
       skirt = new Float64Array(rest.length);
       linearBlendSkinning(rest, m.skin, posed.skinTransforms, pose.translation, skirt);
     }
-    return { pose, body, skirt, joints: posed.joints, landmarks: this.poser.landmarks(posed), globals: posed.globals };
+    const landmarks = this.poser.landmarks(posed);
+    const keypoints = posedKeypoints(this.keypointAnchors, body, posed.joints, landmarks);
+    return { pose, body, skirt, joints: posed.joints, landmarks, globals: posed.globals, keypoints };
   }
 
   /** A front (or yawed) camera framing the posed subject with a margin. */
@@ -423,7 +438,16 @@ export class SyntheticSubject {
       return { uv, depth };
     };
     const pj = project(posed.joints);
+    const pk = project(posed.keypoints);
+    const keypointVisible = new Uint8Array(this.keypointAnchors.length);
+    this.keypointAnchors.forEach((a, k) => {
+      const u = pk.uv[k * 2]!, v = pk.uv[k * 2 + 1]!;
+      if (!(u >= 0 && v >= 0 && u < W && v < H && pk.depth[k]! > 0)) return;
+      const surface = raster.depth[Math.floor(v) * W + Math.floor(u)]!;
+      keypointVisible[k] = pk.depth[k]! <= surface + (a.kind === 'vertex' ? 0.02 : 0.12) ? 1 : 0;
+    });
     return {
+      keypoints2d: pk.uv, keypointDepth: pk.depth, keypointVisible,
       image, alpha: raster.alpha, mask, partLabels, materialLabels, depth: raster.depth, normals,
       joints2d: pj.uv, jointDepth: pj.depth, landmarks2d: project(posed.landmarks).uv,
     };

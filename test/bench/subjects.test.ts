@@ -149,3 +149,33 @@ test('patterns: stripes alternate with the period', () => {
   assert.notDeepEqual(a, b);
   assert.deepEqual(a, out);
 });
+
+test('ground-truth BlazePose keypoints land on the right features', async () => {
+  const { GT_BODY_KEYPOINTS } = await import('../../src/bench/keypoints.js');
+  const s = makeSubject(0, { model, textureSize: TEX });
+  const posed = s.pose(s.photoPose());
+  const W = 256, H = 384;
+  const r = s.render(posed, s.frameCamera(posed, { width: W, height: H }), { supersample: 1 });
+  assert.equal(r.keypoints2d.length, 33 * 2);
+  const at = (name: string) => { const k = GT_BODY_KEYPOINTS.indexOf(name as never); return [r.keypoints2d[k * 2]!, r.keypoints2d[k * 2 + 1]!, r.keypointVisible[k]!]; };
+  const material = (name: string) => { const [u, v] = at(name); return MATERIALS[r.materialLabels[Math.floor(v!) * W + Math.floor(u!)]!]; };
+  const near = (name: string, want: string) => {
+    const [u, v] = at(name);
+    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) if (MATERIALS[r.materialLabels[(Math.floor(v!) + dy) * W + Math.floor(u!) + dx]!] === want) return true;
+    return false;
+  };
+  assert.ok(near('leftEye', 'eyes') && near('rightEye', 'eyes'), `eyes: ${material('leftEye')}, ${material('rightEye')}`);
+  for (const n of ['nose', 'leftEye', 'rightEye', 'mouthLeft', 'mouthRight', 'leftShoulder', 'leftWrist', 'leftKnee']) assert.equal(at(n)[2], 1, `${n} visible`);
+  // Front view: the person's left appears on the image's right; eyes above the mouth above the shoulders.
+  assert.ok(at('leftShoulder')[0]! > at('rightShoulder')[0]!);
+  assert.ok(at('leftEye')[0]! > at('rightEye')[0]! && at('mouthLeft')[0]! > at('mouthRight')[0]!);
+  assert.ok(at('leftEye')[1]! < at('mouthLeft')[1]! && at('mouthLeft')[1]! < at('leftShoulder')[1]!);
+  assert.ok(at('leftHip')[1]! < at('leftKnee')[1]! && at('leftKnee')[1]! < at('leftAnkle')[1]! && at('leftAnkle')[1]! < at('leftFootIndex')[1]!);
+  // Mouth corners lie next to lip pixels.
+  for (const n of ['mouthLeft', 'mouthRight']) {
+    const [u, v] = at(n);
+    let lips = false;
+    for (let dy = -2; dy <= 2; dy++) for (let dx = -2; dx <= 2; dx++) if (MATERIALS[r.materialLabels[(Math.floor(v!) + dy) * W + Math.floor(u!) + dx]!] === 'lips') lips = true;
+    assert.ok(lips, `${n} next to the lips`);
+  }
+});
