@@ -168,3 +168,13 @@ export function boneEndRole(role: JointRole): JointRole | null {
   if (f) return `${side}_${f[1]}${Number(f[2]) + 1}` as JointRole;
   return null;
 }
+
+/**
+ * For joints whose roll about the bone matters and can be read from the rest pose, two roles
+ * whose difference gives a direction across the bone (the wrist: index knuckle → little-finger
+ * knuckle, i.e. across the palm). Null for other joints.
+ */
+export function boneAcrossRoles(role: JointRole): [JointRole, JointRole] | null {
+  const m = /^(left|right)_wrist$/.exec(role);
+  return m ? [`${m[1]}_index1` as JointRole, `${m[1]}_pinky1` as JointRole] : null;
+}

@@ -9,13 +9,14 @@
  * such that A_j · d_t(j) = d_s(s), G_t(j) = G_s(s) · A_j does it, and the local rotation is
  * R_t(j) = G_t(parent)⁻¹ · G_t(j). A_j is built down the chain as
  * A_j = MinimalArc(A_parent · d_t → d_s) · A_parent, so the alignment adds no twist about the
- * bone relative to the parent. Axial joints (pelvis, spine, neck, head) keep A_j = A_parent:
+ * bone relative to the parent; at the wrists a roll about the bone then lines up the palms
+ * (index → little-finger knuckle direction). Axial joints (pelvis, spine, neck, head) keep A_j = A_parent:
  * their rest directions are a matter of rig design, not of pose. Unmatched target joints keep
  * their rest local rotation (identity). The root translation is scaled by the leg-length ratio.
  */
 import type { Skeleton } from '../body/types.js';
 import { PersonaError } from '../core/errors.js';
-import { assignRoles, boneEndRole, stripNamespace, type JointRole } from './names.js';
+import { assignRoles, boneAcrossRoles, boneEndRole, stripNamespace, type JointRole } from './names.js';
 import { legLength, type RestSkeleton } from './canonical.js';
 import { globalRotations } from './fk.js';
 import { minimalArc, qmul, qmulConjA, qnormalize, qrotate } from './quat.js';
@@ -67,6 +68,20 @@ function matchJoints(source: RestSkeleton, target: RestSkeleton): { sourceOf: In
   return { sourceOf, sr, tr };
 }
 
+/** The rotation about axis n taking a's component across n onto b's (null if either is parallel to n). */
+function rollAbout(n: Float64Array, a: Float64Array, b: Float64Array): [number, number, number, number] | null {
+  const nn = Math.hypot(n[0]!, n[1]!, n[2]!);
+  const ux = n[0]! / nn, uy = n[1]! / nn, uz = n[2]! / nn;
+  const da = a[0]! * ux + a[1]! * uy + a[2]! * uz, db = b[0]! * ux + b[1]! * uy + b[2]! * uz;
+  const ax = a[0]! - da * ux, ay = a[1]! - da * uy, az = a[2]! - da * uz;
+  const bx = b[0]! - db * ux, by = b[1]! - db * uy, bz = b[2]! - db * uz;
+  if (Math.hypot(ax, ay, az) < 1e-9 || Math.hypot(bx, by, bz) < 1e-9) return null;
+  const sin = (ay * bz - az * by) * ux + (az * bx - ax * bz) * uy + (ax * by - ay * bx) * uz;
+  const cos = ax * bx + ay * by + az * bz;
+  const half = Math.atan2(sin, cos) / 2, s = Math.sin(half);
+  return [Math.cos(half), ux * s, uy * s, uz * s];
+}
+
 /** Prepares retargeting from `source` to `target` (both with rest joints in the same world frame: Y up, facing +Z). */
 export function createRetargeter(source: RestSkeleton, target: RestSkeleton): Retargeter {
   validateRestSkeleton(source, 'source skeleton');
@@ -83,7 +98,7 @@ export function createRetargeter(source: RestSkeleton, target: RestSkeleton): Re
   const srcIndex = new Map<JointRole, number>(), tgtIndex = new Map<JointRole, number>();
   sr.forEach((r, i) => { if (r) srcIndex.set(r, i); });
   tr.forEach((r, i) => { if (r) tgtIndex.set(r, i); });
-  const dt = new Float64Array(3), ds = new Float64Array(3);
+  const dt = new Float64Array(3), ds = new Float64Array(3), ct = new Float64Array(3), cs = new Float64Array(3);
   for (let j = 0; j < Jt; j++) {
     const p = target.skeleton.parents[j]!;
     if (p < 0) A.set([1, 0, 0, 0], j * 4);
@@ -102,6 +117,18 @@ export function createRetargeter(source: RestSkeleton, target: RestSkeleton): Re
     const m = minimalArc(dt, ds);
     qmul(m, 0, A, j * 4, A, j * 4);
     qnormalize(A, j * 4);
+    // Roll about the bone (wrists: the palm), where both rests show it.
+    const across = boneAcrossRoles(r);
+    if (!across) continue;
+    const ta = tgtIndex.get(across[0]), tb = tgtIndex.get(across[1]), sa = srcIndex.get(across[0]), sb = srcIndex.get(across[1]);
+    if (ta === undefined || tb === undefined || sa === undefined || sb === undefined) continue;
+    for (let k = 0; k < 3; k++) {
+      ct[k] = target.rest[tb * 3 + k]! - target.rest[ta * 3 + k]!;
+      cs[k] = source.rest[sb * 3 + k]! - source.rest[sa * 3 + k]!;
+    }
+    qrotate(A, j * 4, ct, 0, ct, 0);
+    const twist = rollAbout(ds, ct, cs);
+    if (twist) { qmul(twist, 0, A, j * 4, A, j * 4); qnormalize(A, j * 4); }
   }
   const ls = legLength(source.rest, sr), lt = legLength(target.rest, tr);
   const translationScale = Number.isFinite(ls) && Number.isFinite(lt) && ls > 0 ? lt / ls : 1;

@@ -171,3 +171,30 @@ test('resample, concat and mirror', async () => {
   const o = m.rotations.subarray((f * J + lk) * 4), s = squat.rotations.subarray((f * J + rk) * 4);
   assert.ok(Math.abs(o[0]! - s[0]!) < 1e-6 && Math.abs(o[1]! - s[1]!) < 1e-6 && Math.abs(o[2]! + s[2]!) < 1e-6 && Math.abs(o[3]! + s[3]!) < 1e-6);
 });
+
+test('wrist alignment lines up the palms when a rig’s hand rests rolled about the forearm', () => {
+  const c = canonicalSkeleton();
+  const names = c.skeleton.names, J = names.length;
+  const rest = Float64Array.from(c.rest);
+  const w = names.indexOf('left_wrist'), mid = names.indexOf('left_middle1');
+  const axis = [0, 1, 2].map((k) => rest[mid * 3 + k]! - rest[w * 3 + k]!);
+  const n = Math.hypot(...axis);
+  const R = axisAngleToMatrix(...(axis.map((x) => (x / n) * (60 * Math.PI / 180)) as [number, number, number]));
+  names.forEach((name, j) => {
+    if (!/^left_(index|middle|ring|pinky|thumb)\d$/.test(name)) return;
+    const d = [0, 1, 2].map((k) => rest[j * 3 + k]! - rest[w * 3 + k]!);
+    for (let r = 0; r < 3; r++) rest[j * 3 + r] = rest[w * 3 + r]! + R[r * 3]! * d[0]! + R[r * 3 + 1]! * d[1]! + R[r * 3 + 2]! * d[2]!;
+  });
+  const rolled = { skeleton: c.skeleton, rest };
+  const m = retargetMotion(getCanonicalBuiltinMotion('t-pose'), c, rolled);
+  const f = 30; // held T-pose
+  const fk = forwardKinematics(rolled.skeleton, rest, m.rotations, m.rootTranslation, createFkResult(J), f * J * 4, f * 3);
+  const ref = forwardKinematics(c.skeleton, c.rest, getCanonicalBuiltinMotion('t-pose').rotations, null, createFkResult(J), f * J * 4);
+  const across = (P: Float64Array): number[] => {
+    const a = names.indexOf('left_index1'), b = names.indexOf('left_pinky1');
+    const v = [0, 1, 2].map((k) => P[b * 3 + k]! - P[a * 3 + k]!); const l = Math.hypot(...v); return v.map((x) => x / l);
+  };
+  const u = across(fk.positions), v = across(ref.positions);
+  const deg = Math.acos(Math.min(1, u[0]! * v[0]! + u[1]! * v[1]! + u[2]! * v[2]!)) * 180 / Math.PI;
+  assert.ok(deg < 1, `palm across-direction off by ${deg.toFixed(2)}°`);
+});
