@@ -10,7 +10,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { cpus, availableParallelism } from 'node:os';
+import { cpus, availableParallelism, loadavg } from 'node:os';
 import { writeJsonAtomic } from '../src/core/atomic.js';
 import { lookAtCamera, type Camera } from '../src/core/camera.js';
 import { Rng } from '../src/core/rng.js';
@@ -63,12 +63,21 @@ function median(xs: number[]): number {
 }
 
 interface CaseResult {
-  gaussians: number; size: number; channels: number; threads: number; visible: number; pairs: number;
-  forwardMs: number; backwardMs: number; totalMs: number; pairsPerSecond: number; preprocessMs: number;
-  forwardRuns: number[]; backwardRuns: number[]; maxRssMiB: number;
+  gaussians: number; size: number; channels: number; threads: number; engine: string; visible: number; pairs: number;
+  /** Medians of wall-clock time. */
+  forwardMs: number; backwardMs: number; totalMs: number;
+  /** Medians of process CPU time (all threads) — less sensitive to other processes on a shared machine. */
+  forwardCpuMs: number; backwardCpuMs: number;
+  pairsPerSecond: number; preprocessMs: number;
+  forwardRuns: number[]; backwardRuns: number[]; maxRssMiB: number; workspaceMiB: number;
 }
 
-function runCase(N: number, size: number, threads: number | undefined, reps: number): CaseResult {
+function cpuMs(since: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(since);
+  return (d.user + d.system) / 1000;
+}
+
+function runCase(N: number, size: number, threads: number | undefined, reps: number, engine: 'wasm' | 'js' = 'wasm'): CaseResult {
   const gs = avatarLikeScene(N);
   const cam = bodyCamera(size);
   const ws = new RasterWorkspace();
@@ -77,26 +86,41 @@ function runCase(N: number, size: number, threads: number | undefined, reps: num
   for (let i = 0; i < dImage.length; i++) dImage[i] = rng.uniform(-1, 1);
   for (let i = 0; i < dAlpha.length; i++) { dAlpha[i] = rng.uniform(-1, 1); dDepth[i] = rng.uniform(-1, 1); }
   let grads: ReturnType<typeof allocateGrads> | undefined;
-  const fwd: number[] = [], bwd: number[] = [];
-  let last = rasterize(gs, cam, { workspace: ws, depth: true, threads });
+  const fwd: number[] = [], bwd: number[] = [], fcpu: number[] = [], bcpu: number[] = [];
+  let last = rasterize(gs, cam, { workspace: ws, depth: true, threads, engine });
   grads = allocateGrads(last.saved);
   rasterizeBackward(last.saved, dImage, dAlpha, { dDepth, grads }); // warm-up
   let pre = 0;
   for (let k = 0; k < reps; k++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
-    last = rasterize(gs, cam, { workspace: ws, depth: true, threads });
+    last = rasterize(gs, cam, { workspace: ws, depth: true, threads, engine });
     const t1 = performance.now();
+    fcpu.push(cpuMs(c0));
+    const c1 = process.cpuUsage();
     rasterizeBackward(last.saved, dImage, dAlpha, { dDepth, grads });
     const t2 = performance.now();
+    bcpu.push(cpuMs(c1));
     fwd.push(t1 - t0); bwd.push(t2 - t1);
     pre += last.stats.preprocessMs;
   }
   const f = median(fwd), b = median(bwd);
   return {
-    gaussians: N, size, channels: CHANNELS + 1, threads: last.stats.threads, visible: last.stats.visible, pairs: last.stats.pairs,
-    forwardMs: f, backwardMs: b, totalMs: f + b, pairsPerSecond: last.stats.pairs / (f / 1000), preprocessMs: pre / reps,
-    forwardRuns: fwd, backwardRuns: bwd, maxRssMiB: process.resourceUsage().maxRSS / 1024,
+    gaussians: N, size, channels: CHANNELS + 1, threads: last.stats.threads, engine, visible: last.stats.visible, pairs: last.stats.pairs,
+    forwardMs: f, backwardMs: b, totalMs: f + b, forwardCpuMs: median(fcpu), backwardCpuMs: median(bcpu),
+    pairsPerSecond: last.stats.pairs / (f / 1000), preprocessMs: pre / reps,
+    forwardRuns: fwd, backwardRuns: bwd, maxRssMiB: process.resourceUsage().maxRSS / 1024, workspaceMiB: ws.bytes / 2 ** 20,
   };
+}
+
+function print(r: CaseResult): void {
+  console.log(
+    `N=${String(r.gaussians).padStart(6)} ${String(r.size).padStart(4)}² ${r.engine.padEnd(4)} ${r.threads} thr  ` +
+      `wall fwd ${r.forwardMs.toFixed(1).padStart(6)} + bwd ${r.backwardMs.toFixed(1).padStart(6)} = ${r.totalMs.toFixed(1).padStart(6)} ms  ` +
+      `cpu fwd ${r.forwardCpuMs.toFixed(1).padStart(6)} + bwd ${r.backwardCpuMs.toFixed(1).padStart(6)} ms  ` +
+      `pairs ${(r.pairs / 1e6).toFixed(2)}M  ${(r.pairsPerSecond / 1e6).toFixed(0)}M/s  pre ${r.preprocessMs.toFixed(1)} ms  ` +
+      `ws ${r.workspaceMiB.toFixed(0)} MiB  rss ${r.maxRssMiB.toFixed(0)} MiB`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -107,22 +131,20 @@ async function main(): Promise<void> {
   const Ns = quick ? [10_000, 40_000] : [10_000, 40_000, 170_000];
   const sizes = quick ? [256, 512] : [256, 512, 1024];
   console.log(`splat benchmark: ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), ${CHANNELS} feature channels + depth, threads ${threads ?? 'default'}`);
-  console.log('note: the machine may be shared with other work; figures are medians of several runs.');
+  const load0 = loadavg()[0]!;
+  console.log(`note: load average ${load0.toFixed(1)} at start; on a shared machine wall times are inflated — the CPU columns are process CPU time (all threads).`);
   const results: CaseResult[] = [];
   for (const N of Ns)
     for (const size of sizes) {
       const reps = N * size > 40_000 * 512 ? 3 : 7;
       const r = runCase(N, size, threads, reps);
       results.push(r);
-      console.log(
-        `N=${String(N).padStart(6)} ${String(size).padStart(4)}²  fwd ${r.forwardMs.toFixed(1).padStart(7)} ms  bwd ${r.backwardMs.toFixed(1).padStart(7)} ms  ` +
-          `total ${r.totalMs.toFixed(1).padStart(7)} ms  pairs ${(r.pairs / 1e6).toFixed(2)}M  ${(r.pairsPerSecond / 1e6).toFixed(0)}M pairs/s  ` +
-          `(pre ${r.preprocessMs.toFixed(1)} ms, ${r.threads} thr, rss ${r.maxRssMiB.toFixed(0)} MiB)`,
-      );
+      print(r);
     }
-  // Thread scaling on the training case.
-  const scaling = [1, 2].map((t) => runCase(40_000, 512, t, 7));
-  console.log(`40k 512² by threads: ${scaling.map((r) => `${r.threads} thr fwd ${r.forwardMs.toFixed(1)} + bwd ${r.backwardMs.toFixed(1)} ms`).join(', ')}`);
+  // Thread scaling and engines on the training case.
+  console.log('40k at 512², by threads and engine:');
+  const scaling = [runCase(40_000, 512, 1, 7), runCase(40_000, 512, 2, 7), runCase(40_000, 512, 1, 5, 'js'), runCase(40_000, 512, 2, 5, 'js')];
+  scaling.forEach(print);
 
   // Reference renderer on a small case, fast path on the same case.
   const refN = 2000, refSize = 64;
@@ -132,9 +154,10 @@ async function main(): Promise<void> {
   referenceRender(gs, cam);
   const refMs = performance.now() - t0;
   const fastRuns: number[] = [];
+  const ws = new RasterWorkspace();
   for (let k = 0; k < 9; k++) {
     const a = performance.now();
-    rasterize(gs, cam, { threads: 1 });
+    rasterize(gs, cam, { threads: 1, workspace: ws });
     fastRuns.push(performance.now() - a);
   }
   const fastMs = median(fastRuns);
@@ -158,7 +181,7 @@ async function main(): Promise<void> {
   const file = join(dir, `raster-${date}.json`);
   await writeJsonAtomic(file, {
     date: new Date().toISOString(), node: process.version, cores: availableParallelism(), cpu: cpus()[0]?.model,
-    channels: CHANNELS + 1, threads: threads ?? 'default', results, threadScaling: scaling, reference,
+    channels: CHANNELS + 1, threads: threads ?? 'default', loadAverage: { start: load0, end: loadavg()[0] }, results, threadScaling: scaling, reference,
   });
   console.log(`wrote ${file}`);
 }

@@ -140,11 +140,17 @@ function chainRule(saved: RasterSaved, partials: Float64Array, slotStart: Int32A
   const pj = new Float64Array(PJ_SIZE);
   const tot = new Float64Array(stride);
   const iso = P.isotropic;
-  for (let r = 0; r < M; r++) {
+  // Visit Gaussians in input order (sequential reads of the inputs and writes of the gradients).
+  const N = gs.count;
+  const rankOf = saved.workspace.get('bwd.rankOf', Int32Array, N);
+  rankOf.fill(-1);
+  for (let r = 0; r < M; r++) rankOf[sorted.index[r]!] = r;
+  for (let i = 0; i < N; i++) {
+    const r = rankOf[i]!;
+    if (r < 0) continue;
     const sl0 = slotStart[r]!, sl1 = slotStart[r + 1]!;
     for (let k = 0; k < stride; k++) tot[k] = partials[sl0 * stride + k]!;
     for (let s = sl0 + 1; s < sl1; s++) for (let k = 0; k < stride; k++) tot[k]! += partials[s * stride + k]!;
-    const i = sorted.index[r]!;
     if (!projectGaussian(gs, P, i, pj)) throw new PersonaError('splat backward: the Gaussians changed since the forward pass', { hint: 'do not modify the inputs between rasterize and rasterizeBackward' });
     const gu = tot[0]!, gv = tot[1]!, ga = tot[2]!, gb = tot[3]!, gc = tot[4]!;
     for (let c = 0; c < C; c++) grads.features[i * C + c]! += tot[PARTIAL_BASE + c]!;

@@ -52,7 +52,7 @@ function startGaussian(u: f64, v: f64, a: f64, b: f64, c: f64, xb: i32, xe: i32,
   rRow *= qb;
 }
 
-function rowSpan(u: f64, v: f64, a: f64, b: f64, c: f64, tau: f64, py: i32, xb: i32, xe: i32): bool {
+@inline function rowSpan(u: f64, v: f64, a: f64, b: f64, c: f64, tau: f64, py: i32, xb: i32, xe: i32): bool {
   const dy = <f64>py + 0.5 - v;
   const disc = 2 * a * tau - (a * c - b * b) * dy * dy;
   if (disc < -1e-9) return false;
