@@ -80,9 +80,9 @@ const MIXAMO_FAMILY = family('mixamo', [
   ] as Array<[string, JointRole]>),
 ]);
 
-/** CMU motion-capture BVH conversions (LHipJoint, LowerBack, Neck1, …). */
+/** CMU motion-capture BVH conversions (LHipJoint, LowerBack, Neck1, …; LHipJoint, Neck1 and LeftFingerBase act through their children). */
 const CMU_FAMILY = family('cmu', [
-  ['Hips', 'pelvis'], ['LowerBack', 'spine1'], ['Spine', 'spine2'], ['Spine1', 'spine3'], ['Neck', 'neck'], ['Neck1', 'head'],
+  ['Hips', 'pelvis'], ['LowerBack', 'spine1'], ['Spine', 'spine2'], ['Spine1', 'spine3'], ['Neck', 'neck'], ['Head', 'head'],
   ...sided(([, , S], side) => [
     [`${S}Shoulder`, `${side}_collar`], [`${S}Arm`, `${side}_shoulder`], [`${S}ForeArm`, `${side}_elbow`],
     [`${S}Hand`, `${side}_wrist`], [`${S}UpLeg`, `${side}_hip`], [`${S}Leg`, `${side}_knee`], [`${S}Foot`, `${side}_ankle`],

@@ -198,3 +198,28 @@ test('wrist alignment lines up the palms when a rig’s hand rests rolled about 
   const deg = Math.acos(Math.min(1, u[0]! * v[0]! + u[1]! * v[1]! + u[2]! * v[2]!)) * 180 / Math.PI;
   assert.ok(deg < 1, `palm across-direction off by ${deg.toFixed(2)}°`);
 });
+
+test('naming families: Mixamo, CMU, generic BVH and MakeHuman names map to the right roles', async () => {
+  const { assignRoles } = await import('../../src/motion/names.js');
+  const cmu = ['Hips', 'LHipJoint', 'LeftUpLeg', 'LeftLeg', 'LeftFoot', 'LeftToeBase', 'RHipJoint', 'RightUpLeg', 'RightLeg', 'RightFoot', 'RightToeBase',
+    'LowerBack', 'Spine', 'Spine1', 'Neck', 'Neck1', 'Head', 'LeftShoulder', 'LeftArm', 'LeftForeArm', 'LeftHand', 'LeftFingerBase', 'LeftHandIndex1', 'LThumb',
+    'RightShoulder', 'RightArm', 'RightForeArm', 'RightHand', 'RightFingerBase', 'RightHandIndex1', 'RThumb'];
+  const a = assignRoles(cmu);
+  assert.equal(a.family, 'cmu');
+  const role = (names: string[], r: ReturnType<typeof assignRoles>, n: string): string | null => r.roles[names.indexOf(n)]!;
+  assert.equal(role(cmu, a, 'Spine'), 'spine2');
+  assert.equal(role(cmu, a, 'LThumb'), 'left_thumb1');
+  assert.equal(role(cmu, a, 'Neck1'), null);
+  const mixamo = ['Hips', 'Spine', 'Spine1', 'Spine2', 'Neck', 'Head', 'LeftShoulder', 'LeftArm', 'LeftForeArm', 'LeftHand', 'LeftHandThumb1', 'LeftHandIndex1', 'LeftUpLeg', 'LeftLeg', 'LeftFoot', 'LeftToeBase'].map((n) => `mixamorig:${n}`);
+  const b = assignRoles(mixamo);
+  assert.equal(b.family, 'mixamo');
+  assert.equal(role(mixamo, b, 'mixamorig:Spine'), 'spine1');
+  assert.equal(role(mixamo, b, 'mixamorig:LeftHandThumb1'), 'left_thumb1');
+  const poser = ['hip', 'abdomen', 'chest', 'neck', 'head', 'lCollar', 'lShldr', 'lForeArm', 'lHand', 'rThigh', 'rShin', 'rFoot'];
+  const c = assignRoles(poser);
+  assert.deepEqual(c.roles, ['pelvis', 'spine1', 'spine3', 'neck', 'head', 'left_collar', 'left_shoulder', 'left_elbow', 'left_wrist', 'right_hip', 'right_knee', 'right_ankle']);
+  const body = await bodyRig();
+  const d = assignRoles(body.skeleton.names);
+  assert.equal(d.family, 'game_engine');
+  assert.ok(d.roles.filter((r) => r !== null).length === body.skeleton.names.length, 'every body joint has a role');
+});
