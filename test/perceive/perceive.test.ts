@@ -82,6 +82,23 @@ describe('perception on synthetic people', { skip: haveAssets ? false : 'MPFB2 a
     });
   }
 
+  test('facing: a side view is "side" and a back view is "back" (world-landmark yaw)', async () => {
+    const side = await perceiver.perceive(renderSynth({ pose: { yaw: Math.PI / 2 } }).image);
+    assert.equal(side.person.facing, 'side');
+    assert.ok(side.person.facingYawDeg > 50 && side.person.facingYawDeg < 130, `side yaw ${side.person.facingYawDeg}`);
+    const back = await perceiver.perceive(renderSynth({ pose: { yaw: Math.PI } }).image);
+    assert.equal(back.person.facing, 'back');
+    assert.equal(back.face, null, 'no face mesh on the back of the head');
+  });
+
+  test('a tiny person (< 200 px tall) is found and warned about', async () => {
+    const r = renderSynth({ distance: 8, width: 384, height: 576, pose: SYNTH_POSES.apose });
+    assert.ok(r.heightPx < 200, `render height ${r.heightPx}`);
+    const p = await perceiver.perceive(r.image);
+    assert.ok(p.person.warnings.some((w) => /px tall/.test(w)), p.person.warnings.join(' | '));
+    assert.ok(worstJointError(p, r.keypoints, r.heightPx).worst < 0.1);
+  });
+
   test('an empty background gives a clear "no person" error', async () => {
     const empty = createImage(384, 576, 3, DEFAULT_LOOK.background);
     await assert.rejects(perceiver.perceive(empty), (err: unknown) => {
