@@ -44,9 +44,13 @@ for (const level of [0, 1, 2]) {
   const gv = new Float64Array(posed.vertices.length).fill(1e-3);
   const gj = new Float64Array(posed.joints.length).fill(1e-3);
   const bwd = time(() => poser.backward(posed, gv, gj), 5, level === 2 ? 3000 : 1500);
-  const row = { level, vertices: m.vertexCount, triangles: m.triangles.length / 3, subdivideMs, forwardMs: fwd.medianMs, backwardMs: bwd.medianMs, runs: fwd.runs };
+  // Pose only (shape and expression precomputed once, as animation and avatar training do).
+  const rest = poser.rest(beta, expr);
+  const fwdPose = time(() => poser.forward({ pose, rest }), 5, level === 2 ? 3000 : 1500);
+  const bwdPose = time(() => poser.backward(posed, gv, gj, { shape: false, expression: false }), 5, level === 2 ? 3000 : 1500);
+  const row = { level, vertices: m.vertexCount, triangles: m.triangles.length / 3, subdivideMs, forwardMs: fwd.medianMs, backwardMs: bwd.medianMs, poseOnlyForwardMs: fwdPose.medianMs, poseOnlyBackwardMs: bwdPose.medianMs, runs: fwd.runs };
   (results.levels as unknown[]).push(row);
-  console.log(`level ${level}: ${m.vertexCount} vertices, ${m.triangles.length / 3} triangles; subdivide ${subdivideMs.toFixed(0)} ms; forward (shape+expr+FK+LBS) ${fwd.medianMs.toFixed(2)} ms; backward ${bwd.medianMs.toFixed(2)} ms (median of ${fwd.runs}/${bwd.runs})`);
+  console.log(`level ${level}: ${m.vertexCount} vertices, ${m.triangles.length / 3} triangles; subdivide ${subdivideMs.toFixed(0)} ms; forward (shape+expr+FK+LBS) ${fwd.medianMs.toFixed(2)} ms; backward ${bwd.medianMs.toFixed(2)} ms (median of ${fwd.runs}/${bwd.runs}); pose only: forward ${fwdPose.medianMs.toFixed(2)} ms, backward ${bwdPose.medianMs.toFixed(2)} ms`);
 }
 console.log(`model: ${model.skeleton.names.length} joints, ${model.shapeCount} shape + ${model.expressionNames.length} expression components, ${model.skinning.influences} influences, compiled ${(model.compiledBytes / 1e6).toFixed(2)} MB, load ${loadMs.toFixed(0)} ms`);
 const dir = join(packageRoot(), 'bench', 'results');

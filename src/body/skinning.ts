@@ -22,6 +22,23 @@ export interface BodyParams {
   /** Expression coefficients (≤ expressionCount; missing = 0). */
   expression?: ArrayLike<number>;
   pose: BodyPose;
+  /**
+   * Precomputed rest vertices and joints (from `BodyPoser.rest`) to skip the shape and
+   * expression bases when only the pose changes (animation, avatar training).
+   */
+  rest?: RestBody;
+}
+
+/** Rest vertices (V×3) and joints (J×3) of one shape and expression. */
+export interface RestBody {
+  vertices: Float64Array;
+  joints: Float64Array;
+}
+
+/** Which gradients `backward` computes (all by default). */
+export interface BackwardOptions {
+  shape?: boolean;
+  expression?: boolean;
 }
 
 /** The result of a forward pass (kept for the backward pass). */
@@ -131,8 +148,9 @@ export class BodyPoser {
     const m = this.model, J = m.skeleton.names.length, V = m.vertexCount;
     const rot = params.pose.rotations;
     if (rot.length !== J * 3) throw new PersonaError(`pose has ${rot.length / 3} joint rotations; the ${m.kind} skeleton has ${J}`, { hint: 'give one axis-angle per joint in skeleton order (index 0 = root)' });
-    const restVertices = m.shapedVertices64(params.shape, params.expression);
-    const restJoints = applyRegressor(m.jointRegressor, restVertices);
+    const restVertices = params.rest?.vertices ?? m.shapedVertices64(params.shape, params.expression);
+    const restJoints = params.rest?.joints ?? applyRegressor(m.jointRegressor, restVertices);
+    if (restVertices.length !== V * 3 || restJoints.length !== J * 3) throw new PersonaError('precomputed rest body does not match the model', { hint: 'make it with BodyPoser.rest() of the same model' });
     const localRotations = new Float64Array(J * 9);
     const tmp = new Float64Array(9);
     for (let j = 0; j < J; j++) { axisAngleToMatrix(rot[j * 3]!, rot[j * 3 + 1]!, rot[j * 3 + 2]!, tmp); localRotations.set(tmp, j * 9); }
@@ -144,6 +162,12 @@ export class BodyPoser {
     const joints = new Float64Array(J * 3);
     for (let j = 0; j < J; j++) for (let c = 0; c < 3; c++) joints[j * 3 + c] = globals[j * 12 + c * 4 + 3]! + t[c]!;
     return { vertices, joints, restVertices, restJoints, localRotations, globals, skinTransforms, params };
+  }
+
+  /** Rest vertices and joints for a shape and expression, to reuse across many poses. */
+  rest(shape?: ArrayLike<number>, expression?: ArrayLike<number>): RestBody {
+    const vertices = this.model.shapedVertices64(shape, expression);
+    return { vertices, joints: applyRegressor(this.model.jointRegressor, vertices) };
   }
 
   /** Posed landmark positions (L×3): each rides rigidly on its joint. */
@@ -165,7 +189,7 @@ export class BodyPoser {
    * Backward pass: gradients of a scalar loss given dL/d(posed vertices) (V×3, or null) and
    * dL/d(posed joints) (J×3, optional).
    */
-  backward(posed: PosedBody, gradVertices: ArrayLike<number> | null, gradJoints?: ArrayLike<number> | null): BodyGradients {
+  backward(posed: PosedBody, gradVertices: ArrayLike<number> | null, gradJoints?: ArrayLike<number> | null, options: BackwardOptions = {}): BodyGradients {
     const m = this.model, J = m.skeleton.names.length, V = m.vertexCount, K = m.skinning.influences;
     const parents = m.skeleton.parents;
     const dRg = new Float64Array(J * 9), dtg = new Float64Array(J * 3);
@@ -240,10 +264,10 @@ export class BodyPoser {
     regressorTranspose(m.jointRegressor, dRestJ, dRestV);
     const V3 = V * 3;
     const shape = new Float64Array(m.shapeCount);
-    for (let k = 0; k < m.shapeCount; k++) { let s = 0; const base = k * V3; for (let i = 0; i < V3; i++) s += m.shapeBasis[base + i]! * dRestV[i]!; shape[k] = s; }
+    if (options.shape !== false) for (let k = 0; k < m.shapeCount; k++) { let s = 0; const base = k * V3; for (let i = 0; i < V3; i++) s += m.shapeBasis[base + i]! * dRestV[i]!; shape[k] = s; }
     const E = m.expressionNames.length;
     const expression = new Float64Array(E);
-    for (let k = 0; k < E; k++) { let s = 0; const base = k * V3; for (let i = 0; i < V3; i++) s += m.expressionBasis[base + i]! * dRestV[i]!; expression[k] = s; }
+    if (options.expression !== false) for (let k = 0; k < E; k++) { let s = 0; const base = k * V3; for (let i = 0; i < V3; i++) s += m.expressionBasis[base + i]! * dRestV[i]!; expression[k] = s; }
     return { pose, translation, shape, expression, restVertices: dRestV };
   }
 

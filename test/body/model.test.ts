@@ -115,3 +115,35 @@ test('named test poses keep the mesh intact (99.9% of edges within 2× rest leng
     assert.ok(p999 < 2 && worst < 8, `${name}: edge stretch p99.9 ${p999}, max ${worst}`);
   }
 });
+
+test('landmarks: names, rest positions from the regressor, and they ride with the skin when posed', () => {
+  for (const n of ['index_tip_l', 'thumb_tip_r', 'head_top', 'nose', 'ear_l', 'ear_r', 'mouth_l', 'heel_r']) assert.ok(m.landmarkNames.includes(n), n);
+  const beta = m.semanticShape({ gender: 0.7 });
+  const pose = namedPose(m, 'sit');
+  const posed = poser.forward({ shape: beta, pose });
+  const lm = poser.landmarks(posed);
+  // Left/right symmetric at rest.
+  const rest = m.landmarkPositions(m.template);
+  const li = m.landmarkNames.indexOf('mouth_l'), ri = m.landmarkNames.indexOf('mouth_r');
+  assert.ok(Math.abs(rest[li * 3]! + rest[ri * 3]!) < 1e-3 && rest[li * 3]! > 0.01);
+  // Each posed landmark stays within 2 cm of the posed surface (fingertips curl with the fingers).
+  m.landmarkNames.forEach((name, l) => {
+    let best = Infinity;
+    for (let v = 0; v < m.vertexCount; v++) best = Math.min(best, Math.hypot(posed.vertices[v * 3]! - lm[l * 3]!, posed.vertices[v * 3 + 1]! - lm[l * 3 + 1]!, posed.vertices[v * 3 + 2]! - lm[l * 3 + 2]!));
+    assert.ok(best < 0.02, `${name} is ${best * 1000} mm from the posed surface`);
+  });
+  // The nose is in front of the face: its z exceeds the eyes' z at rest.
+  const eye = m.skeleton.names.indexOf('eye_l'), J = m.jointPositions(m.template);
+  assert.ok(rest[m.landmarkNames.indexOf('nose') * 3 + 2]! > J[eye * 3 + 2]!);
+});
+
+test('a precomputed rest body gives the same posed result', () => {
+  const beta = m.semanticShape({ weight: 0.8 });
+  const expr = new Float64Array(m.expressionNames.length); expr[3] = 0.5;
+  const pose = namedPose(m, 'walk');
+  const a = poser.forward({ shape: beta, expression: expr, pose });
+  const b = poser.forward({ pose, rest: poser.rest(beta, expr) });
+  for (let i = 0; i < a.vertices.length; i++) assert.equal(a.vertices[i], b.vertices[i]);
+  const g = poser.backward(b, a.vertices, null, { shape: false, expression: false });
+  assert.ok(g.shape.every((x) => x === 0) && g.pose.some((x) => x !== 0));
+});

