@@ -97,10 +97,12 @@ export class GroupNorm {
    * Backward through y = γ·x̂ + β given dy (n×C), the saved x̂ and rstd. Accumulates dγ, dβ
    * and writes dx into `dx` (may alias dy):
    *   dx̂ = γ·dy,  dx = rstd·(dx̂ − mean_g(dx̂) − x̂·mean_g(dx̂·x̂)).
+   * With `relu`, dy is the gradient after a following ReLU (GN → ReLU fused): it is first
+   * masked by [γ·x̂ + β > 0], so the ReLU output need not be kept or recomputed.
    */
-  backward(dy: Floats, xhat: Floats, rstd: Floats, n: number, dx: Floats): void {
+  backward(dy: Floats, xhat: Floats, rstd: Floats, n: number, dx: Floats, relu = false): void {
     const C = this.channels, G = this.groups, cg = C / G;
-    const gamma = this.gamma, dGamma = this.gradGamma, dBeta = this.gradBeta;
+    const gamma = this.gamma, beta = this.beta, dGamma = this.gradGamma, dBeta = this.gradBeta;
     checkRows('GroupNorm dy', dy, n, C);
     checkRows('GroupNorm xhat', xhat, n, C);
     checkRows('GroupNorm dx', dx, n, C);
@@ -109,10 +111,13 @@ export class GroupNorm {
         const s = r * C + g * cg, cs = g * cg;
         let m1 = 0, m2 = 0;
         for (let j = 0; j < cg; j++) {
-          const d = dy[s + j]!, xh = xhat[s + j]!;
+          const xh = xhat[s + j]!, ga = gamma[cs + j]!;
+          // branch-free ReLU mask (see activations.ts); the masked dy is parked in dx
+          const d = relu ? dy[s + j]! * ((ga * xh + beta[cs + j]! > 0) as unknown as number | 0) : dy[s + j]!;
+          dx[s + j] = d;
           dGamma[cs + j] += d * xh;
           dBeta[cs + j] += d;
-          const dxh = d * gamma[cs + j]!;
+          const dxh = d * ga;
           m1 += dxh;
           m2 += dxh * xh;
         }
@@ -120,7 +125,7 @@ export class GroupNorm {
         m2 /= cg;
         const rs = rstd[r * G + g]!;
         for (let j = 0; j < cg; j++) {
-          const dxh = dy[s + j]! * gamma[cs + j]!;
+          const dxh = dx[s + j]! * gamma[cs + j]!;
           dx[s + j] = rs * (dxh - m1 - xhat[s + j]! * m2);
         }
       }

@@ -50,6 +50,7 @@ export class Mlp {
   private d1: Floats | null = null; // scratch n×Hmax
   private d2: Floats | null = null; // scratch n×Hmax
   private out: Floats | null = null; // n×outDim
+  private lastAct: Floats | null = null; // the buffer holding the last hidden ReLU output after forward
   private capacity = 0;
 
   constructor(options: MlpOptions) {
@@ -126,6 +127,7 @@ export class Mlp {
       }
     }
     const out = this.out!;
+    this.lastAct = a;
     this.layers[L]!.forward(a!, n, out);
     return out.subarray(0, n * this.outDim);
   }
@@ -135,13 +137,16 @@ export class Mlp {
     if (n > this.capacity) throw new PersonaError(`Mlp.backward: ${n} rows but the last forward held ${this.capacity}`);
     checkRows('Mlp.backward dOut', dOut, n, this.outDim);
     const L = this.hidden.length;
-    let d = this.d1!, dNext = this.d2!;
-    let a = this.activation(L - 1, n);
+    // The last hidden activation is still in s1 when forward left it there (L odd); else recompute.
+    let a = this.lastAct === this.s1 || this.groups === 0 ? this.lastAct! : this.activation(L - 1, n);
+    // d1 may hold the last activation when L is even: start the gradients in d2 then.
+    let d = a === this.d1 ? this.d2! : this.d1!, dNext = d === this.d1 ? this.d2! : this.d1!;
     this.layers[L]!.backward(a, dOut, n, d);
     for (let k = L - 1; k >= 0; k--) {
       const len = n * this.hidden[k]!;
-      reluBackward(a, d, d, len);
-      if (this.groups > 0) this.norms[k]!.backward(d, this.xhat[k]!, this.rstd[k]!, n, d);
+      // GN → ReLU backward fused (the mask comes from x̂); without GN, mask by the stored output.
+      if (this.groups > 0) this.norms[k]!.backward(d, this.xhat[k]!, this.rstd[k]!, n, d, true);
+      else reluBackward(a, d, d, len);
       if (k === 0) {
         backFirst(d);
       } else {

@@ -52,11 +52,11 @@ function perturbNorms(mlp: Mlp, rng: Rng): void {
     }
 }
 
-for (const groups of [4, 0]) {
-  test(`Mlp (groups=${groups}): forward matches reference; backward matches finite differences`, () => {
-    const rng = new Rng(20 + groups);
+for (const [groups, hidden] of [[4, [8, 12, 8]], [0, [8, 12, 8]], [4, [8, 8]], [4, [12]], [0, [8, 8]]] as [number, number[]][]) {
+  test(`Mlp (groups=${groups}, hidden ${hidden.join('-')}): forward matches reference; backward matches finite differences`, () => {
+    const rng = new Rng(20 + groups + hidden.length);
     const n = 6, inDim = 7, outDim = 3;
-    const mlp = new Mlp({ inDim, outDim, hidden: [8, 12, 8], groups, rng, dtype: Float64Array });
+    const mlp = new Mlp({ inDim, outDim, hidden, groups, rng, dtype: Float64Array });
     perturbNorms(mlp, rng);
     const x = randArray(rng, n * inDim), proj = randArray(rng, n * outDim);
     const y = mlp.forward(x, n);
