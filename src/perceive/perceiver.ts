@@ -7,7 +7,7 @@
  * BlazePose (33 keypoints + world landmarks) and face (detector + mesh + iris) pipelines;
  * the hand-landmark model runs on hand regions placed by the body keypoints (hands.ts);
  * RVM mattes the same region. A crop hint (`roi`, e.g.
- * the previous frame's `crop`) skips people detection.
+ * the previous frame's `person.box`) skips people detection.
  */
 import { PersonaError } from '../core/errors.js';
 import type { FloatImage } from '../core/image.js';
@@ -39,7 +39,10 @@ export interface PerceiverOptions {
 export interface PerceiveCallOptions {
   /** Which person to use (0 = the largest; default 0). */
   person?: number;
-  /** Crop hint (pixels, e.g. the previous frame's `crop`): skips people detection. */
+  /**
+   * Crop hint (pixels): the person's box in this image, e.g. the previous video frame's
+   * `person.box`. Skips people detection; the models run on it grown by CROP_MARGIN.
+   */
   roi?: Box;
   /** Fail (PersonaError) instead of warning when the person is not fully visible. */
   strict?: boolean;

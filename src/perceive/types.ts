@@ -82,7 +82,7 @@ export interface Perception {
   person: PersonReport;
   /** Every person candidate (largest first). */
   people: PersonCandidate[];
-  /** The region (pixels) the detectors ran on; pass it as `roi` for the next video frame. */
+  /** The region (pixels) the detectors ran on: the person box (or `roi`) grown by CROP_MARGIN. */
   crop: Box;
   body: BodyResult;
   hands: { left: HandResult | null; right: HandResult | null };

@@ -40,7 +40,10 @@ function iou(mask: Float32Array, sil: Uint8Array): number {
   return inter / uni;
 }
 
-describe('perception on synthetic people', { skip: haveAssets ? false : 'MPFB2 assets (../shared/assets/mpfb2) not found' }, () => {
+/** Tests that render the MakeHuman body need its assets; the rest run everywhere. */
+const needsAssets = haveAssets ? {} : { skip: 'MPFB2 assets (../shared/assets/mpfb2) not found' };
+
+describe('perception on synthetic people', () => {
   let perceiver: Perceiver;
   before(async () => {
     perceiver = await Perceiver.create();
@@ -50,7 +53,7 @@ describe('perception on synthetic people', { skip: haveAssets ? false : 'MPFB2 a
   });
 
   for (const [name, pose] of Object.entries(SYNTH_POSES)) {
-    test(`${name}: limb joints within 6% of body height, matte IoU ≥ 0.9, full body, facing front`, async () => {
+    test(`${name}: limb joints within 6% of body height, matte IoU ≥ 0.9, full body, facing front`, needsAssets, async () => {
       const r = renderSynth({ pose, look: name === 'stride' ? { shirt: [0.75, 0.2, 0.15], background: [0.6, 0.7, 0.8] } : {} });
       const p = await perceiver.perceive(r.image);
       const { worst, joint } = worstJointError(p, r.keypoints, r.heightPx);
@@ -82,7 +85,7 @@ describe('perception on synthetic people', { skip: haveAssets ? false : 'MPFB2 a
     });
   }
 
-  test('facing: a side view is "side" and a back view is "back" (world-landmark yaw)', async () => {
+  test('facing: a side view is "side" and a back view is "back" (world-landmark yaw)', needsAssets, async () => {
     const side = await perceiver.perceive(renderSynth({ pose: { yaw: Math.PI / 2 } }).image);
     assert.equal(side.person.facing, 'side');
     assert.ok(side.person.facingYawDeg > 50 && side.person.facingYawDeg < 130, `side yaw ${side.person.facingYawDeg}`);
@@ -91,7 +94,7 @@ describe('perception on synthetic people', { skip: haveAssets ? false : 'MPFB2 a
     assert.equal(back.face, null, 'no face mesh on the back of the head');
   });
 
-  test('a tiny person (< 200 px tall) is found and warned about', async () => {
+  test('a tiny person (< 200 px tall) is found and warned about', needsAssets, async () => {
     const r = renderSynth({ distance: 8, width: 384, height: 576, pose: SYNTH_POSES.apose });
     assert.ok(r.heightPx < 200, `render height ${r.heightPx}`);
     const p = await perceiver.perceive(r.image);
@@ -109,7 +112,7 @@ describe('perception on synthetic people', { skip: haveAssets ? false : 'MPFB2 a
     });
   });
 
-  test('two people: the largest is used with a warning; --person 1 picks the other; --person 5 is a usage error', async () => {
+  test('two people: the largest is used with a warning; --person 1 picks the other; --person 5 is a usage error', needsAssets, async () => {
     const near = renderSynth({ width: 640, height: 576, offsetX: -0.55, pose: SYNTH_POSES.apose });
     const both = renderSynth(
       { width: 640, height: 576, offsetX: 1.3, offsetZ: -2.5, pose: SYNTH_POSES.wave, look: { shirt: [0.2, 0.6, 0.25] } },
@@ -126,7 +129,7 @@ describe('perception on synthetic people', { skip: haveAssets ? false : 'MPFB2 a
     await assert.rejects(perceiver.perceive(both.image, { person: 5 }), /--person 5 asked for, but only 2 people/);
   });
 
-  test('half body: warned (full-body results will be poor), or refused with strict', async () => {
+  test('half body: warned (full-body results will be poor), or refused with strict', needsAssets, async () => {
     const r = renderSynth({ distance: 1.5, targetY: 0.35, pose: SYNTH_POSES.apose });
     const p = await perceiver.perceive(r.image);
     assert.equal(p.person.fullBodyVisible, false);
@@ -136,10 +139,10 @@ describe('perception on synthetic people', { skip: haveAssets ? false : 'MPFB2 a
     await assert.rejects(perceiver.perceive(r.image, { strict: true }), /not fully visible/);
   });
 
-  test('a crop hint (the previous frame\'s crop) skips people detection and gives the same keypoints', async () => {
+  test('a crop hint (the previous frame\'s person box) skips people detection and gives the same keypoints', needsAssets, async () => {
     const r = renderSynth({ pose: SYNTH_POSES.wave });
     const first = await perceiver.perceive(r.image);
-    const second = await perceiver.perceive(r.image, { roi: first.crop });
+    const second = await perceiver.perceive(r.image, { roi: first.person.box });
     assert.equal(second.person.peopleFound, null);
     for (const name of ['leftShoulder', 'rightWrist', 'leftKnee', 'rightAnkle'] as const) {
       const a = first.body.keypoints[BODY_INDEX[name]]!, b = second.body.keypoints[BODY_INDEX[name]]!;
@@ -147,7 +150,7 @@ describe('perception on synthetic people', { skip: haveAssets ? false : 'MPFB2 a
     }
   });
 
-  test('the stage: a photo is ingested and perceived into a subject folder, and a rerun is skipped', async () => {
+  test('the stage: a photo is ingested and perceived into a subject folder, and a rerun is skipped', needsAssets, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'persona-perceive-'));
     try {
       const r = renderSynth({ pose: SYNTH_POSES.stride });
