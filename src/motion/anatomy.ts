@@ -45,6 +45,10 @@ export const JOINT_ANGLES = {
     curl: { axis: 'z', sign: -1, doc: 'curl toward the palm' },
     spread: { axis: 'y', sign: -1, doc: 'spread toward the thumb' },
   },
+  thumb: {
+    curl: { axis: 'x', sign: 1, doc: 'fold the (forward-pointing) thumb down under the palm' },
+    spread: { axis: 'y', sign: 1, doc: 'swing the thumb away from the index finger' },
+  },
   hip: {
     flex: { axis: 'x', sign: -1, doc: 'swing the thigh forward' },
     abduct: { axis: 'z', sign: 1, doc: 'swing the leg out to the side' },
@@ -72,7 +76,8 @@ export type JointKind = keyof typeof JOINT_ANGLES;
 /** The kind of a canonical joint. */
 export function jointKind(role: JointRole): JointKind {
   const part = role.replace(/^(left|right)_/, '');
-  if (/^(index|middle|ring|pinky|thumb)\d$/.test(part)) return 'finger';
+  if (/^thumb\d$/.test(part)) return 'thumb';
+  if (/^(index|middle|ring|pinky)\d$/.test(part)) return 'finger';
   switch (part) {
     case 'pelvis': case 'spine1': case 'spine2': case 'spine3': case 'neck': case 'head': return 'axial';
     case 'collar': return 'collar';

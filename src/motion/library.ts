@@ -21,7 +21,7 @@ export const NEUTRAL_POSE: AnglePose = merge(
   both('hip', { abduct: 3 }),
 );
 
-/** A loose fist on one side (finger curls; the thumb folds less). */
+/** A loose fist on one side (finger curls; the thumb folds down over the curled fingers). */
 function fist(side: 'left' | 'right', amount = 1): AnglePose {
   const p: Record<string, { curl: number }> = {};
   for (const f of ['index', 'middle', 'ring', 'pinky']) {
@@ -29,8 +29,9 @@ function fist(side: 'left' | 'right', amount = 1): AnglePose {
     p[`${side}_${f}2`] = { curl: 80 * amount };
     p[`${side}_${f}3`] = { curl: 40 * amount };
   }
-  p[`${side}_thumb2`] = { curl: 30 * amount };
-  p[`${side}_thumb3`] = { curl: 30 * amount };
+  p[`${side}_thumb1`] = { curl: 25 * amount };
+  p[`${side}_thumb2`] = { curl: 40 * amount };
+  p[`${side}_thumb3`] = { curl: 40 * amount };
   return p as AnglePose;
 }
 
