@@ -148,6 +148,10 @@ describe('perception on synthetic people', () => {
       const a = first.body.keypoints[BODY_INDEX[name]]!, b = second.body.keypoints[BODY_INDEX[name]]!;
       assert.ok(Math.hypot(a[0] - b[0], a[1] - b[1]) < 0.01 * r.heightPx, name);
     }
+    // Chained over frames, the hint does not grow: the crop stays the same.
+    const third = await perceiver.perceive(r.image, { roi: second.person.box });
+    const size = (b: number[]) => (b[2]! - b[0]!) * (b[3]! - b[1]!);
+    assert.ok(Math.abs(size(third.crop) / size(second.crop) - 1) < 0.05, `crop ${second.crop} → ${third.crop}`);
   });
 
   test('the stage: a photo is ingested and perceived into a subject folder, and a rerun is skipped', needsAssets, async () => {
