@@ -2,7 +2,8 @@
  * Documentation images of the synthetic subjects: docs/images/synthetic-subjects.png (the six
  * subjects in their photo poses, front view) and docs/images/garment-deformation.png (loose
  * garments in several poses, LBS only vs. with the pose-dependent deformation), plus a ground
- * truth sheet (image, mask, parts, materials, depth, normals). Run: npm run make:subject-sheets
+ * truth sheet (image, mask, parts, materials, depth, normals) and a generated clip with simulated
+ * diffusion artefacts. Run: npm run make:subject-sheets
  */
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { listSubjects, makeSubject, type PoseRecipe } from '../src/bench/subject
 import { contactSheet } from '../src/render/sheet.js';
 import { colorizeLabels } from '../src/render/shade.js';
 import { drawSkeleton } from '../src/render/draw.js';
+import { renderSyntheticClip } from '../src/bench/generated.js';
 
 const dir = join(packageRoot(), 'docs', 'images');
 mkdirSync(dir, { recursive: true });
@@ -64,4 +66,10 @@ await writePng(join(dir, 'synthetic-ground-truth.png'), contactSheet(
   [render.image, mask, colorizeLabels(render.partLabels, W, H), colorizeLabels(render.materialLabels, W, H), depth, normals, joints],
   { labels: ['image', 'mask', 'parts', 'materials', 'depth', 'normals', 'joints'], columns: 7, cellWidth: 256, cellHeight: 384 },
 ));
-console.log(`wrote ${dir}/synthetic-subjects.png, garment-deformation.png, synthetic-ground-truth.png`);
+// A generated clip with simulated diffusion artefacts (top) and its ground truth (bottom).
+const clip = renderSyntheticClip(makeSubject(0), { motion: 'dance', frames: 6, width: 256, height: 384, seed: 1 });
+await writePng(join(dir, 'synthetic-generated.png'), contactSheet(
+  [...clip.frames.map((f) => f.image), ...clip.frames.map((f) => f.truth!.image)],
+  { columns: 6, labels: [...clip.frames.map((f) => `generated t ${f.time.toFixed(1)}`), ...clip.frames.map(() => 'truth')], labelScale: 1 },
+));
+console.log(`wrote ${dir}/synthetic-subjects.png, garment-deformation.png, synthetic-ground-truth.png, synthetic-generated.png`);

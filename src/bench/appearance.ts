@@ -35,6 +35,9 @@ export interface Appearance {
   /** Bottom garment. A 'skirt' also adds the skirt garment mesh (see garments.ts). */
   bottom: { kind: 'trousers' | 'shorts' | 'capri' | 'skirt'; pattern: Pattern; legs?: RGB };
   shoes: RGB;
+  /** Brow offset upwards (metres, default 0) and thickness scale (default 1): face-detail variants. */
+  browLift?: number;
+  browScale?: number;
 }
 
 /** Material classes (labels of the material map; index = value). */
@@ -235,8 +238,8 @@ export function materialAt(ctx: AppearanceContext, p: ArrayLike<number>, part: n
       if (z < e[2] - 0.005) continue;
       const side = Math.sign(e[0]) || 1;
       const dx = (x - e[0]) * side; // positive towards the temple
-      const arch = APPEARANCE_CONFIG.brow.above + 0.005 * (1 - (dx / APPEARANCE_CONFIG.brow.halfLength) ** 2) - 0.002 * (dx / APPEARANCE_CONFIG.brow.halfLength);
-      const thick = APPEARANCE_CONFIG.brow.halfThickness * (1 - 0.45 * Math.max(0, dx / APPEARANCE_CONFIG.brow.halfLength));
+      const arch = APPEARANCE_CONFIG.brow.above + (A.browLift ?? 0) + 0.005 * (1 - (dx / APPEARANCE_CONFIG.brow.halfLength) ** 2) - 0.002 * (dx / APPEARANCE_CONFIG.brow.halfLength);
+      const thick = (A.browScale ?? 1) * APPEARANCE_CONFIG.brow.halfThickness * (1 - 0.45 * Math.max(0, dx / APPEARANCE_CONFIG.brow.halfLength));
       if (Math.abs(dx + 0.002) < APPEARANCE_CONFIG.brow.halfLength && Math.abs(y - e[1] - arch) < thick) {
         const c: RGB = [A.hair[0] * 0.7, A.hair[1] * 0.7, A.hair[2] * 0.7];
         out[0] = c[0]; out[1] = c[1]; out[2] = c[2];

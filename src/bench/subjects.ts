@@ -231,6 +231,8 @@ export interface SubjectRenderOptions {
   light?: [number, number, number];
   /** Ambient light share (default 0.5). */
   ambient?: number;
+  /** Body texture to use instead of the subject's own (e.g. a face-detail variant). */
+  texture?: FloatImage;
 }
 
 /** One synthetic subject: shaped body, baked texture, garments; poses and renders itself. */
@@ -320,13 +322,23 @@ export class SyntheticSubject {
     return { pose, body, skirt, joints: posed.joints, landmarks, globals: posed.globals, keypoints };
   }
 
+  /** A body texture baked for a variant of this subject's appearance (same body and UVs). */
+  bakeVariant(change: Partial<Appearance>, textureSize = this.texture.width): FloatImage {
+    const names = this.model.skeleton.names;
+    const landmarkRest = this.model.landmarkPositions(this.rest);
+    const all = new Float64Array(this.restJoints.length + landmarkRest.length);
+    all.set(this.restJoints); all.set(landmarkRest, this.restJoints.length);
+    const ctx = { appearance: { ...this.spec.appearance, ...change }, landmarks: restLandmarks([...names, ...this.model.landmarkNames], all), seed: this.spec.id * 7919 + 13 };
+    return bakeAppearance(ctx, this.rest, this.model.triangles, this.model.cornerUvs, this.model.partLabels, textureSize).texture;
+  }
+
   /** A front (or yawed) camera framing the posed subject with a margin. */
-  frameCamera(posed: PosedSubject, opts: { width?: number; height?: number; yawDeg?: number; fovYDeg?: number; fill?: number } = {}): Camera {
+  frameCamera(posed: PosedSubject | PosedSubject[], opts: { width?: number; height?: number; yawDeg?: number; fovYDeg?: number; fill?: number } = {}): Camera {
     const width = opts.width ?? this.spec.photo.width, height = opts.height ?? this.spec.photo.height;
     const fov = opts.fovYDeg ?? this.spec.photo.fovYDeg, fill = opts.fill ?? 0.86;
     const yaw = ((opts.yawDeg ?? this.spec.photo.yawDeg) * Math.PI) / 180;
     const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
-    for (const arr of [posed.body, posed.skirt]) {
+    for (const arr of (Array.isArray(posed) ? posed : [posed]).flatMap((p) => [p.body, p.skirt])) {
       if (!arr) continue;
       for (let i = 0; i < arr.length; i += 3) for (let c = 0; c < 3; c++) { lo[c] = Math.min(lo[c]!, arr[i + c]!); hi[c] = Math.max(hi[c]!, arr[i + c]!); }
     }
@@ -377,6 +389,7 @@ export class SyntheticSubject {
     const lx = light[0] / ll, ly = light[1] / ll, lz = light[2] / ll;
     const ambient = options.ambient ?? 0.5;
     const texel = [0, 0, 0];
+    const bodyTexture = options.texture ?? this.texture;
     const uvs = m.cornerUvs, skUvs = sk?.cornerUvs, skTex = this.skirt?.texture;
     const nrm = [0, 0, 0];
     /** Interpolated camera normal of a sample, flipped towards the camera. */
@@ -396,7 +409,7 @@ export class SyntheticSubject {
     const image = shadeRaster(raster, 3, (tri, b0, b1, b2, out) => {
       if (tri < Fb) {
         const o = tri * 6;
-        sampleTexture(this.texture, b0 * uvs[o]! + b1 * uvs[o + 2]! + b2 * uvs[o + 4]!, b0 * uvs[o + 1]! + b1 * uvs[o + 3]! + b2 * uvs[o + 5]!, texel);
+        sampleTexture(bodyTexture, b0 * uvs[o]! + b1 * uvs[o + 2]! + b2 * uvs[o + 4]!, b0 * uvs[o + 1]! + b1 * uvs[o + 3]! + b2 * uvs[o + 5]!, texel);
       } else {
         const o = (tri - Fb) * 6;
         sampleTexture(skTex!, b0 * skUvs![o]! + b1 * skUvs![o + 2]! + b2 * skUvs![o + 4]!, b0 * skUvs![o + 1]! + b1 * skUvs![o + 3]! + b2 * skUvs![o + 5]!, texel);
