@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PRESET_NAMES, totalIterations, trainConfig } from '../../src/train/config.js';
+import { PRESET_NAMES, stepWeights, totalIterations, trainConfig } from '../../src/train/config.js';
 import { PersonaError } from '../../src/core/errors.js';
 
 test('standard preset carries the paper/code constants', () => {
@@ -44,4 +44,15 @@ test('presets exist, overrides apply, invalid values are rejected', () => {
   // presets are independent copies
   trainConfig('standard').avatar.mlpHidden.push(1);
   assert.equal(trainConfig('standard').avatar.mlpHidden.length, 3);
+});
+
+test('stepWeights: photo vs generated, and the geometry-weighting ablation', () => {
+  const c = trainConfig('standard');
+  const p = stepWeights(c, 'photo'), g = stepWeights(c, 'generated');
+  assert.deepEqual(p, { useBoundaryWeights: true, image: 1, refinedImage: 0.1, geometry: 0.1, mask: 1, handMask: 0 });
+  assert.deepEqual(g, { useBoundaryWeights: false, image: 1, refinedImage: 0.1, geometry: 1, mask: 1, handMask: 50 });
+  const off = stepWeights(trainConfig('standard', { sampling: { geometryWeighted: false } }), 'photo');
+  assert.equal(off.useBoundaryWeights, false);
+  assert.equal(off.geometry, 1);
+  assert.equal(off.refinedImage, 1);
 });
