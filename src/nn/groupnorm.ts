@@ -66,6 +66,38 @@ export class GroupNorm {
     }
   }
 
+  /**
+   * `normalizeInPlace` and `affine(…, relu = true)` fused: x becomes x̂ (kept for backward)
+   * and y = ReLU(γ·x̂ + β) is written in the same pass (one sweep fewer over n×C).
+   */
+  normalizeAffineRelu(x: Floats, rstd: Floats, y: Floats, n: number): void {
+    const C = this.channels, G = this.groups, cg = C / G, eps = this.eps, gamma = this.gamma, beta = this.beta;
+    checkRows('GroupNorm x', x, n, C);
+    checkRows('GroupNorm rstd', rstd, n, G);
+    checkRows('GroupNorm y', y, n, C);
+    for (let r = 0; r < n; r++) {
+      for (let g = 0; g < G; g++) {
+        const s = r * C + g * cg, e = s + cg, c0 = g * cg - s;
+        let mean = 0;
+        for (let i = s; i < e; i++) mean += x[i]!;
+        mean /= cg;
+        let v = 0;
+        for (let i = s; i < e; i++) {
+          const d = x[i]! - mean;
+          v += d * d;
+        }
+        const rs = 1 / Math.sqrt(v / cg + eps);
+        rstd[r * G + g] = rs;
+        for (let i = s; i < e; i++) {
+          const xh = (x[i]! - mean) * rs;
+          x[i] = xh;
+          const a = gamma[c0 + i]! * xh + beta[c0 + i]!;
+          y[i] = (a + Math.abs(a)) * 0.5;
+        }
+      }
+    }
+  }
+
   /** y (n×C) = γ·x̂ + β, optionally followed by ReLU (fused, as PERSONA's GN→ReLU). */
   affine(xhat: Floats, y: Floats, n: number, relu: boolean): void {
     const C = this.channels, gamma = this.gamma, beta = this.beta;

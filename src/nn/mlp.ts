@@ -118,9 +118,8 @@ export class Mlp {
       const h = this.hidden[k]!;
       if (this.groups > 0) {
         const gn = this.norms[k]!;
-        gn.normalizeInPlace(z, this.rstd[k]!, n);
         a = k % 2 === 0 ? this.s1! : this.d1!;
-        gn.affine(z, a, n, true);
+        gn.normalizeAffineRelu(z, this.rstd[k]!, a, n);
       } else {
         reluForward(z, z, n * h);
         a = z;

@@ -110,3 +110,24 @@ test('ReLU and sigmoid backward match finite differences', () => {
   sigmoidBackward(y, proj, dx, len);
   checkGradient('sigmoid', x, dx, lossSig, { samples: len });
 });
+
+test('GroupNorm.normalizeAffineRelu equals normalizeInPlace + affine(relu)', () => {
+  const rng = new Rng(14);
+  const n = 7, C = 16, G = 4;
+  const gn = new GroupNorm(C, G, { dtype: Float64Array });
+  for (let c = 0; c < C; c++) {
+    gn.gamma[c] = rng.uniform(0.5, 1.5);
+    gn.beta[c] = rng.uniform(-0.5, 0.5);
+  }
+  const x = randArray(rng, n * C);
+  const a = Float64Array.from(x), b = Float64Array.from(x);
+  const ra = new Float64Array(n * G), rb = new Float64Array(n * G);
+  const ya = new Float64Array(n * C), yb = new Float64Array(n * C);
+  gn.normalizeInPlace(a, ra, n);
+  gn.affine(a, ya, n, true);
+  gn.normalizeAffineRelu(b, rb, yb, n);
+  assert.deepEqual(b, a);
+  assert.deepEqual(rb, ra);
+  for (let i = 0; i < ya.length; i++) assert.ok(Math.abs(ya[i]! - yb[i]!) < 1e-15);
+  assert.ok(ya.some((v) => v === 0) && ya.every((v) => v >= 0));
+});
