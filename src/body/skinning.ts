@@ -39,6 +39,8 @@ export interface RestBody {
 export interface BackwardOptions {
   shape?: boolean;
   expression?: boolean;
+  /** dL/d(posed landmarks) (L×3, as returned by `landmarks`). */
+  gradLandmarks?: ArrayLike<number>;
 }
 
 /** The result of a forward pass (kept for the backward pass). */
@@ -225,6 +227,28 @@ export class BodyPoser {
       }
     }
     if (gradJoints) for (let j = 0; j < J; j++) for (let c = 0; c < 3; c++) { const g = gradJoints[j * 3 + c]!; dtg[j * 3 + c]! += g; translation[c]! += g; }
+    if (options.gradLandmarks) {
+      // A landmark is a point skinned 100% to its joint: p = Rg (l − J) + tg + t, l = Reg_L · rest vertices.
+      const L = m.landmarkNames.length, gl = options.gradLandmarks;
+      const rl = applyRegressor(m.landmarkRegressor, rv);
+      const dRestL = new Float64Array(L * 3);
+      for (let l = 0; l < L; l++) {
+        const gx = gl[l * 3]!, gy = gl[l * 3 + 1]!, gz = gl[l * 3 + 2]!;
+        if (gx === 0 && gy === 0 && gz === 0) continue;
+        const j = m.landmarkJoints[l]!, a = j * 12, r = j * 9;
+        translation[0]! += gx; translation[1]! += gy; translation[2]! += gz;
+        const px = rl[l * 3]! - rj[j * 3]!, py = rl[l * 3 + 1]! - rj[j * 3 + 1]!, pz = rl[l * 3 + 2]! - rj[j * 3 + 2]!;
+        dRg[r]! += gx * px; dRg[r + 1]! += gx * py; dRg[r + 2]! += gx * pz;
+        dRg[r + 3]! += gy * px; dRg[r + 4]! += gy * py; dRg[r + 5]! += gy * pz;
+        dRg[r + 6]! += gz * px; dRg[r + 7]! += gz * py; dRg[r + 8]! += gz * pz;
+        dtg[j * 3]! += gx; dtg[j * 3 + 1]! += gy; dtg[j * 3 + 2]! += gz;
+        for (let b = 0; b < 3; b++) {
+          const d = S[a + b]! * gx + S[a + 4 + b]! * gy + S[a + 8 + b]! * gz;
+          dRestJ[j * 3 + b]! -= d; dRestL[l * 3 + b] = d;
+        }
+      }
+      regressorTranspose(m.landmarkRegressor, dRestL, dRestV);
+    }
     // Back through the kinematic chain, children before parents.
     const pose = new Float64Array(J * 3);
     const R = posed.localRotations;

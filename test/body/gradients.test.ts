@@ -20,21 +20,25 @@ test('dR/d(axis-angle) matches central differences (generic, small and zero angl
   }
 });
 
-/** Checks BodyPoser.backward against float64 central differences of L = Σ c·v + Σ d·J. */
+/** Checks BodyPoser.backward against float64 central differences of L = Σ c·v + Σ d·J + Σ e·landmarks. */
 function checkGradients(model: ArrayBodyModel, params: BodyParams, seed: number, sample: { pose: number[]; shape: number[]; expression: number[] }): void {
   const poser = new BodyPoser(model);
   const rng = new Rng(seed);
   const V3 = model.vertexCount * 3, J3 = model.skeleton.names.length * 3;
   const c = Float64Array.from({ length: V3 }, () => rng.normal());
   const d = Float64Array.from({ length: J3 }, () => rng.normal());
+  const L3 = model.landmarkNames.length * 3;
+  const e = Float64Array.from({ length: L3 }, () => rng.normal());
   const loss = (p: BodyParams): number => {
     const r = poser.forward(p);
     let s = 0;
     for (let i = 0; i < V3; i++) s += c[i]! * r.vertices[i]!;
     for (let i = 0; i < J3; i++) s += d[i]! * r.joints[i]!;
+    const lm = poser.landmarks(r);
+    for (let i = 0; i < L3; i++) s += e[i]! * lm[i]!;
     return s;
   };
-  const g = poser.backward(poser.forward(params), c, d);
+  const g = poser.backward(poser.forward(params), c, d, { gradLandmarks: e });
   const h = 1e-6;
   const fd = (mutate: (p: BodyParams, e: number) => void): number => {
     const clone = (): BodyParams => ({ shape: Float64Array.from(params.shape ?? []), expression: Float64Array.from(params.expression ?? []), pose: { rotations: Float64Array.from(params.pose.rotations), translation: [...params.pose.translation] } });
@@ -57,13 +61,14 @@ test('FK/LBS gradients match finite differences on a small synthetic chain', () 
   const skinJ = new Uint16Array(V * 2), skinW = new Float32Array(V * 2);
   for (let i = 0; i < V; i++) { const a = rng.int(J), b = (a + 1 + rng.int(J - 1)) % J, w = rng.uniform(0.2, 0.8); skinJ[i * 2] = a; skinJ[i * 2 + 1] = b; skinW[i * 2] = w; skinW[i * 2 + 1] = 1 - w; }
   const reg = { offsets: Uint32Array.from([0, 3, 6, 9, 12]), vertices: Uint32Array.from({ length: 12 }, (_, i) => i * 2), weights: Float32Array.from({ length: 12 }, () => 1 / 3) };
+  const lmReg = { offsets: Uint32Array.from([0, 2, 3]), vertices: Uint32Array.from([5, 7, 11]), weights: Float32Array.from([0.25, 0.75, 1]) };
   const model = new ArrayBodyModel({
     kind: 'test', template, triangles: Uint32Array.from([0, 1, 2]), cornerUvs: new Float32Array(6), partLabels: new Uint8Array(V),
     skeleton: { names: ['a', 'b', 'c', 'd'], parents: Int32Array.from([-1, 0, 1, 1]) },
     shapeCount: 2, shapeBasis: Float32Array.from({ length: 2 * V * 3 }, () => rng.uniform(-0.1, 0.1)),
     expressionNames: ['e'], expressionBasis: Float32Array.from({ length: V * 3 }, () => rng.uniform(-0.1, 0.1)),
     skinning: { influences: 2, joints: skinJ, weights: skinW },
-    jointRegressor: reg, landmarkNames: [], landmarkJoints: new Int32Array(0), landmarkRegressor: { offsets: Uint32Array.from([0]), vertices: new Uint32Array(0), weights: new Float32Array(0) },
+    jointRegressor: reg, landmarkNames: ['p', 'q'], landmarkJoints: Int32Array.from([2, 3]), landmarkRegressor: lmReg,
   });
   for (const scale of [0, 1e-5, 0.7]) {
     const params: BodyParams = { shape: [0.3, -0.5], expression: [0.4], pose: { rotations: Float64Array.from({ length: J * 3 }, () => scale * rng.normal()), translation: [0.1, 0.2, -0.3] } };
