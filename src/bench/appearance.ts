@@ -98,7 +98,8 @@ function hash3(x: number, y: number, z: number, seed: number): number {
   h = Math.imul(h ^ (h >>> 13), 1274126177);
   return ((h ^ (h >>> 16)) >>> 0) / 4294967296;
 }
-function valueNoise(x: number, y: number, z: number, seed: number): number {
+/** Smooth value noise in [0,1] (trilinear-smoothstep over hashed lattice values). */
+export function valueNoise(x: number, y: number, z: number, seed: number): number {
   const xi = Math.floor(x), yi = Math.floor(y), zi = Math.floor(z);
   const fx = x - xi, fy = y - yi, fz = z - zi;
   const sx = fx * fx * (3 - 2 * fx), sy = fy * fy * (3 - 2 * fy), sz = fz * fz * (3 - 2 * fz);

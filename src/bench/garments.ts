@@ -277,3 +277,103 @@ export function addSleeveOffsets(band: SleeveBand, jointNames: string[], restJoi
     for (let k = 0; k < 3; k++) restOut[v * 3 + k]! += w * (c.A_sleeveDrape * p.d[k]! + c.A_sleeveOpen * p.open * band.radial[i * 3 + k]!);
   }
 }
+
+/** Hair curtain parameters. */
+export interface HairSpec {
+  /** Where the curtain ends: 'chin' (bob) or 'shoulders' (long). */
+  length: 'chin' | 'shoulders';
+  /** Half-angle of the opening for the face, around the front (degrees). */
+  openingDeg: number;
+}
+
+/** Amplitude of the hair's gravity drape (metres at the tips). */
+export const HAIR_CONFIG = { rings: 12, segments: 72, clearance: 0.008, thickness: 0.025, A_hairDrape: 0.06, neckWeightAtTips: 0.6 } as const;
+
+/**
+ * Builds a hair curtain: a "C" of rings around the head from just below the crown down to the chin or
+ * the shoulders, open at the front for the face. Radius per direction is the support function of
+ * the head and neck (and, lower, the upper back within 12 cm of the midline) plus clearance and
+ * a thickness growing to the tips, made non-decreasing downwards so the hair falls straight.
+ * Skinned to the head, blending to spine_03 at the tips. Its deformation hangs the tips
+ * towards gravity in the head frame: δ = t²·A_hairDrape·(g_x, 0, g_z) (see hairOffsets).
+ */
+export function buildHair(rest: ArrayLike<number>, partLabels: ArrayLike<number>, jointNames: string[], restJoints: ArrayLike<number>, spec: HairSpec): GarmentMesh {
+  const cfg = HAIR_CONFIG;
+  const J = (n: string) => { const j = jointIndex(jointNames, n); return [restJoints[j * 3]!, restJoints[j * 3 + 1]!, restJoints[j * 3 + 2]!]; };
+  const head = J('head'), eye = J('eye_l'), neck = J('neck_01'), shoulder = J('upperarm_l');
+  // Start just below the crown so the curtain flows over the back of the scalp without a ledge.
+  let crown = -Infinity;
+  for (let v = 0; v < rest.length / 3; v++) if (partLabels[v] === PART_INDEX.head) crown = Math.max(crown, rest[v * 3 + 1]!);
+  const yTop = Math.max(eye[1]! + 0.05, crown - 0.008);
+  const yBottom = spec.length === 'chin' ? eye[1]! - 0.1 : shoulder[1]! - 0.02;
+  const cx = head[0]!, cz = head[2]! - 0.015;
+  const NR = cfg.rings, NS = cfg.segments;
+  const open = (spec.openingDeg * Math.PI) / 180;
+  // The face opening widens from a narrow parting at the crown to `open` at the forehead hairline.
+  const tHairline = Math.min(0.5, Math.max(0.05, (yTop - (eye[1]! + 0.05)) / (yTop - yBottom)));
+  const ringThetas = (t: number): number[] => {
+    const x = Math.min(1, t / tHairline), o = 0.15 + (open - 0.15) * x * x * (3 - 2 * x);
+    return Array.from({ length: NS + 1 }, (_, j) => o + ((2 * Math.PI - 2 * o) * j) / NS);
+  };
+  const V = rest.length / 3;
+  const radius: number[][] = [];
+  for (let i = 0; i <= NR; i++) {
+    const t = i / NR, y = yTop + (yBottom - yTop) * t;
+    const thetas = ringThetas(t);
+    const h = thetas.map(() => 0.03);
+    for (let v = 0; v < V; v++) {
+      const part = partLabels[v]!;
+      const vy = rest[v * 3 + 1]!;
+      // A band reaching mostly upwards: the ring must clear the surface at and just above it.
+      if (vy < y - 0.006 || vy > y + 0.02) continue;
+      const x = rest[v * 3]! - cx, z = rest[v * 3 + 2]! - cz;
+      const ok = part === PART_INDEX.head || part === PART_INDEX.face || (part === PART_INDEX.torso && Math.abs(x) < 0.12 && vy > neck[1]! - 0.12);
+      if (!ok) continue;
+      thetas.forEach((th, j) => { const s = x * Math.sin(th) + z * Math.cos(th); if (s > h[j]!) h[j] = s; });
+    }
+    const prev = radius[i - 1];
+    radius.push(h.map((r, j) => Math.max(r + cfg.clearance + cfg.thickness * t, prev ? prev[j]! : 0)));
+  }
+  for (let i = 0; i <= NR; i++) {
+    let r = radius[i]!;
+    for (let pass = 0; pass < 2; pass++) r = r.map((_, j) => (r[Math.max(0, j - 1)]! + 2 * r[j]! + r[Math.min(NS, j + 1)]!) / 4);
+    radius[i] = r;
+  }
+  const cols = NS + 1, count = (NR + 1) * cols, K = 2;
+  const pos = new Float32Array(count * 3), hem = new Float32Array(count), radial = new Float32Array(count * 3), labels = new Uint8Array(count).fill(PART_INDEX.head);
+  const joints = new Uint16Array(count * K), weights = new Float32Array(count * K);
+  const jh = jointIndex(jointNames, 'head'), js = jointIndex(jointNames, 'spine_03');
+  for (let i = 0; i <= NR; i++) {
+    const t = i / NR, y = yTop + (yBottom - yTop) * t;
+    const thetas = ringThetas(t);
+    for (let j = 0; j <= NS; j++) {
+      const k = i * cols + j, th = thetas[j]!, r = radius[i]![j]!;
+      pos[k * 3] = cx + Math.sin(th) * r; pos[k * 3 + 1] = y; pos[k * 3 + 2] = cz + Math.cos(th) * r;
+      hem[k] = t;
+      radial[k * 3] = Math.sin(th); radial[k * 3 + 2] = Math.cos(th);
+      const ws = spec.length === 'shoulders' ? cfg.neckWeightAtTips * t * t : 0;
+      joints[k * K] = jh; weights[k * K] = 1 - ws;
+      joints[k * K + 1] = js; weights[k * K + 1] = ws;
+    }
+  }
+  const tris: number[] = [], uvs: number[] = [];
+  const uvOf = (i: number, j: number) => [j / NS, 1 - i / NR];
+  for (let i = 0; i < NR; i++) for (let j = 0; j < NS; j++) {
+    const a = i * cols + j, b = a + 1, c = a + cols + 1, d = a + cols;
+    tris.push(a, d, c, a, c, b);
+    uvs.push(...uvOf(i, j), ...uvOf(i + 1, j), ...uvOf(i + 1, j + 1), ...uvOf(i, j), ...uvOf(i + 1, j + 1), ...uvOf(i, j + 1));
+  }
+  return { rest: pos, triangles: Uint32Array.from(tris), cornerUvs: Float32Array.from(uvs), skin: { influences: K, joints, weights }, partLabels: labels, hem, radial };
+}
+
+/** Canonical hair offsets: tips hang towards gravity in the head frame (formula at buildHair). */
+export function hairOffsets(hair: GarmentMesh, jointNames: string[], globals: Float64Array, out = new Float32Array(hair.rest.length)): Float32Array {
+  const g = [0, 0, 0];
+  rotateT(globals, jointIndex(jointNames, 'head') * 12, 0, -1, 0, g);
+  const A = HAIR_CONFIG.A_hairDrape;
+  for (let k = 0; k < hair.hem.length; k++) {
+    const t2 = hair.hem[k]! * hair.hem[k]!;
+    out[k * 3] = t2 * A * g[0]!; out[k * 3 + 1] = 0; out[k * 3 + 2] = t2 * A * g[2]!;
+  }
+  return out;
+}

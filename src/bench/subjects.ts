@@ -17,8 +17,8 @@ import { BodyPoser, forwardKinematics, linearBlendSkinning } from '../body/skinn
 import { rasterizeMesh } from '../render/raster.js';
 import { computeVertexNormals, renderVertexLabels, sampleTexture, shadeRaster } from '../render/shade.js';
 import { rasterizeUvSpace, dilateTexture } from '../render/uvraster.js';
-import { bakeAppearance, evaluatePattern, MATERIALS, restLandmarks, type Appearance } from './appearance.js';
-import { addSleeveOffsets, buildSkirt, buildSleeveBand, skirtDrivers, skirtOffsets, type GarmentMesh, type SkirtSpec, type SleeveBand } from './garments.js';
+import { bakeAppearance, evaluatePattern, MATERIALS, restLandmarks, valueNoise, type Appearance } from './appearance.js';
+import { addSleeveOffsets, buildHair, buildSkirt, buildSleeveBand, hairOffsets, skirtDrivers, skirtOffsets, type GarmentMesh, type SkirtSpec, type SleeveBand } from './garments.js';
 import type { Phenotype } from '../body/phenotype.js';
 import { keypointAnchors, posedKeypoints, type KeypointAnchor } from './keypoints.js';
 
@@ -186,6 +186,8 @@ export interface PosedSubject {
   body: Float64Array;
   /** Posed skirt vertices, if the subject has one. */
   skirt?: Float64Array;
+  /** Posed hair-curtain vertices, if the subject has one. */
+  hair?: Float64Array;
   /** J×3 posed joints. */
   joints: Float64Array;
   /** L×3 posed landmarks (fingertips, toes, head top; names in model.landmarkNames). */
@@ -249,6 +251,8 @@ export class SyntheticSubject {
   readonly texture: FloatImage;
   readonly materials: Uint8Array;
   readonly skirt?: { mesh: GarmentMesh; texture: FloatImage };
+  /** Hair curtain for long hair and bobs (the scalp itself is painted). */
+  readonly hair?: { mesh: GarmentMesh; texture: FloatImage };
   readonly sleeves?: SleeveBand;
   private readonly poser: BodyPoser;
   /** Where each of the 33 BlazePose keypoints rides on the body. */
@@ -276,6 +280,11 @@ export class SyntheticSubject {
     if (spec.skirt) {
       const mesh = buildSkirt(this.rest, model.partLabels, names, this.restJoints, spec.skirt);
       this.skirt = { mesh, texture: bakeSkirtTexture(mesh, spec.appearance) };
+    }
+    const style = spec.appearance.hairStyle;
+    if (style === 'long' || style === 'bob') {
+      const mesh = buildHair(this.rest, model.partLabels, names, this.restJoints, { length: style === 'long' ? 'shoulders' : 'chin', openingDeg: style === 'long' ? 72 : 80 });
+      this.hair = { mesh, texture: bakeHairTexture(spec.appearance.hair, spec.id) };
     }
     if (spec.looseSleeves && spec.appearance.top.kind === 'tshirt') {
       this.sleeves = buildSleeveBand(this.rest, model.partLabels, names, this.restJoints, 0.5);
@@ -317,9 +326,18 @@ export class SyntheticSubject {
       skirt = new Float64Array(rest.length);
       linearBlendSkinning(rest, m.skin, posed.skinTransforms, pose.translation, skirt);
     }
+    let hair: Float64Array | undefined;
+    if (this.hair) {
+      const m = this.hair.mesh;
+      const off = deform ? hairOffsets(m, names, posed.globals) : new Float32Array(m.rest.length);
+      const rest = new Float64Array(m.rest.length);
+      for (let i = 0; i < rest.length; i++) rest[i] = m.rest[i]! + off[i]!;
+      hair = new Float64Array(rest.length);
+      linearBlendSkinning(rest, m.skin, posed.skinTransforms, pose.translation, hair);
+    }
     const landmarks = this.poser.landmarks(posed);
     const keypoints = posedKeypoints(this.keypointAnchors, body, posed.joints, landmarks);
-    return { pose, body, skirt, joints: posed.joints, landmarks, globals: posed.globals, keypoints };
+    return { pose, body, skirt, hair, joints: posed.joints, landmarks, globals: posed.globals, keypoints };
   }
 
   /** A body texture baked for a variant of this subject's appearance (same body and UVs). */
@@ -338,7 +356,7 @@ export class SyntheticSubject {
     const fov = opts.fovYDeg ?? this.spec.photo.fovYDeg, fill = opts.fill ?? 0.86;
     const yaw = ((opts.yawDeg ?? this.spec.photo.yawDeg) * Math.PI) / 180;
     const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
-    for (const arr of (Array.isArray(posed) ? posed : [posed]).flatMap((p) => [p.body, p.skirt])) {
+    for (const arr of (Array.isArray(posed) ? posed : [posed]).flatMap((p) => [p.body, p.skirt, p.hair])) {
       if (!arr) continue;
       for (let i = 0; i < arr.length; i += 3) for (let c = 0; c < 3; c++) { lo[c] = Math.min(lo[c]!, arr[i + c]!); hi[c] = Math.max(hi[c]!, arr[i + c]!); }
     }
@@ -361,20 +379,29 @@ export class SyntheticSubject {
   /** Ground-truth render of a posed subject. */
   render(posed: PosedSubject, camera: Camera, options: SubjectRenderOptions = {}): SubjectRender {
     const m = this.model, Vb = m.vertexCount, Fb = m.triangles.length / 3;
-    const sk = this.skirt?.mesh;
-    const Vs = sk ? sk.rest.length / 3 : 0, Fs = sk ? sk.triangles.length / 3 : 0;
-    const positions = new Float64Array((Vb + Vs) * 3);
+    // Body, then the extra meshes (skirt, hair) appended with their own textures and materials.
+    const extras: Array<{ mesh: GarmentMesh; texture: FloatImage; verts: Float64Array; material: number; f0: number; v0: number }> = [];
+    let Vt = Vb, Ft = Fb;
+    for (const [g, verts, mat] of [[this.skirt, posed.skirt, 'skirt'], [this.hair, posed.hair, 'hair']] as const) {
+      if (!g || !verts) continue;
+      extras.push({ mesh: g.mesh, texture: g.texture, verts, material: MATERIALS.indexOf(mat), f0: Ft, v0: Vt });
+      Vt += g.mesh.rest.length / 3; Ft += g.mesh.triangles.length / 3;
+    }
+    const positions = new Float64Array(Vt * 3);
     positions.set(posed.body);
-    if (sk && posed.skirt) positions.set(posed.skirt, Vb * 3);
-    const triangles = new Uint32Array((Fb + Fs) * 3);
+    const triangles = new Uint32Array(Ft * 3);
     triangles.set(m.triangles);
-    if (sk) for (let i = 0; i < sk.triangles.length; i++) triangles[Fb * 3 + i] = sk.triangles[i]! + Vb;
+    for (const e of extras) {
+      positions.set(e.verts, e.v0 * 3);
+      for (let i = 0; i < e.mesh.triangles.length; i++) triangles[e.f0 * 3 + i] = e.mesh.triangles[i]! + e.v0;
+    }
+    const extraOf = (tri: number) => { for (let k = extras.length - 1; k >= 0; k--) if (tri >= extras[k]!.f0) return extras[k]!; return undefined; };
     const S = options.supersample ?? 2;
     const raster = rasterizeMesh(positions, triangles, camera, { supersample: S });
     // Camera-frame vertex normals (per mesh; the meshes share no vertices).
     const nWorld = computeVertexNormals(positions, triangles);
     const R = camera.R, t = camera.t;
-    const V = Vb + Vs;
+    const V = Vt;
     const nCam = new Float32Array(V * 3), pCam = new Float32Array(V * 3);
     for (let v = 0; v < V; v++) {
       const x = nWorld[v * 3]!, y = nWorld[v * 3 + 1]!, z = nWorld[v * 3 + 2]!;
@@ -390,7 +417,7 @@ export class SyntheticSubject {
     const ambient = options.ambient ?? 0.5;
     const texel = [0, 0, 0];
     const bodyTexture = options.texture ?? this.texture;
-    const uvs = m.cornerUvs, skUvs = sk?.cornerUvs, skTex = this.skirt?.texture;
+    const uvs = m.cornerUvs;
     const nrm = [0, 0, 0];
     /** Interpolated camera normal of a sample, flipped towards the camera. */
     const normalAt = (tri: number, b0: number, b1: number, b2: number): void => {
@@ -411,8 +438,8 @@ export class SyntheticSubject {
         const o = tri * 6;
         sampleTexture(bodyTexture, b0 * uvs[o]! + b1 * uvs[o + 2]! + b2 * uvs[o + 4]!, b0 * uvs[o + 1]! + b1 * uvs[o + 3]! + b2 * uvs[o + 5]!, texel);
       } else {
-        const o = (tri - Fb) * 6;
-        sampleTexture(skTex!, b0 * skUvs![o]! + b1 * skUvs![o + 2]! + b2 * skUvs![o + 4]!, b0 * skUvs![o + 1]! + b1 * skUvs![o + 3]! + b2 * skUvs![o + 5]!, texel);
+        const e = extraOf(tri)!, cu = e.mesh.cornerUvs, o = (tri - e.f0) * 6;
+        sampleTexture(e.texture, b0 * cu[o]! + b1 * cu[o + 2]! + b2 * cu[o + 4]!, b0 * cu[o + 1]! + b1 * cu[o + 3]! + b2 * cu[o + 5]!, texel);
       }
       normalAt(tri, b0, b1, b2);
       const k = ambient + (1 - ambient) * Math.max(0, nrm[0]! * lx + nrm[1]! * ly + nrm[2]! * lz);
@@ -424,17 +451,16 @@ export class SyntheticSubject {
     }, { antialias: false });
     const labels = new Uint8Array(V);
     labels.set(m.partLabels);
-    if (sk) labels.set(sk.partLabels, Vb);
+    for (const e of extras) labels.set(e.mesh.partLabels, e.v0);
     const partLabels = renderVertexLabels(raster, triangles, labels);
     const W = camera.width, H = camera.height, n = W * H;
     const mask = new Uint8Array(n), materialLabels = new Int16Array(n).fill(-1);
-    const skirtMaterial = MATERIALS.indexOf('skirt');
     const ts = this.texture.width;
     for (let i = 0; i < n; i++) {
       const tri = raster.triangleId[i]!;
       if (tri < 0) continue;
       mask[i] = 1;
-      if (tri >= Fb) { materialLabels[i] = skirtMaterial; continue; }
+      if (tri >= Fb) { materialLabels[i] = extraOf(tri)!.material; continue; }
       const b0 = raster.bary[i * 3]!, b1 = raster.bary[i * 3 + 1]!, b2 = raster.bary[i * 3 + 2]!, o = tri * 6;
       const u = b0 * uvs[o]! + b1 * uvs[o + 2]! + b2 * uvs[o + 4]!, v = b0 * uvs[o + 1]! + b1 * uvs[o + 3]! + b2 * uvs[o + 5]!;
       const tx = Math.min(ts - 1, Math.max(0, Math.floor(u * ts))), ty = Math.min(ts - 1, Math.max(0, Math.floor((1 - v) * ts)));
@@ -465,6 +491,17 @@ export class SyntheticSubject {
       joints2d: pj.uv, jointDepth: pj.depth, landmarks2d: project(posed.landmarks).uv,
     };
   }
+}
+
+/** Hair texture over the curtain's UVs (u around the head, v up): strands as fine noise along u. */
+function bakeHairTexture(hair: [number, number, number], seed: number, width = 512, height = 64): FloatImage {
+  const tex = createImage(width, height, 3);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
+    const u = (x + 0.5) / width, v = 1 - (y + 0.5) / height;
+    const k = 0.7 + 0.4 * valueNoise(u * 400, v * 4, 0, seed + 5) + 0.08 * (v - 0.5);
+    for (let c = 0; c < 3; c++) tex.data[(y * width + x) * 3 + c] = Math.min(1, hair[c]! * k);
+  }
+  return tex;
 }
 
 /** Bakes the skirt's pattern (evaluated at its rest points) into a texture over its own UVs. */
