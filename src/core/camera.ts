@@ -57,3 +57,15 @@ function normalize(a: number[]): void {
   const n = Math.hypot(a[0]!, a[1]!, a[2]!) || 1;
   a[0]! /= n; a[1]! /= n; a[2]! /= n;
 }
+
+/** The same camera for an image resized to `width`×`height` (intrinsics scaled per axis). */
+export function resizeCamera(cam: Camera, width: number, height: number): Camera {
+  const sx = width / cam.width, sy = height / cam.height;
+  return { ...cam, fx: cam.fx * sx, fy: cam.fy * sy, cx: cam.cx * sx, cy: cam.cy * sy, width, height };
+}
+
+/** Size with the long side equal to `longSide` (aspect kept, at least 1 px). */
+export function fitLongSide(width: number, height: number, longSide: number): { width: number; height: number } {
+  const s = longSide / Math.max(width, height);
+  return { width: Math.max(1, Math.round(width * s)), height: Math.max(1, Math.round(height * s)) };
+}

@@ -78,3 +78,4 @@ export function sampleBilinear(img: FloatImage, x: number, y: number, c: number)
   const v01 = d[(y1 * w + x0) * ch + c]!, v11 = d[(y1 * w + x1) * ch + c]!;
   return (v00 * (1 - ax) + v10 * ax) * (1 - ay) + (v01 * (1 - ax) + v11 * ax) * ay;
 }
+

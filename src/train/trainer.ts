@@ -34,6 +34,8 @@ export interface TrainOptions {
   /** Checkpoint file; written every `checkpointSeconds` and at the end. */
   checkpointPath?: string;
   checkpointSeconds?: number;
+  /** Extra JSON stored in the checkpoint (e.g. a key of the inputs it was trained on). */
+  checkpointMeta?: Record<string, unknown>;
   /** Continue from `checkpointPath` if it exists. */
   resume?: boolean;
   /** JSON-lines log file. */
@@ -116,7 +118,7 @@ export async function trainAvatar(template: GaussianTemplate, frames: TrainingFr
   const save = async (step: number): Promise<void> => {
     if (!options.checkpointPath) return;
     const tensors = { ...tensorsOf(model.params()), 'skin.weights': model.skinWeights, 'skin.joints': Float32Array.from(model.skinJoints) };
-    await saveCheckpoint(options.checkpointPath, { step, tensors, adam: adam.state(), meta: { preset: cfg.preset, total } });
+    await saveCheckpoint(options.checkpointPath, { step, tensors, adam: adam.state(), meta: { preset: cfg.preset, total, ...options.checkpointMeta } });
     lastCheckpoint = Date.now();
   };
   if (options.logPath) await mkdir(dirname(options.logPath), { recursive: true });

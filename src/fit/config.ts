@@ -1,0 +1,31 @@
+/** Constants of the single-photo and per-frame body fit, in one place (docs/fit.md). */
+export const FIT_CONFIG = {
+  /** Field of view of the photo's long side when nothing better is known (degrees): a phone main camera. */
+  defaultFovDeg: 55,
+  /** Robust (Geman–McClure) scale of keypoint residuals, as a fraction of the person's box height. */
+  robustScale: 0.05,
+  /** Keypoints with a confidence below this are ignored. */
+  minConfidence: 0.3,
+  /** Energy weights. */
+  weights: {
+    keypoints: 1,
+    /** Silhouette: model vertices outside the matte, and matte pixels far from the model (both ways). */
+    silhouette: 0.3,
+    /** Pose prior: squared axis-angle (radians²) of the non-root joints. */
+    posePrior: 0.003,
+    /** Knees bending forward (the wrong way). */
+    jointLimits: 0.1,
+    /** Shape prior: squared shape coefficients. */
+    shapePrior: 0.002,
+    /** Sequences: squared change of joint rotations from the previous frame. */
+    temporal: 0.02,
+  },
+  /** Adam learning rates. */
+  lr: { rotation: 0.02, translation: 0.01, shape: 0.03 },
+  /** Iterations of the single-photo schedule: camera/orientation, then pose, then shape (+ pose). */
+  stages: { global: 60, pose: 150, shape: 150 },
+  /** Iterations per frame in sequences (warm-started from the previous frame). */
+  frameIterations: 50,
+  /** Every k-th vertex takes part in the silhouette term (speed). */
+  silhouetteStride: 3,
+} as const;

@@ -1,0 +1,341 @@
+/**
+ * Fitting the body model to one photo (`fitImage`) and to a sequence of frames (`fitFrames`).
+ *
+ * Camera: pinhole with the focal length from an assumed field of view (FIT_CONFIG.defaultFovDeg on the
+ * long side), principal point at the centre, at the world origin looking down −Z (so the person, who faces
+ * +Z, faces the camera). Absolute scale is ambiguous from one photo: it is fixed by the shape prior (an
+ * average-height adult unless the keypoints' proportions say otherwise); distance follows from it.
+ *
+ * Initialisation: global orientation and the directions of the upper/lower arms and legs from BlazePose's
+ * 3D world landmarks (minimal rotations of the rest bones onto the observed bones), distance from the
+ * person's pixel height. Then Adam in stages: (1) translation + global orientation, (2) + body pose,
+ * (3) + shape, on robust keypoint reprojection + a two-sided silhouette term + priors, with gradients from
+ * the body model's analytic backward pass.
+ */
+import type { Camera } from '../core/camera.js';
+import { PersonaError } from '../core/errors.js';
+import { axisAngleToMatrix, mat3Multiply, mat3Transpose, matrixToAxisAngle } from '../core/rotation.js';
+import type { ArrayBodyModel } from '../body/model.js';
+import { BodyPoser, type PosedBody } from '../body/skinning.js';
+import type { BodyPose } from '../body/types.js';
+import { keypointAnchors, type KeypointAnchor } from '../bench/keypoints.js';
+import { BODY_INDEX, type BodyKeypointName } from '../perceive/names.js';
+import type { Perception } from '../perceive/types.js';
+import { rasterizeMesh } from '../render/index.js';
+import { Adam } from '../train/adam.js';
+import type { Param } from '../nn/types.js';
+import { FIT_CONFIG } from './config.js';
+import { distanceTransform } from './distance.js';
+import { dataEnergy, matteSamples, type FitTarget } from './energy.js';
+import { cameraToJson, type BodyFit } from './types.js';
+
+/** Options of `fitImage`. */
+export interface FitOptions {
+  /** Long-side field of view (degrees). */
+  fovDeg?: number;
+  /** Scale the iteration counts (tests use < 1). */
+  iterationScale?: number;
+  /** Use the silhouette term (default true when a matte is present). */
+  silhouette?: boolean;
+}
+
+const anchorCache = new WeakMap<ArrayBodyModel, KeypointAnchor[]>();
+
+/** The 33 keypoint anchors on a body (landmark anchors become their main vertex, for gradients). */
+export function bodyAnchors(body: ArrayBodyModel): KeypointAnchor[] {
+  const hit = anchorCache.get(body);
+  if (hit) return hit;
+  const rest = body.template;
+  const restJoints = body.jointPositions(rest);
+  const raw = keypointAnchors({ rest, partLabels: body.partLabels, triangles: body.triangles, cornerUvs: body.cornerUvs, jointNames: body.skeleton.names, restJoints, landmarkNames: body.landmarkNames });
+  const anchors = raw.map((a): KeypointAnchor => {
+    if (a.kind !== 'landmark') return a;
+    const r = body.landmarkRegressor;
+    let best = r.vertices[r.offsets[a.index]!]!, bw = -Infinity;
+    for (let e = r.offsets[a.index]!; e < r.offsets[a.index + 1]!; e++) if (r.weights[e]! > bw) { bw = r.weights[e]!; best = r.vertices[e]!; }
+    return { kind: 'vertex', index: best };
+  });
+  anchorCache.set(body, anchors);
+  return anchors;
+}
+
+/** The default camera of a W×H photo (see the module comment). */
+export function defaultCamera(width: number, height: number, fovDeg: number = FIT_CONFIG.defaultFovDeg): Camera {
+  const f = Math.max(width, height) / (2 * Math.tan((fovDeg * Math.PI) / 360));
+  return { R: Float64Array.from([1, 0, 0, 0, -1, 0, 0, 0, -1]), t: Float64Array.from([0, 0, 0]), fx: f, fy: f, cx: width / 2, cy: height / 2, width, height };
+}
+
+/** Rotation taking unit vector a onto unit vector b (minimal), as axis-angle. */
+function alignVectors(a: number[], b: number[]): [number, number, number] {
+  const cx = a[1]! * b[2]! - a[2]! * b[1]!, cy = a[2]! * b[0]! - a[0]! * b[2]!, cz = a[0]! * b[1]! - a[1]! * b[0]!;
+  const s = Math.hypot(cx, cy, cz), c = a[0]! * b[0]! + a[1]! * b[1]! + a[2]! * b[2]!;
+  const ang = Math.atan2(s, c);
+  if (s < 1e-9) return [0, 0, 0];
+  return [(cx / s) * ang, (cy / s) * ang, (cz / s) * ang];
+}
+
+const norm3 = (v: number[]): number[] => { const n = Math.hypot(v[0]!, v[1]!, v[2]!) || 1; return [v[0]! / n, v[1]! / n, v[2]! / n]; };
+
+/**
+ * Initial pose from BlazePose world landmarks (camera-aligned: x right, y down, z away; our world is
+ * (x, −y, −z) of that for the default camera).
+ */
+export function initialPose(body: ArrayBodyModel, p: Perception, restJoints: Float64Array): BodyPose {
+  const J = body.skeleton.names.length;
+  const rot = new Float64Array(J * 3);
+  const w = p.body.world, kp = p.body.keypoints;
+  const W = (n: BodyKeypointName): number[] => { const q = w[BODY_INDEX[n]]!; return [q[0], -q[1], -q[2]]; };
+  const ok = (n: BodyKeypointName) => kp[BODY_INDEX[n]]![2] >= FIT_CONFIG.minConfidence;
+  const sub = (a: number[], b: number[]) => [a[0]! - b[0]!, a[1]! - b[1]!, a[2]! - b[2]!];
+  const mid = (a: number[], b: number[]) => [(a[0]! + b[0]!) / 2, (a[1]! + b[1]!) / 2, (a[2]! + b[2]!) / 2];
+  // global orientation from hips (left − right = body +X) and hips → shoulders (body +Y)
+  const X = norm3(sub(W('leftHip'), W('rightHip')));
+  let Y = sub(mid(W('leftShoulder'), W('rightShoulder')), mid(W('leftHip'), W('rightHip')));
+  const d = Y[0]! * X[0]! + Y[1]! * X[1]! + Y[2]! * X[2]!;
+  Y = norm3([Y[0]! - d * X[0]!, Y[1]! - d * X[1]!, Y[2]! - d * X[2]!]);
+  const Z = [X[1]! * Y[2]! - X[2]! * Y[1]!, X[2]! * Y[0]! - X[0]! * Y[2]!, X[0]! * Y[1]! - X[1]! * Y[0]!];
+  const Rg = Float64Array.from([X[0]!, Y[0]!, Z[0]!, X[1]!, Y[1]!, Z[1]!, X[2]!, Y[2]!, Z[2]!]);
+  const g = matrixToAxisAngle(Rg);
+  rot.set(g, 0);
+  const names = body.skeleton.names;
+  const jointRot = (name: string): ArrayLike<number> => {
+    // global rotation of a joint under the current rotations (its chain from the root)
+    let j = names.indexOf(name);
+    const chain: number[] = [];
+    while (j >= 0) { chain.unshift(j); j = body.skeleton.parents[j]!; }
+    let G: Float64Array = Float64Array.from([1, 0, 0, 0, 1, 0, 0, 0, 1]);
+    for (const k of chain) G = mat3Multiply(G, axisAngleToMatrix(rot[k * 3]!, rot[k * 3 + 1]!, rot[k * 3 + 2]!));
+    return G;
+  };
+  const limbs: Array<[string, string, BodyKeypointName, BodyKeypointName]> = [
+    ['upperarm_l', 'lowerarm_l', 'leftShoulder', 'leftElbow'], ['lowerarm_l', 'hand_l', 'leftElbow', 'leftWrist'],
+    ['upperarm_r', 'lowerarm_r', 'rightShoulder', 'rightElbow'], ['lowerarm_r', 'hand_r', 'rightElbow', 'rightWrist'],
+    ['thigh_l', 'calf_l', 'leftHip', 'leftKnee'], ['calf_l', 'foot_l', 'leftKnee', 'leftAnkle'],
+    ['thigh_r', 'calf_r', 'rightHip', 'rightKnee'], ['calf_r', 'foot_r', 'rightKnee', 'rightAnkle'],
+  ];
+  for (const [jn, cn, a, b] of limbs) {
+    const j = names.indexOf(jn), c = names.indexOf(cn);
+    if (j < 0 || c < 0 || !ok(a) || !ok(b)) continue;
+    const bone = norm3([restJoints[c * 3]! - restJoints[j * 3]!, restJoints[c * 3 + 1]! - restJoints[j * 3 + 1]!, restJoints[c * 3 + 2]! - restJoints[j * 3 + 2]!]);
+    const obs = norm3(sub(W(b), W(a)));
+    const parentG = jointRot(names[body.skeleton.parents[j]!]!);
+    const Pt = mat3Transpose(parentG);
+    const local = [Pt[0]! * obs[0]! + Pt[1]! * obs[1]! + Pt[2]! * obs[2]!, Pt[3]! * obs[0]! + Pt[4]! * obs[1]! + Pt[5]! * obs[2]!, Pt[6]! * obs[0]! + Pt[7]! * obs[1]! + Pt[8]! * obs[2]!];
+    rot.set(alignVectors(bone, local), j * 3);
+  }
+  return { rotations: rot, translation: [0, 0, 0] };
+}
+
+/** Joints that the fit does not move (eyes; fingers unless hands were seen). */
+function frozenJoints(body: ArrayBodyModel): Uint8Array {
+  const names = body.skeleton.names, parents = body.skeleton.parents;
+  const frozen = new Uint8Array(names.length);
+  for (let j = 0; j < names.length; j++) {
+    if (/eye/i.test(names[j]!)) frozen[j] = 1;
+    let p = parents[j]!;
+    while (p >= 0) { if (/^hand|wrist/i.test(names[p]!)) frozen[j] = 1; p = parents[p]!; }
+  }
+  return frozen;
+}
+
+/** Adds pose-prior and joint-limit gradients; returns their energy. */
+function priorEnergy(body: ArrayBodyModel, rot: Float64Array, grad: Float64Array, kneeIdx: number[]): number {
+  const W = FIT_CONFIG.weights;
+  let e = 0;
+  for (let i = 3; i < rot.length; i++) { e += W.posePrior * rot[i]! * rot[i]!; grad[i] += 2 * W.posePrior * rot[i]!; }
+  for (const k of kneeIdx) {
+    // the shin swings backward for positive rotation about +X; forbid negative bends and twists
+    const x = rot[k * 3]!;
+    if (x < 0) { e += W.jointLimits * x * x; grad[k * 3] += 2 * W.jointLimits * x; }
+    for (const a of [1, 2]) { const v = rot[k * 3 + a]!; e += W.jointLimits * v * v; grad[k * 3 + a] += 2 * W.jointLimits * v; }
+  }
+  void body;
+  return e;
+}
+
+/** The target of one perception result. */
+export function fitTargetOf(p: Perception, withSilhouette: boolean): FitTarget {
+  const target: FitTarget = { keypoints: p.body.keypoints, heightPx: Math.max(32, p.person.heightPx) };
+  const m = p.mask;
+  if (withSilhouette && m) {
+    const inside = new Uint8Array(m.width * m.height);
+    for (let i = 0; i < inside.length; i++) inside[i] = m.data[i]! >= 0.5 ? 1 : 0;
+    target.silhouette = {
+      width: m.width,
+      height: m.height,
+      outside: distanceTransform(inside, m.width, m.height),
+      samples: matteSamples(m.data, m.width, m.height, Math.max(2, Math.round(target.heightPx / 80))),
+    };
+  }
+  return target;
+}
+
+interface FitState {
+  rot: Param;
+  trans: Param;
+  shape: Param;
+}
+
+/** Runs `iterations` Adam steps over the active parameter groups. */
+function optimise(
+  body: ArrayBodyModel, poser: BodyPoser, cam: Camera, anchors: KeypointAnchor[], target: FitTarget, st: FitState,
+  groups: Array<'rot' | 'trans' | 'shape'>, iterations: number, frozen: Uint8Array,
+  extra?: (rot: Float64Array, grad: Float64Array) => number, silhouette = true, globalOnly = false,
+): number {
+  const kneeIdx = ['calf_l', 'calf_r'].map((n) => body.skeleton.names.indexOf(n)).filter((j) => j >= 0);
+  const adam = new Adam(
+    groups.map((g) => ({ name: g, params: [st[g]], lr: g === 'rot' ? FIT_CONFIG.lr.rotation : g === 'trans' ? FIT_CONFIG.lr.translation : FIT_CONFIG.lr.shape })),
+  );
+  const V = body.vertexCount, J = body.skeleton.names.length;
+  const gV = new Float64Array(V * 3), gJ = new Float64Array(J * 3);
+  let last = 0;
+  for (let it = 0; it < iterations; it++) {
+    const pose: BodyPose = { rotations: st.rot.value as Float64Array, translation: [st.trans.value[0]!, st.trans.value[1]!, st.trans.value[2]!] };
+    const posed: PosedBody = poser.forward({ shape: st.shape.value, pose });
+    gV.fill(0); gJ.fill(0);
+    const e = dataEnergy(cam, anchors, posed.vertices, posed.joints, target, gV, gJ, { silhouette });
+    const grads = poser.backward(posed, gV, gJ, { shape: groups.includes('shape') });
+    st.rot.grad.set(grads.pose);
+    st.trans.grad.set(grads.translation);
+    if (groups.includes('shape')) st.shape.grad.set(grads.shape.subarray(0, st.shape.value.length));
+    let prior = priorEnergy(body, st.rot.value as Float64Array, st.rot.grad as Float64Array, kneeIdx);
+    for (let i = 0; i < st.shape.value.length; i++) { prior += FIT_CONFIG.weights.shapePrior * st.shape.value[i]! ** 2; st.shape.grad[i] += 2 * FIT_CONFIG.weights.shapePrior * st.shape.value[i]!; }
+    if (extra) prior += extra(st.rot.value as Float64Array, st.rot.grad as Float64Array);
+    for (let j = 0; j < J; j++) if (frozen[j] || (globalOnly && j > 0)) st.rot.grad.fill(0, j * 3, j * 3 + 3);
+    adam.step();
+    last = e.total + prior;
+  }
+  return last;
+}
+
+/** The residuals and uncertain parts of a fit. */
+function evaluate(body: ArrayBodyModel, poser: BodyPoser, cam: Camera, anchors: KeypointAnchor[], p: Perception, shape: ArrayLike<number>, pose: BodyPose) {
+  const posed = poser.forward({ shape, pose });
+  const names = Object.keys(BODY_INDEX) as BodyKeypointName[];
+  const per: Record<string, number> = {};
+  let sum = 0, wsum = 0;
+  const q = new Float64Array(5);
+  const uncertain = new Set<string>();
+  for (const n of names) {
+    const k = BODY_INDEX[n];
+    const [x, y, c] = p.body.keypoints[k]!;
+    const a = anchors[k]!;
+    const src = a.kind === 'joint' ? posed.joints : posed.vertices;
+    const R = cam.R, t = cam.t, X = src[a.index * 3]!, Y = src[a.index * 3 + 1]!, Z = src[a.index * 3 + 2]!;
+    const zc = R[6]! * X + R[7]! * Y + R[8]! * Z + t[2]!;
+    q[0] = (cam.fx * (R[0]! * X + R[1]! * Y + R[2]! * Z + t[0]!)) / zc + cam.cx;
+    q[1] = (cam.fy * (R[3]! * X + R[4]! * Y + R[5]! * Z + t[1]!)) / zc + cam.cy;
+    if (c < FIT_CONFIG.minConfidence) { uncertain.add(partOfKeypoint(n)); continue; }
+    const err = Math.hypot(q[0]! - x, q[1]! - y);
+    per[n] = err;
+    sum += c * err; wsum += c;
+    if (err > 2 * FIT_CONFIG.robustScale * p.person.heightPx) uncertain.add(partOfKeypoint(n));
+  }
+  let iou = NaN;
+  if (p.mask) {
+    const raster = rasterizeMesh(Float32Array.from(posed.vertices), body.triangles, cam);
+    let inter = 0, uni = 0;
+    for (let i = 0; i < raster.triangleId.length; i++) {
+      const a = raster.triangleId[i]! >= 0, b = p.mask.data[i]! >= 0.5;
+      if (a && b) inter++;
+      if (a || b) uni++;
+    }
+    iou = uni > 0 ? inter / uni : 0;
+  }
+  const keypointPx = wsum > 0 ? sum / wsum : NaN;
+  return { keypointPx, keypointRelative: keypointPx / p.person.heightPx, silhouetteIoU: iou, perKeypointPx: per, uncertain: [...uncertain].filter((u) => u) };
+}
+
+/** Which body region a keypoint belongs to (for the "uncertain parts" report). */
+export function partOfKeypoint(n: string): string {
+  if (/Eye|Ear|nose|mouth/i.test(n)) return 'face';
+  const side = n.startsWith('left') ? 'left' : 'right';
+  if (/Wrist|Pinky|Index|Thumb/.test(n)) return `${side}Hand`;
+  if (/Elbow|Shoulder/.test(n)) return `${side}Arm`;
+  if (/Ankle|Heel|FootIndex/.test(n)) return `${side}Foot`;
+  if (/Knee|Hip/.test(n)) return `${side}Leg`;
+  return '';
+}
+
+/** Fits shape, pose and camera placement to one photo's perception. */
+export function fitImage(p: Perception, body: ArrayBodyModel, options: FitOptions = {}): BodyFit {
+  if (!p.body || p.body.keypoints.length !== 33) throw new PersonaError('fit needs the 33 body keypoints of perception', { hint: 'run `persona perceive` first' });
+  const W = p.image.width, H = p.image.height;
+  const cam = defaultCamera(W, H, options.fovDeg);
+  const poser = new BodyPoser(body);
+  const anchors = bodyAnchors(body);
+  const withSil = options.silhouette ?? p.mask !== undefined;
+  const target = fitTargetOf(p, withSil);
+  const restJoints = body.jointPositions(body.template);
+  const init = initialPose(body, p, restJoints);
+  // distance from the person's pixel height vs the rest body's height; x/y from the box centre
+  let ylo = Infinity, yhi = -Infinity;
+  for (let v = 0; v < body.vertexCount; v++) { ylo = Math.min(ylo, body.template[v * 3 + 1]!); yhi = Math.max(yhi, body.template[v * 3 + 1]!); }
+  const box = p.person.box;
+  const depth = (cam.fy * (yhi - ylo)) / Math.max(32, p.person.heightPx);
+  const bx = (box[0] + box[2]) / 2, by = (box[1] + box[3]) / 2;
+  const trans = [((bx - cam.cx) * depth) / cam.fx, -((by - cam.cy) * depth) / cam.fy - (yhi + ylo) / 2, -depth];
+  const st: FitState = {
+    rot: { name: 'rot', value: Float64Array.from(init.rotations), grad: new Float64Array(init.rotations.length) },
+    trans: { name: 'trans', value: Float64Array.from(trans), grad: new Float64Array(3) },
+    shape: { name: 'shape', value: new Float64Array(body.shapeCount), grad: new Float64Array(body.shapeCount) },
+  };
+  const frozen = frozenJoints(body);
+  const k = options.iterationScale ?? 1;
+  const S = FIT_CONFIG.stages;
+  optimise(body, poser, cam, anchors, target, st, ['rot', 'trans'], Math.round(S.global * k), frozen, undefined, false, true);
+  optimise(body, poser, cam, anchors, target, st, ['rot', 'trans'], Math.round(S.pose * k), frozen, undefined, withSil);
+  optimise(body, poser, cam, anchors, target, st, ['rot', 'trans', 'shape'], Math.round(S.shape * k), frozen, undefined, withSil);
+  const pose: BodyPose = { rotations: Float64Array.from(st.rot.value), translation: [st.trans.value[0]!, st.trans.value[1]!, st.trans.value[2]!] };
+  const ev = evaluate(body, poser, cam, anchors, p, st.shape.value, pose);
+  return {
+    format: 'persona-fit',
+    formatVersion: 1,
+    body: { kind: body.kind, shapeCount: body.shapeCount },
+    shape: Array.from(st.shape.value),
+    expression: [],
+    pose: { rotations: Array.from(pose.rotations), translation: pose.translation },
+    camera: cameraToJson(cam),
+    residuals: { keypointPx: ev.keypointPx, keypointRelative: ev.keypointRelative, silhouetteIoU: ev.silhouetteIoU, perKeypointPx: ev.perKeypointPx },
+    uncertain: ev.uncertain,
+    scaleNote: `absolute scale from the shape prior with an assumed ${options.fovDeg ?? FIT_CONFIG.defaultFovDeg}° field of view on the long side`,
+  };
+}
+
+/**
+ * Per-frame pose fitting with the shape and camera of `subject` fixed, warm-started from the previous
+ * frame, with a temporal smoothness term. Frames whose perception is null are interpolated (flagged).
+ */
+export function fitFrames(frames: Array<Perception | null>, subject: BodyFit, body: ArrayBodyModel, options: FitOptions & { camera?: Camera } = {}): Array<{ pose: BodyPose; residuals: ReturnType<typeof evaluate> | null; interpolated: boolean }> {
+  const poser = new BodyPoser(body);
+  const anchors = bodyAnchors(body);
+  const frozen = frozenJoints(body);
+  const out: Array<{ pose: BodyPose; residuals: ReturnType<typeof evaluate> | null; interpolated: boolean }> = [];
+  let prev: Float64Array = Float64Array.from(subject.pose.rotations);
+  let prevT: number[] = [...subject.pose.translation];
+  const restJoints = body.jointPositions(body.shapedVertices(subject.shape));
+  for (const p of frames) {
+    if (!p) { out.push({ pose: { rotations: prev.slice(), translation: [prevT[0]!, prevT[1]!, prevT[2]!] }, residuals: null, interpolated: true }); continue; }
+    const cam = options.camera ?? defaultCamera(p.image.width, p.image.height, options.fovDeg);
+    const target = fitTargetOf(p, options.silhouette ?? false);
+    const init = out.length === 0 ? initialPose(body, p, restJoints).rotations : prev;
+    const st: FitState = {
+      rot: { name: 'rot', value: Float64Array.from(init), grad: new Float64Array(init.length) },
+      trans: { name: 'trans', value: Float64Array.from(prevT), grad: new Float64Array(3) },
+      shape: { name: 'shape', value: Float64Array.from(subject.shape), grad: new Float64Array(subject.shape.length) },
+    };
+    const anchorPrev = prev.slice();
+    const temporal = (rot: Float64Array, grad: Float64Array): number => {
+      if (out.length === 0) return 0;
+      let e = 0;
+      for (let i = 0; i < rot.length; i++) { const d = rot[i]! - anchorPrev[i]!; e += FIT_CONFIG.weights.temporal * d * d; grad[i] += 2 * FIT_CONFIG.weights.temporal * d; }
+      return e;
+    };
+    optimise(body, poser, cam, anchors, target, st, ['rot', 'trans'], Math.round(FIT_CONFIG.frameIterations * (options.iterationScale ?? 1)), frozen, temporal, options.silhouette ?? false);
+    prev = Float64Array.from(st.rot.value);
+    prevT = [st.trans.value[0]!, st.trans.value[1]!, st.trans.value[2]!];
+    const pose: BodyPose = { rotations: prev.slice(), translation: [prevT[0]!, prevT[1]!, prevT[2]!] };
+    out.push({ pose, residuals: evaluate(body, poser, cam, anchors, p, subject.shape, pose), interpolated: false });
+  }
+  return out;
+}

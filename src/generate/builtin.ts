@@ -1,0 +1,65 @@
+/**
+ * The `builtin` generator: renders the person's own textured body (the fitted shape with the unwrapped
+ * texture) in the poses of the chosen motions, seen by the photo's camera. It carries identity and pose —
+ * not cloth dynamics, hair or anything the body mesh does not model; a video diffusion model (MimicMotion
+ * via `frames:<dir>`) is what gives PERSONA pose-dependent clothing. Named and documented as such.
+ */
+import type { Camera } from '../core/camera.js';
+import type { FloatImage } from '../core/image.js';
+import { createImage } from '../core/image.js';
+import type { ArrayBodyModel } from '../body/model.js';
+import { BodyPoser } from '../body/skinning.js';
+import type { BodyPose } from '../body/types.js';
+import { renderTextured } from '../render/index.js';
+import { restSkeletonOf, getBuiltinMotion, createPoseSampler, motionDuration } from '../motion/index.js';
+import { placeMotionPose } from './place.js';
+
+/** What users are told the builtin generator is. */
+export const BUILTIN_NOTE =
+  'builtin generator: the fitted body re-posed with the unwrapped photo texture — identity and pose only; no clothing dynamics, hair or lighting changes (use --generator frames:<dir> with a video diffusion model for those)';
+
+/** One rendered frame. */
+export interface RenderedFrame {
+  time: number;
+  pose: BodyPose;
+  image: FloatImage; // RGB on white
+  mask: FloatImage; // 1 channel
+}
+
+/** Options of one clip. */
+export interface BuiltinClipOptions {
+  body: ArrayBodyModel;
+  shape: number[];
+  fitPose: BodyPose;
+  camera: Camera;
+  texture: FloatImage;
+  motion: string;
+  /** Frames to render, spread evenly over the clip. */
+  frames: number;
+  /** Anti-aliasing supersampling factor (default 2). */
+  supersample?: number;
+}
+
+/** Renders `frames` evenly spaced frames of a builtin motion. */
+export function renderBuiltinClip(o: BuiltinClipOptions): RenderedFrame[] {
+  const rest = restSkeletonOf(o.body, o.shape);
+  const motion = getBuiltinMotion(o.motion, rest.skeleton, rest.rest);
+  const sample = createPoseSampler(motion, o.body.skeleton);
+  const duration = motionDuration(motion);
+  const poser = new BodyPoser(o.body);
+  const out: RenderedFrame[] = [];
+  for (let k = 0; k < o.frames; k++) {
+    // skip the neutral first/last frames when few are asked for: spread over the interior
+    const time = (duration * (k + 0.5)) / o.frames;
+    const pose = placeMotionPose(sample(time), o.fitPose);
+    const posed = poser.forward({ shape: o.shape, pose });
+    const r = renderTextured(Float32Array.from(posed.vertices), o.body.triangles, o.body.cornerUvs, o.texture, o.camera, {
+      background: [1, 1, 1],
+      supersample: o.supersample ?? 2,
+    });
+    const mask = createImage(o.camera.width, o.camera.height, 1);
+    mask.data.set(r.alpha);
+    out.push({ time, pose, image: r.image, mask });
+  }
+  return out;
+}

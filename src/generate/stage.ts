@@ -1,0 +1,103 @@
+/**
+ * The generate stage: writes `generated/<clip>/frames/NNNN.png`, `masks/NNNN.png` and `poses.json` for
+ * each motion, and records the clip list in the manifest.
+ */
+import { rm } from 'node:fs/promises';
+import { PersonaError } from '../core/errors.js';
+import { fitLongSide, resizeCamera } from '../core/camera.js';
+import { readImage, writePng } from '../core/image.js';
+import { writeJsonAtomic } from '../core/atomic.js';
+import type { Progress } from '../core/progress.js';
+import { Subject } from '../subject/manifest.js';
+import { SUBJECT_FILES, clipFiles } from '../subject/files.js';
+import { cameraFromJson, cameraToJson, fitPose } from '../fit/types.js';
+import { listBuiltinMotions } from '../motion/index.js';
+import { resolveBody, type BodySpec } from '../pipeline/body.js';
+import { readFit } from '../texture/stage.js';
+import { renderBuiltinClip, BUILTIN_NOTE } from './builtin.js';
+import type { GeneratedClipFile } from './types.js';
+
+/** PERSONA drives MimicMotion with dance, a rotation, and light punches and kicks. */
+export const DEFAULT_MOTIONS = ['turnaround', 'dance', 'punch-kick'] as const;
+
+/** Options of the generate stage. */
+export interface GenerateStageOptions {
+  generator?: string;
+  motions?: string[];
+  framesPerClip?: number;
+  /** Long side of the generated frames (pixels). */
+  size?: number;
+  body?: BodySpec;
+  force?: boolean;
+  progress?: Progress;
+}
+
+/** Checks generator and motion names early. */
+export function checkGenerateOptions(o: GenerateStageOptions): void {
+  const gen = o.generator ?? 'builtin';
+  if (gen !== 'builtin' && !gen.startsWith('frames:'))
+    throw new PersonaError(`unknown generator "${gen}"`, { hint: 'use --generator builtin or --generator frames:<dir>', exitCode: 2 });
+  if (gen.startsWith('frames:'))
+    throw new PersonaError('the frames:<dir> importer is not available in this version', {
+      hint: 'use --generator builtin; export the driving pose video with `persona generate --export-pose-video` for an external model',
+    });
+  const known = new Set(listBuiltinMotions().map((m) => m.name));
+  for (const m of o.motions ?? DEFAULT_MOTIONS)
+    if (!known.has(m)) throw new PersonaError(`unknown motion "${m}"`, { hint: `builtin motions: ${[...known].join(', ')}`, exitCode: 2 });
+}
+
+/** The clips a subject has (from the manifest). */
+export async function generatedClips(subjectDir: string): Promise<string[]> {
+  const rec = await new Subject(subjectDir).stage('generate');
+  return (rec?.notes?.clips as string[] | undefined) ?? [];
+}
+
+/** Runs (or skips) the generate stage. */
+export async function runGenerateStage(subjectDir: string, options: GenerateStageOptions = {}): Promise<{ ran: boolean; clips: string[]; frames: number }> {
+  checkGenerateOptions(options);
+  const subject = new Subject(subjectDir);
+  const motions = options.motions ?? [...DEFAULT_MOTIONS];
+  const framesPerClip = options.framesPerClip ?? 12;
+  const size = options.size ?? 512;
+  const outputs = motions.map((m) => clipFiles(m).poses);
+  const outcome = await subject.runStage(
+    'generate',
+    {
+      version: 1,
+      inputs: { fit: SUBJECT_FILES.fit, texture: SUBJECT_FILES.texture },
+      options: { generator: options.generator ?? 'builtin', motions, framesPerClip, size, body: options.body ?? 'default' },
+      outputs,
+      force: options.force,
+    },
+    async () => {
+      const fit = await readFit(subject);
+      const body = resolveBody(options.body);
+      const texture = await readImage(subject.path(SUBJECT_FILES.texture), 3);
+      const fitCam = cameraFromJson(fit.camera);
+      const dims = fitLongSide(fitCam.width, fitCam.height, size);
+      const camera = resizeCamera(fitCam, dims.width, dims.height);
+      const task = options.progress?.task('generate', motions.length * framesPerClip);
+      let done = 0;
+      for (const motion of motions) {
+        const files = clipFiles(motion);
+        await rm(subject.path(files.dir), { recursive: true, force: true });
+        const frames = renderBuiltinClip({ body, shape: fit.shape, fitPose: fitPose(fit), camera, texture, motion, frames: framesPerClip });
+        const record: GeneratedClipFile = { format: 'persona-generated-clip', formatVersion: 1, clip: motion, generator: 'builtin', note: BUILTIN_NOTE, shape: fit.shape, frames: [] };
+        for (let k = 0; k < frames.length; k++) {
+          const f = frames[k]!;
+          const file = `${String(k).padStart(4, '0')}.png`;
+          await writePng(subject.path(files.frame(file)), f.image);
+          await writePng(subject.path(files.mask(file)), f.mask);
+          record.frames.push({ file, time: f.time, pose: { rotations: Array.from(f.pose.rotations), translation: f.pose.translation }, camera: cameraToJson(camera) });
+          task?.update(++done, { clip: motion });
+        }
+        // poses.json last: a clip is complete only when it exists
+        await writeJsonAtomic(subject.path(files.poses), record);
+      }
+      task?.done(`${motions.length} clips × ${framesPerClip} frames (${BUILTIN_NOTE.split(':')[0]})`);
+      return { clips: motions, frames: motions.length * framesPerClip, generator: 'builtin', note: BUILTIN_NOTE };
+    },
+  );
+  const clips = (outcome.record.notes?.clips as string[] | undefined) ?? motions;
+  return { ran: outcome.ran, clips, frames: (outcome.record.notes?.frames as number | undefined) ?? 0 };
+}

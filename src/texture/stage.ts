@@ -1,0 +1,62 @@
+/**
+ * The texture stage: unwraps `input/image.png` onto the body's UV map through `fit/body.json`, cut to
+ * the matte `perception/mask.png`; writes `texture/texture.png` and `texture/visibility.png`.
+ */
+import { readFile } from 'node:fs/promises';
+import { readImage, writePng } from '../core/image.js';
+import { Subject } from '../subject/manifest.js';
+import { SUBJECT_FILES } from '../subject/files.js';
+import { BodyPoser } from '../body/skinning.js';
+import { cameraFromJson, fitPose, type BodyFit } from '../fit/types.js';
+import { resolveBody, type BodySpec } from '../pipeline/body.js';
+import { unwrapTexture } from './unwrap.js';
+
+/** Options of the texture stage. */
+export interface TextureStageOptions {
+  /** Texture side in texels (default 1024). */
+  size?: number;
+  body?: BodySpec;
+  force?: boolean;
+}
+
+/** Reads the fit of a subject. */
+export async function readFit(subject: Subject): Promise<BodyFit> {
+  return JSON.parse(await readFile(subject.path(SUBJECT_FILES.fit), 'utf8')) as BodyFit;
+}
+
+/** Runs (or skips) the texture stage. */
+export async function runTextureStage(subjectDir: string, options: TextureStageOptions = {}): Promise<{ ran: boolean; seenFraction?: number }> {
+  const subject = new Subject(subjectDir);
+  const size = options.size ?? 1024;
+  const outcome = await subject.runStage(
+    'texture',
+    {
+      version: 1,
+      inputs: { image: SUBJECT_FILES.image, mask: SUBJECT_FILES.mask, fit: SUBJECT_FILES.fit },
+      options: { size, body: options.body ?? 'default' },
+      outputs: [SUBJECT_FILES.texture, SUBJECT_FILES.visibility],
+      force: options.force,
+    },
+    async () => {
+      const fit = await readFit(subject);
+      const body = resolveBody(options.body);
+      const photo = await readImage(subject.path(SUBJECT_FILES.image), 3);
+      const matte = await readImage(subject.path(SUBJECT_FILES.mask), 1);
+      const posed = new BodyPoser(body).forward({ shape: fit.shape, expression: fit.expression, pose: fitPose(fit) });
+      const r = unwrapTexture({
+        posedVertices: Float32Array.from(posed.vertices),
+        triangles: body.triangles,
+        cornerUvs: body.cornerUvs,
+        partLabels: body.partLabels,
+        camera: cameraFromJson(fit.camera),
+        photo,
+        matte: matte.data,
+        size,
+      });
+      await writePng(subject.path(SUBJECT_FILES.texture), r.texture);
+      await writePng(subject.path(SUBJECT_FILES.visibility), r.visibility);
+      return { seenFraction: r.seenFraction };
+    },
+  );
+  return { ran: outcome.ran, seenFraction: outcome.record.notes?.seenFraction as number | undefined };
+}

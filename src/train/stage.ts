@@ -1,0 +1,123 @@
+/**
+ * The train stage: builds the Gaussian template of the subject, loads the photo and generated frames,
+ * runs the PERSONA optimisation (resuming from `train/checkpoint.bin` after an interruption), then writes
+ * the avatar bundle `avatar/` and a preview `train/preview.png` (photo view | a generated view).
+ */
+import { existsSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import { readImage, createImage, writePng, type FloatImage } from '../core/image.js';
+import { hashJson } from '../core/hash.js';
+import type { Progress } from '../core/progress.js';
+import { PersonaError } from '../core/errors.js';
+import { Subject } from '../subject/manifest.js';
+import { SUBJECT_FILES, clipFiles } from '../subject/files.js';
+import type { BodyFit } from '../fit/types.js';
+import { resolveBody, type BodySpec } from '../pipeline/body.js';
+import { buildGaussianTemplate } from '../avatar/buildTemplate.js';
+import { bundleFromModel } from '../avatar/toBundle.js';
+import { writeAvatarBundle } from '../avatar/bundle.js';
+import { CHANNELS, type AvatarModel } from '../avatar/model.js';
+import { contactSheet } from '../render/index.js';
+import { trainConfig, type PresetName } from './config.js';
+import { loadSubjectFrames } from './data.js';
+import { trainAvatar, type TrainResult } from './trainer.js';
+import { generatedClips } from '../generate/stage.js';
+import type { TrainingFrame } from './frame.js';
+import { loadCheckpoint } from './checkpoint.js';
+
+/** Options of the train stage. */
+export interface TrainStageOptions {
+  quality?: PresetName;
+  iterations?: number;
+  balanced?: boolean;
+  geometryWeighting?: boolean;
+  poseOffsets?: boolean;
+  seed?: number;
+  body?: BodySpec;
+  force?: boolean;
+  progress?: Progress;
+  threads?: number;
+}
+
+/** Renders the avatar's refined colour over white for a frame's pose and camera. */
+export function renderModelView(model: AvatarModel, frame: TrainingFrame): FloatImage {
+  const fwd = model.forward(frame.pose, frame.camera);
+  const r = fwd.refined.result;
+  const img = createImage(frame.width, frame.height, 3);
+  for (let p = 0; p < frame.width * frame.height; p++)
+    for (let c = 0; c < 3; c++) img.data[p * 3 + c] = r.image[p * CHANNELS.count + CHANNELS.rgb + c]! + (1 - r.alpha[p]!);
+  return img;
+}
+
+/** Side-by-side: target | render, for the photo and one generated frame. */
+async function writePreview(path: string, model: AvatarModel, frames: TrainingFrame[]): Promise<void> {
+  const pick = [frames[0]!, frames[Math.floor(frames.length / 2)]!];
+  const tiles: FloatImage[] = [];
+  for (const f of pick) {
+    const target = createImage(f.width, f.height, 3);
+    for (let p = 0; p < f.width * f.height; p++) for (let c = 0; c < 3; c++) target.data[p * 3 + c] = f.image[p * 3 + c]! * f.mask[p]! + (1 - f.mask[p]!);
+    tiles.push(target, renderModelView(model, f));
+  }
+  await writePng(path, contactSheet(tiles, { columns: 4, labels: ['photo', 'avatar', 'generated', 'avatar'] }));
+}
+
+/** Runs (or skips) the train stage (which also writes the avatar bundle). */
+export async function runTrainStage(subjectDir: string, options: TrainStageOptions = {}): Promise<{ ran: boolean; result?: TrainResult; notes?: Record<string, unknown> }> {
+  const subject = new Subject(subjectDir);
+  const clips = await generatedClips(subjectDir);
+  if (clips.length === 0) throw new PersonaError(`no generated frames in ${subjectDir}`, { hint: 'run `persona generate <subject>` first (or `persona create`)' });
+  const quality = options.quality ?? 'standard';
+  const stageOptions = {
+    quality, iterations: options.iterations ?? null, balanced: options.balanced ?? true, geometryWeighting: options.geometryWeighting ?? true,
+    poseOffsets: options.poseOffsets ?? true, seed: options.seed ?? 0, body: options.body ?? 'default',
+  };
+  const inputs: Record<string, string> = { image: SUBJECT_FILES.image, mask: SUBJECT_FILES.mask, fit: SUBJECT_FILES.fit, texture: SUBJECT_FILES.texture };
+  for (const c of clips) inputs[`clip:${c}`] = clipFiles(c).poses;
+  let result: TrainResult | undefined;
+  const outcome = await subject.runStage(
+    'train',
+    { version: 1, inputs, options: stageOptions, outputs: [SUBJECT_FILES.checkpoint, `${SUBJECT_FILES.avatarDir}/avatar.json`, `${SUBJECT_FILES.avatarDir}/avatar.bin`], force: options.force },
+    async () => {
+      const cfg = trainConfig(quality, { seed: stageOptions.seed });
+      const fit = JSON.parse(await readFile(subject.path(SUBJECT_FILES.fit), 'utf8')) as BodyFit;
+      const body = resolveBody(options.body);
+      const texture = await readImage(subject.path(SUBJECT_FILES.texture), 3);
+      const template = buildGaussianTemplate(body, { shape: fit.shape, levels: cfg.avatar.subdivisions, texture });
+      options.progress?.info(`train: ${template.count} Gaussians (${cfg.avatar.subdivisions} subdivisions), ${template.anchorCount} pose-offset anchors, quality ${quality}`);
+      const frames = await loadSubjectFrames(subjectDir, { body, shape: fit.shape, renderSize: cfg.avatar.renderSize }, clips);
+      // Resume only a checkpoint written for these very inputs and options.
+      const key = hashJson({ inputs: await subject.hashInputs(inputs), stageOptions });
+      const ckPath = subject.path(SUBJECT_FILES.checkpoint);
+      let resume = false;
+      if (existsSync(ckPath) && !options.force) {
+        try {
+          resume = (await loadCheckpoint(ckPath)).meta?.key === key;
+        } catch {
+          resume = false; // a damaged checkpoint is replaced
+        }
+        if (!resume) await rm(ckPath, { force: true });
+      }
+      result = await trainAvatar(template, frames, cfg, {
+        balanced: stageOptions.balanced,
+        geometryWeighting: stageOptions.geometryWeighting,
+        poseOffsets: stageOptions.poseOffsets,
+        iterations: options.iterations,
+        checkpointPath: ckPath,
+        checkpointMeta: { key },
+        resume,
+        logPath: subject.path(SUBJECT_FILES.trainLog),
+        progress: options.progress,
+        threads: options.threads,
+      });
+      const training = {
+        ...stageOptions, iterations: result.iterations, seconds: result.seconds, secondsPerIteration: result.secondsPerIteration,
+        photoPsnrBefore: result.photoPsnrBefore, photoPsnrAfter: result.photoPsnrAfter, finalLosses: result.finalLosses,
+        frames: frames.length, gaussians: template.count,
+      };
+      await writeAvatarBundle(subject.path(SUBJECT_FILES.avatarDir), bundleFromModel(result.model, training, { poseOffsets: stageOptions.poseOffsets }));
+      await writePreview(subject.path(SUBJECT_FILES.trainPreview), result.model, frames);
+      return training;
+    },
+  );
+  return { ran: outcome.ran, result, notes: outcome.record.notes };
+}
