@@ -11,8 +11,10 @@ import { BODY_PARTS } from './types.js';
 export interface PreviewOptions {
   /** Image height per view in pixels (width is half). */
   size?: number;
-  /** Views by yaw of the camera around the body: front (from +Z), side (from +X), back. */
-  views?: Array<'front' | 'side' | 'back'>;
+  /** Views: front (from +Z), side (from +X), back, or face (front close-up of the head). */
+  views?: Array<PreviewView>;
+  /** Per-vertex part labels used to frame the 'face' view (head, face, eyes). */
+  headLabels?: Uint8Array;
   /** Colour by part label (else light grey). */
   partLabels?: Uint8Array;
   /** Supersampling per axis. */
@@ -43,7 +45,9 @@ export function frameOf(meshes: Array<Float32Array | Float64Array>): PreviewFram
   return { centre, extent, aspect, radius: dh / 2 };
 }
 
-const VIEW_DIRS: Record<'front' | 'side' | 'back', [number, number, number]> = { front: [0, 0, 1], side: [1, 0, 0], back: [0, 0, -1] };
+/** The preview views. */
+export type PreviewView = 'front' | 'side' | 'back' | 'face';
+const VIEW_DIRS: Record<PreviewView, [number, number, number]> = { front: [0, 0, 1], side: [1, 0, 0], back: [0, 0, -1], face: [0.2, 0.1, 1] };
 
 /** Per-vertex RGB colours for part labels (pastel, lit by the shader). */
 export function partColors(labels: Uint8Array): Float32Array {
@@ -61,10 +65,34 @@ export function renderBodyViews(vertices: Float32Array | Float64Array, triangles
   const fov = 30, dist = extent / 2 / Math.tan((fov * Math.PI) / 360) + radius;
   const colors = opts.partLabels ? partColors(opts.partLabels) : undefined;
   return views.map((v) => {
+    if (v === 'face') return renderFace(vertices, triangles, opts, size, colors);
     const d = VIEW_DIRS[v];
     const cam = lookAtCamera([centre[0] + d[0] * dist, centre[1] + d[1] * dist, centre[2] + d[2] * dist], centre, { width, height: size, fovYDeg: fov });
     return renderShaded(vertices, triangles, cam, { vertexColors: colors, background: 1, supersample: opts.supersample ?? 2, cull: 'back' }).image;
   });
+}
+
+/** A front close-up of the head: frames the head/face/eye vertices (or the top 13% of the body). */
+function renderFace(vertices: Float32Array | Float64Array, triangles: Uint32Array, opts: PreviewOptions, size: number, colors?: Float32Array): FloatImage {
+  const head: number[] = [];
+  const V = vertices.length / 3;
+  const labels = opts.headLabels;
+  if (labels) {
+    const want = new Set([BODY_PARTS.indexOf('head'), BODY_PARTS.indexOf('face'), BODY_PARTS.indexOf('eyes')]);
+    for (let v = 0; v < V; v++) if (want.has(labels[v]!)) head.push(v);
+  } else {
+    let lo = Infinity, hi = -Infinity;
+    for (let v = 0; v < V; v++) { lo = Math.min(lo, vertices[v * 3 + 1]!); hi = Math.max(hi, vertices[v * 3 + 1]!); }
+    for (let v = 0; v < V; v++) if (vertices[v * 3 + 1]! > hi - 0.13 * (hi - lo)) head.push(v);
+  }
+  const sub = new Float64Array(head.length * 3);
+  head.forEach((v, i) => { sub[i * 3] = vertices[v * 3]!; sub[i * 3 + 1] = vertices[v * 3 + 1]!; sub[i * 3 + 2] = vertices[v * 3 + 2]!; });
+  const f = frameOf([sub]);
+  const d = VIEW_DIRS.face, n = Math.hypot(d[0], d[1], d[2]);
+  const fov = 25, dist = (f.extent * 0.9) / 2 / Math.tan((fov * Math.PI) / 360) + f.radius;
+  const c = f.centre;
+  const cam = lookAtCamera([c[0] + (d[0] / n) * dist, c[1] + (d[1] / n) * dist, c[2] + (d[2] / n) * dist], c, { width: Math.round(size * 0.85), height: size, fovYDeg: fov });
+  return renderShaded(vertices, triangles, cam, { vertexColors: colors, background: 1, supersample: opts.supersample ?? 2, cull: 'back' }).image;
 }
 
 /** A labelled grid of previews: rows of views. */

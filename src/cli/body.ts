@@ -5,7 +5,7 @@ import { loadBodyModel, type ArrayBodyModel, type MakeHumanBodyModel } from '../
 import { loadSmplx } from '../body/smplx.js';
 import { BodyPoser } from '../body/skinning.js';
 import { namedPose, POSE_NAMES } from '../body/poses.js';
-import { frameOf, renderBodyViews } from '../body/preview.js';
+import { frameOf, renderBodyViews, type PreviewView } from '../body/preview.js';
 import { subdivide } from '../body/subdivide.js';
 import type { Phenotype } from '../body/phenotype.js';
 import { contactSheet } from '../render/index.js';
@@ -33,7 +33,29 @@ export function parseShapeSpec(spec: string): { phenotype?: Partial<Phenotype>; 
   return { phenotype: p as Partial<Phenotype> };
 }
 
-interface RenderOpts { shape: string[]; pose: string[]; out: string; smplx?: string; views: string; size: number; parts?: boolean; subdivide: number; expression?: string }
+/** Parses `mouth-open=0.6,jaw=0.3` (expression units by name; `jaw` = jaw rotation in radians) or `neutral`. */
+export function parseExpressionSpec(spec: string, units: string[], joints: string[]): { label: string; weights: Float64Array; jaw?: number; jawIndex: number } {
+  const weights = new Float64Array(units.length);
+  const jawIndex = joints.indexOf(joints.includes('jaw') ? 'jaw' : '');
+  let jaw: number | undefined;
+  if (spec.trim() !== 'neutral')
+    for (const part of spec.split(',')) {
+      const [k, v] = part.split('=').map((x) => x.trim());
+      const x = Number(v);
+      if (!k || !Number.isFinite(x)) throw new PersonaError(`--expression: cannot read '${part}'`, { hint: 'use unit=weight pairs, e.g. mouth-open=0.6', exitCode: 2 });
+      if (k === 'jaw') {
+        if (jawIndex < 0) throw new PersonaError('--expression jaw=…: this skeleton has no jaw joint', { exitCode: 2 });
+        jaw = x;
+        continue;
+      }
+      const i = units.indexOf(k);
+      if (i < 0) throw new PersonaError(`--expression: unknown unit '${k}'`, { hint: `units: ${units.join(', ')}`, exitCode: 2 });
+      weights[i] = x;
+    }
+  return { label: spec.trim().replace(/=/g, ' ').replace(/,/g, ' '), weights, jaw, jawIndex };
+}
+
+interface RenderOpts { shape: string[]; pose: string[]; out: string; smplx?: string; views: string; size: number; parts?: boolean; subdivide: number; expression: string[] }
 
 /** `persona body render|info` */
 export function registerBody(program: Command): void {
@@ -45,31 +67,22 @@ export function registerBody(program: Command): void {
     .option('--pose <name>', `test pose: ${POSE_NAMES.join(', ')} (repeatable)`, (v: string, acc: string[]) => [...acc, v], [] as string[])
     .requiredOption('-o, --out <png>', 'output PNG')
     .option('--smplx <npz>', 'use an SMPL-X model file instead of the built-in MakeHuman model (shape must then be beta=…)')
-    .option('--views <list>', 'comma-separated views: front, side, back', 'front,side,back')
+    .option('--views <list>', 'comma-separated views: front, side, back, face (head close-up)', 'front,side,back')
     .option('--size <px>', 'height of each view in pixels', (v) => Number(v), 480)
     .option('--parts', 'colour by body part')
     .option('--subdivide <levels>', 'midpoint-subdivide the mesh first (0–2)', (v) => Number(v), 0)
-    .option('--expression <spec>', 'expression unit weights, e.g. mouth-open=0.6,eye-left-closure=1 (MakeHuman names)')
+    .option('--expression <spec>', 'expression unit weights, e.g. mouth-open=0.6,eye-left-closure=1 (MakeHuman names), jaw=<radians>, or neutral (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .action(async (opts: RenderOpts, cmd: Command) => {
       const progress = progressFrom(cmd);
-      const views = opts.views.split(',').map((v) => v.trim()) as Array<'front' | 'side' | 'back'>;
-      for (const v of views) if (!['front', 'side', 'back'].includes(v)) throw new PersonaError(`--views: unknown view '${v}'`, { hint: 'use front, side, back', exitCode: 2 });
+      const views = opts.views.split(',').map((v) => v.trim()) as PreviewView[];
+      for (const v of views) if (!['front', 'side', 'back', 'face'].includes(v)) throw new PersonaError(`--views: unknown view '${v}'`, { hint: 'use front, side, back, face', exitCode: 2 });
       if (!Number.isInteger(opts.size) || opts.size < 64 || opts.size > 4096) throw new PersonaError('--size must be an integer from 64 to 4096', { exitCode: 2 });
       const base: ArrayBodyModel = opts.smplx ? loadSmplx(opts.smplx) : loadBodyModel();
       const model = subdivide(base, opts.subdivide).model;
       const poser = new BodyPoser(model);
       const shapes = opts.shape.length ? opts.shape : ['default'];
       const poses = opts.pose.length ? opts.pose : ['rest'];
-      let expression: Float64Array | undefined;
-      if (opts.expression) {
-        expression = new Float64Array(model.expressionNames.length);
-        for (const part of opts.expression.split(',')) {
-          const [k, v] = part.split('=');
-          const i = model.expressionNames.indexOf((k ?? '').trim());
-          if (i < 0) throw new PersonaError(`--expression: unknown unit '${k}'`, { hint: `units: ${model.expressionNames.join(', ')}`, exitCode: 2 });
-          expression[i] = Number(v);
-        }
-      }
+      const expressions = (opts.expression.length ? opts.expression : ['neutral']).map((spec) => parseExpressionSpec(spec, model.expressionNames, model.skeleton.names));
       const meshes: Array<{ vertices: Float64Array; label: string; pose: string }> = [];
       for (const spec of shapes) {
         const s = parseShapeSpec(spec);
@@ -78,17 +91,23 @@ export function registerBody(program: Command): void {
         else if (base.kind === 'makehuman') beta = (base as MakeHumanBodyModel).semanticShape(s.phenotype ?? {});
         else throw new PersonaError('semantic --shape values need the MakeHuman model; with --smplx give beta=…', { exitCode: 2 });
         const short = spec === 'default' ? 'average' : spec.replace(/([a-z])[a-z]*=/g, '$1').replace(/,/g, ' ');
-        for (const p of poses) meshes.push({ vertices: poser.forward({ shape: beta, expression, pose: namedPose(model, p) }).vertices, label: `${short} ${p}`, pose: p });
+        for (const p of poses)
+          for (const e of expressions) {
+            const pose = namedPose(model, p);
+            if (e.jaw !== undefined) pose.rotations[e.jawIndex * 3] += e.jaw;
+            const label = `${short} ${p}${expressions.length > 1 ? ` ${e.label}` : ''}`;
+            meshes.push({ vertices: poser.forward({ shape: beta, expression: e.weights, pose }).vertices, label, pose: p });
+          }
       }
       // One framing per pose, shared by all shapes, so that body sizes compare down a column.
       const frames = new Map(poses.map((p) => [p, frameOf(meshes.filter((x) => x.pose === p).map((x) => x.vertices))]));
       const images: FloatImage[] = [];
       const labels: string[] = [];
       for (const mesh of meshes) {
-        const imgs = renderBodyViews(mesh.vertices, model.triangles, { size: opts.size, views, frame: frames.get(mesh.pose), partLabels: opts.parts ? model.partLabels : undefined });
+        const imgs = renderBodyViews(mesh.vertices, model.triangles, { size: opts.size, views, frame: frames.get(mesh.pose), partLabels: opts.parts ? model.partLabels : undefined, headLabels: model.partLabels });
         imgs.forEach((img, i) => { images.push(img); labels.push(i === 0 ? mesh.label : ''); });
       }
-      const sheet = contactSheet(images, { columns: poses.length * views.length, labels, padding: 6, labelScale: Math.max(1, Math.round(opts.size / 320)) });
+      const sheet = contactSheet(images, { columns: poses.length * expressions.length * views.length, labels, padding: 6, labelScale: Math.max(1, Math.round(opts.size / 320)) });
       await writePng(opts.out, sheet);
       progress.info(`body render: ${shapes.length} shape(s) × ${poses.length} pose(s) × ${views.length} view(s) of the ${model.kind} model (${model.vertexCount} vertices) → ${opts.out}`);
     });

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { parseShapeSpec, registerBody } from '../../src/cli/body.js';
+import { parseExpressionSpec, parseShapeSpec, registerBody } from '../../src/cli/body.js';
 import { PersonaError } from '../../src/core/errors.js';
 
 test('parseShapeSpec reads semantic values and raw betas, rejects bad input', () => {
@@ -36,4 +36,14 @@ test('persona body render writes a PNG with the person on it; info lists the ske
   try { await run('body', 'info'); } finally { process.stdout.write = write; }
   assert.match(chunks.join(''), /joints: 55/);
   await assert.rejects(run('body', 'render', '--pose', 'dance', '--out', out), /unknown test pose/);
+});
+
+test('parseExpressionSpec reads unit weights, jaw angle and neutral', () => {
+  const e = parseExpressionSpec('mouth-open=0.6,jaw=0.3', ['smile', 'mouth-open'], ['head', 'jaw']);
+  assert.deepEqual(Array.from(e.weights), [0, 0.6]);
+  assert.equal(e.jaw, 0.3);
+  assert.equal(e.jawIndex, 1);
+  assert.deepEqual(Array.from(parseExpressionSpec('neutral', ['a'], []).weights), [0]);
+  assert.throws(() => parseExpressionSpec('frown=1', ['a'], []), PersonaError);
+  assert.throws(() => parseExpressionSpec('jaw=0.2', ['a'], ['head']), PersonaError);
 });
