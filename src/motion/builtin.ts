@@ -6,10 +6,12 @@ import type { Skeleton } from '../body/types.js';
 import { PersonaError } from '../core/errors.js';
 import { canonicalSkeleton, type RestSkeleton } from './canonical.js';
 import { groundMotion } from './ground.js';
-import { sampleClip } from './keyframes.js';
+import { clipSupport, sampleClip } from './keyframes.js';
 import { BUILTIN_CLIPS } from './library.js';
 import { retargetMotion } from './retarget.js';
 import type { Motion } from './types.js';
+import { TRAINING_MOTIONS } from './config.js';
+import { concatMotions } from './sample.js';
 
 /** Name and one-line description of each builtin motion. */
 export function listBuiltinMotions(): Array<{ name: string; description: string; duration: number }> {
@@ -42,6 +44,16 @@ export function getBuiltinMotion(name: string, skeleton: Skeleton, rest: ArrayLi
   const canonical = getCanonicalBuiltinMotion(name);
   const target: RestSkeleton = { skeleton, rest: Float64Array.from(rest) };
   const m = retargetMotion(canonical, canonicalSkeleton(), target);
-  if (def!.ground !== false) groundMotion(m, target, def!.plantFeet === true);
+  if (def!.ground !== false) {
+    groundMotion(m, target, def!.plantFeet === true, clipSupport(def!, m.frameCount), Math.round((def!.smoothPath ?? 0) * m.fps));
+  }
   return m;
+}
+
+/**
+ * The training-video motion: TRAINING_MOTIONS played one after another on the body skeleton
+ * (each starts and ends in the neutral pose, so the joins are seamless).
+ */
+export function getTrainingMotion(skeleton: Skeleton, rest: ArrayLike<number>, names: readonly string[] = TRAINING_MOTIONS): Motion {
+  return concatMotions(names.map((n) => getBuiltinMotion(n, skeleton, rest)), { name: 'training' });
 }

@@ -16,3 +16,9 @@ export const MOTION_JSON_FORMAT = 'persona-motion';
 
 /** Length unit of exported BVH files: centimetres (Mixamo's and most tools' default). */
 export const BVH_EXPORT_UNITS_PER_METRE = 100;
+
+/**
+ * The builtin motions that make PERSONA's pose-rich training video: the paper drives
+ * MimicMotion with dance, a rotation, and light punches and kicks (Sim & Moon 2025, §4).
+ */
+export const TRAINING_MOTIONS = ['dance', 'turnaround', 'punch-kick'] as const;

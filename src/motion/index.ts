@@ -5,7 +5,8 @@
 export type { Motion } from './types.js';
 export type { RestSkeleton } from './canonical.js';
 export { canonicalSkeleton } from './canonical.js';
-export { getBuiltinMotion, getCanonicalBuiltinMotion, listBuiltinMotions } from './builtin.js';
+export { getBuiltinMotion, getCanonicalBuiltinMotion, getTrainingMotion, listBuiltinMotions } from './builtin.js';
+export { MOTION_FPS, TRAINING_MOTIONS } from './config.js';
 export { loadMotion, saveMotion, motionOnSkeleton, type LoadMotionOptions } from './load.js';
 export { createPoseSampler, samplePose, framePose, motionDuration, resampleMotion, concatMotions, mirrorMotion, validateMotion, mapMotionJoints, type PoseSampler } from './sample.js';
 export { parseMotionJson, motionToJson, motionToJsonText, type MotionFile } from './json.js';

@@ -23,8 +23,10 @@ export interface Key {
   note: string;
   /** Angles that differ from the clip's neutral pose. */
   pose?: AnglePose;
-  /** Root (pelvis) translation in metres for a 0.88 m leg (scaled to the body), default 0. */
+  /** Root (pelvis) translation in metres for the canonical 0.8 m leg (scaled to the body), default 0. */
   root?: [number, number, number];
+  /** Which foot carries the weight from this key on (until a later key says otherwise); default: decided from foot heights. */
+  support?: 'left' | 'right' | 'auto';
 }
 
 /** A keyframed clip definition. */
@@ -40,6 +42,8 @@ export interface ClipDef {
   ground?: boolean;
   /** Keep the supporting foot from sliding by moving the root horizontally (walks). */
   plantFeet?: boolean;
+  /** Average the planted root path over this many seconds (steadier body, small foot slip). */
+  smoothPath?: number;
 }
 
 /** Both sides of a limb joint at once: `both('shoulder', {raise: -80})`. */
@@ -147,4 +151,20 @@ export function sampleClip(def: ClipDef): Motion {
     for (let k = 0; k < 3; k++) rootTranslation[f * 3 + k] = hermite(times, root[k]!.y, root[k]!.m, x);
   }
   return { name: def.name, fps: def.fps, frameCount: F, jointNames: [...skeleton.names], rotations, rootTranslation };
+}
+
+/** Per-frame supporting foot of a sampled clip (0 left, 1 right, −1 decide), from the keys' `support`. */
+export function clipSupport(def: ClipDef, frameCount: number): Int8Array {
+  const out = new Int8Array(frameCount).fill(-1);
+  let k = -1, cur = -1;
+  for (let f = 0; f < frameCount; f++) {
+    const t = f / def.fps;
+    while (k + 1 < def.keys.length && def.keys[k + 1]!.t <= t + 1e-9) {
+      k++;
+      const s = def.keys[k]!.support;
+      if (s !== undefined) cur = s === 'left' ? 0 : s === 'right' ? 1 : -1;
+    }
+    out[f] = cur;
+  }
+  return out;
 }

@@ -157,8 +157,8 @@ function walkPose(lead: 'left' | 'right', phase: 'strike' | 'load' | 'mid', amp:
   const legs: Record<typeof phase, AnglePose> = {
     // Heel strike: lead thigh forward, knee almost straight, toes up; trail leg behind, heel rising.
     strike: {
-      [`${lead}_hip`]: { flex: a(25), abduct: 2 }, [`${lead}_knee`]: { flex: a(4) }, [`${lead}_ankle`]: { flex: a(8) },
-      [`${trail}_hip`]: { flex: a(-14), abduct: 2 }, [`${trail}_knee`]: { flex: a(14) }, [`${trail}_ankle`]: { flex: a(-18) },
+      [`${lead}_hip`]: { flex: a(22), abduct: 2 }, [`${lead}_knee`]: { flex: a(3) }, [`${lead}_ankle`]: { flex: a(8) },
+      [`${trail}_hip`]: { flex: a(-14), abduct: 2 }, [`${trail}_knee`]: { flex: a(24) }, [`${trail}_ankle`]: { flex: a(-6) },
     },
     // Loading: lead knee absorbs, trail toe pushes off.
     load: {
@@ -186,7 +186,7 @@ function walkPose(lead: 'left' | 'right', phase: 'strike' | 'load' | 'mid', amp:
  * body travels by its own steps (about 0.6 m radius for the default body).
  */
 function walkKeys(): Key[] {
-  const keys: Key[] = [neutralKey(0)];
+  const keys: Key[] = [{ ...neutralKey(0), support: 'left' }];
   const STEP = 0.5; // s per step
   const start = 0.5;
   const steps = 8;
@@ -199,7 +199,8 @@ function walkKeys(): Key[] {
     for (const [dt, phase, note] of [[0, 'strike', 'heel strike'], [0.12, 'load', 'leg takes the weight'], [0.3, 'mid', 'mid-stance, other leg swings through']] as const) {
       const pose = walkPose(lead, phase, amp);
       const t = t0 + dt;
-      keys.push({ t, note: `${lead} ${note}`, pose: merge(pose, { pelvis: { turn: turn(t) + (pose.pelvis?.turn ?? 0) } }) });
+      // The lead foot carries the weight from its heel strike to the other foot's.
+      keys.push({ t, note: `${lead} ${note}`, pose: merge(pose, { pelvis: { turn: turn(t) + (pose.pelvis?.turn ?? 0) } }), ...(dt === 0 ? { support: lead } : {}) });
     }
   }
   keys.push({ t: end + 0.5, note: 'feet together, stop, facing front again', pose: { pelvis: { turn: 360 } } });
@@ -212,6 +213,7 @@ const WALK = clip({
   keys: walkKeys(),
   ground: true,
   plantFeet: true,
+  smoothPath: 0.5, // one step: an even pace (feet slip a few centimetres)
 });
 
 /** Dance: hip sway, bouncing knees, arm waves overhead and a quarter turn each way. */
@@ -255,14 +257,14 @@ const PUNCH_KICK = clip({
     { t: 1.0, note: 'right straight punch, torso turns into it', pose: PUNCH_R },
     { t: 1.4, note: 'back to guard', pose: GUARD },
     { t: 1.8, note: 'left straight punch', pose: PUNCH_L },
-    { t: 2.2, note: 'guard', pose: GUARD },
+    { t: 2.2, note: 'guard; the left foot takes the weight for the kick', pose: GUARD, support: 'left' },
     { t: 2.6, note: 'right knee up (kick chamber)', pose: KICK_CHAMBER },
     { t: 2.95, note: 'right front kick, leg extended', pose: KICK_OUT },
     { t: 3.3, note: 're-chamber', pose: KICK_CHAMBER },
-    { t: 3.7, note: 'foot down, guard', pose: GUARD },
+    { t: 3.7, note: 'foot down, guard; the right foot takes the weight', pose: GUARD, support: 'right' },
     { t: 4.1, note: 'left knee up and out (side-kick chamber)', pose: SIDE_CHAMBER },
     { t: 4.45, note: 'low left side kick', pose: SIDE_OUT },
-    { t: 4.85, note: 'foot down, guard', pose: GUARD },
+    { t: 4.85, note: 'foot down, guard', pose: GUARD, support: 'auto' },
     neutralKey(5.6),
   ],
   ground: true,

@@ -60,7 +60,7 @@ const SMPLX_FAMILY = family('smplx', SMPLX_JOINTS.map((n) => [n, n] as [string, 
 /** MakeHuman / MPFB2 `game_engine` rig (the default body model of this project). */
 const GAME_ENGINE_FAMILY = family('game_engine', [
   ['pelvis', 'pelvis'], ['spine_01', 'spine1'], ['spine_02', 'spine2'], ['spine_03', 'spine3'],
-  ['neck_01', 'neck'], ['head', 'head'],
+  ['neck_01', 'neck'], ['head', 'head'], ['jaw', 'jaw'],
   ...sided(([s], side) => [
     [`clavicle_${s}`, `${side}_collar`], [`upperarm_${s}`, `${side}_shoulder`], [`lowerarm_${s}`, `${side}_elbow`],
     [`hand_${s}`, `${side}_wrist`], [`thigh_${s}`, `${side}_hip`], [`calf_${s}`, `${side}_knee`],

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { getBuiltinMotion, getCanonicalBuiltinMotion, listBuiltinMotions } from '../../src/motion/builtin.js';
+import { getBuiltinMotion, getCanonicalBuiltinMotion, getTrainingMotion, listBuiltinMotions } from '../../src/motion/builtin.js';
 import { canonicalSkeleton } from '../../src/motion/canonical.js';
 import { sampleClip } from '../../src/motion/keyframes.js';
 import { NEUTRAL_POSE } from '../../src/motion/library.js';
@@ -42,7 +42,7 @@ test('every builtin motion is finite with unit quaternions', () => {
   }
 });
 
-test('no joint flips: every per-frame rotation step is below the bound, global and local', () => {
+test('no joint flips or root jumps: per-frame rotation steps (global and local) and root steps are bounded', () => {
   const fkA = createFkResult(J), fkB = createFkResult(J);
   for (const m of motions) {
     let worst = 0, where = '';
@@ -57,6 +57,11 @@ test('no joint flips: every per-frame rotation step is below the bound, global a
       }
     }
     assert.ok(worst < MAX_FRAME_STEP_DEG, `${m.name}: ${worst.toFixed(1)}° step (${where})`);
+    // The root moves no faster than a brisk walk (5 cm per frame = 1.5 m/s).
+    for (let f = 1; f < m.frameCount; f++) {
+      const d = Math.hypot(...[0, 1, 2].map((k) => m.rootTranslation[f * 3 + k]! - m.rootTranslation[(f - 1) * 3 + k]!));
+      assert.ok(d < 0.05, `${m.name}: root jumps ${d.toFixed(3)} m at frame ${f}`);
+    }
   }
 });
 
@@ -148,4 +153,17 @@ test('hands and feet stay clear of the torso and legs do not cross', () => {
 test('canonical clips are cached and unknown names give a clear error', () => {
   assert.equal(getCanonicalBuiltinMotion('dance'), getCanonicalBuiltinMotion('dance'));
   assert.throws(() => getBuiltinMotion('moonwalk', rs.skeleton, rs.rest), /unknown builtin motion 'moonwalk'/);
+});
+
+test('the training motion plays dance, turnaround and punch-kick back to back without a jump', () => {
+  const t = getTrainingMotion(rs.skeleton, rs.rest);
+  const parts = ['dance', 'turnaround', 'punch-kick'].map((n) => motions.find((m) => m.name === n)!);
+  assert.equal(t.frameCount, parts.reduce((s, m) => s + m.frameCount, 0));
+  let worst = 0;
+  for (let f = 1; f < t.frameCount; f++) for (let j = 0; j < J; j++) worst = Math.max(worst, quatAngle(t.rotations, ((f - 1) * J + j) * 4, t.rotations, (f * J + j) * 4));
+  assert.ok(worst * 180 / Math.PI < MAX_FRAME_STEP_DEG);
+  for (let f = 1; f < t.frameCount; f++) {
+    const d = Math.hypot(t.rootTranslation[f * 3]! - t.rootTranslation[f * 3 - 3]!, t.rootTranslation[f * 3 + 2]! - t.rootTranslation[f * 3 - 1]!);
+    assert.ok(d < 0.05, `root jumps ${d.toFixed(3)} m at frame ${f}`);
+  }
 });

@@ -98,6 +98,7 @@ test('anatomical angles: named motions turn bones the named way on both sides', 
   assert.deepEqual(rot('pelvis', { turn: 90 }, [0, 0, 1]), [1, 0, 0]); // turn to the person's left
   assert.deepEqual(rot('spine2', { flex: 90 }, [0, 1, 0]), [0, 0, 1]); // bend forward
   assert.deepEqual(rot('left_ankle', { flex: 90 }, [0, 0, 1]), [0, 1, 0]); // toes up
+  assert.deepEqual(rot('right_thumb2', { curl: 90 }, [0, 0, 1]), [0, -1, 0]); // thumb folds under the palm
   assert.throws(() => anglesToQuat('left_knee', { twist: 5 }), /left_knee \(knee\) has no angle 'twist'; it has: flex/);
 });
 
