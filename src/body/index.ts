@@ -1,0 +1,10 @@
+/** The body model room (see docs/body.md): one BodyModel interface, two sources, posing with gradients. */
+export * from './types.js';
+export * from './model.js';
+export * from './skinning.js';
+export * from './poses.js';
+export * from './subdivide.js';
+export * from './smplx.js';
+export * from './phenotype.js';
+export * from './preview.js';
+export type { BodyMeta } from './compiled.js';
