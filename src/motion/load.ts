@@ -7,7 +7,7 @@ import { extname } from 'node:path';
 import { PersonaError } from '../core/errors.js';
 import { getBuiltinMotion, listBuiltinMotions } from './builtin.js';
 import { readBvhMotion, readSmplxMotion, writeBvh, writeMotionJson } from './io.js';
-import type { RestSkeleton } from './canonical.js';
+import { canonicalSkeleton, type RestSkeleton } from './canonical.js';
 import { MOTION_JSON_FORMAT } from './config.js';
 import { parseMotionJson } from './json.js';
 import { retargetMotion, validateRestSkeleton } from './retarget.js';
@@ -53,6 +53,30 @@ function sameSkeleton(a: RestSkeleton, b: RestSkeleton): boolean {
   return true;
 }
 
+/**
+ * A persona-motion file onto the body: retargeted from its own skeleton when it has one; without
+ * one, a motion naming the body's joints is used as it is, and one in SMPL-X names is taken to
+ * be on the canonical SMPL-X T-pose skeleton and retargeted from it.
+ */
+export function fromJsonFile(motion: Motion, skeleton: RestSkeleton | undefined, target: RestSkeleton): Motion {
+  if (skeleton) return sameSkeleton(skeleton, target) ? motionOnSkeleton(motion, target) : retargetMotion(motion, skeleton, target);
+  const names = new Set(target.skeleton.names);
+  const direct = motion.jointNames.filter((n) => names.has(n)).length;
+  const canon = canonicalSkeleton();
+  const canonNames = new Set(canon.skeleton.names);
+  if (direct < motion.jointNames.length / 2 && motion.jointNames.every((n) => canonNames.has(n))) {
+    const Jc = canon.skeleton.names.length, Jm = motion.jointNames.length, F = motion.frameCount;
+    const at = motion.jointNames.map((n) => canon.skeleton.names.indexOf(n));
+    const rotations = new Float32Array(F * Jc * 4);
+    for (let f = 0; f < F; f++) {
+      for (let j = 0; j < Jc; j++) rotations[(f * Jc + j) * 4] = 1;
+      for (let m = 0; m < Jm; m++) rotations.set(motion.rotations.subarray((f * Jm + m) * 4, (f * Jm + m) * 4 + 4), (f * Jc + at[m]!) * 4);
+    }
+    return retargetMotion({ ...motion, jointNames: [...canon.skeleton.names], rotations }, canon, target);
+  }
+  return motionOnSkeleton(motion, target);
+}
+
 async function exists(p: string): Promise<boolean> {
   try { await access(p); return true; } catch { return false; }
 }
@@ -86,9 +110,7 @@ export async function loadMotion(spec: string, target: RestSkeleton, options: Lo
       const name = spec.replace(/^.*[\\/]/, '').replace(/\.json$/i, '');
       if (typeof value === 'object' && value !== null && (value as { format?: unknown }).format === MOTION_JSON_FORMAT) {
         const file = parseMotionJson(value, spec);
-        motion = file.skeleton && !sameSkeleton(file.skeleton, target)
-          ? retargetMotion(file.motion, file.skeleton, target)
-          : motionOnSkeleton(file.motion, target);
+        motion = fromJsonFile(file.motion, file.skeleton, target);
       } else if (typeof value === 'object' && value !== null && ('poses' in value || 'frames' in value || 'root_orient' in value || 'global_orient' in value)) {
         motion = smplxToMotion(parseSmplxJson(value, spec), target, { recenter, upAxis: options.upAxis, name });
       } else {

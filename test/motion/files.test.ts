@@ -179,3 +179,14 @@ test('bad SMPL-X parameters give errors naming the field', () => {
   assert.throws(() => parseSmplxJson({ betas: [1, 2] }, 's.json'), /has none of poses/);
   assert.throws(() => parseSmplxJson({ poses: [new Array(165).fill(0)], mocap_framerate: -5 }, 's.json'), /mocap_framerate must be a positive number/);
 });
+
+test('a persona-motion JSON in SMPL-X names without a skeleton is retargeted from the canonical T-pose', async () => {
+  const { getCanonicalBuiltinMotion } = await import('../../src/motion/builtin.js');
+  const canon = getCanonicalBuiltinMotion('t-pose');
+  const path = join(dir, 'canon.json');
+  await writeMotionJson(path, canon);
+  const m = await loadMotion(path, rs);
+  assert.deepEqual(m.jointNames, rs.skeleton.names);
+  // Held T-pose: the A-pose body's left upper arm is horizontal.
+  near(dirOf(m, 30, 'upperarm_l', 'lowerarm_l'), [1, 0, 0], 2, 'T-pose from canonical JSON');
+});
