@@ -59,7 +59,8 @@ function arr(z: Record<string, NpyArray>, name: string, file: string): NpyArray 
 /** Loads an SMPL-X `.npz` (path or bytes) as a BodyModel. */
 export function loadSmplx(source: string | Uint8Array, opts: SmplxOptions = {}): ArrayBodyModel {
   const file = typeof source === 'string' ? source : 'SMPL-X npz';
-  const z = readNpz(source).arrays;
+  // Only the arrays used are inflated (posedirs alone is ~120 MB in the 2020 files).
+  const z = readNpz(source, ['v_template', 'f', 'kintree_table', 'J_regressor', 'weights', 'shapedirs'], ['ft', 'vt']).arrays;
   const vt0 = arr(z, 'v_template', file);
   const V = vt0.shape[0]!;
   if (vt0.shape.length !== 2 || vt0.shape[1] !== 3) throw new PersonaError(`'${file}': v_template must be V×3, got (${vt0.shape.join(', ')})`);

@@ -151,16 +151,18 @@ export function parseNpy(bytes: Uint8Array, name = 'array'): NpyArray {
 
 /**
  * Reads an `.npz` from a path or its bytes. `names` restricts parsing to those arrays (the
- * others are not inflated); a requested name that is missing or unreadable throws.
+ * others are not inflated); a requested name that is missing or unreadable throws. `optional`
+ * names (used only with `names`) are read when present and skipped silently otherwise.
  */
-export function readNpz(source: string | Uint8Array, names?: readonly string[]): NpzFile {
+export function readNpz(source: string | Uint8Array, names?: readonly string[], optional: readonly string[] = []): NpzFile {
   let bytes: Uint8Array;
   const label = typeof source === 'string' ? source : 'npz';
   if (typeof source === 'string') {
     try { bytes = readFileSync(source); }
     catch (e) { throw new PersonaError(`cannot read '${source}': ${(e as Error).message}`, { hint: 'check the path to the .npz file', cause: e }); }
   } else bytes = source;
-  const want = names ? new Set(names) : undefined;
+  const want = names ? new Set([...names, ...optional]) : undefined;
+  const required = new Set(names ?? []);
   let entries: Record<string, Uint8Array>;
   try {
     entries = unzipSync(bytes, { filter: (f) => !want || want.has(f.name.replace(/\.npy$/, '')) });
@@ -173,11 +175,11 @@ export function readNpz(source: string | Uint8Array, names?: readonly string[]):
     const name = file.replace(/\.npy$/, '');
     try { arrays[name] = parseNpy(data, name); }
     catch (e) {
-      if (want?.has(name)) throw e;
+      if (required.has(name)) throw e;
       unsupported[name] = (e as Error).message;
     }
   }
-  if (want) for (const n of want) if (!(n in arrays)) throw new PersonaError(`'${label}' has no array '${n}' (it has: ${Object.keys(entries).join(', ') || 'nothing'})`);
+  for (const n of required) if (!(n in arrays)) throw new PersonaError(`'${label}' has no array '${n}' (it has: ${Object.keys(entries).join(', ') || 'nothing'})`);
   return { arrays, unsupported };
 }
 

@@ -50,6 +50,7 @@ test('npz: stored and deflated, strings, scalars, name filter, errors', () => {
     const only = readNpz(z, ['x']);
     assert.deepEqual(Object.keys(only.arrays), ['x']);
     assert.throws(() => readNpz(z, ['nope']), PersonaError);
+    assert.deepEqual(Object.keys(readNpz(z, ['x'], ['g', 'nope']).arrays).sort(), ['g', 'x']);
   }
   assert.throws(() => readNpz(new Uint8Array([1, 2, 3])), PersonaError);
   assert.throws(() => parseNpy(new Uint8Array(20)), PersonaError);
