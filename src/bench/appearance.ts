@@ -289,11 +289,19 @@ export function materialAt(ctx: AppearanceContext, p: ArrayLike<number>, part: n
   }
   if (isHead) return skinTone();
   // ---- shoes ----
-  if (part === PART_INDEX.leftFoot || part === PART_INDEX.rightFoot) {
+  // The shoe's top edge is a clean height line (not the part-label boundary): just below the
+  // 2.5 cm above the ankle joint (trousers end just below it).
+  const isFoot = part === PART_INDEX.leftFoot || part === PART_INDEX.rightFoot;
+  const isLowerLeg = part === PART_INDEX.leftLowerLeg || part === PART_INDEX.rightLowerLeg;
+  const shoeTop = L.joint(x > 0 ? 'foot_l' : 'foot_r')[1] + 0.025;
+  if (isFoot && y > shoeTop) {
+    const s = x > 0 ? 'l' : 'r';
+    return bottomOrLegs(ctx, p, out, chainParam(p, L.joint(`thigh_${s}`), L.joint(`calf_${s}`), L.joint(`foot_${s}`)));
+  }
+  if (isFoot || (isLowerLeg && y <= shoeTop)) {
     const ankle = L.joint(x > 0 ? 'foot_l' : 'foot_r');
     const ball = L.joint(x > 0 ? 'ball_l' : 'ball_r');
-    if (y > ankle[1] + 0.045 && A.bottom.kind !== 'trousers') return bottomOrLegs(ctx, p, out, 2);
-    const sole = y < ball[1] + 0.012;
+    const sole = y < ball[1] + 0.002;
     const c = sole ? [0.92, 0.92, 0.9] : A.shoes;
     out[0] = c[0]!; out[1] = c[1]!; out[2] = c[2]!;
     // Laces: a few dark bars on the instep.
@@ -353,7 +361,7 @@ function topAt(ctx: AppearanceContext, p: ArrayLike<number>, out: number[], hem:
 /** Legs and hips: trousers/shorts to their length (`t` along hip→knee→ankle), else bare legs or tights. */
 function bottomOrLegs(ctx: AppearanceContext, p: ArrayLike<number>, out: number[], t: number): number {
   const A = ctx.appearance;
-  const length = A.bottom.kind === 'trousers' ? 1.93 : A.bottom.kind === 'capri' ? 1.45 : A.bottom.kind === 'shorts' ? 0.55 : 0.25;
+  const length = A.bottom.kind === 'trousers' ? 1.98 : A.bottom.kind === 'capri' ? 1.45 : A.bottom.kind === 'shorts' ? 0.55 : 0.25;
   if (t < length) {
     evaluatePattern(A.bottom.pattern, p, out);
     if (t > length - 0.04) { out[0]! *= 0.8; out[1]! *= 0.8; out[2]! *= 0.8; }
