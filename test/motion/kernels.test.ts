@@ -224,3 +224,21 @@ test('naming families: Mixamo, CMU, generic BVH and MakeHuman names map to the r
   assert.equal(d.family, 'game_engine');
   assert.ok(d.roles.filter((r) => r !== null).length === body.skeleton.names.length, 'every body joint has a role');
 });
+
+test('builtins on an SMPL-X-named T-pose body (the canonical skeleton) are the clips themselves, grounded', () => {
+  const c = canonicalSkeleton();
+  const J = c.skeleton.names.length;
+  for (const name of ['squat', 'walk']) {
+    const m = getBuiltinMotion(name, c.skeleton, c.rest), clip = getCanonicalBuiltinMotion(name);
+    for (let i = 0; i < m.rotations.length; i += 4) assert.ok(quatAngle(m.rotations, i, clip.rotations, i) < 1e-4);
+    // Grounded: the lowest ankle/ball stays at the rest floor height.
+    const fk = createFkResult(J);
+    const feet = ['left_ankle', 'right_ankle', 'left_foot', 'right_foot'].map((n) => c.skeleton.names.indexOf(n));
+    const floor = Math.min(...feet.map((j) => c.rest[j * 3 + 1]!));
+    for (let f = 0; f < m.frameCount; f += 5) {
+      forwardKinematics(c.skeleton, c.rest, m.rotations, m.rootTranslation, fk, f * J * 4, f * 3);
+      const lo = Math.min(...feet.map((j) => fk.positions[j * 3 + 1]!));
+      assert.ok(lo >= floor - 0.03 && lo <= floor + 0.01, `${name} frame ${f}: lowest foot joint at ${lo.toFixed(3)}, floor ${floor}`);
+    }
+  }
+});
