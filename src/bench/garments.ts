@@ -304,7 +304,7 @@ export function buildHair(rest: ArrayLike<number>, partLabels: ArrayLike<number>
   // Start just below the crown so the curtain flows over the back of the scalp without a ledge.
   let crown = -Infinity;
   for (let v = 0; v < rest.length / 3; v++) if (partLabels[v] === PART_INDEX.head) crown = Math.max(crown, rest[v * 3 + 1]!);
-  const yTop = Math.max(eye[1]! + 0.05, crown - 0.008);
+  const yTop = Math.max(eye[1]! + 0.05, crown - 0.012);
   const yBottom = spec.length === 'chin' ? eye[1]! - 0.1 : shoulder[1]! - 0.02;
   const cx = head[0]!, cz = head[2]! - 0.015;
   const NR = cfg.rings, NS = cfg.segments;
@@ -332,7 +332,9 @@ export function buildHair(rest: ArrayLike<number>, partLabels: ArrayLike<number>
       thetas.forEach((th, j) => { const s = x * Math.sin(th) + z * Math.cos(th); if (s > h[j]!) h[j] = s; });
     }
     const prev = radius[i - 1];
-    radius.push(h.map((r, j) => Math.max(r + cfg.clearance + cfg.thickness * t, prev ? prev[j]! : 0)));
+    // Clearance fades in from the crown so the top edge hugs the scalp (no gaps at the silhouette).
+    const hug = Math.min(1, t / 0.15);
+    radius.push(h.map((r, j) => Math.max(r + (cfg.clearance + cfg.thickness * t) * hug - 0.002 * (1 - hug), prev ? prev[j]! : 0)));
   }
   for (let i = 0; i <= NR; i++) {
     let r = radius[i]!;
