@@ -97,6 +97,7 @@ export async function loadMotion(spec: string, target: RestSkeleton, options: Lo
     if (!(await exists(spec))) {
       throw new PersonaError(`motion '${spec}' is neither a builtin motion nor an existing file`, {
         hint: `builtin motions: ${listBuiltinMotions().map((m) => m.name).join(', ')}; files: .json, .bvh, .npz`,
+        exitCode: 2,
       });
     }
     const recenter = !options.keepStart;
@@ -117,7 +118,7 @@ export async function loadMotion(spec: string, target: RestSkeleton, options: Lo
         throw new PersonaError(`${spec}: unknown JSON motion: expected "format": "${MOTION_JSON_FORMAT}" or SMPL-X parameters (poses/trans or frames of global_orient/body_pose…)`);
       }
     } else {
-      throw new PersonaError(`motion file ${spec}: unknown extension '${ext}'`, { hint: 'use .json (persona-motion or SMPL-X), .bvh or .npz' });
+      throw new PersonaError(`motion file ${spec}: unknown extension '${ext}'`, { hint: 'use .json (persona-motion or SMPL-X), .bvh or .npz', exitCode: 2 });
     }
   }
   return options.fps && options.fps !== motion.fps ? resampleMotion(motion, options.fps) : motion;
