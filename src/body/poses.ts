@@ -20,6 +20,9 @@ const ALIASES: Record<string, string> = {
   upperarm_l: 'left_shoulder', upperarm_r: 'right_shoulder', lowerarm_l: 'left_elbow', lowerarm_r: 'right_elbow', hand_l: 'left_wrist', hand_r: 'right_wrist',
 };
 
+for (const [mh, sx] of [['l', 'left'], ['r', 'right']] as const)
+  for (const f of ['thumb', 'index', 'middle', 'ring', 'pinky']) for (let k = 1; k <= 3; k++) ALIASES[`${f}_0${k}_${mh}`] = `${sx}_${f}${k}`;
+
 function unit(v: number[]): number[] {
   const n = Math.hypot(v[0]!, v[1]!, v[2]!) || 1;
   return [v[0]! / n, v[1]! / n, v[2]! / n];
@@ -73,14 +76,13 @@ function curlFingers(b: PoseBuilder, side: 'l' | 'r', angle: number): void {
   if (!b.has(`index_01_${side}`) || !b.has(`pinky_01_${side}`)) return;
   const i1 = b.joint(`index_01_${side}`), p1 = b.joint(`pinky_01_${side}`), hand = b.joint(`hand_${side}`), mid = b.joint(`middle_01_${side}`);
   // Knuckle line and finger direction; the palm normal is their cross product, and the curl
-  // axis is chosen so that the finger tips move towards the palm (towards the body's midline
-  // side of the hand in the rest A-pose).
+  // axis is chosen so that the finger tips move towards the palm.
   const knuckle = unit([p1[0]! - i1[0]!, p1[1]! - i1[1]!, p1[2]! - i1[2]!]);
   const fdir = unit([mid[0]! - hand[0]!, mid[1]! - hand[1]!, mid[2]! - hand[2]!]);
-  let palm = unit([fdir[1]! * knuckle[2]! - fdir[2]! * knuckle[1]!, fdir[2]! * knuckle[0]! - fdir[0]! * knuckle[2]!, fdir[0]! * knuckle[1]! - fdir[1]! * knuckle[0]!]);
-  // In the rest A-pose palms face the thigh: the palm normal points towards the midline (−x for the left hand).
-  const inward = side === 'l' ? -1 : 1;
-  if (palm[0]! * inward < 0) palm = palm.map((x) => -x);
+  // Handedness fixes the palm side: palm = ∓ fdir × knuckle (left −, right +), whatever the rest pose
+  // (MakeHuman A-pose palms face the thighs, SMPL-X T-pose palms face down).
+  const sgn = side === 'l' ? -1 : 1;
+  const palm = unit([fdir[1]! * knuckle[2]! - fdir[2]! * knuckle[1]!, fdir[2]! * knuckle[0]! - fdir[0]! * knuckle[2]!, fdir[0]! * knuckle[1]! - fdir[1]! * knuckle[0]!]).map((x) => sgn * x);
   // Rotating by +angle about (fdir × palm) moves the finger direction towards the palm.
   const axis = [fdir[1]! * palm[2]! - fdir[2]! * palm[1]!, fdir[2]! * palm[0]! - fdir[0]! * palm[2]!, fdir[0]! * palm[1]! - fdir[1]! * palm[0]!];
   for (const f of FINGERS) for (let k = 1; k <= 3; k++) b.rotate(`${f}_0${k}_${side}`, axis, angle * (k === 1 ? 0.8 : 1));

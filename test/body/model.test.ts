@@ -169,3 +169,19 @@ test('jaw joint: rotating it opens the mouth like the mouth-open unit', () => {
   assert.ok(n > 100);
   assert.ok(Math.sqrt(sqJaw / n) < 0.35 * Math.sqrt(sqRest / n), `jaw RMS ${Math.sqrt(sqJaw / n)} vs unit RMS ${Math.sqrt(sqRest / n)}`);
 });
+
+test('fingers bend in the walk and sit poses: fingertips come closer to the wrist and towards the palm', () => {
+  const names = m.skeleton.names;
+  const tipRest = poser.landmarks(poser.forward({ pose: restPose(55) }));
+  for (const p of ['walk', 'sit']) {
+    const posed = poser.forward({ pose: namedPose(m, p) });
+    const tips = poser.landmarks(posed);
+    for (const side of ['l', 'r']) {
+      const w = names.indexOf(`hand_${side}`);
+      const t = m.landmarkNames.indexOf(`middle_tip_${side}`);
+      const dist = (lm: Float64Array, J: Float64Array): number => Math.hypot(lm[t * 3]! - J[w * 3]!, lm[t * 3 + 1]! - J[w * 3 + 1]!, lm[t * 3 + 2]! - J[w * 3 + 2]!);
+      const rest = poser.forward({ pose: restPose(55) });
+      assert.ok(dist(tips, posed.joints) < 0.9 * dist(tipRest, rest.joints), `${p} ${side}: the middle finger does not curl`);
+    }
+  }
+});
