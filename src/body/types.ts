@@ -7,6 +7,8 @@
  * Pose convention (as SMPL): each joint's local rotation is expressed in axes aligned with
  * the world at rest; the posed global transform is G_j = G_parent(j) · [R_j | J_j − J_parent(j)],
  * and skinning applies G_j · [I | −J_j] to rest vertices (linear blend skinning).
+ * Rest poses differ by source: the MakeHuman model rests in its A-pose (arms ~45° down),
+ * SMPL-X in a T-pose; the person's left is +X in both. See docs/body.md.
  */
 
 /** Body-part labels carried by every vertex (and by every Gaussian of the avatar). */
