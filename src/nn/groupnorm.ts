@@ -1,6 +1,10 @@
 import { PersonaError } from '../core/errors.js';
 import type { FloatCtor, Floats, Param } from './types.js';
 import { checkRows } from './linear.js';
+import { wasmAffineRelu, wasmGnBackwardRelu, wasmGnNormAffineRelu } from './wasm-linear.js';
+
+/** Rows below which the float32 WASM SIMD path is not worth the copies. */
+const WASM_MIN_ROWS = 64;
 
 /** Group-norm epsilon: PyTorch's `nn.GroupNorm` default (eps = 1e-5). */
 export const GROUP_NORM_EPS = 1e-5;
@@ -75,6 +79,7 @@ export class GroupNorm {
     checkRows('GroupNorm x', x, n, C);
     checkRows('GroupNorm rstd', rstd, n, G);
     checkRows('GroupNorm y', y, n, C);
+    if (this.useWasm(n, x, rstd, y) && wasmGnNormAffineRelu(x as Float32Array, rstd as Float32Array, y as Float32Array, gamma as Float32Array, beta as Float32Array, n, C, G, eps)) return;
     for (let r = 0; r < n; r++) {
       for (let g = 0; g < G; g++) {
         const s = r * C + g * cg, e = s + cg, c0 = g * cg - s;
@@ -101,6 +106,7 @@ export class GroupNorm {
   /** y (n×C) = γ·x̂ + β, optionally followed by ReLU (fused, as PERSONA's GN→ReLU). */
   affine(xhat: Floats, y: Floats, n: number, relu: boolean): void {
     const C = this.channels, gamma = this.gamma, beta = this.beta;
+    if (relu && this.useWasm(n, xhat, y) && wasmAffineRelu(xhat as Float32Array, y as Float32Array, gamma as Float32Array, beta as Float32Array, n, C)) return;
     if (relu) {
       // Branch-free ReLU, (v + |v|)/2: see reluForward.
       for (let r = 0; r < n; r++) {
@@ -138,6 +144,8 @@ export class GroupNorm {
     checkRows('GroupNorm dy', dy, n, C);
     checkRows('GroupNorm xhat', xhat, n, C);
     checkRows('GroupNorm dx', dx, n, C);
+    if (relu && this.useWasm(n, dy, xhat, rstd, dx) &&
+      wasmGnBackwardRelu(dy as Float32Array, xhat as Float32Array, rstd as Float32Array, dx as Float32Array, gamma as Float32Array, beta as Float32Array, dGamma as Float32Array, dBeta as Float32Array, n, C, G)) return;
     for (let r = 0; r < n; r++) {
       for (let g = 0; g < G; g++) {
         const s = r * C + g * cg, cs = g * cg;
@@ -162,6 +170,13 @@ export class GroupNorm {
         }
       }
     }
+  }
+
+  /** Whether the float32 WASM SIMD kernels apply (float32 buffers, groups of 4k channels, enough rows). */
+  private useWasm(n: number, ...bufs: Floats[]): boolean {
+    if (n < WASM_MIN_ROWS || (this.channels / this.groups) % 4 !== 0 || !(this.gamma instanceof Float32Array)) return false;
+    for (const b of bufs) if (!(b instanceof Float32Array)) return false;
+    return true;
   }
 
   /** Sets the gradients to zero. */

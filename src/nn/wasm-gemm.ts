@@ -37,7 +37,7 @@ function sleb(n: number): number[] {
   }
 }
 
-const I32 = 0x7f, V128 = 0x7b;
+const I32 = 0x7f, F32 = 0x7d, V128 = 0x7b;
 
 /** A tiny instruction builder for function bodies. */
 class Body {
@@ -62,6 +62,24 @@ class Body {
   f32x4Add() { return this.simd(0xe4); }
   f32x4Mul() { return this.simd(0xe6); }
   mem(align: number, offset: number) { this.code.push(...uleb(align), ...uleb(offset)); return this; }
+  f32x4Sub() { return this.simd(0xe5); }
+  f32x4Max() { return this.simd(0xe9); }
+  f32x4Gt() { return this.simd(0x44); }
+  v128And() { return this.simd(0x4e); }
+  f32x4Splat() { return this.simd(0x13); }
+  v128Zero() { this.code.push(0xfd, ...uleb(0x0c), ...Array(16).fill(0)); return this; }
+  extractLane(l: number) { this.simd(0x1f); this.code.push(l); return this; }
+  f32Load(offset = 0) { this.code.push(0x2a); return this.mem(2, offset); }
+  f32Store(offset = 0) { this.code.push(0x38); return this.mem(2, offset); }
+  f32Add() { this.code.push(0x92); return this; }
+  f32Mul() { this.code.push(0x94); return this; }
+  f32Div() { this.code.push(0x95); return this; }
+  f32Sqrt() { this.code.push(0x91); return this; }
+  f32Const(v: number) { const b = new Uint8Array(new Float32Array([v]).buffer); this.code.push(0x43, ...b); return this; }
+  ltU() { this.code.push(0x49); return this; }
+  select() { this.code.push(0x1b); return this; }
+  /** Pushes the f32 sum of the four lanes of local v. */
+  hsum(v: number) { return this.get(v).extractLane(0).get(v).extractLane(1).f32Add().get(v).extractLane(2).f32Add().get(v).extractLane(3).f32Add(); }
   /** local[dst] += local[x]·local[y] (f32×4). */
   fma(dst: number, x: number, y: number) { return this.get(dst).get(x).get(y).f32x4Mul().f32x4Add().set(dst); }
   /** local[i] += k (i32). */
@@ -181,14 +199,135 @@ function buildGemmTN(): number[] {
   return encodeFunction([[9, I32], [11, V128]], f);
 }
 
-/** The module bytes: imports `env.mem`, exports `gemmNN` and `gemmTN`. */
+
+/**
+ * gnNormAffineRelu(x, rstd, y, gamma, beta, groupsTotal, C·4, cg·4, eps): for each of the
+ * n·G contiguous groups of cg floats: x ← x̂ = (x − μ)/√(σ² + ε), rstd ← 1/√(σ² + ε),
+ * y ← max(γ·x̂ + β, 0) (γ, β indexed by channel, wrapping every C). cg must be a multiple of 4.
+ */
+function buildGnNormAffineRelu(): number[] {
+  const [X, RSTD, Y, GAMMA, BETA, T, CB, CGB, EPS] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const [t, xp, yp, rp, cb, e, p, q, gq, bq] = [9, 10, 11, 12, 13, 14, 15, 16, 17, 18];
+  const [mean, rs, invCg] = [19, 20, 21];
+  const [acc, meanv, rsv, zero, xh, dv] = [22, 23, 24, 25, 26, 27];
+  const f = new Body();
+  f.f32Const(4).get(CGB).code.push(0xb3); // f32.convert_i32_s
+  f.f32Div().set(invCg); // invCg = 4/(cg·4) = 1/cg
+  f.get(X).set(xp).get(Y).set(yp).get(RSTD).set(rp).i32(0).set(cb).i32(0).set(t);
+  f.v128Zero().set(zero);
+  f.block().loop();
+  f.get(t).get(T).geS().brIf(1);
+  f.get(xp).get(CGB).add().set(e);
+  // pass 1: mean
+  f.get(zero).set(acc).get(xp).set(p);
+  f.block().loop().get(p).get(e).geS().brIf(1);
+  f.get(acc).get(p).v128Load(0).f32x4Add().set(acc).inc(p, 16).br(0).end().end();
+  f.hsum(acc).get(invCg).f32Mul().tee(mean).f32x4Splat().set(meanv);
+  // pass 2: variance
+  f.get(zero).set(acc).get(xp).set(p);
+  f.block().loop().get(p).get(e).geS().brIf(1);
+  f.get(p).v128Load(0).get(meanv).f32x4Sub().set(dv);
+  f.fma(acc, dv, dv).inc(p, 16).br(0).end().end();
+  f.f32Const(1).hsum(acc).get(invCg).f32Mul().get(EPS).f32Add().f32Sqrt().f32Div().set(rs);
+  f.get(rp).get(rs).f32Store(0).inc(rp, 4);
+  f.get(rs).f32x4Splat().set(rsv);
+  // pass 3: x̂ and ReLU(γx̂ + β)
+  f.get(xp).set(p).get(yp).set(q).get(GAMMA).get(cb).add().set(gq).get(BETA).get(cb).add().set(bq);
+  f.block().loop().get(p).get(e).geS().brIf(1);
+  f.get(p).v128Load(0).get(meanv).f32x4Sub().get(rsv).f32x4Mul().set(xh);
+  f.get(p).get(xh).v128Store(0);
+  f.get(q).get(gq).v128Load(0).get(xh).f32x4Mul().get(bq).v128Load(0).f32x4Add().get(zero).f32x4Max().v128Store(0);
+  f.inc(p, 16).inc(q, 16).inc(gq, 16).inc(bq, 16).br(0).end().end();
+  // next group
+  f.get(e).set(xp).inc(yp, { local: CGB }).inc(cb, { local: CGB });
+  f.get(cb).i32(0).get(cb).get(CB).ltU().select().set(cb); // cb = cb < C·4 ? cb : 0
+  f.inc(t, 1).br(0).end().end();
+  void mean;
+  return encodeFunction([[10, I32], [3, F32], [6, V128]], f);
+}
+
+/**
+ * gnBackwardRelu(d, xhat, rstd, gamma, beta, dGamma, dBeta, groupsTotal, C·4, cg·4): GroupNorm
+ * backward fused with the following ReLU, in place on d (see GroupNorm.backward with relu).
+ */
+function buildGnBackwardRelu(): number[] {
+  const [D, XH, RSTD, GAMMA, BETA, DG, DB, T, CB, CGB] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const [t, dp, xp, rp, cb, e, p, xq, gq, bq, dgq, dbq] = [10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21];
+  const [invCg] = [22];
+  const [m1v, m2v, zero, xh, ga, dv, dxh, m1, m2, rsv] = [23, 24, 25, 26, 27, 28, 29, 30, 31, 32];
+  const f = new Body();
+  f.f32Const(4).get(CGB).code.push(0xb3);
+  f.f32Div().set(invCg);
+  f.get(D).set(dp).get(XH).set(xp).get(RSTD).set(rp).i32(0).set(cb).i32(0).set(t);
+  f.v128Zero().set(zero);
+  f.block().loop();
+  f.get(t).get(T).geS().brIf(1);
+  f.get(dp).get(CGB).add().set(e);
+  f.get(zero).set(m1v).get(zero).set(m2v);
+  f.get(dp).set(p).get(xp).set(xq).get(GAMMA).get(cb).add().set(gq).get(BETA).get(cb).add().set(bq);
+  f.get(DG).get(cb).add().set(dgq).get(DB).get(cb).add().set(dbq);
+  f.block().loop().get(p).get(e).geS().brIf(1);
+  f.get(xq).v128Load(0).set(xh).get(gq).v128Load(0).set(ga);
+  // d = dy & (γx̂ + β > 0)
+  f.get(p).v128Load(0).get(ga).get(xh).f32x4Mul().get(bq).v128Load(0).f32x4Add().get(zero).f32x4Gt().v128And().set(dv);
+  f.get(p).get(dv).v128Store(0);
+  f.get(dgq).get(dgq).v128Load(0).get(dv).get(xh).f32x4Mul().f32x4Add().v128Store(0);
+  f.get(dbq).get(dbq).v128Load(0).get(dv).f32x4Add().v128Store(0);
+  f.get(dv).get(ga).f32x4Mul().set(dxh);
+  f.get(m1v).get(dxh).f32x4Add().set(m1v);
+  f.fma(m2v, dxh, xh);
+  f.inc(p, 16).inc(xq, 16).inc(gq, 16).inc(bq, 16).inc(dgq, 16).inc(dbq, 16).br(0).end().end();
+  f.hsum(m1v).get(invCg).f32Mul().f32x4Splat().set(m1);
+  f.hsum(m2v).get(invCg).f32Mul().f32x4Splat().set(m2);
+  f.get(rp).f32Load(0).f32x4Splat().set(rsv).inc(rp, 4);
+  f.get(dp).set(p).get(xp).set(xq).get(GAMMA).get(cb).add().set(gq);
+  f.block().loop().get(p).get(e).geS().brIf(1);
+  // dx = rs·(d·γ − m1 − x̂·m2)
+  f.get(p).get(rsv).get(p).v128Load(0).get(gq).v128Load(0).f32x4Mul().get(m1).f32x4Sub();
+  f.get(xq).v128Load(0).get(m2).f32x4Mul().f32x4Sub().f32x4Mul().v128Store(0);
+  f.inc(p, 16).inc(xq, 16).inc(gq, 16).br(0).end().end();
+  f.get(e).set(dp).inc(xp, { local: CGB }).inc(cb, { local: CGB });
+  f.get(cb).i32(0).get(cb).get(CB).ltU().select().set(cb);
+  f.inc(t, 1).br(0).end().end();
+  return encodeFunction([[12, I32], [1, F32], [10, V128]], f);
+}
+
+/** affineRelu(xhat, y, gamma, beta, n·C·4 (bytes), C·4): y = max(γ·x̂ + β, 0) per channel. */
+function buildAffineRelu(): number[] {
+  const [XH, Y, GAMMA, BETA, NB, CB] = [0, 1, 2, 3, 4, 5];
+  const [p, q, e, cb] = [6, 7, 8, 9];
+  const [zero] = [10];
+  const f = new Body();
+  f.v128Zero().set(zero);
+  f.get(XH).set(p).get(Y).set(q).get(XH).get(NB).add().set(e).i32(0).set(cb);
+  f.block().loop().get(p).get(e).geS().brIf(1);
+  f.get(q).get(GAMMA).get(cb).add().v128Load(0).get(p).v128Load(0).f32x4Mul().get(BETA).get(cb).add().v128Load(0).f32x4Add().get(zero).f32x4Max().v128Store(0);
+  f.inc(p, 16).inc(q, 16).inc(cb, 16);
+  f.get(cb).i32(0).get(cb).get(CB).ltU().select().set(cb);
+  f.br(0).end().end();
+  return encodeFunction([[4, I32], [1, V128]], f);
+}
+
+/** The module bytes: imports `env.mem`, exports `gemmNN`, `gemmTN`, `gnNormAffineRelu`, `gnBackwardRelu`, `affineRelu`. */
 export function gemmModuleBytes(): Uint8Array<ArrayBuffer> {
-  const type = section(1, [1, 0x60, 8, ...Array(8).fill(I32), 0]);
+  const type = section(1, [
+    4,
+    0x60, 8, ...Array(8).fill(I32), 0, // 0: gemm
+    0x60, 9, ...Array(8).fill(I32), F32, 0, // 1: gnNormAffineRelu
+    0x60, 10, ...Array(10).fill(I32), 0, // 2: gnBackwardRelu
+    0x60, 6, ...Array(6).fill(I32), 0, // 3: affineRelu
+  ]);
   const imports = section(2, [1, ...name('env'), ...name('mem'), 0x02, 0x00, ...uleb(1)]);
-  const funcs = section(3, [2, 0, 0]);
-  const exports = section(7, [2, ...name('gemmNN'), 0x00, 0, ...name('gemmTN'), 0x00, 1]);
-  const nn = buildGemmNN(), tn = buildGemmTN();
-  const code = section(10, [2, ...nn, ...tn]);
+  const funcs = section(3, [5, 0, 0, 1, 2, 3]);
+  const exports = section(7, [
+    5,
+    ...name('gemmNN'), 0x00, 0,
+    ...name('gemmTN'), 0x00, 1,
+    ...name('gnNormAffineRelu'), 0x00, 2,
+    ...name('gnBackwardRelu'), 0x00, 3,
+    ...name('affineRelu'), 0x00, 4,
+  ]);
+  const code = section(10, [5, ...buildGemmNN(), ...buildGemmTN(), ...buildGnNormAffineRelu(), ...buildGnBackwardRelu(), ...buildAffineRelu()]);
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...type, ...imports, ...funcs, ...exports, ...code]);
 }
 
@@ -197,6 +336,9 @@ export interface GemmWasm {
   memory: WebAssembly.Memory;
   gemmNN: (A: number, B: number, C: number, bias: number, n4: number, L: number, M8: number, M: number) => void;
   gemmTN: (A: number, B: number, C: number, rows: number, M4: number, L8: number, M: number, L: number) => void;
+  gnNormAffineRelu: (x: number, rstd: number, y: number, gamma: number, beta: number, groups: number, cBytes: number, cgBytes: number, eps: number) => void;
+  gnBackwardRelu: (d: number, xhat: number, rstd: number, gamma: number, beta: number, dGamma: number, dBeta: number, groups: number, cBytes: number, cgBytes: number) => void;
+  affineRelu: (xhat: number, y: number, gamma: number, beta: number, bytes: number, cBytes: number) => void;
 }
 
 let cached: GemmWasm | null | undefined;
@@ -212,7 +354,7 @@ export function gemmWasm(): GemmWasm | null {
     const memory = new WebAssembly.Memory({ initial: 1 });
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { mem: memory } });
     const ex = instance.exports as unknown as Omit<GemmWasm, 'memory'>;
-    cached = { memory, gemmNN: ex.gemmNN, gemmTN: ex.gemmTN };
+    cached = { memory, ...ex };
     // V8 runs new wasm code in its baseline tier first and only optimises functions that have
     // done enough work; a few hundred tiny calls (~20 ms) get both kernels optimised before the
     // first large product (measured: first 40k×128×128 call 330–470 ms cold, 120 ms warmed).

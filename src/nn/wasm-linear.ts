@@ -110,3 +110,53 @@ export function wasmLinearBackwardWeight(x: Float32Array, dy: Float32Array, dw: 
   }
   return true;
 }
+
+/** x (n×C) ← x̂, rstd (n×G) ← 1/σ, y ← ReLU(γ·x̂ + β): GroupNorm.normalizeAffineRelu on WASM SIMD. */
+export function wasmGnNormAffineRelu(x: Float32Array, rstd: Float32Array, y: Float32Array, gamma: Float32Array, beta: Float32Array, n: number, C: number, G: number, eps: number): boolean {
+  const pG = 0, pB = C, pX = 2 * C, pY = pX + n * C, pR = pY + n * C, end = pR + n * G;
+  const a = arena(end * 4);
+  if (!a) return false;
+  const { k, f32 } = a;
+  f32.set(gamma.subarray(0, C), pG);
+  f32.set(beta.subarray(0, C), pB);
+  f32.set(x.subarray(0, n * C), pX);
+  k.gnNormAffineRelu(4 * pX, 4 * pR, 4 * pY, 4 * pG, 4 * pB, n * G, 4 * C, (4 * C) / G, eps);
+  x.set(f32.subarray(pX, pX + n * C));
+  y.set(f32.subarray(pY, pY + n * C));
+  rstd.set(f32.subarray(pR, pR + n * G));
+  return true;
+}
+
+/** GroupNorm backward fused with the following ReLU (GroupNorm.backward with relu) on WASM SIMD. */
+export function wasmGnBackwardRelu(dy: Float32Array, xhat: Float32Array, rstd: Float32Array, dx: Float32Array, gamma: Float32Array, beta: Float32Array, dGamma: Float32Array, dBeta: Float32Array, n: number, C: number, G: number): boolean {
+  const pG = 0, pB = C, pDG = 2 * C, pDB = 3 * C, pD = 4 * C, pX = pD + n * C, pR = pX + n * C, end = pR + n * G;
+  const a = arena(end * 4);
+  if (!a) return false;
+  const { k, f32 } = a;
+  f32.set(gamma.subarray(0, C), pG);
+  f32.set(beta.subarray(0, C), pB);
+  f32.set(dGamma.subarray(0, C), pDG);
+  f32.set(dBeta.subarray(0, C), pDB);
+  f32.set(dy.subarray(0, n * C), pD);
+  f32.set(xhat.subarray(0, n * C), pX);
+  f32.set(rstd.subarray(0, n * G), pR);
+  k.gnBackwardRelu(4 * pD, 4 * pX, 4 * pR, 4 * pG, 4 * pB, 4 * pDG, 4 * pDB, n * G, 4 * C, (4 * C) / G);
+  dx.set(f32.subarray(pD, pD + n * C));
+  dGamma.set(f32.subarray(pDG, pDG + C));
+  dBeta.set(f32.subarray(pDB, pDB + C));
+  return true;
+}
+
+/** y (n×C) = ReLU(γ·x̂ + β) on WASM SIMD (C a multiple of 4). */
+export function wasmAffineRelu(xhat: Float32Array, y: Float32Array, gamma: Float32Array, beta: Float32Array, n: number, C: number): boolean {
+  const pG = 0, pB = C, pX = 2 * C, pY = pX + n * C, end = pY + n * C;
+  const a = arena(end * 4);
+  if (!a) return false;
+  const { k, f32 } = a;
+  f32.set(gamma.subarray(0, C), pG);
+  f32.set(beta.subarray(0, C), pB);
+  f32.set(xhat.subarray(0, n * C), pX);
+  k.affineRelu(4 * pX, 4 * pY, 4 * pG, 4 * pB, 4 * n * C, 4 * C);
+  y.set(f32.subarray(pY, pY + n * C));
+  return true;
+}

@@ -5,6 +5,7 @@ import { linearBackwardInput, linearBackwardWeight, linearForward, linearForward
 import { gemmModuleBytes } from '../../src/nn/wasm-gemm.js';
 import { wasmGemmAvailable } from '../../src/nn/wasm-linear.js';
 import { randArray } from './fd.js';
+import { GroupNorm } from '../../src/nn/groupnorm.js';
 
 /** |a − b| ≤ 1e-5·(1 + scale) elementwise, with scale the magnitude of the summed terms. */
 function closeF32(a: ArrayLike<number>, b: ArrayLike<number>, scale: number): void {
@@ -47,5 +48,38 @@ test('WASM float32 kernels match the float64 JS kernels (forward, dx, dW, db)', 
     linearBackwardWeightJs(r64(x), r64(dy), dw64, db64, n, K, O);
     closeF32(dw32, dw64, n);
     closeF32(db32, db64, n);
+  }
+});
+
+test('WASM GroupNorm kernels (norm+affine+ReLU, affine ReLU, fused backward) match float64 JS', () => {
+  const rng = new Rng(11);
+  for (const [n, C, G] of [[100, 128, 4], [65, 24, 2]] as [number, number, number][]) {
+    const g64 = new GroupNorm(C, G, { dtype: Float64Array }), g32 = new GroupNorm(C, G, { dtype: Float32Array });
+    for (let c = 0; c < C; c++) {
+      g32.gamma[c] = rng.uniform(0.5, 1.5);
+      g32.beta[c] = rng.uniform(-0.5, 0.5);
+    }
+    g64.gamma.set(g32.gamma);
+    g64.beta.set(g32.beta);
+    const x = Float32Array.from(randArray(rng, n * C, -2, 3));
+    const x64 = Float64Array.from(x), r64 = new Float64Array(n * G), y64 = new Float64Array(n * C);
+    const r32 = new Float32Array(n * G), y32 = new Float32Array(n * C);
+    g64.normalizeAffineRelu(x64, r64, y64, n);
+    g32.normalizeAffineRelu(x, r32, y32, n); // x becomes x̂
+    closeF32(x, x64, 1);
+    closeF32(r32, r64, 1);
+    closeF32(y32, y64, 1);
+    const ya = new Float32Array(n * C);
+    g32.affine(x, ya, n, true);
+    closeF32(ya, y64, 1);
+    const dy = Float32Array.from(randArray(rng, n * C));
+    const dx32 = new Float32Array(n * C), dx64 = new Float64Array(n * C);
+    g32.gradGamma.fill(0.5);
+    g64.gradGamma.fill(0.5);
+    g32.backward(dy, x, r32, n, dx32, true);
+    g64.backward(Float64Array.from(dy), Float64Array.from(x), Float64Array.from(r32), n, dx64, true);
+    closeF32(dx32, dx64, 1);
+    closeF32(g32.gradGamma, g64.gradGamma, n);
+    closeF32(g32.gradBeta, g64.gradBeta, n);
   }
 });
