@@ -6,6 +6,8 @@ import { registerAnimate } from './animate.js';
 import { registerRender } from './render.js';
 import { registerExport } from './export.js';
 import { registerBody } from './body.js';
+import { registerStages } from './stages.js';
+import { registerCreate } from './create.js';
 
 /** Every CLI command, one file each under src/cli/. Add new commands here. */
-export const commands: Array<(program: Command) => void> = [registerIngest, registerPerceive, registerView, registerAnimate, registerRender, registerExport, registerBody];
+export const commands: Array<(program: Command) => void> = [registerIngest, registerPerceive, registerView, registerAnimate, registerRender, registerExport, registerBody, registerStages, registerCreate];

@@ -13,7 +13,7 @@ import { SUBJECT_FILES, clipFiles } from '../subject/files.js';
 import { cameraFromJson, cameraToJson, fitPose } from '../fit/types.js';
 import { listBuiltinMotions } from '../motion/index.js';
 import { resolveBody, type BodySpec } from '../pipeline/body.js';
-import { readFit } from '../texture/stage.js';
+import { readFit } from '../fit/stage.js';
 import { renderBuiltinClip, BUILTIN_NOTE } from './builtin.js';
 import type { GeneratedClipFile } from './types.js';
 

@@ -1,4 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import { PersonaError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/atomic.js';
@@ -130,7 +131,7 @@ export async function ingest(photo: string, subjectDir: string, options: IngestO
   const outputs = ['input/image.png', ...(decoded.alphaPng ? ['input/alpha.png'] : [])];
   const outcome = await subject.runStage(
     'ingest',
-    { version: 1, inputs: { photo }, options: { maxSide }, outputs, force: options.force },
+    { version: 1, inputs: { photo: resolve(photo) }, options: { maxSide }, outputs, force: options.force },
     async () => {
       await writeFileAtomic(subject.path('input/image.png'), decoded.png);
       if (decoded.alphaPng) await writeFileAtomic(subject.path('input/alpha.png'), decoded.alphaPng);

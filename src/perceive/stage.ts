@@ -26,20 +26,29 @@ export const PERCEPTION_FILES = {
 
 /** Options of `perceive` (the library function). */
 export interface PerceiveOptions extends PerceiveCallOptions {
-  /** Reuse loaded models (otherwise a Perceiver is made and closed for this call). */
+  /** Use these loaded models (default: the process-wide shared Perceiver). */
   perceiver?: Perceiver;
+}
+
+let shared: Promise<Perceiver> | undefined;
+
+/**
+ * The process-wide Perceiver used when none is passed: models load once and stay loaded (closing one
+ * Perceiver and creating another in the same process breaks TF.js's wasm engine state).
+ */
+export function sharedPerceiver(): Promise<Perceiver> {
+  shared ??= Perceiver.create().catch((err: unknown) => {
+    shared = undefined;
+    throw err;
+  });
+  return shared;
 }
 
 /** Perceives one photo (float image or image path) and returns the result with its matte. */
 export async function perceive(image: FloatImage | string, options: PerceiveOptions = {}): Promise<Perception> {
   const img = typeof image === 'string' ? await readImage(image, 3) : image;
-  const own = options.perceiver === undefined;
-  const perceiver = options.perceiver ?? (await Perceiver.create());
-  try {
-    return await perceiver.perceive(img, options);
-  } finally {
-    if (own) await perceiver.close();
-  }
+  const perceiver = options.perceiver ?? (await sharedPerceiver());
+  return perceiver.perceive(img, options);
 }
 
 /** Writes keypoints.json, mask.png and overlay.png into `folder` (atomically, as one folder). */

@@ -2,12 +2,12 @@
  * The texture stage: unwraps `input/image.png` onto the body's UV map through `fit/body.json`, cut to
  * the matte `perception/mask.png`; writes `texture/texture.png` and `texture/visibility.png`.
  */
-import { readFile } from 'node:fs/promises';
 import { readImage, writePng } from '../core/image.js';
 import { Subject } from '../subject/manifest.js';
 import { SUBJECT_FILES } from '../subject/files.js';
 import { BodyPoser } from '../body/skinning.js';
-import { cameraFromJson, fitPose, type BodyFit } from '../fit/types.js';
+import { cameraFromJson, fitPose } from '../fit/types.js';
+import { readFit } from '../fit/stage.js';
 import { resolveBody, type BodySpec } from '../pipeline/body.js';
 import { unwrapTexture } from './unwrap.js';
 
@@ -17,11 +17,6 @@ export interface TextureStageOptions {
   size?: number;
   body?: BodySpec;
   force?: boolean;
-}
-
-/** Reads the fit of a subject. */
-export async function readFit(subject: Subject): Promise<BodyFit> {
-  return JSON.parse(await readFile(subject.path(SUBJECT_FILES.fit), 'utf8')) as BodyFit;
 }
 
 /** Runs (or skips) the texture stage. */

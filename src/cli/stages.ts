@@ -1,0 +1,89 @@
+import type { Command } from 'commander';
+import { runFitStage } from '../fit/stage.js';
+import { runTextureStage } from '../texture/stage.js';
+import { runGenerateStage, DEFAULT_MOTIONS } from '../generate/stage.js';
+import { runTrainStage } from '../train/stage.js';
+import { PRESET_NAMES, type PresetName } from '../train/config.js';
+import { PersonaError } from '../core/errors.js';
+import { parsePositiveInt, progressFrom } from './context.js';
+
+/** Parses --quality. */
+export function parseQuality(v: string): PresetName {
+  if (!(PRESET_NAMES as readonly string[]).includes(v)) throw new PersonaError(`--quality must be one of ${PRESET_NAMES.join(', ')} (got "${v}").`, { exitCode: 2 });
+  return v as PresetName;
+}
+
+/** Parses a comma-separated list. */
+export const parseList = (v: string): string[] => v.split(',').map((s) => s.trim()).filter(Boolean);
+
+/** `persona fit|texture|generate|train <subject-dir>`: one command per pipeline stage. */
+export function registerStages(program: Command): void {
+  program
+    .command('fit')
+    .description('fit the body model (camera, pose, shape) to the perceived photo → fit/body.json, fit/overlay.png')
+    .argument('<subject-dir>', 'subject folder (after `persona perceive`)')
+    .option('--body <spec>', 'default, or smplx:<path/to/SMPLX_NEUTRAL.npz>', 'default')
+    .option('--fov <degrees>', 'field of view of the photo\'s long side (default 55)', (v) => Number(v))
+    .option('--force', 'run again even if nothing changed')
+    .action(async (dir: string, o: { body: string; fov?: number; force?: boolean }, cmd: Command) => {
+      const progress = progressFrom(cmd);
+      const r = await runFitStage(dir, { body: o.body, fovDeg: o.fov, force: o.force, progress });
+      progress.info(
+        r.ran
+          ? `fit: ${dir}/fit/body.json — keypoint error ${r.fit.residuals.keypointPx.toFixed(1)} px (${(100 * r.fit.residuals.keypointRelative).toFixed(1)}% of height), silhouette IoU ${r.fit.residuals.silhouetteIoU.toFixed(3)}; overlay: ${dir}/fit/overlay.png`
+          : 'fit: up to date, skipped (use --force to rerun)',
+      );
+    });
+  program
+    .command('texture')
+    .description('unwrap the photo onto the body UV map → texture/texture.png, texture/visibility.png')
+    .argument('<subject-dir>', 'subject folder (after `persona fit`)')
+    .option('--size <texels>', 'texture side', parsePositiveInt('size'), 1024)
+    .option('--body <spec>', 'default, or smplx:<path>', 'default')
+    .option('--force', 'run again even if nothing changed')
+    .action(async (dir: string, o: { size: number; body: string; force?: boolean }, cmd: Command) => {
+      const progress = progressFrom(cmd);
+      const r = await runTextureStage(dir, { size: o.size, body: o.body, force: o.force });
+      progress.info(r.ran ? `texture: ${dir}/texture/texture.png (${(100 * (r.seenFraction ?? 0)).toFixed(0)}% of the body seen in the photo)` : 'texture: up to date, skipped');
+    });
+  program
+    .command('generate')
+    .description('make pose-rich training video of the person → generated/<clip>/{frames,masks,poses.json}')
+    .argument('<subject-dir>', 'subject folder (after `persona texture`)')
+    .option('--generator <name>', 'builtin (re-posed textured body: identity and pose, no cloth dynamics) or frames:<dir>', 'builtin')
+    .option('--motions <list>', 'comma-separated builtin motions', parseList, [...DEFAULT_MOTIONS])
+    .option('--frames <n>', 'frames per motion clip', parsePositiveInt('frames'), 12)
+    .option('--size <px>', 'long side of the generated frames', parsePositiveInt('size'), 512)
+    .option('--body <spec>', 'default, or smplx:<path>', 'default')
+    .option('--force', 'run again even if nothing changed')
+    .action(async (dir: string, o: { generator: string; motions: string[]; frames: number; size: number; body: string; force?: boolean }, cmd: Command) => {
+      const progress = progressFrom(cmd);
+      const r = await runGenerateStage(dir, { generator: o.generator, motions: o.motions, framesPerClip: o.frames, size: o.size, body: o.body, force: o.force, progress });
+      progress.info(r.ran ? `generate: ${r.clips.length} clips (${r.clips.join(', ')}), ${r.frames} frames in ${dir}/generated/` : 'generate: up to date, skipped');
+    });
+  program
+    .command('train')
+    .description('optimise the PERSONA avatar on the photo + generated frames → avatar/ (resumes after interruption)')
+    .argument('<subject-dir>', 'subject folder (after `persona generate`)')
+    .option('--quality <q>', `avatar size and resolution: ${PRESET_NAMES.join('|')}`, parseQuality, 'standard')
+    .option('--iterations <n>', 'override the number of iterations', parsePositiveInt('iterations'))
+    .option('--no-balanced-sampling', 'ablation: the photo once per epoch instead of half the steps')
+    .option('--no-geometry-weighting', 'ablation: uniform image weights and full geometry loss on the photo')
+    .option('--no-pose-offsets', 'ablation: no pose-driven offsets')
+    .option('--seed <n>', 'random seed', (v) => Number(v), 0)
+    .option('--body <spec>', 'default, or smplx:<path>', 'default')
+    .option('--force', 'train again from scratch')
+    .action(async (dir: string, o: { quality: PresetName; iterations?: number; balancedSampling: boolean; geometryWeighting: boolean; poseOffsets: boolean; seed: number; body: string; force?: boolean }, cmd: Command) => {
+      const progress = progressFrom(cmd);
+      const r = await runTrainStage(dir, {
+        quality: o.quality, iterations: o.iterations, balanced: o.balancedSampling, geometryWeighting: o.geometryWeighting, poseOffsets: o.poseOffsets,
+        seed: o.seed, body: o.body, force: o.force, progress,
+      });
+      const n = r.notes ?? {};
+      progress.info(
+        r.ran
+          ? `train: avatar in ${dir}/avatar/ — ${n.iterations} iterations, ${Number(n.secondsPerIteration).toFixed(2)} s/iteration, photo PSNR ${Number(n.photoPsnrBefore).toFixed(1)} → ${Number(n.photoPsnrAfter).toFixed(1)} dB; preview ${dir}/train/preview.png`
+          : 'train: up to date, skipped (use --force to retrain)',
+      );
+    });
+}

@@ -1,0 +1,86 @@
+/**
+ * The fit stage: `perception/keypoints.json` + `perception/mask.png` → `fit/body.json` and
+ * `fit/overlay.png` (the fitted mesh over the photo | a side view), warning about uncertain parts.
+ */
+import { writeJsonAtomic } from '../core/atomic.js';
+import { createImage, readImage, writePng, type FloatImage } from '../core/image.js';
+import { lookAtCamera } from '../core/camera.js';
+import type { Progress } from '../core/progress.js';
+import { Subject } from '../subject/manifest.js';
+import { SUBJECT_FILES } from '../subject/files.js';
+import { BodyPoser } from '../body/skinning.js';
+import type { ArrayBodyModel } from '../body/model.js';
+import { readPerception } from '../perceive/stage.js';
+import { renderShaded, contactSheet } from '../render/index.js';
+import { resolveBody, type BodySpec } from '../pipeline/body.js';
+import { fitImage, type FitOptions } from './fitImage.js';
+import { cameraFromJson, fitPose, type BodyFit } from './types.js';
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { PersonaError } from '../core/errors.js';
+
+/** Options of the fit stage. */
+export interface FitStageOptions extends FitOptions {
+  body?: BodySpec;
+  force?: boolean;
+  progress?: Progress;
+}
+
+/** The fitted mesh shaded over the photo (50 % blend), and a side view of it. */
+export function fitOverlay(photo: FloatImage, fit: BodyFit, body: ArrayBodyModel): FloatImage {
+  const cam = cameraFromJson(fit.camera);
+  const posed = new BodyPoser(body).forward({ shape: fit.shape, pose: fitPose(fit) });
+  const verts = Float32Array.from(posed.vertices);
+  const shaded = renderShaded(verts, body.triangles, cam, {});
+  const over = createImage(photo.width, photo.height, 3);
+  for (let p = 0; p < photo.width * photo.height; p++) {
+    const a = 0.6 * shaded.alpha[p]!;
+    for (let c = 0; c < 3; c++) over.data[p * 3 + c] = photo.data[p * 3 + c]! * (1 - a) + shaded.image.data[p * shaded.image.channels + c]! * a;
+  }
+  // side view: a camera 90° around the body's centre
+  let cx = 0, cy = 0, cz = 0;
+  const V = verts.length / 3;
+  for (let v = 0; v < V; v++) { cx += verts[v * 3]!; cy += verts[v * 3 + 1]!; cz += verts[v * 3 + 2]!; }
+  cx /= V; cy /= V; cz /= V;
+  const side = lookAtCamera([cx + 3.2, cy, cz], [cx, cy, cz], { width: Math.round(photo.height * 0.6), height: photo.height, fovYDeg: 40 });
+  const sideImg = renderShaded(verts, body.triangles, side, { background: [1, 1, 1] });
+  return contactSheet([over, sideImg.image], { columns: 2, labels: ['fit over photo', 'side view'] });
+}
+
+/** Reads `fit/body.json` of a subject (a clear error when the fit stage has not run). */
+export async function readFit(subject: Subject): Promise<BodyFit> {
+  const file = subject.path(SUBJECT_FILES.fit);
+  if (!existsSync(file)) throw new PersonaError(`${file} is missing.`, { hint: `Run \`persona fit ${subject.dir}\` first.` });
+  const fit = JSON.parse(await readFile(file, 'utf8')) as BodyFit;
+  if (fit.format !== 'persona-fit') throw new PersonaError(`${file} is not a Persona fit file.`, { hint: 'Run `persona fit --force`.' });
+  return fit;
+}
+
+/** Runs (or skips) the fit stage. */
+export async function runFitStage(subjectDir: string, options: FitStageOptions = {}): Promise<{ ran: boolean; fit: BodyFit }> {
+  const subject = new Subject(subjectDir);
+  let fit: BodyFit | undefined;
+  const outcome = await subject.runStage(
+    'fit',
+    {
+      version: 1,
+      inputs: { keypoints: SUBJECT_FILES.keypoints, mask: SUBJECT_FILES.mask },
+      options: { body: options.body ?? 'default', fovDeg: options.fovDeg ?? null, iterationScale: options.iterationScale ?? 1 },
+      outputs: [SUBJECT_FILES.fit, SUBJECT_FILES.fitOverlay],
+      force: options.force,
+    },
+    async () => {
+      const body = resolveBody(options.body);
+      const perception = await readPerception(subjectDir);
+      const t0 = Date.now();
+      fit = fitImage(perception, body, options);
+      const seconds = (Date.now() - t0) / 1000;
+      await writeJsonAtomic(subject.path(SUBJECT_FILES.fit), fit);
+      const photo = await readImage(subject.path(SUBJECT_FILES.image), 3);
+      await writePng(subject.path(SUBJECT_FILES.fitOverlay), fitOverlay(photo, fit, body));
+      if (fit.uncertain.length > 0) options.progress?.warn(`fit: uncertain parts: ${fit.uncertain.join(', ')} (unseen or high residual)`);
+      return { seconds, keypointPx: fit.residuals.keypointPx, silhouetteIoU: fit.residuals.silhouetteIoU, uncertain: fit.uncertain };
+    },
+  );
+  return { ran: outcome.ran, fit: fit ?? (await readFit(subject)) };
+}

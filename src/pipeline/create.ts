@@ -1,0 +1,129 @@
+/**
+ * `persona create`: photo → ingest → perceive → fit → texture → generate → train (+ bundle) → preview.
+ * Each stage is cached in the subject folder, so running the same command again after an interruption
+ * resumes (training continues from its last checkpoint). Bad input fails before any long work starts.
+ */
+import { constants } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PersonaError } from '../core/errors.js';
+import { Progress } from '../core/progress.js';
+import { writePng } from '../core/image.js';
+import { decodePhoto, ingest } from '../ingest/ingest.js';
+import { perceiveSubject } from '../perceive/stage.js';
+import { runFitStage } from '../fit/stage.js';
+import { runTextureStage } from '../texture/stage.js';
+import { runGenerateStage, checkGenerateOptions, DEFAULT_MOTIONS } from '../generate/stage.js';
+import { runTrainStage } from '../train/stage.js';
+import { PRESET_NAMES, type PresetName } from '../train/config.js';
+import { loadAvatar } from '../avatar/bundle.js';
+import { animateAvatar, turntable } from '../animate/animate.js';
+import { loadMotionArg, resolvePose } from '../animate/motionArg.js';
+import { avatarRestSkeleton } from '../animate/poses.js';
+import { SUBJECT_FILES } from '../subject/files.js';
+import { checkBodySpec, type BodySpec } from './body.js';
+import { QUALITY } from './quality.js';
+
+/** Options of `create`. */
+export interface CreateOptions {
+  quality?: PresetName;
+  generator?: string;
+  motions?: string[];
+  body?: BodySpec;
+  seed?: number;
+  /** Which person when several are in the photo. */
+  person?: number;
+  force?: boolean;
+  progress?: Progress;
+  /** Skip the preview GIF and sheet. */
+  noPreview?: boolean;
+}
+
+/** Where everything is, how long each stage took, and what to be aware of. */
+export interface CreateSummary {
+  subject: string;
+  avatar: string;
+  preview: { sheet?: string; gif?: string; training: string };
+  stages: Array<{ name: string; seconds: number; skipped: boolean }>;
+  warnings: string[];
+  totalSeconds: number;
+}
+
+/** Fails early on everything that can be checked before long work. */
+export async function checkCreateInputs(photo: string, out: string, o: CreateOptions): Promise<void> {
+  const quality = o.quality ?? 'standard';
+  if (!PRESET_NAMES.includes(quality)) throw new PersonaError(`unknown --quality "${quality}"`, { hint: `use one of: ${PRESET_NAMES.join(', ')}`, exitCode: 2 });
+  checkBodySpec(o.body ?? 'default');
+  checkGenerateOptions({ generator: o.generator, motions: o.motions });
+  await decodePhoto(photo); // corrupt/empty/unsupported photos fail here, before anything is written
+  try {
+    await mkdir(out, { recursive: true });
+    await access(out, constants.W_OK);
+  } catch (err) {
+    throw new PersonaError(`cannot write to the output folder ${out} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, {
+      hint: 'choose a folder you can write to with --out',
+    });
+  }
+}
+
+/** Runs the whole pipeline. */
+export async function create(photo: string, out: string, o: CreateOptions = {}): Promise<CreateSummary> {
+  const t0 = Date.now();
+  const progress = o.progress ?? Progress.silent();
+  const q = QUALITY[o.quality ?? 'standard'];
+  await checkCreateInputs(photo, out, o);
+  const stages: CreateSummary['stages'] = [];
+  const stage = async <T extends { ran: boolean }>(name: string, run: () => Promise<T>): Promise<T> => {
+    const s = Date.now();
+    progress.info(`[${stages.length + 1}/7] ${name}…`);
+    const r = await run();
+    stages.push({ name, seconds: (Date.now() - s) / 1000, skipped: !r.ran });
+    if (!r.ran) progress.info(`${name}: up to date, skipped`);
+    return r;
+  };
+  await stage('ingest', () => ingest(photo, out, { force: o.force }));
+  const perceived = await stage('perceive', () => perceiveSubject(out, { person: o.person, force: o.force, progress }));
+  for (const w of perceived.perception?.person.warnings ?? []) progress.warn(w);
+  const fitted = await stage('fit', () => runFitStage(out, { body: o.body, force: o.force, progress, iterationScale: q.fitIterationScale }));
+  progress.info(`fit: keypoint error ${fitted.fit.residuals.keypointPx.toFixed(1)} px, silhouette IoU ${fitted.fit.residuals.silhouetteIoU.toFixed(3)}`);
+  await stage('texture', () => runTextureStage(out, { size: q.textureSize, body: o.body, force: o.force }));
+  await stage('generate', () =>
+    runGenerateStage(out, { generator: o.generator, motions: o.motions ?? [...DEFAULT_MOTIONS], framesPerClip: q.framesPerClip, size: q.generatedSize, body: o.body, force: o.force, progress }),
+  );
+  await stage('train', () => runTrainStage(out, { quality: q.preset, seed: o.seed, body: o.body, force: o.force, progress }));
+  const preview: CreateSummary['preview'] = { training: join(out, SUBJECT_FILES.trainPreview) };
+  if (!o.noPreview) {
+    await stage('preview', async () => {
+      const avatar = await loadAvatar(join(out, SUBJECT_FILES.avatarDir));
+      const sheet = join(out, SUBJECT_FILES.previewDir, 'turntable.png');
+      await writePng(sheet, turntable(avatar, await resolvePose(avatar, { pose: 'rest' }), { views: 8, size: q.previewSize }));
+      const gif = join(out, SUBJECT_FILES.previewDir, 'dance.gif');
+      const motion = await loadMotionArg('dance', avatarRestSkeleton(avatar));
+      await animateAvatar(avatar, motion, { out: gif, size: q.previewSize, fps: q.previewFps, camera: 'front', progress });
+      preview.sheet = sheet;
+      preview.gif = gif;
+      return { ran: true };
+    });
+  }
+  return {
+    subject: out,
+    avatar: join(out, SUBJECT_FILES.avatarDir),
+    preview,
+    stages,
+    warnings: [...progress.warnings],
+    totalSeconds: (Date.now() - t0) / 1000,
+  };
+}
+
+/** Human-readable summary lines. */
+export function formatSummary(s: CreateSummary): string {
+  const lines = [
+    `avatar:   ${s.avatar}/avatar.json (+ avatar.bin)`,
+    ...(s.preview.gif ? [`preview:  ${s.preview.gif}`, `          ${s.preview.sheet}`] : []),
+    `training: ${s.preview.training}`,
+    `stages:   ${s.stages.map((x) => `${x.name} ${x.skipped ? 'skipped' : `${x.seconds.toFixed(1)}s`}`).join(', ')}`,
+    `total:    ${s.totalSeconds.toFixed(1)} s`,
+  ];
+  if (s.warnings.length) lines.push(`warnings: ${s.warnings.join('; ')}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,77 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { create } from '../../src/pipeline/create.js';
+import { samplePhoto } from '../../src/cli/create.js';
+import { loadAvatar } from '../../src/avatar/bundle.js';
+import { loadCheckpoint } from '../../src/train/checkpoint.js';
+import { PersonaError } from '../../src/core/errors.js';
+import { runCli, tempDir } from '../helpers.js';
+
+test('persona create runs the whole pipeline at test quality and every artifact exists and loads', async () => {
+  const t = await tempDir();
+  try {
+    const out = join(t.dir, 'subject');
+    const s = await create(samplePhoto(), out, { quality: 'test' });
+    for (const f of [
+      'input/image.png', 'perception/keypoints.json', 'perception/mask.png', 'perception/overlay.png', 'fit/body.json', 'fit/overlay.png',
+      'texture/texture.png', 'texture/visibility.png', 'generated/dance/poses.json', 'train/checkpoint.bin', 'train/log.jsonl', 'train/preview.png',
+      'avatar/avatar.json', 'avatar/avatar.bin', 'preview/turntable.png', 'preview/dance.gif',
+    ])
+      assert.ok(existsSync(join(out, f)), `${f} exists`);
+    const avatar = await loadAvatar(join(out, 'avatar'));
+    assert.ok(avatar.header.gaussianCount > 1000);
+    assert.ok(avatar.header.poseOffsets !== null);
+    const ck = await loadCheckpoint(join(out, 'train/checkpoint.bin'));
+    assert.ok(ck.step > 0);
+    for (const img of ['fit/overlay.png', 'texture/texture.png', 'preview/turntable.png', 'preview/dance.gif']) {
+      const meta = await sharp(join(out, img)).metadata();
+      assert.ok((meta.width ?? 0) > 0, `${img} decodes`);
+    }
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    for (const st of ['ingest', 'perceive', 'fit', 'texture', 'generate', 'train']) assert.equal(manifest.stages[st].status, 'done', st);
+    assert.ok(s.stages.every((x) => !x.skipped));
+    // running again resumes: every stage is skipped
+    const again = await create(samplePhoto(), out, { quality: 'test', noPreview: true });
+    assert.ok(again.stages.every((x) => x.skipped), 'a second run skips finished stages');
+  } finally {
+    await t.cleanup();
+  }
+});
+
+test('create rejects bad input clearly before any long work', async () => {
+  const t = await tempDir();
+  try {
+    const corrupt = join(t.dir, 'corrupt.jpg');
+    await writeFile(corrupt, 'not a jpeg');
+    await assert.rejects(create(corrupt, join(t.dir, 'a'), { quality: 'test' }), (e: unknown) => e instanceof PersonaError && /not an image/.test(e.message));
+    assert.equal(existsSync(join(t.dir, 'a')), false, 'nothing written for a corrupt photo');
+
+    await assert.rejects(create(samplePhoto(), join(t.dir, 'b'), { quality: 'test', body: 'smplx:/nonexistent/SMPLX_NEUTRAL.npz' }), (e: unknown) => e instanceof PersonaError && /SMPL-X model file not found/.test(e.message));
+
+    if (process.getuid?.() !== 0) {
+      const locked = join(t.dir, 'locked');
+      await mkdir(locked);
+      await chmod(locked, 0o500);
+      await assert.rejects(create(samplePhoto(), join(locked, 'sub'), { quality: 'test' }), (e: unknown) => e instanceof PersonaError && /cannot write/.test(e.message));
+    }
+    const fileAsDir = join(t.dir, 'file');
+    await writeFile(fileAsDir, 'x');
+    await assert.rejects(create(samplePhoto(), join(fileAsDir, 'sub'), { quality: 'test' }), (e: unknown) => e instanceof PersonaError && /cannot write/.test(e.message));
+
+    const empty = join(t.dir, 'empty.png');
+    await writeFile(empty, await sharp({ create: { width: 320, height: 480, channels: 3, background: '#ffffff' } }).png().toBuffer());
+    await assert.rejects(create(empty, join(t.dir, 'c'), { quality: 'test' }), (e: unknown) => e instanceof PersonaError && /no person/i.test(e.message));
+  } finally {
+    await t.cleanup();
+  }
+});
+
+test('the CLI reports a bad quality as a usage error', () => {
+  const r = runCli(['create', samplePhoto(), '--out', '/tmp/x', '--quality', 'ultra']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--quality must be one of/);
+});
