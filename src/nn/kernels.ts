@@ -21,7 +21,7 @@ function allF32(...a: (Floats | null)[]): boolean {
  * Float32 operands of useful size run on the WASM SIMD kernel; others on `linearForwardJs`.
  */
 export function linearForward(x: Floats, w: Floats, b: Floats | null, y: Floats, n: number, K: number, O: number): void {
-  if (n >= WASM_MIN_ROWS && O >= 8 && allF32(x, w, b, y) && wasmLinearForward(x as Float32Array, w as Float32Array, b as Float32Array | null, y as Float32Array, n, K, O)) return;
+  if (n >= WASM_MIN_ROWS && allF32(x, w, b, y) && wasmLinearForward(x as Float32Array, w as Float32Array, b as Float32Array | null, y as Float32Array, n, K, O)) return;
   linearForwardJs(x, w, b, y, n, K, O);
 }
 
@@ -33,11 +33,21 @@ export function linearBackwardInput(dy: Floats, w: Floats, dx: Floats, n: number
 
 /** dw += dyᵀ·x, db += Σ dy (accumulating); WASM for float32, else `linearBackwardWeightJs`. */
 export function linearBackwardWeight(x: Floats, dy: Floats, dw: Floats, db: Floats | null, n: number, K: number, O: number): void {
-  if (n >= WASM_MIN_ROWS && O >= 4 && K >= 8 && allF32(x, dy, dw) && wasmLinearBackwardWeight(x as Float32Array, dy as Float32Array, dw as Float32Array, n, K, O)) {
-    if (db) for (let r = 0; r < n; r++) for (let o = 0; o < O; o++) db[o] += dy[r * O + o]!;
+  if (n >= WASM_MIN_ROWS && K >= 8 && allF32(x, dy, dw) && wasmLinearBackwardWeight(x as Float32Array, dy as Float32Array, dw as Float32Array, n, K, O)) {
+    if (db) columnSums(dy, db, n, O);
     return;
   }
   linearBackwardWeightJs(x, dy, dw, db, n, K, O);
+}
+
+/** db[o] += Σ_r dy[r, o] (dy n×O), four rows per step to shorten the dependency chains. */
+function columnSums(dy: Floats, db: Floats, n: number, O: number): void {
+  let r = 0;
+  for (; r + 4 <= n; r += 4) {
+    const a = r * O, b = a + O, c = b + O, d = c + O;
+    for (let o = 0; o < O; o++) db[o] += dy[a + o]! + dy[b + o]! + dy[c + o]! + dy[d + o]!;
+  }
+  for (; r < n; r++) for (let o = 0; o < O; o++) db[o] += dy[r * O + o]!;
 }
 
 /** Plain-JS register-blocked version of `linearForward` (any float type). */

@@ -33,20 +33,25 @@ function arena(bytes: number): { k: GemmWasm; f32: Float32Array } | null {
   return { k, f32: new Float32Array(k.memory.buffer) };
 }
 
-/** y (n×O) = x (n×K)·Wᵀ + b with W O×K. */
+/**
+ * y (n×O) = x (n×K)·Wᵀ + b with W O×K. Outputs narrower than 8 (PERSONA's last layer, O = 3)
+ * are padded to 8 zero-weight columns so that they run in WASM too.
+ */
 export function wasmLinearForward(x: Float32Array, w: Float32Array, b: Float32Array | null, y: Float32Array, n: number, K: number, O: number): boolean {
-  // layout (floats): bias O | Wt K×O | x n×K | y n×O
-  const pB = 0, pW = O, pX = pW + K * O, pY = pX + n * K, end = pY + n * O;
+  const P = O < 8 ? 8 : O; // padded output width
+  // layout (floats): bias P | Wt K×P | x n×K | y n×P
+  const pB = 0, pW = P, pX = pW + K * P, pY = pX + n * K, end = pY + n * P;
   const a = arena(end * 4);
   if (!a) return false;
   const { k, f32 } = a;
+  f32.fill(0, pB, pX);
   if (b) f32.set(b.subarray(0, O), pB);
-  else f32.fill(0, pB, pB + O);
-  for (let o = 0; o < O; o++) for (let i = 0; i < K; i++) f32[pW + i * O + o] = w[o * K + i]!;
+  for (let o = 0; o < O; o++) for (let i = 0; i < K; i++) f32[pW + i * P + o] = w[o * K + i]!;
   f32.set(x.subarray(0, n * K), pX);
-  const n4 = n - (n % 4), O8 = O - (O % 8);
-  k.gemmNN(4 * pX, 4 * pW, 4 * pY, 4 * pB, n4, K, O8, O);
-  y.set(f32.subarray(pY, pY + n4 * O));
+  const n4 = n - (n % 4), O8 = P - (P % 8);
+  k.gemmNN(4 * pX, 4 * pW, 4 * pY, 4 * pB, n4, K, O8, P);
+  if (P === O) y.set(f32.subarray(pY, pY + n4 * O));
+  else for (let r = 0; r < n4; r++) for (let o = 0; o < O; o++) y[r * O + o] = f32[pY + r * P + o]!;
   // ragged edges in JS: columns ≥ O8 of the blocked rows, and every column of the last rows
   for (let r = 0; r < n; r++) {
     const o0 = r < n4 ? O8 : 0;
@@ -83,20 +88,32 @@ export function wasmLinearBackwardInput(dy: Float32Array, w: Float32Array, dx: F
   return true;
 }
 
-/** dw (O×K) += dyᵀ·x over n rows (dy n×O, x n×K). db is left to the caller. */
+/**
+ * dw (O×K) += dyᵀ·x over n rows (dy n×O, x n×K). db is left to the caller. Fewer than 4
+ * outputs are padded to 4 zero columns of dy so that they run in WASM too.
+ */
 export function wasmLinearBackwardWeight(x: Float32Array, dy: Float32Array, dw: Float32Array, n: number, K: number, O: number): boolean {
-  // layout: dW O×K | dy n×O | x n×K
-  const pW = 0, pD = O * K, pX = pD + n * O, end = pX + n * K;
+  const P = O < 4 ? 4 : O; // padded output count
+  // layout: dW P×K | dy n×P | x n×K
+  const pW = 0, pD = P * K, pX = pD + n * P, end = pX + n * K;
   const a = arena(end * 4);
   if (!a) return false;
   const { k, f32 } = a;
   f32.set(dw.subarray(0, O * K), pW);
-  f32.set(dy.subarray(0, n * O), pD);
+  if (P === O) f32.set(dy.subarray(0, n * O), pD);
+  else {
+    f32.fill(0, pW + O * K, pD);
+    for (let r = 0; r < n; r++) {
+      const d = pD + r * P;
+      for (let o = 0; o < O; o++) f32[d + o] = dy[r * O + o]!;
+      for (let o = O; o < P; o++) f32[d + o] = 0;
+    }
+  }
   f32.set(x.subarray(0, n * K), pX);
-  const O4 = O - (O % 4), K8 = K - (K % 8);
+  const O4 = P - (P % 4), K8 = K - (K % 8);
   for (let r0 = 0; r0 < n; r0 += TN_TILE_ROWS) {
     const rows = Math.min(TN_TILE_ROWS, n - r0);
-    k.gemmTN(4 * (pD + r0 * O), 4 * (pX + r0 * K), 4 * pW, rows, O4, K8, O, K);
+    k.gemmTN(4 * (pD + r0 * P), 4 * (pX + r0 * K), 4 * pW, rows, O4, K8, P, K);
   }
   dw.set(f32.subarray(pW, pW + O * K));
   // ragged edges: rows o ≥ O4 (all k), and columns k ≥ K8 of rows o < O4

@@ -26,6 +26,8 @@ const SHAPES: [number, number, number][] = [
   [67, 96, 128],
   [601, 128, 12],
   [99, 13, 20],
+  [130, 128, 3],
+  [70, 16, 1],
 ];
 
 test('WASM float32 kernels match the float64 JS kernels (forward, dx, dW, db)', () => {
