@@ -177,3 +177,30 @@ export function wasmAffineRelu(xhat: Float32Array, y: Float32Array, gamma: Float
   y.set(f32.subarray(pY, pY + n * C));
   return true;
 }
+
+/**
+ * 11-tap separable filter with zero padding (window `win`, 11 weights) of a W×H plane on WASM
+ * SIMD, in float32: src and dst are float64 planes (converted on the copy). Returns false when
+ * WASM is unavailable. Used by the SSIM loss for float32 images.
+ */
+export function wasmGaussianFilter11(src: Float64Array, dst: Float64Array, W: number, H: number, win: ArrayLike<number>): boolean {
+  if (win.length !== 11) return false;
+  const W4 = (W + 3) & ~3, Ws = W4 + 10, Hp = H + 10;
+  // layout: win 12 | src Hp×Ws | tmp Hp×W4 | dst H×W4
+  const pWin = 0, pS = 12, pT = pS + Hp * Ws, pD = pT + Hp * W4, end = pD + H * W4;
+  const a = arena(end * 4);
+  if (!a) return false;
+  const { k, f32 } = a;
+  for (let t = 0; t < 11; t++) f32[pWin + t] = win[t]!;
+  f32.fill(0, pS, pT);
+  for (let y = 0; y < H; y++) {
+    const o = pS + (y + 5) * Ws + 5, r = y * W;
+    for (let x = 0; x < W; x++) f32[o + x] = src[r + x]!;
+  }
+  k.gauss11(4 * pS, 4 * pT, 4 * pD, W4, H, 4 * pWin);
+  for (let y = 0; y < H; y++) {
+    const o = pD + y * W4, r = y * W;
+    for (let x = 0; x < W; x++) dst[r + x] = f32[o + x]!;
+  }
+  return true;
+}

@@ -12,6 +12,7 @@
  */
 import { PersonaError } from '../core/errors.js';
 import type { Floats } from '../nn/types.js';
+import { wasmGaussianFilter11, wasmGemmAvailable } from '../nn/wasm-linear.js';
 
 /** Shape of an H×W×C row-major image buffer. */
 export interface ImageDims {
@@ -114,7 +115,7 @@ export function gaussianWindow(size = SSIM_WINDOW, sigma = SSIM_SIGMA): Float64A
  * Separable Gaussian filter of a W×H plane with zero padding (F.conv2d, padding = size/2).
  * The filter is symmetric, so this is also its own adjoint (used by the SSIM backward).
  */
-export function gaussianFilter(src: Float64Array, dst: Float64Array, tmp: Float64Array, W: number, H: number, win: Float64Array): void {
+export function gaussianFilterJs(src: Float64Array, dst: Float64Array, tmp: Float64Array, W: number, H: number, win: Float64Array): void {
   const half = (win.length - 1) / 2;
   for (let y = 0; y < H; y++) {
     const row = y * W;
@@ -139,11 +140,22 @@ export function gaussianFilter(src: Float64Array, dst: Float64Array, tmp: Float6
 class SsimPlanes {
   readonly x: Float64Array; readonly y: Float64Array; readonly tmp: Float64Array;
   readonly mu1: Float64Array; readonly mu2: Float64Array; readonly e11: Float64Array; readonly e22: Float64Array; readonly e12: Float64Array;
-  constructor(P: number) {
+  readonly dMu: Float64Array; readonly d11: Float64Array; readonly d12: Float64Array; readonly sq: Float64Array;
+  constructor(readonly size: number) {
+    const P = size;
     this.x = new Float64Array(P); this.y = new Float64Array(P); this.tmp = new Float64Array(P);
     this.mu1 = new Float64Array(P); this.mu2 = new Float64Array(P);
     this.e11 = new Float64Array(P); this.e22 = new Float64Array(P); this.e12 = new Float64Array(P);
+    this.dMu = new Float64Array(P); this.d11 = new Float64Array(P); this.d12 = new Float64Array(P); this.sq = new Float64Array(P);
   }
+}
+
+let ssimCache: SsimPlanes | null = null;
+
+/** Reused work buffers (≈12 planes of float64; reallocated only when the image size changes). */
+function ssimPlanes(P: number): SsimPlanes {
+  if (!ssimCache || ssimCache.size !== P) ssimCache = new SsimPlanes(P);
+  return ssimCache;
 }
 
 /**
@@ -154,9 +166,14 @@ class SsimPlanes {
 function ssimCore(pred: ArrayLike<number>, target: ArrayLike<number>, dims: ImageDims, map: Float64Array | null, upstream: ((p: number, c: number) => number) | null, gradOut: Floats | null): number {
   const { width: W, height: H, channels: C } = dims, P = W * H;
   const win = gaussianWindow();
-  const b = new SsimPlanes(P);
-  const dMu = new Float64Array(P), d11 = new Float64Array(P), d12 = new Float64Array(P);
-  const sq = new Float64Array(P);
+  const b = ssimPlanes(P);
+  const { dMu, d11, d12, sq } = b;
+  // Float32 images (production) filter on WASM SIMD in float32, as PyTorch does on the GPU;
+  // float64 images (gradient tests) stay in float64 JS.
+  const fast = pred instanceof Float32Array && wasmGemmAvailable();
+  const gaussianFilter = (src: Float64Array, dst: Float64Array, tmp: Float64Array, w: number, h: number, k: Float64Array) => {
+    if (!(fast && wasmGaussianFilter11(src, dst, w, h, k))) gaussianFilterJs(src, dst, tmp, w, h, k);
+  };
   let total = 0;
   for (let c = 0; c < C; c++) {
     for (let p = 0; p < P; p++) {

@@ -149,3 +149,18 @@ test('depthLoss: scale-invariant (depth·k + b gives 0), exact gradient incl. mi
   checkGradient('depth', pred, r.grad, () => depthLoss(pred, target, d2, { scale: 0.01 }).value, { samples: P, h: 1e-7, atol: 1e-10, rtol: 1e-4 });
   assert.equal(depthLoss(new Float64Array(P), target, d2).value, 0);
 });
+
+test('float32 SSIM (WASM SIMD filter) matches the float64 path to float32 precision', () => {
+  const rng = new Rng(8);
+  const d = { width: 37, height: 23, channels: 3 };
+  const n = 37 * 23 * 3;
+  const a64 = randArray(rng, n, 0, 1), b64 = randArray(rng, n, 0, 1);
+  const a32 = Float32Array.from(a64), b32 = Float32Array.from(b64);
+  const r64 = ssimLoss(Float64Array.from(a32), b32, d, { scale: 1 });
+  const r32 = ssimLoss(a32, b32, d, { scale: 1 });
+  assert.ok(Math.abs(r32.value - r64.value) < 1e-5);
+  let maxG = 0;
+  for (let i = 0; i < n; i++) maxG = Math.max(maxG, Math.abs(r64.grad[i]!));
+  for (let i = 0; i < n; i++) assert.ok(Math.abs(r32.grad[i]! - r64.grad[i]!) < 1e-3 * maxG, `grad[${i}]`);
+  assert.ok(Math.abs(ssim(a32, b32, d) - ssim(Float64Array.from(a32), b32, d)) < 1e-5);
+});
