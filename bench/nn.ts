@@ -16,6 +16,7 @@ import { PoseOffsetMlp } from '../src/nn/pose-mlp.js';
 import { Triplane } from '../src/nn/triplane.js';
 import { linearForward } from '../src/nn/kernels.js';
 import { setWasmGemmEnabled, wasmGemmAvailable } from '../src/nn/wasm-linear.js';
+import { imageLoss, ssimLoss } from '../src/train/losses.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -85,12 +86,24 @@ function measureMlp() {
   };
 }
 
+// Image losses on a 512×512 RGB render (the SSIM filters use the WASM path for float32).
+const IMG = { width: 512, height: 512, channels: 3 };
+const imgA = Float32Array.from({ length: 512 * 512 * 3 }, () => rng.next());
+const imgB = Float32Array.from({ length: 512 * 512 * 3 }, () => rng.next());
+const imgGrad = new Float32Array(512 * 512 * 3);
+function measureLosses() {
+  return {
+    ssimLoss512: time(() => ssimLoss(imgA, imgB, IMG, { grad: imgGrad })),
+    imageLoss512: time(() => imageLoss(imgA, imgB, IMG, { grad: imgGrad })),
+  };
+}
+
 const load0 = loadavg()[0]!;
-const wasm = measureMlp();
-let js: ReturnType<typeof measureMlp> | null = null;
+const wasm = { ...measureMlp(), ...measureLosses() };
+let js: typeof wasm | null = null;
 if (WITH_JS && wasmGemmAvailable()) {
   setWasmGemmEnabled(false);
-  js = measureMlp();
+  js = { ...measureMlp(), ...measureLosses() };
   setWasmGemmEnabled(true);
 }
 
@@ -128,6 +141,8 @@ row('dense MLP 222→128³→3 fwd+bwd', wasm.denseMlpForwardBackward, js?.dense
 row('PoseOffsetMlp forward', wasm.poseOffsetMlpForward, js?.poseOffsetMlpForward);
 row('PoseOffsetMlp forward + backward', wasm.poseOffsetMlpForwardBackward, js?.poseOffsetMlpForwardBackward);
 row('PoseOffsetMlp inference (frozen feats)', wasm.poseOffsetMlpInferenceFrozen, js?.poseOffsetMlpInferenceFrozen);
+row('SSIM loss + grad, 512×512×3', wasm.ssimLoss512, js?.ssimLoss512);
+row('image loss (0.8 L1 + 0.2 SSIM) + grad, 512²', wasm.imageLoss512, js?.imageLoss512);
 row('triplane sample (96 features)', triSample);
 row('triplane backward', triBackward);
 await writeJsonAtomic(OUT, result);
