@@ -72,13 +72,13 @@ export function regularizerGraphs(t: GaussianTemplate): RegularizerGraphs {
   };
 }
 
-/** PSNR of the photo-view base render composited on the photo's background, inside the matte. */
+/** PSNR of the photo-view base render composited on the photo's background, inside the matte (≥ 0.5). */
 export function photoPsnr(model: AvatarModel, photo: TrainingFrame, threads?: number): number {
   const fwd = model.forward(photo.pose, photo.camera, { poseOffsets: false, threads });
   const r = fwd.base.result;
   const rgb = extractChannels(r.image, CHANNELS.count, CHANNELS.rgb, 3);
   for (let p = 0; p < r.alpha.length; p++) for (let c = 0; c < 3; c++) rgb[p * 3 + c] += photo.image[p * 3 + c]! * (1 - r.alpha[p]!);
-  return psnr(rgb, photo.image, { width: photo.width, height: photo.height, channels: 3 }, photo.mask);
+  return psnr(rgb, photo.image, { width: photo.width, height: photo.height, channels: 3 }, Uint8Array.from(photo.mask, (m) => (m >= 0.5 ? 1 : 0)));
 }
 
 /** Trains an avatar on `frames` (the photo first, then the generated frames). */
