@@ -5,6 +5,8 @@
  */
 import type { AvatarHeader, BundleArray } from './bundle.js';
 import { skinPoints } from './lbs.js';
+import { forwardKinematics } from '../body/fk.js';
+import { axisAngleToMatrix } from '../core/rotation.js';
 
 /** What posing needs from a bundle (the header and its buffers). */
 export interface PosableAvatar {
@@ -44,20 +46,8 @@ export function createPoseScratch(avatar: PosableAvatar): PoseScratch {
   };
 }
 
-/** Rodrigues: axis-angle → 3×3 row-major, written at out[o..o+8]. */
-function rodrigues(rx: number, ry: number, rz: number, out: Float64Array, o: number): void {
-  const th = Math.hypot(rx, ry, rz);
-  if (th < 1e-12) {
-    out[o] = 1; out[o + 1] = -rz; out[o + 2] = ry; out[o + 3] = rz; out[o + 4] = 1; out[o + 5] = -rx; out[o + 6] = -ry; out[o + 7] = rx; out[o + 8] = 1;
-    return;
-  }
-  const x = rx / th, y = ry / th, z = rz / th, c = Math.cos(th), s = Math.sin(th), C = 1 - c;
-  out[o] = c + x * x * C; out[o + 1] = x * y * C - z * s; out[o + 2] = x * z * C + y * s;
-  out[o + 3] = y * x * C + z * s; out[o + 4] = c + y * y * C; out[o + 5] = y * z * C - x * s;
-  out[o + 6] = z * x * C - y * s; out[o + 7] = z * y * C + x * s; out[o + 8] = c + z * z * C;
-}
-
 const rot = new Float64Array(9 * 64);
+const tmp9 = new Float64Array(9);
 
 /**
  * Joint world transforms and skinning matrices for a pose (`rotations` J×3 axis-angle, SMPL convention).
@@ -73,37 +63,9 @@ export function skinningMatrices(
 ): void {
   const J = parents.length;
   const R = J * 9 <= rot.length ? rot : new Float64Array(J * 9);
-  for (let j = 0; j < J; j++) rodrigues(rotations[j * 3]!, rotations[j * 3 + 1]!, rotations[j * 3 + 2]!, R, j * 9);
-  for (let j = 0; j < J; j++) {
-    const p = parents[j]!;
-    const g = j * 12, r = j * 9;
-    const jx = restJoints[j * 3]!, jy = restJoints[j * 3 + 1]!, jz = restJoints[j * 3 + 2]!;
-    if (p < 0) {
-      for (let a = 0; a < 3; a++) {
-        world[g + a * 4] = R[r + a * 3]!; world[g + a * 4 + 1] = R[r + a * 3 + 1]!; world[g + a * 4 + 2] = R[r + a * 3 + 2]!;
-      }
-      world[g + 3] = jx; world[g + 7] = jy; world[g + 11] = jz;
-    } else {
-      const q = p * 12;
-      const lx = jx - restJoints[p * 3]!, ly = jy - restJoints[p * 3 + 1]!, lz = jz - restJoints[p * 3 + 2]!;
-      for (let a = 0; a < 3; a++) {
-        const p0 = world[q + a * 4]!, p1 = world[q + a * 4 + 1]!, p2 = world[q + a * 4 + 2]!;
-        world[g + a * 4] = p0 * R[r]! + p1 * R[r + 3]! + p2 * R[r + 6]!;
-        world[g + a * 4 + 1] = p0 * R[r + 1]! + p1 * R[r + 4]! + p2 * R[r + 7]!;
-        world[g + a * 4 + 2] = p0 * R[r + 2]! + p1 * R[r + 5]! + p2 * R[r + 8]!;
-        world[g + a * 4 + 3] = p0 * lx + p1 * ly + p2 * lz + world[q + a * 4 + 3]!;
-      }
-    }
-  }
-  for (let j = 0; j < J; j++) {
-    const g = j * 12;
-    const jx = restJoints[j * 3]!, jy = restJoints[j * 3 + 1]!, jz = restJoints[j * 3 + 2]!;
-    for (let a = 0; a < 3; a++) {
-      const m0 = world[g + a * 4]!, m1 = world[g + a * 4 + 1]!, m2 = world[g + a * 4 + 2]!;
-      skin[g + a * 4] = m0; skin[g + a * 4 + 1] = m1; skin[g + a * 4 + 2] = m2;
-      skin[g + a * 4 + 3] = world[g + a * 4 + 3]! - (m0 * jx + m1 * jy + m2 * jz) + translation[a]!;
-    }
-  }
+  for (let j = 0; j < J; j++) R.set(axisAngleToMatrix(rotations[j * 3]!, rotations[j * 3 + 1]!, rotations[j * 3 + 2]!, tmp9), j * 9);
+  forwardKinematics(parents instanceof Int32Array ? parents : Int32Array.from(parents), restJoints, R, world, skin);
+  for (let j = 0; j < J; j++) for (let a = 0; a < 3; a++) skin[j * 12 + a * 4 + 3]! += translation[a]!;
 }
 
 /**
@@ -121,7 +83,7 @@ export function anchorPoseOffsets(avatar: PosableAvatar, rotations: ArrayLike<nu
   for (let p = 0; p < P; p++) {
     const j = names.indexOf(po.inputJoints[p]!);
     if (j < 0) { j6.fill(0, p * 6, p * 6 + 6); continue; }
-    rodrigues(rotations[j * 3]!, rotations[j * 3 + 1]!, rotations[j * 3 + 2]!, tmp, 0);
+    axisAngleToMatrix(rotations[j * 3]!, rotations[j * 3 + 1]!, rotations[j * 3 + 2]!, tmp);
     // 6D = first two columns of R (Zhou et al. 2019), as src/core/rotation.ts matrixTo6d
     j6[p * 6] = tmp[0]!; j6[p * 6 + 1] = tmp[3]!; j6[p * 6 + 2] = tmp[6]!;
     j6[p * 6 + 3] = tmp[1]!; j6[p * 6 + 4] = tmp[4]!; j6[p * 6 + 5] = tmp[7]!;
