@@ -28,8 +28,19 @@ function arena(bytes: number): { k: GemmWasm; f32: Float32Array } | null {
   const k = gemmWasm();
   if (!k) return null;
   const have = k.memory.buffer.byteLength;
-  // Grow geometrically (×1.5) so alternating sizes do not grow page by page.
-  if (bytes > have) k.memory.grow(Math.ceil((Math.max(bytes, have * 1.5) - have) / 65536));
+  if (bytes > have) {
+    // Grow geometrically (×1.5) so alternating sizes do not grow page by page; if even the
+    // exact size cannot be had (WASM32 caps at 4 GiB), the caller falls back to plain JS.
+    try {
+      k.memory.grow(Math.ceil((Math.max(bytes, have * 1.5) - have) / 65536));
+    } catch {
+      try {
+        k.memory.grow(Math.ceil((bytes - have) / 65536));
+      } catch {
+        return null;
+      }
+    }
+  }
   return { k, f32: new Float32Array(k.memory.buffer) };
 }
 
