@@ -15,15 +15,14 @@ import type { Camera } from '../core/camera.js';
 import type { BodyPose } from '../body/types.js';
 import { PART_INDEX } from '../body/types.js';
 import { Rng } from '../core/rng.js';
-import { axisAngleToMatrix } from '../core/rotation.js';
-import { Triplane, PoseOffsetMlp, type Param, type TriplaneTaps } from '../nn/index.js';
+import { axisAngleToMatrix, matrixTo6d } from '../core/rotation.js';
+import { Triplane, PoseOffsetMlp, jointRingMask, poseConditionTable, type Param, type TriplaneTaps } from '../nn/index.js';
 import { rasterize, rasterizeBackward, allocateGrads, RasterWorkspace, type GaussianSet, type RasterResult, type RasterGrads } from '../splat/index.js';
 import type { TrainConfig } from '../train/config.js';
 import { segOneHot, SEG_CHANNEL_COUNT } from '../train/segmentation.js';
 import { skinningMatrices } from './pose.js';
 import { skinPoints, skinPointsBackward } from './lbs.js';
 import { vertexNormals, vertexNormalsBackward, type VertexNormals } from './normals.js';
-import { jointRingMask, mainJoints } from './jointRing.js';
 import { buildSkinningVolume, sampleSkinningWeights, type SkinningVolume } from './skinningVolume.js';
 import type { GaussianTemplate } from './template.js';
 
@@ -97,9 +96,10 @@ export class AvatarModel {
   readonly triplane: Triplane;
   readonly mlp: PoseOffsetMlp;
   readonly inputJoints: number[];
-  /** A×P 4-ring masks per anchor → compressed to one condition row per main joint. */
+  /** Each anchor's main joint (argmax skinning weight) picks its condition row. */
   readonly anchorMainJoint: Int32Array;
-  readonly jointMask: Uint8Array; // J×P
+  /** J×J: 1 where two joints are within 4 kinematic-tree hops (PERSONA's 4-ring). */
+  readonly jointMask: Uint8Array;
   readonly triplaneTaps: TriplaneTaps;
   readonly triplaneCenter: [number, number, number];
   /** Hands and face keep the template skinning (PERSONA get_skinning_weight). */
@@ -143,7 +143,7 @@ export class AvatarModel {
       name: 'avatar.mlp',
     });
     this.anchorMainJoint = mainJoints(template.anchorSkin.joints, template.anchorSkin.weights, template.anchorSkin.influences);
-    this.jointMask = jointRingMask(parents, Int32Array.from({ length: names.length }, (_, j) => j), this.inputJoints);
+    this.jointMask = jointRingMask(parents);
     this.triplaneCenter = centroid(template.rest);
     this.triplaneTaps = this.triplane.taps(template.anchorRest, A, this.triplaneCenter);
     this.keepTemplateSkin = Uint8Array.from(template.parts, (p) =>
@@ -204,11 +204,9 @@ export class AvatarModel {
     for (let p = 0; p < P; p++) {
       const j = this.inputJoints[p]!;
       axisAngleToMatrix(rotations[j * 3]!, rotations[j * 3 + 1]!, rotations[j * 3 + 2]!, R);
-      six[p * 6] = R[0]!; six[p * 6 + 1] = R[3]!; six[p * 6 + 2] = R[6]!; six[p * 6 + 3] = R[1]!; six[p * 6 + 4] = R[4]!; six[p * 6 + 5] = R[7]!;
+      matrixTo6d(R, six.subarray(p * 6, p * 6 + 6));
     }
-    const cond = new Float32Array(J * P * 6);
-    for (let j = 0; j < J; j++) for (let p = 0; p < P; p++) if (this.jointMask[j * P + p]) for (let d = 0; d < 6; d++) cond[(j * P + p) * 6 + d] = six[p * 6 + d]!;
-    return cond;
+    return poseConditionTable(six, this.inputJoints, this.jointMask, J) as Float32Array;
   }
 
   /** Forward: pose the avatar and render base and refined views with all channels. */
@@ -344,6 +342,18 @@ export class AvatarModel {
   colors(which: 'rgb' | 'aux' = 'rgb'): Float32Array {
     return Float32Array.from((which === 'rgb' ? this.rgb : this.aux).value, sigmoid);
   }
+}
+
+/** Index of the largest weight among each vertex's K influences (its main joint). */
+export function mainJoints(joints: ArrayLike<number>, weights: ArrayLike<number>, influences: number): Int32Array {
+  const n = weights.length / influences;
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let k = 1; k < influences; k++) if (weights[i * influences + k]! > weights[i * influences + best]!) best = k;
+    out[i] = joints[i * influences + best]!;
+  }
+  return out;
 }
 
 /**

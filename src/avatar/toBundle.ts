@@ -27,7 +27,8 @@ export function bundleFromModel(model: AvatarModel, training: Record<string, unk
     const feats = new Float32Array(A * F);
     model.triplane.sample(model.triplaneTaps, feats);
     const mask = new Uint8Array(A * P);
-    for (let a = 0; a < A; a++) mask.set(model.jointMask.subarray(model.anchorMainJoint[a]! * P, (model.anchorMainJoint[a]! + 1) * P), a * P);
+    const J = t.skeleton.names.length;
+    for (let a = 0; a < A; a++) for (let p = 0; p < P; p++) mask[a * P + p] = model.jointMask[model.anchorMainJoint[a]! * J + model.inputJoints[p]!]!;
     arrays.anchorFeatures = { data: feats, shape: [A, F] };
     arrays.anchorJointMask = { data: mask, shape: [A, P] };
     arrays.anchorEnabled = { data: t.anchorEnabled.slice(), shape: [A] };
