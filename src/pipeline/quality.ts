@@ -23,7 +23,7 @@ export interface QualitySettings {
 
 export const QUALITY: Record<PresetName, QualitySettings> = {
   test: { preset: 'test', textureSize: 128, framesPerClip: 2, generatedSize: 128, fitIterationScale: 0.25, previewSize: 96, previewFps: 6 },
-  fast: { preset: 'fast', textureSize: 512, framesPerClip: 8, generatedSize: 512, fitIterationScale: 1, previewSize: 256, previewFps: 15 },
+  fast: { preset: 'fast', textureSize: 1024, framesPerClip: 8, generatedSize: 512, fitIterationScale: 1, previewSize: 256, previewFps: 15 },
   standard: { preset: 'standard', textureSize: 1024, framesPerClip: 16, generatedSize: 768, fitIterationScale: 1, previewSize: 384, previewFps: 20 },
   high: { preset: 'high', textureSize: 1024, framesPerClip: 24, generatedSize: 1024, fitIterationScale: 1.5, previewSize: 512, previewFps: 30 },
 };
