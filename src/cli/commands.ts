@@ -10,4 +10,14 @@ import { registerStages } from './stages.js';
 import { registerCreate } from './create.js';
 
 /** Every CLI command, one file each under src/cli/. Add new commands here. */
-export const commands: Array<(program: Command) => void> = [registerIngest, registerPerceive, registerView, registerAnimate, registerRender, registerExport, registerBody, registerStages, registerCreate];
+export const commands: Array<(program: Command) => void> = [
+  registerCreate, // create, demo
+  registerIngest,
+  registerPerceive,
+  registerStages, // fit, texture, generate, train
+  registerAnimate,
+  registerRender,
+  registerExport,
+  registerView,
+  registerBody,
+];
