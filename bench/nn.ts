@@ -136,7 +136,7 @@ const row = (name: string, a: Timing, b?: Timing) =>
 console.log(`nn benchmark, N = ${N}, ${result.cpu} (${result.cores} cores), node ${process.version}, load ${result.loadAverage1m.join('→')}`);
 console.log(`${''.padEnd(40)} ${'WASM SIMD'.padStart(13)}   ${js ? 'plain JS'.padStart(13) : ''}`);
 console.log(`${'ms (wall, cpu)'.padEnd(40)} ${'wall'.padStart(6)} ${'cpu'.padStart(6)}   ${js ? 'wall'.padStart(6) + ' ' + 'cpu'.padStart(6) : ''}`);
-row('GEMM 40k×128×128 forward', wasm.gemm128Forward, js?.gemm128Forward);
+row(`GEMM ${N / 1000}k×128×128 forward`, wasm.gemm128Forward, js?.gemm128Forward);
 row('dense MLP 222→128³→3 fwd+bwd', wasm.denseMlpForwardBackward, js?.denseMlpForwardBackward);
 row('PoseOffsetMlp forward', wasm.poseOffsetMlpForward, js?.poseOffsetMlpForward);
 row('PoseOffsetMlp forward + backward', wasm.poseOffsetMlpForwardBackward, js?.poseOffsetMlpForwardBackward);
