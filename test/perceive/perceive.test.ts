@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { createImage, writePng } from '../../src/core/image.js';
 import { PersonaError } from '../../src/core/errors.js';
 import { Perceiver } from '../../src/perceive/perceiver.js';
+import { tf } from '../../src/perceive/tfenv.js';
 import { perceiveTarget, readPerception } from '../../src/perceive/stage.js';
 import { BODY_INDEX } from '../../src/perceive/names.js';
 import type { Perception } from '../../src/perceive/types.js';
@@ -141,6 +142,7 @@ describe('perception on synthetic people', () => {
 
   test('a crop hint (the previous frame\'s person box) skips people detection and gives the same keypoints', needsAssets, async () => {
     const r = renderSynth({ pose: SYNTH_POSES.wave });
+    const tensorsBefore = tf().memory().numTensors;
     const first = await perceiver.perceive(r.image);
     const second = await perceiver.perceive(r.image, { roi: first.person.box });
     assert.equal(second.person.peopleFound, null);
@@ -152,6 +154,8 @@ describe('perception on synthetic people', () => {
     const third = await perceiver.perceive(r.image, { roi: second.person.box });
     const size = (b: number[]) => (b[2]! - b[0]!) * (b[3]! - b[1]!);
     assert.ok(Math.abs(size(third.crop) / size(second.crop) - 1) < 0.05, `crop ${second.crop} → ${third.crop}`);
+    // Per-frame use must not leak tensors.
+    assert.equal(tf().memory().numTensors, tensorsBefore);
   });
 
   test('the stage: a photo is ingested and perceived into a subject folder, and a rerun is skipped', needsAssets, async () => {
