@@ -65,7 +65,7 @@ export function rasterizeBackward(
   // Workers can only see SharedArrayBuffer memory; on one thread any array will do.
   const toShared = (name: string, arr: Float32Array | null | undefined, len: number): Float32Array => {
     if (arr && saved.engine === 'js' && (bandsUsed === 1 || arr.buffer instanceof SharedArrayBuffer)) return arr;
-    if (arr && saved.engine === 'wasm' && arr.buffer === ws.memory.buffer) return arr; // already in the kernels' memory
+    if (arr && saved.engine === 'wasm' && ws.owns(arr)) return arr; // already in the kernels' memory
     const out = ws.get(name, Float32Array, len);
     if (arr) out.set(arr);
     else out.fill(0);
@@ -104,7 +104,7 @@ export function rasterizeBackward(
     for (let k = 0; k < nb; k++) {
       jobs.push({
         width: W, height: H, channels: C, count: M, hasDepth,
-        geo: sorted.geo, rows: sorted.rows, features: sorted.features, background: ws.get('bg', Float64Array, C),
+        geo: sorted.geo, rows: sorted.rows, index: sorted.index, features: sorted.features, background: ws.get('bg', Float64Array, C),
         finalT: saved.finalT, last: saved.last, dImage: dImg, dAlpha: dA, dDepth: dD, Tb, S, slotStart, partials,
         rowStart: bands[k]!, rowEnd: bands[k + 1]!,
       });
@@ -121,7 +121,7 @@ export function rasterizeBackward(
         W, H, C, M, hasDepth ? 1 : 0, sorted.geo.byteOffset, sorted.rows.byteOffset, sorted.features.byteOffset, bg.byteOffset,
         saved.finalT.byteOffset, saved.last.byteOffset, dImg.byteOffset, dA.length > 0 ? dA.byteOffset : 0,
         hasDepth ? dD.byteOffset : 0, Tb.byteOffset, S.byteOffset, slotStart.byteOffset, partials.byteOffset,
-        bands[k]!, bands[k + 1]!, scratch.byteOffset + 8 * k * scratchStride(W, C),
+        bands[k]!, bands[k + 1]!, scratch.byteOffset + 8 * k * scratchStride(W, C), sorted.index.byteOffset,
       ], o);
       ptrs.push(block.byteOffset + 8 * o);
     }

@@ -16,8 +16,8 @@ import { GEO_STRIDE } from './types.js';
 /** Buffers and sizes of one forward band. All arrays may live in SharedArrayBuffers. */
 export interface ForwardBand {
   width: number; height: number; channels: number; count: number; hasDepth: boolean;
-  /** M×GEO_STRIDE sorted records, M×4 boxes (y0, y1, x0, x1 inclusive), M×C sorted features. */
-  geo: Float64Array; rows: Int32Array; features: Float32Array;
+  /** M×GEO_STRIDE sorted records, M×4 boxes (y0, y1, x0, x1 inclusive), M original indices, N×C features (input order). */
+  geo: Float64Array; rows: Int32Array; index: Int32Array; features: Float32Array;
   /** C background values. */
   background: Float64Array;
   /** Outputs: H×W×C image, H×W alpha, H×W depth (unused when !hasDepth), H×W transmittance, H×W last rank. */
@@ -29,7 +29,7 @@ export interface ForwardBand {
 /** Buffers and sizes of one backward band. */
 export interface BackwardBand {
   width: number; height: number; channels: number; count: number; hasDepth: boolean;
-  geo: Float64Array; rows: Int32Array; features: Float32Array; background: Float64Array;
+  geo: Float64Array; rows: Int32Array; index: Int32Array; features: Float32Array; background: Float64Array;
   /** H×W final transmittance and last rank saved by the forward pass. */
   finalT: Float64Array; last: Int32Array;
   /** Upstream gradients: H×W×C, H×W (or length 0), H×W (or length 0). */
@@ -117,7 +117,7 @@ function exactG(u: number, a: number, b: number, c: number, dy: number, x: numbe
 
 /** Composites all Gaussians into rows [rowStart, rowEnd); returns the number of Gaussian–pixel pairs visited. */
 export function forwardBand(k: ForwardBand): number {
-  const { width, channels: C, count: M, hasDepth, geo, rows, features, image, alpha, depth, T, last, background } = k;
+  const { width, channels: C, count: M, hasDepth, geo, rows, index, features, image, alpha, depth, T, last, background } = k;
   const r0 = k.rowStart, r1 = k.rowEnd;
   const p0 = r0 * width, p1 = r1 * width;
   image.fill(0, p0 * C, p1 * C);
@@ -138,7 +138,7 @@ export function forwardBand(k: ForwardBand): number {
     startGaussian(u, v, a, b, c, xb, xe, ya, yb, st);
     const exact = st[6] !== 0, q = st[3]!;
     for (let py = ya; py < ys; py++) nextRow(st);
-    const fo = r * C;
+    const fo = index[r]! * C;
     for (let py = ys; py <= ye; py++, nextRow(st)) {
       if (!rowSpan(u, v, a, b, c, tau, py, xb, xe, st, span)) continue;
       const x0 = span[0]!, x1 = span[1]!;
@@ -210,7 +210,7 @@ export function forwardBand(k: ForwardBand): number {
  * Writes per-(Gaussian, row block) partial sums of the 2D gradients into `partials`.
  */
 export function backwardBand(k: BackwardBand): void {
-  const { width, channels: C, count: M, hasDepth, geo, rows, features, background, finalT, last, dImage, dAlpha, dDepth, Tb, S, slotStart, partials } = k;
+  const { width, channels: C, count: M, hasDepth, geo, rows, index, features, background, finalT, last, dImage, dAlpha, dDepth, Tb, S, slotStart, partials } = k;
   const r0 = k.rowStart, r1 = k.rowEnd;
   const p0 = r0 * width, p1 = r1 * width;
   const hasDA = dAlpha.length > 0;
@@ -239,7 +239,7 @@ export function backwardBand(k: BackwardBand): void {
     startGaussian(u, v, a, b, c, xb, xe, ya, yb, st);
     const exact = st[6] !== 0, q = st[3]!;
     for (let py = ya; py < ys; py++) nextRow(st);
-    const fo = r * C;
+    const fo = index[r]! * C;
     const firstBlock = (ya / BLOCK_ROWS) | 0;
     let block = (ys / BLOCK_ROWS) | 0;
     let blockEnd = (block + 1) * BLOCK_ROWS;

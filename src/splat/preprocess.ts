@@ -50,15 +50,15 @@ export function preprocess(gs: GaussianSet, P: Projector, ws: RasterWorkspace, r
   const geo = ws.get('sorted.geo', Float64Array, M * GEO_STRIDE);
   const rows = ws.get('sorted.rows', Int32Array, M * 4);
   const index = ws.get('sorted.index', Int32Array, M);
-  const feats = ws.get('sorted.features', Float32Array, M * C);
   for (let r = 0; r < M; r++) {
     const k = order[r]!;
     for (let j = 0; j < GEO_STRIDE; j++) geo[r * GEO_STRIDE + j] = tmpGeo[k * GEO_STRIDE + j]!;
     for (let j = 0; j < 4; j++) rows[4 * r + j] = tmpRows[4 * k + j]!;
-    const i = orig[k]!;
-    index[r] = i;
-    for (let c = 0; c < C; c++) feats[r * C + c] = f[i * C + c]!;
+    index[r] = orig[k]!;
   }
+  // Features stay in input order (the kernels read them through `index`); one sequential copy into shared memory.
+  const feats = ws.get('features', Float32Array, N * C);
+  feats.set(f);
   return { count: M, geo, rows, index, features: feats };
 }
 

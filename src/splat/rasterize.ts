@@ -69,7 +69,7 @@ export function rasterize(gaussians: GaussianSet, camera: Camera, options: Raste
     for (let k = 0; k < nb; k++) {
       jobs.push({
         width: W, height: H, channels: C, count: sorted.count, hasDepth: params.depth,
-        geo: sorted.geo, rows: sorted.rows, features: sorted.features, background: bg,
+        geo: sorted.geo, rows: sorted.rows, index: sorted.index, features: sorted.features, background: bg,
         image, alpha, depth, T, last, rowStart: bands[k]!, rowEnd: bands[k + 1]!,
       });
     }
@@ -83,7 +83,7 @@ export function rasterize(gaussians: GaussianSet, camera: Camera, options: Raste
       block.set([
         W, H, C, sorted.count, params.depth ? 1 : 0, sorted.geo.byteOffset, sorted.rows.byteOffset, sorted.features.byteOffset,
         bg.byteOffset, image.byteOffset, alpha.byteOffset, depth.byteOffset, T.byteOffset, last.byteOffset,
-        bands[k]!, bands[k + 1]!, scratch.byteOffset + 8 * k * scratchStride(W, C),
+        bands[k]!, bands[k + 1]!, scratch.byteOffset + 8 * k * scratchStride(W, C), sorted.index.byteOffset,
       ], o);
       ptrs.push(block.byteOffset + 8 * o);
     }

@@ -145,7 +145,7 @@ export interface SortedGaussians {
   rows: Int32Array;
   /** M original indices. */
   index: Int32Array;
-  /** M×C features gathered in sorted order. */
+  /** N×C features in input order (a copy in the workspace memory; index through `index`). */
   features: Float32Array;
 }
 

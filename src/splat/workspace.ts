@@ -46,6 +46,7 @@ export class RasterWorkspace {
   private top = HEAP_START;
   private readonly regions = new Map<string, { offset: number; bytes: number }>();
   private kernels?: KernelExports;
+  private readonly own = new WeakSet<object>();
 
   constructor() {
     this.memory = new WebAssembly.Memory({ initial: Math.ceil(HEAP_START / PAGE) + 1, maximum: MAX_PAGES, shared: true });
@@ -64,6 +65,26 @@ export class RasterWorkspace {
       this.regions.set(name, reg);
     }
     return new ctor(this.memory.buffer, reg.offset, length);
+  }
+
+  /**
+   * Buffers for the upstream gradients of `rasterizeBackward`, inside this workspace: fill them with
+   * ∂L/∂image (H×W×C), ∂L/∂alpha and ∂L/∂depth (H×W) and pass them back to skip a copy per iteration.
+   * Contents are undefined on return (write every element).
+   */
+  upstreamBuffers(width: number, height: number, channels: number): { dImage: Float32Array; dAlpha: Float32Array; dDepth: Float32Array } {
+    const views = {
+      dImage: this.get('bwd.dImage', Float32Array, width * height * channels),
+      dAlpha: this.get('bwd.dAlpha', Float32Array, width * height),
+      dDepth: this.get('bwd.dDepth', Float32Array, width * height),
+    };
+    for (const v of Object.values(views)) this.own.add(v);
+    return views;
+  }
+
+  /** Whether `view` lies in this workspace's memory (handed out by `get` or `upstreamBuffers`). */
+  owns(view: Float32Array): boolean {
+    return this.own.has(view) || view.buffer === this.memory.buffer;
   }
 
   /** Bytes of memory in use by this workspace. */

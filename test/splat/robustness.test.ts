@@ -121,3 +121,18 @@ test('an empty set renders the background with zero alpha', () => {
   const g = rasterizeBackward(r.saved, new Float32Array(16 * 16 * 2).fill(1));
   assert.equal(g.means.length, 0);
 });
+
+test('upstream gradient buffers from the workspace are used in place and give the same gradients', () => {
+  const { gaussians, camera } = randomScene({ count: 40, channels: 3, width: 40, height: 30, seed: 6 });
+  const ws = new RasterWorkspace();
+  const P = camera.width * camera.height;
+  const wI = randomWeights(P * 3, 1), wA = randomWeights(P, 2), wD = randomWeights(P, 3);
+  const r = rasterize(gaussians, camera, { workspace: ws, depth: true });
+  const copied = rasterizeBackward(r.saved, wI, wA, { dDepth: wD });
+  const up = ws.upstreamBuffers(camera.width, camera.height, 3);
+  up.dImage.set(wI); up.dAlpha.set(wA); up.dDepth.set(wD);
+  assert.ok(ws.owns(up.dImage));
+  const inPlace = rasterizeBackward(r.saved, up.dImage, up.dAlpha, { dDepth: up.dDepth });
+  assert.deepEqual(inPlace.means, copied.means);
+  assert.deepEqual(inPlace.features, copied.features);
+});

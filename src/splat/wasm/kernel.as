@@ -81,12 +81,13 @@ function startGaussian(u: f64, v: f64, a: f64, b: f64, c: f64, xb: i32, xe: i32,
 }
 
 // Forward parameter block: 0 width, 1 height, 2 C, 3 M, 4 hasDepth, 5 geo, 6 rows, 7 features, 8 background,
-// 9 image, 10 alpha, 11 depth, 12 T, 13 last, 14 rowStart, 15 rowEnd, 16 scratch (width f64).
+// 9 image, 10 alpha, 11 depth, 12 T, 13 last, 14 rowStart, 15 rowEnd, 16 scratch (width f64), 17 index (M original
+// indices; features are N×C in input order).
 export function forwardBand(p: usize): f64 {
   const width = <i32>P(p, 0), C = <i32>P(p, 2), M = <i32>P(p, 3), hasDepth = P(p, 4) != 0;
   const geo = ptr(p, 5), rows = ptr(p, 6), features = ptr(p, 7), background = ptr(p, 8);
   const image = ptr(p, 9), alpha = ptr(p, 10), depth = ptr(p, 11), T = ptr(p, 12), last = ptr(p, 13);
-  const r0 = <i32>P(p, 14), r1 = <i32>P(p, 15), wbuf = ptr(p, 16);
+  const r0 = <i32>P(p, 14), r1 = <i32>P(p, 15), wbuf = ptr(p, 16), index = ptr(p, 17);
   const p0 = r0 * width, p1 = r1 * width;
   memory.fill(image + (<usize>(p0 * C) << 2), 0, <usize>((p1 - p0) * C) << 2);
   for (let i = p0; i < p1; i++) { stf64(T, i, 1.0); sti32(last, i, -1); }
@@ -104,7 +105,7 @@ export function forwardBand(p: usize): f64 {
     startGaussian(u, v, a, b, c, xb, xe, ya, yb);
     const ex = exact;
     for (let py = ya; py < ys; py++) nextRow();
-    const fptr = features + (<usize>(r * C) << 2);
+    const fptr = features + (<usize>(ldi32(index, r) * C) << 2);
     for (let py = ys; py <= ye; py++) {
       const ok = rowSpan(u, v, a, b, c, tau, py, xb, xe);
       nextRow();
@@ -178,13 +179,13 @@ export function forwardBand(p: usize): f64 {
 
 // Backward parameter block: 0 width, 1 height, 2 C, 3 M, 4 hasDepth, 5 geo, 6 rows, 7 features, 8 background,
 // 9 finalT, 10 last, 11 dImage, 12 dAlpha (0: none), 13 dDepth, 14 Tb, 15 S, 16 slotStart, 17 partials,
-// 18 rowStart, 19 rowEnd, 20 scratch (3·width + C f64).
+// 18 rowStart, 19 rowEnd, 20 scratch (3·width + C f64), 21 index.
 export function backwardBand(p: usize): void {
   const width = <i32>P(p, 0), C = <i32>P(p, 2), M = <i32>P(p, 3), hasDepth = P(p, 4) != 0;
   const geo = ptr(p, 5), rows = ptr(p, 6), features = ptr(p, 7), background = ptr(p, 8);
   const finalT = ptr(p, 9), last = ptr(p, 10), dImage = ptr(p, 11), dAlpha = ptr(p, 12), dDepth = ptr(p, 13);
   const Tb = ptr(p, 14), S = ptr(p, 15), slotStart = ptr(p, 16), partials = ptr(p, 17);
-  const r0 = <i32>P(p, 18), r1 = <i32>P(p, 19), scratch = ptr(p, 20);
+  const r0 = <i32>P(p, 18), r1 = <i32>P(p, 19), scratch = ptr(p, 20), index = ptr(p, 21);
   const gbuf = scratch, dots = scratch + (<usize>width << 3), wbuf = scratch + (<usize>(2 * width) << 3), df = scratch + (<usize>(3 * width) << 3);
   const p0 = r0 * width, p1 = r1 * width;
   const stride = PARTIAL_BASE + C;
@@ -211,7 +212,7 @@ export function backwardBand(p: usize): void {
     startGaussian(u, v, a, b, c, xb, xe, ya, yb);
     const ex = exact;
     for (let py = ya; py < ys; py++) nextRow();
-    const fptr = features + (<usize>(r * C) << 2);
+    const fptr = features + (<usize>(ldi32(index, r) * C) << 2);
     const firstBlock = ya / BLOCK_ROWS;
     let block = ys / BLOCK_ROWS;
     let blockEnd = (block + 1) * BLOCK_ROWS;
