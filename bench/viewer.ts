@@ -6,13 +6,18 @@
  *   offsets   — as animated, with pose-driven offsets baked in the worker and blended per frame
  * Prints a table and writes JSON (default bench/results/viewer.json); --shot saves a screenshot.
  *
- *   npm run bench:viewer -- [--n 200000] [--anchors 13380] [--seconds 10] [--size 800x600] [--out path] [--shot path]
+ * The modes are interleaved over --rounds rounds (the machine is shared, so its load drifts); fps per mode is
+ * total frames / total seconds over the rounds, and each round's fps is kept.
+ *
+ *   npm run bench:viewer -- [--n 200000] [--anchors 13380] [--seconds 10] [--rounds 2] [--size 800x600] [--out path] [--shot path]
+ *                           [--avatar <dir>]  (a real avatar folder instead of the synthetic one)
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
-import { writeAvatarBundle } from '../src/avatar/bundle.js';
+import { loadAvatar, writeAvatarBundle } from '../src/avatar/bundle.js';
+import { avatarFolder } from '../src/viewer/site.js';
 import { writeJsonAtomic } from '../src/core/atomic.js';
 import { builtinMotionFiles } from '../src/viewer/motions.js';
 import { startViewerServer } from '../src/viewer/server.js';
@@ -26,9 +31,11 @@ function arg(name: string, fallback: string): string {
 const N = Number(arg('n', '200000'));
 const ANCHORS = Number(arg('anchors', '13380'));
 const SECONDS = Number(arg('seconds', '10'));
+const ROUNDS = Number(arg('rounds', '2'));
 const [W, H] = arg('size', '800x600').split('x').map(Number) as [number, number];
 const OUT = arg('out', 'bench/results/viewer.json');
 const SHOT = arg('shot', '');
+const AVATAR = arg('avatar', '');
 const CHROMIUM = process.env.PERSONA_CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
@@ -55,11 +62,13 @@ async function measure(page: Page, url: string): Promise<Record<string, number |
 const dir = await mkdtemp(join(tmpdir(), 'persona-bench-viewer-'));
 try {
   const t = performance.now();
-  const avatar = syntheticAvatar({ gaussians: N, anchors: ANCHORS, featureDim: 96 });
-  await writeAvatarBundle(join(dir, 'avatar'), avatar);
+  const avatarDir = AVATAR ? avatarFolder(AVATAR) : join(dir, 'avatar');
+  const avatar = AVATAR ? await loadAvatar(avatarDir) : syntheticAvatar({ gaussians: N, anchors: ANCHORS, featureDim: 96 });
+  if (!AVATAR) await writeAvatarBundle(avatarDir, avatar);
   const buildMs = performance.now() - t;
   const { files } = builtinMotionFiles(avatar.header);
-  const server = await startViewerServer({ avatarDir: join(dir, 'avatar'), memoryFiles: files, port: 0 });
+  const server = await startViewerServer({ avatarDir, memoryFiles: files, port: 0 });
+  const gaussians = avatar.header.gaussianCount, anchors = avatar.header.poseOffsets?.anchorCount ?? 0;
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
   try {
     const page = await browser.newPage({ viewport: { width: W, height: H } });
@@ -68,21 +77,29 @@ try {
       const d = gl?.getExtension('WEBGL_debug_renderer_info');
       return gl ? String(gl.getParameter(d ? d.UNMASKED_RENDERER_WEBGL : gl.RENDERER)) : 'none';
     });
-    const modes: Record<string, Record<string, number | string>> = {};
-    modes.static = await measure(page, `${server.url}?static=1&offsets=0`);
-    modes.animated = await measure(page, `${server.url}?motion=dance&offsets=0`);
-    modes.offsets = await measure(page, `${server.url}?motion=dance`);
+    const urls: Record<string, string> = {
+      static: `${server.url}?static=1&offsets=0`, animated: `${server.url}?motion=dance&offsets=0`, offsets: `${server.url}?motion=dance`,
+    };
+    const runs: Record<string, Array<Record<string, number | string>>> = { static: [], animated: [], offsets: [] };
+    for (let r = 0; r < ROUNDS; r++) for (const k of Object.keys(urls)) runs[k]!.push(await measure(page, urls[k]!));
+    const modes: Record<string, Record<string, unknown>> = {};
+    for (const [k, list] of Object.entries(runs)) {
+      const frames = list.reduce((t, m) => t + Number(m.frames), 0), secs = list.reduce((t, m) => t + Number(m.seconds), 0);
+      const last = list[list.length - 1]!;
+      modes[k] = { ...last, fps: Math.round((frames / secs) * 100) / 100, frames, seconds: Math.round(secs * 10) / 10, fpsPerRound: list.map((m) => m.fps) };
+    }
     if (SHOT) await writeFile(SHOT, await page.screenshot());
     const result = {
-      bench: 'viewer', date: new Date().toISOString(), gaussians: N, anchors: ANCHORS, mlp: '96+126 → 128-128-128 (GroupNorm 8) → 3',
+      bench: 'viewer', date: new Date().toISOString(), avatar: AVATAR || 'synthetic (src/viewer/syntheticAvatar.ts)', gaussians, anchors,
+      mlp: avatar.header.poseOffsets ? `${avatar.header.poseOffsets.featureDim}+${avatar.header.poseOffsets.inputJoints.length * 6} → ${avatar.header.poseOffsets.hidden.join('-')} → 3` : 'none',
       viewport: `${W}x${H}`, chromium: await browser.version(), renderer, cpus: cpus().length, loadavg1: Math.round(loadavg()[0]! * 10) / 10,
-      avatarBuildMs: Math.round(buildMs), modes,
+      avatarBuildMs: Math.round(buildMs), rounds: ROUNDS, modes,
       relative: {
         animatedVsStatic: Math.round((Number(modes.animated.fps) / Number(modes.static.fps)) * 100) / 100,
         offsetsVsStatic: Math.round((Number(modes.offsets.fps) / Number(modes.static.fps)) * 100) / 100,
       },
     };
-    console.log(`viewer bench: ${N.toLocaleString('en')} Gaussians, ${W}×${H}, ${renderer}, load ${result.loadavg1} on ${result.cpus} cores`);
+    console.log(`viewer bench: ${gaussians.toLocaleString('en')} Gaussians, ${W}×${H}, ${renderer}, load ${result.loadavg1} on ${result.cpus} cores`);
     console.log('mode       fps    sorts/s  sort ms  offset ms/pose  baked frames');
     for (const [k, v] of Object.entries(modes))
       console.log(`${k.padEnd(9)} ${String(v.fps).padStart(6)} ${String(v.sortsPerSecond).padStart(8)} ${String(v.sortMs).padStart(8)} ${String(v.offsetMsPerPose).padStart(15)} ${String(v.offsetFramesBaked).padStart(13)}`);
