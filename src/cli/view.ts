@@ -48,6 +48,7 @@ export function registerView(program: Command): void {
       for (const s of skipped) progress.info(`view: motion left out: ${s}`);
       const server = await startViewerServer({ avatarDir, memoryFiles: new Map(files), port: opts.port, host: opts.host });
       progress.info(`view: ${bundle.header.gaussianCount.toLocaleString('en')} Gaussians, ${index.length} motions — open ${server.url} (Ctrl-C to stop)`);
+      if (cmd.optsWithGlobals<{ quiet?: boolean }>().quiet) process.stdout.write(`${server.url}\n`); // the one thing --quiet must still say
       if (opts.open) openBrowser(server.url);
       await new Promise<void>((resolve) => {
         const stop = (): void => { server.close().then(resolve, resolve); };

@@ -147,3 +147,20 @@ Frame Time: 0.0333333
   assert.ok(Math.abs(Math.hypot(...bent) - Math.PI / 2) < 0.02, `frame 1 bends the elbow 90° (${bent})`);
   assert.throws(() => importMotionFile('bad.bvh', 'HIERARCHY\nROOT', avatar.header));
 });
+
+test('every builtin motion retargets onto the default body model skeleton and drives all of its joints', async () => {
+  const { loadBodyModel } = await import('../../src/body/model.js');
+  const body = loadBodyModel();
+  const avatar = syntheticAvatar({ gaussians: 50, anchors: 0 });
+  const header = {
+    ...avatar.header,
+    skeleton: { names: [...body.skeleton.names], parents: Array.from(body.skeleton.parents), restJoints: Array.from(body.jointPositions(body.template)) },
+  };
+  const { files, index, skipped } = builtinMotionFiles(header);
+  assert.deepEqual(skipped, []);
+  for (const entry of index) {
+    const m = parseMotionJson(JSON.parse(files.get(`/motions/${entry.file}`)!)).motion;
+    const bound = bindMotion(m, header.skeleton.names);
+    assert.equal(bound.matchedJoints, header.skeleton.names.length, entry.name);
+  }
+});
