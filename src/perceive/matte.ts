@@ -68,3 +68,53 @@ export function matteStats(mask: FloatImage): { coverage: number; box: Box | nul
     }
   return { coverage: sum / (mask.width * mask.height), box: x1 < 0 ? null : [x0, y0, x1 + 1, y1 + 1] };
 }
+
+/**
+ * Keeps only the parts of the matte that belong to the chosen person: the 4-connected
+ * regions of alpha ≥ 0.5 that contain one of `seeds` (the person's visible keypoints),
+ * plus a `halo`-pixel band around them for the soft edge; everything else is zeroed in
+ * place. Other people and objects inside the crop drop out. Returns the pixels zeroed.
+ */
+export function keepPersonRegions(mask: FloatImage, seeds: Array<[number, number]>, halo = 3): number {
+  const W = mask.width, H = mask.height, a = mask.data;
+  const keep = new Uint8Array(W * H);
+  const stack: number[] = [];
+  for (const [sx, sy] of seeds) {
+    const x = Math.floor(sx), y = Math.floor(sy);
+    if (x < 0 || y < 0 || x >= W || y >= H) continue;
+    const i = y * W + x;
+    if (keep[i] || a[i]! < 0.5) continue;
+    keep[i] = 1;
+    stack.push(i);
+    while (stack.length) {
+      const j = stack.pop()!;
+      const jx = j % W, jy = (j - jx) / W;
+      const visit = (k: number): void => {
+        if (!keep[k] && a[k]! >= 0.5) (keep[k] = 1), stack.push(k);
+      };
+      if (jx > 0) visit(j - 1);
+      if (jx < W - 1) visit(j + 1);
+      if (jy > 0) visit(j - W);
+      if (jy < H - 1) visit(j + W);
+    }
+  }
+  // Distance-limited dilation (halo) by repeated 4-neighbour growth.
+  let ring = keep;
+  for (let step = 0; step < halo; step++) {
+    const next = ring.slice();
+    for (let y = 0; y < H; y++)
+      for (let x = 0; x < W; x++) {
+        const i = y * W + x;
+        if (ring[i]) continue;
+        if ((x > 0 && ring[i - 1]) || (x < W - 1 && ring[i + 1]) || (y > 0 && ring[i - W]) || (y < H - 1 && ring[i + W])) next[i] = 1;
+      }
+    ring = next;
+  }
+  let zeroed = 0;
+  for (let i = 0; i < W * H; i++)
+    if (!ring[i] && a[i]! > 0) {
+      a[i] = 0;
+      zeroed++;
+    }
+  return zeroed;
+}

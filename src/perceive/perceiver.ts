@@ -17,8 +17,9 @@ import {
   CROP_MAX_SIDE,
   CROP_MIN_SIDE,
   MODELS,
+  VISIBLE_SCORE,
 } from './config.js';
-import { matteRegion, matteStats } from './matte.js';
+import { keepPersonRegions, matteRegion, matteStats } from './matte.js';
 import { BODY_INDEX, BODY_KEYPOINTS, FACE_LANDMARKS, FACE_MESH_POINTS } from './names.js';
 import { detectPeople } from './people.js';
 import { handsFromBody } from './hands.js';
@@ -260,6 +261,9 @@ export class Perceiver {
       let matte: Perception['matte'] = null;
       if (this.matteModel) {
         mask = await matteRegion(this.matteModel, full, crop, W, H);
+        // Drop other people and objects in the crop: keep the regions holding this person's keypoints.
+        const seeds = keypoints.filter((k) => k[2] >= VISIBLE_SCORE).map((k) => [k[0], k[1]] as [number, number]);
+        if (seeds.length) keepPersonRegions(mask, seeds);
         const st = matteStats(mask);
         matte = { model: MODELS.matte, coverage: Number(st.coverage.toFixed(5)), box: st.box };
       }

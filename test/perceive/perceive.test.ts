@@ -16,7 +16,7 @@ import { tf } from '../../src/perceive/tfenv.js';
 import { perceiveTarget, readPerception } from '../../src/perceive/stage.js';
 import { BODY_INDEX } from '../../src/perceive/names.js';
 import type { Perception } from '../../src/perceive/types.js';
-import { mpfbDir, renderSynth, SYNTH_POSES, type SynthRender, type TruthJoint, DEFAULT_LOOK } from './synth.js';
+import { mpfbDir, renderSynth, SYNTH_POSES, type SynthOptions, type SynthRender, type TruthJoint, DEFAULT_LOOK } from './synth.js';
 
 const haveAssets = mpfbDir() !== undefined;
 
@@ -115,12 +115,22 @@ describe('perception on synthetic people', () => {
 
   test('two people: the largest is used with a warning; --person 1 picks the other; --person 5 is a usage error', needsAssets, async () => {
     const near = renderSynth({ width: 640, height: 576, offsetX: -0.55, pose: SYNTH_POSES.apose });
-    const both = renderSynth(
-      { width: 640, height: 576, offsetX: 1.3, offsetZ: -2.5, pose: SYNTH_POSES.wave, look: { shirt: [0.2, 0.6, 0.25] } },
-      { image: near.image, depth: near.depth, silhouette: new Uint8Array(near.silhouette.length) },
-    );
+    const farOptions: SynthOptions = { width: 640, height: 576, offsetX: 0.9, offsetZ: -2.5, pose: SYNTH_POSES.wave, look: { shirt: [0.2, 0.6, 0.25] } };
+    const farAlone = renderSynth(farOptions);
+    const both = renderSynth(farOptions, { image: near.image, depth: near.depth, silhouette: new Uint8Array(near.silhouette.length) });
     const p0 = await perceiver.perceive(both.image);
     assert.equal(p0.person.peopleFound, 2);
+    // The far person reaches into the near person's crop, but not into their matte.
+    let farInCrop = 0, matteOnFar = 0;
+    for (let y = 0; y < 576; y++)
+      for (let x = 0; x < 640; x++) {
+        const i = y * 640 + x;
+        if (!farAlone.silhouette[i] || near.silhouette[i]) continue;
+        if (x >= p0.crop[0] && x < p0.crop[2] && y >= p0.crop[1] && y < p0.crop[3]) farInCrop++;
+        if (p0.mask!.data[i]! >= 0.5) matteOnFar++;
+      }
+    assert.ok(farInCrop > 300, `far person pixels inside the crop: ${farInCrop}`);
+    assert.equal(matteOnFar, 0);
     assert.ok(p0.person.warnings.some((w) => /2 people found/.test(w)));
     assert.ok(worstJointError(p0, near.keypoints, near.heightPx).worst < 0.06, 'person 0 is the near (larger) one');
     const p1 = await perceiver.perceive(both.image, { person: 1 });

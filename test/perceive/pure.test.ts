@@ -8,6 +8,7 @@ import { drawDisc, drawLine } from '../../src/perceive/overlay.js';
 import { BODY_EDGES, BODY_INDEX, BODY_KEYPOINTS, HAND_EDGES, HAND_KEYPOINTS } from '../../src/perceive/names.js';
 import { createImage, sampleBilinear } from '../../src/core/image.js';
 import { cropToImage, handRoiFromBody, sampleRoi } from '../../src/perceive/hands.js';
+import { keepPersonRegions } from '../../src/perceive/matte.js';
 import { Rng } from '../../src/core/rng.js';
 import type { BodyResult } from '../../src/perceive/types.js';
 
@@ -178,5 +179,25 @@ test('sampleRoi matches core sampleBilinear at every crop pixel (reference)', ()
     for (let px = 0; px < S; px++) {
       const [x, y] = cropToImage(roi, px + 0.5, py + 0.5, S);
       for (let c = 0; c < 3; c++) assert.ok(Math.abs(crop[(py * S + px) * 3 + c]! - sampleBilinear(img, x, y, c)) < 1e-5);
+    }
+});
+
+test('keepPersonRegions keeps the seeded blob with a soft halo and zeroes the other blob (reference: explicit sets)', () => {
+  const m = createImage(30, 20, 1, 0);
+  const set = (x0: number, y0: number, x1: number, y1: number, v: number) => {
+    for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) m.data[y * 30 + x] = v;
+  };
+  set(2, 2, 10, 18, 1); // the person
+  set(10, 2, 11, 18, 0.3); // its soft edge (α < 0.5), next to it
+  set(20, 5, 27, 15, 0.9); // someone else
+  set(27, 5, 28, 15, 0.3); // their soft edge
+  const zeroed = keepPersonRegions(m, [[5.5, 9.5]], 2);
+  assert.equal(zeroed, 7 * 10 + 10);
+  for (let y = 0; y < 20; y++)
+    for (let x = 0; x < 30; x++) {
+      const v = m.data[y * 30 + x]!;
+      if (x >= 2 && x < 10 && y >= 2 && y < 18) assert.equal(v, 1);
+      else if (x === 10 && y >= 2 && y < 18) assert.ok(Math.abs(v - 0.3) < 1e-6, 'soft edge within the halo kept');
+      else assert.equal(v, 0, `zeroed at ${x},${y}`);
     }
 });
