@@ -2,8 +2,6 @@
  * The `--motion` and `--pose` arguments: a builtin motion name or a motion file, loaded onto an avatar's
  * skeleton; and named poses (a builtin motion's frame, or `rest`).
  */
-import { existsSync } from 'node:fs';
-import { extname } from 'node:path';
 import type { AvatarBundle } from '../avatar/bundle.js';
 import { PersonaError } from '../core/errors.js';
 import { getBuiltinMotion, listBuiltinMotions } from '../motion/builtin.js';
@@ -12,7 +10,7 @@ import type { Motion } from '../motion/types.js';
 import type { AvatarPose } from '../export/cloud.js';
 import { restPose } from '../export/cloud.js';
 import { avatarRestSkeleton, bindMotion, framePose } from './poses.js';
-import { loadMotionFile, MOTION_FILE_EXTENSIONS } from './motionFiles.js';
+import { loadMotion, type LoadMotionOptions } from '../motion/load.js';
 
 /** Whether `arg` names a builtin motion. */
 export function isBuiltinMotion(arg: string): boolean {
@@ -20,20 +18,12 @@ export function isBuiltinMotion(arg: string): boolean {
 }
 
 /**
- * Loads a motion for `skeleton` from a builtin name or a file path (.bvh, .json, .npz), retargeted onto
- * the skeleton by joint names. Errors name the file (and line/field where the parser knows it).
+ * Loads a motion for `skeleton` from a builtin name or a file path (.bvh with Mixamo/CMU/generic names,
+ * persona-motion or SMPL-X .json, AMASS-style .npz), retargeted onto the skeleton (src/motion/load.ts).
+ * Errors name the file and, where the parser knows them, the line or field.
  */
-export async function loadMotionArg(arg: string, skeleton: RestSkeleton): Promise<Motion> {
-  if (isBuiltinMotion(arg)) return getBuiltinMotion(arg, skeleton.skeleton, skeleton.rest);
-  const ext = extname(arg).toLowerCase();
-  if ((MOTION_FILE_EXTENSIONS as readonly string[]).includes(ext)) {
-    if (!existsSync(arg)) throw new PersonaError(`Motion file ${arg} does not exist.`, { hint: 'Check the path.' });
-    return loadMotionFile(arg, skeleton);
-  }
-  throw new PersonaError(`"${arg}" is neither a builtin motion nor a motion file.`, {
-    hint: `Builtin motions: ${listBuiltinMotions().map((m) => m.name).join(', ')}; files: ${MOTION_FILE_EXTENSIONS.join(', ')}.`,
-    exitCode: 2,
-  });
+export async function loadMotionArg(arg: string, skeleton: RestSkeleton, options: LoadMotionOptions = {}): Promise<Motion> {
+  return loadMotion(arg, skeleton, options);
 }
 
 /** The frame `frame` of a motion as an avatar pose; negative counts from the end. */

@@ -140,9 +140,9 @@ test('turntable contact sheet has one cell per view', async () => {
   assert.ok(sheet.width >= 4 * 48 && sheet.height >= 48 && sheet.height < 2 * 48 + 40);
 });
 
-test('fast forward renderer equals src/splat rasterize (reference) on random isotropic Gaussians', async () => {
+test('fast forward renderer equals the float64 reference renderer of src/splat on random isotropic Gaussians', async () => {
   const { FastSplatRenderer } = await import('../../src/animate/fastSplat.js');
-  const { rasterize } = await import('../../src/splat/index.js');
+  const { referenceRender } = await import('../../src/splat/reference.js');
   const { lookAtCamera } = await import('../../src/core/camera.js');
   const N = 1500;
   const means = new Float32Array(N * 3), scales = new Float32Array(N), colors = new Float32Array(N * 3), opacities = new Float32Array(N);
@@ -158,11 +158,10 @@ test('fast forward renderer equals src/splat rasterize (reference) on random iso
   const cam = lookAtCamera([0.4, 0.3, 2.2], [0, 0, 0], { width: 72, height: 60, fovYDeg: 45 });
   const bg = [0.1, 0.6, 0.9];
   const fast = new FastSplatRenderer().render({ count: N, means, scales, colors, opacities }, cam, bg);
-  const ref = rasterize({ count: N, means, scales, opacities, features: colors, channels: 3 }, cam, { background: bg, threads: 1 });
+  const ref = referenceRender({ count: N, means, scales, opacities, features: colors, channels: 3 }, cam, { background: bg });
   let e = 0, ea = 0;
   for (let i = 0; i < ref.image.length; i++) e = Math.max(e, Math.abs(ref.image[i]! - fast.image[i]!));
   for (let i = 0; i < ref.alpha.length; i++) ea = Math.max(ea, Math.abs(ref.alpha[i]! - fast.alpha[i]!));
-  assert.equal(fast.pairs, ref.stats.pairs, 'same footprints');
-  assert.equal(fast.visible, ref.stats.visible);
+  assert.equal(fast.visible, N - 2 - 0, 'all but the NaN and zero-scale Gaussians are in view');
   assert.ok(e < 5e-3 && ea < 1e-4, `colour diff ${e}, alpha diff ${ea} (float32 vs float64)`);
 });
