@@ -1,13 +1,16 @@
 /**
  * Texture unwrap: the photo's pixels carried onto the body's UV map through the fitted mesh, with a
  * confidence (visibility) map, and a documented fill for what the photo does not see:
- *  1. Visible texels (the fitted mesh's surface seen at that pixel, inside the matte): the photo colour;
- *     confidence = facing ratio (cosine between the surface normal and the view ray) — PERSONA's unwrap
- *     also keeps only the surface the camera sees (PERSONA_RELEASE preprocess/main/unwrap.py).
+ *  1. Visible texels (the fitted mesh's surface seen at that pixel, inside the matte eroded by
+ *     UNWRAP.edgeErosionPx so that silhouette pixels — half background, and where a matte or a fit is
+ *     least exact — are never sampled): the photo colour; confidence = facing ratio (cosine between the
+ *     surface normal and the view ray; grazing texels below UNWRAP.minFacing are left to the fill) —
+ *     PERSONA's unwrap also keeps only the surface the camera sees (PERSONA_RELEASE preprocess/main/unwrap.py).
  *  2. Occluded texels whose projection lands inside the matte (the back and sides behind the visible
  *     surface): the colour of the front surface at the same pixel — a front-to-back mirror of clothing,
  *     which is what a person's back most often looks like — except on the head, where the front would put a
- *     face on the back of the head: there we use the mean colour of the visible scalp (hair).
+ *     face on the back of the head: there we use the mean colour of the visible scalp (hair): the head
+ *     texels in the top UNWRAP.scalpFraction of the head's height, seen at a facing ratio above 0.3.
  *  3. Everything else: push–pull fill (fill.ts), which also blends across UV seams.
  */
 import type { Camera } from '../core/camera.js';
@@ -26,8 +29,12 @@ export const UNWRAP = {
   mirrorConfidence: 0.3,
   /** Confidence given to scalp-colour (rule 2, head) texels. */
   hairConfidence: 0.2,
-  /** Minimum facing ratio for a texel to count as seen. */
-  minFacing: 0.05,
+  /** Minimum facing ratio for a texel to count as seen (below: stretched grazing colours; left to the fill). */
+  minFacing: 0.2,
+  /** The matte is eroded by this many pixels before sampling (silhouette pixels mix in the background). */
+  edgeErosionPx: 2,
+  /** The scalp colour (hair) is averaged over the top this fraction of the head's height. */
+  scalpFraction: 0.3,
 } as const;
 
 /** Inputs of the unwrap. */
@@ -62,6 +69,7 @@ export function unwrapTexture(input: UnwrapInput): UnwrapResult {
   const { posedVertices: P, triangles: T, camera, photo, matte, size } = input;
   const W = camera.width, H = camera.height;
   const view = rasterizeMesh(P, T, camera, { cull: 'back' });
+  const inside = erodeMask(matte, W, H, UNWRAP.edgeErosionPx);
   const normals = computeVertexNormals(P, T);
   const uv = rasterizeUvSpace(input.cornerUvs, size, size);
   const tex = createImage(size, size, 3);
@@ -75,6 +83,10 @@ export function unwrapTexture(input: UnwrapInput): UnwrapResult {
   const cz = -(camera.R[2]! * camera.t[0]! + camera.R[5]! * camera.t[1]! + camera.R[8]! * camera.t[2]!);
   const rgb = [0, 0, 0];
   const hairSum = [0, 0, 0];
+  // the head's vertical extent (world Y up), for the scalp rule
+  let headLo = Infinity, headHi = -Infinity;
+  for (let v = 0; v < input.partLabels.length; v++) if (headParts.has(input.partLabels[v]!)) { headLo = Math.min(headLo, P[v * 3 + 1]!); headHi = Math.max(headHi, P[v * 3 + 1]!); }
+  const scalpY = headHi - UNWRAP.scalpFraction * (headHi - headLo);
   let hairCount = 0;
   for (let q = 0; q < size * size; q++) {
     const f = uv.triangleId[q]!;
@@ -92,7 +104,7 @@ export function unwrapTexture(input: UnwrapInput): UnwrapResult {
     const px = Math.floor(pr.u), py = Math.floor(pr.v);
     if (pr.depth <= 0 || px < 0 || py < 0 || px >= W || py >= H) continue;
     const pix = py * W + px;
-    if (matte[pix]! < 0.5) continue;
+    if (!inside[pix]) continue;
     // facing ratio: normal · direction to the camera
     let nx = 0, ny = 0, nz = 0;
     for (const [i, b] of [[i0, b0], [i1, b1], [i2, b2]] as const) { nx += b * normals[i * 3]!; ny += b * normals[i * 3 + 1]!; nz += b * normals[i * 3 + 2]!; }
@@ -104,8 +116,8 @@ export function unwrapTexture(input: UnwrapInput): UnwrapResult {
       seen++;
       conf[q] = facing;
       for (let c = 0; c < 3; c++) tex.data[q * 3 + c] = rgb[c]!;
-      // the 'head' part (scalp, not 'face') seen from the front approximates the hair colour
-      if (part === PART_INDEX.head && facing > 0.3) { for (let c = 0; c < 3; c++) hairSum[c]! += rgb[c]!; hairCount++; }
+      // the top of the head seen from the front approximates the hair colour
+      if (head && y >= scalpY && facing > 0.3) { for (let c = 0; c < 3; c++) hairSum[c]! += rgb[c]!; hairCount++; }
     } else {
       mirrorCandidates.push(q);
       for (let c = 0; c < 3; c++) tex.data[q * 3 + c] = rgb[c]!;
@@ -124,4 +136,28 @@ export function unwrapTexture(input: UnwrapInput): UnwrapResult {
   const visibility = createImage(size, size, 1);
   visibility.data.set(conf);
   return { texture: tex, visibility, seenFraction: bodyTexels > 0 ? seen / bodyTexels : 0 };
+}
+
+/** 1 where the matte (≥ 0.5) holds over the whole (2r+1)² square around a pixel (separable min filter). */
+export function erodeMask(matte: Float32Array, width: number, height: number, r: number): Uint8Array {
+  const rows = new Uint8Array(width * height), out = new Uint8Array(width * height);
+  const runs = new Int32Array(Math.max(width, height));
+  for (let y = 0; y < height; y++) {
+    let run = 0; // length of the run of inside pixels ending at x
+    const row = y * width;
+    for (let x = 0; x < width; x++) { run = matte[row + x]! >= 0.5 ? run + 1 : 0; runs[x] = run; }
+    for (let x = 0; x < width; x++) {
+      const xe = Math.min(width - 1, x + r);
+      rows[row + x] = runs[xe]! >= xe - Math.max(0, x - r) + 1 ? 1 : 0;
+    }
+  }
+  for (let x = 0; x < width; x++) {
+    let run = 0;
+    for (let y = 0; y < height; y++) { run = rows[y * width + x] ? run + 1 : 0; runs[y] = run; }
+    for (let y = 0; y < height; y++) {
+      const ye = Math.min(height - 1, y + r);
+      out[y * width + x] = runs[ye]! >= ye - Math.max(0, y - r) + 1 ? 1 : 0;
+    }
+  }
+  return out;
 }
