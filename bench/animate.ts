@@ -139,10 +139,39 @@ async function main(): Promise<void> {
     results.push(row);
     console.log(`${engine.padEnd(8)} ${row.framesPerSecond.toFixed(1).padStart(8)}  ${row.medianMs.toFixed(1).padStart(16)}  ${row.poseMs.toFixed(1).padStart(4)}  ${row.preprocessMs.toFixed(1).padStart(12)}  ${row.rasterMs.toFixed(1).padStart(9)}  ${row.visible}`);
   }
+  // posing with the pose-driven offset network (PERSONA MLP on the base-mesh anchors), on an untrained avatar
+  // built by the training path (1 subdivision level: the anchors, and so the MLP cost, do not depend on it)
+  const { buildGaussianTemplate } = await import('../src/avatar/buildTemplate.js');
+  const { AvatarModel } = await import('../src/avatar/model.js');
+  const { bundleFromModel } = await import('../src/avatar/toBundle.js');
+  const { trainConfig } = await import('../src/train/config.js');
+  const { createPoseScratch, poseAvatarMeans } = await import('../src/avatar/pose.js');
+  const cfg = trainConfig('standard');
+  const body = loadBodyModel();
+  const withMlp = bundleFromModel(new AvatarModel(buildGaussianTemplate(body, { shape: new Float64Array(body.shapeCount), levels: 1 }), cfg.avatar, 0));
+  const mb = bindMotion(getBuiltinMotion(MOTION, avatarRestSkeleton(withMlp).skeleton, avatarRestSkeleton(withMlp).rest), withMlp);
+  const scratch = createPoseScratch(withMlp);
+  const outMeans = new Float32Array(withMlp.header.gaussianCount * 3);
+  const mlpMs: number[] = [], skinMs: number[] = [];
+  const mp = samplePose(mb, 0);
+  for (let i = 0; i < Math.min(5, frames); i++) {
+    samplePose(mb, i / 10, mp);
+    let t = performance.now();
+    poseAvatarMeans(withMlp, mp.rotations, mp.translation, outMeans, scratch, { poseOffsets: true });
+    mlpMs.push(performance.now() - t);
+    t = performance.now();
+    poseAvatarMeans(withMlp, mp.rotations, mp.translation, outMeans, scratch, { poseOffsets: false });
+    skinMs.push(performance.now() - t);
+  }
+  const posing = {
+    gaussians: withMlp.header.gaussianCount, anchors: withMlp.header.poseOffsets?.anchorCount ?? 0,
+    hidden: withMlp.header.poseOffsets?.hidden ?? [], withOffsetsMs: median(mlpMs), skinningOnlyMs: median(skinMs),
+  };
+  console.log(`posing with the pose-offset MLP (${posing.anchors} anchors, hidden ${posing.hidden.join('-')}): ${posing.withOffsetsMs.toFixed(0)} ms/frame; skinning only: ${posing.skinningOnlyMs.toFixed(1)} ms/frame (${posing.gaussians} Gaussians)`);
   shutdownRasterWorkers();
   await writeJsonAtomic(OUT, {
     benchmark: 'animate', date: new Date().toISOString(), node: process.version, cores: cpus().length, cpu: cpus()[0]?.model,
-    loadAverage: loadavg(), gaussians: N, size: SIZE, motion: MOTION, results,
+    loadAverage: loadavg(), gaussians: N, size: SIZE, motion: MOTION, results, posing,
   });
   console.log(`wrote ${OUT}`);
 }

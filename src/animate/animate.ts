@@ -30,6 +30,8 @@ export interface AnimateOptions {
   progress?: Progress;
   /** Rasterizer: the forward-only fast path (default) or src/splat's differentiable one. */
   engine?: RenderEngine;
+  /** Evaluate the pose-driven offset MLP (default true; false poses by skinning only, much faster on the CPU). */
+  poseOffsets?: boolean;
   /** src/splat threads (engine 'splat' only). */
   threads?: number;
 }
@@ -76,7 +78,7 @@ export async function animateAvatar(avatar: AvatarBundle, motion: Motion, option
   const progress = options.progress ?? Progress.silent();
   const bound = bindMotion(motion, avatar);
   const frames = outputFrameCount(bound, fps);
-  const renderer = new AvatarRenderer(avatar, { threads: options.threads, engine: options.engine });
+  const renderer = new AvatarRenderer(avatar, { threads: options.threads, engine: options.engine, poseOffsets: options.poseOffsets });
   const framing = frameClip(renderer, avatar, bound, frames, fps);
   const sink = await openSink(options.out, { width: size, height: size, fps, transparent: background === 'transparent' });
   const task = progress.task(`animate ${motion.name}`, frames);

@@ -41,15 +41,16 @@ export function registerAnimate(program: Command): void {
     .option('--size <px>', 'square frame size', parsePositiveInt('size'), ANIMATE_DEFAULTS.size)
     .option('--fps <n>', 'output frame rate (the motion is resampled)', parsePositiveInt('fps'), ANIMATE_DEFAULTS.fps)
     .option('--background <bg>', 'white, black, transparent or #rrggbb', parseBackground, ANIMATE_DEFAULTS.background)
+    .option('--no-pose-offsets', 'skip the pose-driven offset network (skinning only; much faster preview)')
     .option('--engine <engine>', 'rasterizer: fast (forward-only) or splat (the training rasterizer)', 'fast')
-    .action(async (dir: string, opts: { motion: string; out: string; camera: CameraMode; size: number; fps: number; background: Background; engine: string }, cmd: Command) => {
+    .action(async (dir: string, opts: { motion: string; out: string; camera: CameraMode; size: number; fps: number; background: Background; engine: string; poseOffsets: boolean }, cmd: Command) => {
       const progress = progressFrom(cmd);
       if (opts.engine !== 'fast' && opts.engine !== 'splat') throw new PersonaError(`--engine must be fast or splat (got "${opts.engine}").`, { exitCode: 2 });
       const avatar = await loadAvatar(dir);
       const motion = await loadMotionArg(opts.motion, avatarRestSkeleton(avatar));
       try {
         const r = await animateAvatar(avatar, motion, {
-          out: opts.out, camera: opts.camera, size: opts.size, fps: opts.fps, background: opts.background, progress, engine: opts.engine,
+          out: opts.out, camera: opts.camera, size: opts.size, fps: opts.fps, background: opts.background, progress, engine: opts.engine, poseOffsets: opts.poseOffsets,
         });
         progress.info(`animate: ${r.frames} frames of "${motion.name}" → ${opts.out} (${r.kind}, ${(r.frames / r.seconds).toFixed(1)} frames/s)`);
       } finally {
