@@ -1,0 +1,52 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile, writeFile, truncate, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { NodeIO } from '@gltf-transform/core';
+import { writeAvatarBundle } from '../../src/avatar/bundle.js';
+import { decodeGaussianPly } from '../../src/export/ply.js';
+import { runCli, tempDir } from '../helpers.js';
+import { fixtureAvatar } from './fixture.js';
+
+test('persona export / render / animate on an avatar folder, and clear errors for bad input', async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const av = join(dir, 'avatar');
+    const avatar = fixtureAvatar();
+    await writeAvatarBundle(av, avatar);
+    let r = runCli(['export', av, '--pose', 'arms-up', '--out', join(dir, 'a.ply')]);
+    assert.equal(r.code, 0, r.stderr);
+    const cloud = decodeGaussianPly(new Uint8Array(await readFile(join(dir, 'a.ply'))));
+    assert.equal(cloud.count, avatar.header.gaussianCount);
+    r = runCli(['export', av, '--rigged', '--motion', 'wave-does-not-exist', '--out', join(dir, 'r.glb')]);
+    assert.ok(r.code === 1 || r.code === 2, `exit ${r.code}`);
+    assert.match(r.stderr, /neither a builtin motion nor an existing file/);
+    r = runCli(['export', av, '--rigged', '--motion', 'arms-up', '--out', join(dir, 'r.glb')]);
+    assert.equal(r.code, 0, r.stderr);
+    const doc = await new NodeIO().readBinary(new Uint8Array(await readFile(join(dir, 'r.glb'))));
+    assert.equal(doc.getRoot().listAnimations()[0]!.getName(), 'arms-up');
+    r = runCli(['export', av, '--out', join(dir, 'a.obj')]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /Cannot tell the format/);
+    r = runCli(['render', av, '--pose', 't-pose', '--views', '2', '--size', '64', '--out', join(dir, 'sheet.png')]);
+    assert.equal(r.code, 0, r.stderr);
+    r = runCli(['animate', av, '--motion', 'arms-up', '--fps', '10', '--size', '48', '--out', join(dir, 'a.gif')]);
+    assert.equal(r.code, 0, r.stderr);
+    r = runCli(['animate', av, '--motion', 'arms-up', '--camera', 'drone', '--out', join(dir, 'b.gif')]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--camera must be one of front, orbit, follow/);
+    // a truncated avatar.bin and a foreign avatar.json
+    await truncate(join(av, 'avatar.bin'), 100);
+    r = runCli(['animate', av, '--motion', 'arms-up', '--out', join(dir, 'c.gif')]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /avatar\.bin is truncated/);
+    await writeFile(join(av, 'avatar.json'), '{"format": "something-else"}');
+    r = runCli(['export', av, '--out', join(dir, 'd.spz')]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /is not a Persona avatar/);
+    const left = (await readdir(dir)).sort();
+    assert.deepEqual(left, ['a.gif', 'a.ply', 'avatar', 'r.glb', 'sheet.png'], 'failed commands leave no files');
+  } finally {
+    await cleanup();
+  }
+});
