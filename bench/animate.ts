@@ -114,7 +114,7 @@ async function main(): Promise<void> {
   const frames = Math.min(FRAMES, total);
   const results: Record<string, unknown>[] = [];
   console.log(`avatar: ${N} Gaussians (body subdivided ${LEVELS}×, built in ${buildS.toFixed(1)} s); motion ${MOTION}; ${frames} frames at ${SIZE}²; load ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores`);
-  console.log('engine   frames/s  ms/frame(median)  pose  project+sort  composite  visible');
+  console.log('engine   frames/s  ms/frame(median)  cpu-ms/frame  pose  project+sort  composite  visible');
   for (const engine of ['fast', 'splat'] as RenderEngine[]) {
     const r = new AvatarRenderer(avatar, { engine });
     const framing = frameClip(r, avatar, bound, total, 30);
@@ -123,6 +123,7 @@ async function main(): Promise<void> {
     r.render(pose, cameraAt('front', framing, 0, total, { width: SIZE, height: SIZE })); // warm-up
     const per: number[] = [], poseMs: number[] = [], pre: number[] = [], ras: number[] = [];
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     for (let i = 0; i < frames; i++) {
       const k = (i * step) % total;
       const t = performance.now();
@@ -132,12 +133,14 @@ async function main(): Promise<void> {
       poseMs.push(r.last.poseMs); pre.push(r.last.preprocessMs); ras.push(r.last.rasterMs);
     }
     const wall = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const cpuMsPerFrame = (cpu.user + cpu.system) / 1000 / frames; // this process only (workers included): what an idle core would take
     const row = {
-      engine, frames, seconds: wall, framesPerSecond: frames / wall, medianMs: median(per),
+      engine, frames, seconds: wall, framesPerSecond: frames / wall, medianMs: median(per), cpuMsPerFrame,
       poseMs: median(poseMs), preprocessMs: median(pre), rasterMs: median(ras), visible: r.last.visible,
     };
     results.push(row);
-    console.log(`${engine.padEnd(8)} ${row.framesPerSecond.toFixed(1).padStart(8)}  ${row.medianMs.toFixed(1).padStart(16)}  ${row.poseMs.toFixed(1).padStart(4)}  ${row.preprocessMs.toFixed(1).padStart(12)}  ${row.rasterMs.toFixed(1).padStart(9)}  ${row.visible}`);
+    console.log(`${engine.padEnd(8)} ${row.framesPerSecond.toFixed(1).padStart(8)}  ${row.medianMs.toFixed(1).padStart(16)}  ${row.cpuMsPerFrame.toFixed(1).padStart(12)}  ${row.poseMs.toFixed(1).padStart(4)}  ${row.preprocessMs.toFixed(1).padStart(12)}  ${row.rasterMs.toFixed(1).padStart(9)}  ${row.visible}`);
   }
   // posing with the pose-driven offset network (PERSONA MLP on the base-mesh anchors), on an untrained avatar
   // built by the training path (1 subdivision level: the anchors, and so the MLP cost, do not depend on it)
