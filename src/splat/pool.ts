@@ -9,12 +9,13 @@ import { PersonaError } from '../core/errors.js';
 import { WORKER_TIMEOUT_MS } from './config.js';
 import { backwardBand, forwardBand, type BackwardBand, type ForwardBand } from './kernel.js';
 import { getKernelModule, type RasterWorkspace } from './workspace.js';
+import { chainRange, type ChainJob } from './chain.js';
 
 /** Bands for the TypeScript kernels: one argument object per band. */
 export interface JsBands {
   engine: 'js';
-  kind: 'forward' | 'backward';
-  bands: Array<ForwardBand | BackwardBand>;
+  kind: 'forward' | 'backward' | 'chain';
+  bands: Array<ForwardBand | BackwardBand | ChainJob>;
 }
 /** Bands for the WebAssembly kernels: one parameter-block pointer per band in the workspace memory. */
 export interface WasmBands {
@@ -51,6 +52,7 @@ function ensureWorkers(n: number): void {
 
 function runLocal(job: JsBands | WasmBands, k: number): number {
   if (job.engine === 'js') {
+    if (job.kind === 'chain') return chainRange(job.bands[k] as ChainJob), 0;
     return job.kind === 'forward' ? forwardBand(job.bands[k] as ForwardBand) : (backwardBand(job.bands[k] as BackwardBand), 0);
   }
   const ex = job.workspace.exports();

@@ -5,15 +5,16 @@
 import { parentPort } from 'node:worker_threads';
 import { backwardBand, forwardBand, type BackwardBand, type ForwardBand } from './kernel.js';
 import { instantiateKernels, type KernelExports } from './workspace.js';
+import { chainRange, type ChainJob } from './chain.js';
 
 interface Job {
   type: 'job';
   engine: 'js' | 'wasm';
-  kind: 'forward' | 'backward';
+  kind: 'forward' | 'backward' | 'chain';
   slot: number;
   ctrl: SharedArrayBuffer;
   errors: SharedArrayBuffer;
-  args?: ForwardBand | BackwardBand;
+  args?: ForwardBand | BackwardBand | ChainJob;
   wsId?: number;
   params?: number;
   init?: { memory: WebAssembly.Memory; module: WebAssembly.Module };
@@ -33,6 +34,7 @@ parentPort?.on('message', (msg: Job | { type: 'release'; wsId: number }) => {
     let result = 0;
     if (job.engine === 'js') {
       if (job.kind === 'forward') result = forwardBand(job.args as ForwardBand);
+      else if (job.kind === 'chain') chainRange(job.args as ChainJob);
       else backwardBand(job.args as BackwardBand);
     } else {
       if (job.init) instances.set(job.wsId!, instantiateKernels(job.init.memory, job.init.module));

@@ -136,3 +136,14 @@ test('upstream gradient buffers from the workspace are used in place and give th
   assert.deepEqual(inPlace.means, copied.means);
   assert.deepEqual(inPlace.features, copied.features);
 });
+
+test('the parallel chain rule (≥ 20k Gaussians) gives bit-identical gradients for 1 and 2 threads', () => {
+  const { gaussians, camera } = randomScene({ count: 25_000, channels: 3, width: 64, height: 64, seed: 8, scale: [0.005, 0.02] });
+  const P = camera.width * camera.height;
+  const wI = randomWeights(P * 3, 1), wA = randomWeights(P, 2);
+  const r = rasterize(gaussians, camera, { threads: 2 });
+  const g1 = rasterizeBackward(r.saved, wI, wA, { threads: 1 });
+  const g2 = rasterizeBackward(r.saved, wI, wA, { threads: 2 });
+  for (const key of ['means', 'scales', 'rotations', 'opacities', 'features'] as const) assert.deepEqual(g2[key], g1[key], key);
+  assert.ok(g1.means.some((v) => v !== 0));
+});
