@@ -30,7 +30,8 @@ export function composeSubdivisionWeights(steps: Array<{ parents: Uint32Array }>
     }
     rows = next;
   }
-  const perRow = Math.max(1, ...rows.map((r) => r.size));
+  let perRow = 1;
+  for (const r of rows) if (r.size > perRow) perRow = r.size; // (no spread: rows can number 200k+)
   const anchors = new Uint32Array(rows.length * perRow), weights = new Float32Array(rows.length * perRow);
   rows.forEach((r, v) => {
     let k = 0;
