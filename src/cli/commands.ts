@@ -8,6 +8,7 @@ import { registerExport } from './export.js';
 import { registerBody } from './body.js';
 import { registerStages } from './stages.js';
 import { registerCreate } from './create.js';
+import { registerMotion } from './motion.js';
 
 /** Every CLI command, one file each under src/cli/. Add new commands here. */
 export const commands: Array<(program: Command) => void> = [
@@ -15,6 +16,7 @@ export const commands: Array<(program: Command) => void> = [
   registerIngest,
   registerPerceive,
   registerStages, // fit, texture, generate, train
+  registerMotion, // motion from-video
   registerAnimate,
   registerRender,
   registerExport,

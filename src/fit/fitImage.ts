@@ -176,11 +176,18 @@ interface FitState {
   shape: Param;
 }
 
+/**
+ * An extra energy term on the posed body (e.g. capture's world-landmark directions): returns its energy and
+ * adds its gradient with respect to the posed vertices (V×3) and joints (J×3) into gV and gJ.
+ */
+export type PosedTerm = (vertices: Float64Array, joints: Float64Array, gV: Float64Array, gJ: Float64Array) => number;
+
 /** Runs `iterations` Adam steps over the active parameter groups. */
 function optimise(
   body: ArrayBodyModel, poser: BodyPoser, cam: Camera, anchors: KeypointAnchor[], target: FitTarget, st: FitState,
   groups: Array<'rot' | 'trans' | 'shape'>, iterations: number, frozen: Uint8Array,
   extra?: (rot: Float64Array, grad: Float64Array) => number, silhouette = true, globalOnly = false,
+  posedTerm?: PosedTerm,
 ): number {
   const kneeIdx = ['calf_l', 'calf_r'].map((n) => body.skeleton.names.indexOf(n)).filter((j) => j >= 0);
   const adam = new Adam(
@@ -194,6 +201,7 @@ function optimise(
     const posed: PosedBody = poser.forward({ shape: st.shape.value, pose });
     gV.fill(0); gJ.fill(0);
     const e = dataEnergy(cam, anchors, posed.vertices, posed.joints, target, gV, gJ, { silhouette });
+    if (posedTerm) e.total += posedTerm(posed.vertices, posed.joints, gV, gJ);
     const grads = poser.backward(posed, gV, gJ, { shape: groups.includes('shape') });
     st.rot.grad.set(grads.pose);
     st.trans.grad.set(grads.translation);
@@ -306,7 +314,7 @@ export function fitImage(p: Perception, body: ArrayBodyModel, options: FitOption
  * Per-frame pose fitting with the shape and camera of `subject` fixed, warm-started from the previous
  * frame, with a temporal smoothness term. Frames whose perception is null are interpolated (flagged).
  */
-export function fitFrames(frames: Array<Perception | null>, subject: BodyFit, body: ArrayBodyModel, options: FitOptions & { camera?: Camera } = {}): Array<{ pose: BodyPose; residuals: ReturnType<typeof evaluate> | null; interpolated: boolean }> {
+export function fitFrames(frames: Array<Perception | null>, subject: BodyFit, body: ArrayBodyModel, options: FitOptions & { camera?: Camera; onFrame?: (done: number) => void; frameTerm?: (p: Perception) => PosedTerm | undefined } = {}): Array<{ pose: BodyPose; residuals: ReturnType<typeof evaluate> | null; interpolated: boolean }> {
   const poser = new BodyPoser(body);
   const anchors = bodyAnchors(body);
   const frozen = frozenJoints(body);
@@ -315,7 +323,7 @@ export function fitFrames(frames: Array<Perception | null>, subject: BodyFit, bo
   let prevT: number[] = [...subject.pose.translation];
   const restJoints = body.jointPositions(body.shapedVertices(subject.shape));
   for (const p of frames) {
-    if (!p) { out.push({ pose: { rotations: prev.slice(), translation: [prevT[0]!, prevT[1]!, prevT[2]!] }, residuals: null, interpolated: true }); continue; }
+    if (!p) { out.push({ pose: { rotations: prev.slice(), translation: [prevT[0]!, prevT[1]!, prevT[2]!] }, residuals: null, interpolated: true }); options.onFrame?.(out.length); continue; }
     const cam = options.camera ?? defaultCamera(p.image.width, p.image.height, options.fovDeg);
     const target = fitTargetOf(p, options.silhouette ?? false);
     const init = out.length === 0 ? initialPose(body, p, restJoints).rotations : prev;
@@ -331,11 +339,12 @@ export function fitFrames(frames: Array<Perception | null>, subject: BodyFit, bo
       for (let i = 0; i < rot.length; i++) { const d = rot[i]! - anchorPrev[i]!; e += FIT_CONFIG.weights.temporal * d * d; grad[i] += 2 * FIT_CONFIG.weights.temporal * d; }
       return e;
     };
-    optimise(body, poser, cam, anchors, target, st, ['rot', 'trans'], Math.round(FIT_CONFIG.frameIterations * (options.iterationScale ?? 1)), frozen, temporal, options.silhouette ?? false);
+    optimise(body, poser, cam, anchors, target, st, ['rot', 'trans'], Math.round(FIT_CONFIG.frameIterations * (options.iterationScale ?? 1)), frozen, temporal, options.silhouette ?? false, false, options.frameTerm?.(p));
     prev = Float64Array.from(st.rot.value);
     prevT = [st.trans.value[0]!, st.trans.value[1]!, st.trans.value[2]!];
     const pose: BodyPose = { rotations: prev.slice(), translation: [prevT[0]!, prevT[1]!, prevT[2]!] };
     out.push({ pose, residuals: evaluate(body, poser, cam, anchors, p, subject.shape, pose), interpolated: false });
+    options.onFrame?.(out.length);
   }
   return out;
 }

@@ -1,0 +1,9 @@
+/** Motion capture from the user's own video (docs/capture.md). */
+export { captureMotion, captureImages, capturePerceiver, type CaptureOptions, type CaptureResult, type CaptureFrameInfo } from './capture.js';
+export { openFrames, listFrameFiles, probeFps, hasFfmpeg, type FrameSource } from './frames.js';
+export { PersonTracker, boxIoU, usablePerception, type TrackedFrame, type LostReason } from './track.js';
+export { placeOnFloor, detectContacts, pinFeet, restFootHeight, fillGaps, type ContactOptions } from './contacts.js';
+export { posesToMotion, fillMissingFrames, smoothRootPath } from './convert.js';
+export { angleErrors, footSkating, SCORED_LIMBS, type AngleErrors } from './metrics.js';
+export { CAPTURE_CONFIG } from './config.js';
+export { worldDirectionTerm, WORLD_LIMBS, WORLD_DIRECTION_WEIGHT } from './worldprior.js';

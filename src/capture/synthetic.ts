@@ -1,0 +1,81 @@
+/**
+ * A synthetic clip with ground truth for checking capture (tests, bench/capture.ts): a
+ * synthetic subject (src/bench/subjects.ts) performing a builtin motion, rendered by a fixed
+ * camera facing it at a known field of view, with the true motion on the subject's skeleton
+ * and per-frame limb visibility.
+ */
+import type { Camera } from '../core/camera.js';
+import type { FloatImage } from '../core/image.js';
+import { makeSubject } from '../bench/subjects.js';
+import { createPoseSampler, getBuiltinMotion, motionDuration, restSkeletonOf } from '../motion/index.js';
+import type { RestSkeleton } from '../motion/canonical.js';
+import type { Motion } from '../motion/types.js';
+import { BODY_INDEX, type BodyKeypointName } from '../perceive/names.js';
+import { placeMotionPose } from '../generate/place.js';
+import { posesToMotion } from './convert.js';
+import { SCORED_LIMBS } from './metrics.js';
+
+/** Options of renderCaptureClip. */
+export interface CaptureClipOptions {
+  subject?: number;
+  motion: string;
+  /** Start time in the motion (s) and frame rate of the clip. */
+  start?: number;
+  fps: number;
+  frames: number;
+  /** Square frame side (pixels). */
+  size: number;
+  /** Field of view (degrees; the frames are square so it is also the long side's). */
+  fovDeg?: number;
+  supersample?: number;
+}
+
+/** A rendered clip with its truth. */
+export interface CaptureClip {
+  images: FloatImage[];
+  camera: Camera;
+  fovDeg: number;
+  /** The true motion on `skeleton` (world axes as the camera sees them: camera on +Z looking at the person). */
+  truth: Motion;
+  skeleton: RestSkeleton;
+  /** F×L (SCORED_LIMBS) 1 where both ends of the limb are visible. */
+  limbVisible: Uint8Array;
+}
+
+const LIMB_KEYPOINTS: Record<string, [BodyKeypointName, BodyKeypointName]> = {
+  leftUpperArm: ['leftShoulder', 'leftElbow'], leftForearm: ['leftElbow', 'leftWrist'],
+  rightUpperArm: ['rightShoulder', 'rightElbow'], rightForearm: ['rightElbow', 'rightWrist'],
+  leftThigh: ['leftHip', 'leftKnee'], leftShin: ['leftKnee', 'leftAnkle'],
+  rightThigh: ['rightHip', 'rightKnee'], rightShin: ['rightKnee', 'rightAnkle'],
+};
+
+/** Renders a synthetic capture clip (see the module comment). */
+export function renderCaptureClip(o: CaptureClipOptions): CaptureClip {
+  const subject = makeSubject(o.subject ?? 0);
+  const model = subject.model;
+  const skeleton = restSkeletonOf(model, subject.shape);
+  const motion = getBuiltinMotion(o.motion, skeleton.skeleton, skeleton.rest);
+  const sample = createPoseSampler(motion, model.skeleton);
+  const duration = motionDuration(motion);
+  const start = o.start ?? 0;
+  const poses = Array.from({ length: o.frames }, (_, k) => {
+    const p = sample(Math.min(duration, start + k / o.fps));
+    return { rotations: Float64Array.from(p.rotations), translation: [...p.translation] as [number, number, number] };
+  });
+  const placed = poses.map((p) => placeMotionPose(p, { rotations: new Float64Array(p.rotations.length), translation: [0, 0, 0] }));
+  const posed = placed.map((p) => subject.pose(p));
+  const fovDeg = o.fovDeg ?? 40;
+  const camera = subject.frameCamera(posed, { width: o.size, height: o.size, fovYDeg: fovDeg, yawDeg: 0 });
+  const L = SCORED_LIMBS.length;
+  const limbVisible = new Uint8Array(o.frames * L);
+  const images = posed.map((ps, f) => {
+    const r = subject.render(ps, camera, { supersample: o.supersample ?? 2, background: [1, 1, 1] });
+    SCORED_LIMBS.forEach(([name], l) => {
+      const [a, b] = LIMB_KEYPOINTS[name]!;
+      limbVisible[f * L + l] = r.keypointVisible[BODY_INDEX[a]]! && r.keypointVisible[BODY_INDEX[b]]! ? 1 : 0;
+    });
+    return r.image;
+  });
+  const truth = posesToMotion(placed, model.skeleton.names, o.fps, `${o.motion}-truth`);
+  return { images, camera, fovDeg, truth, skeleton, limbVisible };
+}
