@@ -11,6 +11,7 @@
  *
  *   npm run bench:viewer -- [--n 200000] [--anchors 13380] [--seconds 10] [--rounds 2] [--size 800x600] [--out path] [--shot path]
  *                           [--avatar <dir>]  (a real avatar folder instead of the synthetic one)
+ *                           [--layout-ab]     (also: texel layout as uniforms instead of shader constants)
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -36,6 +37,8 @@ const [W, H] = arg('size', '800x600').split('x').map(Number) as [number, number]
 const OUT = arg('out', 'bench/results/viewer.json');
 const SHOT = arg('shot', '');
 const AVATAR = arg('avatar', '');
+/** --layout-ab: also measure static/animated with the texel layout as uniforms (dynamic loop bounds). */
+const LAYOUT_AB = process.argv.includes('--layout-ab');
 const CHROMIUM = process.env.PERSONA_CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
@@ -80,7 +83,8 @@ try {
     const urls: Record<string, string> = {
       static: `${server.url}?static=1&offsets=0`, animated: `${server.url}?motion=dance&offsets=0`, offsets: `${server.url}?motion=dance`,
     };
-    const runs: Record<string, Array<Record<string, number | string>>> = { static: [], animated: [], offsets: [] };
+    if (LAYOUT_AB) Object.assign(urls, { 'static-uniform': `${urls.static}&layout=uniform`, 'animated-uniform': `${urls.animated}&layout=uniform` });
+    const runs: Record<string, Array<Record<string, number | string>>> = Object.fromEntries(Object.keys(urls).map((k) => [k, []]));
     for (let r = 0; r < ROUNDS; r++) for (const k of Object.keys(urls)) runs[k]!.push(await measure(page, urls[k]!));
     const modes: Record<string, Record<string, unknown>> = {};
     for (const [k, list] of Object.entries(runs)) {
@@ -100,9 +104,9 @@ try {
       },
     };
     console.log(`viewer bench: ${gaussians.toLocaleString('en')} Gaussians, ${W}×${H}, ${renderer}, load ${result.loadavg1} on ${result.cpus} cores`);
-    console.log('mode       fps    sorts/s  sort ms  offset ms/pose  baked frames');
+    console.log('mode              fps    sorts/s  sort ms  offset ms/pose  baked frames');
     for (const [k, v] of Object.entries(modes))
-      console.log(`${k.padEnd(9)} ${String(v.fps).padStart(6)} ${String(v.sortsPerSecond).padStart(8)} ${String(v.sortMs).padStart(8)} ${String(v.offsetMsPerPose).padStart(15)} ${String(v.offsetFramesBaked).padStart(13)}`);
+      console.log(`${k.padEnd(16)} ${String(v.fps).padStart(6)} ${String(v.sortsPerSecond).padStart(8)} ${String(v.sortMs).padStart(8)} ${String(v.offsetMsPerPose).padStart(15)} ${String(v.offsetFramesBaked).padStart(13)}`);
     console.log(`relative to static: animated ×${result.relative.animatedVsStatic}, with offsets ×${result.relative.offsetsVsStatic}`);
     await writeJsonAtomic(OUT, result);
   } finally {

@@ -3,7 +3,8 @@
  * plays the chosen motion with GPU skinning (joint matrices from src/avatar/pose.ts each frame), pose-driven
  * offsets from a worker (cached per motion frame), back-to-front order from a sort worker, and shows the
  * frame rate. `window.__persona` exposes state and controls for tests and the benchmark.
- * URL parameters: motion=<name>, static=1 (fixed pose, re-sort only on camera moves), offsets=0, play=0.
+ * URL parameters: motion=<name>, static=1 (fixed pose, re-sort only on camera moves), offsets=0, play=0,
+ * layout=uniform (texel layout as uniforms rather than shader constants; for A/B measurements).
  */
 import type { AvatarHeader } from '../../avatar/bundle.js';
 import { createPoseScratch, skinningMatrices, type PosableAvatar } from '../../avatar/pose.js';
@@ -80,7 +81,7 @@ async function main(): Promise<void> {
   const canvas = $('view') as HTMLCanvasElement;
   const { layout, data } = packSplatTexture(avatar);
   const po = header.poseOffsets;
-  const renderer = new SplatRenderer(canvas, layout, data, N, J, po ? po.anchorCount : 0);
+  const renderer = new SplatRenderer(canvas, layout, data, N, J, po ? po.anchorCount : 0, { constantLayout: params.get('layout') !== 'uniform' });
 
   // Frame the avatar: bounding box of the rest means.
   const means = avatar.buffers.means as Float32Array;

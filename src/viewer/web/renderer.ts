@@ -10,13 +10,14 @@
  */
 import { ANCHOR_TEXTURE_WIDTH, packAnchorOffsets, type SplatLayout } from '../splatTexture.js';
 
+/** Vertex shader; `LAYOUT_DECL` becomes either #defines of the texel layout (constant loop bounds) or uniforms. */
 const VERT = `#version 300 es
 precision highp float; precision highp int; precision highp sampler2D;
+LAYOUT_DECL
 layout(location = 1) in uint aSplat;
 uniform sampler2D uSplats;
 uniform sampler2D uJoints;
 uniform sampler2D uAnchors;
-uniform int uStride, uRowTexels, uSkinJ, uSkinW, uSkinTexels, uAnc, uAncW, uAncTexels;
 uniform bool uOffsets;
 uniform mat4 uView, uProj;
 uniform float uFocal;
@@ -64,6 +65,15 @@ void main() {
   vColor = co.rgb;
   vOpacity = co.a;
 }`;
+
+const LAYOUT_NAMES = ['uStride', 'uRowTexels', 'uSkinJ', 'uSkinW', 'uSkinTexels', 'uAnc', 'uAncW', 'uAncTexels'] as const;
+
+/** The layout as compile-time constants (lets the GLSL compiler unroll the skinning/anchor loops) or uniforms. */
+function layoutDecl(layout: SplatLayout, constants: boolean): string {
+  if (!constants) return `uniform int ${LAYOUT_NAMES.join(', ')};`;
+  const v = [layout.stride, layout.rowTexels, layout.skinJointTexel, layout.skinWeightTexel, layout.skinTexels, layout.anchorTexel, layout.anchorWeightTexel, layout.anchorTexels];
+  return LAYOUT_NAMES.map((n, i) => `#define ${n} ${v[i]}`).join('\n');
+}
 
 const FRAG = `#version 300 es
 precision highp float;
@@ -124,7 +134,9 @@ export class SplatRenderer {
   /** Background colour (linear RGB as stored; the canvas shows it directly). */
   background: [number, number, number] = [0.13, 0.135, 0.15];
 
-  constructor(canvas: HTMLCanvasElement, layout: SplatLayout, data: Float32Array, count: number, jointCount: number, anchorCount: number) {
+  /** `constantLayout: false` passes the texel layout as uniforms instead of #defines (for A/B measurements). */
+  constructor(canvas: HTMLCanvasElement, layout: SplatLayout, data: Float32Array, count: number, jointCount: number, anchorCount: number,
+    options: { constantLayout?: boolean } = {}) {
     const gl = canvas.getContext('webgl2', { antialias: false, alpha: false, premultipliedAlpha: false, preserveDrawingBuffer: true });
     if (!gl) throw new Error('This browser has no WebGL2, which the viewer needs.');
     this.gl = gl;
@@ -132,7 +144,7 @@ export class SplatRenderer {
     this.hasAnchors = anchorCount > 0 && layout.anchorTexels > 0;
     this.maxPoint = (gl.getParameter(gl.ALIASED_POINT_SIZE_RANGE) as Float32Array)[1]!;
     const prog = gl.createProgram()!;
-    gl.attachShader(prog, compile(gl, gl.VERTEX_SHADER, VERT));
+    gl.attachShader(prog, compile(gl, gl.VERTEX_SHADER, VERT.replace('LAYOUT_DECL', layoutDecl(layout, options.constantLayout ?? true))));
     gl.attachShader(prog, compile(gl, gl.FRAGMENT_SHADER, FRAG));
     gl.linkProgram(prog);
     if (!gl.getProgramParameter(prog, gl.LINK_STATUS)) throw new Error(`link: ${gl.getProgramInfoLog(prog)}`);
