@@ -94,7 +94,7 @@ export class FastSplatRenderer {
     const { rec, Z } = this;
     const col = g.colors;
     const m = g.means, sc = g.scales, op = g.opacities;
-    let M = 0, zmin = Infinity, zmax = -Infinity;
+    let M = 0, zmin = Infinity, zmax = -Infinity, lastO = -1, lastTau = 0;
     for (let i = 0; i < N; i++) {
       const mx = m[3 * i]!, my = m[3 * i + 1]!, mz = m[3 * i + 2]!;
       const tz = r6 * mx + r7 * my + r8 * mz + t0z;
@@ -115,7 +115,8 @@ export class FastSplatRenderer {
       const cyy = k * fy * fy * (1 + yz * yz) + dil;
       const det = cxx * cyy - cxy * cxy;
       if (!(det > 0)) continue;
-      const tau = Math.log(255 * o);
+      if (o !== lastO) { lastO = o; lastTau = Math.log(255 * o); } // opacities are mostly equal (PERSONA: all 1)
+      const tau = lastTau;
       const hy = Math.sqrt(2 * tau * cyy), hx = Math.sqrt(2 * tau * cxx);
       const y0 = Math.max(0, Math.ceil(v - hy - 0.5) - 1), y1 = Math.min(H - 1, Math.floor(v + hy - 0.5) + 1);
       const x0 = Math.max(0, Math.ceil(u - hx - 0.5) - 1), x1 = Math.min(W - 1, Math.floor(u + hx - 0.5) + 1);
