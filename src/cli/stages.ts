@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { runFitStage } from '../fit/stage.js';
 import { runTextureStage } from '../texture/stage.js';
-import { runGenerateStage, DEFAULT_MOTIONS } from '../generate/stage.js';
+import { runGenerateStage, exportSubjectPoseVideo, DEFAULT_MOTIONS } from '../generate/stage.js';
 import { runTrainStage } from '../train/stage.js';
 import { PRESET_NAMES, type PresetName } from '../train/config.js';
 import { PersonaError } from '../core/errors.js';
@@ -50,14 +50,20 @@ export function registerStages(program: Command): void {
     .command('generate')
     .description('make pose-rich training video of the person → generated/<clip>/{frames,masks,poses.json}')
     .argument('<subject-dir>', 'subject folder (after `persona texture`)')
-    .option('--generator <name>', 'builtin (re-posed textured body: identity and pose, no cloth dynamics) or frames:<dir>', 'builtin')
+    .option('--generator <name>', 'builtin (re-posed textured body: identity and pose, no cloth dynamics) or frames:<dir> (frames from an image-animation model; one sub-folder per clip)', 'builtin')
     .option('--motions <list>', 'comma-separated builtin motions', parseList, [...DEFAULT_MOTIONS])
     .option('--frames <n>', 'frames per motion clip', parsePositiveInt('frames'), 12)
     .option('--size <px>', 'long side of the generated frames', parsePositiveInt('size'), 512)
     .option('--body <spec>', 'default, or smplx:<path>', 'default')
+    .option('--export-pose-video <dir>', 'instead: write 576×1024 30 fps OpenPose-style pose videos of the motions + the reference image for an external model (MimicMotion…)')
     .option('--force', 'run again even if nothing changed')
-    .action(async (dir: string, o: { generator: string; motions: string[]; frames: number; size: number; body: string; force?: boolean }, cmd: Command) => {
+    .action(async (dir: string, o: { generator: string; motions: string[]; frames: number; size: number; body: string; exportPoseVideo?: string; force?: boolean }, cmd: Command) => {
       const progress = progressFrom(cmd);
+      if (o.exportPoseVideo) {
+        const m = await exportSubjectPoseVideo(dir, o.exportPoseVideo, { motions: o.motions, body: o.body, progress });
+        progress.info(`pose video: ${o.exportPoseVideo}/ — reference.png + ${m.clips.map((c) => `${c.motion} (${c.frames} frames${c.mp4 ? ', mp4' : ''})`).join(', ')}; after running your model: persona generate ${dir} --generator frames:<its output dir>`);
+        return;
+      }
       const r = await runGenerateStage(dir, { generator: o.generator, motions: o.motions, framesPerClip: o.frames, size: o.size, body: o.body, force: o.force, progress });
       progress.info(r.ran ? `generate: ${r.clips.length} clips (${r.clips.join(', ')}), ${r.frames} frames in ${dir}/generated/` : 'generate: up to date, skipped');
     });

@@ -40,18 +40,23 @@ export interface BuiltinClipOptions {
   supersample?: number;
 }
 
+/** A builtin motion on this body, placed where the photo's person stands (place.ts): pose at time t. */
+export function placedMotion(body: ArrayBodyModel, shape: number[] | Float64Array, fitPose: BodyPose, motionName: string): { duration: number; poseAt: (time: number) => BodyPose } {
+  const rest = restSkeletonOf(body, shape);
+  const motion = getBuiltinMotion(motionName, rest.skeleton, rest.rest);
+  const sample = createPoseSampler(motion, body.skeleton);
+  return { duration: motionDuration(motion), poseAt: (time) => placeMotionPose(sample(time), fitPose) };
+}
+
 /** Renders `frames` evenly spaced frames of a builtin motion. */
 export function renderBuiltinClip(o: BuiltinClipOptions): RenderedFrame[] {
-  const rest = restSkeletonOf(o.body, o.shape);
-  const motion = getBuiltinMotion(o.motion, rest.skeleton, rest.rest);
-  const sample = createPoseSampler(motion, o.body.skeleton);
-  const duration = motionDuration(motion);
+  const { duration, poseAt } = placedMotion(o.body, o.shape, o.fitPose, o.motion);
   const poser = new BodyPoser(o.body);
   const out: RenderedFrame[] = [];
   for (let k = 0; k < o.frames; k++) {
     // skip the neutral first/last frames when few are asked for: spread over the interior
     const time = (duration * (k + 0.5)) / o.frames;
-    const pose = placeMotionPose(sample(time), o.fitPose);
+    const pose = poseAt(time);
     const posed = poser.forward({ shape: o.shape, pose });
     const r = renderTextured(Float32Array.from(posed.vertices), o.body.triangles, o.body.cornerUvs, o.texture, o.camera, {
       background: [1, 1, 1],

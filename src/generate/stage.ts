@@ -15,6 +15,8 @@ import { listBuiltinMotions } from '../motion/index.js';
 import { resolveBody, type BodySpec } from '../pipeline/body.js';
 import { readFit } from '../fit/stage.js';
 import { renderBuiltinClip, BUILTIN_NOTE } from './builtin.js';
+import { scanFramesDir, importFrameClip, FRAMES_NOTE, type FrameClipSource } from './frames.js';
+import { exportPoseVideo, type PoseVideoManifest } from './poseVideo.js';
 import type { GeneratedClipFile } from './types.js';
 
 /** PERSONA drives MimicMotion with dance, a rotation, and light punches and kicks. */
@@ -37,10 +39,10 @@ export function checkGenerateOptions(o: GenerateStageOptions): void {
   const gen = o.generator ?? 'builtin';
   if (gen !== 'builtin' && !gen.startsWith('frames:'))
     throw new PersonaError(`unknown generator "${gen}"`, { hint: 'use --generator builtin or --generator frames:<dir>', exitCode: 2 });
-  if (gen.startsWith('frames:'))
-    throw new PersonaError('the frames:<dir> importer is not available in this version', {
-      hint: 'use --generator builtin; export the driving pose video with `persona generate --export-pose-video` for an external model',
-    });
+  if (gen.startsWith('frames:')) {
+    if (gen.length === 'frames:'.length) throw new PersonaError('--generator frames: needs a folder, e.g. --generator frames:./mimicmotion-out', { exitCode: 2 });
+    return; // the folder is checked by scanFramesDir (it needs the file system)
+  }
   const known = new Set(listBuiltinMotions().map((m) => m.name));
   for (const m of o.motions ?? DEFAULT_MOTIONS)
     if (!known.has(m)) throw new PersonaError(`unknown motion "${m}"`, { hint: `builtin motions: ${[...known].join(', ')}`, exitCode: 2 });
@@ -55,6 +57,7 @@ export async function generatedClips(subjectDir: string): Promise<string[]> {
 /** Runs (or skips) the generate stage. */
 export async function runGenerateStage(subjectDir: string, options: GenerateStageOptions = {}): Promise<{ ran: boolean; clips: string[]; frames: number }> {
   checkGenerateOptions(options);
+  if ((options.generator ?? 'builtin').startsWith('frames:')) return runFramesImport(subjectDir, options);
   const subject = new Subject(subjectDir);
   const motions = options.motions ?? [...DEFAULT_MOTIONS];
   const framesPerClip = options.framesPerClip ?? 12;
@@ -100,4 +103,62 @@ export async function runGenerateStage(subjectDir: string, options: GenerateStag
   );
   const clips = (outcome.record.notes?.clips as string[] | undefined) ?? motions;
   return { ran: outcome.ran, clips, frames: (outcome.record.notes?.frames as number | undefined) ?? 0 };
+}
+
+/** The generate stage with `frames:<dir>`: imports every clip of the folder (frames.ts). */
+async function runFramesImport(subjectDir: string, options: GenerateStageOptions): Promise<{ ran: boolean; clips: string[]; frames: number }> {
+  const subject = new Subject(subjectDir);
+  const dir = (options.generator ?? '').slice('frames:'.length);
+  const sources: FrameClipSource[] = await scanFramesDir(dir);
+  const maxFrames = options.framesPerClip ?? 12;
+  const size = options.size ?? 512;
+  const outcome = await subject.runStage(
+    'generate',
+    {
+      version: 1,
+      inputs: { fit: SUBJECT_FILES.fit },
+      options: { generator: 'frames', dir, clips: sources.map((c) => ({ clip: c.clip, files: c.fingerprint })), framesPerClip: maxFrames, size, body: options.body ?? 'default' },
+      outputs: sources.map((c) => clipFiles(c.clip).poses),
+      force: options.force,
+    },
+    async () => {
+      const fit = await readFit(subject);
+      const body = resolveBody(options.body);
+      let total = 0;
+      for (const src of sources) {
+        const files = clipFiles(src.clip);
+        await rm(subject.path(files.dir), { recursive: true, force: true });
+        const names: string[] = [];
+        const r = await importFrameClip(src, {
+          body, fit, size, maxFrames, progress: options.progress,
+          onFrame: async (f, k) => {
+            const file = `${String(k).padStart(4, '0')}.png`;
+            names.push(file);
+            await writePng(subject.path(files.frame(file)), f.image);
+            await writePng(subject.path(files.mask(file)), f.mask);
+          },
+        });
+        const record: GeneratedClipFile = {
+          format: 'persona-generated-clip', formatVersion: 1, clip: src.clip, generator: `frames:${dir}`, note: FRAMES_NOTE, shape: fit.shape,
+          frames: r.poses.map((p, k) => ({ file: names[k]!, time: p.time, pose: { rotations: Array.from(p.pose.rotations), translation: p.pose.translation }, camera: cameraToJson(r.camera) })),
+        };
+        await writeJsonAtomic(subject.path(files.poses), record);
+        total += r.poses.length;
+      }
+      return { clips: sources.map((c) => c.clip), frames: total, generator: 'frames', note: FRAMES_NOTE };
+    },
+  );
+  const clips = (outcome.record.notes?.clips as string[] | undefined) ?? sources.map((c) => c.clip);
+  return { ran: outcome.ran, clips, frames: (outcome.record.notes?.frames as number | undefined) ?? 0 };
+}
+
+/** `persona generate <subject> --export-pose-video <dir>`: the subject's driving pose videos (poseVideo.ts). */
+export async function exportSubjectPoseVideo(subjectDir: string, outDir: string, options: { motions?: string[]; body?: BodySpec; maxFrames?: number; progress?: Progress } = {}): Promise<PoseVideoManifest> {
+  const motions = options.motions ?? [...DEFAULT_MOTIONS];
+  checkGenerateOptions({ motions });
+  const subject = new Subject(subjectDir);
+  const fit = await readFit(subject);
+  const photo = await readImage(subject.path(SUBJECT_FILES.image), 3);
+  const matte = await readImage(subject.path(SUBJECT_FILES.mask), 1).catch(() => undefined);
+  return exportPoseVideo({ body: resolveBody(options.body), fit, photo, matte: matte?.data, motions, outDir, maxFrames: options.maxFrames, progress: options.progress });
 }
