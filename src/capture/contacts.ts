@@ -8,8 +8,10 @@
  *    floor and moves horizontally slower than `contactSpeed` (central difference); runs
  *    shorter than `minContactFrames` are dropped.
  * 3. Pinning: a horizontal root offset o is integrated over the clip. While a foot stays in
- *    contact from frame f−1 to f, o_f = o_{f−1} − (mean slide of the contact feet' lowest
- *    points), so planted feet do not move; otherwise o decays to the observed root path,
+ *    contact from frame f−1 to f, o_f = o_{f−1} − (slide of the support foot's lowest point),
+ *    so the planted foot does not move; with both feet down the support is the one lower and
+ *    slower (height above floor + slide, with 1 cm hysteresis), since averaging would let a
+ *    pivoting foot drag the planted one. Without contact o decays to the observed root path,
  *    o_f = (1 − releaseRate)·o_{f−1} (a blend instead of a jump). Vertically, contact frames
  *    put the lowest contact point on the floor; frames between contacts interpolate that
  *    correction linearly (ends hold it), so jumps keep their height.
@@ -126,22 +128,27 @@ export function pinFeet(motion: Motion, rs: RestSkeleton, contacts: Uint8Array, 
   const { c, y } = lowestPoints(pts, F);
   const at = (f: number, s: number, k: number, axis: number): number => pts[((f * 2 + s) * POINTS + k) * 3 + axis]!;
   const ox = new Float64Array(F), oz = new Float64Array(F), dy = new Float64Array(F).fill(NaN);
-  let maxCorr = 0;
+  let maxCorr = 0, support = -1;
+  const SWITCH = 0.01; // m: hysteresis of the support foot
   for (let f = 0; f < F; f++) {
     let lowest = Infinity;
     for (let s = 0; s < 2; s++) if (contacts[f * 2 + s]) lowest = Math.min(lowest, y[f * 2 + s]!);
     if (Number.isFinite(lowest)) dy[f] = floor - lowest;
     if (f === 0) continue;
-    let sx = 0, sz = 0, n = 0;
+    // The support foot: of the feet in contact at f−1 and f, the one with the least height above the floor
+    // plus slide (m); the previous support keeps the role unless the other is clearly (SWITCH) better.
+    let best = -1, bestScore = Infinity;
+    const slides: number[] = [0, 0, 0, 0];
     for (let s = 0; s < 2; s++) {
       if (!contacts[f * 2 + s] || !contacts[(f - 1) * 2 + s]) continue;
       const k = c[(f - 1) * 2 + s]!; // the same point at both frames
-      sx += at(f, s, k, 0) - at(f - 1, s, k, 0);
-      sz += at(f, s, k, 2) - at(f - 1, s, k, 2);
-      n++;
+      const sx = at(f, s, k, 0) - at(f - 1, s, k, 0), sz = at(f, s, k, 2) - at(f - 1, s, k, 2);
+      slides[s * 2] = sx; slides[s * 2 + 1] = sz;
+      const score = y[f * 2 + s]! - floor + Math.hypot(sx, sz) - (s === support ? SWITCH : 0);
+      if (score < bestScore) { bestScore = score; best = s; }
     }
-    if (n > 0) { ox[f] = ox[f - 1]! - sx / n; oz[f] = oz[f - 1]! - sz / n; }
-    else { ox[f] = (1 - release) * ox[f - 1]!; oz[f] = (1 - release) * oz[f - 1]!; }
+    if (best >= 0) { support = best; ox[f] = ox[f - 1]! - slides[best * 2]!; oz[f] = oz[f - 1]! - slides[best * 2 + 1]!; }
+    else { support = -1; ox[f] = (1 - release) * ox[f - 1]!; oz[f] = (1 - release) * oz[f - 1]!; }
     maxCorr = Math.max(maxCorr, Math.hypot(ox[f]!, oz[f]!));
   }
   fillGaps(dy);
