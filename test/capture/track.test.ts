@@ -1,0 +1,72 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PersonaError } from '../../src/core/errors.js';
+import { createImage, type FloatImage } from '../../src/core/image.js';
+import type { Perceiver, PerceiveCallOptions } from '../../src/perceive/perceiver.js';
+import type { Box, Perception } from '../../src/perceive/types.js';
+import { PersonTracker } from '../../src/capture/track.js';
+
+/** A scripted scene: per frame, the people's boxes (person A first). The fake perceiver answers like the real one. */
+function fakePerceiver(scene: Box[][]): { perceiver: Perceiver; calls: string[]; frame: { i: number } } {
+  const frame = { i: 0 };
+  const calls: string[] = [];
+  const perceptionOf = (box: Box, people: Box[]): Perception => ({
+    body: { score: 0.95, keypoints: Array.from({ length: 33 }, () => [(box[0] + box[2]) / 2, (box[1] + box[3]) / 2, 0.9] as [number, number, number]), world: [] },
+    person: { box, heightPx: box[3] - box[1] },
+    people: people.map((b) => ({ box: b, score: 0.9 })),
+  }) as unknown as Perception;
+  const area = (b: Box) => (b[2] - b[0]) * (b[3] - b[1]);
+  const perceiver = {
+    perceive: async (_img: FloatImage, call: PerceiveCallOptions = {}) => {
+      const people = [...scene[frame.i]!].sort((a, b) => area(b) - area(a)); // largest first, like MoveNet ordering
+      if (call.roi) {
+        calls.push('roi');
+        // BlazePose on the crop finds whoever overlaps the crop most.
+        const r = call.roi;
+        const hit = people.map((b) => Math.max(0, Math.min(b[2], r[2]) - Math.max(b[0], r[0])) * Math.max(0, Math.min(b[3], r[3]) - Math.max(b[1], r[1])));
+        const k = hit.indexOf(Math.max(...hit));
+        if (!(hit[k]! > 0)) throw new PersonaError('No person found in the photo.');
+        return perceptionOf(people[k]!, []);
+      }
+      calls.push('detect');
+      if (people.length === 0) throw new PersonaError('No person found in the photo.');
+      const idx = call.person ?? 0;
+      if (idx >= people.length) throw new PersonaError(`--person ${idx} asked for, but only ${people.length} people were found.`);
+      return perceptionOf(people[idx]!, people);
+    },
+  } as unknown as Perceiver;
+  return { perceiver, calls, frame };
+}
+
+test('tracker keeps the person when a larger second person enters, and re-acquires the same person after losing them', async () => {
+  const A = (x: number): Box => [x, 100, x + 60, 300];
+  const B: Box = [300, 50, 400, 350]; // larger: "person 0" for a detector
+  const scene: Box[][] = [[A(100)], [A(105)], [A(110), B], [A(115), B], [B], [A(125), B], [A(130), B]];
+  const { perceiver, calls, frame } = fakePerceiver(scene);
+  const tracker = new PersonTracker(perceiver, 0);
+  const img = createImage(4, 4, 3);
+  const seen: Array<Box | null> = [];
+  for (frame.i = 0; frame.i < scene.length; frame.i++) {
+    const r = await tracker.next(img);
+    seen.push(r.perception ? r.perception.person.box : null);
+  }
+  assert.deepEqual(seen[0], A(100));
+  assert.deepEqual(seen[2], A(110), 'B entering does not take over');
+  assert.deepEqual(seen[3], A(115));
+  assert.equal(seen[4], null, 'A hidden: lost, not swapped to B');
+  assert.deepEqual(seen[5], A(125), 're-acquired A (the candidate overlapping A’s last box), not the larger B');
+  assert.deepEqual(seen[6], A(130));
+  assert.equal(calls[0], 'detect');
+  assert.equal(calls[1], 'roi');
+});
+
+test('tracker follows --person 1 from the first frame', async () => {
+  const big: Box = [0, 0, 100, 300], small: Box = [200, 100, 250, 250];
+  const { perceiver, frame } = fakePerceiver([[big, small], [big, small]]);
+  const tracker = new PersonTracker(perceiver, 1);
+  const img = createImage(4, 4, 3);
+  for (frame.i = 0; frame.i < 2; frame.i++) {
+    const r = await tracker.next(img);
+    assert.deepEqual(r.perception!.person.box, small);
+  }
+});
