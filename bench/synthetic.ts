@@ -1,0 +1,93 @@
+/**
+ * The synthetic benchmark with ground truth (docs/benchmarks.md, src/bench/protocol.ts).
+ *
+ * Usage: npm run bench [-- options]        all 6 subjects, fast quality, the default motions
+ *        npm run bench:quick                subject 0, fast quality, 2 motions × 6 frames (a few minutes)
+ * Options: --subjects 0,1,2  --quality test|fast|standard|high  --motions a,b  --frames N  --iterations N
+ *          --variants full,noBalanced,noGeometryWeighting,noPoseOffsets  --poses N  --yaws 0,90,180
+ *          --refine N  --work DIR  --mode NAME  --no-doc
+ * Writes bench/results/synthetic-<date>[-<mode>].json and the `<mode>` section of docs/benchmarks.md.
+ */
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeJsonAtomic } from '../src/core/atomic.js';
+import { Progress } from '../src/core/progress.js';
+import { packageRoot } from '../src/core/version.js';
+import { PRESET_NAMES, type PresetName } from '../src/train/config.js';
+import { DEFAULT_MOTIONS } from '../src/generate/stage.js';
+import { QUALITY } from '../src/pipeline/quality.js';
+import { runBenchmark, VARIANT_NAMES, type BenchSettings, type VariantName } from '../src/bench/protocol.js';
+import { reportMarkdown, replaceSection } from '../src/bench/report.js';
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+const list = (s: string | undefined): string[] | undefined => s?.split(',').map((x) => x.trim()).filter(Boolean);
+const nums = (s: string | undefined): number[] | undefined => list(s)?.map(Number);
+
+const DOC_HEAD = `# Benchmarks
+
+Measured figures of every room, on the project's shared 2-core machine unless a section says otherwise
+(timings are noisy: several helpers run at once). Each room's document holds its own benchmark section:
+
+- Gaussian rasterizer: [splat.md](splat.md) (forward/backward timings, pairs/s, memory)
+- Training numerics (GEMM, GroupNorm, SSIM kernels): [train-numerics.md](train-numerics.md)
+- Body model: [body.md](body.md); rendering: [render.md](render.md); perception: [perceive.md](perceive.md)
+- Viewer frame rates: [viewer.md](viewer.md); synthetic subjects: [synthetic-subjects.md](synthetic-subjects.md)
+- Raw JSON of every run: \`bench/results/\`
+
+This file holds the **synthetic benchmark with ground truth** (issue #11): \`npm run bench\` and
+\`npm run bench:quick\` rewrite their sections below; the protocol is described after them.
+`;
+
+async function main(): Promise<void> {
+  const quick = process.argv.includes('--quick');
+  const quality = (arg('quality') ?? 'fast') as PresetName;
+  if (!PRESET_NAMES.includes(quality)) throw new Error(`unknown --quality ${quality}`);
+  const mode = arg('mode') ?? (quick ? 'quick' : 'full');
+  const variants = (list(arg('variants')) ?? VARIANT_NAMES) as VariantName[];
+  for (const v of variants) if (!VARIANT_NAMES.includes(v)) throw new Error(`unknown variant ${v} (use ${VARIANT_NAMES.join(', ')})`);
+  const settings: BenchSettings = {
+    mode,
+    subjects: nums(arg('subjects')) ?? (quick ? [0] : [0, 1, 2, 3, 4, 5]),
+    quality,
+    motions: list(arg('motions')) ?? (quick ? ['turnaround', 'dance'] : [...DEFAULT_MOTIONS]),
+    framesPerClip: Number(arg('frames') ?? (quick ? 6 : QUALITY[quality].framesPerClip)),
+    heldOutMotions: list(arg('held-out')) ?? ['walk', 'arms-up'],
+    posesPerMotion: Number(arg('poses') ?? (quick ? 1 : 2)),
+    yawsDeg: nums(arg('yaws')) ?? (quick ? [0, 90] : [0, 90, 180]),
+    evalWidth: 256,
+    evalHeight: 384,
+    iterations: arg('iterations') ? Number(arg('iterations')) : undefined,
+    refineEvaluations: Number(arg('refine') ?? 40),
+    variants,
+    seed: 0,
+    workDir: arg('work') ?? join(tmpdir(), 'persona-bench', mode),
+  };
+  const progress = new Progress(process.stdout.isTTY ? 'plain' : 'plain');
+  const root = packageRoot();
+  const rel = `bench/results/synthetic-${new Date().toISOString().slice(0, 10)}-${mode}.json`;
+  await mkdir(join(root, 'bench/results'), { recursive: true });
+  // the JSON is rewritten after every subject, so an interrupted run keeps what it measured
+  const report = await runBenchmark(settings, progress, (partial) => writeJsonAtomic(join(root, rel), { ...partial, partial: true }));
+  await writeJsonAtomic(join(root, rel), report);
+  const md = reportMarkdown(report, rel);
+  console.log(md);
+  if (!process.argv.includes('--no-doc')) {
+    const docPath = join(root, 'docs/benchmarks.md');
+    const doc = existsSync(docPath) ? await readFile(docPath, 'utf8') : DOC_HEAD;
+    const heading = mode === 'quick' ? '## Synthetic benchmark — quick run (`npm run bench:quick`)' : `## Synthetic benchmark — \`${mode}\` run`;
+    await writeFile(docPath, replaceSection(doc, mode, md, heading));
+    // the first subject's sheet (truth | raw | refined) as a figure
+    const sheet = join(settings.workDir, report.subjects[0]?.name ?? '', 'sheet.png');
+    if (existsSync(sheet)) await copyFile(sheet, join(root, `docs/images/bench-${mode}-${report.subjects[0]!.name}.png`));
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
