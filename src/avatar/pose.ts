@@ -6,7 +6,8 @@
 import type { AvatarHeader, BundleArray } from './bundle.js';
 import { skinPoints } from './lbs.js';
 import { forwardKinematics } from '../body/fk.js';
-import { axisAngleToMatrix } from '../core/rotation.js';
+import { axisAngleToMatrix, matrixTo6d } from '../core/rotation.js';
+import { PoseOffsetMlp } from '../nn/pose-mlp.js';
 
 /** What posing needs from a bundle (the header and its buffers). */
 export interface PosableAvatar {
@@ -29,6 +30,8 @@ export interface PoseScratch {
   joint6d: Float32Array;
   /** N×3 canonical positions with pose offsets (allocated on first use). */
   canonical?: Float32Array;
+  /** The offset network, built on first use. */
+  evaluator?: OffsetEvaluator;
 }
 
 /** Allocates scratch memory for posing `avatar`. */
@@ -71,8 +74,85 @@ export function skinningMatrices(
 /**
  * Evaluates the pose-driven offset MLP on every anchor (PERSONA: input = [triplane features,
  * masked 6D joint rotations], hidden Linear → GroupNorm → ReLU, output × outputScale).
+ * Uses the nn kit's PoseOffsetMlp with the pose-independent part of the first layer frozen per avatar
+ * (WASM SIMD where available); `anchorPoseOffsetsReference` is the plain loop it is tested against.
  */
 export function anchorPoseOffsets(avatar: PosableAvatar, rotations: ArrayLike<number>, scratch: PoseScratch): Float32Array {
+  const po = avatar.header.poseOffsets;
+  const out = scratch.anchorOffsets;
+  if (!po) return out;
+  const ev = (scratch.evaluator ??= buildOffsetEvaluator(avatar));
+  const names = avatar.header.skeleton.names, P = po.inputJoints.length;
+  const six = new Float64Array(P * 6), R = new Float64Array(9);
+  for (let p = 0; p < P; p++) {
+    const j = names.indexOf(po.inputJoints[p]!);
+    if (j < 0) continue;
+    axisAngleToMatrix(rotations[j * 3]!, rotations[j * 3 + 1]!, rotations[j * 3 + 2]!, R);
+    matrixTo6d(R, six.subarray(p * 6, p * 6 + 6));
+  }
+  const U = ev.masks.length / P, cond = ev.cond;
+  for (let u = 0; u < U; u++) for (let p = 0; p < P; p++) for (let d = 0; d < 6; d++) cond[(u * P + p) * 6 + d] = ev.masks[u * P + p] ? six[p * 6 + d]! : 0;
+  const y = ev.mlp.forwardFrozen(cond, ev.condIndex, U);
+  out.fill(0);
+  for (let r = 0; r < ev.anchors.length; r++) {
+    const a = ev.anchors[r]!;
+    out[a * 3] = y[r * 3]! * po.outputScale; out[a * 3 + 1] = y[r * 3 + 1]! * po.outputScale; out[a * 3 + 2] = y[r * 3 + 2]! * po.outputScale;
+  }
+  return out;
+}
+
+/** A bundle's offset network rebuilt as a PoseOffsetMlp, evaluated on the enabled anchors only. */
+interface OffsetEvaluator {
+  mlp: PoseOffsetMlp;
+  /** Enabled anchors (rows of the network). */
+  anchors: Int32Array;
+  /** Distinct 4-ring masks (U×P) and each row's mask index. */
+  masks: Uint8Array;
+  condIndex: Int32Array;
+  cond: Float32Array;
+}
+
+function buildOffsetEvaluator(avatar: PosableAvatar): OffsetEvaluator {
+  const po = avatar.header.poseOffsets!;
+  const F = po.featureDim, P = po.inputJoints.length, A = po.anchorCount, D = P * 6;
+  const enabled = avatar.buffers.anchorEnabled as Uint8Array, maskAll = avatar.buffers.anchorJointMask as Uint8Array;
+  const feats = avatar.buffers.anchorFeatures as Float32Array;
+  const rows: number[] = [];
+  for (let a = 0; a < A; a++) if (enabled[a]) rows.push(a);
+  const anchors = Int32Array.from(rows);
+  const keys = new Map<string, number>();
+  const masks: number[] = [];
+  const condIndex = new Int32Array(anchors.length);
+  anchors.forEach((a, r) => {
+    const row = maskAll.subarray(a * P, (a + 1) * P);
+    const key = row.join('');
+    let u = keys.get(key);
+    if (u === undefined) { u = keys.size; keys.set(key, u); masks.push(...row); }
+    condIndex[r] = u;
+  });
+  const mlp = new PoseOffsetMlp({ featDim: F, condDim: D, outDim: 3, hidden: po.hidden, groups: po.groupNormGroups });
+  const w0 = avatar.buffers['mlp.0.weight'] as Float32Array, H0 = po.hidden[0]!;
+  const l0 = mlp.trunk.layers[0]!;
+  for (let o = 0; o < H0; o++) {
+    for (let i = 0; i < F; i++) l0.weight[o * F + i] = w0[o * (F + D) + i]!;
+    for (let i = 0; i < D; i++) mlp.condLinear.weight[o * D + i] = w0[o * (F + D) + F + i]!;
+  }
+  mlp.trunk.layers.forEach((layer, l) => {
+    if (l > 0) layer.weight.set(avatar.buffers[`mlp.${l}.weight`] as Float32Array);
+    layer.bias!.set(avatar.buffers[`mlp.${l}.bias`] as Float32Array);
+  });
+  mlp.trunk.norms.forEach((gn, l) => {
+    gn.gamma.set(avatar.buffers[`mlp.${l}.gamma`] as Float32Array);
+    gn.beta.set(avatar.buffers[`mlp.${l}.beta`] as Float32Array);
+  });
+  const f = new Float32Array(anchors.length * F);
+  anchors.forEach((a, r) => f.set(feats.subarray(a * F, (a + 1) * F), r * F));
+  mlp.freezeFeatures(f, anchors.length);
+  return { mlp, anchors, masks: Uint8Array.from(masks), condIndex, cond: new Float32Array(keys.size * D) };
+}
+
+/** The plain per-anchor loop of `anchorPoseOffsets` (reference for tests). */
+export function anchorPoseOffsetsReference(avatar: PosableAvatar, rotations: ArrayLike<number>, scratch: PoseScratch): Float32Array {
   const po = avatar.header.poseOffsets;
   const out = scratch.anchorOffsets;
   if (!po) return out;

@@ -19,6 +19,8 @@ export function bundleFromModel(model: AvatarModel, training: Record<string, unk
     parts: { data: t.parts.slice(), shape: [N] },
     skinJoints: { data: model.skinJoints.slice(), shape: [N, K] },
     skinWeights: { data: model.skinWeights.slice(), shape: [N, K] },
+    // the subdivided mesh over the Gaussians (GLB export, normals)
+    triangles: { data: t.triangles.slice(), shape: [t.triangles.length / 3, 3] },
   };
   const withOffsets = options.poseOffsets ?? true;
   let poseOffsets = null;

@@ -58,3 +58,18 @@ test('resuming after an interrupted run continues from the checkpoint', async ()
     await t.cleanup();
   }
 });
+
+test('the bundle offset network (frozen first layer, WASM) matches the plain reference loop', async () => {
+  const { anchorPoseOffsets, anchorPoseOffsetsReference, createPoseScratch } = await import('../../src/avatar/pose.js');
+  const cfg = trainConfig('test');
+  const r = await trainAvatar(template(), frames, cfg, { iterations: 4 });
+  const bundle = bundleFromModel(r.model);
+  assert.ok(bundle.buffers.triangles && bundle.buffers.triangles.length === r.model.template.triangles.length);
+  const pose = frames[3]!.pose;
+  const fast = anchorPoseOffsets(bundle, pose.rotations, createPoseScratch(bundle)).slice();
+  const ref = anchorPoseOffsetsReference(bundle, pose.rotations, createPoseScratch(bundle));
+  let maxErr = 0, mag = 0;
+  for (let i = 0; i < ref.length; i++) { maxErr = Math.max(maxErr, Math.abs(fast[i]! - ref[i]!)); mag = Math.max(mag, Math.abs(ref[i]!)); }
+  assert.ok(mag > 0);
+  assert.ok(maxErr < 1e-6 + 1e-4 * mag, `max difference ${maxErr} (max offset ${mag})`);
+});
