@@ -81,6 +81,8 @@ export async function runGenerateStage(subjectDir: string, options: GenerateStag
       const camera = resizeCamera(fitCam, dims.width, dims.height);
       const task = options.progress?.task('generate', motions.length * framesPerClip);
       let done = 0;
+      // the stage owns generated/: clips of an earlier run (another generator or motion list) go
+      await rm(subject.path(SUBJECT_FILES.generatedDir), { recursive: true, force: true });
       for (const motion of motions) {
         const files = clipFiles(motion);
         await rm(subject.path(files.dir), { recursive: true, force: true });
@@ -125,6 +127,7 @@ async function runFramesImport(subjectDir: string, options: GenerateStageOptions
       const fit = await readFit(subject);
       const body = resolveBody(options.body);
       let total = 0;
+      await rm(subject.path(SUBJECT_FILES.generatedDir), { recursive: true, force: true });
       for (const src of sources) {
         const files = clipFiles(src.clip);
         await rm(subject.path(files.dir), { recursive: true, force: true });
