@@ -42,6 +42,8 @@ export interface CaptureOptions {
   pinFeet?: boolean;
   /** Videos: decode frames with this long side at most (default 960). */
   maxSide?: number;
+  /** Scale of the per-frame fit iterations (default CAPTURE_CONFIG.frameIterationScale). */
+  iterationScale?: number;
   /** Weight of the world-landmark direction term (worldprior.ts; 0 = off). */
   worldWeight?: number;
   /** Perception models to use (default: capturePerceiver()). */
@@ -133,7 +135,7 @@ export async function captureImages(images: ReadonlyArray<FloatImage | string>, 
   const fitTask = progress.task('fit', F);
   const tfit = performance.now();
   const fitted = fitFrames(perceptions, shapeFit, body, {
-    camera, fovDeg: options.fovDeg, iterationScale: CAPTURE_CONFIG.frameIterationScale, silhouette: false,
+    camera, fovDeg: options.fovDeg, iterationScale: options.iterationScale ?? CAPTURE_CONFIG.frameIterationScale, silhouette: false,
     frameTerm: options.worldWeight === 0 ? undefined : (p) => worldDirectionTerm(p, anchors, options.worldWeight),
     onFrame: (done) => fitTask.update(done, { 'frames/s': Number((done / ((performance.now() - tfit) / 1000)).toFixed(2)) }),
   });

@@ -6,11 +6,11 @@
  *    pose's foot height (the motion convention: feet on the floor at rootTranslation.y = 0).
  * 2. Contacts, per foot and frame: the foot's lowest point is within `contactHeight` of the
  *    floor and moves horizontally slower than `contactSpeed` (central difference); runs
- *    shorter than `minContactFrames` are dropped.
+ *    shorter than `minContactFrames` are dropped, gaps that short between contacts are filled.
  * 3. Pinning: a horizontal root offset o is integrated over the clip. While a foot stays in
  *    contact from frame f−1 to f, o_f = o_{f−1} − (slide of the support foot's lowest point),
  *    so the planted foot does not move; with both feet down the support is the one lower and
- *    slower (height above floor + slide, with 1 cm hysteresis), since averaging would let a
+ *    slower (height above floor + slide, averaged over 5 frames, with 1 cm hysteresis), since averaging would let a
  *    pivoting foot drag the planted one. Without contact o decays to the observed root path,
  *    o_f = (1 − releaseRate)·o_{f−1} (a blend instead of a jump). Vertically, contact frames
  *    put the lowest contact point on the floor; frames between contacts interpolate that
@@ -103,7 +103,14 @@ export function detectContacts(motion: Motion, rs: RestSkeleton, options: Contac
       const speed = b > a ? (Math.hypot(at(b, s, k, 0) - at(a, s, k, 0), at(b, s, k, 2) - at(a, s, k, 2)) * motion.fps) / (b - a) : 0;
       out[f * 2 + s] = y[f * 2 + s]! - floor < H && speed < V ? 1 : 0;
     }
-    // drop runs shorter than minRun
+    // fill gaps of up to minRun frames between contacts (a planted foot's fit jitters), then drop runs shorter than minRun
+    for (let f = 0; f < F;) {
+      if (out[f * 2 + s]) { f++; continue; }
+      let e = f;
+      while (e < F && !out[e * 2 + s]) e++;
+      if (f > 0 && e < F && e - f <= minRun) for (let g = f; g < e; g++) out[g * 2 + s] = 1;
+      f = e;
+    }
     for (let f = 0; f < F;) {
       if (!out[f * 2 + s]) { f++; continue; }
       let e = f;
@@ -130,6 +137,19 @@ export function pinFeet(motion: Motion, rs: RestSkeleton, contacts: Uint8Array, 
   const ox = new Float64Array(F), oz = new Float64Array(F), dy = new Float64Array(F).fill(NaN);
   let maxCorr = 0, support = -1;
   const SWITCH = 0.01; // m: hysteresis of the support foot
+  // Support score per foot and frame: height above the floor + horizontal slide of the lowest point, averaged
+  // over ±SCORE_HALF frames (single frames are too noisy to tell a planted foot from a pivoting one).
+  const SCORE_HALF = 2;
+  const raw = new Float64Array(F * 2), score = new Float64Array(F * 2);
+  for (let f = 0; f < F; f++) for (let s = 0; s < 2; s++) {
+    const k = c[f * 2 + s]!, g = f > 0 ? f - 1 : Math.min(F - 1, 1);
+    raw[f * 2 + s] = y[f * 2 + s]! - floor + (g !== f ? Math.hypot(at(f, s, k, 0) - at(g, s, k, 0), at(f, s, k, 2) - at(g, s, k, 2)) : 0);
+  }
+  for (let f = 0; f < F; f++) for (let s = 0; s < 2; s++) {
+    let sum = 0, n = 0;
+    for (let g = Math.max(0, f - SCORE_HALF); g <= Math.min(F - 1, f + SCORE_HALF); g++) { sum += raw[g * 2 + s]!; n++; }
+    score[f * 2 + s] = sum / n;
+  }
   for (let f = 0; f < F; f++) {
     let lowest = Infinity;
     for (let s = 0; s < 2; s++) if (contacts[f * 2 + s]) lowest = Math.min(lowest, y[f * 2 + s]!);
@@ -144,8 +164,8 @@ export function pinFeet(motion: Motion, rs: RestSkeleton, contacts: Uint8Array, 
       const k = c[(f - 1) * 2 + s]!; // the same point at both frames
       const sx = at(f, s, k, 0) - at(f - 1, s, k, 0), sz = at(f, s, k, 2) - at(f - 1, s, k, 2);
       slides[s * 2] = sx; slides[s * 2 + 1] = sz;
-      const score = y[f * 2 + s]! - floor + Math.hypot(sx, sz) - (s === support ? SWITCH : 0);
-      if (score < bestScore) { bestScore = score; best = s; }
+      const sc = score[f * 2 + s]! - (s === support ? SWITCH : 0);
+      if (sc < bestScore) { bestScore = sc; best = s; }
     }
     if (best >= 0) { support = best; ox[f] = ox[f - 1]! - slides[best * 2]!; oz[f] = oz[f - 1]! - slides[best * 2 + 1]!; }
     else { support = -1; ox[f] = (1 - release) * ox[f - 1]!; oz[f] = (1 - release) * oz[f - 1]!; }
