@@ -16,7 +16,7 @@
  */
 import type { Camera } from '../core/camera.js';
 import { resizeCamera } from '../core/camera.js';
-import { axisAngleToMatrix } from '../core/rotation.js';
+import { axisAngleToMatrix, mat3Multiply, mat3Transpose, matrixToAxisAngle } from '../core/rotation.js';
 import type { FloatImage } from '../core/image.js';
 import type { AvatarBundle } from '../avatar/bundle.js';
 import type { BodyPose } from '../body/types.js';
@@ -53,6 +53,8 @@ export interface TestView extends TestPose {
   truthPose: BodyPose;
   avatarPose: BodyPose;
   camera: Camera;
+  /** Rotation (3×3 row-major) from fit-world to subject-world directions. */
+  fitToTruth: number[];
   truth: { image: FloatImage; alpha: Float32Array; regions: Record<string, Uint8Array> };
 }
 
@@ -93,22 +95,29 @@ export function regionMasks(r: SubjectRender): Record<string, Uint8Array> {
 
 /** Builds the test views and renders their ground truth. */
 export function buildTestViews(
-  subject: SyntheticSubject, body: ArrayBodyModel, fit: BodyFit, poses: TestPose[], yawsDeg: number[], size: { width: number; height: number },
+  subject: SyntheticSubject, body: ArrayBodyModel, fit: BodyFit, photoCamera: Camera, poses: TestPose[], yawsDeg: number[], size: { width: number; height: number },
 ): TestView[] {
   const rest = restSkeletonOf(subject.model, subject.shape);
   const base = subject.photoPose();
+  // W maps fit-world directions to subject-world ones (the fit camera and the photo camera look the same
+  // way): W = R_photoᵀ·R_fit. The avatar's test root is the true root turned into the fit world, Wᵀ·R_root.
+  const W = fitToTruth(fit, photoCamera);
+  const rootAA = matrixToAxisAngle(mat3Multiply(mat3Transpose(W), axisAngleToMatrix(base.rotations[0]!, base.rotations[1]!, base.rotations[2]!)));
+  const avatarBase: BodyPose = { rotations: Float64Array.from([...rootAA]), translation: [...fit.pose.translation] as [number, number, number] };
   const views: TestView[] = [];
   poses.forEach((tp) => {
     const sample = createPoseSampler(getBuiltinMotion(tp.motion, rest.skeleton, rest.rest), subject.model.skeleton);
     const truthPose = placeMotionPose(sample(tp.time), base);
-    const avatarPose = trackerPoses(body, fit, tp.motion, [tp.time])[0]!;
+    // the same motion frame on the fitted body's skeleton, rooted like the truth (not like the fit: the
+    // fit's own root error is not the avatar's)
+    const avatarPose = trackerPoses(body, { ...fit, pose: { ...fit.pose, rotations: Array.from(avatarBase.rotations) } }, tp.motion, [tp.time])[0]!;
     const posed = subject.pose(truthPose);
     for (const yaw of yawsDeg) {
       // framed on the body mesh alone (no skirt/hair), as the avatar's view is framed on the fitted body
       const camera = subject.frameCamera({ ...posed, skirt: undefined, hair: undefined }, { ...size, yawDeg: subject.spec.photo.yawDeg + yaw });
       const r = subject.render(posed, camera, { supersample: 2, background: [1, 1, 1] });
       views.push({
-        ...tp, id: `${tp.motion}@${tp.time.toFixed(2)}s/yaw${yaw}`, yawDeg: yaw, truthPose, avatarPose, camera,
+        ...tp, id: `${tp.motion}@${tp.time.toFixed(2)}s/yaw${yaw}`, yawDeg: yaw, truthPose, avatarPose, camera, fitToTruth: W,
         truth: { image: r.image, alpha: r.alpha, regions: regionMasks(r) },
       });
     }
@@ -116,17 +125,9 @@ export function buildTestViews(
   return views;
 }
 
-/** Yaw (degrees) of a camera's centre around a point, in the x–z plane (0 = on +z, the framing convention). */
-export function cameraYawAround(camera: Camera, centre: ArrayLike<number>): number {
-  const R = camera.R, t = camera.t;
-  const eye = [0, 1, 2].map((a) => -(R[a]! * t[0]! + R[3 + a]! * t[1]! + R[6 + a]! * t[2]!));
-  return (Math.atan2(eye[0]! - centre[0]!, eye[2]! - centre[2]!) * 180) / Math.PI;
-}
-
-function bboxCentre(pts: ArrayLike<number>): [number, number, number] {
-  const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
-  for (let i = 0; i < pts.length; i += 3) for (let c = 0; c < 3; c++) { lo[c] = Math.min(lo[c]!, pts[i + c]!); hi[c] = Math.max(hi[c]!, pts[i + c]!); }
-  return [(lo[0]! + hi[0]!) / 2, (lo[1]! + hi[1]!) / 2, (lo[2]! + hi[2]!) / 2];
+/** Rotation from fit-world to subject-world directions, from the two photo cameras: R_photoᵀ·R_fit. */
+export function fitToTruth(fit: BodyFit, photoCamera: Camera): number[] {
+  return Array.from(mat3Multiply(mat3Transpose(photoCamera.R), fit.camera.R));
 }
 
 /** A rendered avatar view: RGB on white and coverage. */
@@ -273,14 +274,18 @@ export function evaluateAvatar(
   const pv = frozen.render(pcam);
   const W = pcam.width, H = pcam.height;
   const photoScores = scoreView(pv.image, pv.alpha, photo.image.data, photo.alpha, W, H, photo.regions);
-  // the fit camera's yaw around the fitted body: the avatar's 0° view
-  const fitYaw = cameraYawAround(fitCam, bboxCentre(poser.forward({ shape: fit.shape, pose: fitPose(fit) }).vertices));
   const results: ViewResult[] = [];
   for (const v of views) {
     const cam = v.camera;
-    // frame the fitted body mesh in the avatar's pose by the rules that framed the ground-truth body
-    const framing = { body: poser.forward({ shape: fit.shape, pose: v.avatarPose }).vertices } as unknown as PosedSubject;
-    const acam = frameLike(subject, framing, cam, fitYaw + v.yawDeg);
+    // frame the fitted body in the avatar's pose by the rules that framed the ground truth (axis-aligned
+    // box of the body mesh), in the subject's orientation: X' = W·X, then back: R = R'·W
+    const W = v.fitToTruth;
+    const verts = poser.forward({ shape: fit.shape, pose: v.avatarPose }).vertices;
+    const turned = new Float64Array(verts.length);
+    for (let i = 0; i < verts.length; i += 3)
+      for (let a = 0; a < 3; a++) turned[i + a] = W[a * 3]! * verts[i]! + W[a * 3 + 1]! * verts[i + 1]! + W[a * 3 + 2]! * verts[i + 2]!;
+    const c = frameLike(subject, { body: turned } as unknown as PosedSubject, cam, subject.spec.photo.yawDeg + v.yawDeg);
+    const acam: Camera = { ...c, R: mat3Multiply(c.R, W) };
     frozen.pose(v.avatarPose);
     const raw = frozen.render(acam);
     const ref = refineRoot(frozen, acam, v.truth.alpha, o.refine);

@@ -169,7 +169,7 @@ export async function runBenchmark(settings: BenchSettings, progress: Progress =
     // ground truth of the test set (shared by every variant)
     const size = { width: settings.evalWidth, height: settings.evalHeight };
     const views = await timed('groundTruth', async () =>
-      buildTestViews(synthetic, body, fit, heldOutPoses(synthetic, settings, settings.heldOutMotions, settings.posesPerMotion), settings.yawsDeg, size));
+      buildTestViews(synthetic, body, fit, photo.camera, heldOutPoses(synthetic, settings, settings.heldOutMotions, settings.posesPerMotion), settings.yawsDeg, size));
     const photoTruth = synthetic.render(photo.posed, resizeCamera(photo.camera, size.width, size.height), { supersample: 3, background: [1, 1, 1] });
     const photoGt = { image: photoTruth.image, alpha: photoTruth.alpha, regions: regionMasks(photoTruth) };
     const result: SubjectResult = { id, name, stageSeconds, fit: { keypointPx: fitted.fit.residuals.keypointPx, silhouetteIoU: fitted.fit.residuals.silhouetteIoU }, variants: {} };

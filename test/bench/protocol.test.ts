@@ -80,7 +80,7 @@ test('the synthetic generator writes a subject folder that the train stage accep
     const avatar = await loadAvatar(join(dir, SUBJECT_FILES.avatarDir));
     const poses = heldOutPoses(synthetic, { motions: ['dance'], framesPerClip: 2 }, ['walk'], 1);
     assert.deepEqual(poses.map((p) => p.heldOut), ['time', 'motion']);
-    const views = buildTestViews(synthetic, body, fit, poses.slice(1), [0], { width: 32, height: 48 });
+    const views = buildTestViews(synthetic, body, fit, camera, poses.slice(1), [0], { width: 32, height: 48 });
     const photo = { image: truth.image, alpha: truth.alpha, regions: regionMasks(truth) };
     const ev = evaluateAvatar(synthetic, body, avatar, fit, views, photo, { refine: { evaluations: 6, size: 32 } });
     assert.equal(ev.views.length, 1);
