@@ -76,6 +76,9 @@ export interface AvatarForward {
   cond: Float32Array;
 }
 
+/** Gradients with respect to one render's Gaussians (as the rasterizer's backward returns them). */
+export type GaussianGrads = Pick<RasterGrads, 'means' | 'scales' | 'features'>;
+
 /** Gradients of the loss with respect to the two renders' outputs. */
 export interface RenderGradients {
   image: Float32Array; // H×W×12
@@ -116,7 +119,7 @@ export class AvatarModel {
     features: Float32Array[]; // 2 × N×12
     dAnchor: Float32Array; // A×3
     dCanon: Float32Array; // N×3
-    grads: RasterGrads | null;
+    grads: Array<RasterGrads | undefined>; // base, refined
   };
 
   constructor(template: GaussianTemplate, config: TrainConfig['avatar'], seed = 0) {
@@ -161,7 +164,7 @@ export class AvatarModel {
       features: [new Float32Array(N * CHANNELS.count), new Float32Array(N * CHANNELS.count)],
       dAnchor: new Float32Array(A * 3),
       dCanon: new Float32Array(N * 3),
-      grads: null,
+      grads: [],
     };
   }
 
@@ -275,11 +278,24 @@ export class AvatarModel {
    * the loss with respect to each render's image (H×W×12), alpha and depth.
    */
   backward(fwd: AvatarForward, dBase: RenderGradients, dRefined: RenderGradients, options: { poseOffsets?: boolean; threads?: number; dAnchorOffsets?: Float32Array } = {}): void {
+    const grads = [fwd.base, fwd.refined].map((render, k) => {
+      const d = k === 0 ? dBase : dRefined;
+      const buf = (this.scratch.grads[k] ??= allocateGrads(render.result.saved));
+      return rasterizeBackward(render.result.saved, d.image, d.alpha, { dDepth: d.depth, grads: buf, threads: options.threads });
+    });
+    this.backwardFromGaussians(fwd, grads[0]!, grads[1]!, options);
+  }
+
+  /**
+   * The avatar part of the backward pass: from the gradients with respect to each render's Gaussians
+   * (means N×3, isotropic scales N, features N×12) to every parameter, through LBS, normals, sigmoids,
+   * the pose-offset spreading, the MLP and the triplane. Accumulates into the parameter gradients.
+   */
+  backwardFromGaussians(fwd: AvatarForward, gBase: GaussianGrads, gRefined: GaussianGrads, options: { poseOffsets?: boolean; dAnchorOffsets?: Float32Array } = {}): void {
     const N = this.n, t = this.template, A = t.anchorCount, J = t.skeleton.names.length, M = t.anchorsPerGaussian;
     const dAnchor = this.scratch.dAnchor;
     dAnchor.fill(0);
-    for (const [render, d, refined] of [[fwd.base, dBase, false], [fwd.refined, dRefined, true]] as const) {
-      const grads = rasterizeBackward(render.result.saved, d.image, d.alpha, { dDepth: d.depth, grads: (this.scratch.grads ??= allocateGrads(render.result.saved)), threads: options.threads });
+    for (const [render, grads, refined] of [[fwd.base, gBase, false], [fwd.refined, gRefined, true]] as const) {
       this.featureBackward(render, grads, fwd.camera);
       // scales: isotropic linear σ = exp(logScale)
       for (let i = 0; i < N; i++) this.logScale.grad[i] += grads.scales[i]! * this.scratch.scales[i]!;
@@ -310,7 +326,7 @@ export class AvatarModel {
   }
 
   /** Feature gradients → colour/seg logits and (through the normals) the posed means. */
-  private featureBackward(render: AvatarRender, grads: RasterGrads, camera: Camera): void {
+  private featureBackward(render: AvatarRender, grads: GaussianGrads, camera: Camera): void {
     const N = this.n, C = CHANNELS.count, f = grads.features, R = camera.R;
     const dNormals = new Float64Array(N * 3);
     const feats = render.result.saved.gaussians.features;
