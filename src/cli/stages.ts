@@ -78,10 +78,13 @@ export function registerStages(program: Command): void {
     .option('--no-pose-offsets', 'ablation: no pose-driven offsets')
     .option('--seed <n>', 'random seed', (v) => Number(v), 0)
     .option('--body <spec>', 'default, or smplx:<path>', 'default')
+    .option('--resume', 'continue from train/checkpoint.bin after an interruption (the default)')
+    .option('--no-resume', 'start training afresh even if a checkpoint exists')
     .option('--force', 'train again from scratch')
-    .action(async (dir: string, o: { quality: PresetName; iterations?: number; balancedSampling: boolean; geometryWeighting: boolean; poseOffsets: boolean; seed: number; body: string; force?: boolean }, cmd: Command) => {
+    .action(async (dir: string, o: { quality: PresetName; iterations?: number; balancedSampling: boolean; geometryWeighting: boolean; poseOffsets: boolean; seed: number; body: string; force?: boolean; resume?: boolean }, cmd: Command) => {
       const progress = progressFrom(cmd);
       const r = await runTrainStage(dir, {
+        resume: o.resume,
         quality: o.quality, iterations: o.iterations, balanced: o.balancedSampling, geometryWeighting: o.geometryWeighting, poseOffsets: o.poseOffsets,
         seed: o.seed, body: o.body, force: o.force, progress,
       });

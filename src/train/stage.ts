@@ -37,6 +37,10 @@ export interface TrainStageOptions {
   force?: boolean;
   progress?: Progress;
   threads?: number;
+  /** Continue from train/checkpoint.bin when it was written for the same inputs (default true). */
+  resume?: boolean;
+  /** Write train/preview.png every this many iterations (default: 8 times per run). */
+  previewEvery?: number;
 }
 
 /** Renders the avatar's refined colour over white for a frame's pose and camera. */
@@ -89,7 +93,7 @@ export async function runTrainStage(subjectDir: string, options: TrainStageOptio
       const key = hashJson({ inputs: await subject.hashInputs(inputs), stageOptions });
       const ckPath = subject.path(SUBJECT_FILES.checkpoint);
       let resume = false;
-      if (existsSync(ckPath) && !options.force) {
+      if (existsSync(ckPath) && !options.force && options.resume !== false) {
         try {
           resume = (await loadCheckpoint(ckPath)).meta?.key === key;
         } catch {
@@ -108,6 +112,8 @@ export async function runTrainStage(subjectDir: string, options: TrainStageOptio
         logPath: subject.path(SUBJECT_FILES.trainLog),
         progress: options.progress,
         threads: options.threads,
+        previewEvery: options.previewEvery ?? Math.max(10, Math.ceil((options.iterations ?? cfg.schedule.epochs * 2 * (frames.length - 1)) / 8)),
+        onPreview: (model) => writePreview(subject.path(SUBJECT_FILES.trainPreview), model, frames),
       });
       const training = {
         ...stageOptions, iterations: result.iterations, seconds: result.seconds, secondsPerIteration: result.secondsPerIteration,

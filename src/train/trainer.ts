@@ -141,7 +141,7 @@ export async function trainAvatar(template: GaussianTemplate, frames: TrainingFr
     const totalLoss = Object.values(all).reduce((a, b) => a + b, 0);
     if (it >= total * 0.9) tail.push(all);
     if (options.logPath) await appendFile(options.logPath, JSON.stringify({ it, frame: frame.id, total: totalLoss, ...all }) + '\n');
-    task?.update(it + 1, { loss: totalLoss, frame: frame.kind });
+    task?.update(it + 1, { loss: totalLoss, image: all['image.base'] ?? 0, mask: all['mask.base'] ?? 0, frame: frame.kind });
     if (options.onPreview && options.previewEvery && (it + 1) % options.previewEvery === 0) await options.onPreview(model, it + 1);
     if (Date.now() - lastCheckpoint > saveEvery) await save(it + 1);
   }
