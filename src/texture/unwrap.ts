@@ -4,7 +4,7 @@
  *  1. Visible texels (the fitted mesh's surface seen at that pixel, inside the matte eroded by
  *     UNWRAP.edgeErosionPx so that silhouette pixels — half background, and where a matte or a fit is
  *     least exact — are never sampled): the photo colour; confidence = facing ratio (cosine between the
- *     surface normal and the view ray; grazing texels below UNWRAP.minFacing are left to the fill) —
+ *     surface normal and the view ray; grazing texels below UNWRAP.minFacing count as unseen and fall to rule 2) —
  *     PERSONA's unwrap also keeps only the surface the camera sees (PERSONA_RELEASE preprocess/main/unwrap.py).
  *  2. Occluded texels whose projection lands inside the matte (the back and sides behind the visible
  *     surface): the colour of the front surface at the same pixel — a front-to-back mirror of clothing,
@@ -29,7 +29,7 @@ export const UNWRAP = {
   mirrorConfidence: 0.3,
   /** Confidence given to scalp-colour (rule 2, head) texels. */
   hairConfidence: 0.2,
-  /** Minimum facing ratio for a texel to count as seen (below: stretched grazing colours; left to the fill). */
+  /** Minimum facing ratio for a texel to count as seen (below: a stretched grazing colour, kept at the mirror confidence). */
   minFacing: 0.2,
   /** The matte is eroded by this many pixels before sampling (silhouette pixels mix in the background). */
   edgeErosionPx: 2,
