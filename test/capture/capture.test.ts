@@ -2,12 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createImage, writePng } from '../../src/core/image.js';
+import { createImage, writePng, type FloatImage } from '../../src/core/image.js';
 import { loadBodyModel } from '../../src/body/model.js';
 import { loadMotion, readMotionJson, restSkeletonOf } from '../../src/motion/index.js';
 import { renderCaptureClip } from '../../src/capture/synthetic.js';
 import { angleErrors, footSkating, SCORED_LIMBS } from '../../src/capture/metrics.js';
 import { detectContacts, placeOnFloor } from '../../src/capture/contacts.js';
+import { captureImages } from '../../src/capture/capture.js';
 import { runCli, tempDir } from '../helpers.js';
 
 const FPS = 10, FRAMES = 16, BLANK = 8;
@@ -68,4 +69,30 @@ test('from-video on frames with nobody in them fails with a clear message', asyn
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--out must be a \.json file/);
   } finally { await t.cleanup(); }
+});
+
+test('a larger second person walking in does not take over the capture', async () => {
+  const N = 10, W = 600, H = 360;
+  const a = renderCaptureClip({ motion: 'punch-kick', start: 1, fps: FPS, frames: N, size: 320, supersample: 1 });
+  const b = renderCaptureClip({ subject: 3, motion: 'dance', start: 0, fps: FPS, frames: N, size: 360, supersample: 1 });
+  const paste = (dst: FloatImage, src: FloatImage, ox: number, oy: number): void => {
+    for (let y = 0; y < src.height; y++) for (let x = 0; x < src.width; x++) {
+      const i = (y * src.width + x) * 3, X = x + ox, Y = y + oy;
+      if (src.data[i]! + src.data[i + 1]! + src.data[i + 2]! > 2.97 || X < 0 || X >= W || Y < 0 || Y >= H) continue;
+      for (let c = 0; c < 3; c++) dst.data[(Y * W + X) * 3 + c] = src.data[i + c]!;
+    }
+  };
+  const frames = Array.from({ length: N }, (_, f) => {
+    const img = createImage(W, H, 3, 1);
+    if (f >= 3) paste(img, b.images[f]!, W - Math.min(300, (f - 2) * 60), 0); // B (taller, nearer) enters from the right
+    paste(img, a.images[f]!, 20, 40);
+    return img;
+  });
+  const r = await captureImages(frames, FPS, { fovDeg: a.fovDeg });
+  assert.equal(r.frames.filter((f) => f.lost).length, 0);
+  const T = r.motion.rootTranslation;
+  for (let f = 1; f < N; f++) assert.ok(Math.abs(T[f * 3]! - T[(f - 1) * 3]!) < 0.2, `root jumps sideways at frame ${f}`);
+  const L = SCORED_LIMBS.length;
+  const e = angleErrors(r.motion, r.skeleton, a.truth, a.skeleton, (f, l) => a.limbVisible[f * L + l] === 1);
+  assert.ok(e.meanLimbDeg < 15, `still person A: mean limb error ${e.meanLimbDeg.toFixed(1)}°`);
 });
