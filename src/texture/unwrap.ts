@@ -7,7 +7,8 @@
  *     surface normal and the view ray; grazing texels below UNWRAP.minFacing count as unseen and fall to rule 2) —
  *     PERSONA's unwrap also keeps only the surface the camera sees (PERSONA_RELEASE preprocess/main/unwrap.py).
  *  2. Occluded texels whose projection lands inside the matte (the back and sides behind the visible
- *     surface): the colour of the front surface at the same pixel — a front-to-back mirror of clothing,
+ *     surface) on the same limb group (torso, head, each arm, each leg — not an arm in front of the
+ *     torso): the colour of the front surface at the same pixel — a front-to-back mirror of clothing,
  *     which is what a person's back most often looks like — except on the head, where the front would put a
  *     face on the back of the head: there we use the mean colour of the visible scalp (hair): the head
  *     texels in the top UNWRAP.scalpFraction of the head's height, seen at a facing ratio above 0.3.
@@ -18,7 +19,7 @@ import { projectPoint } from '../core/camera.js';
 import type { FloatImage } from '../core/image.js';
 import { createImage, sampleBilinear } from '../core/image.js';
 import { rasterizeMesh, computeVertexNormals, rasterizeUvSpace } from '../render/index.js';
-import { PART_INDEX } from '../body/types.js';
+import { BODY_PARTS, PART_INDEX } from '../body/types.js';
 import { pushPullFill } from './fill.js';
 
 /** Constants of the unwrap (see the module comment). */
@@ -77,6 +78,7 @@ export function unwrapTexture(input: UnwrapInput): UnwrapResult {
   const isHead = new Uint8Array(size * size);
   const mirrorCandidates: number[] = [];
   const headParts = new Set([PART_INDEX.head, PART_INDEX.face, PART_INDEX.eyes]);
+  const limbGroup = limbGroups();
   let bodyTexels = 0, seen = 0;
   const cx = -(camera.R[0]! * camera.t[0]! + camera.R[3]! * camera.t[1]! + camera.R[6]! * camera.t[2]!);
   const cy = -(camera.R[1]! * camera.t[0]! + camera.R[4]! * camera.t[1]! + camera.R[7]! * camera.t[2]!);
@@ -119,6 +121,10 @@ export function unwrapTexture(input: UnwrapInput): UnwrapResult {
       // the top of the head seen from the front approximates the hair colour
       if (head && y >= scalpY && facing > 0.3) { for (let c = 0; c < 3; c++) hairSum[c]! += rgb[c]!; hairCount++; }
     } else {
+      // mirror only from the same limb: an arm in front of the torso (or one leg before the other) says
+      // nothing about the surface behind it — that is left to the fill
+      const front = view.triangleId[pix]!;
+      if (front >= 0 && limbGroup[input.partLabels[T[front * 3]!]!] !== limbGroup[part]) continue;
       mirrorCandidates.push(q);
       for (let c = 0; c < 3; c++) tex.data[q * 3 + c] = rgb[c]!;
     }
@@ -160,4 +166,13 @@ export function erodeMask(matte: Float32Array, width: number, height: number, r:
     }
   }
   return out;
+}
+
+/** Per BODY_PARTS index, its limb group: torso 0, head 1, left arm 2, right arm 3, left leg 4, right leg 5. */
+function limbGroups(): Int8Array {
+  const g = new Int8Array(BODY_PARTS.length);
+  BODY_PARTS.forEach((p, i) => {
+    g[i] = p === 'torso' ? 0 : /head|face|eyes/.test(p) ? 1 : /Arm|Forearm|Hand/.test(p) ? (p.startsWith('left') ? 2 : 3) : p.startsWith('left') ? 4 : 5;
+  });
+  return g;
 }
