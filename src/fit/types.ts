@@ -5,17 +5,8 @@
 import type { Camera } from '../core/camera.js';
 import type { BodyPose } from '../body/types.js';
 
-/** A camera as stored in JSON (plain arrays). */
-export interface CameraJson {
-  R: number[];
-  t: number[];
-  fx: number;
-  fy: number;
-  cx: number;
-  cy: number;
-  width: number;
-  height: number;
-}
+/** A camera as stored in JSON (plain arrays for R and t). */
+export type CameraJson = Omit<Camera, 'R' | 't'> & { R: number[]; t: number[] };
 
 /** Fit residuals, for people and for quality checks. */
 export interface FitResiduals {
