@@ -6,6 +6,7 @@
  * Options: --subjects 0,1,2  --quality test|fast|standard|high  --motions a,b  --frames N  --iterations N
  *          --variants full,noBalanced,noGeometryWeighting,noPoseOffsets  --poses N  --yaws 0,90,180
  *          --refine N  --work DIR  --mode NAME  --no-doc
+ * --from-json bench/results/X.json re-renders the Markdown of a stored (possibly partial) report.
  * Writes bench/results/synthetic-<date>[-<mode>].json and the `<mode>` section of docs/benchmarks.md.
  */
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -69,6 +70,13 @@ async function main(): Promise<void> {
   };
   const progress = new Progress(process.stdout.isTTY ? 'plain' : 'plain');
   const root = packageRoot();
+  const from = arg('from-json');
+  if (from) {
+    // re-render the Markdown (and the doc section) of a stored report, e.g. a partial one
+    const stored = JSON.parse(await readFile(join(root, from), 'utf8')) as Awaited<ReturnType<typeof runBenchmark>>;
+    await writeSection(root, stored.settings.mode, reportMarkdown(stored, from), stored.settings.workDir, stored.subjects[0]?.name);
+    return;
+  }
   const rel = `bench/results/synthetic-${new Date().toISOString().slice(0, 10)}-${mode}.json`;
   await mkdir(join(root, 'bench/results'), { recursive: true });
   // the JSON is rewritten after every subject, so an interrupted run keeps what it measured
@@ -76,15 +84,22 @@ async function main(): Promise<void> {
   await writeJsonAtomic(join(root, rel), report);
   const md = reportMarkdown(report, rel);
   console.log(md);
-  if (!process.argv.includes('--no-doc')) {
-    const docPath = join(root, 'docs/benchmarks.md');
-    const doc = existsSync(docPath) ? await readFile(docPath, 'utf8') : DOC_HEAD;
-    const heading = mode === 'quick' ? '## Synthetic benchmark — quick run (`npm run bench:quick`)' : `## Synthetic benchmark — \`${mode}\` run`;
-    await writeFile(docPath, replaceSection(doc, mode, md, heading));
-    // the first subject's sheet (truth | raw | refined) as a figure
-    const sheet = join(settings.workDir, report.subjects[0]?.name ?? '', 'sheet.png');
-    if (existsSync(sheet)) await copyFile(sheet, join(root, `docs/images/bench-${mode}-${report.subjects[0]!.name}.png`));
+  if (!process.argv.includes('--no-doc')) await writeSection(root, mode, md, settings.workDir, report.subjects[0]?.name);
+}
+
+/** Writes the run's section of docs/benchmarks.md and copies the first subject's sheet as its figure. */
+async function writeSection(root: string, mode: string, md: string, workDir: string, firstSubject: string | undefined): Promise<void> {
+  const docPath = join(root, 'docs/benchmarks.md');
+  const doc = existsSync(docPath) ? await readFile(docPath, 'utf8') : DOC_HEAD;
+  const heading = mode === 'quick' ? '## Synthetic benchmark — quick run (`npm run bench:quick`)' : `## Synthetic benchmark — \`${mode}\` run`;
+  let body = md;
+  const sheet = join(workDir, firstSubject ?? '', 'sheet.png');
+  if (firstSubject && existsSync(sheet)) {
+    const image = `images/bench-${mode}-${firstSubject}.png`;
+    await copyFile(sheet, join(root, 'docs', image));
+    body += `\n\n![${firstSubject}: truth | avatar raw | avatar refined, full method](${image})`;
   }
+  await writeFile(docPath, replaceSection(doc, mode, body, heading));
 }
 
 main().catch((err) => {
