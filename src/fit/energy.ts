@@ -121,7 +121,7 @@ export function dataEnergy(
       if (cx < 0 || cy < 0 || cx >= gw || cy >= gh) continue;
       next[q] = heads[cy * gw + cx]!; heads[cy * gw + cx] = q;
     }
-    const S = sil.samples.length / 2, wIn = W.silhouette / Math.max(1, S);
+    const S = sil.samples.length / 2, wIn = W.silhouetteIn / Math.max(1, S);
     for (let i = 0; i < S; i++) {
       const x = sil.samples[i * 2]!, y = sil.samples[i * 2 + 1]!;
       const cx = Math.floor(x / cell), cy = Math.floor(y / cell);
