@@ -48,3 +48,67 @@ export function pushPullFill(data: Float32Array, weights: Float32Array, width: n
       }
     }
 }
+
+/** Cell sizes of the body-space fill (metres): horizontal 1 cm doubling per level, vertical a quarter of it. */
+export const BODY_FILL = {
+  baseCell: 0.01,
+  levels: 7,
+  /** Vertical cell = horizontal / this: colours are averaged around the body sooner than up and down it
+   * (clothing changes mostly with height: hems, stripes, waistbands). */
+  anisotropy: 4,
+} as const;
+
+/**
+ * Fills unknown texels of the body from known texels that are near *on the body* (3D), not in the UV map:
+ * a texel on the back takes the colours of the nearest seen surface of its own limb group (torso, arm, leg…)
+ * at about the same height, found in a pyramid of anisotropic voxel grids (finest level that has any known
+ * texel in the 3×3×3 cells around the texel's; their count-weighted mean). Texels with `group[q] < 0` (outside the UV islands) are left alone.
+ * Returns the number of texels filled; their weights become 1 in `filled` (H×W, 0/1).
+ */
+export function bodySpaceFill(
+  data: Float32Array, // N×3 RGB
+  weights: Float32Array, // N, > 0 known
+  positions: Float32Array, // N×3 surface points (metres, Y up)
+  group: Int8Array, // N, limb group, −1 not on the body
+  filled: Uint8Array, // N, out
+): number {
+  const N = weights.length;
+  const L = BODY_FILL.levels;
+  const cells: Array<Map<number, number>> = [];
+  const sums: number[][] = [];
+  const key = (q: number, l: number, dx = 0, dy = 0, dz = 0): number => {
+    const h = BODY_FILL.baseCell * 2 ** l, v = h / BODY_FILL.anisotropy;
+    const ix = Math.floor(positions[q * 3]! / h) + 1024 + dx, iy = Math.floor(positions[q * 3 + 1]! / v) + 4096 + dy, iz = Math.floor(positions[q * 3 + 2]! / h) + 1024 + dz;
+    return ((group[q]! * 2048 + ix) * 8192 + iy) * 2048 + iz;
+  };
+  for (let l = 0; l < L; l++) {
+    const map = new Map<number, number>(), sum: number[] = [];
+    for (let q = 0; q < N; q++) {
+      if (group[q]! < 0 || !(weights[q]! > 0)) continue;
+      const k = key(q, l);
+      let i = map.get(k);
+      if (i === undefined) { i = sum.length / 4; map.set(k, i); sum.push(0, 0, 0, 0); }
+      sum[i * 4]! += data[q * 3]!; sum[i * 4 + 1]! += data[q * 3 + 1]!; sum[i * 4 + 2]! += data[q * 3 + 2]!; sum[i * 4 + 3]! += 1;
+    }
+    cells.push(map); sums.push(sum);
+  }
+  let n = 0;
+  for (let q = 0; q < N; q++) {
+    if (group[q]! < 0 || weights[q]! > 0) continue;
+    for (let l = 0; l < L; l++) {
+      // the count-weighted mean over the 3×3×3 cells around the texel's (smooth across cell borders)
+      let r = 0, g = 0, b = 0, w = 0;
+      const s = sums[l]!, map = cells[l]!;
+      for (let dx = -1; dx <= 1; dx++) for (let dy = -1; dy <= 1; dy++) for (let dz = -1; dz <= 1; dz++) {
+        const i = map.get(key(q, l, dx, dy, dz));
+        if (i === undefined) continue;
+        r += s[i * 4]!; g += s[i * 4 + 1]!; b += s[i * 4 + 2]!; w += s[i * 4 + 3]!;
+      }
+      if (w === 0) continue;
+      data[q * 3] = r / w; data[q * 3 + 1] = g / w; data[q * 3 + 2] = b / w;
+      filled[q] = 1; n++;
+      break;
+    }
+  }
+  return n;
+}

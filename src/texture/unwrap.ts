@@ -7,8 +7,9 @@
  *     surface normal and the view ray; grazing texels below UNWRAP.minFacing count as unseen and fall to rule 2) —
  *     PERSONA's unwrap also keeps only the surface the camera sees (PERSONA_RELEASE preprocess/main/unwrap.py).
  *  2. Occluded texels whose projection lands inside the matte (the back and sides behind the visible
- *     surface) on the same limb group (torso, head, each arm, each leg — not an arm in front of the
- *     torso): the colour of the front surface at the same pixel — a front-to-back mirror of clothing,
+ *     surface) behind a surface of the same limb group (torso, head, each arm, leg and hand — not an arm in
+ *     front of the torso, not a matte pixel that the body does not cover): the colour of the front
+ *     surface at the same pixel — a front-to-back mirror of clothing,
  *     which is what a person's back most often looks like — except on the head, where the front would put a
  *     face on the back of the head: there we use the mean colour of the visible scalp (hair): the head
  *     texels in the top UNWRAP.scalpFraction of the head's height, seen at a facing ratio above 0.3.
@@ -20,7 +21,7 @@ import type { FloatImage } from '../core/image.js';
 import { createImage, sampleBilinear } from '../core/image.js';
 import { rasterizeMesh, computeVertexNormals, rasterizeUvSpace } from '../render/index.js';
 import { BODY_PARTS, PART_INDEX } from '../body/types.js';
-import { pushPullFill } from './fill.js';
+import { bodySpaceFill, pushPullFill } from './fill.js';
 
 /** Constants of the unwrap (see the module comment). */
 export const UNWRAP = {
@@ -76,6 +77,8 @@ export function unwrapTexture(input: UnwrapInput): UnwrapResult {
   const tex = createImage(size, size, 3);
   const conf = new Float32Array(size * size);
   const isHead = new Uint8Array(size * size);
+  const texelPos = new Float32Array(size * size * 3); // surface point of each body texel
+  const texelGroup = new Int8Array(size * size).fill(-1); // its limb group, −1 off the body
   const mirrorCandidates: number[] = [];
   const headParts = new Set([PART_INDEX.head, PART_INDEX.face, PART_INDEX.eyes]);
   const limbGroup = limbGroups();
@@ -102,6 +105,12 @@ export function unwrapTexture(input: UnwrapInput): UnwrapResult {
     const part = input.partLabels[b0 >= b1 && b0 >= b2 ? i0 : b1 >= b2 ? i1 : i2]!;
     const head = headParts.has(part);
     if (head) isHead[q] = 1;
+    texelPos[q * 3] = x; texelPos[q * 3 + 1] = y; texelPos[q * 3 + 2] = z;
+    // body-space fill on the torso and legs only (wide surfaces whose front and back lie far apart in the UV
+    // map); on arms, hands and head the push–pull fill in UV space looked cleaner (photo-edge colours of a thin
+    // arm spread as blotches in 3D)
+    const g = limbGroup[part]!;
+    texelGroup[q] = g === 0 || g === 4 || g === 5 ? g : -1;
     const pr = projectPoint(camera, x, y, z);
     const px = Math.floor(pr.u), py = Math.floor(pr.v);
     if (pr.depth <= 0 || px < 0 || py < 0 || px >= W || py >= H) continue;
@@ -123,8 +132,10 @@ export function unwrapTexture(input: UnwrapInput): UnwrapResult {
     } else {
       // mirror only from the same limb: an arm in front of the torso (or one leg before the other) says
       // nothing about the surface behind it — that is left to the fill
+      // nothing in front (a matte pixel the fitted body does not cover: a gap the matte closed, loose
+      // clothes) says nothing about this surface either
       const front = view.triangleId[pix]!;
-      if (front >= 0 && limbGroup[input.partLabels[T[front * 3]!]!] !== limbGroup[part]) continue;
+      if (front < 0 || limbGroup[input.partLabels[T[front * 3]!]!] !== limbGroup[part]) continue;
       mirrorCandidates.push(q);
       for (let c = 0; c < 3; c++) tex.data[q * 3 + c] = rgb[c]!;
     }
@@ -138,6 +149,9 @@ export function unwrapTexture(input: UnwrapInput): UnwrapResult {
     } else conf[q] = UNWRAP.mirrorConfidence;
   }
   const weights = Float32Array.from(conf, (c) => (c > 0 ? 1 : 0));
+  const filled = new Uint8Array(size * size);
+  bodySpaceFill(tex.data, weights, texelPos, texelGroup, filled);
+  for (let q = 0; q < size * size; q++) if (filled[q]) weights[q] = 1;
   pushPullFill(tex.data, weights, size, size, 3);
   const visibility = createImage(size, size, 1);
   visibility.data.set(conf);
@@ -168,11 +182,12 @@ export function erodeMask(matte: Float32Array, width: number, height: number, r:
   return out;
 }
 
-/** Per BODY_PARTS index, its limb group: torso 0, head 1, left arm 2, right arm 3, left leg 4, right leg 5. */
+/** Per BODY_PARTS index, its limb group: torso 0, head 1, left arm 2, right arm 3, left leg 4, right leg 5, hands 6 and 7. */
 function limbGroups(): Int8Array {
   const g = new Int8Array(BODY_PARTS.length);
   BODY_PARTS.forEach((p, i) => {
-    g[i] = p === 'torso' ? 0 : /head|face|eyes/.test(p) ? 1 : /Arm|Forearm|Hand/.test(p) ? (p.startsWith('left') ? 2 : 3) : p.startsWith('left') ? 4 : 5;
+    const left = p.startsWith('left');
+    g[i] = p === 'torso' ? 0 : /head|face|eyes/.test(p) ? 1 : /Hand/.test(p) ? (left ? 6 : 7) : /Arm|Forearm/.test(p) ? (left ? 2 : 3) : left ? 4 : 5;
   });
   return g;
 }
