@@ -2,6 +2,7 @@
  * The generate stage: writes `generated/<clip>/frames/NNNN.png`, `masks/NNNN.png` and `poses.json` for
  * each motion, and records the clip list in the manifest.
  */
+import { existsSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { PersonaError } from '../core/errors.js';
 import { fitLongSide, resizeCamera } from '../core/camera.js';
@@ -41,7 +42,10 @@ export function checkGenerateOptions(o: GenerateStageOptions): void {
     throw new PersonaError(`unknown generator "${gen}"`, { hint: 'use --generator builtin or --generator frames:<dir>', exitCode: 2 });
   if (gen.startsWith('frames:')) {
     if (gen.length === 'frames:'.length) throw new PersonaError('--generator frames: needs a folder, e.g. --generator frames:./mimicmotion-out', { exitCode: 2 });
-    return; // the folder is checked by scanFramesDir (it needs the file system)
+    const dir = gen.slice('frames:'.length);
+    if (!existsSync(dir) || !statSync(dir).isDirectory())
+      throw new PersonaError(`--generator frames:${dir}: no such folder`, { hint: 'pass a folder of PNG/JPEG frames (or one sub-folder per clip); export the driving pose video with --export-pose-video first' });
+    return; // its images are checked by scanFramesDir when the stage runs
   }
   const known = new Set(listBuiltinMotions().map((m) => m.name));
   for (const m of o.motions ?? DEFAULT_MOTIONS)

@@ -65,7 +65,8 @@ test('evenlySpaced keeps every frame up to the cap, then spreads the cap evenly'
 });
 
 test('checkGenerateOptions accepts frames:<dir>, rejects an empty folder name and unknown generators', () => {
-  assert.doesNotThrow(() => checkGenerateOptions({ generator: 'frames:./out' }));
+  assert.doesNotThrow(() => checkGenerateOptions({ generator: `frames:${tmpdir()}` }));
+  assert.throws(() => checkGenerateOptions({ generator: 'frames:/no/such/folder' }), (e: unknown) => e instanceof PersonaError && /no such folder/.test(e.message));
   assert.throws(() => checkGenerateOptions({ generator: 'frames:' }), PersonaError);
   assert.throws(() => checkGenerateOptions({ generator: 'mimic' }), PersonaError);
 });
