@@ -16,7 +16,7 @@
  */
 import type { Camera } from '../core/camera.js';
 import { resizeCamera } from '../core/camera.js';
-import { axisAngleToMatrix, mat3Multiply, mat3Transpose, matrixToAxisAngle } from '../core/rotation.js';
+import { axisAngleToMatrix, mat3Multiply } from '../core/rotation.js';
 import type { FloatImage } from '../core/image.js';
 import type { AvatarBundle } from '../avatar/bundle.js';
 import type { BodyPose } from '../body/types.js';
@@ -31,7 +31,7 @@ import { createPoseScratch, poseAvatarMeans } from '../avatar/pose.js';
 import { BodyPoser } from '../body/skinning.js';
 import { MATERIALS } from './appearance.js';
 import type { PosedSubject, SubjectRender, SyntheticSubject } from './subjects.js';
-import { trackerPoses } from './generateStage.js';
+import { fitToTruth, trackerPoses, truthRootInFit } from './generateStage.js';
 import { scoreView, type ViewScores } from './metrics.js';
 
 /** Labelled ground-truth regions scored separately. */
@@ -102,15 +102,14 @@ export function buildTestViews(
   // W maps fit-world directions to subject-world ones (the fit camera and the photo camera look the same
   // way): W = R_photoᵀ·R_fit. The avatar's test root is the true root turned into the fit world, Wᵀ·R_root.
   const W = fitToTruth(fit, photoCamera);
-  const rootAA = matrixToAxisAngle(mat3Multiply(mat3Transpose(W), axisAngleToMatrix(base.rotations[0]!, base.rotations[1]!, base.rotations[2]!)));
-  const avatarBase: BodyPose = { rotations: Float64Array.from([...rootAA]), translation: [...fit.pose.translation] as [number, number, number] };
+  const root = truthRootInFit(subject, fit, photoCamera);
   const views: TestView[] = [];
   poses.forEach((tp) => {
     const sample = createPoseSampler(getBuiltinMotion(tp.motion, rest.skeleton, rest.rest), subject.model.skeleton);
     const truthPose = placeMotionPose(sample(tp.time), base);
     // the same motion frame on the fitted body's skeleton, rooted like the truth (not like the fit: the
     // fit's own root error is not the avatar's)
-    const avatarPose = trackerPoses(body, { ...fit, pose: { ...fit.pose, rotations: Array.from(avatarBase.rotations) } }, tp.motion, [tp.time])[0]!;
+    const avatarPose = trackerPoses(body, fit, tp.motion, [tp.time], root)[0]!;
     const posed = subject.pose(truthPose);
     for (const yaw of yawsDeg) {
       // framed on the body mesh alone (no skirt/hair), as the avatar's view is framed on the fitted body
@@ -123,11 +122,6 @@ export function buildTestViews(
     }
   });
   return views;
-}
-
-/** Rotation from fit-world to subject-world directions, from the two photo cameras: R_photoᵀ·R_fit. */
-export function fitToTruth(fit: BodyFit, photoCamera: Camera): number[] {
-  return Array.from(mat3Multiply(mat3Transpose(photoCamera.R), fit.camera.R));
 }
 
 /** A rendered avatar view: RGB on white and coverage. */

@@ -4,9 +4,12 @@
  * layout and manifest record as src/generate/stage.ts, so that the normal train stage trains on them.
  *
  * Frames are rendered by the ground-truth photo camera (resized to the clip size) in the drifted pose.
- * The poses written are what a pose tracker matched to the photo's fit would report: the driving motion
- * placed on the fitted body (the fit's shape, root and camera; `placeMotionPose` as the builtin generator
- * does) — so they carry both the fit's error and the clip's pose drift, never the clean ground truth.
+ * The poses written are what a per-frame pose tracker would report, never the rendered pose: the driving
+ * motion (before the clip's pose drift) on the fitted body's skeleton and shape, placed at the fit's
+ * translation with the subject's root orientation turned into the fit world (the rotation between the
+ * fit camera and the photo camera) — so they carry the fit's shape/scale error and the clip's pose drift,
+ * but not the fit's root-orientation error (3–31° on the six subjects, which an image-based tracker would
+ * not repeat on every frame).
  */
 import { rm } from 'node:fs/promises';
 import type { Camera } from '../core/camera.js';
@@ -23,6 +26,7 @@ import { cameraFromJson, cameraToJson, fitPose, type BodyFit } from '../fit/type
 import { readFit } from '../fit/stage.js';
 import { restSkeletonOf, getBuiltinMotion, createPoseSampler, listBuiltinMotions } from '../motion/index.js';
 import { placeMotionPose } from '../generate/place.js';
+import { axisAngleToMatrix, mat3Multiply, mat3Transpose, matrixToAxisAngle } from '../core/rotation.js';
 import type { GeneratedClipFile } from '../generate/types.js';
 import { resolveBody } from '../pipeline/body.js';
 import { renderSyntheticClip, type DiffusionArtefacts } from './generated.js';
@@ -30,7 +34,7 @@ import type { SyntheticSubject } from './subjects.js';
 
 /** Shown in poses.json and the manifest. */
 export const SYNTHETIC_NOTE =
-  'synthetic generator (benchmark): the ground-truth synthetic subject with garment deformation, rendered with simulated diffusion artefacts (pose drift, colour drift, blur, changed face detail); poses are the driving motion placed on the fit (tracker-like, misaligned by the drift)';
+  'synthetic generator (benchmark): the ground-truth synthetic subject with garment deformation, rendered with simulated diffusion artefacts (pose drift, colour drift, blur, changed face detail); poses are the driving motion on the fitted body, rooted like the truth in the fit world (tracker-like, misaligned by the drift)';
 
 /** Options of {@link runSyntheticGenerateStage}. */
 export interface SyntheticGenerateOptions {
@@ -49,12 +53,28 @@ export interface SyntheticGenerateOptions {
  * The fit-frame pose that a tracker would report for time `time` of a builtin motion: the motion sampled
  * on the fitted body's rest skeleton and placed on the fit's root (the builtin generator's convention).
  */
-export function trackerPoses(body: ArrayBodyModel, fit: BodyFit, motionName: string, times: number[]): BodyPose[] {
+export function trackerPoses(body: ArrayBodyModel, fit: BodyFit, motionName: string, times: number[], root?: ArrayLike<number>): BodyPose[] {
   const rest = restSkeletonOf(body, fit.shape);
   const motion = getBuiltinMotion(motionName, rest.skeleton, rest.rest);
   const sample = createPoseSampler(motion, body.skeleton);
   const base = fitPose(fit);
+  if (root) for (let c = 0; c < 3; c++) base.rotations[c] = root[c]!;
   return times.map((t) => placeMotionPose(sample(t), base));
+}
+
+/** Rotation from fit-world to subject-world directions, from the two photo cameras: W = R_photoᵀ·R_fit (3×3 row-major). */
+export function fitToTruth(fit: BodyFit, photoCamera: Camera): number[] {
+  return Array.from(mat3Multiply(mat3Transpose(photoCamera.R), fit.camera.R));
+}
+
+/**
+ * The subject's true photo root orientation expressed in the fit world (axis-angle): Wᵀ·R_root. The fit's
+ * own root can be off by tens of degrees (compensated by its spine and hips on the photo); a pose tracker
+ * run on each frame would not carry that error into every frame, so the clips are rooted by this instead.
+ */
+export function truthRootInFit(synthetic: SyntheticSubject, fit: BodyFit, photoCamera: Camera): [number, number, number] {
+  const W = fitToTruth(fit, photoCamera), r = synthetic.photoPose().rotations;
+  return matrixToAxisAngle(mat3Multiply(mat3Transpose(W), axisAngleToMatrix(r[0]!, r[1]!, r[2]!)));
 }
 
 /**
@@ -73,9 +93,9 @@ export async function runSyntheticGenerateStage(
   const outcome = await subject.runStage(
     'generate',
     {
-      version: 1,
+      version: 2,
       inputs: { fit: SUBJECT_FILES.fit, texture: SUBJECT_FILES.texture },
-      options: { generator, motions: o.motions, framesPerClip: o.framesPerClip, size: o.size, seed: o.seed ?? 1, artefacts: o.artefacts ?? 'default', supersample: o.supersample ?? 2 },
+      options: { generator, poses: 'driving pose, truth root in the fit world', motions: o.motions, framesPerClip: o.framesPerClip, size: o.size, seed: o.seed ?? 1, artefacts: o.artefacts ?? 'default', supersample: o.supersample ?? 2 },
       outputs: o.motions.map((m) => clipFiles(m).poses),
       force: o.force,
     },
@@ -95,7 +115,7 @@ export async function runSyntheticGenerateStage(
           motion, frames: o.framesPerClip, width: dims.width, height: dims.height, camera: camTruth,
           artefacts: o.artefacts, seed: o.seed ?? 1, supersample: o.supersample ?? 2, withTruth: false,
         });
-        const poses = trackerPoses(body, fit, motion, clip.frames.map((f) => f.time));
+        const poses = trackerPoses(body, fit, motion, clip.frames.map((f) => f.time), truthRootInFit(synthetic, fit, photoCamera));
         const record: GeneratedClipFile = { format: 'persona-generated-clip', formatVersion: 1, clip: motion, generator, note: SYNTHETIC_NOTE, shape: fit.shape, frames: [] };
         for (let k = 0; k < clip.frames.length; k++) {
           const f = clip.frames[k]!;
