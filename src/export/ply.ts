@@ -148,7 +148,14 @@ export function decodeGaussianPly(bytes: Uint8Array, where = 'PLY'): GaussianClo
     if (!c) throw new PersonaError(`${where} lacks property "${name}" of the 3DGS layout.`);
     return c;
   };
-  const n = v.count;
+  return cloudFromColumns(v.count, col);
+}
+
+/**
+ * A Gaussian cloud from the columns of the INRIA 3DGS layout (x y z, f_dc_0..2, opacity as a logit,
+ * scale_0..2 as logs, rot_0..3 as w x y z), however they were read (PLY here, splat-transform's tables).
+ */
+export function cloudFromColumns(n: number, col: (name: string) => ArrayLike<number>): GaussianCloud {
   const cloud: GaussianCloud = {
     count: n, means: new Float32Array(n * 3), scales: new Float32Array(n * 3), rotations: new Float32Array(n * 4),
     colors: new Float32Array(n * 3), opacities: new Float32Array(n),

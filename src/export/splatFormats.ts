@@ -5,9 +5,8 @@
  * CPU paths (PLY/SPZ/SOG without spherical harmonics/.splat) run on Node 20: see docs/export.md.
  */
 import { PersonaError } from '../core/errors.js';
-import { encodeGaussianPly } from './ply.js';
+import { cloudFromColumns, encodeGaussianPly } from './ply.js';
 import type { GaussianCloud } from './cloud.js';
-import { EXPORT_CONFIG } from './config.js';
 
 /** Splat formats written through the converter library. */
 export type LibrarySplatFormat = 'spz' | 'sog' | 'splat';
@@ -105,24 +104,5 @@ export async function decodeSplatFormat(bytes: Uint8Array, format: ReadableSplat
     if (!column) throw new PersonaError(`The ${format.toUpperCase()} data lacks "${c}".`);
     return column.data as ArrayLike<number>;
   };
-  const cloud: GaussianCloud = {
-    count: n, means: new Float32Array(n * 3), scales: new Float32Array(n * 3), rotations: new Float32Array(n * 4),
-    colors: new Float32Array(n * 3), opacities: new Float32Array(n),
-  };
-  const { SH_C0 } = EXPORT_CONFIG;
-  for (let a = 0; a < 3; a++) {
-    const m = col('xyz'[a]!), f = col(`f_dc_${a}`), s = col(`scale_${a}`);
-    for (let i = 0; i < n; i++) {
-      cloud.means[i * 3 + a] = m[i]!;
-      cloud.colors[i * 3 + a] = 0.5 + SH_C0 * f[i]!;
-      cloud.scales[i * 3 + a] = Math.exp(s[i]!);
-    }
-  }
-  for (let a = 0; a < 4; a++) {
-    const r = col(`rot_${a}`);
-    for (let i = 0; i < n; i++) cloud.rotations[i * 4 + a] = r[i]!;
-  }
-  const op = col('opacity');
-  for (let i = 0; i < n; i++) cloud.opacities[i] = 1 / (1 + Math.exp(-op[i]!));
-  return cloud;
+  return cloudFromColumns(n, col);
 }
