@@ -54,3 +54,40 @@ export function skinPointsBackward(
     dPoints[i * 3]! += dx; dPoints[i * 3 + 1]! += dy; dPoints[i * 3 + 2]! += dz;
   }
 }
+
+/**
+ * Backward of `skinPoints` with respect to the pose (per-frame pose refinement): with the skinning matrix
+ * A_j = [Rg_j | tg_j − Rg_j·J_j + t], a skinned point is x' = Σ_k w_k (Rg_k (x − J_k) + tg_k) + t, so
+ * dRg_j += Σ w g (x − J_j)ᵀ, dtg_j += Σ w g and dt += Σ w g. Accumulates into `dRg` (J×9), `dtg` (J×3)
+ * and `dTranslation` (3); `kinematicChainBackward` (body/fk.ts) takes them on to the joint rotations.
+ */
+export function skinPointsPoseBackward(
+  dOut: ArrayLike<number>,
+  points: ArrayLike<number>,
+  joints: ArrayLike<number>,
+  weights: ArrayLike<number>,
+  influences: number,
+  restJoints: ArrayLike<number>,
+  dRg: Float64Array,
+  dtg: Float64Array,
+  dTranslation: Float64Array,
+): void {
+  const n = dOut.length / 3, K = influences;
+  for (let i = 0; i < n; i++) {
+    const gx = dOut[i * 3]!, gy = dOut[i * 3 + 1]!, gz = dOut[i * 3 + 2]!;
+    if (gx === 0 && gy === 0 && gz === 0) continue;
+    const x = points[i * 3]!, y = points[i * 3 + 1]!, z = points[i * 3 + 2]!;
+    for (let k = 0; k < K; k++) {
+      const w = weights[i * K + k]!;
+      if (w === 0) continue;
+      const j = joints[i * K + k]!, r = j * 9;
+      const wx = w * gx, wy = w * gy, wz = w * gz;
+      const px = x - restJoints[j * 3]!, py = y - restJoints[j * 3 + 1]!, pz = z - restJoints[j * 3 + 2]!;
+      dRg[r]! += wx * px; dRg[r + 1]! += wx * py; dRg[r + 2]! += wx * pz;
+      dRg[r + 3]! += wy * px; dRg[r + 4]! += wy * py; dRg[r + 5]! += wy * pz;
+      dRg[r + 6]! += wz * px; dRg[r + 7]! += wz * py; dRg[r + 8]! += wz * pz;
+      dtg[j * 3]! += wx; dtg[j * 3 + 1]! += wy; dtg[j * 3 + 2]! += wz;
+      dTranslation[0]! += wx; dTranslation[1]! += wy; dTranslation[2]! += wz;
+    }
+  }
+}

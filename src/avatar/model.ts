@@ -21,7 +21,8 @@ import { rasterize, rasterizeBackward, allocateGrads, RasterWorkspace, type Gaus
 import type { TrainConfig } from '../train/config.js';
 import { segOneHot, SEG_CHANNEL_COUNT } from '../train/segmentation.js';
 import { skinningMatrices } from './pose.js';
-import { skinPoints, skinPointsBackward } from './lbs.js';
+import { skinPoints, skinPointsBackward, skinPointsPoseBackward } from './lbs.js';
+import { kinematicChainBackward } from '../body/fk.js';
 import { vertexNormals, vertexNormalsBackward, type VertexNormals } from './normals.js';
 import { buildSkinningVolume, sampleSkinningWeights, type SkinningVolume } from './skinningVolume.js';
 import type { GaussianTemplate } from './template.js';
@@ -74,6 +75,17 @@ export interface AvatarForward {
   skin: Float64Array;
   /** P·6 × J masked condition table (cond rows). */
   cond: Float32Array;
+  /** The pose this forward used and its J×12 global joint transforms (for the pose gradient). */
+  pose: BodyPose;
+  world: Float64Array;
+}
+
+/** Gradients of the loss with respect to the frame's pose (per-frame pose refinement). */
+export interface PoseGradient {
+  /** J×3 axis-angle gradients. */
+  rotations: Float64Array;
+  /** Root translation gradient (3). */
+  translation: Float64Array;
 }
 
 /** Gradients with respect to one render's Gaussians (as the rasterizer's backward returns them). */
@@ -246,7 +258,7 @@ export class AvatarModel {
     }
     const base = this.renderOne(baseCanon, skin, camera, this.scratch.features[0]!, this.ws.base, options.threads);
     const refined = this.renderOne(refinedCanon, skin, camera, this.scratch.features[1]!, this.ws.refined, options.threads);
-    return { camera, base, refined, anchorOffsets, skin, cond };
+    return { camera, base, refined, anchorOffsets, skin, cond, pose, world };
   }
 
   private renderOne(canonical: Float32Array, skin: Float64Array, camera: Camera, features: Float32Array, workspace: RasterWorkspace, threads?: number): AvatarRender {
@@ -277,7 +289,7 @@ export class AvatarModel {
    * Backward of `forward`: accumulates parameter gradients (call `zeroGrad` first) from the gradients of
    * the loss with respect to each render's image (H×W×12), alpha and depth.
    */
-  backward(fwd: AvatarForward, dBase: RenderGradients, dRefined: RenderGradients, options: { poseOffsets?: boolean; threads?: number; dAnchorOffsets?: Float32Array } = {}): void {
+  backward(fwd: AvatarForward, dBase: RenderGradients, dRefined: RenderGradients, options: { poseOffsets?: boolean; threads?: number; dAnchorOffsets?: Float32Array; dPose?: PoseGradient } = {}): void {
     const grads = [fwd.base, fwd.refined].map((render, k) => {
       const d = k === 0 ? dBase : dRefined;
       const buf = (this.scratch.grads[k] ??= allocateGrads(render.result.saved));
@@ -290,11 +302,15 @@ export class AvatarModel {
    * The avatar part of the backward pass: from the gradients with respect to each render's Gaussians
    * (means N×3, isotropic scales N, features N×12) to every parameter, through LBS, normals, sigmoids,
    * the pose-offset spreading, the MLP and the triplane. Accumulates into the parameter gradients.
+   * With `dPose`, also accumulates the gradient with respect to the frame's pose through LBS and the
+   * kinematic chain (PERSONA optimises every frame's SMPL-X parameters); the path through the offset
+   * MLP's pose condition is not followed (the pose enters the refinement through the skinning only).
    */
-  backwardFromGaussians(fwd: AvatarForward, gBase: GaussianGrads, gRefined: GaussianGrads, options: { poseOffsets?: boolean; dAnchorOffsets?: Float32Array } = {}): void {
+  backwardFromGaussians(fwd: AvatarForward, gBase: GaussianGrads, gRefined: GaussianGrads, options: { poseOffsets?: boolean; dAnchorOffsets?: Float32Array; dPose?: PoseGradient } = {}): void {
     const N = this.n, t = this.template, A = t.anchorCount, J = t.skeleton.names.length, M = t.anchorsPerGaussian;
     const dAnchor = this.scratch.dAnchor;
     dAnchor.fill(0);
+    const dRg = options.dPose ? new Float64Array(J * 9) : null, dtg = options.dPose ? new Float64Array(J * 3) : null;
     for (const [render, grads, refined] of [[fwd.base, gBase, false], [fwd.refined, gRefined, true]] as const) {
       this.featureBackward(render, grads, fwd.camera);
       // scales: isotropic linear σ = exp(logScale)
@@ -303,6 +319,7 @@ export class AvatarModel {
       const dCanon = this.scratch.dCanon;
       dCanon.fill(0);
       skinPointsBackward(grads.means, this.skinJoints, this.skinWeights, this.influences, fwd.skin, dCanon);
+      if (options.dPose) skinPointsPoseBackward(grads.means, render.canonical, this.skinJoints, this.skinWeights, this.influences, t.restJoints, dRg!, dtg!, options.dPose.translation);
       for (let i = 0; i < N * 3; i++) this.offset.grad[i] += dCanon[i]!;
       if (refined) {
         for (let i = 0; i < N; i++)
@@ -311,6 +328,12 @@ export class AvatarModel {
             dAnchor[a * 3] += w * dCanon[i * 3]!; dAnchor[a * 3 + 1] += w * dCanon[i * 3 + 1]!; dAnchor[a * 3 + 2] += w * dCanon[i * 3 + 2]!;
           }
       }
+    }
+    if (options.dPose) {
+      const rot = fwd.pose.rotations, local = new Float64Array(J * 9), R = new Float64Array(9);
+      for (let j = 0; j < J; j++) local.set(axisAngleToMatrix(rot[j * 3]!, rot[j * 3 + 1]!, rot[j * 3 + 2]!, R), j * 9);
+      const g = kinematicChainBackward(t.skeleton.parents, t.restJoints, local, fwd.world, rot, dRg!, dtg!);
+      for (let i = 0; i < J * 3; i++) options.dPose.rotations[i] += g[i]!;
     }
     if (options.dAnchorOffsets) for (let i = 0; i < A * 3; i++) dAnchor[i] += options.dAnchorOffsets[i]!;
     if (options.poseOffsets ?? true) {

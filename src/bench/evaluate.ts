@@ -26,6 +26,7 @@ import { cameraFromJson, type BodyFit } from '../fit/types.js';
 import { fitPose } from '../fit/types.js';
 import { restSkeletonOf, getBuiltinMotion, createPoseSampler, motionDuration } from '../motion/index.js';
 import { placeMotionPose } from '../generate/place.js';
+import { poseFromJson } from '../generate/types.js';
 import { FastSplatRenderer, type IsotropicGaussians } from '../animate/fastSplat.js';
 import { createPoseScratch, poseAvatarMeans } from '../avatar/pose.js';
 import { BodyPoser } from '../body/skinning.js';
@@ -264,7 +265,9 @@ export function evaluateAvatar(
   const poser = new BodyPoser(body);
   const fitCam = cameraFromJson(fit.camera);
   const pcam = resizeCamera(fitCam, photo.image.width, photo.image.height);
-  frozen.pose(fitPose(fit));
+  // the photo view: in the photo's pose as refined by training when the bundle has it, else the fitted pose
+  const refined = avatar.header.training?.photoPose as { rotations: number[]; translation: [number, number, number] } | undefined;
+  frozen.pose(refined ? poseFromJson(refined) : fitPose(fit));
   const pv = frozen.render(pcam);
   const W = pcam.width, H = pcam.height;
   const photoScores = scoreView(pv.image, pv.alpha, photo.image.data, photo.alpha, W, H, photo.regions);

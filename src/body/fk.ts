@@ -1,4 +1,5 @@
 /** Forward kinematics (browser-safe: no Node imports; the viewer bundles it through src/avatar/pose.ts). */
+import { axisAngleToMatrixDerivatives } from '../core/rotation.js';
 
 /**
  * Forward kinematics: global transforms (J×12, 3×4 row-major) and skinning transforms from
@@ -30,4 +31,57 @@ export function forwardKinematics(parents: Int32Array, restJoints: ArrayLike<num
       skinTransforms[g + a * 4 + 3] = globals[g + a * 4 + 3]! - (g0 * jx + g1 * jy + g2 * jz);
     }
   }
+}
+
+/**
+ * Backward of {@link forwardKinematics} through the chain, children before parents: from dL/dRg (J×9,
+ * gradients of the global rotations) and dL/dtg (J×3, of the global translations) to dL/d(axis-angle of
+ * every joint) (J×3). `dRg` and `dtg` are consumed (parents accumulate their children's parts); when
+ * `dRestJoints` is given, the rest-joint gradients are accumulated into it (shape gradients).
+ */
+export function kinematicChainBackward(
+  parents: ArrayLike<number>,
+  restJoints: ArrayLike<number>,
+  localRotations: Float64Array,
+  globals: Float64Array,
+  rotations: ArrayLike<number>,
+  dRg: Float64Array,
+  dtg: Float64Array,
+  dRestJoints: Float64Array | null = null,
+): Float64Array {
+  const J = parents.length, rj = restJoints, G = globals, R = localRotations;
+  const pose = new Float64Array(J * 3), dRl = new Float64Array(9), dR = new Float64Array(27);
+  for (let j = J - 1; j >= 0; j--) {
+    const p = parents[j]!, r = j * 9;
+    if (p < 0) {
+      for (let k = 0; k < 9; k++) dRl[k] = dRg[r + k]!;
+      if (dRestJoints) for (let a = 0; a < 3; a++) dRestJoints[j * 3 + a]! += dtg[j * 3 + a]!;
+    } else {
+      const q = p * 12, pr = p * 9;
+      // Rg_j = Rg_p R_j ⇒ dR_j = Rg_pᵀ dRg_j ; dRg_p += dRg_j R_jᵀ
+      for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) {
+        dRl[a * 3 + b] = G[q + a]! * dRg[r + b]! + G[q + 4 + a]! * dRg[r + 3 + b]! + G[q + 8 + a]! * dRg[r + 6 + b]!;
+        dRg[pr + a * 3 + b]! += dRg[r + a * 3]! * R[r + b * 3]! + dRg[r + a * 3 + 1]! * R[r + b * 3 + 1]! + dRg[r + a * 3 + 2]! * R[r + b * 3 + 2]!;
+      }
+      // tg_j = Rg_p (J_j − J_p) + tg_p
+      const dx = rj[j * 3]! - rj[p * 3]!, dy = rj[j * 3 + 1]! - rj[p * 3 + 1]!, dz = rj[j * 3 + 2]! - rj[p * 3 + 2]!;
+      for (let a = 0; a < 3; a++) {
+        const g = dtg[j * 3 + a]!;
+        dRg[pr + a * 3]! += g * dx; dRg[pr + a * 3 + 1]! += g * dy; dRg[pr + a * 3 + 2]! += g * dz;
+        dtg[p * 3 + a]! += g;
+      }
+      if (dRestJoints)
+        for (let b = 0; b < 3; b++) {
+          const d = G[q + b]! * dtg[j * 3]! + G[q + 4 + b]! * dtg[j * 3 + 1]! + G[q + 8 + b]! * dtg[j * 3 + 2]!;
+          dRestJoints[j * 3 + b]! += d; dRestJoints[p * 3 + b]! -= d;
+        }
+    }
+    axisAngleToMatrixDerivatives(rotations[j * 3]!, rotations[j * 3 + 1]!, rotations[j * 3 + 2]!, dR);
+    for (let i = 0; i < 3; i++) {
+      let s = 0;
+      for (let k = 0; k < 9; k++) s += dRl[k]! * dR[i * 9 + k]!;
+      pose[j * 3 + i] = s;
+    }
+  }
+  return pose;
 }

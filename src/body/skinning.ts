@@ -10,7 +10,7 @@
  * `BodyPoser.backward` turns dL/d(posed vertices) and dL/d(posed joints) into dL/dpose
  * (axis-angle per joint), dL/dtranslation, dL/dβ and dL/dψ (all float64).
  */
-import { axisAngleToMatrix, axisAngleToMatrixDerivatives } from '../core/rotation.js';
+import { axisAngleToMatrix } from '../core/rotation.js';
 import { PersonaError } from '../core/errors.js';
 import type { BodyPose, SkinWeights, SparseRegressor } from './types.js';
 import { applyRegressor, type ArrayBodyModel } from './model.js';
@@ -75,7 +75,7 @@ export interface BodyGradients {
   restVertices: Float64Array;
 }
 
-import { forwardKinematics } from './fk.js';
+import { forwardKinematics, kinematicChainBackward } from './fk.js';
 export { forwardKinematics };
 
 /** Linear blend skinning of V×3 rest vertices with J×12 skinning transforms plus translation. */
@@ -110,7 +110,6 @@ function regressorTranspose(r: SparseRegressor, dJ: Float64Array, dV: Float64Arr
 /** Poses one body model: shape → rest joints → FK → LBS, and the matching backward pass. */
 export class BodyPoser {
   readonly model: ArrayBodyModel;
-  private readonly dR = new Float64Array(27);
 
   constructor(model: ArrayBodyModel) {
     this.model = model;
@@ -220,42 +219,7 @@ export class BodyPoser {
       }
       regressorTranspose(m.landmarkRegressor, dRestL, dRestV);
     }
-    // Back through the kinematic chain, children before parents.
-    const pose = new Float64Array(J * 3);
-    const R = posed.localRotations;
-    const dRl = new Float64Array(9);
-    for (let j = J - 1; j >= 0; j--) {
-      const p = parents[j]!, r = j * 9;
-      if (p < 0) {
-        for (let k = 0; k < 9; k++) dRl[k] = dRg[r + k]!;
-        dRestJ[j * 3]! += dtg[j * 3]!; dRestJ[j * 3 + 1]! += dtg[j * 3 + 1]!; dRestJ[j * 3 + 2]! += dtg[j * 3 + 2]!;
-      } else {
-        const q = p * 12, pr = p * 9;
-        // Rg_j = Rg_p R_j ⇒ dR_j = Rg_pᵀ dRg_j ; dRg_p += dRg_j R_jᵀ
-        for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) {
-          dRl[a * 3 + b] = G[q + a]! * dRg[r + b]! + G[q + 4 + a]! * dRg[r + 3 + b]! + G[q + 8 + a]! * dRg[r + 6 + b]!;
-          dRg[pr + a * 3 + b]! += dRg[r + a * 3]! * R[r + b * 3]! + dRg[r + a * 3 + 1]! * R[r + b * 3 + 1]! + dRg[r + a * 3 + 2]! * R[r + b * 3 + 2]!;
-        }
-        // tg_j = Rg_p (J_j − J_p) + tg_p
-        const dx = rj[j * 3]! - rj[p * 3]!, dy = rj[j * 3 + 1]! - rj[p * 3 + 1]!, dz = rj[j * 3 + 2]! - rj[p * 3 + 2]!;
-        for (let a = 0; a < 3; a++) {
-          const g = dtg[j * 3 + a]!;
-          dRg[pr + a * 3]! += g * dx; dRg[pr + a * 3 + 1]! += g * dy; dRg[pr + a * 3 + 2]! += g * dz;
-          dtg[p * 3 + a]! += g;
-        }
-        for (let b = 0; b < 3; b++) {
-          const d = G[q + b]! * dtg[j * 3]! + G[q + 4 + b]! * dtg[j * 3 + 1]! + G[q + 8 + b]! * dtg[j * 3 + 2]!;
-          dRestJ[j * 3 + b]! += d; dRestJ[p * 3 + b]! -= d;
-        }
-      }
-      const rot = posed.params.pose.rotations;
-      axisAngleToMatrixDerivatives(rot[j * 3]!, rot[j * 3 + 1]!, rot[j * 3 + 2]!, this.dR);
-      for (let i = 0; i < 3; i++) {
-        let s = 0;
-        for (let k = 0; k < 9; k++) s += dRl[k]! * this.dR[i * 9 + k]!;
-        pose[j * 3 + i] = s;
-      }
-    }
+    const pose = kinematicChainBackward(parents, rj, posed.localRotations, G, posed.params.pose.rotations, dRg, dtg, dRestJ);
     regressorTranspose(m.jointRegressor, dRestJ, dRestV);
     const V3 = V * 3;
     const shape = new Float64Array(m.shapeCount);

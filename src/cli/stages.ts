@@ -76,16 +76,17 @@ export function registerStages(program: Command): void {
     .option('--no-balanced-sampling', 'ablation: the photo once per epoch instead of half the steps')
     .option('--no-geometry-weighting', 'ablation: uniform image weights and full geometry loss on the photo')
     .option('--no-pose-offsets', 'ablation: no pose-driven offsets')
+    .option('--refine-poses', "optimise every frame's body pose with the avatar, as PERSONA's code does (off by default: it lowers photo-view PSNR here, docs/avatar.md)")
     .option('--seed <n>', 'random seed', (v) => Number(v), 0)
     .option('--body <spec>', 'default, or smplx:<path>', 'default')
     .option('--resume', 'continue from train/checkpoint.bin after an interruption (the default)')
     .option('--no-resume', 'start training afresh even if a checkpoint exists')
     .option('--force', 'train again from scratch')
-    .action(async (dir: string, o: { quality: PresetName; iterations?: number; balancedSampling: boolean; geometryWeighting: boolean; poseOffsets: boolean; seed: number; body: string; force?: boolean; resume?: boolean }, cmd: Command) => {
+    .action(async (dir: string, o: { quality: PresetName; iterations?: number; balancedSampling: boolean; geometryWeighting: boolean; poseOffsets: boolean; refinePoses?: boolean; seed: number; body: string; force?: boolean; resume?: boolean }, cmd: Command) => {
       const progress = progressFrom(cmd);
       const r = await runTrainStage(dir, {
         resume: o.resume,
-        quality: o.quality, iterations: o.iterations, balanced: o.balancedSampling, geometryWeighting: o.geometryWeighting, poseOffsets: o.poseOffsets,
+        quality: o.quality, iterations: o.iterations, balanced: o.balancedSampling, geometryWeighting: o.geometryWeighting, poseOffsets: o.poseOffsets, poseRefinement: o.refinePoses ?? false,
         seed: o.seed, body: o.body, force: o.force, progress,
       });
       const n = r.notes ?? {};

@@ -77,6 +77,15 @@ export interface Schedule {
   /** All lrs ÷ this factor once, at `decayAt` of the iterations (code base.py set_lr: ÷10 at 75%). */
   decayFactor: number;
   decayAt: number;
+  /**
+   * Optimise every frame's body pose with the avatar (code: smplx_param_dict is among the optimised
+   * parameters, lr cfg.smplx_param_lr). Off by default here: our colours are initialised from a texture
+   * unwrapped through the *fitted* photo pose, and the built-in generator renders that texture on the
+   * fitted body, so moving the photo pose misregisters every colour (measured on the demo subject, fast,
+   * 240 iterations: photo-view PSNR 24.2 → 20.4 dB); a generated frame is seen only 5 times (5 epochs),
+   * so its pose barely moves (+0.04 dB on benchmark subject 0). docs/avatar.md has the figures.
+   */
+  refinePoses: boolean;
 }
 
 /** Balanced sampling and geometry weighting. */
@@ -163,6 +172,7 @@ const PAPER_SCHEDULE: Schedule = {
   batchSize: 1,
   decayFactor: 10,
   decayAt: 0.75,
+  refinePoses: false,
 };
 
 const PAPER_SAMPLING: Sampling = {

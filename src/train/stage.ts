@@ -23,6 +23,7 @@ import { loadSubjectFrames } from './data.js';
 import { trainAvatar, type TrainResult } from './trainer.js';
 import { generatedClips } from '../generate/stage.js';
 import type { TrainingFrame } from './frame.js';
+import type { BodyPose } from '../body/types.js';
 import { loadCheckpoint } from './checkpoint.js';
 
 /** Options of the train stage. */
@@ -32,6 +33,8 @@ export interface TrainStageOptions {
   balanced?: boolean;
   geometryWeighting?: boolean;
   poseOffsets?: boolean;
+  /** Per-frame pose refinement (default false: see config.ts `refinePoses`). */
+  poseRefinement?: boolean;
   seed?: number;
   body?: BodySpec;
   force?: boolean;
@@ -44,8 +47,8 @@ export interface TrainStageOptions {
 }
 
 /** Renders the avatar's refined colour over white for a frame's pose and camera. */
-export function renderModelView(model: AvatarModel, frame: TrainingFrame): FloatImage {
-  const fwd = model.forward(frame.pose, frame.camera);
+export function renderModelView(model: AvatarModel, frame: TrainingFrame, pose: BodyPose = frame.pose): FloatImage {
+  const fwd = model.forward(pose, frame.camera);
   const r = fwd.refined.result;
   const img = createImage(frame.width, frame.height, 3);
   for (let p = 0; p < frame.width * frame.height; p++)
@@ -54,13 +57,13 @@ export function renderModelView(model: AvatarModel, frame: TrainingFrame): Float
 }
 
 /** Side-by-side: target | render, for the photo and one generated frame. */
-async function writePreview(path: string, model: AvatarModel, frames: TrainingFrame[]): Promise<void> {
+async function writePreview(path: string, model: AvatarModel, frames: TrainingFrame[], photoPose?: BodyPose): Promise<void> {
   const pick = [frames[0]!, frames[Math.floor(frames.length / 2)]!];
   const tiles: FloatImage[] = [];
   for (const f of pick) {
     const target = createImage(f.width, f.height, 3);
     for (let p = 0; p < f.width * f.height; p++) for (let c = 0; c < 3; c++) target.data[p * 3 + c] = f.image[p * 3 + c]! * f.mask[p]! + (1 - f.mask[p]!);
-    tiles.push(target, renderModelView(model, f));
+    tiles.push(target, renderModelView(model, f, f === frames[0] && photoPose ? photoPose : f.pose));
   }
   await writePng(path, contactSheet(tiles, { columns: 4, labels: ['photo', 'avatar', 'generated', 'avatar'] }));
 }
@@ -73,7 +76,7 @@ export async function runTrainStage(subjectDir: string, options: TrainStageOptio
   const quality = options.quality ?? 'standard';
   const stageOptions = {
     quality, iterations: options.iterations ?? null, balanced: options.balanced ?? true, geometryWeighting: options.geometryWeighting ?? true,
-    poseOffsets: options.poseOffsets ?? true, seed: options.seed ?? 0, body: options.body ?? 'default',
+    poseOffsets: options.poseOffsets ?? true, poseRefinement: options.poseRefinement ?? false, seed: options.seed ?? 0, body: options.body ?? 'default',
   };
   const inputs: Record<string, string> = { image: SUBJECT_FILES.image, mask: SUBJECT_FILES.mask, fit: SUBJECT_FILES.fit, texture: SUBJECT_FILES.texture };
   for (const c of clips) inputs[`clip:${c}`] = clipFiles(c).poses;
@@ -105,6 +108,7 @@ export async function runTrainStage(subjectDir: string, options: TrainStageOptio
         balanced: stageOptions.balanced,
         geometryWeighting: stageOptions.geometryWeighting,
         poseOffsets: stageOptions.poseOffsets,
+        poseRefinement: stageOptions.poseRefinement,
         iterations: options.iterations,
         checkpointPath: ckPath,
         checkpointMeta: { key },
@@ -120,8 +124,10 @@ export async function runTrainStage(subjectDir: string, options: TrainStageOptio
         photoPsnrBefore: result.photoPsnrBefore, photoPsnrAfter: result.photoPsnrAfter, finalLosses: result.finalLosses,
         frames: frames.length, gaussians: template.count,
       };
-      await writeAvatarBundle(subject.path(SUBJECT_FILES.avatarDir), bundleFromModel(result.model, training, { poseOffsets: stageOptions.poseOffsets }));
-      await writePreview(subject.path(SUBJECT_FILES.trainPreview), result.model, frames);
+      // the bundle also keeps the photo's refined pose, so that tools can show the avatar exactly as in the photo
+      const photoPose = { rotations: Array.from(result.photoPose.rotations), translation: Array.from(result.photoPose.translation) };
+      await writeAvatarBundle(subject.path(SUBJECT_FILES.avatarDir), bundleFromModel(result.model, { ...training, photoPose }, { poseOffsets: stageOptions.poseOffsets }));
+      await writePreview(subject.path(SUBJECT_FILES.trainPreview), result.model, frames, result.photoPose);
       return training;
     },
   );

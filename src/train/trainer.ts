@@ -20,6 +20,9 @@ import { addRegularizers, offsetLaplacianWeights, type RegularizerGraphs } from 
 import { BalancedSampler } from './sampler.js';
 import { frameLosses, extractChannels, type LossBreakdown } from './step.js';
 import { CHANNELS } from '../avatar/model.js';
+import type { BodyPose } from '../body/types.js';
+import type { Param } from '../nn/types.js';
+import { FramePoses } from './poseRefinement.js';
 
 /** Switches for ablations and run control. */
 export interface TrainOptions {
@@ -29,6 +32,8 @@ export interface TrainOptions {
   geometryWeighting?: boolean;
   /** Pose-driven offsets (default true). */
   poseOffsets?: boolean;
+  /** Per-frame pose refinement (default: the config's `schedule.refinePoses`). */
+  poseRefinement?: boolean;
   /** Total iterations (default: epochs × steps per epoch). */
   iterations?: number;
   /** Checkpoint file; written every `checkpointSeconds` and at the end. */
@@ -61,6 +66,8 @@ export interface TrainResult {
   /** Photo-view PSNR (dB) of the base render inside the matte, before and after training. */
   photoPsnrBefore: number;
   photoPsnrAfter: number;
+  /** The photo's pose after refinement (the fitted pose when refinement is off). */
+  photoPose: BodyPose;
 }
 
 /** Graphs of the regularizers for a template. */
@@ -72,9 +79,12 @@ export function regularizerGraphs(t: GaussianTemplate): RegularizerGraphs {
   };
 }
 
-/** PSNR of the photo-view base render composited on the photo's background, inside the matte (≥ 0.5). */
-export function photoPsnr(model: AvatarModel, photo: TrainingFrame, threads?: number): number {
-  const fwd = model.forward(photo.pose, photo.camera, { poseOffsets: false, threads });
+/**
+ * PSNR of the photo-view base render composited on the photo's background, inside the matte (≥ 0.5), in
+ * `pose` (default: the photo's fitted pose; training passes the refined one).
+ */
+export function photoPsnr(model: AvatarModel, photo: TrainingFrame, threads?: number, pose: BodyPose = photo.pose): number {
+  const fwd = model.forward(pose, photo.camera, { poseOffsets: false, threads });
   const r = fwd.base.result;
   const rgb = extractChannels(r.image, CHANNELS.count, CHANNELS.rgb, 3);
   for (let p = 0; p < r.alpha.length; p++) for (let c = 0; c < 3; c++) rgb[p * 3 + c] += photo.image[p * 3 + c]! * (1 - r.alpha[p]!);
@@ -96,12 +106,23 @@ export async function trainAvatar(template: GaussianTemplate, frames: TrainingFr
   const graphs = regularizerGraphs(template);
   const lrOf: Record<string, number> = { offset: cfg.lr.offset, scale: cfg.lr.scale, color: cfg.lr.color, segmentation: cfg.lr.segmentation, triplane: cfg.lr.triplane, mlp: cfg.lr.mlp };
   const groups: ParamGroup[] = model.paramGroups().map((g) => ({ name: g.group, params: g.params, lr: lrOf[g.group]! }));
+  const refinePoses = options.poseRefinement ?? cfg.schedule.refinePoses;
+  const poses = refinePoses ? new FramePoses(template.skeleton.names, frames) : null;
+  if (poses) groups.push(...poses.groups(cfg.lr.pose));
   const adam = new Adam(groups, { beta1: cfg.schedule.adamBeta1, beta2: cfg.schedule.adamBeta2, eps: cfg.schedule.adamEps });
+  // the groups stepped on an iteration: the avatar's (without the network when pose offsets are off) and the frame's pose
+  const avatarGroups = model.paramGroups().map((g) => g.group as string).filter((g) => poseOffsets || (g !== 'triplane' && g !== 'mlp'));
+  const activeGroups = (frameIndex: number): Set<string> => {
+    const active = new Set(avatarGroups);
+    if (poses) { const id = poses.frames[frameIndex]!.id; active.add(FramePoses.groupName(id)); active.add(FramePoses.fingerGroupName(id)); }
+    return active;
+  };
+  const trainable = (): Param[] => (poses ? [...model.params(), ...poses.params()] : model.params());
 
   let start = 0;
   if (options.resume && options.checkpointPath && existsSync(options.checkpointPath)) {
     const ck = await loadCheckpoint(options.checkpointPath);
-    restoreParams(model.params(), ck.tensors, options.checkpointPath);
+    restoreParams(trainable(), ck.tensors, options.checkpointPath);
     if (ck.adam) adam.loadState(ck.adam);
     start = ck.step;
     const sw = ck.tensors['skin.weights'], sj = ck.tensors['skin.joints'];
@@ -117,7 +138,7 @@ export async function trainAvatar(template: GaussianTemplate, frames: TrainingFr
   const saveEvery = (options.checkpointSeconds ?? 120) * 1000;
   const save = async (step: number): Promise<void> => {
     if (!options.checkpointPath) return;
-    const tensors = { ...tensorsOf(model.params()), 'skin.weights': model.skinWeights, 'skin.joints': Float32Array.from(model.skinJoints) };
+    const tensors = { ...tensorsOf(trainable()), 'skin.weights': model.skinWeights, 'skin.joints': Float32Array.from(model.skinJoints) };
     await saveCheckpoint(options.checkpointPath, { step, tensors, adam: adam.state(), meta: { preset: cfg.preset, total, ...options.checkpointMeta } });
     lastCheckpoint = Date.now();
   };
@@ -128,14 +149,17 @@ export async function trainAvatar(template: GaussianTemplate, frames: TrainingFr
   let it = start;
   for (; it < stopAt; it++) {
     const sample = sampler.at(it);
-    const frame = sample.kind === 'photo' ? photo : generated[sample.index]!;
+    const frameIndex = sample.kind === 'photo' ? 0 : sample.index + 1;
+    const frame = frames[frameIndex]!;
     model.zeroGrad();
-    const fwd = model.forward(frame.pose, frame.camera, { poseOffsets, threads: options.threads });
+    const fwd = model.forward(poses ? poses.pose(frameIndex) : frame.pose, frame.camera, { poseOffsets, threads: options.threads });
     const { losses, dBase, dRefined } = frameLosses(fwd, frame, cfg, { geometryWeighting });
     const regs = addRegularizers(model, fwd.anchorOffsets, graphs, cfg);
-    model.backward(fwd, dBase, dRefined, { poseOffsets, dAnchorOffsets: regs.dAnchorOffsets, threads: options.threads });
+    const dPose = poses?.emptyGradient();
+    model.backward(fwd, dBase, dRefined, { poseOffsets, dAnchorOffsets: regs.dAnchorOffsets, threads: options.threads, dPose });
+    if (poses && dPose) poses.setGradient(frameIndex, dPose);
     adam.setLrScale(lrMultiplier(it, total, cfg.schedule.decayAt, cfg.schedule.decayFactor));
-    adam.step(poseOffsets ? undefined : new Set(['offset', 'scale', 'color', 'segmentation']));
+    adam.step(activeGroups(frameIndex));
     if ((it + 1) % SKIN_RESAMPLE_EVERY === 0) model.resampleSkinning();
     const all = { ...losses, ...regs.losses };
     const totalLoss = Object.values(all).reduce((a, b) => a + b, 0);
@@ -146,6 +170,7 @@ export async function trainAvatar(template: GaussianTemplate, frames: TrainingFr
     if (Date.now() - lastCheckpoint > saveEvery) await save(it + 1);
   }
   const completed = it >= total;
+  const photoPose = poses ? poses.pose(0) : photo.pose;
   await save(it);
   const seconds = (Date.now() - t0) / 1000;
   task?.done(`${it - start} iterations in ${seconds.toFixed(1)} s`);
@@ -159,6 +184,7 @@ export async function trainAvatar(template: GaussianTemplate, frames: TrainingFr
     secondsPerIteration: seconds / Math.max(1, it - start),
     finalLosses,
     photoPsnrBefore,
-    photoPsnrAfter: photoPsnr(model, photo, options.threads),
+    photoPsnrAfter: photoPsnr(model, photo, options.threads, photoPose),
+    photoPose,
   };
 }

@@ -59,6 +59,30 @@ test('resuming after an interrupted run continues from the checkpoint', async ()
   }
 });
 
+test('pose refinement moves the frames\' poses, only on the steps that see them, and survives a resume', async () => {
+  const t = await tempDir();
+  try {
+    const cfg = trainConfig('test');
+    const ck = join(t.dir, 'ck.bin');
+    const a = await trainAvatar(template(), frames, cfg, { iterations: 8, poseRefinement: true, checkpointPath: ck, stopAfter: 3 });
+    const b = await trainAvatar(template(), frames, cfg, { iterations: 8, poseRefinement: true, checkpointPath: ck, resume: true });
+    const c = await trainAvatar(template(), frames, cfg, { iterations: 8, poseRefinement: true });
+    assert.equal(a.completed, false);
+    let moved = 0, diff = 0;
+    for (let i = 0; i < c.photoPose.rotations.length; i++) {
+      moved = Math.max(moved, Math.abs(c.photoPose.rotations[i]! - frames[0]!.pose.rotations[i]!));
+      diff = Math.max(diff, Math.abs(c.photoPose.rotations[i]! - b.photoPose.rotations[i]!));
+    }
+    assert.ok(moved > 1e-5, 'the photo pose was refined');
+    assert.ok(moved < 0.05, `a few 1e-3 steps move it a little (${moved} rad)`);
+    assert.ok(diff < 1e-6, `resumed run's photo pose differs by ${diff}`);
+    const off = await trainAvatar(template(), frames, cfg, { iterations: 4 });
+    assert.deepEqual(Array.from(off.photoPose.rotations), Array.from(frames[0]!.pose.rotations), 'off by default: the fitted pose');
+  } finally {
+    await t.cleanup();
+  }
+});
+
 test('the bundle offset network (frozen first layer, WASM) matches the plain reference loop', async () => {
   const { anchorPoseOffsets, anchorPoseOffsetsReference, createPoseScratch } = await import('../../src/avatar/pose.js');
   const cfg = trainConfig('test');
