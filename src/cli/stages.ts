@@ -92,7 +92,7 @@ export function registerStages(program: Command): void {
       const n = r.notes ?? {};
       progress.info(
         r.ran
-          ? `train: avatar in ${dir}/avatar/ — ${n.iterations} iterations, ${Number(n.secondsPerIteration).toFixed(2)} s/iteration, photo PSNR ${Number(n.photoPsnrBefore).toFixed(1)} → ${Number(n.photoPsnrAfter).toFixed(1)} dB; preview ${dir}/train/preview.png`
+          ? `train: avatar in ${dir}/avatar/ — ${n.iterations} iterations, ${Number(n.secondsPerIteration).toFixed(2)} s/iteration, photo PSNR ${Number(n.photoPsnrBefore).toFixed(1)} → ${Number(n.photoPsnrAfter).toFixed(1)} dB (${Number(n.photoPsnrOutsideBoundary).toFixed(1)} dB outside part boundaries); preview ${dir}/train/preview.png`
           : 'train: up to date, skipped (use --force to retrain)',
       );
     });

@@ -121,7 +121,8 @@ export async function runTrainStage(subjectDir: string, options: TrainStageOptio
       });
       const training = {
         ...stageOptions, iterations: result.iterations, seconds: result.seconds, secondsPerIteration: result.secondsPerIteration,
-        photoPsnrBefore: result.photoPsnrBefore, photoPsnrAfter: result.photoPsnrAfter, finalLosses: result.finalLosses,
+        photoPsnrBefore: result.photoPsnrBefore, photoPsnrAfter: result.photoPsnrAfter,
+        photoPsnrOutsideBoundary: result.photoPsnrOutsideBoundary, finalLosses: result.finalLosses,
         frames: frames.length, gaussians: template.count,
       };
       // the bundle also keeps the photo's refined pose, so that tools can show the avatar exactly as in the photo

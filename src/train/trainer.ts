@@ -66,6 +66,11 @@ export interface TrainResult {
   /** Photo-view PSNR (dB) of the base render inside the matte, before and after training. */
   photoPsnrBefore: number;
   photoPsnrAfter: number;
+  /**
+   * The same after training, but only outside the photo's part-boundary bands: the pixels that geometry-
+   * weighted optimisation fits to the photo at full weight (the bands are handed to the generated frames).
+   */
+  photoPsnrOutsideBoundary: number;
   /** The photo's pose after refinement (the fitted pose when refinement is off). */
   photoPose: BodyPose;
 }
@@ -81,14 +86,16 @@ export function regularizerGraphs(t: GaussianTemplate): RegularizerGraphs {
 
 /**
  * PSNR of the photo-view base render composited on the photo's background, inside the matte (≥ 0.5), in
- * `pose` (default: the photo's fitted pose; training passes the refined one).
+ * `pose` (default: the photo's fitted pose; training passes the refined one). With `outsideBoundary`, only
+ * the matte pixels outside the photo's part-boundary bands count.
  */
-export function photoPsnr(model: AvatarModel, photo: TrainingFrame, threads?: number, pose: BodyPose = photo.pose): number {
+export function photoPsnr(model: AvatarModel, photo: TrainingFrame, threads?: number, pose: BodyPose = photo.pose, outsideBoundary = false): number {
   const fwd = model.forward(pose, photo.camera, { poseOffsets: false, threads });
   const r = fwd.base.result;
   const rgb = extractChannels(r.image, CHANNELS.count, CHANNELS.rgb, 3);
   for (let p = 0; p < r.alpha.length; p++) for (let c = 0; c < 3; c++) rgb[p * 3 + c] += photo.image[p * 3 + c]! * (1 - r.alpha[p]!);
-  return psnr(rgb, photo.image, { width: photo.width, height: photo.height, channels: 3 }, Uint8Array.from(photo.mask, (m) => (m >= 0.5 ? 1 : 0)));
+  const mask = Uint8Array.from(photo.mask, (m, p) => (m >= 0.5 && !(outsideBoundary && photo.boundary?.[p]) ? 1 : 0));
+  return psnr(rgb, photo.image, { width: photo.width, height: photo.height, channels: 3 }, mask);
 }
 
 /** Trains an avatar on `frames` (the photo first, then the generated frames). */
@@ -185,6 +192,7 @@ export async function trainAvatar(template: GaussianTemplate, frames: TrainingFr
     finalLosses,
     photoPsnrBefore,
     photoPsnrAfter: photoPsnr(model, photo, options.threads, photoPose),
+    photoPsnrOutsideBoundary: photoPsnr(model, photo, options.threads, photoPose, true),
     photoPose,
   };
 }

@@ -19,6 +19,9 @@ test('a short training run lowers the loss and raises photo-view PSNR', async ()
   const r = await trainAvatar(template(), frames, cfg, { iterations: 30 });
   assert.equal(r.iterations, 30);
   assert.ok(r.photoPsnrAfter > r.photoPsnrBefore, `PSNR ${r.photoPsnrBefore.toFixed(2)} → ${r.photoPsnrAfter.toFixed(2)}`);
+  // outside the part-boundary bands: fewer pixels (the photo has bands), so a different figure
+  assert.ok(frames[0]!.boundary!.some((b) => b > 0), 'the fixture photo has boundary bands');
+  assert.ok(Number.isFinite(r.photoPsnrOutsideBoundary) && r.photoPsnrOutsideBoundary !== r.photoPsnrAfter, `${r.photoPsnrOutsideBoundary} vs ${r.photoPsnrAfter}`);
 });
 
 test('the bundle poses exactly as the training model renders (refined means)', async () => {
