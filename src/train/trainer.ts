@@ -85,17 +85,19 @@ export function regularizerGraphs(t: GaussianTemplate): RegularizerGraphs {
 }
 
 /**
- * PSNR of the photo-view base render composited on the photo's background, inside the matte (≥ 0.5), in
- * `pose` (default: the photo's fitted pose; training passes the refined one). With `outsideBoundary`, only
- * the matte pixels outside the photo's part-boundary bands count.
+ * PSNR of the photo-view base render composited on the photo's background, in `pose` (default: the photo's
+ * fitted pose; training passes the refined one), from one render: inside the matte (≥ 0.5), and inside the
+ * matte but outside the photo's part-boundary bands.
  */
-export function photoPsnr(model: AvatarModel, photo: TrainingFrame, threads?: number, pose: BodyPose = photo.pose, outsideBoundary = false): number {
+export function photoPsnr(model: AvatarModel, photo: TrainingFrame, threads?: number, pose: BodyPose = photo.pose): { matte: number; outsideBoundary: number } {
   const fwd = model.forward(pose, photo.camera, { poseOffsets: false, threads });
   const r = fwd.base.result;
   const rgb = extractChannels(r.image, CHANNELS.count, CHANNELS.rgb, 3);
   for (let p = 0; p < r.alpha.length; p++) for (let c = 0; c < 3; c++) rgb[p * 3 + c] += photo.image[p * 3 + c]! * (1 - r.alpha[p]!);
-  const mask = Uint8Array.from(photo.mask, (m, p) => (m >= 0.5 && !(outsideBoundary && photo.boundary?.[p]) ? 1 : 0));
-  return psnr(rgb, photo.image, { width: photo.width, height: photo.height, channels: 3 }, mask);
+  const dims = { width: photo.width, height: photo.height, channels: 3 };
+  const matte = Uint8Array.from(photo.mask, (m) => (m >= 0.5 ? 1 : 0));
+  const outside = Uint8Array.from(matte, (m, p) => (m && !photo.boundary?.[p] ? 1 : 0));
+  return { matte: psnr(rgb, photo.image, dims, matte), outsideBoundary: psnr(rgb, photo.image, dims, outside) };
 }
 
 /** Trains an avatar on `frames` (the photo first, then the generated frames). */
@@ -139,7 +141,7 @@ export async function trainAvatar(template: GaussianTemplate, frames: TrainingFr
     } else model.resampleSkinning();
     options.progress?.info(`train: resumed from ${options.checkpointPath} at iteration ${start}/${total}`);
   }
-  const photoPsnrBefore = start === 0 ? photoPsnr(model, photo, options.threads) : NaN;
+  const photoPsnrBefore = start === 0 ? photoPsnr(model, photo, options.threads).matte : NaN;
   const t0 = Date.now();
   let lastCheckpoint = Date.now();
   const saveEvery = (options.checkpointSeconds ?? 120) * 1000;
@@ -181,6 +183,7 @@ export async function trainAvatar(template: GaussianTemplate, frames: TrainingFr
   await save(it);
   const seconds = (Date.now() - t0) / 1000;
   task?.done(`${it - start} iterations in ${seconds.toFixed(1)} s`);
+  const after = photoPsnr(model, photo, options.threads, photoPose);
   const finalLosses: LossBreakdown = {};
   for (const l of tail) for (const [k, v] of Object.entries(l)) finalLosses[k] = (finalLosses[k] ?? 0) + v / tail.length;
   return {
@@ -191,8 +194,8 @@ export async function trainAvatar(template: GaussianTemplate, frames: TrainingFr
     secondsPerIteration: seconds / Math.max(1, it - start),
     finalLosses,
     photoPsnrBefore,
-    photoPsnrAfter: photoPsnr(model, photo, options.threads, photoPose),
-    photoPsnrOutsideBoundary: photoPsnr(model, photo, options.threads, photoPose, true),
+    photoPsnrAfter: after.matte,
+    photoPsnrOutsideBoundary: after.outsideBoundary,
     photoPose,
   };
 }
