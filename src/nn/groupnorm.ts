@@ -9,6 +9,23 @@ const WASM_MIN_ROWS = 64;
 /** Group-norm epsilon: PyTorch's `nn.GroupNorm` default (eps = 1e-5). */
 export const GROUP_NORM_EPS = 1e-5;
 
+/** Mean of x[s..e). */
+function groupMean(x: Floats, s: number, e: number): number {
+  let mean = 0;
+  for (let i = s; i < e; i++) mean += x[i]!;
+  return mean / (e - s);
+}
+
+/** 1/√(biased variance of x[s..e) + ε), given its mean. */
+function groupRstd(x: Floats, s: number, e: number, mean: number, eps: number): number {
+  let v = 0;
+  for (let i = s; i < e; i++) {
+    const d = x[i]! - mean;
+    v += d * d;
+  }
+  return 1 / Math.sqrt(v / (e - s) + eps);
+}
+
 /**
  * Group normalisation of N×C rows, as PyTorch's `nn.GroupNorm(G, C)` applied to an (N, C)
  * tensor — which is how PERSONA uses it on per-Gaussian features (make_linear_layers with
@@ -55,16 +72,8 @@ export class GroupNorm {
     for (let r = 0; r < n; r++) {
       for (let g = 0; g < G; g++) {
         const s = r * C + g * cg, e = s + cg;
-        let mean = 0;
-        for (let i = s; i < e; i++) mean += x[i]!;
-        mean /= cg;
-        let v = 0;
-        for (let i = s; i < e; i++) {
-          const d = x[i]! - mean;
-          v += d * d;
-        }
-        const rs = 1 / Math.sqrt(v / cg + eps);
-        rstd[r * G + g] = rs;
+        const mean = groupMean(x, s, e);
+        const rs = (rstd[r * G + g] = groupRstd(x, s, e, mean, eps));
         for (let i = s; i < e; i++) x[i] = (x[i]! - mean) * rs;
       }
     }
@@ -83,16 +92,8 @@ export class GroupNorm {
     for (let r = 0; r < n; r++) {
       for (let g = 0; g < G; g++) {
         const s = r * C + g * cg, e = s + cg, c0 = g * cg - s;
-        let mean = 0;
-        for (let i = s; i < e; i++) mean += x[i]!;
-        mean /= cg;
-        let v = 0;
-        for (let i = s; i < e; i++) {
-          const d = x[i]! - mean;
-          v += d * d;
-        }
-        const rs = 1 / Math.sqrt(v / cg + eps);
-        rstd[r * G + g] = rs;
+        const mean = groupMean(x, s, e);
+        const rs = (rstd[r * G + g] = groupRstd(x, s, e, mean, eps));
         for (let i = s; i < e; i++) {
           const xh = (x[i]! - mean) * rs;
           x[i] = xh;
