@@ -5,6 +5,7 @@
 import type { AvatarBundle } from '../avatar/bundle.js';
 import { Progress } from '../core/progress.js';
 import { PersonaError } from '../core/errors.js';
+import { interruptSignal, yieldToSignals } from '../core/cancel.js';
 import type { FloatImage } from '../core/image.js';
 import type { Motion } from '../motion/types.js';
 import { contactSheet } from '../render/sheet.js';
@@ -34,6 +35,8 @@ export interface AnimateOptions {
   poseOffsets?: boolean;
   /** src/splat threads (engine 'splat' only). */
   threads?: number;
+  /** Cancels the render between frames (default: the process-wide Ctrl-C signal, src/core/cancel.ts). */
+  signal?: AbortSignal;
 }
 
 /** What {@link animateAvatar} did. */
@@ -85,14 +88,10 @@ export async function animateAvatar(avatar: AvatarBundle, motion: Motion, option
   const start = performance.now();
   const sum = { poseMs: 0, preprocessMs: 0, rasterMs: 0 };
   const pose: AvatarPose = samplePose(bound, 0);
-  let cleanup = false;
-  const onSignal = (): void => {
-    cleanup = true;
-  };
-  process.once('SIGINT', onSignal);
+  const signal = options.signal ?? interruptSignal();
   try {
     for (let k = 0; k < frames; k++) {
-      if (cleanup) throw new PersonaError('Interrupted; nothing was written.', { exitCode: 130 });
+      await yieldToSignals(signal, `animate ${motion.name}`); // Ctrl-C stops between frames; the sink drops its temp output
       samplePose(bound, k / fps, pose);
       const img = renderer.render(pose, cameraAt(mode, framing, k, frames, { width: size, height: size }), background);
       sum.poseMs += renderer.last.poseMs; sum.preprocessMs += renderer.last.preprocessMs; sum.rasterMs += renderer.last.rasterMs;
@@ -104,8 +103,6 @@ export async function animateAvatar(avatar: AvatarBundle, motion: Motion, option
   } catch (err) {
     await sink.abort();
     throw err;
-  } finally {
-    process.removeListener('SIGINT', onSignal);
   }
   const seconds = (performance.now() - start) / 1000;
   task.done(`${frames} frames in ${seconds.toFixed(1)} s (${(frames / seconds).toFixed(1)} frames/s) → ${options.out}`);
@@ -122,10 +119,12 @@ export interface TurntableOptions {
   background?: [number, number, number];
   columns?: number;
   labels?: boolean;
+  /** Cancels between views (default: the process-wide Ctrl-C signal). */
+  signal?: AbortSignal;
 }
 
 /** Renders `views` views around a posed avatar and lays them out in one contact sheet. */
-export function turntable(avatar: AvatarBundle, pose: AvatarPose, options: TurntableOptions = {}): FloatImage {
+export async function turntable(avatar: AvatarBundle, pose: AvatarPose, options: TurntableOptions = {}): Promise<FloatImage> {
   const views = options.views ?? 8;
   const size = options.size ?? 384;
   if (!(Number.isInteger(views) && views >= 1 && views <= 64)) throw new PersonaError(`--views must be an integer in 1…64 (got ${views}).`, { exitCode: 2 });
@@ -135,6 +134,7 @@ export function turntable(avatar: AvatarBundle, pose: AvatarPose, options: Turnt
   const images: FloatImage[] = [];
   const labels: string[] = [];
   for (let k = 0; k < views; k++) {
+    await yieldToSignals(options.signal, 'render'); // Ctrl-C stops between views
     images.push(renderer.render(pose, cameraAt('orbit', { bounds }, k, views, { width: size, height: size }), options.background ?? [1, 1, 1]));
     labels.push(`${Math.round((360 * k) / views)} deg`);
   }

@@ -7,7 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, extname, join } from 'node:path';
 import gifenc from 'gifenc';
-import { tempPathFor, writeFileAtomic } from '../core/atomic.js';
+import { ensureDir, fsError, removeStaleTemps, tempPathFor, trackTemp, writeFileAtomic } from '../core/atomic.js';
 import { PersonaError } from '../core/errors.js';
 import { encodePng, toBytes, type FloatImage } from '../core/image.js';
 
@@ -118,11 +118,19 @@ class FramesSink implements FrameSink {
   readonly kind = 'frames' as const;
   private frames = 0;
   private constructor(private readonly out: string, private readonly tmp: string, private readonly o: SinkOptions) {}
+  private untrack: () => void = () => undefined;
   static async open(out: string, o: SinkOptions): Promise<FramesSink> {
-    await mkdir(dirname(out), { recursive: true });
+    await ensureDir(dirname(out));
+    await removeStaleTemps(out); // temp folders of runs killed by SIGKILL
     const tmp = tempPathFor(out);
-    await mkdir(tmp, { recursive: true });
-    return new FramesSink(out, tmp, o);
+    try {
+      await mkdir(tmp);
+    } catch (err) {
+      throw fsError(err, dirname(out), 'write into');
+    }
+    const sink = new FramesSink(out, tmp, o);
+    sink.untrack = trackTemp(tmp);
+    return sink;
   }
   async add(frame: FloatImage): Promise<void> {
     checkSize(frame, this.o);
@@ -133,15 +141,18 @@ class FramesSink implements FrameSink {
     if (this.frames === 0) { await this.abort(); throw new PersonaError('No frames were rendered; nothing written.'); }
     await rm(this.out, { recursive: true, force: true });
     await rename(this.tmp, this.out);
+    this.untrack();
   }
   async abort(): Promise<void> {
     await rm(this.tmp, { recursive: true, force: true });
+    this.untrack();
   }
 }
 
 /** H.264 MP4 through ffmpeg (yuv420p, even sizes, faststart), raw RGB frames on stdin. */
 class Mp4Sink implements FrameSink {
   readonly kind = 'mp4' as const;
+  untrackTemp: () => void = () => undefined;
   private frames = 0;
   private stderr = '';
   private readonly exited: Promise<number>;
@@ -160,7 +171,8 @@ class Mp4Sink implements FrameSink {
       throw new PersonaError('Writing MP4 needs ffmpeg on PATH, and none was found.', {
         hint: 'Install it (Debian/Ubuntu: apt-get install -y ffmpeg), or write a .gif or a folder of PNG frames instead.',
       });
-    await mkdir(dirname(out), { recursive: true });
+    await ensureDir(dirname(out));
+    await removeStaleTemps(out);
     const tmp = tempPathFor(out);
     const proc = spawn('ffmpeg', [
       '-hide_banner', '-loglevel', 'error', '-y',
@@ -168,7 +180,10 @@ class Mp4Sink implements FrameSink {
       '-vf', 'pad=ceil(iw/2)*2:ceil(ih/2)*2', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-crf', '18', '-movflags', '+faststart',
       '-f', 'mp4', tmp,
     ], { stdio: ['pipe', 'ignore', 'pipe'] });
-    return new Mp4Sink(out, tmp, proc, o);
+    const sink = new Mp4Sink(out, tmp, proc, o);
+    const untrack = trackTemp(tmp);
+    sink.untrackTemp = untrack;
+    return sink;
   }
   async add(frame: FloatImage): Promise<void> {
     checkSize(frame, this.o);
@@ -189,11 +204,13 @@ class Mp4Sink implements FrameSink {
       throw new PersonaError(this.frames === 0 ? 'No frames were rendered; nothing written.' : `ffmpeg failed (exit ${code}): ${this.stderr.trim()}`);
     }
     await rename(this.tmp, this.out);
+    this.untrackTemp();
   }
   async abort(): Promise<void> {
     this.proc.kill('SIGKILL');
     await this.exited;
     await rm(this.tmp, { force: true });
+    this.untrackTemp();
   }
 }
 

@@ -28,6 +28,14 @@ export function reportError(err: unknown): number {
   return 1;
 }
 
+/** Parses --seed: a non-negative integer (an unparsable seed must not silently become seed 0). */
+export function parseSeed(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isSafeInteger(n) || n < 0)
+    throw new PersonaError(`--seed must be a non-negative integer (got "${value}").`, { exitCode: 2 });
+  return n;
+}
+
 /** Parses a positive integer flag value, or fails as a usage error (exit 2). */
 export function parsePositiveInt(name: string) {
   return (value: string): number => {

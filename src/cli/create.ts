@@ -4,7 +4,7 @@ import { create, formatSummary } from '../pipeline/create.js';
 import { packageRoot } from '../core/version.js';
 import { PRESET_NAMES, type PresetName } from '../train/config.js';
 import { DEFAULT_MOTIONS } from '../generate/stage.js';
-import { progressFrom } from './context.js';
+import { parseSeed, progressFrom } from './context.js';
 import { parseList, parseQuality } from './stages.js';
 
 /** The embedded default photo of `persona demo`: a synthetic person rendered by our benchmark code. */
@@ -24,7 +24,7 @@ export function registerCreate(program: Command): void {
     .option('--motions <list>', 'motions of the training video', parseList, [...DEFAULT_MOTIONS])
     .option('--body <spec>', 'default, or smplx:<path/to/SMPLX_NEUTRAL.npz> (not shipped: bring your own)', 'default')
     .option('--person <k>', 'which person when several are in the photo (0 = largest)', (v) => Number(v))
-    .option('--seed <n>', 'random seed', (v) => Number(v), 0)
+    .option('--seed <n>', 'random seed', parseSeed, 0)
     .option('--force', 'redo every stage')
     .action(async (photo: string, o: { out: string; quality: PresetName; generator: string; motions: string[]; body: string; person?: number; seed: number; force?: boolean }, cmd: Command) => {
       const progress = progressFrom(cmd);

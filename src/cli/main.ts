@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { packageVersion } from '../core/version.js';
+import { installInterruptHandlers, INTERRUPT_EXIT_CODE } from '../core/cancel.js';
 import { reportError } from './context.js';
 import { commands } from './commands.js';
 
@@ -38,4 +39,8 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// Ctrl-C / SIGTERM cancel the running command at its next yield point (src/core/cancel.ts).
+installInterruptHandlers();
 process.exitCode = await main(process.argv);
+// An interrupted command exits now, even if a worker thread or child process would keep the loop alive.
+if (process.exitCode === INTERRUPT_EXIT_CODE) process.exit(INTERRUPT_EXIT_CODE);

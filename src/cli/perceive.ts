@@ -1,6 +1,8 @@
+import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { perceiveTarget } from '../perceive/stage.js';
 import { progressFrom } from './context.js';
+import { withSubjectWriter } from '../subject/writer.js';
 import { PersonaError } from '../core/errors.js';
 
 /** `persona perceive <image|subject-dir> [--out <dir>]` */
@@ -19,7 +21,10 @@ export function registerPerceive(program: Command): void {
     .option('--force', 'run again even if nothing changed')
     .action(async (input: string, opts: { out?: string; person?: number; strict?: boolean; force?: boolean }, cmd: Command) => {
       const progress = progressFrom(cmd);
-      const r = await perceiveTarget(input, opts.out, { person: opts.person, strict: opts.strict, force: opts.force, progress });
+      // the folder written: --out, or the subject folder given
+      const written = opts.out ?? (statSync(input, { throwIfNoEntry: false })?.isDirectory() ? input : undefined);
+      const run = () => perceiveTarget(input, opts.out, { person: opts.person, strict: opts.strict, force: opts.force, progress });
+      const r = written ? await withSubjectWriter(written, 'persona perceive', run, { create: opts.out !== undefined }) : await run();
       const p = r.perception.person;
       if (!r.ran) progress.info('perceive: up to date, skipped (use --force to rerun)');
       else

@@ -27,7 +27,7 @@ export function registerRender(program: Command): void {
       if (!/\.png$/i.test(opts.out)) throw new PersonaError(`--out must be a .png file (got "${opts.out}").`, { exitCode: 2 });
       const avatar = await loadAvatar(dir);
       const pose = await resolvePose(avatar, opts.motion !== undefined ? { motion: opts.motion, frame: opts.frame } : { pose: opts.pose, frame: opts.frame });
-      const sheet = turntable(avatar, pose, { views: opts.views, size: opts.size, background: opts.background, ...(opts.columns ? { columns: opts.columns } : {}) });
+      const sheet = await turntable(avatar, pose, { views: opts.views, size: opts.size, background: opts.background, ...(opts.columns ? { columns: opts.columns } : {}) });
       await writeImagePng(opts.out, sheet);
       progress.info(`render: ${opts.views} views → ${opts.out} (${sheet.width}×${sheet.height})`);
     });

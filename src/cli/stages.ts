@@ -5,7 +5,8 @@ import { runGenerateStage, exportSubjectPoseVideo, DEFAULT_MOTIONS } from '../ge
 import { runTrainStage } from '../train/stage.js';
 import { PRESET_NAMES, type PresetName } from '../train/config.js';
 import { PersonaError } from '../core/errors.js';
-import { parsePositiveInt, progressFrom } from './context.js';
+import { parsePositiveInt, parseSeed, progressFrom } from './context.js';
+import { withSubjectWriter } from '../subject/writer.js';
 
 /** Parses --quality. */
 export function parseQuality(v: string): PresetName {
@@ -27,7 +28,7 @@ export function registerStages(program: Command): void {
     .option('--force', 'run again even if nothing changed')
     .action(async (dir: string, o: { body: string; fov?: number; force?: boolean }, cmd: Command) => {
       const progress = progressFrom(cmd);
-      const r = await runFitStage(dir, { body: o.body, fovDeg: o.fov, force: o.force, progress });
+      const r = await withSubjectWriter(dir, 'persona fit', () => runFitStage(dir, { body: o.body, fovDeg: o.fov, force: o.force, progress }));
       progress.info(
         r.ran
           ? `fit: ${dir}/fit/body.json — keypoint error ${r.fit.residuals.keypointPx.toFixed(1)} px (${(100 * r.fit.residuals.keypointRelative).toFixed(1)}% of height), silhouette IoU ${r.fit.residuals.silhouetteIoU.toFixed(3)}; overlay: ${dir}/fit/overlay.png`
@@ -43,7 +44,7 @@ export function registerStages(program: Command): void {
     .option('--force', 'run again even if nothing changed')
     .action(async (dir: string, o: { size: number; body: string; force?: boolean }, cmd: Command) => {
       const progress = progressFrom(cmd);
-      const r = await runTextureStage(dir, { size: o.size, body: o.body, force: o.force });
+      const r = await withSubjectWriter(dir, 'persona texture', () => runTextureStage(dir, { size: o.size, body: o.body, force: o.force }));
       progress.info(r.ran ? `texture: ${dir}/texture/texture.png (${(100 * (r.seenFraction ?? 0)).toFixed(0)}% of the body seen in the photo)` : 'texture: up to date, skipped');
     });
   program
@@ -64,7 +65,7 @@ export function registerStages(program: Command): void {
         progress.info(`pose video: ${o.exportPoseVideo}/ — reference.png + ${m.clips.map((c) => `${c.motion} (${c.frames} frames${c.mp4 ? ', mp4' : ''})`).join(', ')}; after running your model: persona generate ${dir} --generator frames:<its output dir>`);
         return;
       }
-      const r = await runGenerateStage(dir, { generator: o.generator, motions: o.motions, framesPerClip: o.frames, size: o.size, body: o.body, force: o.force, progress });
+      const r = await withSubjectWriter(dir, 'persona generate', () => runGenerateStage(dir, { generator: o.generator, motions: o.motions, framesPerClip: o.frames, size: o.size, body: o.body, force: o.force, progress }));
       progress.info(r.ran ? `generate: ${r.clips.length} clips (${r.clips.join(', ')}), ${r.frames} frames in ${dir}/generated/` : 'generate: up to date, skipped');
     });
   program
@@ -77,18 +78,18 @@ export function registerStages(program: Command): void {
     .option('--no-geometry-weighting', 'ablation: uniform image weights and full geometry loss on the photo')
     .option('--no-pose-offsets', 'ablation: no pose-driven offsets')
     .option('--refine-poses', "optimise every frame's body pose with the avatar, as PERSONA's code does (off by default: it lowers photo-view PSNR here, docs/avatar.md)")
-    .option('--seed <n>', 'random seed', (v) => Number(v), 0)
+    .option('--seed <n>', 'random seed', parseSeed, 0)
     .option('--body <spec>', 'default, or smplx:<path>', 'default')
     .option('--resume', 'continue from train/checkpoint.bin after an interruption (the default)')
     .option('--no-resume', 'start training afresh even if a checkpoint exists')
     .option('--force', 'train again from scratch')
     .action(async (dir: string, o: { quality: PresetName; iterations?: number; balancedSampling: boolean; geometryWeighting: boolean; poseOffsets: boolean; refinePoses?: boolean; seed: number; body: string; force?: boolean; resume?: boolean }, cmd: Command) => {
       const progress = progressFrom(cmd);
-      const r = await runTrainStage(dir, {
+      const r = await withSubjectWriter(dir, 'persona train', () => runTrainStage(dir, {
         resume: o.resume,
         quality: o.quality, iterations: o.iterations, balanced: o.balancedSampling, geometryWeighting: o.geometryWeighting, poseOffsets: o.poseOffsets, poseRefinement: o.refinePoses ?? false,
         seed: o.seed, body: o.body, force: o.force, progress,
-      });
+      }));
       const n = r.notes ?? {};
       progress.info(
         r.ran

@@ -4,6 +4,7 @@ import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import { PersonaError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/atomic.js';
 import { Subject } from '../subject/manifest.js';
+import { checkSubjectFolder } from '../subject/writer.js';
 
 /** Formats `ingest` accepts. */
 export const SUPPORTED_FORMATS = ['jpeg', 'png', 'webp'] as const;
@@ -128,6 +129,8 @@ export async function ingest(photo: string, subjectDir: string, options: IngestO
   const subject = new Subject(subjectDir);
   // Decode first: a bad file must fail before anything is written.
   const decoded = await decodePhoto(photo, maxSide);
+  // never write over a user's files: the folder must be absent, empty or a Persona subject
+  await checkSubjectFolder(subjectDir);
   const outputs = ['input/image.png', ...(decoded.alphaPng ? ['input/alpha.png'] : [])];
   const outcome = await subject.runStage(
     'ingest',

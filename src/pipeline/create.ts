@@ -4,7 +4,7 @@
  * resumes (training continues from its last checkpoint). Bad input fails before any long work starts.
  */
 import { constants } from 'node:fs';
-import { access, mkdir } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PersonaError } from '../core/errors.js';
 import { Progress } from '../core/progress.js';
@@ -21,6 +21,7 @@ import { animateAvatar, turntable } from '../animate/animate.js';
 import { loadMotionArg, resolvePose } from '../animate/motionArg.js';
 import { avatarRestSkeleton } from '../animate/poses.js';
 import { SUBJECT_FILES } from '../subject/files.js';
+import { checkSubjectFolder, lockSubject } from '../subject/writer.js';
 import { checkBodySpec, type BodySpec } from './body.js';
 import { QUALITY } from './quality.js';
 
@@ -56,8 +57,9 @@ export async function checkCreateInputs(photo: string, out: string, o: CreateOpt
   checkBodySpec(o.body ?? 'default');
   checkGenerateOptions({ generator: o.generator, motions: o.motions });
   await decodePhoto(photo); // corrupt/empty/unsupported photos fail here, before anything is written
+  // absent, empty or a Persona subject: the user's own files are never written over
+  await checkSubjectFolder(out, { create: true });
   try {
-    await mkdir(out, { recursive: true });
     await access(out, constants.W_OK);
   } catch (err) {
     throw new PersonaError(`cannot write to the output folder ${out} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, {
@@ -70,8 +72,18 @@ export async function checkCreateInputs(photo: string, out: string, o: CreateOpt
 export async function create(photo: string, out: string, o: CreateOptions = {}): Promise<CreateSummary> {
   const t0 = Date.now();
   const progress = o.progress ?? Progress.silent();
-  const q = QUALITY[o.quality ?? 'standard'];
   await checkCreateInputs(photo, out, o);
+  // one writer per subject folder: a second create/ingest/… on `out` is refused while this one runs
+  const lock = await lockSubject(out, 'persona create');
+  try {
+    return await runPipeline(photo, out, o, progress, t0);
+  } finally {
+    lock?.release();
+  }
+}
+
+async function runPipeline(photo: string, out: string, o: CreateOptions, progress: Progress, t0: number): Promise<CreateSummary> {
+  const q = QUALITY[o.quality ?? 'standard'];
   const stages: CreateSummary['stages'] = [];
   const stage = async <T extends { ran: boolean }>(name: string, run: () => Promise<T>): Promise<T> => {
     const s = Date.now();
@@ -96,7 +108,7 @@ export async function create(photo: string, out: string, o: CreateOptions = {}):
     await stage('preview', async () => {
       const avatar = await loadAvatar(join(out, SUBJECT_FILES.avatarDir));
       const sheet = join(out, SUBJECT_FILES.previewDir, 'turntable.png');
-      await writePng(sheet, turntable(avatar, await resolvePose(avatar, { pose: 'rest' }), { views: 8, size: q.previewSize }));
+      await writePng(sheet, await turntable(avatar, await resolvePose(avatar, { pose: 'rest' }), { views: 8, size: q.previewSize }));
       const gif = join(out, SUBJECT_FILES.previewDir, 'dance.gif');
       const motion = await loadMotionArg('dance', avatarRestSkeleton(avatar));
       await animateAvatar(avatar, motion, { out: gif, size: q.previewSize, fps: q.previewFps, camera: 'front', progress });

@@ -135,7 +135,7 @@ test('sinks are atomic: an aborted GIF, MP4 or frame folder leaves nothing', asy
 });
 
 test('turntable contact sheet has one cell per view', async () => {
-  const sheet = turntable(avatar, restPose(avatar), { views: 4, size: 48, columns: 4, labels: false });
+  const sheet = await turntable(avatar, restPose(avatar), { views: 4, size: 48, columns: 4, labels: false });
   assert.equal(sheet.channels, 3);
   assert.ok(sheet.width >= 4 * 48 && sheet.height >= 48 && sheet.height < 2 * 48 + 40);
 });
