@@ -4,6 +4,7 @@
  */
 import type { AvatarBundle } from '../avatar/bundle.js';
 import { PersonaError } from '../core/errors.js';
+import { MAX_ANIMATE_FRAMES } from '../motion/config.js';
 import { quatToAxisAngle } from '../core/rotation.js';
 import type { Motion } from '../motion/types.js';
 import type { AvatarPose } from '../export/cloud.js';
@@ -83,6 +84,10 @@ export function samplePose(bound: BoundMotion, t: number, out?: AvatarPose): Ava
 
 /** Number of output frames when a clip is played at `fps` (the clip's own frame count at its own rate). */
 export function outputFrameCount(bound: BoundMotion, fps: number): number {
-  if (Math.abs(fps - bound.motion.fps) < 1e-9) return bound.motion.frameCount;
-  return Math.max(1, Math.round(bound.duration * fps) + 1);
+  const frames = Math.abs(fps - bound.motion.fps) < 1e-9 ? bound.motion.frameCount : Math.max(1, Math.round(bound.duration * fps) + 1);
+  if (!(frames <= MAX_ANIMATE_FRAMES))
+    throw new PersonaError(`Motion "${bound.motion.name}" would make ${frames} frames at ${fps} fps, more than the ${MAX_ANIMATE_FRAMES} one animation may have.`, {
+      hint: 'Lower --fps, or cut the motion into shorter clips.',
+    });
+  return frames;
 }

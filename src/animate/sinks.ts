@@ -57,7 +57,10 @@ export interface SinkOptions {
 /** Opens the sink `out` names. */
 export async function openSink(out: string, options: SinkOptions): Promise<FrameSink> {
   const kind = sinkKindFor(out);
-  if (kind === 'gif') return new GifSink(out.replace(/\/+$/, ''), options);
+  if (kind === 'gif') {
+    await ensureDir(dirname(out)); // a bad output folder fails before any frame is rendered
+    return new GifSink(out.replace(/\/+$/, ''), options);
+  }
   if (kind === 'mp4') return Mp4Sink.open(out, options);
   return FramesSink.open(out.replace(/\/+$/, ''), options);
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeDirAtomic } from '../core/atomic.js';
 import { PersonaError } from '../core/errors.js';
@@ -164,32 +164,118 @@ export async function loadAvatar(dir: string): Promise<AvatarBundle> {
     throw new PersonaError(`${jsonPath} has avatar format version ${header.formatVersion}; this Persona reads version ${AVATAR_FORMAT_VERSION}.`, {
       hint: 'Re-bundle the avatar with this version of Persona.',
     });
+  checkHeader(header, jsonPath); // every count, index and offset of the header, before any allocation
   const binPath = join(base, 'avatar.bin');
   if (!existsSync(binPath)) throw new PersonaError(`${binPath} is missing.`, { hint: 'Copy avatar.bin beside avatar.json.' });
-  const bytes = new Uint8Array(await readFile(binPath));
-  const buffers: Record<string, BundleArray> = {};
-  for (const [name, view] of Object.entries(header.buffers ?? {})) {
-    const count = view.shape.reduce((a, b) => a * b, 1);
-    if (!(view.dtype in BYTES) || !Number.isInteger(count) || count < 0)
-      throw new PersonaError(`${jsonPath}: buffer "${name}" has a bad dtype or shape.`);
-    if (view.byteOffset + count * BYTES[view.dtype] > bytes.length)
-      throw new PersonaError(`${binPath} is truncated: buffer "${name}" ends past the end of the file (${bytes.length} bytes).`, {
+  const binSize = (await stat(binPath)).size;
+  if (binSize > MAX_BIN_BYTES)
+    throw new PersonaError(`${binPath} is ${binSize} bytes, over the ${MAX_BIN_BYTES}-byte limit of an avatar bundle.`, { hint: DAMAGED_HINT });
+  for (const [name, view] of Object.entries(header.buffers)) {
+    const end = view.byteOffset + elementCount(view) * BYTES[view.dtype];
+    if (end > binSize)
+      throw new PersonaError(`${binPath} is truncated: buffer "${name}" ends past the end of the file (${binSize} bytes).`, {
         hint: 'The avatar is damaged; copy it again or bundle it again.',
       });
-    buffers[name] = makeArray(view.dtype, bytes, view.byteOffset, count);
   }
+  const bytes = new Uint8Array(await readFile(binPath));
+  const buffers: Record<string, BundleArray> = {};
+  for (const [name, view] of Object.entries(header.buffers)) buffers[name] = makeArray(view.dtype, bytes, view.byteOffset, elementCount(view));
   validate(header, buffers, jsonPath);
   return { header, buffers };
 }
 
-/** Checks that required buffers exist with the right shapes and that values are finite. */
+/** Limits of what a bundle may ask for, checked before allocating (a corrupt header must not exhaust memory). */
+export const BUNDLE_LIMITS = {
+  /** Gaussians: 2^24 (PERSONA's SMPL-X avatar has about 167k). */
+  gaussians: 1 << 24,
+  /** Skeleton joints (SMPL-X has 55, our default body about 60 after the face/eye joints). */
+  joints: 1024,
+  /** Skin influences per Gaussian. */
+  skinInfluences: 16,
+  /** Width of any layer of the pose-offset MLP (PERSONA: 128). */
+  layerWidth: 4096,
+  /** Hidden layers of the MLP (PERSONA: 3). */
+  hiddenLayers: 16,
+  /** Anchors per Gaussian of the offset spreading map. */
+  anchorsPerGaussian: 16,
+};
+/** Largest avatar.bin read: Node's readFile limit (2 GiB). */
+const MAX_BIN_BYTES = 2 ** 31 - 1;
+const DAMAGED_HINT = 'The avatar is damaged or was written by another tool; bundle it again (`persona train`).';
+
+function elementCount(view: BufferView): number {
+  return view.shape.reduce((a, b) => a * b, 1);
+}
+
+const isCount = (v: unknown, max: number, min = 0): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+
+/**
+ * Checks the header alone: counts within limits, the skeleton's parent order (every parent before its
+ * child: no cycle, no self-parent), the pose-offset network's sizes, and each buffer view's dtype, shape
+ * and byte offset (non-negative, 4-byte aligned as the writer aligns, size within limits).
+ */
+export function checkHeader(header: AvatarHeader, where: string): void {
+  const fail = (msg: string): never => {
+    throw new PersonaError(`${where}: ${msg}`, { hint: DAMAGED_HINT });
+  };
+  if (!isCount(header.gaussianCount, BUNDLE_LIMITS.gaussians, 1))
+    fail(`gaussianCount must be an integer in 1…${BUNDLE_LIMITS.gaussians} (got ${JSON.stringify(header.gaussianCount)}).`);
+  if (!isCount(header.skinInfluences, BUNDLE_LIMITS.skinInfluences, 1))
+    fail(`skinInfluences must be an integer in 1…${BUNDLE_LIMITS.skinInfluences} (got ${JSON.stringify(header.skinInfluences)}).`);
+  const sk = header.skeleton as Partial<AvatarHeader['skeleton']> | undefined;
+  if (typeof sk !== 'object' || sk === null || !Array.isArray(sk.names) || !Array.isArray(sk.parents) || !Array.isArray(sk.restJoints))
+    fail('skeleton must have "names", "parents" and "restJoints" arrays.');
+  const J = sk!.names!.length;
+  if (!isCount(J, BUNDLE_LIMITS.joints, 1)) fail(`the skeleton must have 1…${BUNDLE_LIMITS.joints} joints (got ${J}).`);
+  if (sk!.parents!.length !== J || sk!.restJoints!.length !== J * 3) fail(`skeleton is incomplete: ${J} names, ${sk!.parents!.length} parents, ${sk!.restJoints!.length / 3} rest joints.`);
+  sk!.names!.forEach((n, j) => { if (typeof n !== 'string' || n === '') fail(`skeleton.names[${j}] must be a non-empty string.`); });
+  sk!.parents!.forEach((p, j) => {
+    if (p === -1) return;
+    if (!Number.isInteger(p)) fail(`skeleton.parents[${j}] must be an integer (got ${JSON.stringify(p)}).`);
+    if (p === j) fail(`skeleton joint ${j} ("${sk!.names![j]}") is its own parent.`);
+    if (p < 0 || p >= J) fail(`skeleton.parents[${j}] = ${p} is not a joint (the skeleton has ${J}).`);
+    if (p > j) fail(`skeleton joint ${j} ("${sk!.names![j]}") comes before its parent ${p}: parents must come before children (a cycle or a damaged order).`);
+  });
+  sk!.restJoints!.forEach((v, i) => { if (typeof v !== 'number' || !Number.isFinite(v)) fail(`skeleton.restJoints[${i}] must be a finite number (got ${JSON.stringify(v)}).`); });
+  const po = header.poseOffsets;
+  if (po !== null && po !== undefined) {
+    if (typeof po !== 'object') fail('poseOffsets must be an object or null.');
+    if (!isCount(po.anchorCount, BUNDLE_LIMITS.gaussians, 1)) fail(`poseOffsets.anchorCount must be an integer in 1…${BUNDLE_LIMITS.gaussians} (got ${JSON.stringify(po.anchorCount)}).`);
+    if (!isCount(po.featureDim, BUNDLE_LIMITS.layerWidth, 1)) fail(`poseOffsets.featureDim must be an integer in 1…${BUNDLE_LIMITS.layerWidth} (got ${JSON.stringify(po.featureDim)}).`);
+    if (!isCount(po.anchorsPerGaussian, BUNDLE_LIMITS.anchorsPerGaussian, 1)) fail(`poseOffsets.anchorsPerGaussian must be an integer in 1…${BUNDLE_LIMITS.anchorsPerGaussian} (got ${JSON.stringify(po.anchorsPerGaussian)}).`);
+    if (!isCount(po.groupNormGroups, BUNDLE_LIMITS.layerWidth)) fail(`poseOffsets.groupNormGroups must be a non-negative integer (got ${JSON.stringify(po.groupNormGroups)}).`);
+    if (typeof po.outputScale !== 'number' || !Number.isFinite(po.outputScale)) fail(`poseOffsets.outputScale must be a finite number (got ${JSON.stringify(po.outputScale)}).`);
+    if (!Array.isArray(po.hidden) || po.hidden.length > BUNDLE_LIMITS.hiddenLayers) fail(`poseOffsets.hidden must be an array of at most ${BUNDLE_LIMITS.hiddenLayers} layer widths.`);
+    po.hidden.forEach((h, i) => {
+      if (!isCount(h, BUNDLE_LIMITS.layerWidth, 1)) fail(`poseOffsets.hidden[${i}] must be a layer width in 1…${BUNDLE_LIMITS.layerWidth} (got ${JSON.stringify(h)}).`);
+      if (po.groupNormGroups > 0 && h % po.groupNormGroups !== 0) fail(`poseOffsets.hidden[${i}] = ${h} is not a multiple of groupNormGroups (${po.groupNormGroups}).`);
+    });
+    if (!Array.isArray(po.inputJoints)) fail('poseOffsets.inputJoints must be an array of joint names.');
+    po.inputJoints.forEach((n, i) => { if (!sk!.names!.includes(n)) fail(`poseOffsets.inputJoints[${i}] = ${JSON.stringify(n)} is not a joint of the skeleton.`); });
+  }
+  if (typeof header.buffers !== 'object' || header.buffers === null || Array.isArray(header.buffers)) fail('"buffers" must be an object.');
+  for (const [name, view] of Object.entries(header.buffers)) {
+    if (typeof view !== 'object' || view === null) fail(`buffer "${name}" must be an object.`);
+    if (!(view.dtype in BYTES)) fail(`buffer "${name}" has an unknown dtype ${JSON.stringify(view.dtype)} (f32, u8, u16 or u32).`);
+    if (!Array.isArray(view.shape) || view.shape.length === 0 || view.shape.length > 4 || !view.shape.every((d) => isCount(d, MAX_BIN_BYTES)))
+      fail(`buffer "${name}" has a bad shape ${JSON.stringify(view.shape)} (1 to 4 non-negative integers).`);
+    const bytes = elementCount(view) * BYTES[view.dtype];
+    if (!(bytes <= MAX_BIN_BYTES)) fail(`buffer "${name}" would take ${bytes} bytes, over the ${MAX_BIN_BYTES}-byte limit.`);
+    if (typeof view.byteOffset !== 'number' || !Number.isInteger(view.byteOffset) || view.byteOffset < 0)
+      fail(`buffer "${name}" has a bad byteOffset ${JSON.stringify(view.byteOffset)} (a non-negative integer).`);
+    if (view.byteOffset % 4 !== 0) fail(`buffer "${name}" has byteOffset ${view.byteOffset}, not a multiple of 4 (buffers are 4-byte aligned).`);
+    if (view.byteOffset + bytes > MAX_BIN_BYTES) fail(`buffer "${name}" ends past ${MAX_BIN_BYTES} bytes.`);
+  }
+}
+
+/** Checks that required buffers exist with the right shapes, that every index is in range and that values are finite. */
 function validate(header: AvatarHeader, buffers: Record<string, BundleArray>, where: string): void {
+  checkHeader(header, where);
   const n = header.gaussianCount;
   const k = header.skinInfluences;
   const fail = (msg: string): never => {
-    throw new PersonaError(`${where}: ${msg}`, { hint: 'The avatar is damaged or was written by another tool.' });
+    throw new PersonaError(`${where}: ${msg}`, { hint: DAMAGED_HINT });
   };
-  if (!Number.isInteger(n) || n <= 0) fail(`gaussianCount must be a positive integer (got ${n}).`);
   const expect: Record<string, number> = { means: n * 3, scales: n, colors: n * 3, opacities: n, parts: n, skinJoints: n * k, skinWeights: n * k };
   for (const [name, dtype] of REQUIRED) {
     const a = buffers[name];
@@ -197,23 +283,36 @@ function validate(header: AvatarHeader, buffers: Record<string, BundleArray>, wh
     if (dtypeOf(a!) !== dtype) fail(`buffer "${name}" must be ${dtype}.`);
     if (a!.length !== expect[name]) fail(`buffer "${name}" has ${a!.length} values, expected ${expect[name]}.`);
   }
-  const J = header.skeleton?.names?.length ?? 0;
-  if (J === 0 || header.skeleton.parents.length !== J || header.skeleton.restJoints.length !== J * 3) fail('skeleton is incomplete.');
+  const J = header.skeleton.names.length;
   const joints = buffers.skinJoints as Uint16Array;
   for (let i = 0; i < joints.length; i++) if (joints[i]! >= J) fail(`skinJoints[${i}] = ${joints[i]} is not a joint (skeleton has ${J}).`);
-  for (const name of ['means', 'scales', 'colors', 'skinWeights']) {
-    const a = buffers[name] as Float32Array;
-    for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) fail(`buffer "${name}" has a non-finite value at ${i}.`);
-  }
+  for (const name of ['means', 'scales', 'colors', 'opacities', 'skinWeights']) finite(buffers[name] as Float32Array, name, fail);
   const po = header.poseOffsets;
   if (po) {
-    const need = ['anchorFeatures', 'anchorJointMask', 'anchorEnabled', 'gaussianAnchors', 'gaussianAnchorWeights'];
-    for (const name of need) if (!buffers[name]) fail(`pose offsets need buffer "${name}".`);
-    if (buffers.anchorFeatures!.length !== po.anchorCount * po.featureDim) fail('anchorFeatures has the wrong size.');
-    if (buffers.gaussianAnchors!.length !== n * po.anchorsPerGaussian) fail('gaussianAnchors has the wrong size.');
-    const layers = po.hidden.length + 1;
-    for (let i = 0; i < layers; i++) if (!buffers[`mlp.${i}.weight`] || !buffers[`mlp.${i}.bias`]) fail(`MLP layer ${i} is missing.`);
+    const A = po.anchorCount, M = po.anchorsPerGaussian, P = po.inputJoints.length;
+    const sized: Array<[string, BufferDtype, number]> = [
+      ['anchorFeatures', 'f32', A * po.featureDim], ['anchorJointMask', 'u8', A * P], ['anchorEnabled', 'u8', A],
+      ['gaussianAnchors', 'u32', n * M], ['gaussianAnchorWeights', 'f32', n * M],
+    ];
+    const widths = [po.featureDim + P * 6, ...po.hidden, 3];
+    for (let l = 0; l + 1 < widths.length; l++) {
+      sized.push([`mlp.${l}.weight`, 'f32', widths[l + 1]! * widths[l]!], [`mlp.${l}.bias`, 'f32', widths[l + 1]!]);
+      if (l < po.hidden.length && po.groupNormGroups > 0) sized.push([`mlp.${l}.gamma`, 'f32', widths[l + 1]!], [`mlp.${l}.beta`, 'f32', widths[l + 1]!]);
+    }
+    for (const [name, dtype, count] of sized) {
+      const a = buffers[name];
+      if (!a) fail(`pose offsets need buffer "${name}".`);
+      if (dtypeOf(a!) !== dtype) fail(`buffer "${name}" must be ${dtype}.`);
+      if (a!.length !== count) fail(`buffer "${name}" has ${a!.length} values, expected ${count}.`);
+      if (dtype === 'f32') finite(a as Float32Array, name, fail);
+    }
+    const anchors = buffers.gaussianAnchors as Uint32Array;
+    for (let i = 0; i < anchors.length; i++) if (anchors[i]! >= A) fail(`gaussianAnchors[${i}] = ${anchors[i]} is not an anchor (there are ${A}).`);
   }
+}
+
+function finite(a: Float32Array, name: string, fail: (msg: string) => never): void {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) fail(`buffer "${name}" has a non-finite value at ${i}.`);
 }
 
 /** Typed accessor: a required f32 buffer. */

@@ -11,6 +11,7 @@
 import type { FloatImage } from '../core/image.js';
 import { readImage } from '../core/image.js';
 import { PersonaError } from '../core/errors.js';
+import { yieldToSignals } from '../core/cancel.js';
 import { Progress } from '../core/progress.js';
 import { loadBodyModel, type ArrayBodyModel } from '../body/model.js';
 import type { BodyPose } from '../body/types.js';
@@ -108,6 +109,7 @@ export async function captureImages(images: ReadonlyArray<FloatImage | string>, 
   const tp = performance.now();
   const task = progress.task('perceive', F);
   for (let f = 0; f < F; f++) {
+    await yieldToSignals(undefined, 'capture'); // Ctrl-C stops between frames
     const src = images[f]!;
     const img = typeof src === 'string' ? await readImage(src, 3) : src;
     if (size && (img.width !== size.width || img.height !== size.height))

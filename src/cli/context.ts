@@ -22,6 +22,12 @@ export function reportError(err: unknown): number {
     return err.exitCode;
   }
   const e = err as Error;
+  if (e instanceof RangeError && /allocation|typed array length|array length|buffer size/i.test(e.message)) {
+    // a size that passed every check but still does not fit in memory
+    process.stderr.write(`persona: the input asks for more memory than this machine can give (${e.message}).\n`);
+    process.stderr.write('hint: check the input file for a huge size or count, or use a smaller --size / quality.\n');
+    return 1;
+  }
   process.stderr.write(`persona: unexpected error: ${e?.message ?? String(err)}\n`);
   if (process.env.PERSONA_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
   else process.stderr.write('hint: set PERSONA_DEBUG=1 for the stack trace, and report it if it persists.\n');

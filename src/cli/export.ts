@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
+import { dirname } from 'node:path';
 import { loadAvatar } from '../avatar/bundle.js';
+import { ensureDir } from '../core/atomic.js';
+import { yieldToSignals } from '../core/cancel.js';
 import { PersonaError } from '../core/errors.js';
 import { EXPORT_FORMATS, exportAvatar, formatFromPath, type ExportFormat } from '../export/export.js';
 import { resolvePose, loadMotionArg } from '../animate/motionArg.js';
@@ -28,14 +31,17 @@ export function registerExport(program: Command): void {
           exitCode: 2,
         });
       if (opts.rigged && format !== 'glb') throw new PersonaError('--rigged applies to --format glb only.', { exitCode: 2 });
+      await ensureDir(dirname(opts.out)); // a bad output folder fails before the work
       const avatar = await loadAvatar(dir);
       const pose = await resolvePose(avatar, { pose: opts.pose, motion: opts.motion, frame: opts.frame });
+      await yieldToSignals(undefined, 'export');
       let animation: { name: string; fps: number; poses: ReturnType<typeof framePose>[] } | undefined;
       if (opts.rigged && opts.motion !== undefined && opts.frame === undefined) {
         const m = await loadMotionArg(opts.motion, avatarRestSkeleton(avatar));
         const b = bindMotion(m, avatar);
         animation = { name: m.name, fps: m.fps, poses: Array.from({ length: m.frameCount }, (_, k) => framePose(b, k)) };
       }
+      await yieldToSignals(undefined, 'export');
       const bytes = await exportAvatar(avatar, opts.out, { format, pose, rigged: opts.rigged, animation });
       progress.info(`export: ${avatar.header.gaussianCount} Gaussians → ${opts.out} (${format.toUpperCase()}, ${(bytes / 1024).toFixed(0)} KiB)`);
     });

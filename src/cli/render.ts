@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { dirname } from 'node:path';
 import { loadAvatar } from '../avatar/bundle.js';
+import { ensureDir } from '../core/atomic.js';
 import { PersonaError } from '../core/errors.js';
 import { turntable } from '../animate/animate.js';
 import { resolvePose } from '../animate/motionArg.js';
@@ -25,6 +27,7 @@ export function registerRender(program: Command): void {
       const progress = progressFrom(cmd);
       if (opts.background === 'transparent') throw new PersonaError('A contact sheet has no transparent background; use white, black or #rrggbb.', { exitCode: 2 });
       if (!/\.png$/i.test(opts.out)) throw new PersonaError(`--out must be a .png file (got "${opts.out}").`, { exitCode: 2 });
+      await ensureDir(dirname(opts.out)); // a bad output folder fails before the work
       const avatar = await loadAvatar(dir);
       const pose = await resolvePose(avatar, opts.motion !== undefined ? { motion: opts.motion, frame: opts.frame } : { pose: opts.pose, frame: opts.frame });
       const sheet = await turntable(avatar, pose, { views: opts.views, size: opts.size, background: opts.background, ...(opts.columns ? { columns: opts.columns } : {}) });

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { lstat, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, basename, join, resolve, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { onExit } from './cancel.js';
+import { onExit, throwIfInterrupted } from './cancel.js';
 import { fsError, PersonaError } from './errors.js';
 
 export { fsError };
@@ -95,16 +95,26 @@ export async function removeStaleTemps(path: string): Promise<string[]> {
   return removed;
 }
 
+/** Options of the atomic writers. */
+export interface AtomicWriteOptions {
+  /**
+   * Write even after Ctrl-C (a training checkpoint saved while stopping). By default an interrupted
+   * process puts nothing new in place: the temp is removed and InterruptedError thrown.
+   */
+  evenIfInterrupted?: boolean;
+}
+
 /**
  * Writes `data` to `path` atomically: the bytes go to a temp file beside it, then a rename
  * puts it in place. Readers never see a half-written file; a crash leaves only a `.tmp`.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
   await ensureDir(dirname(path));
   const tmp = tempPathFor(path);
   const untrack = trackTemp(tmp);
   try {
     await writeFile(tmp, data);
+    if (!options.evenIfInterrupted) throwIfInterrupted(undefined, `writing ${path}`);
     await rename(tmp, path);
   } catch (err) {
     await rm(tmp, { force: true });
@@ -135,6 +145,7 @@ export async function writeDirAtomic(dir: string, build: (tmpDir: string) => Pro
       throw fsError(err, dirname(dir), 'write into');
     }
     await build(tmp);
+    throwIfInterrupted(undefined, `writing ${dir}`);
     await rm(dir, { recursive: true, force: true });
     await rename(tmp, dir);
   } catch (err) {

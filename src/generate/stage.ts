@@ -5,6 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { PersonaError } from '../core/errors.js';
+import { yieldToSignals } from '../core/cancel.js';
 import { fitLongSide, resizeCamera } from '../core/camera.js';
 import { readImage, writePng } from '../core/image.js';
 import { writeJsonAtomic } from '../core/atomic.js';
@@ -94,6 +95,7 @@ export async function runGenerateStage(subjectDir: string, options: GenerateStag
         const record: GeneratedClipFile = { format: 'persona-generated-clip', formatVersion: 1, clip: motion, generator: 'builtin', note: BUILTIN_NOTE, shape: fit.shape, frames: [] };
         for (let k = 0; k < frames.length; k++) {
           const f = frames[k]!;
+          await yieldToSignals(undefined, 'generate'); // Ctrl-C stops between frames (the clip has no poses.json, so it is redone)
           const file = `${String(k).padStart(4, '0')}.png`;
           await writePng(subject.path(files.frame(file)), f.image);
           await writePng(subject.path(files.mask(file)), f.mask);
@@ -139,7 +141,8 @@ async function runFramesImport(subjectDir: string, options: GenerateStageOptions
         const r = await importFrameClip(src, {
           body, fit, size, maxFrames, progress: options.progress,
           onFrame: async (f, k) => {
-            const file = `${String(k).padStart(4, '0')}.png`;
+            await yieldToSignals(undefined, 'generate'); // Ctrl-C stops between frames (the clip has no poses.json, so it is redone)
+          const file = `${String(k).padStart(4, '0')}.png`;
             names.push(file);
             await writePng(subject.path(files.frame(file)), f.image);
             await writePng(subject.path(files.mask(file)), f.mask);

@@ -12,6 +12,8 @@ export const SUPPORTED_FORMATS = ['jpeg', 'png', 'webp'] as const;
 export const DEFAULT_MAX_SIDE = 2048;
 /** Smallest short side we accept: below it no detector finds a whole person. */
 export const MIN_SIDE = 64;
+/** Largest photo decoded, in pixels: sharp's default input limit (2^28 ≈ 268 MP, about 16384×16384). */
+export const MAX_INPUT_PIXELS = 2 ** 28;
 
 /** Options of the ingest stage. */
 export interface IngestOptions {
@@ -64,7 +66,8 @@ export async function decodePhoto(file: string, maxSide = DEFAULT_MAX_SIDE): Pro
 
   let meta: Metadata;
   try {
-    meta = await sharp(bytes).metadata();
+    // header only: no pixel limit here, so that a huge photo is reported as huge, not as "not an image"
+    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch {
     throw new PersonaError(`${file} is not an image (its bytes are not JPEG, PNG or WebP).`, {
       hint: 'Give a JPEG, PNG or WebP photo of a person.',
@@ -74,6 +77,10 @@ export async function decodePhoto(file: string, maxSide = DEFAULT_MAX_SIDE): Pro
   if (!(SUPPORTED_FORMATS as readonly string[]).includes(format))
     throw new PersonaError(`${file} is a ${format.toUpperCase()} image; Persona reads JPEG, PNG and WebP.`, {
       hint: 'Convert it, e.g. `convert in.gif out.png`.',
+    });
+  if ((meta.width ?? 0) * (meta.height ?? 0) > MAX_INPUT_PIXELS)
+    throw new PersonaError(`${file} is ${meta.width}×${meta.height} px, over the pixel limit of ${(MAX_INPUT_PIXELS / 1e6).toFixed(0)} megapixels.`, {
+      hint: 'Downscale the photo (e.g. to 4000 px on the long side) and try again.',
     });
   const exifOrientation = meta.orientation ?? 1;
   const swap = exifOrientation >= 5 && exifOrientation <= 8;
@@ -89,7 +96,7 @@ export async function decodePhoto(file: string, maxSide = DEFAULT_MAX_SIDE): Pro
 
   let rgba: { data: Buffer; info: OutputInfo };
   try {
-    rgba = await sharp(bytes, { failOn: 'error', limitInputPixels: 2 ** 28 })
+    rgba = await sharp(bytes, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS })
       .rotate()
       .resize(width, height, { fit: 'fill', kernel: 'lanczos3' })
       .ensureAlpha()

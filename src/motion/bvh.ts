@@ -11,6 +11,7 @@
  * Browser-safe (no Node imports); file reading and writing live in io.ts.
  */
 import { PersonaError } from '../core/errors.js';
+import { checkMotionSize } from './limits.js';
 import { matrixToQuat, quatToMatrix } from '../core/rotation.js';
 import { BVH_EXPORT_UNITS_PER_METRE } from './config.js';
 import type { RestSkeleton } from './canonical.js';
@@ -148,6 +149,7 @@ export function parseBvh(text: string, source = 'BVH'): Bvh {
   if (!tm) err(li + 1, `expected 'Frame Time: <seconds>', got '${(lines[li] ?? '').trim()}'`);
   const frameTime = Number(tm![1]);
   if (!(frameTime > 0) || !Number.isFinite(frameTime)) err(li + 1, `frame time must be a positive number, got '${tm![1]}'`);
+  checkMotionSize(`${source}: line ${li + 1}: Frame Time ${tm![1]} s, Frames ${frameCount}`, frameCount, 1 / frameTime); // before allocating
   li++;
   const values = new Float64Array(frameCount * channelCount);
   let f = 0;

@@ -15,6 +15,7 @@
  * Browser-safe (no Node imports); file reading and writing live in io.ts.
  */
 import { PersonaError } from '../core/errors.js';
+import { checkMotionSize } from './limits.js';
 import { axisAngleToQuat } from '../core/rotation.js';
 import { MOTION_JSON_FORMAT, MOTION_JSON_VERSION } from './config.js';
 import type { RestSkeleton } from './canonical.js';
@@ -29,10 +30,15 @@ function fail(source: string, field: string, problem: string): never {
   throw new PersonaError(`${source}: ${field} ${problem}`, { hint: 'see docs/motion.md for the persona-motion JSON format' });
 }
 
+/** A value as the message shows it: JSON, except numbers that JSON cannot show (Infinity, NaN would print as null). */
+function show(v: unknown): string {
+  return typeof v === 'number' ? String(v) : JSON.stringify(v);
+}
+
 function numberArray(source: string, field: string, v: unknown, length: number): number[] {
   if (!Array.isArray(v)) fail(source, field, `must be an array of ${length} numbers, got ${v === null ? 'null' : typeof v}`);
   if (v.length !== length) fail(source, field, `has ${v.length} numbers, expected ${length}`);
-  v.forEach((x, i) => { if (typeof x !== 'number' || !Number.isFinite(x)) fail(source, `${field}[${i}]`, `must be a finite number, got ${JSON.stringify(x)}`); });
+  v.forEach((x, i) => { if (typeof x !== 'number' || !Number.isFinite(x)) fail(source, `${field}[${i}]`, `must be a finite number, got ${show(x)}`); });
   return v as number[];
 }
 
@@ -46,7 +52,7 @@ export function parseMotionJson(value: unknown, source = 'motion JSON'): MotionF
   if (o.version < 1) fail(source, 'version', `must be ≥ 1, got ${o.version}`);
   const name = o.name === undefined ? 'motion' : o.name;
   if (typeof name !== 'string') fail(source, 'name', 'must be a string');
-  if (typeof o.fps !== 'number' || !(o.fps > 0) || !Number.isFinite(o.fps)) fail(source, 'fps', `must be a positive number, got ${JSON.stringify(o.fps)}`);
+  if (typeof o.fps !== 'number' || !(o.fps > 0) || !Number.isFinite(o.fps)) fail(source, 'fps', `must be a positive number, got ${show(o.fps)}`);
   if (!Array.isArray(o.joints) || o.joints.length === 0) fail(source, 'joints', 'must be a non-empty array of joint names');
   o.joints.forEach((n, i) => { if (typeof n !== 'string' || n.length === 0) fail(source, `joints[${i}]`, 'must be a non-empty string'); });
   const joints = o.joints as string[];
@@ -55,6 +61,7 @@ export function parseMotionJson(value: unknown, source = 'motion JSON'): MotionF
   const encoding = o.rotation ?? 'quaternion';
   if (encoding !== 'quaternion' && encoding !== 'axis-angle') fail(source, 'rotation', `must be "quaternion" or "axis-angle", got ${JSON.stringify(encoding)}`);
   if (!Array.isArray(o.frames) || o.frames.length === 0) fail(source, 'frames', 'must be a non-empty array');
+  checkMotionSize(source, o.frames.length, o.fps as number);
   if (o.frameCount !== undefined && o.frameCount !== o.frames.length) fail(source, 'frameCount', `is ${JSON.stringify(o.frameCount)} but frames has ${o.frames.length} entries`);
   const J = joints.length, F = o.frames.length;
   const rotations = new Float32Array(F * J * 4), rootTranslation = new Float32Array(F * 3);

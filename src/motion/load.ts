@@ -5,6 +5,7 @@
 import { access, readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { PersonaError } from '../core/errors.js';
+import { checkMotionFps, checkMotionSize } from './limits.js';
 import { getBuiltinMotion, listBuiltinMotions } from './builtin.js';
 import { readBvhMotion, readSmplxMotion, writeBvh, writeMotionJson } from './io.js';
 import { canonicalSkeleton, type RestSkeleton } from './canonical.js';
@@ -121,6 +122,8 @@ export async function loadMotion(spec: string, target: RestSkeleton, options: Lo
       throw new PersonaError(`motion file ${spec}: unknown extension '${ext}'`, { hint: 'use .json (persona-motion or SMPL-X), .bvh or .npz', exitCode: 2 });
     }
   }
+  checkMotionSize(`motion '${spec}'`, motion.frameCount, motion.fps);
+  if (options.fps) checkMotionFps(`motion '${spec}'`, options.fps, 'the requested fps');
   return options.fps && options.fps !== motion.fps ? resampleMotion(motion, options.fps) : motion;
 }
 

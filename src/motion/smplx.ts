@@ -15,6 +15,7 @@
  * Browser-safe (no Node imports); file reading lives in io.ts.
  */
 import { PersonaError } from '../core/errors.js';
+import { checkMotionSize } from './limits.js';
 import { axisAngleToQuat } from '../core/rotation.js';
 import { canonicalSkeleton, type RestSkeleton } from './canonical.js';
 import { SMPLX_JOINTS, SMPLH_JOINTS } from './names.js';
@@ -114,6 +115,7 @@ export function smplxSequenceFromArrays(arrays: Record<string, Arr>, source = 'S
     if (!(v !== undefined && Number.isFinite(v) && v > 0)) fail(source, fk, `must be a positive number, got ${v}`);
     fps = v;
   }
+  checkMotionSize(source, frames, fps);
   return { fps, frameCount: frames, poses, trans, parts };
 }
 
@@ -125,7 +127,7 @@ function jsonArr(source: string, name: string, v: unknown): Arr {
   while (Array.isArray(probe)) { shape.push(probe.length); probe = probe[0]; }
   const flat = (v as unknown[]).flat(Infinity as 1) as unknown[];
   if (flat.length !== shape.reduce((a, b) => a * b, 1)) fail(source, name, 'is a ragged array (rows of different lengths)');
-  flat.forEach((x, i) => { if (typeof x !== 'number' || !Number.isFinite(x)) fail(source, `${name}`, `has a non-number at flat index ${i}: ${JSON.stringify(x)}`); });
+  flat.forEach((x, i) => { if (typeof x !== 'number' || !Number.isFinite(x)) fail(source, `${name}`, `has a non-number at flat index ${i}: ${typeof x === 'number' ? String(x) : JSON.stringify(x)}`); });
   return { data: Float64Array.from(flat as number[]), shape };
 }
 

@@ -150,7 +150,7 @@ export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): Chec
 
 /** Writes a checkpoint file atomically. */
 export async function saveCheckpoint(path: string, ckpt: Checkpoint): Promise<void> {
-  await writeFileAtomic(path, encodeCheckpoint(ckpt));
+  await writeFileAtomic(path, encodeCheckpoint(ckpt), { evenIfInterrupted: true }); // resume state: saved even while stopping on Ctrl-C
 }
 
 /** Reads and validates a checkpoint file. */

@@ -4,7 +4,9 @@
  * the ÷10 step at 75 %, periodic checkpoints (resume loses nothing beyond the last one), a JSON-lines log.
  */
 import { existsSync } from 'node:fs';
-import { appendFile, mkdir } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
+import { ensureDir, writeFileAtomic } from '../core/atomic.js';
+import { interruptSignal, throwIfInterrupted } from '../core/cancel.js';
 import { dirname } from 'node:path';
 import { PersonaError } from '../core/errors.js';
 import type { Progress } from '../core/progress.js';
@@ -36,9 +38,16 @@ export interface TrainOptions {
   poseRefinement?: boolean;
   /** Total iterations (default: epochs × steps per epoch). */
   iterations?: number;
-  /** Checkpoint file; written every `checkpointSeconds` and at the end. */
+  /** Checkpoint file; written every `checkpointSeconds`, every `checkpointIterations`, on Ctrl-C and at the end. */
   checkpointPath?: string;
   checkpointSeconds?: number;
+  /**
+   * Also checkpoint every this many iterations (default: a tenth of the run, at least 5), so that a short
+   * run (the `test` preset never reaches `checkpointSeconds`) still resumes after an interruption.
+   */
+  checkpointIterations?: number;
+  /** Cancels training between iterations (default: the process-wide Ctrl-C signal); a checkpoint is saved first. */
+  signal?: AbortSignal;
   /** Extra JSON stored in the checkpoint (e.g. a key of the inputs it was trained on). */
   checkpointMeta?: Record<string, unknown>;
   /** Continue from `checkpointPath` if it exists. */
@@ -73,6 +82,25 @@ export interface TrainResult {
   photoPsnrOutsideBoundary: number;
   /** The photo's pose after refinement (the fitted pose when refinement is off). */
   photoPose: BodyPose;
+}
+
+/**
+ * Makes the JSON-lines log hold only iterations before `start` (none for a fresh run), so that a resumed
+ * run appends each iteration once instead of logging the iterations since the checkpoint twice.
+ */
+export async function truncateLog(logPath: string, start: number): Promise<void> {
+  await ensureDir(dirname(logPath));
+  let text = '';
+  if (start > 0 && existsSync(logPath)) text = await readFile(logPath, 'utf8');
+  const kept = text.split('\n').filter((line) => {
+    if (!line.trim()) return false;
+    try {
+      return (JSON.parse(line) as { it?: number }).it! < start;
+    } catch {
+      return false; // a line cut short by a crash
+    }
+  });
+  await writeFileAtomic(logPath, kept.map((l) => l + '\n').join(''));
 }
 
 /** Graphs of the regularizers for a template. */
@@ -129,6 +157,7 @@ export async function trainAvatar(template: GaussianTemplate, frames: TrainingFr
   const trainable = (): Param[] => (poses ? [...model.params(), ...poses.params()] : model.params());
 
   let start = 0;
+  let resumedPsnr: number | undefined;
   if (options.resume && options.checkpointPath && existsSync(options.checkpointPath)) {
     const ck = await loadCheckpoint(options.checkpointPath);
     restoreParams(trainable(), ck.tensors, options.checkpointPath);
@@ -140,23 +169,35 @@ export async function trainAvatar(template: GaussianTemplate, frames: TrainingFr
       model.skinJoints.set(Uint16Array.from(sj));
     } else model.resampleSkinning();
     options.progress?.info(`train: resumed from ${options.checkpointPath} at iteration ${start}/${total}`);
+    resumedPsnr = typeof ck.meta?.photoPsnrBefore === 'number' ? ck.meta.photoPsnrBefore : undefined;
   }
-  const photoPsnrBefore = start === 0 ? photoPsnr(model, photo, options.threads).matte : NaN;
+  // Kept in the checkpoint, so that a resumed run still reports it (it needs the untrained model).
+  const photoPsnrBefore = start === 0 ? photoPsnr(model, photo, options.threads).matte : resumedPsnr ?? NaN;
   const t0 = Date.now();
   let lastCheckpoint = Date.now();
   const saveEvery = (options.checkpointSeconds ?? 120) * 1000;
   const save = async (step: number): Promise<void> => {
     if (!options.checkpointPath) return;
     const tensors = { ...tensorsOf(trainable()), 'skin.weights': model.skinWeights, 'skin.joints': Float32Array.from(model.skinJoints) };
-    await saveCheckpoint(options.checkpointPath, { step, tensors, adam: adam.state(), meta: { preset: cfg.preset, total, ...options.checkpointMeta } });
+    await saveCheckpoint(options.checkpointPath, { step, tensors, adam: adam.state(), meta: { preset: cfg.preset, total, photoPsnrBefore, ...options.checkpointMeta } });
     lastCheckpoint = Date.now();
+    lastCheckpointStep = step;
   };
-  if (options.logPath) await mkdir(dirname(options.logPath), { recursive: true });
+  let lastCheckpointStep = start;
+  const saveEveryIterations = options.checkpointIterations ?? Math.max(5, Math.ceil(total / 10));
+  const signal = options.signal ?? interruptSignal();
+  // The log holds each iteration once: a fresh run starts it afresh, a resumed one drops the lines past the checkpoint.
+  if (options.logPath) await truncateLog(options.logPath, start);
   const task = options.progress?.task('train', total);
   const tail: LossBreakdown[] = [];
   const stopAt = options.stopAfter !== undefined ? Math.min(total, start + options.stopAfter) : total;
   let it = start;
   for (; it < stopAt; it++) {
+    await new Promise<void>((resolve) => setImmediate(resolve)); // a yield point: lets Ctrl-C be seen
+    if (signal.aborted) {
+      if (it > lastCheckpointStep) await save(it); // keep the work done: the next run resumes here
+      throwIfInterrupted(signal, `train (iteration ${it}/${total}, checkpoint saved)`);
+    }
     const sample = sampler.at(it);
     const frameIndex = sample.kind === 'photo' ? 0 : sample.index + 1;
     const frame = frames[frameIndex]!;
@@ -176,7 +217,7 @@ export async function trainAvatar(template: GaussianTemplate, frames: TrainingFr
     if (options.logPath) await appendFile(options.logPath, JSON.stringify({ it, frame: frame.id, total: totalLoss, ...all }) + '\n');
     task?.update(it + 1, { loss: totalLoss, image: all['image.base'] ?? 0, mask: all['mask.base'] ?? 0, frame: frame.kind });
     if (options.onPreview && options.previewEvery && (it + 1) % options.previewEvery === 0) await options.onPreview(model, it + 1);
-    if (Date.now() - lastCheckpoint > saveEvery) await save(it + 1);
+    if (Date.now() - lastCheckpoint > saveEvery || it + 1 - lastCheckpointStep >= saveEveryIterations) await save(it + 1);
   }
   const completed = it >= total;
   const photoPose = poses ? poses.pose(0) : photo.pose;
