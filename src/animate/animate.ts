@@ -121,6 +121,8 @@ export interface TurntableOptions {
   labels?: boolean;
   /** Cancels between views (default: the process-wide Ctrl-C signal). */
   signal?: AbortSignal;
+  /** Reports the views as they are rendered. */
+  progress?: Progress;
 }
 
 /** Renders `views` views around a posed avatar and lays them out in one contact sheet. */
@@ -133,11 +135,14 @@ export async function turntable(avatar: AvatarBundle, pose: AvatarPose, options:
   const bounds = new Bounds().add(renderer.posedMeans, Math.max(1, Math.floor(avatar.header.gaussianCount / 20000)));
   const images: FloatImage[] = [];
   const labels: string[] = [];
+  const task = (options.progress ?? Progress.silent()).task('render', views);
   for (let k = 0; k < views; k++) {
     await yieldToSignals(options.signal, 'render'); // Ctrl-C stops between views
     images.push(renderer.render(pose, cameraAt('orbit', { bounds }, k, views, { width: size, height: size }), options.background ?? [1, 1, 1]));
     labels.push(`${Math.round((360 * k) / views)} deg`);
+    task.update(k + 1);
   }
+  task.done();
   return contactSheet(images, {
     columns: options.columns ?? Math.min(views, 4),
     ...(options.labels === false ? {} : { labels }),

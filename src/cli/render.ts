@@ -30,7 +30,7 @@ export function registerRender(program: Command): void {
       await ensureDir(dirname(opts.out)); // a bad output folder fails before the work
       const avatar = await loadAvatar(dir);
       const pose = await resolvePose(avatar, opts.motion !== undefined ? { motion: opts.motion, frame: opts.frame } : { pose: opts.pose, frame: opts.frame });
-      const sheet = await turntable(avatar, pose, { views: opts.views, size: opts.size, background: opts.background, ...(opts.columns ? { columns: opts.columns } : {}) });
+      const sheet = await turntable(avatar, pose, { views: opts.views, size: opts.size, background: opts.background, progress, ...(opts.columns ? { columns: opts.columns } : {}) });
       await writeImagePng(opts.out, sheet);
       progress.info(`render: ${opts.views} views → ${opts.out} (${sheet.width}×${sheet.height})`);
     });
