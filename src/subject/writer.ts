@@ -4,7 +4,7 @@
  * lock (src/core/lock.ts). Read-only commands (render, animate, export, view) take no lock.
  */
 import { existsSync } from 'node:fs';
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readFile, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensureDir } from '../core/atomic.js';
 import { fsError, PersonaError } from '../core/errors.js';
@@ -72,12 +72,32 @@ export async function lockSubject(dir: string, command: string, options: { creat
   return lock;
 }
 
-/** Runs `work` as the one writer of subject folder `dir`; the lock is released however it ends. */
+/**
+ * Runs `work` as the one writer of subject folder `dir`; the lock is released however it ends. A folder
+ * made here for `work` is removed again when `work` fails before recording any stage (bad input leaves
+ * nothing behind).
+ */
 export async function withSubjectWriter<T>(dir: string, command: string, work: () => Promise<T>, options: { create?: boolean } = {}): Promise<T> {
+  const existed = existsSync(dir);
   const lock = await lockSubject(dir, command, options);
   try {
     return await work();
+  } catch (err) {
+    if (!existed) await removeIfUntouched(dir);
+    throw err;
   } finally {
     lock?.release();
+  }
+}
+
+/** Removes `dir` if it holds nothing but an empty manifest (and the lock). */
+async function removeIfUntouched(dir: string): Promise<void> {
+  try {
+    const entries = (await readdir(dir)).filter((n) => n !== LOCK_FILE);
+    if (entries.length > 1 || (entries.length === 1 && entries[0] !== SUBJECT_FILES.manifest)) return;
+    if (entries.length === 1 && Object.keys((await new Subject(dir).readManifest()).stages).length > 0) return;
+    await rm(dir, { recursive: true, force: true });
+  } catch {
+    /* best effort: the original error matters more */
   }
 }

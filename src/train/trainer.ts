@@ -92,14 +92,15 @@ export async function truncateLog(logPath: string, start: number): Promise<void>
   await ensureDir(dirname(logPath));
   let text = '';
   if (start > 0 && existsSync(logPath)) text = await readFile(logPath, 'utf8');
-  const kept = text.split('\n').filter((line) => {
-    if (!line.trim()) return false;
-    try {
-      return (JSON.parse(line) as { it?: number }).it! < start;
-    } catch {
-      return false; // a line cut short by a crash
-    }
-  });
+  // the prefix of whole lines logging iterations before `start` (a line cut short by a crash ends it)
+  const kept: string[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    let it: unknown;
+    try { it = (JSON.parse(line) as { it?: unknown }).it; } catch { break; }
+    if (typeof it !== 'number' || it >= start) break;
+    kept.push(line);
+  }
   await writeFileAtomic(logPath, kept.map((l) => l + '\n').join(''));
 }
 
