@@ -7,6 +7,7 @@ import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PersonaError } from '../core/errors.js';
+import { ensureDir } from '../core/atomic.js';
 import { Progress } from '../core/progress.js';
 import { writePng } from '../core/image.js';
 import { decodePhoto, ingest } from '../ingest/ingest.js';
@@ -57,15 +58,17 @@ export async function checkCreateInputs(photo: string, out: string, o: CreateOpt
   checkBodySpec(o.body ?? 'default');
   checkGenerateOptions({ generator: o.generator, motions: o.motions });
   await decodePhoto(photo); // corrupt/empty/unsupported photos fail here, before anything is written
-  // absent, empty or a Persona subject: the user's own files are never written over
-  await checkSubjectFolder(out, { create: true });
   try {
+    await ensureDir(out);
     await access(out, constants.W_OK);
   } catch (err) {
-    throw new PersonaError(`cannot write to the output folder ${out} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, {
+    const why = err instanceof PersonaError ? err.message.replace(/\.$/, '') : (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new PersonaError(`cannot write to the output folder ${out} (${why})`, {
       hint: 'choose a folder you can write to with --out',
     });
   }
+  // absent, empty or a Persona subject: the user's own files are never written over
+  await checkSubjectFolder(out);
 }
 
 /** Runs the whole pipeline. */
