@@ -15,7 +15,8 @@ import { checkSubjectFolder, lockSubject } from '../../src/subject/writer.js';
 import { ingest } from '../../src/ingest/ingest.js';
 import { create } from '../../src/pipeline/create.js';
 import { samplePhoto } from '../../src/cli/create.js';
-import { turntable } from '../../src/animate/animate.js';
+import { animateAvatar, turntable } from '../../src/animate/animate.js';
+import { bindMotion, outputFrameCount } from '../../src/animate/poses.js';
 import { restPose } from '../../src/export/cloud.js';
 import { fixtureAvatar } from '../export/fixture.js';
 import { tempDir } from '../helpers.js';
@@ -185,6 +186,24 @@ test('cancellation: an aborted signal stops a render between views and an atomic
     assert.equal(readFileSync(p, 'utf8'), 'checkpoint');
   } finally {
     resetInterruptForTests();
+    await t.cleanup();
+  }
+});
+
+test('animate refuses a motion that would make more frames than the cap, before rendering', async () => {
+  const avatar = fixtureAvatar();
+  const F = 1000; // 999 s at 1 fps: valid as a motion, but 29,971 frames at 30 fps
+  const rotations = new Float32Array(F * 4);
+  for (let f = 0; f < F; f++) rotations[f * 4] = 1;
+  const motion = { name: 'slow', fps: 1, frameCount: F, jointNames: ['pelvis'], rotations, rootTranslation: new Float32Array(F * 3) };
+  const bound = bindMotion(motion, avatar);
+  assert.throws(() => outputFrameCount(bound, 30), personaError(/would make 29971 frames at 30 fps, more than the 18000/));
+  assert.equal(outputFrameCount(bound, 10), 9991);
+  const t = await tempDir();
+  try {
+    await assert.rejects(animateAvatar(avatar, motion, { out: join(t.dir, 'a.gif'), size: 32, fps: 30 }), personaError(/more than the 18000/));
+    assert.deepEqual(readdirSync(t.dir), []);
+  } finally {
     await t.cleanup();
   }
 });
