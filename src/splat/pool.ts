@@ -83,13 +83,46 @@ export function runBands(job: JsBands | WasmBands): number {
       pw.worker.postMessage({ ...base, engine: 'wasm', wsId: ws.id, params: job.params[i], init });
     }
   }
-  let total = 0;
   let failure: unknown;
+  let total = 0;
   try {
     total += runLocal(job, 0);
   } catch (err) {
     failure = err;
   }
+  return total + awaitWorkers(n, failure);
+}
+
+/**
+ * Runs `fn(args[k])` of the ES module at URL `module` for k ≥ 1 on the pool's workers (each imports the module
+ * once) and `local(args[0])` on the calling thread, then blocks until all are done. Arguments travel by
+ * structured clone, so typed arrays on SharedArrayBuffers are shared (results come back through them).
+ * Used by CPU work outside the rasterizer (the training losses' image bands).
+ */
+export function runTasks<A>(module: string, fn: string, args: A[], local: (arg: A) => void): void {
+  const n = args.length;
+  if (n === 0) return;
+  if (n === 1) return local(args[0]!);
+  if (n - 1 > MAX_WORKERS) throw new PersonaError(`splat: at most ${MAX_WORKERS + 1} threads are supported`);
+  ensureWorkers(n - 1);
+  for (let i = 1; i < n; i++) {
+    Atomics.store(ctrl, (i - 1) * 2, 0);
+    ctrl[(i - 1) * 2 + 1] = 0;
+    workers[i - 1]!.worker.postMessage({ type: 'task', slot: i - 1, ctrl: ctrlBuffer, errors: errorBuffer, module, fn, args: args[i] });
+  }
+  let failure: unknown;
+  try {
+    local(args[0]!);
+  } catch (err) {
+    failure = err;
+  }
+  awaitWorkers(n, failure);
+}
+
+/** Waits for workers 1…n−1; returns the sum of their integer results or throws the first failure. */
+function awaitWorkers(n: number, localFailure: unknown): number {
+  let total = 0;
+  let failure = localFailure;
   for (let i = 1; i < n; i++) {
     const res = Atomics.wait(ctrl, (i - 1) * 2, 0, WORKER_TIMEOUT_MS);
     if (res === 'timed-out') {
