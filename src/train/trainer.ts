@@ -23,6 +23,8 @@ import { CHANNELS } from '../avatar/model.js';
 import type { BodyPose } from '../body/types.js';
 import type { Param } from '../nn/types.js';
 import { FramePoses } from './poseRefinement.js';
+import { setNnTaskRunner } from '../nn/index.js';
+import { runTasks } from '../splat/index.js';
 
 /** Switches for ablations and run control. */
 export interface TrainOptions {
@@ -102,6 +104,8 @@ export function photoPsnr(model: AvatarModel, photo: TrainingFrame, threads?: nu
 
 /** Trains an avatar on `frames` (the photo first, then the generated frames). */
 export async function trainAvatar(template: GaussianTemplate, frames: TrainingFrame[], cfg: TrainConfig, options: TrainOptions = {}): Promise<TrainResult> {
+  // the pose-offset MLP splits its rows over the rasterizer's worker pool (docs/train-numerics.md)
+  setNnTaskRunner(runTasks);
   const photo = frames[0];
   if (!photo || photo.kind !== 'photo') throw new PersonaError('training needs the input photo as its first frame');
   const generated = frames.slice(1);
