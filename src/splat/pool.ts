@@ -119,6 +119,51 @@ export function runTasks<A>(module: string, fn: string, args: A[], local: (arg: 
   awaitWorkers(n, failure);
 }
 
+/** A task started with `startBackgroundTask`; `wait()` blocks until it is done (and rethrows its failure). */
+export interface BackgroundTask {
+  wait(): void;
+}
+let background: Worker | null = null;
+let backgroundPending = false;
+const bgCtrlBuffer = new SharedArrayBuffer(8);
+const bgCtrl = new Int32Array(bgCtrlBuffer);
+const bgErrors = new SharedArrayBuffer(1024);
+
+/**
+ * Starts `fn(arg)` of the ES module at URL `module` on a worker of its own (not one of `runTasks`'), so the
+ * calling thread can go on — including with `runTasks` — and collect it later with `wait()`. One at a time.
+ * Used by the trainer to compute the regularizers while the losses run (src/train/regularizers.ts).
+ */
+export function startBackgroundTask<A>(module: string, fn: string, arg: A): BackgroundTask {
+  if (backgroundPending) throw new PersonaError('splat: a background task is already running', { hint: 'wait() for it first' });
+  if (!background) {
+    background = new Worker(new URL('./worker.js', import.meta.url));
+    background.unref();
+  }
+  Atomics.store(bgCtrl, 0, 0);
+  backgroundPending = true;
+  background.postMessage({ type: 'task', slot: 0, ctrl: bgCtrlBuffer, errors: bgErrors, module, fn, args: arg });
+  let done = false;
+  return {
+    wait(): void {
+      if (done) return;
+      done = true;
+      const res = Atomics.wait(bgCtrl, 0, 0, WORKER_TIMEOUT_MS);
+      backgroundPending = false;
+      if (res === 'timed-out') {
+        void background?.terminate();
+        background = null;
+        throw new PersonaError(`splat: a background task did not finish within ${WORKER_TIMEOUT_MS / 1000} s`, { hint: 'report this as a bug' });
+      }
+      if (Atomics.load(bgCtrl, 0) === 2) {
+        const bytes = new Uint8Array(bgErrors, 0, 1024);
+        const end = bytes.indexOf(0);
+        throw new Error(`background task failed: ${new TextDecoder().decode(bytes.slice(0, end < 0 ? 1024 : end))}`);
+      }
+    },
+  };
+}
+
 /** Waits for workers 1…n−1; returns the sum of their integer results or throws the first failure. */
 function awaitWorkers(n: number, localFailure: unknown): number {
   let total = 0;
@@ -146,4 +191,8 @@ function awaitWorkers(n: number, localFailure: unknown): number {
 export function shutdownRasterWorkers(): void {
   for (const w of workers) void w.worker.terminate();
   workers = [];
+  if (background && !backgroundPending) {
+    void background.terminate();
+    background = null;
+  }
 }
