@@ -106,6 +106,8 @@ function timeMethod(obj: object, method: string, acc: Record<string, number>, ke
 interface Runner {
   engine: LossEngine;
   step: (it: number) => Record<string, number>;
+  /** Total loss of the last step (the engines should follow the same trajectory up to rounding). */
+  lastLoss: () => number;
 }
 
 function makeRunner(engine: LossEngine, frames: TrainingFrame[], preset: PresetName, threads: number | undefined): Runner {
@@ -118,6 +120,7 @@ function makeRunner(engine: LossEngine, frames: TrainingFrame[], preset: PresetN
   const groups: ParamGroup[] = model.paramGroups().map((g) => ({ name: g.group, params: g.params, lr: lrOf[g.group]! }));
   const adam = new Adam(groups, { beta1: cfg.schedule.adamBeta1, beta2: cfg.schedule.adamBeta2, eps: cfg.schedule.adamEps });
   const acc: Record<string, number> = {};
+  let lastLoss = NaN;
   timeMethod(model.mlp, 'forward', acc, 'mlpForward');
   timeMethod(model.mlp, 'backward', acc, 'mlpBackward');
   timeMethod(model.triplane, 'sample', acc, 'triplaneForward');
@@ -138,7 +141,7 @@ function makeRunner(engine: LossEngine, frames: TrainingFrame[], preset: PresetN
     const t1 = performance.now();
     // fast: the regularizers run on a background worker during the losses ("laplacians" is then the wait)
     const pending = engine === 'reference' ? null : startRegularizers(model, fwd.anchorOffsets, graphs, cfg, startBackgroundTask);
-    const { dBase, dRefined } = frameLosses(fwd, frame, cfg, { geometryWeighting: true });
+    const { losses, dBase, dRefined } = frameLosses(fwd, frame, cfg, { geometryWeighting: true });
     const t2 = performance.now();
     const regs = pending ? pending.finish() : addRegularizers(model, fwd.anchorOffsets, graphs, cfg);
     const t3 = performance.now();
@@ -149,13 +152,14 @@ function makeRunner(engine: LossEngine, frames: TrainingFrame[], preset: PresetN
     const st = [fwd.base.result.stats, fwd.refined.result.stats];
     const rasterPre = st[0]!.preprocessMs + st[1]!.preprocessMs, rasterComp = st[0]!.rasterMs + st[1]!.rasterMs;
     const fwdOther = t1 - t0 - acc.mlpForward! - acc.triplaneForward! - acc.lbsFeaturesRasterForward!;
+    lastLoss = Object.values({ ...losses, ...regs.losses }).reduce((a, b) => a + b, 0);
     return {
       total: t5 - t0, forward: t1 - t0, losses: t2 - t1, ssim: lossProfile.ssimMs, l1: lossProfile.l1Ms, laplacians: t3 - t2, backward: t4 - t3, adam: t5 - t4,
       mlpForward: acc.mlpForward!, mlpBackward: acc.mlpBackward!, triplane: acc.triplaneForward! + acc.triplaneBackward!, lbsFeaturesRasterForward: acc.lbsFeaturesRasterForward!, rasterPreprocess: rasterPre, rasterComposite: rasterComp, lbsNormalsFeatures: acc.lbsFeaturesRasterForward! - rasterPre - rasterComp,
       rasterBackward: t4 - t3 - acc.avatarBackward!, lbsFeaturesBackward: acc.avatarBackward! - acc.mlpBackward! - acc.triplaneBackward!, forwardOther: fwdOther,
     };
   };
-  return { engine, step };
+  return { engine, step, lastLoss: () => lastLoss };
 }
 
 async function main(): Promise<void> {
@@ -204,8 +208,8 @@ async function main(): Promise<void> {
       .sort((a, b) => b.cpuSeconds - a.cpuSeconds);
     const cpuTotal = threadsCpu.reduce((s, t) => s + t.cpuSeconds, 0);
     const mainCpu = threadsCpu.find((t) => t.name === 'main')?.cpuSecondsPerStep ?? NaN;
-    report[r.engine] = { medianMs: med, mainThreadCpuSecondsPerStep: mainCpu, wallSeconds: Math.round(wall * 100) / 100, cpuSecondsPerStep: Math.round((cpuTotal / ss.length) * 1000) / 1000, coresBusy: Math.round((cpuTotal / wall) * 100) / 100, threads: threadsCpu };
-    console.log(`\n[${r.engine}] median step ${med.total} ms, CPU ${(cpuTotal / ss.length).toFixed(3)} s/step (main thread ${mainCpu.toFixed(3)}), ${(cpuTotal / wall).toFixed(2)} cores busy`);
+    report[r.engine] = { medianMs: med, lastStepLoss: r.lastLoss(), mainThreadCpuSecondsPerStep: mainCpu, wallSeconds: Math.round(wall * 100) / 100, cpuSecondsPerStep: Math.round((cpuTotal / ss.length) * 1000) / 1000, coresBusy: Math.round((cpuTotal / wall) * 100) / 100, threads: threadsCpu };
+    console.log(`\n[${r.engine}] median step ${med.total} ms, CPU ${(cpuTotal / ss.length).toFixed(3)} s/step (main thread ${mainCpu.toFixed(3)}), ${(cpuTotal / wall).toFixed(2)} cores busy; loss after the last step ${r.lastLoss().toPrecision(8)}`);
     console.log('  ' + Object.entries(med).map(([k, v]) => `${k} ${v}`).join(', '));
     console.log('  threads (CPU s/step, share of wall): ' + threadsCpu.map((t) => `${t.name}#${t.tid} ${t.cpuSecondsPerStep.toFixed(3)} ${Math.round(t.utilisation * 100)}%`).join(', '));
   }
