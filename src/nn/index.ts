@@ -10,3 +10,4 @@ export * from './pose-mlp.js';
 export * from './pose-condition.js';
 export * from './wasm-linear.js';
 export * from './triplane.js';
+export * from './parallel.js';

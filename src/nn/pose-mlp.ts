@@ -3,6 +3,12 @@ import type { Rng } from '../core/rng.js';
 import { checkRows, Linear } from './linear.js';
 import { Mlp, MLP_DEFAULT_GROUPS, MLP_DEFAULT_HIDDEN } from './mlp.js';
 import { ensureLength, type FloatCtor, type Floats, type Param } from './types.js';
+import { nnTaskRunner, rowChunks, rowThreads } from './parallel.js';
+import type { PoseMlpRowsJob } from './pose-mlp-rows.js';
+
+const ROWS_MODULE = new URL('./pose-mlp-rows.js', import.meta.url).href;
+let nextId = 1;
+const sharedF32 = (len: number): Float32Array => new Float32Array(new SharedArrayBuffer(4 * Math.max(1, len)));
 
 /** Options of a `PoseOffsetMlp`. */
 export interface PoseOffsetMlpOptions {
@@ -77,11 +83,66 @@ export class PoseOffsetMlp {
     return this.trunk.outDim;
   }
 
+  /** Row-parallel state: the chunks of the last forward and the shared buffers (null: one thread). */
+  private split: { bounds: number[] } | null = null;
+  private shared: { params: Float32Array; feat: Float32Array; condIndex: Int32Array; out: Float32Array; dOut: Float32Array; dFeat: Float32Array; grads: Float32Array[] } | null = null;
+  private combined: Float32Array | null = null;
+  private readonly id = nextId++;
+
   /**
    * Forward: feat (n×featDim), cond (M×condDim), condIndex (n, values in [0, M)).
    * Returns the output view (n×outDim), valid until the next forward.
+   *
+   * Float32 networks with many rows run in row chunks on the worker pool installed by `setNnTaskRunner`
+   * (parallel.ts): every row is independent (GroupNorm normalises each row on its own), and the chunks
+   * start at multiples of 4 rows (the GEMM's row block), so the output and dL/dfeat are bit-identical to
+   * one thread; the parameter gradients are sums over the chunks (equal up to float rounding, and the same
+   * on every run with the same thread count).
    */
   forward(feat: Floats, cond: Floats, condIndex: ArrayLike<number>, n: number, m: number): Floats {
+    const t = this.trunk.dtype === Float32Array ? rowThreads(n) : 1;
+    if (t <= 1) {
+      this.split = null;
+      return this.forwardLocal(feat, cond, condIndex, n, m);
+    }
+    checkRows('PoseOffsetMlp feat', feat, n, this.featDim);
+    checkRows('PoseOffsetMlp cond', cond, m, this.condDim);
+    if (condIndex.length < n) throw new PersonaError(`PoseOffsetMlp: condIndex has ${condIndex.length} entries, need ${n}`);
+    const bounds = rowChunks(n, t), F = this.featDim, O = this.outDim;
+    const params = this.params();
+    const total = params.reduce((s, p) => s + p.value.length, 0);
+    let sh = this.shared;
+    if (!sh || sh.feat.length < n * F || sh.grads.length < t - 1) {
+      sh = this.shared = {
+        params: sharedF32(total), feat: sharedF32(n * F), condIndex: new Int32Array(new SharedArrayBuffer(4 * n)), out: sharedF32(n * O),
+        dOut: sharedF32(n * O), dFeat: sharedF32(n * F), grads: Array.from({ length: t - 1 }, () => sharedF32(total)),
+      };
+    }
+    let o = 0;
+    for (const p of params) { sh.params.set(p.value, o); o += p.value.length; }
+    sh.feat.set(feat.subarray(bounds[1]! * F, n * F), bounds[1]! * F);
+    for (let r = 0; r < n; r++) sh.condIndex[r] = condIndex[r]!;
+    const cond32 = Float32Array.from(cond.subarray(0, m * this.condDim));
+    const spec = { featDim: F, condDim: this.condDim, outDim: O, hidden: [...this.trunk.hidden], groups: this.trunk.groups };
+    const jobs: PoseMlpRowsJob[] = [];
+    for (let k = 0; k < t; k++) {
+      const r0 = bounds[k]!, r1 = bounds[k + 1]!;
+      jobs.push({
+        kind: 'forward', id: this.id, spec, params: sh.params, feat: sh.feat.subarray(r0 * F, r1 * F), cond: cond32, condIndex: sh.condIndex.subarray(r0, r1),
+        n: r1 - r0, m, out: sh.out.subarray(r0 * O, r1 * O), dOut: sh.dOut.subarray(r0 * O, r1 * O), dFeat: null, grads: sh.grads[Math.max(0, k - 1)]!,
+      });
+    }
+    const out = (this.combined = ensureLength(this.combined, n * O, Float32Array));
+    nnTaskRunner()!(ROWS_MODULE, 'poseMlpRows', jobs, (j) => {
+      out.set(this.forwardLocal(feat.subarray(0, j.n * F), cond, sh.condIndex.subarray(0, j.n), j.n, m).subarray(0, j.n * O));
+    });
+    out.set(sh.out.subarray(bounds[1]! * O, n * O), bounds[1]! * O);
+    this.split = { bounds };
+    return out.subarray(0, n * O);
+  }
+
+  /** Forward on this thread. */
+  private forwardLocal(feat: Floats, cond: Floats, condIndex: ArrayLike<number>, n: number, m: number): Floats {
     checkRows('PoseOffsetMlp feat', feat, n, this.featDim);
     checkRows('PoseOffsetMlp cond', cond, m, this.condDim);
     if (condIndex.length < n) throw new PersonaError(`PoseOffsetMlp: condIndex has ${condIndex.length} entries, need ${n}`);
@@ -106,6 +167,37 @@ export class PoseOffsetMlp {
    * given, writes dL/dfeat (n×featDim) — the gradient that flows on into the triplane.
    */
   backward(feat: Floats, cond: Floats, condIndex: ArrayLike<number>, dOut: Floats, n: number, m: number, dFeat: Floats | null): void {
+    const split = this.split, sh = this.shared;
+    if (!split || !sh) return this.backwardLocal(feat, cond, condIndex, dOut, n, m, dFeat);
+    const bounds = split.bounds, t = bounds.length - 1, F = this.featDim, O = this.outDim;
+    if (bounds[t] !== n) throw new PersonaError(`PoseOffsetMlp.backward: ${n} rows but the last forward had ${bounds[t]}`);
+    checkRows('PoseOffsetMlp dOut', dOut, n, O);
+    sh.dOut.set(dOut.subarray(bounds[1]! * O, n * O), bounds[1]! * O);
+    const cond32 = Float32Array.from(cond.subarray(0, m * this.condDim));
+    const spec = { featDim: F, condDim: this.condDim, outDim: O, hidden: [...this.trunk.hidden], groups: this.trunk.groups };
+    const jobs: PoseMlpRowsJob[] = [];
+    for (let k = 0; k < t; k++) {
+      const r0 = bounds[k]!, r1 = bounds[k + 1]!;
+      jobs.push({
+        kind: 'backward', id: this.id, spec, params: sh.params, feat: sh.feat.subarray(r0 * F, r1 * F), cond: cond32, condIndex: sh.condIndex.subarray(r0, r1),
+        n: r1 - r0, m, out: sh.out.subarray(r0 * O, r1 * O), dOut: sh.dOut.subarray(r0 * O, r1 * O), dFeat: dFeat ? sh.dFeat.subarray(r0 * F, r1 * F) : null, grads: sh.grads[Math.max(0, k - 1)]!,
+      });
+    }
+    nnTaskRunner()!(ROWS_MODULE, 'poseMlpRows', jobs, (j) => {
+      this.backwardLocal(feat.subarray(0, j.n * F), cond, sh.condIndex.subarray(0, j.n), dOut.subarray(0, j.n * O), j.n, m, dFeat ? dFeat.subarray(0, j.n * F) : null);
+    });
+    // partial gradients in chunk order (deterministic for a thread count)
+    const params = this.params();
+    for (let k = 1; k < t; k++) {
+      const g = sh.grads[k - 1]!;
+      let o = 0;
+      for (const p of params) { const pg = p.grad; for (let i = 0; i < pg.length; i++) pg[i] += g[o + i]!; o += pg.length; }
+    }
+    if (dFeat) dFeat.set(sh.dFeat.subarray(bounds[1]! * F, n * F), bounds[1]! * F);
+  }
+
+  /** Backward on this thread, for the last `forwardLocal`. */
+  private backwardLocal(feat: Floats, cond: Floats, condIndex: ArrayLike<number>, dOut: Floats, n: number, m: number, dFeat: Floats | null): void {
     const H = this.trunk.hidden[0]!;
     this.dTable = ensureLength(this.dTable, m * H, this.trunk.dtype);
     const dTable = this.dTable;

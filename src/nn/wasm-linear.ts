@@ -191,10 +191,10 @@ export function wasmAffineRelu(xhat: Float32Array, y: Float32Array, gamma: Float
 
 /**
  * 11-tap separable filter with zero padding (window `win`, 11 weights) of a W×H plane on WASM
- * SIMD, in float32: src and dst are float64 planes (converted on the copy). Returns false when
+ * SIMD, in float32: src and dst are float32 or float64 planes (converted on the copy). Returns false when
  * WASM is unavailable. Used by the SSIM loss for float32 images.
  */
-export function wasmGaussianFilter11(src: Float64Array, dst: Float64Array, W: number, H: number, win: ArrayLike<number>): boolean {
+export function wasmGaussianFilter11(src: ArrayLike<number>, dst: { [i: number]: number }, W: number, H: number, win: ArrayLike<number>): boolean {
   if (win.length !== 11) return false;
   const W4 = (W + 3) & ~3, Ws = W4 + 10, Hp = H + 10;
   // layout: win 12 | src Hp×Ws | tmp Hp×W4 | dst H×W4

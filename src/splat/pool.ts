@@ -83,13 +83,91 @@ export function runBands(job: JsBands | WasmBands): number {
       pw.worker.postMessage({ ...base, engine: 'wasm', wsId: ws.id, params: job.params[i], init });
     }
   }
-  let total = 0;
   let failure: unknown;
+  let total = 0;
   try {
     total += runLocal(job, 0);
   } catch (err) {
     failure = err;
   }
+  return total + awaitWorkers(n, failure);
+}
+
+/**
+ * Runs `fn(args[k])` of the ES module at URL `module` for k ≥ 1 on the pool's workers (each imports the module
+ * once) and `local(args[0])` on the calling thread, then blocks until all are done. Arguments travel by
+ * structured clone, so typed arrays on SharedArrayBuffers are shared (results come back through them).
+ * Used by CPU work outside the rasterizer (the training losses' image bands).
+ */
+export function runTasks<A>(module: string, fn: string, args: A[], local: (arg: A) => void): void {
+  const n = args.length;
+  if (n === 0) return;
+  if (n === 1) return local(args[0]!);
+  if (n - 1 > MAX_WORKERS) throw new PersonaError(`splat: at most ${MAX_WORKERS + 1} threads are supported`);
+  ensureWorkers(n - 1);
+  for (let i = 1; i < n; i++) {
+    Atomics.store(ctrl, (i - 1) * 2, 0);
+    ctrl[(i - 1) * 2 + 1] = 0;
+    workers[i - 1]!.worker.postMessage({ type: 'task', slot: i - 1, ctrl: ctrlBuffer, errors: errorBuffer, module, fn, args: args[i] });
+  }
+  let failure: unknown;
+  try {
+    local(args[0]!);
+  } catch (err) {
+    failure = err;
+  }
+  awaitWorkers(n, failure);
+}
+
+/** A task started with `startBackgroundTask`; `wait()` blocks until it is done (and rethrows its failure). */
+export interface BackgroundTask {
+  wait(): void;
+}
+let background: Worker | null = null;
+let backgroundPending = false;
+const bgCtrlBuffer = new SharedArrayBuffer(8);
+const bgCtrl = new Int32Array(bgCtrlBuffer);
+const bgErrors = new SharedArrayBuffer(1024);
+
+/**
+ * Starts `fn(arg)` of the ES module at URL `module` on a worker of its own (not one of `runTasks`'), so the
+ * calling thread can go on — including with `runTasks` — and collect it later with `wait()`. One at a time.
+ * Used by the trainer to compute the regularizers while the losses run (src/train/regularizers.ts).
+ */
+export function startBackgroundTask<A>(module: string, fn: string, arg: A): BackgroundTask {
+  if (backgroundPending) throw new PersonaError('splat: a background task is already running', { hint: 'wait() for it first' });
+  if (!background) {
+    background = new Worker(new URL('./worker.js', import.meta.url));
+    background.unref();
+  }
+  Atomics.store(bgCtrl, 0, 0);
+  backgroundPending = true;
+  background.postMessage({ type: 'task', slot: 0, ctrl: bgCtrlBuffer, errors: bgErrors, module, fn, args: arg });
+  let done = false;
+  return {
+    wait(): void {
+      if (done) return;
+      done = true;
+      const res = Atomics.wait(bgCtrl, 0, 0, WORKER_TIMEOUT_MS);
+      backgroundPending = false;
+      if (res === 'timed-out') {
+        void background?.terminate();
+        background = null;
+        throw new PersonaError(`splat: a background task did not finish within ${WORKER_TIMEOUT_MS / 1000} s`, { hint: 'report this as a bug' });
+      }
+      if (Atomics.load(bgCtrl, 0) === 2) {
+        const bytes = new Uint8Array(bgErrors, 0, 1024);
+        const end = bytes.indexOf(0);
+        throw new Error(`background task failed: ${new TextDecoder().decode(bytes.slice(0, end < 0 ? 1024 : end))}`);
+      }
+    },
+  };
+}
+
+/** Waits for workers 1…n−1; returns the sum of their integer results or throws the first failure. */
+function awaitWorkers(n: number, localFailure: unknown): number {
+  let total = 0;
+  let failure = localFailure;
   for (let i = 1; i < n; i++) {
     const res = Atomics.wait(ctrl, (i - 1) * 2, 0, WORKER_TIMEOUT_MS);
     if (res === 'timed-out') {
@@ -113,4 +191,8 @@ export function runBands(job: JsBands | WasmBands): number {
 export function shutdownRasterWorkers(): void {
   for (const w of workers) void w.worker.terminate();
   workers = [];
+  if (background && !backgroundPending) {
+    void background.terminate();
+    background = null;
+  }
 }

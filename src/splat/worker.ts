@@ -22,9 +22,51 @@ interface Job {
 
 const instances = new Map<number, KernelExports>();
 
-parentPort?.on('message', (msg: Job | { type: 'release'; wsId: number }) => {
+/** A function of an ES module run on this worker (pool.ts `runTasks`). */
+interface Task {
+  type: 'task';
+  slot: number;
+  ctrl: SharedArrayBuffer;
+  errors: SharedArrayBuffer;
+  module: string;
+  fn: string;
+  args: unknown;
+}
+
+const modules = new Map<string, Promise<Record<string, unknown>>>();
+
+function signal(ctrlBuf: SharedArrayBuffer, errors: SharedArrayBuffer, slot: number, err: unknown): void {
+  const ctrl = new Int32Array(ctrlBuf);
+  if (err !== undefined) {
+    const text = new TextEncoder().encode(String(err instanceof Error ? err.stack ?? err.message : err)).subarray(0, 1023);
+    const view = new Uint8Array(errors, slot * 1024, 1024);
+    view.fill(0);
+    view.set(text);
+  }
+  Atomics.store(ctrl, slot * 2, err === undefined ? 1 : 2);
+  Atomics.notify(ctrl, slot * 2);
+}
+
+async function runTask(task: Task): Promise<void> {
+  try {
+    let mod = modules.get(task.module);
+    if (!mod) modules.set(task.module, (mod = import(task.module) as Promise<Record<string, unknown>>));
+    const f = (await mod)[task.fn];
+    if (typeof f !== 'function') throw new Error(`${task.module} has no function ${task.fn}`);
+    (f as (a: unknown) => void)(task.args);
+    signal(task.ctrl, task.errors, task.slot, undefined);
+  } catch (err) {
+    signal(task.ctrl, task.errors, task.slot, err ?? new Error('task failed'));
+  }
+}
+
+parentPort?.on('message', (msg: Job | Task | { type: 'release'; wsId: number }) => {
   if (msg.type === 'release') {
     instances.delete(msg.wsId);
+    return;
+  }
+  if (msg.type === 'task') {
+    void runTask(msg);
     return;
   }
   const job = msg;

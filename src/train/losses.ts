@@ -13,6 +13,38 @@
 import { PersonaError } from '../core/errors.js';
 import type { Floats } from '../nn/types.js';
 import { wasmGaussianFilter11, wasmGemmAvailable } from '../nn/wasm-linear.js';
+import { availableParallelism } from 'node:os';
+import { runTasks } from '../splat/index.js';
+import { ssimBand, type Rect, type SsimBandJob } from './ssimBands.js';
+
+/**
+ * Loss engines: `reference` computes every image loss over the whole frame (float64 SSIM planes, one
+ * thread); `fast` (default) skips the pixels where pred = target, where the losses and their gradients are
+ * exactly 0 (the background outside the avatar), computes SSIM in float32 planes and splits it into row
+ * bands over the worker pool. Same values and gradients up to float rounding (tested against `reference`).
+ * PERSONA_LOSS_ENGINE=reference selects the old path (benchmarks compare both in one run).
+ */
+export type LossEngine = 'reference' | 'fast';
+let engine: LossEngine = typeof process !== 'undefined' && process.env.PERSONA_LOSS_ENGINE === 'reference' ? 'reference' : 'fast';
+/** Threads of the `fast` SSIM (default min(2, cores), like the rasterizer); results depend on it only by rounding. */
+let lossThreads: number | undefined;
+
+/** Selects the loss engine (see `LossEngine`). */
+export function setLossEngine(e: LossEngine): void {
+  if (e !== 'reference' && e !== 'fast') throw new PersonaError(`unknown loss engine "${String(e)}"`, { hint: 'use reference or fast' });
+  engine = e;
+}
+export function getLossEngine(): LossEngine {
+  return engine;
+}
+/** Sets the SSIM threads of the `fast` engine (undefined: default). */
+export function setLossThreads(n: number | undefined): void {
+  if (n !== undefined && !(Number.isInteger(n) && n >= 1)) throw new PersonaError(`loss threads must be a positive integer, got ${n}`);
+  lossThreads = n;
+}
+
+/** Wall time spent in the SSIM and L1 losses since the last reset (bench/train.ts reads and resets it). */
+export const lossProfile = { ssimMs: 0, l1Ms: 0 };
 
 /** Shape of an H×W×C row-major image buffer. */
 export interface ImageDims {
@@ -87,19 +119,44 @@ export function l1Loss(pred: Floats, target: ArrayLike<number>, dims: ImageDims,
   checkMap('l1Loss weight', opts.weight, dims);
   checkMap('l1Loss mask', opts.mask, dims);
   const grad = gradBuffer(pred, opts);
-  const C = dims.channels, P = dims.width * dims.height;
+  const C = dims.channels, P = dims.width * dims.height, W = dims.width;
   const k = (opts.scale ?? 1) / (P * C);
+  const t0 = performance.now();
+  // fast: only the box where pred ≠ target (elsewhere every term is w·0); same sum order, so bit-identical
+  const box = engine === 'fast' ? differenceBox(pred, target, dims) : { x0: 0, x1: W, y0: 0, y1: dims.height };
   let sum = 0;
-  for (let p = 0; p < P; p++) {
-    const w = pixelWeight(opts, p);
-    if (w === 0) continue;
-    for (let c = 0; c < C; c++) {
-      const i = p * C + c, d = pred[i]! - target[i]!;
-      sum += w * Math.abs(d);
-      if (d !== 0) grad[i] += d > 0 ? k * w : -k * w;
+  if (box) for (let py = box.y0; py < box.y1; py++)
+    for (let p = py * W + box.x0, end = py * W + box.x1; p < end; p++) {
+      const w = pixelWeight(opts, p);
+      if (w === 0) continue;
+      for (let c = 0; c < C; c++) {
+        const i = p * C + c, d = pred[i]! - target[i]!;
+        sum += w * Math.abs(d);
+        if (d !== 0) grad[i] += d > 0 ? k * w : -k * w;
+      }
     }
-  }
+  lossProfile.l1Ms += performance.now() - t0;
   return { value: sum * k, grad };
+}
+
+/** The smallest box holding every pixel where pred and target differ in some channel (null if none). */
+export function differenceBox(pred: ArrayLike<number>, target: ArrayLike<number>, dims: ImageDims): Rect | null {
+  const { width: W, height: H, channels: C } = dims;
+  let x0 = W, x1 = 0, y0 = H, y1 = 0;
+  const rowLen = W * C;
+  for (let y = 0; y < H; y++) {
+    const o = y * rowLen;
+    let first = -1, last = -1;
+    for (let i = 0; i < rowLen; i++) if (pred[o + i] !== target[o + i]) { first = i; break; }
+    if (first < 0) continue;
+    for (let i = rowLen - 1; i >= first; i--) if (pred[o + i] !== target[o + i]) { last = i; break; }
+    if (y < y0) y0 = y;
+    y1 = y + 1;
+    const a = Math.floor(first / C), b = Math.floor(last / C) + 1;
+    if (a < x0) x0 = a;
+    if (b > x1) x1 = b;
+  }
+  return y1 > y0 ? { x0, x1, y0, y1 } : null;
 }
 
 /** Normalised 1-D Gaussian window (SSIM_WINDOW taps, σ = SSIM_SIGMA). */
@@ -231,6 +288,17 @@ export function ssimLoss(pred: Floats, target: ArrayLike<number>, dims: ImageDim
   const grad = gradBuffer(pred, opts);
   const C = dims.channels, P = dims.width * dims.height;
   const k = (opts.scale ?? 1) / (P * C);
+  const t0 = performance.now();
+  try {
+    if (engine === 'fast') return { value: ssimLossFast(pred, target, dims, opts, k, grad), grad };
+    return { value: ssimLossReference(pred, target, dims, opts, k, grad), grad };
+  } finally {
+    lossProfile.ssimMs += performance.now() - t0;
+  }
+}
+
+function ssimLossReference(pred: Floats, target: ArrayLike<number>, dims: ImageDims, opts: LossOptions, k: number, grad: Floats): number {
+  const C = dims.channels, P = dims.width * dims.height;
   const map = new Float64Array(P * C);
   ssimCore(pred, target, dims, map, (p) => -k * pixelWeight(opts, p), grad);
   let sum = 0;
@@ -239,8 +307,63 @@ export function ssimLoss(pred: Floats, target: ArrayLike<number>, dims: ImageDim
     if (w === 0) continue;
     for (let c = 0; c < C; c++) sum += w * (1 - map[p * C + c]!);
   }
-  return { value: sum * k, grad };
+  return sum * k;
 }
+
+/** Rows per band below which the SSIM stays on one thread (the halo of 2·5 rows per side would dominate). */
+const MIN_SSIM_BAND_ROWS = 48;
+/** Shared copies of the inputs for the worker bands, reused while the size fits. */
+let sharedIn: { pred: Float32Array; target: Float32Array; weight: Float32Array; grad: Float32Array; sums: Float64Array } | null = null;
+function sharedBuffers(n: number, P: number, bands: number) {
+  if (!sharedIn || sharedIn.pred.length < n || sharedIn.weight.length < P || sharedIn.sums.length < bands) {
+    const f32 = (len: number) => new Float32Array(new SharedArrayBuffer(4 * len));
+    sharedIn = { pred: f32(n), target: f32(n), weight: f32(P), grad: f32(n), sums: new Float64Array(new SharedArrayBuffer(8 * Math.max(bands, 8))) };
+  }
+  return sharedIn;
+}
+
+/** The `fast` SSIM loss: cropped to the difference box + 2 window half-widths, in row bands (ssimBands.ts). */
+function ssimLossFast(pred: Floats, target: ArrayLike<number>, dims: ImageDims, opts: LossOptions, k: number, grad: Floats): number {
+  const { width: W, height: H, channels: C } = dims, P = W * H;
+  const box = differenceBox(pred, target, dims);
+  if (!box) return 0;
+  const win = gaussianWindow(), half = (SSIM_WINDOW - 1) / 2;
+  const rect: Rect = { x0: Math.max(0, box.x0 - 2 * half), x1: Math.min(W, box.x1 + 2 * half), y0: Math.max(0, box.y0 - 2 * half), y1: Math.min(H, box.y1 + 2 * half) };
+  let weight: Float32Array | Float64Array | null = null;
+  if (opts.weight || opts.mask) {
+    weight = pred instanceof Float64Array ? new Float64Array(P) : new Float32Array(P);
+    for (let p = 0; p < P; p++) weight[p] = pixelWeight(opts, p);
+  }
+  const rows = rect.y1 - rect.y0;
+  const threads = pred instanceof Float32Array ? Math.max(1, Math.min(lossThreads ?? Math.min(2, availableParallelism()), Math.floor(rows / MIN_SSIM_BAND_ROWS))) : 1;
+  const base = { width: W, channels: C, rect, win, c1: SSIM_C1, c2: SSIM_C2, k };
+  if (threads === 1) {
+    const sums = new Float64Array(1);
+    ssimBand({ ...base, pred, target, weight, y0: rect.y0, y1: rect.y1, grad, accumulate: true, sums, slot: 0 });
+    return sums[0]! * k;
+  }
+  const sh = sharedBuffers(P * C, P, threads);
+  sh.pred.set(pred);
+  for (let i = 0; i < P * C; i++) sh.target[i] = target[i]!;
+  if (weight) sh.weight.set(weight);
+  const jobs: SsimBandJob[] = [];
+  for (let b = 0; b < threads; b++) {
+    const y0 = rect.y0 + Math.round((rows * b) / threads), y1 = rect.y0 + Math.round((rows * (b + 1)) / threads);
+    jobs.push(b === 0
+      ? { ...base, pred, target, weight, y0, y1, grad: grad as Float32Array, accumulate: true, sums: sh.sums, slot: 0 }
+      : { ...base, pred: sh.pred, target: sh.target, weight: weight ? sh.weight : null, y0, y1, grad: sh.grad, accumulate: false, sums: sh.sums, slot: b });
+  }
+  runTasks(SSIM_BANDS_MODULE, 'ssimBand', jobs, ssimBand);
+  let sum = sh.sums[0]!;
+  for (let b = 1; b < threads; b++) {
+    sum += sh.sums[b]!;
+    const j = jobs[b]!;
+    for (let y = j.y0; y < j.y1; y++)
+      for (let i = (y * W + rect.x0) * C, end = (y * W + rect.x1) * C; i < end; i++) grad[i] += sh.grad[i]!;
+  }
+  return sum * k;
+}
+const SSIM_BANDS_MODULE = new URL('./ssimBands.js', import.meta.url).href;
 
 /** Weights of the image loss (PERSONA cfg: rgb_loss_weight 0.8, ssim_loss_weight 0.2). */
 export interface ImageLossWeights {

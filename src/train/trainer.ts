@@ -18,13 +18,15 @@ import type { TrainConfig } from './config.js';
 import type { TrainingFrame } from './frame.js';
 import { graphFromFaces } from './laplacian.js';
 import { psnr } from './losses.js';
-import { addRegularizers, offsetLaplacianWeights, type RegularizerGraphs } from './regularizers.js';
+import { offsetLaplacianWeights, startRegularizers, type RegularizerGraphs } from './regularizers.js';
 import { BalancedSampler } from './sampler.js';
 import { frameLosses, extractChannels, type LossBreakdown } from './step.js';
 import { CHANNELS } from '../avatar/model.js';
 import type { BodyPose } from '../body/types.js';
 import type { Param } from '../nn/types.js';
 import { FramePoses } from './poseRefinement.js';
+import { setNnTaskRunner } from '../nn/index.js';
+import { runTasks, startBackgroundTask } from '../splat/index.js';
 
 /** Switches for ablations and run control. */
 export interface TrainOptions {
@@ -131,6 +133,9 @@ export function photoPsnr(model: AvatarModel, photo: TrainingFrame, threads?: nu
 
 /** Trains an avatar on `frames` (the photo first, then the generated frames). */
 export async function trainAvatar(template: GaussianTemplate, frames: TrainingFrame[], cfg: TrainConfig, options: TrainOptions = {}): Promise<TrainResult> {
+  // the pose-offset MLP splits its rows over the rasterizer's worker pool (docs/train-numerics.md)
+  setNnTaskRunner(runTasks);
+  const backgroundRegularizers = options.threads !== 1 && process.env.PERSONA_NN_THREADS !== '1';
   const photo = frames[0];
   if (!photo || photo.kind !== 'photo') throw new PersonaError('training needs the input photo as its first frame');
   const generated = frames.slice(1);
@@ -204,8 +209,10 @@ export async function trainAvatar(template: GaussianTemplate, frames: TrainingFr
     const frame = frames[frameIndex]!;
     model.zeroGrad();
     const fwd = model.forward(poses ? poses.pose(frameIndex) : frame.pose, frame.camera, { poseOffsets, threads: options.threads });
+    // the regularizers run on a background worker while this thread computes the image losses
+    const pendingRegs = startRegularizers(model, fwd.anchorOffsets, graphs, cfg, backgroundRegularizers ? startBackgroundTask : null);
     const { losses, dBase, dRefined } = frameLosses(fwd, frame, cfg, { geometryWeighting });
-    const regs = addRegularizers(model, fwd.anchorOffsets, graphs, cfg);
+    const regs = pendingRegs.finish();
     const dPose = poses?.emptyGradient();
     model.backward(fwd, dBase, dRefined, { poseOffsets, dAnchorOffsets: regs.dAnchorOffsets, threads: options.threads, dPose });
     if (poses && dPose) poses.setGradient(frameIndex, dPose);

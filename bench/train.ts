@@ -1,0 +1,229 @@
+/**
+ * Training-step benchmark: times N PERSONA training steps at a preset (default `fast`) on a fixed synthetic
+ * subject (the default body with a striped texture, rendered by the mesh rasterizer as the photo and a few
+ * generated views at the preset's render size), phase by phase, with the CPU time of every thread of the
+ * process, for each loss engine given (`--engine reference,fast`: steps interleaved, so both see the same
+ * machine load). The subject and the model are built once; each engine trains its own copy from the same
+ * seed, so the engines see the same frames in the same order.
+ *
+ * Usage: npm run bench:train [-- --steps 12] [-- --engine reference,fast] [-- --preset fast] [-- --threads N]
+ * Writes bench/results/train-<date>.json (medians per phase, CPU per thread, load average before/after).
+ */
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { writeJsonAtomic } from '../src/core/atomic.js';
+import { lookAtCamera, type Camera } from '../src/core/camera.js';
+import { createImage, type FloatImage } from '../src/core/image.js';
+import { packageRoot } from '../src/core/version.js';
+import { loadBodyModel } from '../src/body/model.js';
+import { BodyPoser } from '../src/body/skinning.js';
+import type { BodyPose } from '../src/body/types.js';
+import { renderTextured } from '../src/render/index.js';
+import { buildGaussianTemplate } from '../src/avatar/buildTemplate.js';
+import { AvatarModel } from '../src/avatar/model.js';
+import { trainConfig, type PresetName } from '../src/train/config.js';
+import { renderGeometryTargets } from '../src/train/targets.js';
+import { boundaryWeights } from '../src/train/boundary.js';
+import type { TrainingFrame } from '../src/train/frame.js';
+import { frameLosses } from '../src/train/step.js';
+import { addRegularizers, startRegularizers } from '../src/train/regularizers.js';
+import { regularizerGraphs } from '../src/train/trainer.js';
+import { Adam, type ParamGroup } from '../src/train/adam.js';
+import { lossProfile, setLossEngine, type LossEngine } from '../src/train/losses.js';
+import { setNnTaskRunner, setNnThreads } from '../src/nn/index.js';
+import { runTasks, startBackgroundTask } from '../src/splat/index.js';
+
+function stripedTexture(size = 64): FloatImage {
+  const img = createImage(size, size, 3);
+  for (let y = 0; y < size; y++)
+    for (let x = 0; x < size; x++) {
+      const i = (y * size + x) * 3, stripe = Math.floor(y / 4) % 2 === 0;
+      img.data[i] = stripe ? 0.85 : 0.2;
+      img.data[i + 1] = x < size / 2 ? 0.3 : 0.6;
+      img.data[i + 2] = stripe ? 0.25 : 0.8;
+    }
+  return img;
+}
+
+function armsPose(names: string[], armDeg: number, elbowDeg: number): BodyPose {
+  const rot = new Float64Array(names.length * 3);
+  const set = (n: string, v: [number, number, number]) => { const j = names.indexOf(n); if (j >= 0) rot.set(v, j * 3); };
+  const a = (armDeg * Math.PI) / 180, e = (elbowDeg * Math.PI) / 180;
+  set('upperarm_l', [0, 0, -a]); set('upperarm_r', [0, 0, a]); set('lowerarm_l', [0, -e, 0]); set('lowerarm_r', [0, e, 0]);
+  return { rotations: rot, translation: [0, 0, 0] };
+}
+
+/** The photo and `n` generated views of the textured default body, W×H (portrait, like the demo's renders). */
+function benchFrames(n: number, width: number, height: number): TrainingFrame[] {
+  const body = loadBodyModel();
+  const tex = stripedTexture();
+  const frames: TrainingFrame[] = [];
+  for (let i = 0; i <= n; i++) {
+    const angle = (i * 2 * Math.PI) / (n + 1);
+    const camera: Camera = lookAtCamera([2.6 * Math.sin(angle), 0.1, 2.6 * Math.cos(angle)], [0, 0.0, 0], { width, height, fovYDeg: 45 });
+    const pose = armsPose(body.skeleton.names, i === 0 ? 5 : 10 + 8 * i, 10 * i);
+    const verts = Float32Array.from(new BodyPoser(body).forward({ pose }).vertices);
+    const render = renderTextured(verts, body.triangles, body.cornerUvs, tex, camera, { background: [1, 1, 1] });
+    const targets = renderGeometryTargets(verts, body.triangles, body.partLabels, camera, render.alpha);
+    const kind = i === 0 ? 'photo' : 'generated';
+    const frame: TrainingFrame = { kind, id: i === 0 ? 'photo' : `gen/${i}`, camera, pose, width, height, image: render.image.data, mask: render.alpha, targets };
+    if (kind === 'photo') frame.boundary = boundaryWeights(targets.seg, width, height, 3, { alpha: render.alpha }).boundary;
+    frames.push(frame);
+  }
+  return frames;
+}
+
+/** CPU seconds (user + system) of each thread of this process, by thread id (Linux /proc; empty elsewhere). */
+function threadCpu(): Map<string, { name: string; s: number }> {
+  const out = new Map<string, { name: string; s: number }>();
+  let tids: string[] = [];
+  try { tids = readdirSync('/proc/self/task'); } catch { return out; }
+  for (const tid of tids) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const name = readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
+      out.set(tid, { name, s: (Number(f[11]) + Number(f[12])) / 100 }); // utime, stime in clock ticks (USER_HZ = 100)
+    } catch { /* the thread ended */ }
+  }
+  return out;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b), m = s.length >> 1;
+  return s.length === 0 ? NaN : s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Wraps a method of `obj` so that its wall time accumulates into `acc[key]`. */
+function timeMethod(obj: object, method: string, acc: Record<string, number>, key: string): void {
+  const o = obj as Record<string, (...a: unknown[]) => unknown>;
+  const f = o[method]!.bind(obj);
+  o[method] = (...a: unknown[]) => { const t = performance.now(); try { return f(...a); } finally { acc[key] = (acc[key] ?? 0) + performance.now() - t; } };
+}
+
+interface Runner {
+  engine: LossEngine;
+  step: (it: number) => Record<string, number>;
+  /** Total loss of the last step (the engines should follow the same trajectory up to rounding). */
+  lastLoss: () => number;
+}
+
+function makeRunner(engine: LossEngine, frames: TrainingFrame[], preset: PresetName, threads: number | undefined): Runner {
+  const cfg = trainConfig(preset, { seed: 0 });
+  const body = loadBodyModel();
+  const template = buildGaussianTemplate(body, { shape: new Float64Array(body.shapeCount), levels: cfg.avatar.subdivisions, texture: stripedTexture() });
+  const model = new AvatarModel(template, cfg.avatar, 0);
+  const graphs = regularizerGraphs(template);
+  const lrOf: Record<string, number> = { ...cfg.lr };
+  const groups: ParamGroup[] = model.paramGroups().map((g) => ({ name: g.group, params: g.params, lr: lrOf[g.group]! }));
+  const adam = new Adam(groups, { beta1: cfg.schedule.adamBeta1, beta2: cfg.schedule.adamBeta2, eps: cfg.schedule.adamEps });
+  const acc: Record<string, number> = {};
+  let lastLoss = NaN;
+  timeMethod(model.mlp, 'forward', acc, 'mlpForward');
+  timeMethod(model.mlp, 'backward', acc, 'mlpBackward');
+  timeMethod(model.triplane, 'sample', acc, 'triplaneForward');
+  timeMethod(model.triplane, 'backward', acc, 'triplaneBackward');
+  timeMethod(model, 'renderOne', acc, 'lbsFeaturesRasterForward');
+  timeMethod(model, 'backwardFromGaussians', acc, 'avatarBackward');
+  const step = (it: number): Record<string, number> => {
+    for (const k of Object.keys(acc)) acc[k] = 0;
+    // reference: the old path (full-frame float64 SSIM, MLP on the calling thread); fast: the new one
+    setLossEngine(engine);
+    setNnTaskRunner(runTasks);
+    setNnThreads(engine === 'reference' ? 1 : undefined);
+    lossProfile.ssimMs = 0; lossProfile.l1Ms = 0;
+    const frame = frames[it % frames.length]!;
+    const t0 = performance.now();
+    model.zeroGrad();
+    const fwd = model.forward(frame.pose, frame.camera, { threads });
+    const t1 = performance.now();
+    // fast: the regularizers run on a background worker during the losses ("laplacians" is then the wait)
+    const pending = engine === 'reference' ? null : startRegularizers(model, fwd.anchorOffsets, graphs, cfg, startBackgroundTask);
+    const { losses, dBase, dRefined } = frameLosses(fwd, frame, cfg, { geometryWeighting: true });
+    const t2 = performance.now();
+    const regs = pending ? pending.finish() : addRegularizers(model, fwd.anchorOffsets, graphs, cfg);
+    const t3 = performance.now();
+    model.backward(fwd, dBase, dRefined, { dAnchorOffsets: regs.dAnchorOffsets, threads });
+    const t4 = performance.now();
+    adam.step();
+    const t5 = performance.now();
+    const st = [fwd.base.result.stats, fwd.refined.result.stats];
+    const rasterPre = st[0]!.preprocessMs + st[1]!.preprocessMs, rasterComp = st[0]!.rasterMs + st[1]!.rasterMs;
+    const fwdOther = t1 - t0 - acc.mlpForward! - acc.triplaneForward! - acc.lbsFeaturesRasterForward!;
+    lastLoss = Object.values({ ...losses, ...regs.losses }).reduce((a, b) => a + b, 0);
+    return {
+      total: t5 - t0, forward: t1 - t0, losses: t2 - t1, ssim: lossProfile.ssimMs, l1: lossProfile.l1Ms, laplacians: t3 - t2, backward: t4 - t3, adam: t5 - t4,
+      mlpForward: acc.mlpForward!, mlpBackward: acc.mlpBackward!, triplane: acc.triplaneForward! + acc.triplaneBackward!, lbsFeaturesRasterForward: acc.lbsFeaturesRasterForward!, rasterPreprocess: rasterPre, rasterComposite: rasterComp, lbsNormalsFeatures: acc.lbsFeaturesRasterForward! - rasterPre - rasterComp,
+      rasterBackward: t4 - t3 - acc.avatarBackward!, lbsFeaturesBackward: acc.avatarBackward! - acc.mlpBackward! - acc.triplaneBackward!, forwardOther: fwdOther,
+    };
+  };
+  return { engine, step, lastLoss: () => lastLoss };
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const opt = (name: string, def: string): string => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1]! : def; };
+  const steps = Number(opt('steps', '12'));
+  const preset = opt('preset', 'fast') as PresetName;
+  const engines = opt('engine', 'reference,fast').split(',') as LossEngine[];
+  const threads = args.includes('--threads') ? Number(opt('threads', '2')) : undefined;
+  const warmup = Number(opt('warmup', '2'));
+  const cfg = trainConfig(preset);
+  const long = cfg.avatar.renderSize, short = Math.round((long * 2) / 3);
+  const loadBefore = loadavg();
+  console.log(`bench:train preset ${preset}, ${short}×${long}, ${steps} steps (+${warmup} warm-up) per engine [${engines.join(', ')}], load ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
+  const frames = benchFrames(3, short, long);
+  const runners = engines.map((e) => makeRunner(e, frames, preset, threads));
+  const samples: Record<string, Array<Record<string, number>>> = {};
+  const cpuByEngine: Record<string, Record<string, { name: string; s: number }>> = {};
+  const wallByEngine: Record<string, number> = {};
+  for (const r of runners) { samples[r.engine] = []; cpuByEngine[r.engine] = {}; wallByEngine[r.engine] = 0; }
+  for (let it = 0; it < warmup + steps; it++) {
+    for (const r of runners) {
+      const c0 = threadCpu(), w0 = performance.now();
+      const s = r.step(it);
+      const w1 = performance.now(), c1 = threadCpu();
+      if (it < warmup) continue;
+      samples[r.engine]!.push(s);
+      wallByEngine[r.engine]! += (w1 - w0) / 1000;
+      for (const [tid, v] of c1) {
+        const d = v.s - (c0.get(tid)?.s ?? 0);
+        const slot = (cpuByEngine[r.engine]![tid] ??= { name: v.name, s: 0 });
+        slot.s += d;
+      }
+    }
+  }
+  const loadAfter = loadavg();
+  const report: Record<string, unknown> = {};
+  for (const r of runners) {
+    const ss = samples[r.engine]!;
+    const med: Record<string, number> = {};
+    for (const k of Object.keys(ss[0]!)) med[k] = Math.round(median(ss.map((s) => s[k]!)) * 10) / 10;
+    const wall = wallByEngine[r.engine]!;
+    const threadsCpu = Object.entries(cpuByEngine[r.engine]!)
+      .filter(([, v]) => v.s > 0.005 * wall)
+      .map(([tid, v]) => ({ tid, name: tid === String(process.pid) ? 'main' : v.name, cpuSeconds: Math.round(v.s * 100) / 100, cpuSecondsPerStep: Math.round((v.s / ss.length) * 1000) / 1000, utilisation: Math.round((v.s / wall) * 100) / 100 }))
+      .sort((a, b) => b.cpuSeconds - a.cpuSeconds);
+    const cpuTotal = threadsCpu.reduce((s, t) => s + t.cpuSeconds, 0);
+    const mainCpu = threadsCpu.find((t) => t.name === 'main')?.cpuSecondsPerStep ?? NaN;
+    report[r.engine] = { medianMs: med, lastStepLoss: r.lastLoss(), mainThreadCpuSecondsPerStep: mainCpu, wallSeconds: Math.round(wall * 100) / 100, cpuSecondsPerStep: Math.round((cpuTotal / ss.length) * 1000) / 1000, coresBusy: Math.round((cpuTotal / wall) * 100) / 100, threads: threadsCpu };
+    console.log(`\n[${r.engine}] median step ${med.total} ms, CPU ${(cpuTotal / ss.length).toFixed(3)} s/step (main thread ${mainCpu.toFixed(3)}), ${(cpuTotal / wall).toFixed(2)} cores busy; loss after the last step ${r.lastLoss().toPrecision(8)}`);
+    console.log('  ' + Object.entries(med).map(([k, v]) => `${k} ${v}`).join(', '));
+    console.log('  threads (CPU s/step, share of wall): ' + threadsCpu.map((t) => `${t.name}#${t.tid} ${t.cpuSecondsPerStep.toFixed(3)} ${Math.round(t.utilisation * 100)}%`).join(', '));
+  }
+  console.log(`\nload average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')}`);
+  const out = {
+    date: new Date().toISOString(), preset, width: short, height: long, steps, warmup, engines, threads: threads ?? 'default',
+    machine: { cpus: cpus().length, availableParallelism: availableParallelism(), model: cpus()[0]?.model }, loadBefore, loadAfter, results: report,
+  };
+  const dir = join(packageRoot(), 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `train-${out.date.slice(0, 10)}.json`);
+  await writeJsonAtomic(file, out);
+  console.log(`wrote ${file}`);
+  process.exit(0);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) void main();
