@@ -9,6 +9,8 @@
  *   depth half-axis is the body's half-depth plus `overhangDepthRatio` × the sideways overhang;
  * - a run with no body at all (hair above the head, a hem below hidden feet) takes its depth centre and
  *   half-depth from the nearest run above or below that has them;
+ * - between the chin and the shoulder line, loose matte beside the neck is hair falling behind it: its
+ *   cross-section starts at the body's depth centre and reaches backwards only;
  * - hair that the matte shows beside the neck continues behind the shoulders, as a layer on the back
  *   `hairLengthFactor` chin-to-shoulder distances long.
  */
@@ -135,11 +137,13 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
   function looseRun(y: number, x0: number, x1: number, zc: number, hb: number, overhang: number): void {
     const a = (x1 - x0 + 1) / 2, xm = (x0 + x1 + 1) / 2;
     const c = hb + cfg.overhangDepthRatio * overhang;
+    // between chin and shoulders the matte beside the neck is hair falling behind it, not a collar in front
+    const behindOnly = y >= inp.chinRow && y <= inp.shoulderRow;
     for (let x = x0; x <= x1; x++) {
       const u = (x + 0.5 - xm) / a;
       const half = Math.max(cfg.minHalfThickness, c * Math.sqrt(Math.max(0, 1 - u * u)));
       const p = y * W + x;
-      setSlab(p, 0, zc - half, zc + half);
+      setSlab(p, 0, behindOnly ? zc : zc - half, zc + half);
       if (!covered(p)) kind[p] = 1;
     }
   }

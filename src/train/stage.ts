@@ -91,12 +91,12 @@ export async function runTrainStage(subjectDir: string, options: TrainStageOptio
       const fit = JSON.parse(await readFile(subject.path(SUBJECT_FILES.fit), 'utf8')) as BodyFit;
       const body = resolveBody(options.body);
       const texture = await readImage(subject.path(SUBJECT_FILES.texture), 3);
-      // The Gaussians start on the clothed proxy (stage shape) when the subject has one: its base mesh is ~3× denser
-      // than the body template, so it is subdivided one level less for a like number of Gaussians.
+      // The Gaussians start on the clothed proxy (stage shape) when the subject has one; its base mesh is about
+      // the body template's size (shape/config.ts voxelSize), so the preset's subdivision levels apply unchanged.
       const clothed = loadSubjectProxy(subjectDir);
       const templateBody = clothed ? clothed.proxy.model : body;
       const templateShape = clothed ? [] : fit.shape;
-      const levels = clothed ? Math.max(0, cfg.avatar.subdivisions - 1) : cfg.avatar.subdivisions;
+      const levels = cfg.avatar.subdivisions;
       const template = buildGaussianTemplate(templateBody, { shape: templateShape, levels, texture, vertexColors: clothed?.colors, texturedTriangles: clothed?.proxy.templateTriangles });
       options.progress?.info(`train: ${template.count} Gaussians on the ${clothed ? 'clothed proxy' : 'bare body'} (${levels} subdivisions), ${template.anchorCount} pose-offset anchors, quality ${quality}`);
       const frames = await loadSubjectFrames(subjectDir, { body: templateBody, shape: templateShape, renderSize: cfg.avatar.renderSize }, clips);
