@@ -18,6 +18,9 @@ export const SHAPE_CONFIG = {
   /** Depth extent of loose clothing per metre of sideways overhang (cross-sections are ellipses; a garment that hangs 10 cm out to the
    * side hangs ~9 cm out in front and behind: a skirt's hem is close to round; measured on the synthetic full skirt (subject 4), 0.7 left its side-view IoU at 0.75). */
   overhangDepthRatio: 0.9,
+  /** Most a garment reaches out in front or behind beyond the body (metres): wide runs on real photos (a coat over arms held at the
+   * sides) otherwise grow ~20 cm deep balloons. */
+  maxOverhangDepth: 0.1,
   /** Half thickness floor (metres) of a loose cross-section at its silhouette ends, so the field resolves the matte's edge there. */
   minHalfThickness: 0.012,
   /** Hair behind the shoulders: drawn when the matte beside the neck is wider than the body by at least this much on each side (metres). */
@@ -33,6 +36,9 @@ export const SHAPE_CONFIG = {
   skinBlendDistance: 0.03,
   /** Distance (metres) at which a vertex is fully free for cloth dynamics (freedom 1). */
   freeDistance: 0.08,
+  /** Loose surface farther than this from the arms (metres) follows the trunk only: a loose sleeve stays within it of its arm,
+   * cloth that spans from an arm to the body (coats over hanging arms, arms crossed in front) does not. */
+  armReach: 0.06,
   /** Tangential relaxation iterations evening out marching-tetrahedra triangles (moves vertices along the surface only). */
   relaxIterations: 4,
   /** Hands and face keep the template's own geometry: shell vertices whose nearest body vertex is a hand or face vertex at least

@@ -235,6 +235,8 @@ function proxySkinning(body: ArrayBodyModel, bodyPosed: Float32Array, posed: Flo
   const volumeSkin = sampleSkinningWeights(vol, posed, sigmas, Kb);
   const joints = new Uint16Array(V * Kb), weights = new Float32Array(V * Kb);
   const acc = new Float64Array(J);
+  const armJoints = armJointSet(body);
+  const armDistance = distanceToArms(body, bodyPosed, posed, shellCount);
   for (let v = 0; v < V; v++) {
     const bv = bodyVertex[v]!;
     // blend factor towards the volume: 0 on the template's own vertices and where the proxy hugs the body
@@ -243,6 +245,9 @@ function proxySkinning(body: ArrayBodyModel, bodyPosed: Float32Array, posed: Flo
     acc.fill(0);
     for (let k = 0; k < Kb; k++) acc[body.skinning.joints[bv * Kb + k]!] += (1 - t) * body.skinning.weights[bv * Kb + k]!;
     for (let k = 0; k < Kb; k++) acc[volumeSkin.joints[v * Kb + k]!] += t * volumeSkin.weights[v * Kb + k]!;
+    // Loose surface more than `armReach` from an arm hangs from the trunk: cloth between an arm and the body (a coat
+    // over arms held at the sides, arms crossed in front) must not stretch into sheets when the arm moves.
+    if (v < shellCount && armDistance[v]! > cfg.armReach) for (const j of armJoints) acc[j] = 0;
     let sum = 0;
     for (let k = 0; k < Kb; k++) {
       let best = -1, bw = 0;
@@ -250,10 +255,36 @@ function proxySkinning(body: ArrayBodyModel, bodyPosed: Float32Array, posed: Flo
       if (best < 0) break;
       joints[v * Kb + k] = best; weights[v * Kb + k] = bw; sum += bw; acc[best] = -1;
     }
-    for (let k = 0; k < Kb; k++) weights[v * Kb + k]! /= sum || 1;
+    if (sum === 0) { joints[v * Kb] = body.skinning.joints[bv * Kb]!; weights[v * Kb] = 1; sum = 1; } // (a hand's own weights)
+    for (let k = 0; k < Kb; k++) weights[v * Kb + k]! /= sum;
   }
   return { influences: Kb, joints, weights };
 }
+
+/** Joints of the arms from the upper arm down (clavicles stay with the trunk). */
+function armJointSet(body: ArrayBodyModel): number[] {
+  const names = body.skeleton.names, parents = body.skeleton.parents;
+  const roots = ['upperarm_l', 'upperarm_r'].map((n) => names.indexOf(n)).filter((j) => j >= 0);
+  const out: number[] = [];
+  for (let j = 0; j < names.length; j++) {
+    for (let a = j; a >= 0; a = parents[a]!) if (roots.includes(a)) { out.push(j); break; }
+  }
+  return out;
+}
+
+/** Distance of each shell vertex to the nearest arm or hand vertex of the posed body. */
+function distanceToArms(body: ArrayBodyModel, bodyPosed: Float32Array, posed: Float32Array, shellCount: number): Float32Array {
+  const arm = new Set<number>([PART_INDEX.leftUpperArm, PART_INDEX.rightUpperArm, PART_INDEX.leftForearm, PART_INDEX.rightForearm, PART_INDEX.leftHand, PART_INDEX.rightHand]);
+  const pts: number[] = [];
+  for (let v = 0; v < body.vertexCount; v++) if (arm.has(body.partLabels[v]!)) pts.push(bodyPosed[v * 3]!, bodyPosed[v * 3 + 1]!, bodyPosed[v * 3 + 2]!);
+  const index = new PointIndex(Float32Array.from(pts), 0.05);
+  const out = new Float32Array(shellCount);
+  for (let v = 0; v < shellCount; v++) out[v] = Math.sqrt(index.nearest(posed[v * 3]!, posed[v * 3 + 1]!, posed[v * 3 + 2]!).dist2);
+  return out;
+}
+
+/** Below this determinant a blended skinning matrix is treated as degenerate (rotations 60°+ apart blend to det ≤ 0.6). */
+const MIN_BLEND_DETERMINANT = 0.6;
 
 /** Inverse linear blend skinning per vertex: rest = M⁻¹ (x − t − m), M|m = Σ_j w_j A_j. */
 export function unposeVertices(posed: ArrayLike<number>, skin: SkinWeights, transforms: Float64Array, translation: ArrayLike<number>, out: Float32Array): void {
@@ -270,7 +301,17 @@ export function unposeVertices(posed: ArrayLike<number>, skin: SkinWeights, tran
     const x = posed[v * 3]! - translation[0]! - M[3]!, y = posed[v * 3 + 1]! - translation[1]! - M[7]!, z = posed[v * 3 + 2]! - translation[2]! - M[11]!;
     const a = M[0]!, b = M[1]!, c = M[2]!, d = M[4]!, e = M[5]!, f = M[6]!, g = M[8]!, h = M[9]!, i = M[10]!;
     const det = a * (e * i - f * h) - b * (d * i - f * g) + c * (d * h - e * g);
-    const inv = 1 / (Math.abs(det) > 1e-12 ? det : 1e-12);
+    if (det < MIN_BLEND_DETERMINANT) {
+      // blending very different rotations shrinks M towards singular and its inverse flings the vertex away:
+      // unpose rigidly with the strongest joint instead
+      let best = 0;
+      for (let k = 1; k < K; k++) if (skin.weights[v * K + k]! > skin.weights[v * K + best]!) best = k;
+      const o = skin.joints[v * K + best]! * 12;
+      const px = posed[v * 3]! - translation[0]! - transforms[o + 3]!, py = posed[v * 3 + 1]! - translation[1]! - transforms[o + 7]!, pz = posed[v * 3 + 2]! - translation[2]! - transforms[o + 11]!;
+      for (let r = 0; r < 3; r++) out[v * 3 + r] = transforms[o + r]! * px + transforms[o + 4 + r]! * py + transforms[o + 8 + r]! * pz; // Rᵀ(x − t)
+      continue;
+    }
+    const inv = 1 / det;
     out[v * 3] = inv * ((e * i - f * h) * x + (c * h - b * i) * y + (b * f - c * e) * z);
     out[v * 3 + 1] = inv * ((f * g - d * i) * x + (a * i - c * g) * y + (c * d - a * f) * z);
     out[v * 3 + 2] = inv * ((d * h - e * g) * x + (b * g - a * h) * y + (a * e - b * d) * z);

@@ -130,13 +130,13 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
     }
     const overhang = Math.max(0, ((x1 - x0 + 1) - (bx1 - bx0 + 1)) / 2) * metresPerPx;
     looseRun(y, x0, x1, zc, hb, overhang);
-    return { x0, x1, zc, hb: hb + cfg.overhangDepthRatio * overhang };
+    return { x0, x1, zc, hb: hb + Math.min(cfg.maxOverhangDepth, cfg.overhangDepthRatio * overhang) };
   }
 
   /** An elliptical cross-section over the run. */
   function looseRun(y: number, x0: number, x1: number, zc: number, hb: number, overhang: number): void {
     const a = (x1 - x0 + 1) / 2, xm = (x0 + x1 + 1) / 2;
-    const c = hb + cfg.overhangDepthRatio * overhang;
+    const c = hb + Math.min(cfg.maxOverhangDepth, cfg.overhangDepthRatio * overhang);
     // between chin and shoulders the matte beside the neck is hair falling behind it, not a collar in front
     const behindOnly = y >= inp.chinRow && y <= inp.shoulderRow;
     for (let x = x0; x <= x1; x++) {

@@ -29,7 +29,7 @@ export async function runShapeStage(subjectDir: string, options: ShapeStageOptio
   const outcome = await subject.runStage(
     'shape',
     {
-      version: 1,
+      version: 2,
       inputs: { image: SUBJECT_FILES.image, mask: SUBJECT_FILES.mask, fit: SUBJECT_FILES.fit },
       options: { body: options.bodySpec ?? 'default' },
       outputs: [SUBJECT_FILES.proxy, SUBJECT_FILES.proxyOverlay, SUBJECT_FILES.proxyGlb],
@@ -40,12 +40,15 @@ export async function runShapeStage(subjectDir: string, options: ShapeStageOptio
       const photo = await readImage(subject.path(SUBJECT_FILES.image), 3);
       const matte = await readImage(subject.path(SUBJECT_FILES.mask), 1);
       const camera = cameraFromJson(fit.camera);
+      // CPU time beside the wall time: shared machines stretch the wall clock, not the work
+      const cpu0 = process.cpuUsage(), wall0 = performance.now();
       const proxy = buildClothedProxy({ body: options.body, shape: fit.shape, pose: fitPose(fit), camera, matte });
+      const buildCpu = process.cpuUsage(cpu0), buildSeconds = (performance.now() - wall0) / 1000;
       const silhouetteIoU = proxySilhouetteIoU(proxy.posed, proxy.model.triangles, camera, matte.data);
       await writeProxy(subject.path(SUBJECT_FILES.shapeDir), proxy);
       await writePng(subject.path(SUBJECT_FILES.proxyOverlay), proxyOverlay(proxy, photo, matte, camera));
       await writeFileAtomic(subject.path(SUBJECT_FILES.proxyGlb), await proxyGlb(proxy));
-      return { silhouetteIoU, ...proxy.stats };
+      return { silhouetteIoU, ...proxy.stats, buildSeconds, buildCpuSeconds: (buildCpu.user + buildCpu.system) / 1e6 };
     },
   );
   const notes = outcome.record.notes as (ProxyStats & { silhouetteIoU: number }) | undefined;
