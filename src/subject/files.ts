@@ -10,6 +10,7 @@ export const SUBJECT_FILES = {
   fitOverlay: 'fit/overlay.png',
   shapeDir: 'shape',
   proxy: 'shape/proxy.json',
+  proxyBin: 'shape/proxy.bin',
   proxyOverlay: 'shape/overlay.png',
   proxyGlb: 'shape/proxy.glb',
   proxyColors: 'texture/proxy-colors.json',

@@ -31,7 +31,7 @@ export async function runTextureStage(subjectDir: string, options: TextureStageO
     'texture',
     {
       version: 1,
-      inputs: { image: SUBJECT_FILES.image, mask: SUBJECT_FILES.mask, fit: SUBJECT_FILES.fit, ...(hasProxy ? { proxy: SUBJECT_FILES.proxy } : {}) },
+      inputs: { image: SUBJECT_FILES.image, mask: SUBJECT_FILES.mask, fit: SUBJECT_FILES.fit, ...(hasProxy ? { proxy: SUBJECT_FILES.proxy, proxyBin: SUBJECT_FILES.proxyBin } : {}) },
       options: { size, body: options.body ?? 'default' },
       outputs: [SUBJECT_FILES.texture, SUBJECT_FILES.visibility, ...(hasProxy ? [SUBJECT_FILES.proxyColors] : [])],
       force: options.force,
