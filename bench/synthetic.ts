@@ -6,6 +6,7 @@
  * Options: --subjects 0,1,2  --quality test|fast|standard|high  --motions a,b  --frames N  --iterations N
  *          --variants full,noBalanced,noGeometryWeighting,noPoseOffsets  --poses N  --yaws 0,90,180
  *          --refine N  --work DIR  --mode NAME  --no-doc
+ *          --generator oracle|builtin (training video: ground truth with artefacts, or the product's own)  --bare-body (no clothed proxy)
  * --from-json bench/results/X.json re-renders the Markdown of a stored (possibly partial) report.
  * Writes bench/results/synthetic-<date>[-<mode>].json and the `<mode>` section of docs/benchmarks.md.
  */
@@ -67,7 +68,10 @@ async function main(): Promise<void> {
     variants,
     seed: 0,
     workDir: arg('work') ?? join(tmpdir(), 'persona-bench', mode),
+    generator: (arg('generator') ?? 'oracle') as 'oracle' | 'builtin',
+    clothedProxy: !process.argv.includes('--bare-body'),
   };
+  if (settings.generator !== 'oracle' && settings.generator !== 'builtin') throw new Error(`unknown --generator ${settings.generator} (use oracle or builtin)`);
   const progress = new Progress(process.stdout.isTTY ? 'plain' : 'plain');
   const root = packageRoot();
   const from = arg('from-json');

@@ -48,6 +48,10 @@ export interface TemplateOptions {
   levels: number;
   /** Unwrapped texture for the initial colours (RGB, v-up UVs). */
   texture?: FloatImage;
+  /** Per-vertex colours of the base mesh (V×3), interpolated by the subdivision (the clothed proxy's shell). */
+  vertexColors?: Float32Array;
+  /** Base triangles (F) that take the texture at their UVs instead (the proxy's template hands and face); all when absent. */
+  texturedTriangles?: Uint8Array;
 }
 
 /** Builds the template (see the module comment). */
@@ -56,22 +60,33 @@ export function buildGaussianTemplate(body: ArrayBodyModel, options: TemplateOpt
   const baseRest = body.shapedVertices(options.shape);
   const rest = sub.shapedVertices(options.shape);
   const N = sub.vertexCount;
+  const map = composeSubdivisionWeights(steps, body.vertexCount);
   const colors = new Float32Array(N * 3).fill(UNTEXTURED_COLOR);
+  if (options.vertexColors) {
+    const M = map.perRow;
+    for (let v = 0; v < N; v++)
+      for (let c = 0; c < 3; c++) {
+        let x = 0;
+        for (let k = 0; k < M; k++) x += map.weights[v * M + k]! * options.vertexColors[map.anchors[v * M + k]! * 3 + c]!;
+        colors[v * 3 + c] = x;
+      }
+  }
   if (options.texture) {
     // average of the texture at each corner's UV: smooth across UV seams (PERSONA smooths seam vertices)
-    colors.fill(0);
+    const sum = new Float32Array(N * 3);
     const count = new Uint16Array(N);
     const rgb = [0, 0, 0];
     const T = sub.triangles, uv = sub.cornerUvs;
+    const shift = 2 * options.levels; // subdivided triangle t descends from base triangle t >> 2L
     for (let c = 0; c < T.length; c++) {
+      if (options.texturedTriangles && !options.texturedTriangles[Math.floor(c / 3) >> shift]) continue;
       sampleTexture(options.texture, uv[c * 2]!, uv[c * 2 + 1]!, rgb);
       const v = T[c]!;
-      for (let k = 0; k < 3; k++) colors[v * 3 + k] += rgb[k]!;
+      for (let k = 0; k < 3; k++) sum[v * 3 + k] += rgb[k]!;
       count[v]++;
     }
-    for (let v = 0; v < N; v++) for (let k = 0; k < 3; k++) colors[v * 3 + k] = count[v]! > 0 ? colors[v * 3 + k]! / count[v]! : UNTEXTURED_COLOR;
+    for (let v = 0; v < N; v++) if (count[v]! > 0) for (let k = 0; k < 3; k++) colors[v * 3 + k] = sum[v * 3 + k]! / count[v]!;
   }
-  const map = composeSubdivisionWeights(steps, body.vertexCount);
   const noOffsets = new Set<number>([PART_INDEX.leftHand, PART_INDEX.rightHand, PART_INDEX.face, PART_INDEX.eyes]);
   return {
     count: N,

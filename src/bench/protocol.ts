@@ -18,6 +18,8 @@ import { ingest } from '../ingest/ingest.js';
 import { perceiveSubject } from '../perceive/stage.js';
 import { runFitStage } from '../fit/stage.js';
 import { runTextureStage } from '../texture/stage.js';
+import { runShapeStage } from '../shape/index.js';
+import { runGenerateStage } from '../generate/stage.js';
 import { runTrainStage } from '../train/stage.js';
 import { trainConfig, type PresetName } from '../train/config.js';
 import { loadAvatar } from '../avatar/bundle.js';
@@ -66,6 +68,11 @@ export interface BenchSettings {
   variants: VariantName[];
   seed: number;
   workDir: string;
+  /** Training video: 'oracle' (ground truth with simulated diffusion artefacts) or 'builtin' (the product's own generator,
+   * exactly as `persona create` runs it). Absent in reports older than the clothed proxy: oracle. */
+  generator?: 'oracle' | 'builtin';
+  /** Build the clothed proxy (stage shape) before texture, as `persona create` does (default true; false = the bare-body pipeline). */
+  clothedProxy?: boolean;
 }
 
 /** Mean scores over views (NaN-skipping). */
@@ -163,8 +170,10 @@ export async function runBenchmark(settings: BenchSettings, progress: Progress =
     await timed('ingest', () => ingest(photoPath, base));
     await timed('perceive', () => perceiveSubject(base, { progress }));
     const fitted = await timed('fit', () => runFitStage(base, { iterationScale: q.fitIterationScale, progress }));
+    if (settings.clothedProxy !== false) await timed('shape', () => runShapeStage(base, { body }));
     await timed('texture', () => runTextureStage(base, { size: q.textureSize }));
-    await timed('generate', () => runSyntheticGenerateStage(base, synthetic, photo.camera, { motions: settings.motions, framesPerClip: settings.framesPerClip, size: q.generatedSize, seed: settings.seed + 1, progress }));
+    if (settings.generator === 'builtin') await timed('generate', () => runGenerateStage(base, { motions: settings.motions, framesPerClip: settings.framesPerClip, size: q.generatedSize, progress }));
+    else await timed('generate', () => runSyntheticGenerateStage(base, synthetic, photo.camera, { motions: settings.motions, framesPerClip: settings.framesPerClip, size: q.generatedSize, seed: settings.seed + 1, progress }));
     const fit = JSON.parse(await readFile(join(base, SUBJECT_FILES.fit), 'utf8')) as BodyFit;
     // ground truth of the test set (shared by every variant)
     const size = { width: settings.evalWidth, height: settings.evalHeight };

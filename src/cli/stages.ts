@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { runFitStage } from '../fit/stage.js';
 import { runTextureStage } from '../texture/stage.js';
+import { runShapeStage } from '../shape/index.js';
+import { resolveBody } from '../pipeline/body.js';
 import { runGenerateStage, exportSubjectPoseVideo, DEFAULT_MOTIONS } from '../generate/stage.js';
 import { runTrainStage } from '../train/stage.js';
 import { PRESET_NAMES, type PresetName } from '../train/config.js';
@@ -17,7 +19,7 @@ export function parseQuality(v: string): PresetName {
 /** Parses a comma-separated list. */
 export const parseList = (v: string): string[] => v.split(',').map((s) => s.trim()).filter(Boolean);
 
-/** `persona fit|texture|generate|train <subject-dir>`: one command per pipeline stage. */
+/** `persona fit|shape|texture|generate|train <subject-dir>`: one command per pipeline stage. */
 export function registerStages(program: Command): void {
   program
     .command('fit')
@@ -34,6 +36,19 @@ export function registerStages(program: Command): void {
           ? `fit: ${dir}/fit/body.json — keypoint error ${r.fit.residuals.keypointPx.toFixed(1)} px (${(100 * r.fit.residuals.keypointRelative).toFixed(1)}% of height), silhouette IoU ${r.fit.residuals.silhouetteIoU.toFixed(3)}; overlay: ${dir}/fit/overlay.png`
           : 'fit: up to date, skipped (use --force to rerun)',
       );
+    });
+  program
+    .command('shape')
+    .description('carve the clothed proxy (body ∪ clothing ∪ hair) from the fit and the matte → shape/proxy.json, shape/overlay.png, shape/proxy.glb')
+    .argument('<subject-dir>', 'subject folder (after `persona fit`)')
+    .option('--body <spec>', 'default, or smplx:<path>', 'default')
+    .option('--force', 'run again even if nothing changed')
+    .action(async (dir: string, o: { body: string; force?: boolean }, cmd: Command) => {
+      const progress = progressFrom(cmd);
+      const r = await runShapeStage(dir, { body: resolveBody(o.body), bodySpec: o.body, force: o.force });
+      progress.info(r.ran
+        ? `shape: ${dir}/shape/proxy.glb — ${r.stats?.vertices} vertices, silhouette IoU ${r.silhouetteIoU?.toFixed(3)} against the matte; overlay: ${dir}/shape/overlay.png`
+        : 'shape: up to date, skipped (use --force to rerun)');
     });
   program
     .command('texture')

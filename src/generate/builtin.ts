@@ -1,8 +1,9 @@
 /**
- * The `builtin` generator: renders the person's own textured body (the fitted shape with the unwrapped
- * texture) in the poses of the chosen motions, seen by the photo's camera. It carries identity and pose —
- * not cloth dynamics, hair or anything the body mesh does not model; a video diffusion model (MimicMotion
- * via `frames:<dir>`) is what gives PERSONA pose-dependent clothing. Named and documented as such.
+ * The `builtin` generator: renders the person in the poses of the chosen motions, seen by the photo's
+ * camera — the clothed proxy (stage shape: body ∪ clothing ∪ hair carved from the photo, coloured from it)
+ * when the subject has one, else the fitted body with the unwrapped texture. It carries identity, clothing
+ * shape and pose, re-posed by skinning; a video diffusion model (MimicMotion via `frames:<dir>`) is what
+ * gives PERSONA learned pose-dependent clothing. Named and documented as such.
  */
 import type { Camera } from '../core/camera.js';
 import type { FloatImage } from '../core/image.js';
@@ -13,10 +14,15 @@ import type { BodyPose } from '../body/types.js';
 import { renderTextured } from '../render/index.js';
 import { restSkeletonOf, getBuiltinMotion, createPoseSampler, motionDuration } from '../motion/index.js';
 import { placeMotionPose } from './place.js';
+import { renderProxy, type ClothedProxy } from '../shape/index.js';
 
 /** What users are told the builtin generator is. */
 export const BUILTIN_NOTE =
-  'builtin generator: the fitted body re-posed with the unwrapped photo texture — identity and pose only; no clothing dynamics, hair or lighting changes (use --generator frames:<dir> with a video diffusion model for those)';
+  'builtin generator: the clothed proxy (body, clothing and hair carved from the photo) re-posed by skinning and coloured from the photo — identity, clothing shape and pose; no learned clothing dynamics or lighting changes (use --generator frames:<dir> with a video diffusion model for those)';
+
+/** The note when the subject has no clothed proxy (bare body). */
+export const BUILTIN_BODY_NOTE =
+  'builtin generator: the fitted body re-posed with the unwrapped photo texture — identity and pose only; no clothing, hair or lighting changes';
 
 /** One rendered frame. */
 export interface RenderedFrame {
@@ -38,6 +44,8 @@ export interface BuiltinClipOptions {
   frames: number;
   /** Anti-aliasing supersampling factor (default 2). */
   supersample?: number;
+  /** The clothed proxy and its vertex colours: rendered instead of the bare body. */
+  proxy?: { proxy: ClothedProxy; colors: Float32Array };
 }
 
 /** A builtin motion on this body, placed where the photo's person stands (place.ts): pose at time t. */
@@ -51,17 +59,18 @@ export function placedMotion(body: ArrayBodyModel, shape: number[] | Float64Arra
 /** Renders `frames` evenly spaced frames of a builtin motion. */
 export function renderBuiltinClip(o: BuiltinClipOptions): RenderedFrame[] {
   const { duration, poseAt } = placedMotion(o.body, o.shape, o.fitPose, o.motion);
-  const poser = new BodyPoser(o.body);
+  const poser = new BodyPoser(o.proxy ? o.proxy.proxy.model : o.body);
+  const rest = o.proxy ? poser.rest([]) : poser.rest(o.shape);
   const out: RenderedFrame[] = [];
+  const options = { background: [1, 1, 1], supersample: o.supersample ?? 2 };
   for (let k = 0; k < o.frames; k++) {
     // skip the neutral first/last frames when few are asked for: spread over the interior
     const time = (duration * (k + 0.5)) / o.frames;
     const pose = poseAt(time);
-    const posed = poser.forward({ shape: o.shape, pose });
-    const r = renderTextured(Float32Array.from(posed.vertices), o.body.triangles, o.body.cornerUvs, o.texture, o.camera, {
-      background: [1, 1, 1],
-      supersample: o.supersample ?? 2,
-    });
+    const posed = Float32Array.from(poser.forward({ pose, rest }).vertices);
+    const r = o.proxy
+      ? renderProxy(o.proxy.proxy, posed, o.proxy.colors, o.texture, o.camera, options)
+      : renderTextured(posed, o.body.triangles, o.body.cornerUvs, o.texture, o.camera, options);
     const mask = createImage(o.camera.width, o.camera.height, 1);
     mask.data.set(r.alpha);
     out.push({ time, pose, image: r.image, mask });

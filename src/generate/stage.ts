@@ -16,7 +16,8 @@ import { cameraFromJson, cameraToJson, fitPose } from '../fit/types.js';
 import { listBuiltinMotions } from '../motion/index.js';
 import { resolveBody, type BodySpec } from '../pipeline/body.js';
 import { readFit } from '../fit/stage.js';
-import { renderBuiltinClip, BUILTIN_NOTE } from './builtin.js';
+import { renderBuiltinClip, BUILTIN_NOTE, BUILTIN_BODY_NOTE } from './builtin.js';
+import { loadSubjectProxy } from '../shape/index.js';
 import { scanFramesDir, importFrameClip, FRAMES_NOTE, type FrameClipSource } from './frames.js';
 import { exportPoseVideo, type PoseVideoManifest } from './poseVideo.js';
 import type { GeneratedClipFile } from './types.js';
@@ -68,11 +69,12 @@ export async function runGenerateStage(subjectDir: string, options: GenerateStag
   const framesPerClip = options.framesPerClip ?? 12;
   const size = options.size ?? 512;
   const outputs = motions.map((m) => clipFiles(m).poses);
+  const hasProxy = existsSync(subject.path(SUBJECT_FILES.proxy));
   const outcome = await subject.runStage(
     'generate',
     {
       version: 1,
-      inputs: { fit: SUBJECT_FILES.fit, texture: SUBJECT_FILES.texture },
+      inputs: { fit: SUBJECT_FILES.fit, texture: SUBJECT_FILES.texture, ...(hasProxy ? { proxy: SUBJECT_FILES.proxy, proxyBin: SUBJECT_FILES.proxyBin, proxyColors: SUBJECT_FILES.proxyColors } : {}) },
       options: { generator: options.generator ?? 'builtin', motions, framesPerClip, size, body: options.body ?? 'default' },
       outputs,
       force: options.force,
@@ -81,6 +83,8 @@ export async function runGenerateStage(subjectDir: string, options: GenerateStag
       const fit = await readFit(subject);
       const body = resolveBody(options.body);
       const texture = await readImage(subject.path(SUBJECT_FILES.texture), 3);
+      const proxy = hasProxy ? loadSubjectProxy(subjectDir) : undefined;
+      const note = proxy ? BUILTIN_NOTE : BUILTIN_BODY_NOTE;
       const fitCam = cameraFromJson(fit.camera);
       const dims = fitLongSide(fitCam.width, fitCam.height, size);
       const camera = resizeCamera(fitCam, dims.width, dims.height);
@@ -91,8 +95,8 @@ export async function runGenerateStage(subjectDir: string, options: GenerateStag
       for (const motion of motions) {
         const files = clipFiles(motion);
         await rm(subject.path(files.dir), { recursive: true, force: true });
-        const frames = renderBuiltinClip({ body, shape: fit.shape, fitPose: fitPose(fit), camera, texture, motion, frames: framesPerClip });
-        const record: GeneratedClipFile = { format: 'persona-generated-clip', formatVersion: 1, clip: motion, generator: 'builtin', note: BUILTIN_NOTE, shape: fit.shape, frames: [] };
+        const frames = renderBuiltinClip({ body, shape: fit.shape, fitPose: fitPose(fit), camera, texture, motion, frames: framesPerClip, proxy });
+        const record: GeneratedClipFile = { format: 'persona-generated-clip', formatVersion: 1, clip: motion, generator: 'builtin', note, shape: fit.shape, frames: [] };
         for (let k = 0; k < frames.length; k++) {
           const f = frames[k]!;
           await yieldToSignals(undefined, 'generate'); // Ctrl-C stops between frames (the clip has no poses.json, so it is redone)
@@ -105,8 +109,8 @@ export async function runGenerateStage(subjectDir: string, options: GenerateStag
         // poses.json last: a clip is complete only when it exists
         await writeJsonAtomic(subject.path(files.poses), record);
       }
-      task?.done(`${motions.length} clips × ${framesPerClip} frames (${BUILTIN_NOTE.split(':')[0]})`);
-      return { clips: motions, frames: motions.length * framesPerClip, generator: 'builtin', note: BUILTIN_NOTE };
+      task?.done(`${motions.length} clips × ${framesPerClip} frames (${proxy ? 'clothed proxy' : 'bare body: no shape/proxy.json'})`);
+      return { clips: motions, frames: motions.length * framesPerClip, generator: 'builtin', note };
     },
   );
   const clips = (outcome.record.notes?.clips as string[] | undefined) ?? motions;

@@ -14,6 +14,8 @@ import { decodePhoto, ingest } from '../ingest/ingest.js';
 import { perceiveSubject } from '../perceive/stage.js';
 import { runFitStage } from '../fit/stage.js';
 import { runTextureStage } from '../texture/stage.js';
+import { runShapeStage } from '../shape/index.js';
+import { resolveBody } from './body.js';
 import { runGenerateStage, checkGenerateOptions, DEFAULT_MOTIONS } from '../generate/stage.js';
 import { runTrainStage } from '../train/stage.js';
 import { PRESET_NAMES, type PresetName } from '../train/config.js';
@@ -90,7 +92,7 @@ async function runPipeline(photo: string, out: string, o: CreateOptions, progres
   const stages: CreateSummary['stages'] = [];
   const stage = async <T extends { ran: boolean }>(name: string, run: () => Promise<T>): Promise<T> => {
     const s = Date.now();
-    progress.info(`[${stages.length + 1}/7] ${name}…`);
+    progress.info(`[${stages.length + 1}/8] ${name}…`);
     const r = await run();
     stages.push({ name, seconds: (Date.now() - s) / 1000, skipped: !r.ran });
     if (!r.ran) progress.info(`${name}: up to date, skipped`);
@@ -101,6 +103,8 @@ async function runPipeline(photo: string, out: string, o: CreateOptions, progres
   for (const w of perceived.perception?.person.warnings ?? []) progress.warn(w);
   const fitted = await stage('fit', () => runFitStage(out, { body: o.body, force: o.force, progress, iterationScale: q.fitIterationScale }));
   progress.info(`fit: keypoint error ${fitted.fit.residuals.keypointPx.toFixed(1)} px, silhouette IoU ${fitted.fit.residuals.silhouetteIoU.toFixed(3)}`);
+  const shaped = await stage('shape', () => runShapeStage(out, { body: resolveBody(o.body), bodySpec: typeof o.body === 'string' ? o.body : 'default', force: o.force }));
+  if (shaped.silhouetteIoU !== undefined) progress.info(`shape: clothed proxy, silhouette IoU ${shaped.silhouetteIoU.toFixed(3)} against the matte`);
   await stage('texture', () => runTextureStage(out, { size: q.textureSize, body: o.body, force: o.force }));
   await stage('generate', () =>
     runGenerateStage(out, { generator: o.generator, motions: o.motions ?? [...DEFAULT_MOTIONS], framesPerClip: q.framesPerClip, size: q.generatedSize, body: o.body, force: o.force, progress }),

@@ -10,6 +10,8 @@ import { cameraFromJson, fitPose } from '../fit/types.js';
 import { readFit } from '../fit/stage.js';
 import { resolveBody, type BodySpec } from '../pipeline/body.js';
 import { unwrapTexture } from './unwrap.js';
+import { existsSync } from 'node:fs';
+import { proxyColors, readProxy, writeProxyColors } from '../shape/index.js';
 
 /** Options of the texture stage. */
 export interface TextureStageOptions {
@@ -23,13 +25,15 @@ export interface TextureStageOptions {
 export async function runTextureStage(subjectDir: string, options: TextureStageOptions = {}): Promise<{ ran: boolean; seenFraction?: number }> {
   const subject = new Subject(subjectDir);
   const size = options.size ?? 1024;
+  // with a clothed proxy (stage shape), its vertices get colours too
+  const hasProxy = existsSync(subject.path(SUBJECT_FILES.proxy));
   const outcome = await subject.runStage(
     'texture',
     {
       version: 1,
-      inputs: { image: SUBJECT_FILES.image, mask: SUBJECT_FILES.mask, fit: SUBJECT_FILES.fit },
+      inputs: { image: SUBJECT_FILES.image, mask: SUBJECT_FILES.mask, fit: SUBJECT_FILES.fit, ...(hasProxy ? { proxy: SUBJECT_FILES.proxy, proxyBin: SUBJECT_FILES.proxyBin } : {}) },
       options: { size, body: options.body ?? 'default' },
-      outputs: [SUBJECT_FILES.texture, SUBJECT_FILES.visibility],
+      outputs: [SUBJECT_FILES.texture, SUBJECT_FILES.visibility, ...(hasProxy ? [SUBJECT_FILES.proxyColors] : [])],
       force: options.force,
     },
     async () => {
@@ -50,7 +54,11 @@ export async function runTextureStage(subjectDir: string, options: TextureStageO
       });
       await writePng(subject.path(SUBJECT_FILES.texture), r.texture);
       await writePng(subject.path(SUBJECT_FILES.visibility), r.visibility);
-      return { seenFraction: r.seenFraction };
+      if (!hasProxy) return { seenFraction: r.seenFraction };
+      const proxy = readProxy(subject.path(SUBJECT_FILES.shapeDir));
+      const pc = proxyColors(proxy, body, r.texture, photo, matte.data, cameraFromJson(fit.camera));
+      await writeProxyColors(subject.path('texture'), pc.colors);
+      return { seenFraction: r.seenFraction, proxySeenFraction: pc.seenFraction };
     },
   );
   return { ran: outcome.ran, seenFraction: outcome.record.notes?.seenFraction as number | undefined };

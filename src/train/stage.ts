@@ -14,6 +14,7 @@ import { SUBJECT_FILES, clipFiles } from '../subject/files.js';
 import type { BodyFit } from '../fit/types.js';
 import { resolveBody, type BodySpec } from '../pipeline/body.js';
 import { buildGaussianTemplate } from '../avatar/buildTemplate.js';
+import { loadSubjectProxy } from '../shape/index.js';
 import { bundleFromModel } from '../avatar/toBundle.js';
 import { writeAvatarBundle } from '../avatar/bundle.js';
 import { CHANNELS, type AvatarModel } from '../avatar/model.js';
@@ -80,6 +81,7 @@ export async function runTrainStage(subjectDir: string, options: TrainStageOptio
   };
   const inputs: Record<string, string> = { image: SUBJECT_FILES.image, mask: SUBJECT_FILES.mask, fit: SUBJECT_FILES.fit, texture: SUBJECT_FILES.texture };
   for (const c of clips) inputs[`clip:${c}`] = clipFiles(c).poses;
+  if (existsSync(subject.path(SUBJECT_FILES.proxy))) { inputs.proxy = SUBJECT_FILES.proxy; inputs.proxyBin = SUBJECT_FILES.proxyBin; inputs.proxyColors = SUBJECT_FILES.proxyColors; }
   let result: TrainResult | undefined;
   const outcome = await subject.runStage(
     'train',
@@ -89,9 +91,15 @@ export async function runTrainStage(subjectDir: string, options: TrainStageOptio
       const fit = JSON.parse(await readFile(subject.path(SUBJECT_FILES.fit), 'utf8')) as BodyFit;
       const body = resolveBody(options.body);
       const texture = await readImage(subject.path(SUBJECT_FILES.texture), 3);
-      const template = buildGaussianTemplate(body, { shape: fit.shape, levels: cfg.avatar.subdivisions, texture });
-      options.progress?.info(`train: ${template.count} Gaussians (${cfg.avatar.subdivisions} subdivisions), ${template.anchorCount} pose-offset anchors, quality ${quality}`);
-      const frames = await loadSubjectFrames(subjectDir, { body, shape: fit.shape, renderSize: cfg.avatar.renderSize }, clips);
+      // The Gaussians start on the clothed proxy (stage shape) when the subject has one; its base mesh is about
+      // the body template's size (shape/config.ts voxelSize), so the preset's subdivision levels apply unchanged.
+      const clothed = loadSubjectProxy(subjectDir);
+      const templateBody = clothed ? clothed.proxy.model : body;
+      const templateShape = clothed ? [] : fit.shape;
+      const levels = cfg.avatar.subdivisions;
+      const template = buildGaussianTemplate(templateBody, { shape: templateShape, levels, texture, vertexColors: clothed?.colors, texturedTriangles: clothed?.proxy.templateTriangles });
+      options.progress?.info(`train: ${template.count} Gaussians on the ${clothed ? 'clothed proxy' : 'bare body'} (${levels} subdivisions), ${template.anchorCount} pose-offset anchors, quality ${quality}`);
+      const frames = await loadSubjectFrames(subjectDir, { body: templateBody, shape: templateShape, renderSize: cfg.avatar.renderSize }, clips);
       // Resume only a checkpoint written for these very inputs and options.
       const key = hashJson({ inputs: await subject.hashInputs(inputs), stageOptions });
       const ckPath = subject.path(SUBJECT_FILES.checkpoint);

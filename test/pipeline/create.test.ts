@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { NodeIO } from '@gltf-transform/core';
 import { create } from '../../src/pipeline/create.js';
 import { samplePhoto } from '../../src/cli/create.js';
 import { loadAvatar } from '../../src/avatar/bundle.js';
@@ -18,6 +19,7 @@ test('persona create runs the whole pipeline at test quality and every artifact 
     const s = await create(samplePhoto(), out, { quality: 'test' });
     for (const f of [
       'input/image.png', 'perception/keypoints.json', 'perception/mask.png', 'perception/overlay.png', 'fit/body.json', 'fit/overlay.png',
+      'shape/proxy.json', 'shape/proxy.bin', 'shape/overlay.png', 'shape/proxy.glb', 'texture/proxy-colors.json',
       'texture/texture.png', 'texture/visibility.png', 'generated/dance/poses.json', 'train/checkpoint.bin', 'train/log.jsonl', 'train/preview.png',
       'avatar/avatar.json', 'avatar/avatar.bin', 'preview/turntable.png', 'preview/dance.gif',
     ])
@@ -32,7 +34,14 @@ test('persona create runs the whole pipeline at test quality and every artifact 
       assert.ok((meta.width ?? 0) > 0, `${img} decodes`);
     }
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
-    for (const st of ['ingest', 'perceive', 'fit', 'texture', 'generate', 'train']) assert.equal(manifest.stages[st].status, 'done', st);
+    for (const st of ['ingest', 'perceive', 'fit', 'shape', 'texture', 'generate', 'train']) assert.equal(manifest.stages[st].status, 'done', st);
+    // the clothed proxy reproduces the photo's matte, and its GLB opens in a glTF reader
+    assert.ok(manifest.stages.shape.notes.silhouetteIoU >= 0.9, `proxy IoU ${manifest.stages.shape.notes.silhouetteIoU}`);
+    const glb = await new NodeIO().read(join(out, 'shape/proxy.glb'));
+    const prim = glb.getRoot().listMeshes()[0]!.listPrimitives()[0]!;
+    assert.equal(prim.getAttribute('POSITION')!.getCount(), manifest.stages.shape.notes.vertices);
+    // at test quality (no subdivision) the Gaussians are the proxy's vertices: the avatar starts on the clothed proxy
+    assert.equal(avatar.header.gaussianCount, manifest.stages.shape.notes.vertices);
     assert.ok(s.stages.every((x) => !x.skipped));
     // running again resumes: every stage is skipped
     const again = await create(samplePhoto(), out, { quality: 'test', noPreview: true });

@@ -1,0 +1,78 @@
+/**
+ * Clothed-proxy benchmark on the six synthetic subjects: builds each subject's proxy from its photo (true
+ * body, pose, camera and matte, so the figures measure the proxy, not the fit), and compares it with the
+ * bare body it replaces, against the ground truth (body + skirt + hair):
+ * - silhouette IoU against the photo's matte;
+ * - novel-view silhouette IoU: the photo pose from the side and the back, and a held-out `walk` pose from the
+ *   front and the side, both re-posed by skinning (the proxy) and rendered by the truth's own garments.
+ * Writes bench/results/shape.json and a contact sheet per subject under --out (default /tmp/persona-bench-shape).
+ * Run: npm run bench:shape [-- --subjects 2,4]
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { makeSubject } from '../src/bench/subjects.js';
+import { createImage, writePng, type FloatImage } from '../src/core/image.js';
+import type { Camera } from '../src/core/camera.js';
+import { BodyPoser } from '../src/body/skinning.js';
+import type { BodyPose } from '../src/body/types.js';
+import { colorizeLabels, contactSheet, rasterizeMesh } from '../src/render/index.js';
+import { buildClothedProxy, proxyOverlay, proxySilhouetteIoU, SHAPE_CONFIG } from '../src/shape/index.js';
+import { placedMotion } from '../src/generate/builtin.js';
+
+const args = process.argv.slice(2);
+const arg = (name: string): string | undefined => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : undefined; };
+const ids = (arg('subjects') ?? '0,1,2,3,4,5').split(',').map(Number);
+const outDir = arg('out') ?? '/tmp/persona-bench-shape';
+const config = { ...SHAPE_CONFIG, ...(arg('voxel') ? { voxelSize: Number(arg('voxel')) } : {}) };
+mkdirSync(outDir, { recursive: true });
+
+function iou(a: Int32Array | Uint8Array, b: Uint8Array, isA: (x: number) => boolean): number {
+  let i = 0, u = 0;
+  for (let p = 0; p < b.length; p++) { const x = isA(a[p]!), y = b[p]! > 0; if (x && y) i++; if (x || y) u++; }
+  return u ? i / u : 0;
+}
+
+const rows: Array<Record<string, unknown>> = [];
+for (const id of ids) {
+  const subject = makeSubject(id, { textureSize: 512 });
+  const photo = subject.photo();
+  const matte = createImage(photo.camera.width, photo.camera.height, 1);
+  matte.data.set(photo.render.alpha);
+  const t0 = performance.now();
+  const proxy = buildClothedProxy({ body: subject.model, shape: subject.shape, pose: photo.posed.pose, camera: photo.camera, matte, config });
+  const seconds = (performance.now() - t0) / 1000;
+  const bodyPoser = new BodyPoser(subject.model), proxyPoser = new BodyPoser(proxy.model);
+  const bodyRest = bodyPoser.rest(subject.shape), proxyRest = proxyPoser.rest([]);
+  const bareIoU = iou(rasterizeMesh(Float32Array.from(photo.posed.body), subject.model.triangles, photo.camera, {}).triangleId, photo.render.mask, (t) => t >= 0);
+  const views: Array<{ name: string; pose: BodyPose; yaw: number }> = [];
+  const walk = placedMotion(subject.model, subject.shape, photo.posed.pose, 'walk');
+  const walkPose = walk.poseAt(walk.duration * 0.3);
+  views.push({ name: 'photo pose, side', pose: photo.posed.pose, yaw: 90 }, { name: 'photo pose, back', pose: photo.posed.pose, yaw: 180 });
+  views.push({ name: 'walk, front', pose: walkPose, yaw: 0 }, { name: 'walk, side', pose: walkPose, yaw: 90 });
+  const novel: Array<{ view: string; proxy: number; bare: number }> = [];
+  const tiles: FloatImage[] = [];
+  for (const v of views) {
+    const posed = subject.pose(v.pose);
+    const camera: Camera = subject.frameCamera(posed, { yawDeg: (subject.spec.photo.yawDeg ?? 0) + v.yaw, width: 256, height: 384 });
+    const truth = subject.render(posed, camera, { supersample: 1 });
+    const pr = rasterizeMesh(Float32Array.from(proxyPoser.forward({ pose: v.pose, rest: proxyRest }).vertices), proxy.model.triangles, camera, {});
+    const br = rasterizeMesh(Float32Array.from(bodyPoser.forward({ pose: v.pose, rest: bodyRest }).vertices), subject.model.triangles, camera, {});
+    novel.push({ view: v.name, proxy: iou(pr.triangleId, truth.mask, (t) => t >= 0), bare: iou(br.triangleId, truth.mask, (t) => t >= 0) });
+    // truth | proxy silhouette agreement: white both, red truth only, blue proxy only
+    const lab = new Int16Array(truth.mask.length);
+    for (let p = 0; p < lab.length; p++) { const a = pr.triangleId[p]! >= 0, b = truth.mask[p]! > 0; lab[p] = a && b ? 7 : b ? 0 : a ? 2 : -1; }
+    tiles.push(truth.image, colorizeLabels(lab, camera.width, camera.height));
+  }
+  const photoIoU = proxySilhouetteIoU(proxy.posed, proxy.model.triangles, photo.camera, matte.data);
+  const sheet = proxyOverlay(proxy, photo.render.image, matte, photo.camera, 384);
+  await writePng(join(outDir, `subject-${id}.png`), sheet);
+  await writePng(join(outDir, `subject-${id}-novel.png`), contactSheet(tiles, { columns: 8, labels: views.flatMap((v) => [v.name, 'proxy vs truth']) }));
+  const row = { id, name: subject.spec.name, seconds: +seconds.toFixed(2), photoIoU: +photoIoU.toFixed(4), bareBodyPhotoIoU: +bareIoU.toFixed(4), novel, ...proxy.stats };
+  rows.push(row);
+  console.log(`subject ${id} ${subject.spec.name}: proxy ${proxy.stats.vertices} vertices in ${seconds.toFixed(1)} s; photo IoU proxy ${photoIoU.toFixed(3)} (bare body ${bareIoU.toFixed(3)}); novel views ${novel.map((n) => `${n.view}: ${n.proxy.toFixed(3)} (bare ${n.bare.toFixed(3)})`).join(', ')}`);
+}
+const load = loadavg().map((x) => +x.toFixed(2));
+console.log(`load average ${load.join(' ')}`);
+mkdirSync('bench/results', { recursive: true });
+writeFileSync('bench/results/shape.json', JSON.stringify({ date: new Date().toISOString(), load, subjects: rows }, null, 2) + '\n');

@@ -1,0 +1,49 @@
+/**
+ * Settings of the clothed proxy (stage `shape`), each with its reason. The prior for what one view cannot
+ * see is written down in docs/shape.md; the numbers here are its parameters.
+ */
+export const SHAPE_CONFIG = {
+  /** Long side (px) of the matte and body depth maps the carving works on: 3–4 mm a pixel on a standing person. */
+  carveLongSide: 512,
+  /** Voxel edge (metres) of the occupancy field. 2.5 cm gives a shell of ~10–14k vertices, about the body template's
+   * 13.5k, so each preset subdivides the proxy as often as it did the body for a like number of Gaussians; the silhouette
+   * stays sub-voxel because the matte enters as a signed distance (photo IoU 0.963–0.968 on subjects 0 and 4, against
+   * 0.976–0.980 at 1.5 cm with 2.3× the vertices; bench:shape). Hands and face come from the template. */
+  voxelSize: 0.025,
+  /** Space around the posed body's box (metres): skirts, coats and hair reach at most this far out (a full skirt's hem ~0.3 m). */
+  padding: 0.32,
+  /** A matte pixel within this distance (metres) of the body in its row is the body's own rim (fit error, tight clothes): it copies
+   * the body's depth there instead of starting a loose cross-section. */
+  tightRim: 0.02,
+  /** Depth extent of loose clothing per metre of sideways overhang (cross-sections are ellipses; a garment that hangs 10 cm out to the
+   * side hangs ~9 cm out in front and behind: a skirt's hem is close to round; measured on the synthetic full skirt (subject 4), 0.7 left its side-view IoU at 0.75). */
+  overhangDepthRatio: 0.9,
+  /** Most a garment reaches out in front or behind beyond the body (metres): wide runs on real photos (a coat over arms held at the
+   * sides) otherwise grow ~20 cm deep balloons. */
+  maxOverhangDepth: 0.1,
+  /** Half thickness floor (metres) of a loose cross-section at its silhouette ends, so the field resolves the matte's edge there. */
+  minHalfThickness: 0.012,
+  /** Hair behind the shoulders: drawn when the matte beside the neck is wider than the body by at least this much on each side (metres). */
+  hairSideMin: 0.03,
+  /** Length of the hair lying on the back below the shoulder line, in chin-to-shoulder-line distances (a single view cannot see it:
+   * the prior takes shoulder-blade length, between a bob and waist-long hair). */
+  hairLengthFactor: 1.2,
+  /** Thickness of the hair layer on the back (metres). */
+  hairThickness: 0.035,
+  /** Proxy vertices within this distance (metres) of the body surface follow the body exactly (skin, tight clothing). */
+  hugDistance: 0.015,
+  /** Distance (metres) over which a vertex blends from the body's own skinning to the diffused skinning volume. */
+  skinBlendDistance: 0.03,
+  /** Distance (metres) at which a vertex is fully free for cloth dynamics (freedom 1). */
+  freeDistance: 0.08,
+  /** Loose surface farther than this from the arms (metres) follows the trunk only: a loose sleeve stays within it of its arm,
+   * cloth that spans from an arm to the body (coats over hanging arms, arms crossed in front) does not. */
+  armReach: 0.06,
+  /** Tangential relaxation iterations evening out marching-tetrahedra triangles (moves vertices along the surface only). */
+  relaxIterations: 4,
+  /** Hands and face keep the template's own geometry: shell vertices whose nearest body vertex is a hand or face vertex at least
+   * this many rings inside its region, within `hugDistance`·2, are replaced by the template's own hand and face. */
+  spliceErodeRings: 2,
+} as const;
+
+export type ShapeConfig = { -readonly [K in keyof typeof SHAPE_CONFIG]: (typeof SHAPE_CONFIG)[K] extends number ? number : (typeof SHAPE_CONFIG)[K] };

@@ -1,0 +1,378 @@
+/**
+ * The clothed proxy: one closed surface of body ∪ clothing ∪ hair carved in the photo's pose (field.ts,
+ * slabs.ts, marching tetrahedra), with the template's own hands and face spliced in, skinned (the body's
+ * own weights where the proxy hugs the body, PERSONA's diffused skinning volume where it leaves it), unposed
+ * to the canonical pose, and packaged as a body model of fixed shape — so every stage that poses, renders
+ * or subdivides a body (generator, geometry targets, Gaussian template) takes it unchanged.
+ */
+import type { Camera } from '../core/camera.js';
+import { fitLongSide, projectPoint, resizeCamera } from '../core/camera.js';
+import { PersonaError } from '../core/errors.js';
+import type { FloatImage } from '../core/image.js';
+import { ArrayBodyModel } from '../body/model.js';
+import { BodyPoser } from '../body/skinning.js';
+import { PART_INDEX, type BodyPose, type SkinWeights, type SparseRegressor } from '../body/types.js';
+import { rasterizeMesh, resizeImage } from '../render/index.js';
+import { buildSkinningVolume, sampleSkinningWeights } from '../avatar/skinningVolume.js';
+import { SHAPE_CONFIG, type ShapeConfig } from './config.js';
+import { buildSlabs, type DepthSlabs } from './slabs.js';
+import { occupancyField } from './field.js';
+import { marchingTetrahedra } from './marchingTetrahedra.js';
+import { MeshDistance } from './meshDistance.js';
+import { compact, largestComponent, meshTopology, PointIndex, relaxTangential, vertexNeighbours } from './meshOps.js';
+
+/** Material classes of proxy vertices. */
+export const PROXY_MATERIAL = { skin: 0, cloth: 1, hair: 2, template: 3 } as const;
+
+/** The clothed proxy of one subject. */
+export interface ClothedProxy {
+  /** The proxy as a body model of fixed shape (rest = canonical pose; shape coefficients: none). */
+  model: ArrayBodyModel;
+  /** F: 1 on the template's own hand and face triangles (they carry the body's UVs), 0 on the carved shell. */
+  templateTriangles: Uint8Array;
+  /** V material (PROXY_MATERIAL). */
+  material: Uint8Array;
+  /** V in [0,1]: 0 follows skinning exactly, 1 free for cloth dynamics. */
+  freedom: Float32Array;
+  /** V: the nearest body-template vertex (in the photo's pose). */
+  bodyVertex: Int32Array;
+  /** V×3 positions in the photo's pose (world). */
+  posed: Float32Array;
+  /** Facts for the manifest and the docs. */
+  stats: ProxyStats;
+}
+
+/** Figures of a proxy build. */
+export interface ProxyStats {
+  vertices: number;
+  triangles: number;
+  shellVertices: number;
+  templateVertices: number;
+  voxels: [number, number, number];
+  /** The carved shell's topology before hands and face were spliced in (closed manifold: all zero). */
+  shellTopology: { boundaryEdges: number; nonManifoldEdges: number; inconsistentEdges: number };
+  /** Share of shell vertices per material. */
+  looseFraction: number;
+  hairFraction: number;
+}
+
+/** Inputs of {@link buildClothedProxy}. */
+export interface ProxyInputs {
+  body: ArrayBodyModel;
+  shape: ArrayLike<number>;
+  pose: BodyPose;
+  /** The photo's camera and matte (1 channel, photo size). */
+  camera: Camera;
+  matte: FloatImage;
+  config?: ShapeConfig;
+}
+
+const HAND_FACE = new Set<number>([PART_INDEX.leftHand, PART_INDEX.rightHand, PART_INDEX.face, PART_INDEX.eyes]);
+
+/** Builds the proxy (see the module comment). */
+export function buildClothedProxy(inp: ProxyInputs): ClothedProxy {
+  const cfg = inp.config ?? SHAPE_CONFIG;
+  const { body } = inp;
+  const J = body.skeleton.names.length;
+  const poser = new BodyPoser(body);
+  const posedBody = poser.forward({ shape: inp.shape, pose: inp.pose });
+  const bodyPosed = Float32Array.from(posedBody.vertices);
+  const V0 = body.vertexCount;
+
+  // 1. carving camera and maps
+  const dims = fitLongSide(inp.camera.width, inp.camera.height, cfg.carveLongSide);
+  const cam = resizeCamera(inp.camera, dims.width, dims.height);
+  const matte = resizeImage(inp.matte, dims.width, dims.height).data;
+  const front = rasterizeMesh(bodyPosed, body.triangles, cam, { cull: 'back' }).depth;
+  const back = rasterizeMesh(bodyPosed, body.triangles, cam, { cull: 'front' }).depth;
+  const joint = (name: string): [number, number, number] => {
+    const j = body.skeleton.names.indexOf(name);
+    return j < 0 ? [NaN, NaN, NaN] : [posedBody.joints[j * 3]!, posedBody.joints[j * 3 + 1]!, posedBody.joints[j * 3 + 2]!];
+  };
+  const rowOf = (p: [number, number, number]): { u: number; v: number } => projectPoint(cam, p[0], p[1], p[2]);
+  const neck = rowOf(joint('neck_01')), head = rowOf(joint('head'));
+  const shoulders = [rowOf(joint('upperarm_l')), rowOf(joint('upperarm_r'))];
+  // the chin sits about half-way between the neck and head joints in the image (MakeHuman rig: head joint at the skull base)
+  const slabs: DepthSlabs = buildSlabs({
+    camera: cam, matte, bodyFront: front, bodyBack: back,
+    chinRow: (neck.v + head.v) / 2, shoulderRow: (shoulders[0]!.v + shoulders[1]!.v) / 2, neckColumn: neck.u,
+  }, cfg);
+
+  // 2. the occupancy field on a grid around the posed body, and its surface
+  const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
+  for (let v = 0; v < V0; v++) for (let a = 0; a < 3; a++) { lo[a] = Math.min(lo[a]!, bodyPosed[v * 3 + a]!); hi[a] = Math.max(hi[a]!, bodyPosed[v * 3 + a]!); }
+  const h = cfg.voxelSize;
+  const origin: [number, number, number] = [lo[0]! - cfg.padding, lo[1]! - cfg.padding, lo[2]! - cfg.padding];
+  const gdims = [0, 1, 2].map((a) => Math.ceil((hi[a]! - lo[a]! + 2 * cfg.padding) / h) + 1) as [number, number, number];
+  const field = occupancyField({ grid: { origin, spacing: h, dims: gdims }, bodyPositions: bodyPosed, bodyTriangles: body.triangles, camera: cam, matte, slabs });
+  const iso = marchingTetrahedra(field);
+  if (iso.triangles.length === 0) throw new PersonaError('shape: the clothed proxy came out empty (the matte and the fitted body do not overlap)', { hint: 'check perception/overlay.png and fit/overlay.png; rerun `persona fit`' });
+  const shell = largestComponent(iso.positions, iso.triangles);
+  const shellTopology = meshTopology(shell.triangles);
+  relaxTangential(shell.positions, shell.triangles, cfg.relaxIterations);
+
+  // 3. nearest body vertex of each shell vertex; which shell vertices give way to the template's hands and face
+  const bodyDistance = new MeshDistance(bodyPosed, body.triangles);
+  const S = shell.positions.length / 3;
+  const nearest = new Int32Array(S), dist = new Float32Array(S);
+  for (let v = 0; v < S; v++) {
+    const r = bodyDistance.nearest(shell.positions[v * 3]!, shell.positions[v * 3 + 1]!, shell.positions[v * 3 + 2]!);
+    nearest[v] = r.vertex; dist[v] = r.distance;
+  }
+  const interior = erodedHandFace(body, cfg.spliceErodeRings);
+  const keepTri: number[] = [];
+  const dropVertex = new Uint8Array(S);
+  for (let v = 0; v < S; v++) if (interior[nearest[v]!] && dist[v]! < 2 * cfg.hugDistance) dropVertex[v] = 1;
+  for (let f = 0; f < shell.triangles.length / 3; f++) {
+    const a = shell.triangles[f * 3]!, b = shell.triangles[f * 3 + 1]!, c = shell.triangles[f * 3 + 2]!;
+    if (!dropVertex[a] && !dropVertex[b] && !dropVertex[c]) keepTri.push(f);
+  }
+  const kept = compact(shell.positions, shell.triangles, keepTri);
+  const K = kept.positions.length / 3;
+  const keptNearest = new Int32Array(K), keptDist = new Float32Array(K);
+  for (let v = 0; v < S; v++) { const m = kept.vertexMap[v]!; if (m >= 0) { keptNearest[m] = nearest[v]!; keptDist[m] = dist[v]!; } }
+
+  // the template's hand and face triangles (every triangle whose corners are all hand/face/eyes)
+  const patchTris: number[] = [];
+  for (let f = 0; f < body.triangles.length / 3; f++) {
+    let all = true;
+    for (let c = 0; c < 3; c++) if (!HAND_FACE.has(body.partLabels[body.triangles[f * 3 + c]!]!)) all = false;
+    if (all) patchTris.push(f);
+  }
+  const patchMap = new Int32Array(V0).fill(-1);
+  const patchVerts: number[] = [];
+  for (const f of patchTris) for (let c = 0; c < 3; c++) { const v = body.triangles[f * 3 + c]!; if (patchMap[v]! < 0) { patchMap[v] = K + patchVerts.length; patchVerts.push(v); } }
+  const P = patchVerts.length, V = K + P;
+
+  // 4. combined mesh
+  const posed = new Float32Array(V * 3);
+  posed.set(kept.positions);
+  patchVerts.forEach((bv, i) => { for (let a = 0; a < 3; a++) posed[(K + i) * 3 + a] = bodyPosed[bv * 3 + a]!; });
+  const F1 = kept.triangles.length / 3, F = F1 + patchTris.length;
+  const triangles = new Uint32Array(F * 3);
+  triangles.set(kept.triangles);
+  const cornerUvs = new Float32Array(F * 6);
+  const templateTriangles = new Uint8Array(F);
+  patchTris.forEach((f, i) => {
+    for (let c = 0; c < 3; c++) triangles[(F1 + i) * 3 + c] = patchMap[body.triangles[f * 3 + c]!]!;
+    cornerUvs.set(body.cornerUvs.subarray(f * 6, f * 6 + 6), (F1 + i) * 6);
+    templateTriangles[F1 + i] = 1;
+  });
+  const bodyVertex = new Int32Array(V), partLabels = new Uint8Array(V), material = new Uint8Array(V), freedom = new Float32Array(V);
+  let loose = 0, hair = 0;
+  const headJointY = joint('head')[1];
+  for (let v = 0; v < K; v++) {
+    const bv = keptNearest[v]!, d = keptDist[v]!;
+    bodyVertex[v] = bv;
+    partLabels[v] = body.partLabels[bv]!;
+    const t = (d - cfg.hugDistance) / (cfg.freeDistance - cfg.hugDistance);
+    freedom[v] = t <= 0 ? 0 : t >= 1 ? 1 : t * t * (3 - 2 * t);
+    if (d <= cfg.hugDistance) material[v] = PROXY_MATERIAL.skin;
+    else {
+      const pr = projectPoint(cam, posed[v * 3]!, posed[v * 3 + 1]!, posed[v * 3 + 2]!);
+      const px = Math.floor(pr.u), py = Math.floor(pr.v);
+      const k = px >= 0 && py >= 0 && px < cam.width && py < cam.height ? slabs.kind[py * cam.width + px]! : 0;
+      // loose surface over the scalp (above the head joint, which sits at the skull base) is hair
+      const headPart = (body.partLabels[bv] === PART_INDEX.head || body.partLabels[bv] === PART_INDEX.face) && posed[v * 3 + 1]! > headJointY;
+      material[v] = k === 2 || headPart ? PROXY_MATERIAL.hair : PROXY_MATERIAL.cloth;
+    }
+    if (material[v] === PROXY_MATERIAL.cloth) loose++;
+    if (material[v] === PROXY_MATERIAL.hair) hair++;
+  }
+  patchVerts.forEach((bv, i) => { bodyVertex[K + i] = bv; partLabels[K + i] = body.partLabels[bv]!; material[K + i] = PROXY_MATERIAL.template; });
+
+  // 5. skinning: the body's weights where the proxy hugs it, the diffused volume where it leaves it
+  const skin = proxySkinning(body, bodyPosed, posed, bodyVertex, keptDist, K, cfg);
+
+  // 6. unpose: rest = (Σ w_j A_j)⁻¹ (x − t); the template's own vertices take their exact rest positions
+  const rest = new Float32Array(V * 3);
+  unposeVertices(posed, skin, posedBody.skinTransforms, inp.pose.translation, rest);
+  patchVerts.forEach((bv, i) => { for (let a = 0; a < 3; a++) rest[(K + i) * 3 + a] = posedBody.restVertices[bv * 3 + a]!; });
+
+  const model = new ArrayBodyModel({
+    kind: 'proxy',
+    template: rest, triangles, cornerUvs, partLabels,
+    skeleton: body.skeleton,
+    shapeCount: 0, shapeBasis: new Float32Array(0),
+    expressionNames: [], expressionBasis: new Float32Array(0),
+    skinning: skin,
+    jointRegressor: affineJointRegressor(rest, posedBody.restJoints, J),
+    landmarkNames: [], landmarkJoints: new Int32Array(0),
+    landmarkRegressor: { offsets: new Uint32Array(1), vertices: new Uint32Array(0), weights: new Float32Array(0) },
+  });
+  return {
+    model, templateTriangles, material, freedom, bodyVertex, posed,
+    stats: {
+      vertices: V, triangles: F, shellVertices: K, templateVertices: P, voxels: gdims,
+      shellTopology: { boundaryEdges: shellTopology.boundaryEdges, nonManifoldEdges: shellTopology.nonManifoldEdges, inconsistentEdges: shellTopology.inconsistentEdges },
+      looseFraction: loose / Math.max(1, K), hairFraction: hair / Math.max(1, K),
+    },
+  };
+}
+
+/** Hand and face vertices at least `rings` rings inside their region (the splice hole is smaller than the patch). */
+function erodedHandFace(body: ArrayBodyModel, rings: number): Uint8Array {
+  const V = body.vertexCount;
+  let cur = new Uint8Array(V);
+  for (let v = 0; v < V; v++) cur[v] = HAND_FACE.has(body.partLabels[v]!) ? 1 : 0;
+  const nb = vertexNeighbours(V, body.triangles);
+  for (let r = 0; r < rings; r++) {
+    const next = new Uint8Array(cur);
+    for (let v = 0; v < V; v++) {
+      if (!cur[v]) continue;
+      for (let k = nb.offsets[v]!; k < nb.offsets[v + 1]!; k++) if (!cur[nb.list[k]!]) { next[v] = 0; break; }
+    }
+    cur = next;
+  }
+  return cur;
+}
+
+/** Skinning of the proxy vertices (see step 5 of buildClothedProxy). */
+function proxySkinning(body: ArrayBodyModel, bodyPosed: Float32Array, posed: Float32Array, bodyVertex: Int32Array, shellDist: Float32Array, shellCount: number, cfg: ShapeConfig): SkinWeights {
+  const V = posed.length / 3, Kb = body.skinning.influences, J = body.skeleton.names.length;
+  const vol = buildSkinningVolume(bodyPosed, body.skinning, J);
+  const sigmas = new Float32Array(V).fill(cfg.voxelSize);
+  const volumeSkin = sampleSkinningWeights(vol, posed, sigmas, Kb);
+  const joints = new Uint16Array(V * Kb), weights = new Float32Array(V * Kb);
+  const acc = new Float64Array(J);
+  const armJoints = armJointSet(body);
+  const armDistance = distanceToArms(body, bodyPosed, posed, shellCount);
+  for (let v = 0; v < V; v++) {
+    const bv = bodyVertex[v]!;
+    // blend factor towards the volume: 0 on the template's own vertices and where the proxy hugs the body
+    const d = v < shellCount ? shellDist[v]! : 0;
+    const t = Math.max(0, Math.min(1, (d - cfg.hugDistance) / cfg.skinBlendDistance));
+    acc.fill(0);
+    for (let k = 0; k < Kb; k++) acc[body.skinning.joints[bv * Kb + k]!] += (1 - t) * body.skinning.weights[bv * Kb + k]!;
+    for (let k = 0; k < Kb; k++) acc[volumeSkin.joints[v * Kb + k]!] += t * volumeSkin.weights[v * Kb + k]!;
+    // Loose surface more than `armReach` from an arm hangs from the trunk: cloth between an arm and the body (a coat
+    // over arms held at the sides, arms crossed in front) must not stretch into sheets when the arm moves.
+    if (v < shellCount && armDistance[v]! > cfg.armReach) for (const j of armJoints) acc[j] = 0;
+    let sum = 0;
+    for (let k = 0; k < Kb; k++) {
+      let best = -1, bw = 0;
+      for (let j = 0; j < J; j++) if (acc[j]! > bw) { bw = acc[j]!; best = j; }
+      if (best < 0) break;
+      joints[v * Kb + k] = best; weights[v * Kb + k] = bw; sum += bw; acc[best] = -1;
+    }
+    if (sum === 0) { joints[v * Kb] = body.skinning.joints[bv * Kb]!; weights[v * Kb] = 1; sum = 1; } // (a hand's own weights)
+    for (let k = 0; k < Kb; k++) weights[v * Kb + k]! /= sum;
+  }
+  return { influences: Kb, joints, weights };
+}
+
+/** Joints of the arms from the upper arm down (clavicles stay with the trunk). */
+function armJointSet(body: ArrayBodyModel): number[] {
+  const names = body.skeleton.names, parents = body.skeleton.parents;
+  const roots = ['upperarm_l', 'upperarm_r'].map((n) => names.indexOf(n)).filter((j) => j >= 0);
+  const out: number[] = [];
+  for (let j = 0; j < names.length; j++) {
+    for (let a = j; a >= 0; a = parents[a]!) if (roots.includes(a)) { out.push(j); break; }
+  }
+  return out;
+}
+
+/** Distance of each shell vertex to the nearest arm or hand vertex of the posed body. */
+function distanceToArms(body: ArrayBodyModel, bodyPosed: Float32Array, posed: Float32Array, shellCount: number): Float32Array {
+  const arm = new Set<number>([PART_INDEX.leftUpperArm, PART_INDEX.rightUpperArm, PART_INDEX.leftForearm, PART_INDEX.rightForearm, PART_INDEX.leftHand, PART_INDEX.rightHand]);
+  const pts: number[] = [];
+  for (let v = 0; v < body.vertexCount; v++) if (arm.has(body.partLabels[v]!)) pts.push(bodyPosed[v * 3]!, bodyPosed[v * 3 + 1]!, bodyPosed[v * 3 + 2]!);
+  const index = new PointIndex(Float32Array.from(pts), 0.05);
+  const out = new Float32Array(shellCount);
+  for (let v = 0; v < shellCount; v++) out[v] = Math.sqrt(index.nearest(posed[v * 3]!, posed[v * 3 + 1]!, posed[v * 3 + 2]!).dist2);
+  return out;
+}
+
+/** Below this determinant a blended skinning matrix is treated as degenerate (rotations 60°+ apart blend to det ≤ 0.6). */
+const MIN_BLEND_DETERMINANT = 0.6;
+
+/** Inverse linear blend skinning per vertex: rest = M⁻¹ (x − t − m), M|m = Σ_j w_j A_j. */
+export function unposeVertices(posed: ArrayLike<number>, skin: SkinWeights, transforms: Float64Array, translation: ArrayLike<number>, out: Float32Array): void {
+  const V = posed.length / 3, K = skin.influences;
+  const M = new Float64Array(12);
+  for (let v = 0; v < V; v++) {
+    M.fill(0);
+    for (let k = 0; k < K; k++) {
+      const w = skin.weights[v * K + k]!;
+      if (w === 0) continue;
+      const o = skin.joints[v * K + k]! * 12;
+      for (let e = 0; e < 12; e++) M[e]! += w * transforms[o + e]!;
+    }
+    const x = posed[v * 3]! - translation[0]! - M[3]!, y = posed[v * 3 + 1]! - translation[1]! - M[7]!, z = posed[v * 3 + 2]! - translation[2]! - M[11]!;
+    const a = M[0]!, b = M[1]!, c = M[2]!, d = M[4]!, e = M[5]!, f = M[6]!, g = M[8]!, h = M[9]!, i = M[10]!;
+    const det = a * (e * i - f * h) - b * (d * i - f * g) + c * (d * h - e * g);
+    if (det < MIN_BLEND_DETERMINANT) {
+      // blending very different rotations shrinks M towards singular and its inverse flings the vertex away:
+      // unpose rigidly with the strongest joint instead
+      let best = 0;
+      for (let k = 1; k < K; k++) if (skin.weights[v * K + k]! > skin.weights[v * K + best]!) best = k;
+      const o = skin.joints[v * K + best]! * 12;
+      const px = posed[v * 3]! - translation[0]! - transforms[o + 3]!, py = posed[v * 3 + 1]! - translation[1]! - transforms[o + 7]!, pz = posed[v * 3 + 2]! - translation[2]! - transforms[o + 11]!;
+      for (let r = 0; r < 3; r++) out[v * 3 + r] = transforms[o + r]! * px + transforms[o + 4 + r]! * py + transforms[o + 8 + r]! * pz; // Rᵀ(x − t)
+      continue;
+    }
+    const inv = 1 / det;
+    out[v * 3] = inv * ((e * i - f * h) * x + (c * h - b * i) * y + (b * f - c * e) * z);
+    out[v * 3 + 1] = inv * ((f * g - d * i) * x + (a * i - c * g) * y + (c * d - a * f) * z);
+    out[v * 3 + 2] = inv * ((d * h - e * g) * x + (b * g - a * h) * y + (a * e - b * d) * z);
+  }
+}
+
+/**
+ * A joint regressor over the proxy that reproduces given rest joints exactly: each joint as an affine
+ * combination of four nearby proxy vertices spanning a well-shaped tetrahedron.
+ */
+export function affineJointRegressor(rest: Float32Array, joints: ArrayLike<number>, J: number): SparseRegressor {
+  const index = new PointIndex(rest, 0.04);
+  const offsets = new Uint32Array(J + 1), vertices = new Uint32Array(J * 4), weights = new Float32Array(J * 4);
+  const V = rest.length / 3;
+  for (let j = 0; j < J; j++) {
+    const jx = joints[j * 3]!, jy = joints[j * 3 + 1]!, jz = joints[j * 3 + 2]!;
+    // candidates: the 48 vertices nearest to the joint
+    const first = index.nearest(jx, jy, jz).index;
+    const cand: Array<{ v: number; d: number }> = [];
+    for (let v = 0; v < V; v++) {
+      const d = (rest[v * 3]! - jx) ** 2 + (rest[v * 3 + 1]! - jy) ** 2 + (rest[v * 3 + 2]! - jz) ** 2;
+      if (cand.length < 48 || d < cand[cand.length - 1]!.d) {
+        cand.push({ v, d }); cand.sort((x, y) => x.d - y.d);
+        if (cand.length > 48) cand.pop();
+      }
+    }
+    const pick = [first];
+    const p = (v: number): [number, number, number] => [rest[v * 3]!, rest[v * 3 + 1]!, rest[v * 3 + 2]!];
+    // greedy: farthest point, then farthest from the line, then farthest from the plane
+    const score = [
+      (v: number) => dist2(p(v), p(pick[0]!)),
+      (v: number) => lineDist2(p(v), p(pick[0]!), p(pick[1]!)),
+      (v: number) => Math.abs(tetVolume(p(pick[0]!), p(pick[1]!), p(pick[2]!), p(v))),
+    ];
+    for (const s of score) {
+      let best = cand[0]!.v, bs = -1;
+      for (const c of cand) { const x = s(c.v); if (x > bs && !pick.includes(c.v)) { bs = x; best = c.v; } }
+      pick.push(best);
+    }
+    const lam = barycentric4(pick.map(p) as Array<[number, number, number]>, [jx, jy, jz]);
+    offsets[j + 1] = (j + 1) * 4;
+    for (let k = 0; k < 4; k++) { vertices[j * 4 + k] = pick[k]!; weights[j * 4 + k] = lam[k]!; }
+  }
+  return { offsets, vertices, weights };
+}
+
+function dist2(a: number[], b: number[]): number { return (a[0]! - b[0]!) ** 2 + (a[1]! - b[1]!) ** 2 + (a[2]! - b[2]!) ** 2; }
+function lineDist2(p: number[], a: number[], b: number[]): number {
+  const ux = b[0]! - a[0]!, uy = b[1]! - a[1]!, uz = b[2]! - a[2]!;
+  const vx = p[0]! - a[0]!, vy = p[1]! - a[1]!, vz = p[2]! - a[2]!;
+  const cx = uy * vz - uz * vy, cy = uz * vx - ux * vz, cz = ux * vy - uy * vx;
+  return (cx * cx + cy * cy + cz * cz) / Math.max(1e-18, ux * ux + uy * uy + uz * uz);
+}
+function tetVolume(a: number[], b: number[], c: number[], d: number[]): number {
+  const u = [b[0]! - a[0]!, b[1]! - a[1]!, b[2]! - a[2]!], v = [c[0]! - a[0]!, c[1]! - a[1]!, c[2]! - a[2]!], w = [d[0]! - a[0]!, d[1]! - a[1]!, d[2]! - a[2]!];
+  return u[0]! * (v[1]! * w[2]! - v[2]! * w[1]!) - u[1]! * (v[0]! * w[2]! - v[2]! * w[0]!) + u[2]! * (v[0]! * w[1]! - v[1]! * w[0]!);
+}
+/** Affine coordinates λ (Σλ = 1) of x in the tetrahedron p0..p3 (float64 Cramer's rule). */
+function barycentric4(p: Array<[number, number, number]>, x: [number, number, number]): number[] {
+  const vol = tetVolume(p[0]!, p[1]!, p[2]!, p[3]!);
+  if (Math.abs(vol) < 1e-15) return [1, 0, 0, 0]; // degenerate: the nearest vertex alone
+  const l1 = tetVolume(p[0]!, x, p[2]!, p[3]!) / vol, l2 = tetVolume(p[0]!, p[1]!, x, p[3]!) / vol, l3 = tetVolume(p[0]!, p[1]!, p[2]!, x) / vol;
+  return [1 - l1 - l2 - l3, l1, l2, l3];
+}

@@ -1,0 +1,185 @@
+/**
+ * The single-view prior of the clothed proxy, as depth slabs per pixel of the photo camera: along each
+ * pixel's ray, the depth intervals that clothing and hair occupy beyond the body (docs/shape.md, with
+ * pictures). Read row by row over the matte:
+ * - a run of matte pixels that the body covers up to a thin rim (`tightRim`) is skin or tight clothing:
+ *   the rim copies the depth interval of the nearest body pixel in the row, nothing else is added;
+ * - a looser run (matte reaching beyond the body, or spanning the gap between the legs under a skirt) is a
+ *   garment cross-section: an ellipse as wide as the run, centred on the body's depth in that row, whose
+ *   depth half-axis is the body's half-depth plus `overhangDepthRatio` × the sideways overhang;
+ * - a run with no body at all (hair above the head, a hem below hidden feet) takes its depth centre and
+ *   half-depth from the nearest run above or below that has them;
+ * - between the chin and the shoulder line, loose matte beside the neck is hair falling behind it: its
+ *   cross-section starts at the body's depth centre and reaches backwards only;
+ * - hair that the matte shows beside the neck continues behind the shoulders, as a layer on the back
+ *   `hairLengthFactor` chin-to-shoulder distances long.
+ */
+import type { Camera } from '../core/camera.js';
+import { SHAPE_CONFIG, type ShapeConfig } from './config.js';
+
+/** Up to two depth intervals per pixel (camera depth, metres); front > back means none. */
+export interface DepthSlabs {
+  width: number;
+  height: number;
+  /** H×W×2 front depths of slab 0 and slab 1. */
+  front: Float32Array;
+  /** H×W×2 back depths. */
+  back: Float32Array;
+  /** H×W: 1 on pixels of loose runs (clothing beyond the body), 2 on hair, 0 elsewhere (for labels and pictures). */
+  kind: Uint8Array;
+}
+
+/** What the slabs are made from. */
+export interface SlabInputs {
+  camera: Camera;
+  /** H×W matte in [0,1] at the camera's size. */
+  matte: Float32Array;
+  /** H×W nearest front-facing body depth (+∞ where the body does not cover). */
+  bodyFront: Float32Array;
+  /** H×W nearest back-facing body depth (+∞ where none). */
+  bodyBack: Float32Array;
+  /** Image rows of the chin and of the shoulder line (for the hair prior); NaN when unknown. */
+  chinRow: number;
+  shoulderRow: number;
+  /** Image column of the neck. */
+  neckColumn: number;
+}
+
+interface RunStats { x0: number; x1: number; zc: number; hb: number; }
+
+/** Builds the per-pixel slabs (see the module comment). */
+export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): DepthSlabs {
+  const { camera: cam, matte, bodyFront, bodyBack } = inp;
+  const W = cam.width, H = cam.height;
+  const front = new Float32Array(W * H * 2).fill(1), back = new Float32Array(W * H * 2).fill(0);
+  const kind = new Uint8Array(W * H);
+  const covered = (p: number): boolean => Number.isFinite(bodyFront[p]!) && Number.isFinite(bodyBack[p]!) && bodyBack[p]! > bodyFront[p]!;
+  const rows: RunStats[][] = [];
+  const orphans: Array<{ y: number; x0: number; x1: number }> = [];
+  for (let y = 0; y < H; y++) {
+    const runs: RunStats[] = [];
+    let x = 0;
+    while (x < W) {
+      if (matte[y * W + x]! < 0.5) { x++; continue; }
+      const x0 = x;
+      while (x < W && matte[y * W + x]! >= 0.5) x++;
+      const x1 = x - 1;
+      const stats = runStats(y, x0, x1);
+      if (stats) runs.push(stats);
+      else orphans.push({ y, x0, x1 });
+    }
+    rows.push(runs);
+  }
+  // Runs with no body pixels borrow depth from the nearest run above or below overlapping them.
+  for (const o of orphans) {
+    let best: RunStats | undefined;
+    for (let d = 1; d < H && !best; d++)
+      for (const yy of [o.y - d, o.y + d]) {
+        if (yy < 0 || yy >= H || best) continue;
+        best = rows[yy]!.find((r) => r.x1 >= o.x0 && r.x0 <= o.x1);
+      }
+    if (!best) continue;
+    looseRun(o.y, o.x0, o.x1, best.zc, best.hb, 0);
+  }
+  hairBehind();
+  return { width: W, height: H, front, back, kind };
+
+  function setSlab(p: number, k: 0 | 1, f: number, b: number): void {
+    if (front[p * 2 + k]! <= back[p * 2 + k]!) { // merge with what is there
+      front[p * 2 + k] = Math.min(front[p * 2 + k]!, f);
+      back[p * 2 + k] = Math.max(back[p * 2 + k]!, b);
+    } else { front[p * 2 + k] = f; back[p * 2 + k] = b; }
+  }
+
+  /** Stats of one run, after writing its rim or cross-section slabs; undefined when no body pixel is in it. */
+  function runStats(y: number, x0: number, x1: number): RunStats | undefined {
+    let zf = Infinity, zb = -Infinity, bx0 = -1, bx1 = -1;
+    for (let x = x0; x <= x1; x++) {
+      const p = y * W + x;
+      if (!covered(p)) continue;
+      zf = Math.min(zf, bodyFront[p]!); zb = Math.max(zb, bodyBack[p]!);
+      if (bx0 < 0) bx0 = x;
+      bx1 = x;
+    }
+    if (bx0 < 0) return undefined;
+    const zc = (zf + zb) / 2, hb = (zb - zf) / 2;
+    const metresPerPx = zc / cam.fx;
+    // distance of each uncovered pixel to the nearest covered one in the row, both directions
+    let loose = false;
+    const nearest = new Int32Array(x1 - x0 + 1).fill(-1);
+    let last = -1;
+    for (let x = x0; x <= x1; x++) { if (covered(y * W + x)) last = x; nearest[x - x0] = last; }
+    last = -1;
+    for (let x = x1; x >= x0; x--) {
+      if (covered(y * W + x)) last = x;
+      const l = nearest[x - x0]!;
+      if (last >= 0 && (l < 0 || last - x < x - l)) nearest[x - x0] = last;
+      if (Math.abs(nearest[x - x0]! - x) * metresPerPx > cfg.tightRim) loose = true;
+    }
+    if (!loose) {
+      // the rim rounds off like the run's own elliptical cross-section (no overhang)
+      const a = (x1 - x0 + 1) / 2, xm = (x0 + x1 + 1) / 2;
+      for (let x = x0; x <= x1; x++) {
+        const p = y * W + x;
+        if (covered(p)) continue;
+        const u = (x + 0.5 - xm) / a;
+        const half = Math.max(cfg.minHalfThickness, hb * Math.sqrt(Math.max(0, 1 - u * u)));
+        setSlab(p, 0, zc - half, zc + half);
+      }
+      return { x0, x1, zc, hb };
+    }
+    const overhang = Math.max(0, ((x1 - x0 + 1) - (bx1 - bx0 + 1)) / 2) * metresPerPx;
+    looseRun(y, x0, x1, zc, hb, overhang);
+    return { x0, x1, zc, hb: hb + Math.min(cfg.maxOverhangDepth, cfg.overhangDepthRatio * overhang) };
+  }
+
+  /** An elliptical cross-section over the run. */
+  function looseRun(y: number, x0: number, x1: number, zc: number, hb: number, overhang: number): void {
+    const a = (x1 - x0 + 1) / 2, xm = (x0 + x1 + 1) / 2;
+    const c = hb + Math.min(cfg.maxOverhangDepth, cfg.overhangDepthRatio * overhang);
+    // between chin and shoulders the matte beside the neck is hair falling behind it, not a collar in front
+    const behindOnly = y >= inp.chinRow && y <= inp.shoulderRow;
+    for (let x = x0; x <= x1; x++) {
+      const u = (x + 0.5 - xm) / a;
+      const half = Math.max(cfg.minHalfThickness, c * Math.sqrt(Math.max(0, 1 - u * u)));
+      const p = y * W + x;
+      setSlab(p, 0, behindOnly ? zc : zc - half, zc + half);
+      if (!covered(p)) kind[p] = 1;
+    }
+  }
+
+  /** Hair seen beside the neck continues as a layer on the back below the shoulder line. */
+  function hairBehind(): void {
+    const { chinRow, shoulderRow, neckColumn } = inp;
+    if (!Number.isFinite(chinRow) || !Number.isFinite(shoulderRow) || shoulderRow <= chinRow) return;
+    // widest hair beside the neck: matte runs containing the neck column between chin and shoulders,
+    // compared with the body's own extent there
+    let hairHalf = 0;
+    const yMid = Math.round((chinRow + 3 * shoulderRow) / 4);
+    for (let y = Math.max(0, Math.round(chinRow)); y <= Math.min(H - 1, yMid); y++) {
+      const run = rows[y]!.find((r) => r.x0 <= neckColumn && r.x1 >= neckColumn);
+      if (!run) continue;
+      let bx0 = -1, bx1 = -1;
+      for (let x = run.x0; x <= run.x1; x++) if (covered(y * W + x)) { if (bx0 < 0) bx0 = x; bx1 = x; }
+      if (bx0 < 0) continue;
+      const metresPerPx = run.zc / cam.fx;
+      const side = Math.min(bx0 - run.x0, run.x1 - bx1) * metresPerPx;
+      if (side >= cfg.hairSideMin) hairHalf = Math.max(hairHalf, (run.x1 - run.x0 + 1) / 2);
+      for (let x = run.x0; x <= run.x1; x++) if (!covered(y * W + x) && side >= cfg.hairSideMin) kind[y * W + x] = 2;
+    }
+    if (hairHalf === 0) return;
+    const length = cfg.hairLengthFactor * (shoulderRow - chinRow);
+    const yEnd = Math.min(H - 1, Math.round(shoulderRow + length));
+    for (let y = Math.max(0, Math.round(chinRow)); y <= yEnd; y++)
+      for (let x = Math.max(0, Math.round(neckColumn - hairHalf)); x <= Math.min(W - 1, Math.round(neckColumn + hairHalf)); x++) {
+        const p = y * W + x;
+        if (!covered(p) || matte[p]! < 0.5) continue;
+        // the layer rounds off towards its sides and its lower end
+        const u = (x + 0.5 - neckColumn) / hairHalf, v = Math.max(0, (y - shoulderRow) / length);
+        const t = cfg.hairThickness * Math.sqrt(Math.max(0, 1 - u * u)) * Math.sqrt(Math.max(0, 1 - v * v));
+        if (t <= 0) continue;
+        setSlab(p, 1, bodyBack[p]! - t, bodyBack[p]! + t);
+        kind[p] = 2;
+      }
+  }
+}

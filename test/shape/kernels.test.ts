@@ -1,0 +1,92 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { squaredDistanceToSeeds, signedDistance } from '../../src/shape/edt.js';
+import { marchingTetrahedra } from '../../src/shape/marchingTetrahedra.js';
+import { meshTopology, vertexNormals } from '../../src/shape/meshOps.js';
+import { voxelizeMesh } from '../../src/shape/voxelize.js';
+import { pointTriangleDist2 } from '../../src/shape/meshDistance.js';
+import { Rng } from '../../src/core/rng.js';
+
+test('distance transform equals brute force on a random 3D grid', () => {
+  const dims = [9, 7, 5] as const;
+  const n = dims[0] * dims[1] * dims[2];
+  const R = new Rng(3); const rng = (): number => R.next();
+  const seed = new Uint8Array(n);
+  for (let i = 0; i < n; i++) seed[i] = rng() < 0.08 ? 1 : 0;
+  seed[17] = 1;
+  const d = squaredDistanceToSeeds(seed, dims);
+  const coord = (i: number): number[] => [i % dims[0], Math.floor(i / dims[0]) % dims[1], Math.floor(i / (dims[0] * dims[1]))];
+  for (let i = 0; i < n; i++) {
+    let best = Infinity;
+    const a = coord(i);
+    for (let j = 0; j < n; j++) if (seed[j]) { const b = coord(j); best = Math.min(best, (a[0]! - b[0]!) ** 2 + (a[1]! - b[1]!) ** 2 + (a[2]! - b[2]!) ** 2); }
+    assert.equal(d[i], best, `cell ${i}`);
+  }
+});
+
+test('signed distance is negative inside, positive outside, ±0.5 at the boundary', () => {
+  const inside = new Uint8Array(10);
+  for (let i = 3; i < 7; i++) inside[i] = 1;
+  const s = signedDistance(inside, [10]);
+  assert.deepEqual(Array.from(s), [2.5, 1.5, 0.5, -0.5, -1.5, -1.5, -0.5, 0.5, 1.5, 2.5]);
+});
+
+/** Samples a sphere's SDF on a grid. */
+function sphereGrid(r: number, h: number, n: number) {
+  const values = new Float32Array(n * n * n);
+  const c = ((n - 1) * h) / 2;
+  for (let z = 0; z < n; z++) for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) values[(z * n + y) * n + x] = Math.hypot(x * h - c, y * h - c, z * h - c) - r;
+  return { grid: { dims: [n, n, n] as [number, number, number], origin: [-c, -c, -c] as [number, number, number], spacing: h, values }, c };
+}
+
+test('marching tetrahedra: a sphere comes out closed, manifold, outward-facing and on the surface', () => {
+  const r = 0.3, { grid } = sphereGrid(r, 0.04, 21);
+  const m = marchingTetrahedra(grid);
+  const topo = meshTopology(m.triangles);
+  assert.equal(topo.boundaryEdges, 0);
+  assert.equal(topo.nonManifoldEdges, 0);
+  assert.equal(topo.inconsistentEdges, 0);
+  // Euler characteristic of a sphere: V − E + F = 2
+  assert.equal(m.positions.length / 3 - topo.edges + m.triangles.length / 3, 2);
+  const n = vertexNormals(m.positions, m.triangles);
+  let maxErr = 0, outward = 0;
+  for (let v = 0; v < m.positions.length / 3; v++) {
+    const x = m.positions[v * 3]!, y = m.positions[v * 3 + 1]!, z = m.positions[v * 3 + 2]!;
+    maxErr = Math.max(maxErr, Math.abs(Math.hypot(x, y, z) - r));
+    if (n[v * 3]! * x + n[v * 3 + 1]! * y + n[v * 3 + 2]! * z > 0) outward++;
+  }
+  assert.ok(maxErr < 0.01, `vertices within 1 cm of the sphere (max ${maxErr})`);
+  assert.equal(outward, m.positions.length / 3);
+});
+
+test('voxelizing the extracted sphere marks the cells inside it', () => {
+  const r = 0.3, { grid } = sphereGrid(r, 0.04, 21);
+  const m = marchingTetrahedra(grid);
+  const vg = { origin: [-0.45, -0.45, -0.45] as [number, number, number], spacing: 0.03, dims: [30, 30, 30] as [number, number, number] };
+  const inside = voxelizeMesh(m.positions, m.triangles, vg);
+  let wrong = 0, total = 0;
+  for (let z = 0; z < 30; z++) for (let y = 0; y < 30; y++) for (let x = 0; x < 30; x++) {
+    const d = Math.hypot(-0.45 + (x + 0.5) * 0.03, -0.45 + (y + 0.5) * 0.03, -0.45 + (z + 0.5) * 0.03);
+    if (Math.abs(d - r) < 0.015) continue; // cells within the mesh's own error of the surface
+    total++;
+    if ((d < r ? 1 : 0) !== inside[(z * 30 + y) * 30 + x]) wrong++;
+  }
+  assert.equal(wrong, 0, `${wrong} of ${total} cells misclassified`);
+});
+
+test('point–triangle distance matches dense sampling of the triangle', () => {
+  const P = Float64Array.from([0, 0, 0, 1, 0, 0, 0.2, 1, 0.3]);
+  const R = new Rng(9); const rng = (): number => R.next();
+  for (let t = 0; t < 200; t++) {
+    const p = [rng() * 3 - 1, rng() * 3 - 1, rng() * 2 - 1] as const;
+    let best = Infinity;
+    const S = 120;
+    for (let i = 0; i <= S; i++) for (let j = 0; j <= S - i; j++) {
+      const u = i / S, v = j / S;
+      const x = u * 1 + v * 0.2, y = v * 1, z = v * 0.3;
+      best = Math.min(best, (x - p[0]) ** 2 + (y - p[1]) ** 2 + (z - p[2]) ** 2);
+    }
+    const d = pointTriangleDist2(P, 0, 1, 2, p[0], p[1], p[2]);
+    assert.ok(d <= best + 1e-12 && Math.sqrt(best) - Math.sqrt(d) < 0.01, `exact ${d} vs sampled ${best}`);
+  }
+});
