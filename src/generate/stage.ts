@@ -15,7 +15,8 @@ import { cameraFromJson, cameraToJson, fitPose } from '../fit/types.js';
 import { listBuiltinMotions } from '../motion/index.js';
 import { resolveBody, type BodySpec } from '../pipeline/body.js';
 import { readFit } from '../fit/stage.js';
-import { renderBuiltinClip, BUILTIN_NOTE } from './builtin.js';
+import { renderBuiltinClip, BUILTIN_NOTE, type BuiltinClipOptions } from './builtin.js';
+import { prepareCloth } from '../sim/index.js';
 import { scanFramesDir, importFrameClip, FRAMES_NOTE, type FrameClipSource } from './frames.js';
 import { exportPoseVideo, type PoseVideoManifest } from './poseVideo.js';
 import type { GeneratedClipFile } from './types.js';
@@ -31,6 +32,13 @@ export interface GenerateStageOptions {
   /** Long side of the generated frames (pixels). */
   size?: number;
   body?: BodySpec;
+  /**
+   * Simulate cloth and hair of the clothed surface (src/sim) when the builtin generator renders one
+   * (default true; `--no-cloth-dynamics` renders the skinned surface).
+   */
+  clothDynamics?: boolean;
+  /** The clothed surface to render (issue #17's proxy) with its corner UVs into the texture; absent: the body. */
+  surface?: BuiltinClipOptions['surface'];
   force?: boolean;
   progress?: Progress;
 }
@@ -72,7 +80,7 @@ export async function runGenerateStage(subjectDir: string, options: GenerateStag
     {
       version: 1,
       inputs: { fit: SUBJECT_FILES.fit, texture: SUBJECT_FILES.texture },
-      options: { generator: options.generator ?? 'builtin', motions, framesPerClip, size, body: options.body ?? 'default' },
+      options: { generator: options.generator ?? 'builtin', motions, framesPerClip, size, body: options.body ?? 'default', clothDynamics: options.clothDynamics ?? true },
       outputs,
       force: options.force,
     },
@@ -85,12 +93,15 @@ export async function runGenerateStage(subjectDir: string, options: GenerateStag
       const camera = resizeCamera(fitCam, dims.width, dims.height);
       const task = options.progress?.task('generate', motions.length * framesPerClip);
       let done = 0;
+      const clothDynamics = options.clothDynamics ?? true;
+      // one simulation setup (particles, constraints, body capsules) for every clip
+      const clothSetup = options.surface && clothDynamics ? prepareCloth(options.surface.surface, body, fit.shape) : undefined;
       // the stage owns generated/: clips of an earlier run (another generator or motion list) go
       await rm(subject.path(SUBJECT_FILES.generatedDir), { recursive: true, force: true });
       for (const motion of motions) {
         const files = clipFiles(motion);
         await rm(subject.path(files.dir), { recursive: true, force: true });
-        const frames = renderBuiltinClip({ body, shape: fit.shape, fitPose: fitPose(fit), camera, texture, motion, frames: framesPerClip });
+        const frames = renderBuiltinClip({ body, shape: fit.shape, fitPose: fitPose(fit), camera, texture, motion, frames: framesPerClip, surface: options.surface, clothDynamics, clothSetup });
         const record: GeneratedClipFile = { format: 'persona-generated-clip', formatVersion: 1, clip: motion, generator: 'builtin', note: BUILTIN_NOTE, shape: fit.shape, frames: [] };
         for (let k = 0; k < frames.length; k++) {
           const f = frames[k]!;

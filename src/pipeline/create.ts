@@ -30,6 +30,8 @@ export interface CreateOptions {
   generator?: string;
   motions?: string[];
   body?: BodySpec;
+  /** Simulate cloth and hair in the builtin generator (default true). */
+  clothDynamics?: boolean;
   seed?: number;
   /** Which person when several are in the photo. */
   person?: number;
@@ -88,7 +90,7 @@ export async function create(photo: string, out: string, o: CreateOptions = {}):
   progress.info(`fit: keypoint error ${fitted.fit.residuals.keypointPx.toFixed(1)} px, silhouette IoU ${fitted.fit.residuals.silhouetteIoU.toFixed(3)}`);
   await stage('texture', () => runTextureStage(out, { size: q.textureSize, body: o.body, force: o.force }));
   await stage('generate', () =>
-    runGenerateStage(out, { generator: o.generator, motions: o.motions ?? [...DEFAULT_MOTIONS], framesPerClip: q.framesPerClip, size: q.generatedSize, body: o.body, force: o.force, progress }),
+    runGenerateStage(out, { generator: o.generator, motions: o.motions ?? [...DEFAULT_MOTIONS], framesPerClip: q.framesPerClip, size: q.generatedSize, body: o.body, clothDynamics: o.clothDynamics, force: o.force, progress }),
   );
   await stage('train', () => runTrainStage(out, { quality: q.preset, seed: o.seed, body: o.body, force: o.force, progress }));
   const preview: CreateSummary['preview'] = { training: join(out, SUBJECT_FILES.trainPreview) };

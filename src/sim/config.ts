@@ -84,8 +84,8 @@ export const SIM_CONFIG = {
    * inextensible, folds, and lags the legs by a few frames; hair is stiffer in bending (a bundle of strands).
    */
   materials: {
-    cloth: { density: 0.2, stretchCompliance: 1e-7, bendCompliance: 2e-3, damping: 0.8, attachOmegaHalf: 16 } satisfies SimMaterial,
-    hair: { density: 0.7, stretchCompliance: 1e-7, bendCompliance: 2e-4, damping: 1.5, attachOmegaHalf: 20 } satisfies SimMaterial,
+    cloth: { density: 0.2, stretchCompliance: 1e-7, bendCompliance: 0.1, damping: 0.8, attachOmegaHalf: 16 } satisfies SimMaterial,
+    hair: { density: 0.7, stretchCompliance: 1e-7, bendCompliance: 0.02, damping: 1.5, attachOmegaHalf: 20 } satisfies SimMaterial,
   },
 };
 
