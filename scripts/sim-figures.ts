@@ -17,7 +17,7 @@ import { prepareCloth, simulateCloth } from '../src/sim/index.js';
 import { getBuiltinMotion, createPoseSampler, motionDuration, restSkeletonOf } from '../src/motion/index.js';
 import { openSink } from '../src/animate/sinks.js';
 
-const { values } = parseArgs({ options: { subject: { type: 'string', default: '2' }, motion: { type: 'string', default: 'dance' }, out: { type: 'string', default: join(packageRoot(), 'docs', 'images') }, frames: { type: 'string', default: '6' }, gif: { type: 'string' }, yaw: { type: 'string', default: '25' }, 'no-gif': { type: 'boolean' }, bend: { type: 'string' } } });
+const { values } = parseArgs({ options: { subject: { type: 'string', default: '2' }, motion: { type: 'string', default: 'dance' }, out: { type: 'string', default: join(packageRoot(), 'docs', 'images') }, frames: { type: 'string', default: '6' }, gif: { type: 'string' }, yaw: { type: 'string', default: '25' }, 'no-gif': { type: 'boolean' }, bend: { type: 'string' }, width: { type: 'string', default: '240' }, 'gif-fps': { type: 'string', default: '15' } } });
 const s = makeSubject(Number(values.subject), { textureSize: 512 });
 const rest = restSkeletonOf(s.model, s.shape);
 const motion = getBuiltinMotion(values.motion!, rest.skeleton, rest.rest);
@@ -25,7 +25,7 @@ const poseAt = createPoseSampler(motion, s.model.skeleton);
 const duration = motionDuration(motion);
 const nSheet = Number(values.frames);
 const sheetTimes = Array.from({ length: nSheet }, (_, k) => (duration * (k + 0.5)) / nSheet);
-const gifFps = 15, gifTimes = values['no-gif'] ? [] : Array.from({ length: Math.floor(duration * gifFps) }, (_, k) => k / gifFps);
+const gifFps = Number(values['gif-fps']), gifTimes = values['no-gif'] ? [] : Array.from({ length: Math.floor(duration * gifFps) }, (_, k) => k / gifFps);
 const times = [...sheetTimes, ...gifTimes];
 const simOptions = values.bend ? { materials: { cloth: { bendCompliance: Number(values.bend) } } } : {};
 const sim = (surface: ReturnType<typeof skirtSurface> | undefined) => (surface ? simulateCloth(prepareCloth(surface, s.model, s.shape, simOptions), { poseAt, duration, times }) : undefined);
@@ -41,7 +41,7 @@ const posedAt = (k: number, mode: 'skinned' | 'simulated' | 'truth') => {
   return p;
 };
 // One camera per time, framing the posed subject (the walk travels), 25° off the front to show the swing.
-const cameraAt = (k: number) => s.frameCamera(posedAt(k, 'truth'), { width: 240, height: 360, yawDeg: Number(values.yaw), fill: 0.8 });
+const cameraAt = (k: number) => s.frameCamera(posedAt(k, 'truth'), { width: Number(values.width), height: Math.round(Number(values.width) * 1.5), yawDeg: Number(values.yaw), fill: 0.8 });
 const camera = cameraAt(0);
 const render = (k: number, mode: 'skinned' | 'simulated' | 'truth'): FloatImage => s.render(posedAt(k, mode), cameraAt(k), { supersample: 2 }).image;
 

@@ -4,7 +4,8 @@
  *
  * Per substep of length h (Algorithm 1 of the XPBD paper, with one iteration per substep as in Macklin et
  * al. 2019 "Small steps"):
- *   v ← v·max(0, 1 − d·h) + g·h;  x* ← x;  x ← x + v·h            (predict; free particles only)
+ *   v ← u + (v − u)·max(0, 1 − d·h) + g·h;  x* ← x;  x ← x + v·h   (predict, free particles; u = the
+ *                                                                   skinned target's velocity in this frame)
  *   pinned particles ← their skinned positions (interpolated within the frame)
  *   for each constraint C with compliance α, α̃ = α/h²:  Δλ = (−C − α̃λ)/(Σ w|∇C|² + α̃),  x += w·∇C·Δλ
  *       attachment  C = |x − x_skinned|           (compliance 1/(m·ω(f)²))
@@ -64,6 +65,9 @@ export class ClothSolver {
   private readonly lambdaBend: Float64Array;
   private readonly lambdaAttach: Float64Array;
   private readonly tmp = new Float64Array(3);
+  /** Per free particle: the velocity factor max(0, 1 − damping·h) of the current frame's substep. */
+  private readonly dampFactor: Float64Array;
+  private invDt = 0;
 
   constructor(topo: ClothTopology, capsules: CapsuleSet, settings: SolverSettings = defaultSolverSettings()) {
     this.topo = topo; this.capsules = capsules; this.settings = settings;
@@ -75,6 +79,7 @@ export class ClothSolver {
     this.capBox = new Float64Array(C * 6); this.activeCaps = new Int32Array(C);
     this.lambdaEdge = new Float64Array(topo.edgeRest.length); this.lambdaBend = new Float64Array(topo.bendRest.length);
     this.lambdaAttach = new Float64Array(topo.free);
+    this.dampFactor = new Float64Array(topo.free);
   }
 
   /** Places every particle at `target1` with zero velocity (the warm start). */
@@ -96,7 +101,9 @@ export class ClothSolver {
   step(dt: number, extraDamping = 0): void {
     const S = this.settings.substeps, h = dt / S;
     this.selectCapsules();
-    for (let s = 1; s <= S; s++) this.substep(h, s / S, extraDamping);
+    for (let i = 0; i < this.topo.free; i++) this.dampFactor[i] = Math.max(0, 1 - (this.topo.materials[this.topo.materialIndex[i]!]!.damping + extraDamping) * h);
+    this.invDt = 1 / dt;
+    for (let s = 1; s <= S; s++) this.substep(h, s / S);
   }
 
   /** Capsules that can reach a free particle within this frame (bounding-box test with `reach`). */
@@ -123,14 +130,16 @@ export class ClothSolver {
     this.activeCapCount = n;
   }
 
-  private substep(h: number, alpha: number, extraDamping: number): void {
+  private substep(h: number, alpha: number): void {
     const { topo, x, v, prev, target0, target1 } = this;
     const N = topo.vertex.length, F = topo.free, g = this.settings.gravity, beta = 1 - alpha;
     // Predict (free) and place (pinned).
     for (let i = 0; i < F; i++) {
-      const d = Math.max(0, 1 - (topo.materials[topo.materialIndex[i]!]!.damping + extraDamping) * h);
-      const o = i * 3;
-      v[o] = v[o]! * d; v[o + 1] = v[o + 1]! * d - g * h; v[o + 2] = v[o + 2]! * d;
+      // Damping acts on the velocity relative to the skinned target's (the body's own motion), not on the
+      // world velocity: walking at constant speed must not drag the cloth behind like a headwind.
+      const d = this.dampFactor[i]!, o = i * 3, k = this.invDt;
+      const ux = (target1[o]! - target0[o]!) * k, uy = (target1[o + 1]! - target0[o + 1]!) * k, uz = (target1[o + 2]! - target0[o + 2]!) * k;
+      v[o] = ux + (v[o]! - ux) * d; v[o + 1] = uy + (v[o + 1]! - uy) * d - g * h; v[o + 2] = uz + (v[o + 2]! - uz) * d;
       prev[o] = x[o]!; prev[o + 1] = x[o + 1]!; prev[o + 2] = x[o + 2]!;
       x[o] = x[o]! + v[o]! * h; x[o + 1] = x[o + 1]! + v[o + 1]! * h; x[o + 2] = x[o + 2]! + v[o + 2]! * h;
     }
