@@ -23,10 +23,11 @@ export function registerCreate(program: Command): void {
     .option('--generator <name>', 'builtin or frames:<dir>', 'builtin')
     .option('--motions <list>', 'motions of the training video', parseList, [...DEFAULT_MOTIONS])
     .option('--body <spec>', 'default, or smplx:<path/to/SMPLX_NEUTRAL.npz> (not shipped: bring your own)', 'default')
+    .option('--cloth-dynamics', 'builtin generator: simulate the clothed proxy\'s cloth and hair (XPBD; slower; docs/sim.md)')
     .option('--person <k>', 'which person when several are in the photo (0 = largest)', (v) => Number(v))
     .option('--seed <n>', 'random seed', parseSeed, 0)
     .option('--force', 'redo every stage')
-    .action(async (photo: string, o: { out: string; quality: PresetName; generator: string; motions: string[]; body: string; person?: number; seed: number; force?: boolean }, cmd: Command) => {
+    .action(async (photo: string, o: { out: string; quality: PresetName; generator: string; motions: string[]; body: string; clothDynamics?: boolean; person?: number; seed: number; force?: boolean }, cmd: Command) => {
       const progress = progressFrom(cmd);
       const s = await create(photo, o.out, { ...o, progress });
       process.stderr.write(`\n${formatSummary(s)}\n`);

@@ -71,16 +71,17 @@ export function registerStages(program: Command): void {
     .option('--frames <n>', 'frames per motion clip', parsePositiveInt('frames'), 12)
     .option('--size <px>', 'long side of the generated frames', parsePositiveInt('size'), 512)
     .option('--body <spec>', 'default, or smplx:<path>', 'default')
+    .option('--cloth-dynamics', 'builtin: simulate the clothed proxy\'s cloth and hair (XPBD; slower; docs/sim.md)')
     .option('--export-pose-video <dir>', 'instead: write 576×1024 30 fps OpenPose-style pose videos of the motions + the reference image for an external model (MimicMotion…)')
     .option('--force', 'run again even if nothing changed')
-    .action(async (dir: string, o: { generator: string; motions: string[]; frames: number; size: number; body: string; exportPoseVideo?: string; force?: boolean }, cmd: Command) => {
+    .action(async (dir: string, o: { generator: string; motions: string[]; frames: number; size: number; body: string; clothDynamics?: boolean; exportPoseVideo?: string; force?: boolean }, cmd: Command) => {
       const progress = progressFrom(cmd);
       if (o.exportPoseVideo) {
         const m = await exportSubjectPoseVideo(dir, o.exportPoseVideo, { motions: o.motions, body: o.body, progress });
         progress.info(`pose video: ${o.exportPoseVideo}/ — reference.png + ${m.clips.map((c) => `${c.motion} (${c.frames} frames${c.mp4 ? ', mp4' : ''})`).join(', ')}; after running your model: persona generate ${dir} --generator frames:<its output dir>`);
         return;
       }
-      const r = await withSubjectWriter(dir, 'persona generate', () => runGenerateStage(dir, { generator: o.generator, motions: o.motions, framesPerClip: o.frames, size: o.size, body: o.body, force: o.force, progress }));
+      const r = await withSubjectWriter(dir, 'persona generate', () => runGenerateStage(dir, { generator: o.generator, motions: o.motions, framesPerClip: o.frames, size: o.size, body: o.body, clothDynamics: o.clothDynamics, force: o.force, progress }));
       progress.info(r.ran ? `generate: ${r.clips.length} clips (${r.clips.join(', ')}), ${r.frames} frames in ${dir}/generated/` : 'generate: up to date, skipped');
     });
   program

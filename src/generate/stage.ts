@@ -16,8 +16,9 @@ import { cameraFromJson, cameraToJson, fitPose } from '../fit/types.js';
 import { listBuiltinMotions } from '../motion/index.js';
 import { resolveBody, type BodySpec } from '../pipeline/body.js';
 import { readFit } from '../fit/stage.js';
-import { renderBuiltinClip, BUILTIN_NOTE, BUILTIN_BODY_NOTE } from './builtin.js';
+import { renderBuiltinClip, proxySurface, BUILTIN_NOTE, BUILTIN_BODY_NOTE } from './builtin.js';
 import { loadSubjectProxy } from '../shape/index.js';
+import { prepareCloth } from '../sim/index.js';
 import { scanFramesDir, importFrameClip, FRAMES_NOTE, type FrameClipSource } from './frames.js';
 import { exportPoseVideo, type PoseVideoManifest } from './poseVideo.js';
 import type { GeneratedClipFile } from './types.js';
@@ -33,6 +34,11 @@ export interface GenerateStageOptions {
   /** Long side of the generated frames (pixels). */
   size?: number;
   body?: BodySpec;
+  /**
+   * Simulate cloth and hair of the clothed proxy (src/sim) when the builtin generator renders one (default
+   * false: docs/sim.md has the measurements behind it; `--cloth-dynamics` turns it on).
+   */
+  clothDynamics?: boolean;
   force?: boolean;
   progress?: Progress;
 }
@@ -70,12 +76,13 @@ export async function runGenerateStage(subjectDir: string, options: GenerateStag
   const size = options.size ?? 512;
   const outputs = motions.map((m) => clipFiles(m).poses);
   const hasProxy = existsSync(subject.path(SUBJECT_FILES.proxy));
+  const clothDynamics = options.clothDynamics ?? false;
   const outcome = await subject.runStage(
     'generate',
     {
       version: 1,
       inputs: { fit: SUBJECT_FILES.fit, texture: SUBJECT_FILES.texture, ...(hasProxy ? { proxy: SUBJECT_FILES.proxy, proxyBin: SUBJECT_FILES.proxyBin, proxyColors: SUBJECT_FILES.proxyColors } : {}) },
-      options: { generator: options.generator ?? 'builtin', motions, framesPerClip, size, body: options.body ?? 'default' },
+      options: { generator: options.generator ?? 'builtin', motions, framesPerClip, size, body: options.body ?? 'default', clothDynamics },
       outputs,
       force: options.force,
     },
@@ -90,12 +97,14 @@ export async function runGenerateStage(subjectDir: string, options: GenerateStag
       const camera = resizeCamera(fitCam, dims.width, dims.height);
       const task = options.progress?.task('generate', motions.length * framesPerClip);
       let done = 0;
+      // one simulation setup (particles, constraints, body capsules) for every clip
+      const clothSetup = proxy && clothDynamics ? prepareCloth(proxySurface(proxy.proxy), body, fit.shape) : undefined;
       // the stage owns generated/: clips of an earlier run (another generator or motion list) go
       await rm(subject.path(SUBJECT_FILES.generatedDir), { recursive: true, force: true });
       for (const motion of motions) {
         const files = clipFiles(motion);
         await rm(subject.path(files.dir), { recursive: true, force: true });
-        const frames = renderBuiltinClip({ body, shape: fit.shape, fitPose: fitPose(fit), camera, texture, motion, frames: framesPerClip, proxy });
+        const frames = renderBuiltinClip({ body, shape: fit.shape, fitPose: fitPose(fit), camera, texture, motion, frames: framesPerClip, proxy, clothDynamics, clothSetup });
         const record: GeneratedClipFile = { format: 'persona-generated-clip', formatVersion: 1, clip: motion, generator: 'builtin', note, shape: fit.shape, frames: [] };
         for (let k = 0; k < frames.length; k++) {
           const f = frames[k]!;

@@ -34,6 +34,8 @@ export interface CreateOptions {
   generator?: string;
   motions?: string[];
   body?: BodySpec;
+  /** Simulate cloth and hair in the builtin generator (default true). */
+  clothDynamics?: boolean;
   seed?: number;
   /** Which person when several are in the photo. */
   person?: number;
@@ -107,7 +109,7 @@ async function runPipeline(photo: string, out: string, o: CreateOptions, progres
   if (shaped.silhouetteIoU !== undefined) progress.info(`shape: clothed proxy, silhouette IoU ${shaped.silhouetteIoU.toFixed(3)} against the matte`);
   await stage('texture', () => runTextureStage(out, { size: q.textureSize, body: o.body, force: o.force }));
   await stage('generate', () =>
-    runGenerateStage(out, { generator: o.generator, motions: o.motions ?? [...DEFAULT_MOTIONS], framesPerClip: q.framesPerClip, size: q.generatedSize, body: o.body, force: o.force, progress }),
+    runGenerateStage(out, { generator: o.generator, motions: o.motions ?? [...DEFAULT_MOTIONS], framesPerClip: q.framesPerClip, size: q.generatedSize, body: o.body, clothDynamics: o.clothDynamics, force: o.force, progress }),
   );
   await stage('train', () => runTrainStage(out, { quality: q.preset, seed: o.seed, body: o.body, force: o.force, progress }));
   const preview: CreateSummary['preview'] = { training: join(out, SUBJECT_FILES.trainPreview) };

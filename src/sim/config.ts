@@ -1,0 +1,92 @@
+/**
+ * Constants of the simulation room, each with its source or the measurement that chose it.
+ *
+ * Compliances are XPBD compliances α (inverse stiffness, Macklin, Müller & Chentanez 2016, eq. 4–18):
+ * a constraint C with compliance α pulls with force −C/α; α = 0 is rigid (as far as the iterations reach).
+ * Distance-like constraints are in metres, so α is in m/N.
+ */
+import { MOTION_FPS } from '../motion/index.js';
+
+/** One region's material. */
+export interface SimMaterial {
+  /** Areal density (kg/m²): lumped to the vertices by a third of each adjacent triangle's area. */
+  density: number;
+  /** XPBD compliance of the edge (stretch) constraints (m/N). */
+  stretchCompliance: number;
+  /** XPBD compliance of the cross-edge (bending) distance constraints (m/N). */
+  bendCompliance: number;
+  /** Velocity damping rate (1/s): v ← v·max(0, 1 − rate·h) per substep (Müller et al. 2007, §3.5 uses a global damping of this kind). */
+  damping: number;
+  /**
+   * Natural frequency (rad/s) of the attachment spring that pulls a particle of freedom f = 0.5 towards
+   * its skinned position; ω(f) = ω½·(1 − f)/f, so f → 0 is rigid and f = 1 is free. Expressed per unit
+   * mass (compliance = 1/(m·ω²)) so the pull does not depend on the mesh resolution.
+   */
+  attachOmegaHalf: number;
+}
+
+export const SIM_CONFIG = {
+  /** Simulation rate (Hz): the builtin motions' own rate (30 fps, motion/config.ts), so every motion frame is a step. */
+  fps: MOTION_FPS,
+  /**
+   * Substeps per frame, one solver iteration each: "Small steps in physics simulation" (Macklin, Storey,
+   * Lu, Terdiman, Chentanez, Jeschke, Müller 2019) shows substepping with one iteration converges faster
+   * than iterating. 8 × 30 Hz = 240 Hz; measured on the synthetic skirt under `walk`: edge strain stays
+   * within a few per cent (test/sim/solver.test.ts) at ~0.5 ms per substep.
+   */
+  substeps: 8,
+  iterations: 1,
+  /** Standard gravity (m/s²), −Y. */
+  gravity: 9.81,
+  /**
+   * The surface's rest shape is already draped (the proxy reproduces a photo of the person wearing it), so
+   * an attached particle (freedom < 1) must rest at its skinned position, not sag g/ω² below it: its
+   * attachment spring's rest offset carries this fraction of its weight. Motion still makes it lag and
+   * swing (inertia); only fully free particles (freedom 1) hang under their full weight.
+   */
+  gravityCompensation: 1,
+  /** Before the clip: blend from the rest pose to the first frame, then hold (seconds). */
+  settleBlendSeconds: 0.5,
+  settleHoldSeconds: 0.5,
+  /** Extra damping (1/s) during the settling run only, so the clip starts from (near) equilibrium. */
+  settleDamping: 6,
+  /** Particles stay this far (m) outside the collision capsules (≈ half a cloth thickness plus raster slack). */
+  collisionMargin: 0.004,
+  /** Skinned-space triangle area floor (m²) for vertex masses (a degenerate triangle must not give a zero mass). */
+  minVertexArea: 1e-6,
+  capsules: {
+    /** A joint gets a capsule when at least this many body vertices are dominated by it (drops tiny finger segments' noise). */
+    minVertices: 40,
+    /** Capsule end points: these quantiles of the vertices' projections on the principal axis. */
+    extentQuantiles: [0.03, 0.97] as const,
+    /** Capsule radius: this quantile of the vertices' distances from the axis (inside the surface for convex limbs). */
+    radiusQuantile: 0.35,
+    /**
+     * A capsule never contains a free particle's rest position: its radius is shrunk to clear them by the
+     * margin, but not below this fraction of the fitted radius (a garment drawn through a limb is pushed out instead).
+     */
+    minRadiusFraction: 0.5,
+    /**
+     * Capsules thinner than this (m) are dropped: finger segments, eyes, jaw and toes (0.4–1.3 cm on the
+     * MakeHuman body) cannot hold cloth within the margin and cost 60 % of the collision time when kept.
+     */
+    minRadius: 0.015,
+    /**
+     * A capsule is tested in a frame only if its box, grown by this (m), meets the free particles' box:
+     * particles move < 5 cm per 30 Hz frame in the builtin motions.
+     */
+    reach: 0.1,
+  },
+  /**
+   * Per-region materials. Densities: woven skirt fabric 150–250 g/m² (textile weights); a long hair
+   * "curtain" ~60–100 g of hair over ~0.1 m² ≈ 0.6–1 kg/m². Compliances and damping were chosen by
+   * looking at the synthetic skirt under walk/dance (docs/images/sim-skirt.png): the cloth stays nearly
+   * inextensible, folds, and lags the legs by a few frames; hair is stiffer in bending (a bundle of strands).
+   */
+  materials: {
+    cloth: { density: 0.2, stretchCompliance: 1e-7, bendCompliance: 0.1, damping: 0.8, attachOmegaHalf: 16 } satisfies SimMaterial,
+    hair: { density: 0.7, stretchCompliance: 1e-7, bendCompliance: 0.02, damping: 1.5, attachOmegaHalf: 20 } satisfies SimMaterial,
+  },
+};
+
+export type SimConfig = typeof SIM_CONFIG;
