@@ -7,6 +7,7 @@ import { avatarCloud, type AvatarPose } from './cloud.js';
 import { encodeGaussianPly } from './ply.js';
 import { encodeSplatFormat, type SplatEncodeOptions } from './splatFormats.js';
 import { avatarGlb } from './glb.js';
+import { cloudInFrame, DEFAULT_SPLAT_UP, type SplatUp } from './frame.js';
 
 /** Formats `persona export` writes. */
 export const EXPORT_FORMATS = ['ply', 'spz', 'sog', 'splat', 'glb'] as const;
@@ -15,6 +16,8 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 /** Options of {@link exportAvatar}. */
 export interface ExportOptions extends SplatEncodeOptions {
   format: ExportFormat;
+  /** Splat formats: the frame written (default `-y`, the 3DGS capture frame; see frame.ts). */
+  up?: SplatUp;
   /** Pose to bake in (rest when omitted). */
   pose?: AvatarPose;
   /** GLB only: a skinned mesh with the joint hierarchy (the pose goes on the joints). */
@@ -33,11 +36,11 @@ export function formatFromPath(path: string): ExportFormat | undefined {
 export async function encodeAvatar(avatar: AvatarBundle, options: ExportOptions): Promise<Uint8Array> {
   switch (options.format) {
     case 'ply':
-      return encodeGaussianPly(avatarCloud(avatar, options.pose));
+      return encodeGaussianPly(cloudInFrame(avatarCloud(avatar, options.pose), options.up ?? DEFAULT_SPLAT_UP));
     case 'spz':
     case 'sog':
     case 'splat':
-      return encodeSplatFormat(avatarCloud(avatar, options.pose), options.format, options);
+      return encodeSplatFormat(cloudInFrame(avatarCloud(avatar, options.pose), options.up ?? DEFAULT_SPLAT_UP), options.format, options);
     case 'glb':
       return avatarGlb(avatar, { pose: options.pose, rigged: options.rigged, animation: options.animation });
     default:
