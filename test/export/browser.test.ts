@@ -1,0 +1,97 @@
+/**
+ * Exports opened in real renderers in headless Chromium (software GL), the way their users load them:
+ * SPZ and SOG in Spark (`new SplatMesh({ url })` turned 180° about X, Spark's documented recipe for files in
+ * the 3DGS capture frame). The avatar's head is painted red and its feet blue; each screenshot must show
+ * red pixels above blue ones. Chromium missing is a failure, not a skip (CI installs it).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { encodeAvatar, type ExportOptions } from '../../src/export/export.js';
+import { syntheticAvatar } from '../../src/viewer/syntheticAvatar.js';
+import { CHROMIUM, CHROMIUM_ARGS, findMarks, IMPORT_MAP, markHeadAndFeet, startStaticServer, type Marks } from './browser.js';
+
+const VIEW = { width: 360, height: 480 };
+
+/** A page that shows one splat file in Spark, turned as Spark's docs say for 3DGS files, and reports when drawn. */
+const sparkPage = (file: string): string => `<!doctype html><html><body style="margin:0;background:#222">
+<canvas id="view" width="${VIEW.width}" height="${VIEW.height}"></canvas>
+<script type="importmap">${IMPORT_MAP}</script>
+<script type="module">
+import * as THREE from 'three';
+import { SparkRenderer, SplatMesh } from '@sparkjsdev/spark';
+window.__state = { ready: false, error: null, count: 0 };
+try {
+  const canvas = document.getElementById('view');
+  const renderer = new THREE.WebGLRenderer({ canvas, antialias: false, preserveDrawingBuffer: true });
+  renderer.setClearColor(0x222222);
+  const scene = new THREE.Scene();
+  scene.add(new SparkRenderer({ renderer }));
+  const camera = new THREE.PerspectiveCamera(40, ${VIEW.width / VIEW.height}, 0.05, 50);
+  camera.position.set(0, 0.9, 3.4);
+  camera.lookAt(0, 0.9, 0);
+  const mesh = new SplatMesh({ url: '${file}' });
+  mesh.quaternion.set(1, 0, 0, 0); // 180° about X: the 3DGS capture frame (Y down) into three.js (Y up)
+  scene.add(mesh);
+  await mesh.initialized;
+  window.__state.count = mesh.packedSplats ? mesh.packedSplats.numSplats : -1;
+  let frames = 0;
+  renderer.setAnimationLoop(() => {
+    renderer.render(scene, camera);
+    if (++frames === 30) window.__state.ready = true;
+  });
+} catch (e) { window.__state.error = String(e && e.stack || e); }
+</script></body></html>`;
+
+interface PageState { ready: boolean; error: string | null; count: number }
+
+/** Where screenshots go besides the temp folder (docs/images when regenerating the docs). */
+const SHOTS = process.env.PERSONA_EXPORT_SHOTS;
+
+async function showInSpark(browser: Browser, url: string, name: string): Promise<{ marks: Marks; state: PageState }> {
+  const page = await browser.newPage({ viewport: VIEW });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  try {
+    await page.goto(`${url}/${name}.html`);
+    await page.waitForFunction(() => { const s = (window as unknown as { __state?: PageState }).__state; return s && (s.error || s.ready); }, null, { timeout: 120_000, polling: 100 });
+    const state = await page.evaluate(() => (window as unknown as { __state: PageState }).__state);
+    assert.equal(state.error, null, `${name}: ${state.error}`);
+    assert.deepEqual(errors, []);
+    const png = await page.locator('#view').screenshot();
+    if (SHOTS) { await mkdir(SHOTS, { recursive: true }); await writeFile(join(SHOTS, `${name}.png`), png); }
+    return { marks: await findMarks(png), state };
+  } finally {
+    await page.close();
+  }
+}
+
+test('SPZ (v2, default frame) and SOG open in Spark upright: head (red) above feet (blue)', { timeout: 300_000 }, async () => {
+  assert.ok(existsSync(CHROMIUM), `Chromium is required for the export browser test but ${CHROMIUM} is missing (apt-get install -y chromium, or set PERSONA_CHROMIUM).`);
+  const avatar = markHeadAndFeet(syntheticAvatar({ gaussians: 6000, anchors: 4, hidden: [8] }));
+  const files = new Map<string, Uint8Array | string>();
+  const cases: Array<[string, ExportOptions]> = [['spz', { format: 'spz' }], ['sog', { format: 'sog', sogIterations: 4 }]];
+  for (const [name, options] of cases) {
+    files.set(`/avatar.${name}`, await encodeAvatar(avatar, options));
+    files.set(`/spark-${name}.html`, sparkPage(`/avatar.${name}`));
+  }
+  const server = await startStaticServer(files);
+  let browser: Browser | undefined;
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    for (const [name] of cases) {
+      const { marks, state } = await showInSpark(browser, server.url, `spark-${name}`);
+      assert.equal(state.count, avatar.header.gaussianCount, `${name}: Spark holds every Gaussian`);
+      const px = VIEW.width * VIEW.height;
+      assert.ok(marks.foreground > px * 0.02, `${name}: the avatar covers ${((100 * marks.foreground) / px).toFixed(1)}% of the canvas`);
+      assert.ok(marks.redCount > 30 && marks.blueCount > 30, `${name}: head and feet visible (${marks.redCount} red, ${marks.blueCount} blue pixels)`);
+      assert.ok(marks.redRow < marks.blueRow - VIEW.height * 0.4, `${name}: head (row ${marks.redRow.toFixed(0)}) above feet (row ${marks.blueRow.toFixed(0)})`);
+    }
+  } finally {
+    await browser?.close();
+    await server.close();
+  }
+});
