@@ -7,6 +7,7 @@ import { avatarCloud, type AvatarPose } from './cloud.js';
 import { encodeGaussianPly } from './ply.js';
 import { encodeSplatFormat, type SplatEncodeOptions } from './splatFormats.js';
 import { avatarGlb } from './glb.js';
+import type { SkeletonNaming } from './skeletonNames.js';
 import { cloudInFrame, DEFAULT_SPLAT_UP, type SplatUp } from './frame.js';
 
 /** Formats `persona export` writes. */
@@ -22,6 +23,8 @@ export interface ExportOptions extends SplatEncodeOptions {
   pose?: AvatarPose;
   /** GLB only: a skinned mesh with the joint hierarchy (the pose goes on the joints). */
   rigged?: boolean;
+  /** GLB rigged only: joint naming convention (default `unreal`). */
+  skeleton?: SkeletonNaming;
   /** GLB rigged only: a motion as a glTF animation. */
   animation?: { name: string; fps: number; poses: AvatarPose[] };
 }
@@ -42,7 +45,7 @@ export async function encodeAvatar(avatar: AvatarBundle, options: ExportOptions)
     case 'splat':
       return encodeSplatFormat(cloudInFrame(avatarCloud(avatar, options.pose), options.up ?? DEFAULT_SPLAT_UP), options.format, options);
     case 'glb':
-      return avatarGlb(avatar, { pose: options.pose, rigged: options.rigged, animation: options.animation });
+      return avatarGlb(avatar, { pose: options.pose, rigged: options.rigged, animation: options.animation, skeleton: options.skeleton });
     default:
       throw new PersonaError(`Unknown export format "${String(options.format)}".`, { hint: `Use one of: ${EXPORT_FORMATS.join(', ')}.`, exitCode: 2 });
   }

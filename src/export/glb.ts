@@ -14,6 +14,8 @@ import { axisAngleToQuat } from '../core/rotation.js';
 import { PersonaError } from '../core/errors.js';
 import { avatarCloud, type AvatarPose } from './cloud.js';
 import { EXPORT_CONFIG } from './config.js';
+import { assignRoles } from '../motion/index.js';
+import { exportJointNames, type SkeletonNaming } from './skeletonNames.js';
 
 /** A skeleton with skinning for a rigged export. */
 export interface GlbSkin {
@@ -64,8 +66,10 @@ export function topInfluences(joints: Uint16Array, weights: Float32Array, K: num
     for (let t = 0; t < Math.min(target, K); t++) sum += weights[v * K + order[t]!]!;
     for (let t = 0; t < Math.min(target, K); t++) {
       const k = order[t]!;
-      oj[v * target + t] = joints[v * K + k]!;
-      ow[v * target + t] = sum > 0 ? weights[v * K + k]! / sum : t === 0 ? 1 : 0;
+      const w = sum > 0 ? weights[v * K + k]! / sum : t === 0 ? 1 : 0;
+      // an unused slot points at joint 0 (glTF validator: a joint with zero weight is ACCESSOR_JOINTS_USED_ZERO_WEIGHT)
+      oj[v * target + t] = w > 0 ? joints[v * K + k]! : 0;
+      ow[v * target + t] = w;
     }
   }
   return { joints: oj, weights: ow };
@@ -85,6 +89,7 @@ export async function encodeGlb(input: GlbInput): Promise<Uint8Array> {
   doc.getRoot().getAsset().generator = 'persona-avatar';
   const buffer = doc.createBuffer();
   const scene = doc.createScene(input.name ?? 'avatar');
+  doc.getRoot().setDefaultScene(scene);
   const prim = doc.createPrimitive();
   prim.setAttribute('POSITION', doc.createAccessor('position', buffer).setType('VEC3').setArray(Float32Array.from(input.positions)));
   const lin = new Float32Array(V * 3);
@@ -179,6 +184,35 @@ export interface AvatarGlbOptions {
   rigged?: boolean;
   /** Rigged only: a motion written as a glTF animation. */
   animation?: { name: string; fps: number; poses: AvatarPose[] };
+  /** Rigged only: joint naming convention (default `unreal`, the body rig's own). */
+  skeleton?: SkeletonNaming;
+}
+
+/**
+ * The offset that puts the origin on the floor between the feet: x and z of the midpoint of the ankle
+ * joints (the bounding-box centre when the skeleton has no recognisable ankles), y of the lowest rest
+ * vertex. Taken from the rest pose, so every pose and frame of one avatar shares it.
+ */
+export function floorOrigin(avatar: AvatarBundle): [number, number, number] {
+  const means = avatar.buffers.means as Float32Array;
+  const n = means.length / 3;
+  let minY = Infinity, lx = Infinity, hx = -Infinity, lz = Infinity, hz = -Infinity;
+  for (let i = 0; i < n; i++) {
+    minY = Math.min(minY, means[i * 3 + 1]!);
+    lx = Math.min(lx, means[i * 3]!); hx = Math.max(hx, means[i * 3]!);
+    lz = Math.min(lz, means[i * 3 + 2]!); hz = Math.max(hz, means[i * 3 + 2]!);
+  }
+  const { roles } = assignRoles(avatar.header.skeleton.names);
+  const l = roles.indexOf('left_ankle'), r = roles.indexOf('right_ankle');
+  const J = avatar.header.skeleton.restJoints;
+  if (l >= 0 && r >= 0) return [-(J[l * 3]! + J[r * 3]!) / 2, -minY, -(J[l * 3 + 2]! + J[r * 3 + 2]!) / 2];
+  return [-(lx + hx) / 2, -minY, -(lz + hz) / 2];
+}
+
+function shifted(xyz: ArrayLike<number>, d: [number, number, number]): Float32Array {
+  const out = new Float32Array(xyz.length);
+  for (let i = 0; i < xyz.length; i++) out[i] = xyz[i]! + d[i % 3]!;
+  return out;
 }
 
 /** The avatar's body surface as GLB (see the module comment for the modes). */
@@ -188,18 +222,20 @@ export async function avatarGlb(avatar: AvatarBundle, options: AvatarGlbOptions 
   if (tri !== undefined && !(tri instanceof Uint32Array)) throw new PersonaError('avatar buffer "triangles" must be u32.');
   if (tri) for (let i = 0; i < tri.length; i++) if (tri[i]! >= h.gaussianCount) throw new PersonaError(`avatar triangles[${i}] = ${tri[i]} is not a Gaussian index.`);
   const colors = avatar.buffers.colors as Float32Array;
+  const origin = floorOrigin(avatar);
   if (options.rigged) {
     return encodeGlb({
-      positions: avatar.buffers.means as Float32Array,
+      positions: shifted(avatar.buffers.means as Float32Array, origin),
       triangles: tri ?? null,
       colors,
       skin: {
-        names: h.skeleton.names, parents: h.skeleton.parents, restJoints: h.skeleton.restJoints, influences: h.skinInfluences,
+        names: exportJointNames(h.skeleton.names, options.skeleton ?? 'unreal').names, parents: h.skeleton.parents,
+        restJoints: shifted(h.skeleton.restJoints, origin), influences: h.skinInfluences,
         joints: avatar.buffers.skinJoints as Uint16Array, weights: avatar.buffers.skinWeights as Float32Array,
         pose: options.pose, animation: options.animation,
       },
     });
   }
   const cloud = avatarCloud(avatar, options.pose);
-  return encodeGlb({ positions: cloud.means, triangles: tri ?? null, colors });
+  return encodeGlb({ positions: shifted(cloud.means, origin), triangles: tri ?? null, colors });
 }

@@ -4,7 +4,7 @@ import { NodeIO } from '@gltf-transform/core';
 import { avatarCloud, restPose, type GaussianCloud } from '../../src/export/cloud.js';
 import { encodeGaussianPly, decodeGaussianPly, readPly, INRIA_PROPERTIES } from '../../src/export/ply.js';
 import { encodeSplatFormat, decodeSplatFormat } from '../../src/export/splatFormats.js';
-import { avatarGlb, topInfluences } from '../../src/export/glb.js';
+import { avatarGlb, floorOrigin, topInfluences } from '../../src/export/glb.js';
 import { EXPORT_CONFIG } from '../../src/export/config.js';
 import { PersonaError } from '../../src/core/errors.js';
 import { fixtureAvatar } from './fixture.js';
@@ -106,7 +106,10 @@ test('GLB (baked): gltf-transform reads back the posed mesh with vertex colours'
   const pos = prim.getAttribute('POSITION')!.getArray() as Float32Array;
   const posed = avatarCloud(avatar, pose).means;
   assert.equal(pos.length, posed.length);
-  for (let i = 0; i < pos.length; i++) assert.ok(Math.abs(pos[i]! - posed[i]!) < 1e-6);
+  // the origin is on the floor between the feet: the fixture's ankles are at x = ±0.1, z = 0; its lowest ring of vertices at y = 0.08
+  const o = floorOrigin(avatar);
+  assert.ok(Math.abs(o[0]) < 1e-9 && Math.abs(o[2]) < 1e-9 && Math.abs(o[1] + 0.08) < 1e-6, `origin ${o}`);
+  for (let i = 0; i < pos.length; i++) assert.ok(Math.abs(pos[i]! - posed[i]! - o[i % 3]!) < 1e-6);
   assert.equal(prim.getIndices()!.getCount(), (avatar.buffers.triangles as Uint32Array).length);
   assert.equal(prim.getAttribute('COLOR_0')!.getCount(), avatar.header.gaussianCount);
   assert.equal(doc.getRoot().listSkins().length, 0);
@@ -121,7 +124,7 @@ test('GLB (rigged): skin with joint hierarchy and a motion as animation', async 
   const skin = doc.getRoot().listSkins()[0]!;
   assert.equal(skin.listJoints().length, avatar.header.skeleton.names.length);
   const elbow = skin.listJoints()[16]!;
-  assert.equal(elbow.getName(), 'left_elbow');
+  assert.equal(elbow.getName(), 'lowerarm_l', 'UE mannequin names by default');
   const q = elbow.getRotation();
   assert.ok(Math.abs(q[2] - Math.sin(0.25)) < 1e-6 && Math.abs(q[3] - Math.cos(0.25)) < 1e-6);
   // local translation = rest offset from the parent (left_shoulder)
