@@ -23,9 +23,10 @@ export function registerExport(program: Command): void {
     .option('--frame <k>', 'frame of --motion (default: the middle one)', (v: string) => parseFrame(v))
     .option('--rigged', 'GLB: a skinned mesh with the joint hierarchy (instead of baked positions)')
     .option('--skeleton <naming>', `rigged GLB: joint names, ${SKELETON_NAMINGS.join(', ')} (default unreal)`)
+    .option('--no-texture', 'GLB: vertex colours only (default: a baked base-colour texture with UVs, vertex colours kept as _COLOR_0)')
     .option('--up <axis>', 'splat formats: -y (3DGS capture frame, Y down, what splat viewers expect; default) or y (the avatar\'s Y-up frame)')
     .option('--spz-version <n>', `SPZ: ${SPZ_VERSIONS.join(', ')} (default ${DEFAULT_SPZ_VERSION}: gzip, read by current web viewers; 4 = ZSTD, the newest)`)
-    .action(async (dir: string, opts: { out: string; format?: string; pose?: string; motion?: string; frame?: number; rigged?: boolean; skeleton?: string; up?: string; spzVersion?: string }, cmd: Command) => {
+    .action(async (dir: string, opts: { out: string; format?: string; pose?: string; motion?: string; frame?: number; rigged?: boolean; texture?: boolean; skeleton?: string; up?: string; spzVersion?: string }, cmd: Command) => {
       const progress = progressFrom(cmd);
       const format = (opts.format?.toLowerCase() ?? formatFromPath(opts.out)) as ExportFormat | undefined;
       if (!format || !(EXPORT_FORMATS as readonly string[]).includes(format))
@@ -52,7 +53,7 @@ export function registerExport(program: Command): void {
         const b = bindMotion(m, avatar);
         animation = { name: m.name, fps: m.fps, poses: Array.from({ length: m.frameCount }, (_, k) => framePose(b, k)) };
       }
-      const bytes = await exportAvatar(avatar, opts.out, { format, pose, rigged: opts.rigged, animation, skeleton: opts.skeleton as SkeletonNaming | undefined, up: opts.up as SplatUp | undefined, spzVersion: spzVersion as SpzVersion | undefined });
+      const bytes = await exportAvatar(avatar, opts.out, { format, pose, rigged: opts.rigged, animation, texture: opts.texture, skeleton: opts.skeleton as SkeletonNaming | undefined, up: opts.up as SplatUp | undefined, spzVersion: spzVersion as SpzVersion | undefined });
       progress.info(`export: ${avatar.header.gaussianCount} Gaussians → ${opts.out} (${format.toUpperCase()}, ${(bytes / 1024).toFixed(0)} KiB)`);
     });
 }

@@ -23,6 +23,8 @@ export interface ExportOptions extends SplatEncodeOptions {
   pose?: AvatarPose;
   /** GLB only: a skinned mesh with the joint hierarchy (the pose goes on the joints). */
   rigged?: boolean;
+  /** GLB: bake a base-colour texture with UVs (default true). */
+  texture?: boolean;
   /** GLB rigged only: joint naming convention (default `unreal`). */
   skeleton?: SkeletonNaming;
   /** GLB rigged only: a motion as a glTF animation. */
@@ -45,7 +47,7 @@ export async function encodeAvatar(avatar: AvatarBundle, options: ExportOptions)
     case 'splat':
       return encodeSplatFormat(cloudInFrame(avatarCloud(avatar, options.pose), options.up ?? DEFAULT_SPLAT_UP), options.format, options);
     case 'glb':
-      return avatarGlb(avatar, { pose: options.pose, rigged: options.rigged, animation: options.animation, skeleton: options.skeleton });
+      return avatarGlb(avatar, { pose: options.pose, rigged: options.rigged, animation: options.animation, skeleton: options.skeleton, texture: options.texture });
     default:
       throw new PersonaError(`Unknown export format "${String(options.format)}".`, { hint: `Use one of: ${EXPORT_FORMATS.join(', ')}.`, exitCode: 2 });
   }

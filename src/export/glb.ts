@@ -7,7 +7,9 @@
  *   the pose on the joint nodes, and optionally a motion as a glTF animation.
  * Without a `triangles` buffer in the bundle the Gaussians are written as a point primitive.
  */
-import { Document, NodeIO, Primitive, type Node } from '@gltf-transform/core';
+import { Document, NodeIO, Primitive, TextureInfo, type Node } from '@gltf-transform/core';
+import sharp from 'sharp';
+import { bakeAtlas, expand } from './atlas.js';
 import type { AvatarBundle } from '../avatar/bundle.js';
 import { vertexNormals } from '../avatar/normals.js';
 import { axisAngleToQuat } from '../core/rotation.js';
@@ -45,6 +47,12 @@ export interface GlbInput {
   colors: Float32Array;
   skin?: GlbSkin;
   name?: string;
+  /**
+   * Triangle meshes: bake the colours into a base-colour texture with UVs (atlas.ts). The vertex colours
+   * are then kept as `_COLOR_0` (an application attribute): as COLOR_0 they would multiply the texture and
+   * square every colour (glTF 2.0 §3.9.2: base colour = factor × texture × COLOR_0).
+   */
+  texture?: boolean;
 }
 
 /** sRGB → linear (IEC 61966-2-1). */
@@ -91,19 +99,33 @@ export async function encodeGlb(input: GlbInput): Promise<Uint8Array> {
   const scene = doc.createScene(input.name ?? 'avatar');
   doc.getRoot().setDefaultScene(scene);
   const prim = doc.createPrimitive();
-  prim.setAttribute('POSITION', doc.createAccessor('position', buffer).setType('VEC3').setArray(Float32Array.from(input.positions)));
+  const atlas = input.texture && input.triangles ? bakeAtlas(input.triangles, input.colors) : null;
+  // with an atlas every per-vertex array is expanded to the unwelded corners
+  const perCorner = <T extends Float32Array | Uint16Array>(a: T, width: number): T => (atlas ? expand(a, width, atlas.source) : a);
+  prim.setAttribute('POSITION', doc.createAccessor('position', buffer).setType('VEC3').setArray(perCorner(Float32Array.from(input.positions), 3)));
   const lin = new Float32Array(V * 3);
   for (let i = 0; i < V * 3; i++) lin[i] = srgbToLinear(input.colors[i]!);
-  prim.setAttribute('COLOR_0', doc.createAccessor('color', buffer).setType('VEC3').setArray(lin));
+  prim.setAttribute(atlas ? '_COLOR_0' : 'COLOR_0', doc.createAccessor('color', buffer).setType('VEC3').setArray(perCorner(lin, 3)));
+  const material = doc.createMaterial(atlas ? 'baked colour' : 'vertex colour').setBaseColorFactor([1, 1, 1, 1]).setMetallicFactor(0).setRoughnessFactor(1).setDoubleSided(true);
   if (input.triangles) {
     const nrm = vertexNormals(input.positions, input.triangles).normals;
-    prim.setAttribute('NORMAL', doc.createAccessor('normal', buffer).setType('VEC3').setArray(nrm));
-    prim.setIndices(doc.createAccessor('indices', buffer).setType('SCALAR').setArray(Uint32Array.from(input.triangles)));
+    prim.setAttribute('NORMAL', doc.createAccessor('normal', buffer).setType('VEC3').setArray(perCorner(nrm, 3)));
+    const indices = atlas ? Uint32Array.from({ length: input.triangles.length }, (_, i) => i) : Uint32Array.from(input.triangles);
+    prim.setIndices(doc.createAccessor('indices', buffer).setType('SCALAR').setArray(indices));
     prim.setMode(Primitive.Mode.TRIANGLES);
   } else {
     prim.setMode(Primitive.Mode.POINTS);
   }
-  prim.setMaterial(doc.createMaterial('vertex colour').setBaseColorFactor([1, 1, 1, 1]).setMetallicFactor(0).setRoughnessFactor(1).setDoubleSided(true));
+  if (atlas) {
+    prim.setAttribute('TEXCOORD_0', doc.createAccessor('uv', buffer).setType('VEC2').setArray(atlas.uvs));
+    const png = await sharp(atlas.rgb, { raw: { width: atlas.size, height: atlas.size, channels: 3 } }).png({ compressionLevel: 9 }).toBuffer();
+    const texture = doc.createTexture('colour atlas').setImage(new Uint8Array(png)).setMimeType('image/png');
+    material.setBaseColorTexture(texture);
+    // no mipmaps: a lower level would blend neighbouring triangles' cells
+    material.getBaseColorTextureInfo()!.setMinFilter(TextureInfo.MinFilter.LINEAR).setMagFilter(TextureInfo.MagFilter.LINEAR)
+      .setWrapS(TextureInfo.WrapMode.CLAMP_TO_EDGE).setWrapT(TextureInfo.WrapMode.CLAMP_TO_EDGE);
+  }
+  prim.setMaterial(material);
   const mesh = doc.createMesh('body').addPrimitive(prim);
   const meshNode = doc.createNode('body').setMesh(mesh);
   scene.addChild(meshNode);
@@ -112,8 +134,8 @@ export async function encodeGlb(input: GlbInput): Promise<Uint8Array> {
   if (s) {
     const J = s.names.length;
     const top = topInfluences(s.joints, s.weights, s.influences, EXPORT_CONFIG.GLTF_INFLUENCES);
-    prim.setAttribute('JOINTS_0', doc.createAccessor('joints', buffer).setType('VEC4').setArray(top.joints));
-    prim.setAttribute('WEIGHTS_0', doc.createAccessor('weights', buffer).setType('VEC4').setArray(top.weights));
+    prim.setAttribute('JOINTS_0', doc.createAccessor('joints', buffer).setType('VEC4').setArray(perCorner(top.joints, 4)));
+    prim.setAttribute('WEIGHTS_0', doc.createAccessor('weights', buffer).setType('VEC4').setArray(perCorner(top.weights, 4)));
     const nodes: Node[] = [];
     const rot = s.pose?.rotations ?? new Float64Array(J * 3);
     const tr = s.pose?.translation ?? [0, 0, 0];
@@ -186,6 +208,8 @@ export interface AvatarGlbOptions {
   animation?: { name: string; fps: number; poses: AvatarPose[] };
   /** Rigged only: joint naming convention (default `unreal`, the body rig's own). */
   skeleton?: SkeletonNaming;
+  /** Bake a base-colour texture with UVs (default true; triangle meshes only). */
+  texture?: boolean;
 }
 
 /**
@@ -228,6 +252,7 @@ export async function avatarGlb(avatar: AvatarBundle, options: AvatarGlbOptions 
       positions: shifted(avatar.buffers.means as Float32Array, origin),
       triangles: tri ?? null,
       colors,
+      texture: options.texture ?? true,
       skin: {
         names: exportJointNames(h.skeleton.names, options.skeleton ?? 'unreal').names, parents: h.skeleton.parents,
         restJoints: shifted(h.skeleton.restJoints, origin), influences: h.skinInfluences,
@@ -237,5 +262,5 @@ export async function avatarGlb(avatar: AvatarBundle, options: AvatarGlbOptions 
     });
   }
   const cloud = avatarCloud(avatar, options.pose);
-  return encodeGlb({ positions: shifted(cloud.means, origin), triangles: tri ?? null, colors });
+  return encodeGlb({ positions: shifted(cloud.means, origin), triangles: tri ?? null, colors, texture: options.texture ?? true });
 }

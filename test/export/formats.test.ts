@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NodeIO } from '@gltf-transform/core';
+import sharp from 'sharp';
 import { avatarCloud, restPose, type GaussianCloud } from '../../src/export/cloud.js';
 import { encodeGaussianPly, decodeGaussianPly, readPly, INRIA_PROPERTIES } from '../../src/export/ply.js';
 import { encodeSplatFormat, decodeSplatFormat } from '../../src/export/splatFormats.js';
@@ -100,7 +101,7 @@ for (const [format, posTol, colTol] of [['spz', 2e-3, 1 / 64], ['sog', 5e-3, 1 /
 test('GLB (baked): gltf-transform reads back the posed mesh with vertex colours', async () => {
   const pose = restPose(avatar);
   pose.rotations[16 * 3 + 2] = Math.PI / 2; // left elbow bends
-  const glb = await avatarGlb(avatar, { pose });
+  const glb = await avatarGlb(avatar, { pose, texture: false });
   const doc = await new NodeIO().readBinary(glb);
   const prim = doc.getRoot().listMeshes()[0]!.listPrimitives()[0]!;
   const pos = prim.getAttribute('POSITION')!.getArray() as Float32Array;
@@ -113,6 +114,29 @@ test('GLB (baked): gltf-transform reads back the posed mesh with vertex colours'
   assert.equal(prim.getIndices()!.getCount(), (avatar.buffers.triangles as Uint32Array).length);
   assert.equal(prim.getAttribute('COLOR_0')!.getCount(), avatar.header.gaussianCount);
   assert.equal(doc.getRoot().listSkins().length, 0);
+});
+
+test('GLB texture: UVs into a baked atlas whose texel at each corner is that vertex\'s colour; vertex colours kept as _COLOR_0', async () => {
+  const doc = await new NodeIO().readBinary(await avatarGlb(avatar, { rigged: true }));
+  const prim = doc.getRoot().listMeshes()[0]!.listPrimitives()[0]!;
+  const F = (avatar.buffers.triangles as Uint32Array).length / 3;
+  const uv = prim.getAttribute('TEXCOORD_0')!.getArray() as Float32Array;
+  assert.equal(uv.length, F * 6);
+  assert.equal(prim.getAttribute('COLOR_0'), null, 'COLOR_0 would multiply the texture');
+  const vc = prim.getAttribute('_COLOR_0')!.getArray() as Float32Array;
+  assert.equal(prim.getAttribute('JOINTS_0')!.getCount(), F * 3);
+  const image = prim.getMaterial()!.getBaseColorTexture()!.getImage()!;
+  const { data, info } = await sharp(image).raw().toBuffer({ resolveWithObject: true });
+  const tri = avatar.buffers.triangles as Uint32Array;
+  const colors = avatar.buffers.colors as Float32Array;
+  for (const corner of [0, 1, 2, 3 * 17 + 1, 3 * (F - 1) + 2]) {
+    const x = Math.floor(uv[corner * 2]! * info.width), y = Math.floor(uv[corner * 2 + 1]! * info.height);
+    const v = tri[corner]!;
+    for (let k = 0; k < 3; k++) {
+      assert.ok(Math.abs(data[(y * info.width + x) * info.channels + k]! / 255 - colors[v * 3 + k]!) < 1 / 255 + 1e-6, `corner ${corner} channel ${k}`);
+      assert.ok(vc[corner * 3 + k]! <= colors[v * 3 + k]! + 1e-6, 'linear vertex colour');
+    }
+  }
 });
 
 test('GLB (rigged): skin with joint hierarchy and a motion as animation', async () => {
