@@ -6,6 +6,7 @@ import { resolvePose, loadMotionArg } from '../animate/motionArg.js';
 import { avatarRestSkeleton, bindMotion, framePose } from '../animate/poses.js';
 import { parseFrame } from './render.js';
 import { SPLAT_UPS, type SplatUp } from '../export/frame.js';
+import { REST_POSES, type RestPoseKind } from '../export/glb.js';
 import { SKELETON_NAMINGS, type SkeletonNaming } from '../export/skeletonNames.js';
 import { SPZ_VERSIONS, DEFAULT_SPZ_VERSION, type SpzVersion } from '../export/splatFormats.js';
 import { progressFrom } from './context.js';
@@ -23,10 +24,11 @@ export function registerExport(program: Command): void {
     .option('--frame <k>', 'frame of --motion (default: the middle one)', (v: string) => parseFrame(v))
     .option('--rigged', 'GLB: a skinned mesh with the joint hierarchy (instead of baked positions)')
     .option('--skeleton <naming>', `rigged GLB: joint names, ${SKELETON_NAMINGS.join(', ')} (default unreal)`)
+    .option('--rest <pose>', 'rigged GLB: rest (bind) pose, apose (the body\'s own, default) or tpose (arms straight out)')
     .option('--no-texture', 'GLB: vertex colours only (default: a baked base-colour texture with UVs, vertex colours kept as _COLOR_0)')
     .option('--up <axis>', 'splat formats: -y (3DGS capture frame, Y down, what splat viewers expect; default) or y (the avatar\'s Y-up frame)')
     .option('--spz-version <n>', `SPZ: ${SPZ_VERSIONS.join(', ')} (default ${DEFAULT_SPZ_VERSION}: gzip, read by current web viewers; 4 = ZSTD, the newest)`)
-    .action(async (dir: string, opts: { out: string; format?: string; pose?: string; motion?: string; frame?: number; rigged?: boolean; texture?: boolean; skeleton?: string; up?: string; spzVersion?: string }, cmd: Command) => {
+    .action(async (dir: string, opts: { out: string; format?: string; pose?: string; motion?: string; frame?: number; rigged?: boolean; rest?: string; texture?: boolean; skeleton?: string; up?: string; spzVersion?: string }, cmd: Command) => {
       const progress = progressFrom(cmd);
       const format = (opts.format?.toLowerCase() ?? formatFromPath(opts.out)) as ExportFormat | undefined;
       if (!format || !(EXPORT_FORMATS as readonly string[]).includes(format))
@@ -37,6 +39,9 @@ export function registerExport(program: Command): void {
       if (opts.rigged && format !== 'glb') throw new PersonaError('--rigged applies to --format glb only.', { exitCode: 2 });
       if (opts.skeleton !== undefined && !(SKELETON_NAMINGS as readonly string[]).includes(opts.skeleton))
         throw new PersonaError(`Unknown --skeleton "${opts.skeleton}".`, { hint: `Use one of: ${SKELETON_NAMINGS.join(', ')}.`, exitCode: 2 });
+      if (opts.rest !== undefined && !(REST_POSES as readonly string[]).includes(opts.rest))
+        throw new PersonaError(`Unknown --rest "${opts.rest}".`, { hint: `Use one of: ${REST_POSES.join(', ')}.`, exitCode: 2 });
+      if (opts.rest !== undefined && !opts.rigged) throw new PersonaError('--rest applies to --rigged GLB only.', { exitCode: 2 });
       if (opts.skeleton !== undefined && !opts.rigged) throw new PersonaError('--skeleton applies to --rigged GLB only.', { exitCode: 2 });
       if (opts.up !== undefined && !(SPLAT_UPS as readonly string[]).includes(opts.up))
         throw new PersonaError(`Unknown --up "${opts.up}".`, { hint: 'Use --up -y (Y down, the 3DGS capture frame) or --up y.', exitCode: 2 });
@@ -53,7 +58,7 @@ export function registerExport(program: Command): void {
         const b = bindMotion(m, avatar);
         animation = { name: m.name, fps: m.fps, poses: Array.from({ length: m.frameCount }, (_, k) => framePose(b, k)) };
       }
-      const bytes = await exportAvatar(avatar, opts.out, { format, pose, rigged: opts.rigged, animation, texture: opts.texture, skeleton: opts.skeleton as SkeletonNaming | undefined, up: opts.up as SplatUp | undefined, spzVersion: spzVersion as SpzVersion | undefined });
+      const bytes = await exportAvatar(avatar, opts.out, { format, pose, rigged: opts.rigged, animation, rest: opts.rest as RestPoseKind | undefined, texture: opts.texture, skeleton: opts.skeleton as SkeletonNaming | undefined, up: opts.up as SplatUp | undefined, spzVersion: spzVersion as SpzVersion | undefined });
       progress.info(`export: ${avatar.header.gaussianCount} Gaussians → ${opts.out} (${format.toUpperCase()}, ${(bytes / 1024).toFixed(0)} KiB)`);
     });
 }

@@ -6,7 +6,7 @@ import { PersonaError } from '../core/errors.js';
 import { avatarCloud, type AvatarPose } from './cloud.js';
 import { encodeGaussianPly } from './ply.js';
 import { encodeSplatFormat, type SplatEncodeOptions } from './splatFormats.js';
-import { avatarGlb } from './glb.js';
+import { avatarGlb, type RestPoseKind } from './glb.js';
 import type { SkeletonNaming } from './skeletonNames.js';
 import { cloudInFrame, DEFAULT_SPLAT_UP, type SplatUp } from './frame.js';
 
@@ -23,6 +23,8 @@ export interface ExportOptions extends SplatEncodeOptions {
   pose?: AvatarPose;
   /** GLB only: a skinned mesh with the joint hierarchy (the pose goes on the joints). */
   rigged?: boolean;
+  /** GLB rigged only: rest pose (default `apose`, the body's own). */
+  rest?: RestPoseKind;
   /** GLB: bake a base-colour texture with UVs (default true). */
   texture?: boolean;
   /** GLB rigged only: joint naming convention (default `unreal`). */
@@ -47,7 +49,7 @@ export async function encodeAvatar(avatar: AvatarBundle, options: ExportOptions)
     case 'splat':
       return encodeSplatFormat(cloudInFrame(avatarCloud(avatar, options.pose), options.up ?? DEFAULT_SPLAT_UP), options.format, options);
     case 'glb':
-      return avatarGlb(avatar, { pose: options.pose, rigged: options.rigged, animation: options.animation, skeleton: options.skeleton, texture: options.texture });
+      return avatarGlb(avatar, { pose: options.pose, rigged: options.rigged, animation: options.animation, skeleton: options.skeleton, texture: options.texture, rest: options.rest });
     default:
       throw new PersonaError(`Unknown export format "${String(options.format)}".`, { hint: `Use one of: ${EXPORT_FORMATS.join(', ')}.`, exitCode: 2 });
   }

@@ -10,6 +10,7 @@
 import { Document, NodeIO, Primitive, TextureInfo, type Node } from '@gltf-transform/core';
 import sharp from 'sharp';
 import { bakeAtlas, expand } from './atlas.js';
+import { rebasePose, tPoseRest } from './tpose.js';
 import type { AvatarBundle } from '../avatar/bundle.js';
 import { vertexNormals } from '../avatar/normals.js';
 import { axisAngleToQuat } from '../core/rotation.js';
@@ -198,6 +199,10 @@ export async function encodeGlb(input: GlbInput): Promise<Uint8Array> {
   return new NodeIO().writeBinary(doc);
 }
 
+/** Rest pose of a rigged export: the body's own (`apose`) or arms straight out (`tpose`, tpose.ts). */
+export type RestPoseKind = 'apose' | 'tpose';
+export const REST_POSES: readonly RestPoseKind[] = ['apose', 'tpose'];
+
 /** Options of {@link avatarGlb}. */
 export interface AvatarGlbOptions {
   /** Pose (rest when omitted). Baked into positions unless `rigged`. */
@@ -210,6 +215,8 @@ export interface AvatarGlbOptions {
   skeleton?: SkeletonNaming;
   /** Bake a base-colour texture with UVs (default true; triangle meshes only). */
   texture?: boolean;
+  /** Rigged only: the rest (bind) pose written (default `apose`, the body's own). */
+  rest?: RestPoseKind;
 }
 
 /**
@@ -217,8 +224,7 @@ export interface AvatarGlbOptions {
  * joints (the bounding-box centre when the skeleton has no recognisable ankles), y of the lowest rest
  * vertex. Taken from the rest pose, so every pose and frame of one avatar shares it.
  */
-export function floorOrigin(avatar: AvatarBundle): [number, number, number] {
-  const means = avatar.buffers.means as Float32Array;
+export function floorOrigin(avatar: AvatarBundle, means = avatar.buffers.means as Float32Array, restJoints: ArrayLike<number> = avatar.header.skeleton.restJoints): [number, number, number] {
   const n = means.length / 3;
   let minY = Infinity, lx = Infinity, hx = -Infinity, lz = Infinity, hz = -Infinity;
   for (let i = 0; i < n; i++) {
@@ -228,7 +234,7 @@ export function floorOrigin(avatar: AvatarBundle): [number, number, number] {
   }
   const { roles } = assignRoles(avatar.header.skeleton.names);
   const l = roles.indexOf('left_ankle'), r = roles.indexOf('right_ankle');
-  const J = avatar.header.skeleton.restJoints;
+  const J = restJoints;
   if (l >= 0 && r >= 0) return [-(J[l * 3]! + J[r * 3]!) / 2, -minY, -(J[l * 3 + 2]! + J[r * 3 + 2]!) / 2];
   return [-(lx + hx) / 2, -minY, -(lz + hz) / 2];
 }
@@ -246,21 +252,33 @@ export async function avatarGlb(avatar: AvatarBundle, options: AvatarGlbOptions 
   if (tri !== undefined && !(tri instanceof Uint32Array)) throw new PersonaError('avatar buffer "triangles" must be u32.');
   if (tri) for (let i = 0; i < tri.length; i++) if (tri[i]! >= h.gaussianCount) throw new PersonaError(`avatar triangles[${i}] = ${tri[i]} is not a Gaussian index.`);
   const colors = avatar.buffers.colors as Float32Array;
-  const origin = floorOrigin(avatar);
   if (options.rigged) {
+    let means = avatar.buffers.means as Float32Array;
+    let restJoints: ArrayLike<number> = h.skeleton.restJoints;
+    let pose = options.pose, animation = options.animation;
+    if (options.rest === 'tpose') {
+      const t = tPoseRest(avatar);
+      means = t.positions;
+      restJoints = t.restJoints;
+      const rebase = (p: AvatarPose): AvatarPose => ({ rotations: rebasePose(p.rotations, t.rotations, h.skeleton.parents), translation: p.translation });
+      if (pose) pose = rebase(pose);
+      if (animation) animation = { ...animation, poses: animation.poses.map(rebase) };
+    }
+    const origin = floorOrigin(avatar, means, restJoints);
     return encodeGlb({
-      positions: shifted(avatar.buffers.means as Float32Array, origin),
+      positions: shifted(means, origin),
       triangles: tri ?? null,
       colors,
       texture: options.texture ?? true,
       skin: {
         names: exportJointNames(h.skeleton.names, options.skeleton ?? 'unreal').names, parents: h.skeleton.parents,
-        restJoints: shifted(h.skeleton.restJoints, origin), influences: h.skinInfluences,
+        restJoints: shifted(restJoints, origin), influences: h.skinInfluences,
         joints: avatar.buffers.skinJoints as Uint16Array, weights: avatar.buffers.skinWeights as Float32Array,
-        pose: options.pose, animation: options.animation,
+        pose, animation,
       },
     });
   }
+  const origin = floorOrigin(avatar);
   const cloud = avatarCloud(avatar, options.pose);
   return encodeGlb({ positions: shifted(cloud.means, origin), triangles: tri ?? null, colors, texture: options.texture ?? true });
 }
