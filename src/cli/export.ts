@@ -15,7 +15,7 @@ import { progressFrom } from './context.js';
 export function registerExport(program: Command): void {
   program
     .command('export')
-    .description('export an avatar as a splat file (PLY, SPZ, SOG, SPLAT) or its body mesh as GLB')
+    .description('export an avatar as a splat file (PLY, SPZ, SOG, SPLAT), its body mesh as GLB, or a VRM 1.0 humanoid avatar')
     .argument('<avatar-dir>', 'avatar folder (or a subject folder with avatar/)')
     .requiredOption('-o, --out <file>', 'file to write')
     .option('-f, --format <format>', `${EXPORT_FORMATS.join(', ')} (default: from the --out extension)`)
@@ -25,10 +25,13 @@ export function registerExport(program: Command): void {
     .option('--rigged', 'GLB: a skinned mesh with the joint hierarchy (instead of baked positions)')
     .option('--skeleton <naming>', `rigged GLB: joint names, ${SKELETON_NAMINGS.join(', ')} (default unreal)`)
     .option('--rest <pose>', 'rigged GLB: rest (bind) pose, apose (the body\'s own, default) or tpose (arms straight out)')
+    .option('--author <name>', 'VRM: meta author (default "unknown")')
+    .option('--licence <url>', 'VRM: URL of the licence you grant (meta.otherLicenseUrl; permissions default to the most restrictive)')
+    .option('--name <name>', 'VRM: meta name (default "Persona avatar")')
     .option('--no-texture', 'GLB: vertex colours only (default: a baked base-colour texture with UVs, vertex colours kept as _COLOR_0)')
     .option('--up <axis>', 'splat formats: -y (3DGS capture frame, Y down, what splat viewers expect; default) or y (the avatar\'s Y-up frame)')
     .option('--spz-version <n>', `SPZ: ${SPZ_VERSIONS.join(', ')} (default ${DEFAULT_SPZ_VERSION}: gzip, read by current web viewers; 4 = ZSTD, the newest)`)
-    .action(async (dir: string, opts: { out: string; format?: string; pose?: string; motion?: string; frame?: number; rigged?: boolean; rest?: string; texture?: boolean; skeleton?: string; up?: string; spzVersion?: string }, cmd: Command) => {
+    .action(async (dir: string, opts: { out: string; format?: string; pose?: string; motion?: string; frame?: number; rigged?: boolean; author?: string; licence?: string; name?: string; rest?: string; texture?: boolean; skeleton?: string; up?: string; spzVersion?: string }, cmd: Command) => {
       const progress = progressFrom(cmd);
       const format = (opts.format?.toLowerCase() ?? formatFromPath(opts.out)) as ExportFormat | undefined;
       if (!format || !(EXPORT_FORMATS as readonly string[]).includes(format))
@@ -39,6 +42,8 @@ export function registerExport(program: Command): void {
       if (opts.rigged && format !== 'glb') throw new PersonaError('--rigged applies to --format glb only.', { exitCode: 2 });
       if (opts.skeleton !== undefined && !(SKELETON_NAMINGS as readonly string[]).includes(opts.skeleton))
         throw new PersonaError(`Unknown --skeleton "${opts.skeleton}".`, { hint: `Use one of: ${SKELETON_NAMINGS.join(', ')}.`, exitCode: 2 });
+      if ((opts.author ?? opts.licence ?? opts.name) !== undefined && format !== 'vrm') throw new PersonaError('--author, --licence and --name apply to --format vrm only.', { exitCode: 2 });
+      if (format === 'vrm' && (opts.pose ?? opts.motion) !== undefined) throw new PersonaError('VRM holds the avatar in its T-pose rest; --pose and --motion do not apply.', { hint: 'Use --rigged GLB for a posed or animated export.', exitCode: 2 });
       if (opts.rest !== undefined && !(REST_POSES as readonly string[]).includes(opts.rest))
         throw new PersonaError(`Unknown --rest "${opts.rest}".`, { hint: `Use one of: ${REST_POSES.join(', ')}.`, exitCode: 2 });
       if (opts.rest !== undefined && !opts.rigged) throw new PersonaError('--rest applies to --rigged GLB only.', { exitCode: 2 });
@@ -58,7 +63,7 @@ export function registerExport(program: Command): void {
         const b = bindMotion(m, avatar);
         animation = { name: m.name, fps: m.fps, poses: Array.from({ length: m.frameCount }, (_, k) => framePose(b, k)) };
       }
-      const bytes = await exportAvatar(avatar, opts.out, { format, pose, rigged: opts.rigged, animation, rest: opts.rest as RestPoseKind | undefined, texture: opts.texture, skeleton: opts.skeleton as SkeletonNaming | undefined, up: opts.up as SplatUp | undefined, spzVersion: spzVersion as SpzVersion | undefined });
+      const bytes = await exportAvatar(avatar, opts.out, { format, pose, rigged: opts.rigged, animation, vrm: { author: opts.author, licence: opts.licence, name: opts.name }, rest: opts.rest as RestPoseKind | undefined, texture: opts.texture, skeleton: opts.skeleton as SkeletonNaming | undefined, up: opts.up as SplatUp | undefined, spzVersion: spzVersion as SpzVersion | undefined });
       progress.info(`export: ${avatar.header.gaussianCount} Gaussians → ${opts.out} (${format.toUpperCase()}, ${(bytes / 1024).toFixed(0)} KiB)`);
     });
 }

@@ -27,8 +27,9 @@ export interface Atlas {
 /** Bakes `colors` (V×3 display RGB in [0,1]) of a triangle mesh into an atlas; see the module comment. */
 export function bakeAtlas(triangles: Uint32Array, colors: Float32Array): Atlas {
   const F = triangles.length / 3;
-  const grid = Math.max(1, Math.ceil(Math.sqrt(F)));
-  const size = grid * CELL;
+  // a power-of-two side (older WebGL and some engines resize other sizes, blurring the cells)
+  const size = 2 ** Math.ceil(Math.log2(Math.max(1, Math.ceil(Math.sqrt(F))) * CELL));
+  const grid = Math.floor(size / CELL);
   if (size > MAX_SIZE) throw new PersonaError(`The mesh has ${F} triangles; a colour atlas for it would exceed ${MAX_SIZE}² texels.`, { hint: 'Export without --texture (vertex colours only).' });
   const rgb = new Uint8Array(size * size * 3);
   const uvs = new Float32Array(F * 6);

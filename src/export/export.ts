@@ -7,11 +7,12 @@ import { avatarCloud, type AvatarPose } from './cloud.js';
 import { encodeGaussianPly } from './ply.js';
 import { encodeSplatFormat, type SplatEncodeOptions } from './splatFormats.js';
 import { avatarGlb, type RestPoseKind } from './glb.js';
+import { avatarVrm, type VrmOptions } from './vrm.js';
 import type { SkeletonNaming } from './skeletonNames.js';
 import { cloudInFrame, DEFAULT_SPLAT_UP, type SplatUp } from './frame.js';
 
 /** Formats `persona export` writes. */
-export const EXPORT_FORMATS = ['ply', 'spz', 'sog', 'splat', 'glb'] as const;
+export const EXPORT_FORMATS = ['ply', 'spz', 'sog', 'splat', 'glb', 'vrm'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** Options of {@link exportAvatar}. */
@@ -23,6 +24,8 @@ export interface ExportOptions extends SplatEncodeOptions {
   pose?: AvatarPose;
   /** GLB only: a skinned mesh with the joint hierarchy (the pose goes on the joints). */
   rigged?: boolean;
+  /** VRM: meta (name, author, licence URL). */
+  vrm?: VrmOptions;
   /** GLB rigged only: rest pose (default `apose`, the body's own). */
   rest?: RestPoseKind;
   /** GLB: bake a base-colour texture with UVs (default true). */
@@ -50,6 +53,8 @@ export async function encodeAvatar(avatar: AvatarBundle, options: ExportOptions)
       return encodeSplatFormat(cloudInFrame(avatarCloud(avatar, options.pose), options.up ?? DEFAULT_SPLAT_UP), options.format, options);
     case 'glb':
       return avatarGlb(avatar, { pose: options.pose, rigged: options.rigged, animation: options.animation, skeleton: options.skeleton, texture: options.texture, rest: options.rest });
+    case 'vrm':
+      return avatarVrm(avatar, options.vrm);
     default:
       throw new PersonaError(`Unknown export format "${String(options.format)}".`, { hint: `Use one of: ${EXPORT_FORMATS.join(', ')}.`, exitCode: 2 });
   }

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { encodeAvatar, type ExportOptions } from '../../src/export/export.js';
 import { syntheticAvatar } from '../../src/viewer/syntheticAvatar.js';
+import { fixtureAvatar } from './fixture.js';
 import { CHROMIUM, CHROMIUM_ARGS, findMarks, IMPORT_MAP, markHeadAndFeet, startStaticServer, type Marks } from './browser.js';
 
 const VIEW = { width: 360, height: 480 };
@@ -51,7 +52,7 @@ interface PageState { ready: boolean; error: string | null; count: number }
 /** Where screenshots go besides the temp folder (docs/images when regenerating the docs). */
 const SHOTS = process.env.PERSONA_EXPORT_SHOTS;
 
-async function showInSpark(browser: Browser, url: string, name: string): Promise<{ marks: Marks; state: PageState }> {
+async function showInPage(browser: Browser, url: string, name: string): Promise<{ marks: Marks; state: PageState }> {
   const page = await browser.newPage({ viewport: VIEW });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -83,13 +84,74 @@ test('SPZ (v2, default frame) and SOG open in Spark upright: head (red) above fe
   try {
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     for (const [name] of cases) {
-      const { marks, state } = await showInSpark(browser, server.url, `spark-${name}`);
+      const { marks, state } = await showInPage(browser, server.url, `spark-${name}`);
       assert.equal(state.count, avatar.header.gaussianCount, `${name}: Spark holds every Gaussian`);
       const px = VIEW.width * VIEW.height;
       assert.ok(marks.foreground > px * 0.02, `${name}: the avatar covers ${((100 * marks.foreground) / px).toFixed(1)}% of the canvas`);
       assert.ok(marks.redCount > 30 && marks.blueCount > 30, `${name}: head and feet visible (${marks.redCount} red, ${marks.blueCount} blue pixels)`);
       assert.ok(marks.redRow < marks.blueRow - VIEW.height * 0.4, `${name}: head (row ${marks.redRow.toFixed(0)}) above feet (row ${marks.blueRow.toFixed(0)})`);
     }
+  } finally {
+    await browser?.close();
+    await server.close();
+  }
+});
+
+/** A page that loads a VRM with three-vrm (GLTFLoader + VRMLoaderPlugin), as VRM apps on the web do. */
+const vrmPage = (file: string): string => `<!doctype html><html><body style="margin:0;background:#222">
+<canvas id="view" width="${VIEW.width}" height="${VIEW.height}"></canvas>
+<script type="importmap">${IMPORT_MAP}</script>
+<script type="module">
+import * as THREE from 'three';
+import { GLTFLoader } from 'three/addons/loaders/GLTFLoader.js';
+import { VRMLoaderPlugin } from '@pixiv/three-vrm';
+window.__state = { ready: false, error: null, count: 0 };
+try {
+  const canvas = document.getElementById('view');
+  const renderer = new THREE.WebGLRenderer({ canvas, antialias: false, preserveDrawingBuffer: true });
+  renderer.setClearColor(0x222222);
+  const scene = new THREE.Scene();
+  scene.add(new THREE.AmbientLight(0xffffff, 2.5));
+  const camera = new THREE.PerspectiveCamera(40, ${VIEW.width / VIEW.height}, 0.05, 50);
+  camera.position.set(0, 0.9, 3.4);
+  camera.lookAt(0, 0.9, 0);
+  const loader = new GLTFLoader();
+  loader.register((parser) => new VRMLoaderPlugin(parser));
+  const gltf = await loader.loadAsync('${file}');
+  const vrm = gltf.userData.vrm;
+  if (!vrm) throw new Error('three-vrm found no VRM in the file');
+  scene.add(vrm.scene);
+  vrm.update(0);
+  const bones = ['hips', 'head', 'leftHand', 'rightFoot'].map((b) => !!vrm.humanoid.getNormalizedBoneNode(b));
+  window.__state.count = bones.filter(Boolean).length;
+  window.__state.meta = { version: vrm.meta.metaVersion, name: vrm.meta.name, authors: vrm.meta.authors };
+  const head = new THREE.Vector3(), foot = new THREE.Vector3();
+  vrm.humanoid.getRawBoneNode('head').getWorldPosition(head);
+  vrm.humanoid.getRawBoneNode('leftFoot').getWorldPosition(foot);
+  window.__state.headY = head.y; window.__state.footY = foot.y;
+  let frames = 0;
+  renderer.setAnimationLoop(() => { renderer.render(scene, camera); if (++frames === 5) window.__state.ready = true; });
+} catch (e) { window.__state.error = String(e && e.stack || e); }
+</script></body></html>`;
+
+test('VRM opens in three-vrm: humanoid bones, meta, and the avatar upright on screen', { timeout: 300_000 }, async () => {
+  assert.ok(existsSync(CHROMIUM), `Chromium is required for the export browser test but ${CHROMIUM} is missing (apt-get install -y chromium, or set PERSONA_CHROMIUM).`);
+  const avatar = markHeadAndFeet(fixtureAvatar({ radius: 0.05 }));
+  const files = new Map<string, Uint8Array | string>([
+    ['/avatar.vrm', await encodeAvatar(avatar, { format: 'vrm', vrm: { author: 'Persona test', name: 'fixture' } })],
+    ['/vrm.html', vrmPage('/avatar.vrm')],
+  ]);
+  const server = await startStaticServer(files);
+  let browser: Browser | undefined;
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    const { marks, state } = await showInPage(browser, server.url, 'vrm');
+    const s = state as PageState & { meta: { version: string; name: string; authors: string[] }; headY: number; footY: number };
+    assert.equal(s.count, 4, 'three-vrm maps hips, head, leftHand, rightFoot');
+    assert.deepEqual(s.meta, { version: '1', name: 'fixture', authors: ['Persona test'] });
+    assert.ok(s.headY > 1.4 && Math.abs(s.footY) < 0.2, `head bone at y ${s.headY}, foot at ${s.footY} (origin on the floor)`);
+    assert.ok(marks.redCount > 30 && marks.blueCount > 30, `head and feet visible (${marks.redCount} red, ${marks.blueCount} blue pixels)`);
+    assert.ok(marks.redRow < marks.blueRow - VIEW.height * 0.4, `head (row ${marks.redRow.toFixed(0)}) above feet (row ${marks.blueRow.toFixed(0)})`);
   } finally {
     await browser?.close();
     await server.close();

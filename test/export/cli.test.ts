@@ -27,6 +27,14 @@ test('persona export / render / animate on an avatar folder, and clear errors fo
     r = runCli(['export', av, '--up', '-y', '--spz-version', '3', '--out', join(dir, 'a.spz')]);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual([...(await readFile(join(dir, 'a.spz'))).subarray(0, 2)], [0x1f, 0x8b]);
+    r = runCli(['export', av, '--author', 'Ada', '--out', join(dir, 'a.vrm')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(new TextDecoder().decode((await readFile(join(dir, 'a.vrm'))).subarray(0, 4)), 'glTF');
+    r = runCli(['export', av, '--rigged', '--skeleton', 'mixamo', '--rest', 'tpose', '--motion', 'arms-up', '--out', join(dir, 'm.glb')]);
+    assert.equal(r.code, 0, r.stderr);
+    r = runCli(['export', av, '--skeleton', 'mixamo', '--out', join(dir, 'n.glb')]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--skeleton applies to --rigged GLB only/);
     r = runCli(['export', av, '--up', 'z', '--out', join(dir, 'z.ply')]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /Unknown --up "z"/);
@@ -60,7 +68,7 @@ test('persona export / render / animate on an avatar folder, and clear errors fo
     assert.equal(r.code, 1);
     assert.match(r.stderr, /is not a Persona avatar/);
     const left = (await readdir(dir)).sort();
-    assert.deepEqual(left, ['a.gif', 'a.ply', 'a.spz', 'avatar', 'r.glb', 'sheet.png', 'up.ply'], 'failed commands leave no files');
+    assert.deepEqual(left, ['a.gif', 'a.ply', 'a.spz', 'a.vrm', 'avatar', 'm.glb', 'r.glb', 'sheet.png', 'up.ply'], 'failed commands leave no files');
   } finally {
     await cleanup();
   }

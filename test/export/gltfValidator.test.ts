@@ -11,6 +11,7 @@ import { avatarGlb } from '../../src/export/glb.js';
 import { restPose } from '../../src/export/cloud.js';
 import { syntheticAvatar } from '../../src/viewer/syntheticAvatar.js';
 import { fixtureAvatar } from './fixture.js';
+import { avatarVrm, readGlbChunks, VRM_REQUIRED_BONES } from '../../src/export/vrm.js';
 
 interface Report { issues: { numErrors: number; numWarnings: number; messages: Array<{ code: string; message: string; severity: number; pointer?: string }> } }
 /** The validator's package ships no types; this is the part used. */
@@ -49,3 +50,21 @@ test(`glTF validator: baked and rigged GLBs of the ${what} (every skeleton namin
   }
 });
 }
+
+test('glTF validator on the VRM: 0 errors, 0 warnings; it reports VRMC_vrm as an extension it cannot check (info)', async () => {
+  const avatar = fixtureAvatar();
+  const bytes = await avatarVrm(avatar, { author: 'A. Person', licence: 'https://creativecommons.org/licenses/by-nc/4.0/' });
+  const r = await validate(bytes);
+  assert.equal(r.issues.numErrors, 0, summary(r));
+  assert.equal(r.issues.numWarnings, 0, summary(r));
+  assert.deepEqual(r.issues.messages.map((m) => m.code), ['UNSUPPORTED_EXTENSION']);
+  const { json } = readGlbChunks(bytes);
+  const vrm = (json.extensions as { VRMC_vrm: { specVersion: string; meta: Record<string, unknown>; humanoid: { humanBones: Record<string, { node: number }> } } }).VRMC_vrm;
+  assert.equal(vrm.specVersion, '1.0');
+  assert.deepEqual(vrm.meta.authors, ['A. Person']);
+  assert.equal(vrm.meta.otherLicenseUrl, 'https://creativecommons.org/licenses/by-nc/4.0/');
+  for (const b of VRM_REQUIRED_BONES) assert.ok(vrm.humanoid.humanBones[b], `humanoid has ${b}`);
+  const nodes = json.nodes as Array<{ name: string }>;
+  assert.equal(nodes[vrm.humanoid.humanBones.leftUpperArm!.node]!.name, 'leftUpperArm');
+  await assert.rejects(avatarVrm(avatar, { licence: 'CC BY' }), /is not a URL/);
+});
