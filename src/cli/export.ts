@@ -7,6 +7,7 @@ import { avatarRestSkeleton, bindMotion, framePose } from '../animate/poses.js';
 import { parseFrame } from './render.js';
 import { SPLAT_UPS, type SplatUp } from '../export/frame.js';
 import { REST_POSES, type RestPoseKind } from '../export/glb.js';
+import { exportSplatAnimation } from '../export/splatAnimation.js';
 import { SKELETON_NAMINGS, type SkeletonNaming } from '../export/skeletonNames.js';
 import { SPZ_VERSIONS, DEFAULT_SPZ_VERSION, type SpzVersion } from '../export/splatFormats.js';
 import { progressFrom } from './context.js';
@@ -18,7 +19,7 @@ export function registerExport(program: Command): void {
     .description('export an avatar as a splat file (PLY, SPZ, SOG, SPLAT), its body mesh as GLB, or a VRM 1.0 humanoid avatar')
     .argument('<avatar-dir>', 'avatar folder (or a subject folder with avatar/)')
     .requiredOption('-o, --out <file>', 'file to write')
-    .option('-f, --format <format>', `${EXPORT_FORMATS.join(', ')} (default: from the --out extension)`)
+    .option('-f, --format <format>', `${EXPORT_FORMATS.join(', ')} (default: from the --out extension), or splat-anim (a folder of animated splats for Spark, with --motion)`)
     .option('--pose <name>', 'rest, or a builtin motion name (name@frame picks a frame)')
     .option('--motion <motion>', 'pose from this motion (builtin or file) at --frame; with --rigged GLB, also its animation')
     .option('--frame <k>', 'frame of --motion (default: the middle one)', (v: string) => parseFrame(v))
@@ -33,6 +34,17 @@ export function registerExport(program: Command): void {
     .option('--spz-version <n>', `SPZ: ${SPZ_VERSIONS.join(', ')} (default ${DEFAULT_SPZ_VERSION}: gzip, read by current web viewers; 4 = ZSTD, the newest)`)
     .action(async (dir: string, opts: { out: string; format?: string; pose?: string; motion?: string; frame?: number; rigged?: boolean; author?: string; licence?: string; name?: string; rest?: string; texture?: boolean; skeleton?: string; up?: string; spzVersion?: string }, cmd: Command) => {
       const progress = progressFrom(cmd);
+      if (opts.format?.toLowerCase() === 'splat-anim') {
+        // animated splats for Spark: a folder (splatAnimation.ts)
+        if (opts.motion === undefined || opts.frame !== undefined) throw new PersonaError('--format splat-anim needs --motion (the whole motion; no --frame).', { exitCode: 2 });
+        const avatar = await loadAvatar(dir);
+        const m = await loadMotionArg(opts.motion, avatarRestSkeleton(avatar));
+        const b = bindMotion(m, avatar);
+        const poses = Array.from({ length: m.frameCount }, (_, k) => framePose(b, k));
+        const bytes = await exportSplatAnimation(avatar, opts.out, { name: m.name, fps: m.fps, poses });
+        progress.info(`export: ${avatar.header.gaussianCount} Gaussians × ${m.frameCount} frames → ${opts.out}/ (animated splats for Spark, ${(bytes / 1024).toFixed(0)} KiB)`);
+        return;
+      }
       const format = (opts.format?.toLowerCase() ?? formatFromPath(opts.out)) as ExportFormat | undefined;
       if (!format || !(EXPORT_FORMATS as readonly string[]).includes(format))
         throw new PersonaError(opts.format ? `Unknown --format "${opts.format}".` : `Cannot tell the format from "${opts.out}".`, {

@@ -13,6 +13,9 @@ import { chromium, type Browser } from 'playwright-core';
 import { encodeAvatar, type ExportOptions } from '../../src/export/export.js';
 import { syntheticAvatar } from '../../src/viewer/syntheticAvatar.js';
 import { fixtureAvatar } from './fixture.js';
+import sharp from 'sharp';
+import { restPose } from '../../src/export/cloud.js';
+import { encodeSplatAnimation } from '../../src/export/splatAnimation.js';
 import { CHROMIUM, CHROMIUM_ARGS, findMarks, IMPORT_MAP, markHeadAndFeet, startStaticServer, type Marks } from './browser.js';
 
 const VIEW = { width: 360, height: 480 };
@@ -152,6 +155,84 @@ test('VRM opens in three-vrm: humanoid bones, meta, and the avatar upright on sc
     assert.ok(s.headY > 1.4 && Math.abs(s.footY) < 0.2, `head bone at y ${s.headY}, foot at ${s.footY} (origin on the floor)`);
     assert.ok(marks.redCount > 30 && marks.blueCount > 30, `head and feet visible (${marks.redCount} red, ${marks.blueCount} blue pixels)`);
     assert.ok(marks.redRow < marks.blueRow - VIEW.height * 0.4, `head (row ${marks.redRow.toFixed(0)}) above feet (row ${marks.blueRow.toFixed(0)})`);
+  } finally {
+    await browser?.close();
+    await server.close();
+  }
+});
+
+/** A page that plays an animated-splat export folder (served under /anim/) with its own player.js in Spark. */
+const animPage = `<!doctype html><html><body style="margin:0;background:#222">
+<canvas id="view" width="${VIEW.width}" height="${VIEW.height}"></canvas>
+<script type="importmap">${IMPORT_MAP}</script>
+<script type="module">
+import * as THREE from 'three';
+import * as spark from '@sparkjsdev/spark';
+import { loadPersonaSplatAnimation } from '/anim/player.js';
+window.__state = { ready: false, error: null, count: 0 };
+try {
+  const canvas = document.getElementById('view');
+  const renderer = new THREE.WebGLRenderer({ canvas, antialias: false, preserveDrawingBuffer: true });
+  renderer.setClearColor(0x222222);
+  const scene = new THREE.Scene();
+  scene.add(new spark.SparkRenderer({ renderer }));
+  const camera = new THREE.PerspectiveCamera(40, ${VIEW.width / VIEW.height}, 0.05, 50);
+  camera.position.set(0, 1.0, 4.2);
+  camera.lookAt(0, 1.0, 0);
+  const player = await loadPersonaSplatAnimation({ THREE, spark, base: '/anim/' });
+  scene.add(player.mesh);
+  window.__state.count = player.frameCount;
+  let frames = 0, target = 30;
+  window.__show = (f) => { player.setFrame(f); window.__state.ready = false; target = frames + 30; };
+  renderer.setAnimationLoop(() => { renderer.render(scene, camera); if (++frames === target) window.__state.ready = true; });
+} catch (e) { window.__state.error = String(e && e.stack || e); }
+</script></body></html>`;
+
+/** The topmost image row with foreground pixels. */
+async function topRow(png: Uint8Array): Promise<number> {
+  const { data, info } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  for (let y = 0; y < info.height; y++) for (let x = 0; x < info.width; x++) {
+    const i = (y * info.width + x) * 3;
+    if (Math.abs(data[i]! - data[0]!) + Math.abs(data[i + 1]! - data[1]!) + Math.abs(data[i + 2]! - data[2]!) > 40) return y;
+  }
+  return info.height;
+}
+
+test('animated splats play in Spark: upright at rest, the raised arms of frame 1 reach above the head', { timeout: 300_000 }, async () => {
+  assert.ok(existsSync(CHROMIUM), `Chromium is required for the export browser test but ${CHROMIUM} is missing (apt-get install -y chromium, or set PERSONA_CHROMIUM).`);
+  const avatar = markHeadAndFeet(syntheticAvatar({ gaussians: 6000, anchors: 4, hidden: [8] }));
+  const names = avatar.header.skeleton.names;
+  const up = restPose(avatar);
+  up.rotations[names.indexOf('left_shoulder') * 3 + 2] = 1.3; // the left arm (+X) swings up about +Z
+  up.rotations[names.indexOf('right_shoulder') * 3 + 2] = -1.3;
+  const anim = await encodeSplatAnimation(avatar, { name: 'raise', fps: 2, poses: [restPose(avatar), up] });
+  const files = new Map<string, Uint8Array | string>([...anim].map(([n, b]) => [`/anim/${n}`, b] as const));
+  files.set('/anim.html', animPage);
+  const server = await startStaticServer(files);
+  let browser: Browser | undefined;
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    const page = await browser.newPage({ viewport: VIEW });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${server.url}/anim.html`);
+    const settle = async (): Promise<Uint8Array> => {
+      await page.waitForFunction(() => { const s = (window as unknown as { __state?: PageState }).__state; return s && (s.error || s.ready); }, null, { timeout: 120_000, polling: 100 });
+      const state = await page.evaluate(() => (window as unknown as { __state: PageState }).__state);
+      assert.equal(state.error, null, state.error ?? '');
+      assert.equal(state.count, 2);
+      return page.locator('#view').screenshot();
+    };
+    const rest = await settle();
+    await page.evaluate(() => (window as unknown as { __show(f: number): void }).__show(1));
+    const raised = await settle();
+    assert.deepEqual(errors, []);
+    if (SHOTS) { await writeFile(join(SHOTS, 'anim-rest.png'), rest); await writeFile(join(SHOTS, 'anim-raised.png'), raised); }
+    const a = await findMarks(rest), b = await findMarks(raised);
+    assert.ok(a.redCount > 30 && a.blueCount > 30 && a.redRow < a.blueRow - VIEW.height * 0.3, `rest: head row ${a.redRow.toFixed(0)} above feet row ${a.blueRow.toFixed(0)}`);
+    assert.ok(b.redCount > 30 && Math.abs(b.redRow - a.redRow) < 5, 'the head stays where it was');
+    const [t0, t1] = [await topRow(rest), await topRow(raised)];
+    assert.ok(t1 < t0 - 15, `raised hands reach above the head: top row ${t0} → ${t1}`);
   } finally {
     await browser?.close();
     await server.close();

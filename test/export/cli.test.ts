@@ -32,6 +32,11 @@ test('persona export / render / animate on an avatar folder, and clear errors fo
     assert.equal(new TextDecoder().decode((await readFile(join(dir, 'a.vrm'))).subarray(0, 4)), 'glTF');
     r = runCli(['export', av, '--rigged', '--skeleton', 'mixamo', '--rest', 'tpose', '--motion', 'arms-up', '--out', join(dir, 'm.glb')]);
     assert.equal(r.code, 0, r.stderr);
+    r = runCli(['export', av, '--format', 'splat-anim', '--motion', 'arms-up', '--out', join(dir, 'anim')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual((await readdir(join(dir, 'anim'))).sort(), ['animation.json', 'avatar.spz', 'frames.bin', 'index.html', 'player.js', 'skin.bin']);
+    const animJson = JSON.parse(await readFile(join(dir, 'anim', 'animation.json'), 'utf8')) as { frameCount: number; bones: unknown[] };
+    assert.equal((await readFile(join(dir, 'anim', 'frames.bin'))).length, animJson.frameCount * animJson.bones.length * 7 * 4);
     r = runCli(['export', av, '--skeleton', 'mixamo', '--out', join(dir, 'n.glb')]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--skeleton applies to --rigged GLB only/);
@@ -68,7 +73,7 @@ test('persona export / render / animate on an avatar folder, and clear errors fo
     assert.equal(r.code, 1);
     assert.match(r.stderr, /is not a Persona avatar/);
     const left = (await readdir(dir)).sort();
-    assert.deepEqual(left, ['a.gif', 'a.ply', 'a.spz', 'a.vrm', 'avatar', 'm.glb', 'r.glb', 'sheet.png', 'up.ply'], 'failed commands leave no files');
+    assert.deepEqual(left, ['a.gif', 'a.ply', 'a.spz', 'a.vrm', 'anim', 'avatar', 'm.glb', 'r.glb', 'sheet.png', 'up.ply'], 'failed commands leave no files');
   } finally {
     await cleanup();
   }
