@@ -1,6 +1,6 @@
 /**
  * Exports opened in real renderers in headless Chromium (software GL), the way their users load them:
- * SPZ and SOG in Spark (`new SplatMesh({ url })` turned 180° about X, Spark's documented recipe for files in
+ * SPZ, SOG, PLY and .splat in Spark (`new SplatMesh({ url })` turned 180° about X, Spark's documented recipe for files in
  * the 3DGS capture frame). The avatar's head is painted red and its feet blue; each screenshot must show
  * red pixels above blue ones. Chromium missing is a failure, not a skip (CI installs it).
  */
@@ -73,11 +73,11 @@ async function showInPage(browser: Browser, url: string, name: string): Promise<
   }
 }
 
-test('SPZ (v2, default frame) and SOG open in Spark upright: head (red) above feet (blue)', { timeout: 300_000 }, async () => {
+test('SPZ (v2, default frame), SOG, PLY and .splat open in Spark upright: head (red) above feet (blue)', { timeout: 300_000 }, async () => {
   assert.ok(existsSync(CHROMIUM), `Chromium is required for the export browser test but ${CHROMIUM} is missing (apt-get install -y chromium, or set PERSONA_CHROMIUM).`);
   const avatar = markHeadAndFeet(syntheticAvatar({ gaussians: 6000, anchors: 4, hidden: [8] }));
   const files = new Map<string, Uint8Array | string>();
-  const cases: Array<[string, ExportOptions]> = [['spz', { format: 'spz' }], ['sog', { format: 'sog', sogIterations: 4 }]];
+  const cases: Array<[string, ExportOptions]> = [['spz', { format: 'spz' }], ['sog', { format: 'sog', sogIterations: 4 }], ['ply', { format: 'ply' }], ['splat', { format: 'splat' }]];
   for (const [name, options] of cases) {
     files.set(`/avatar.${name}`, await encodeAvatar(avatar, options));
     files.set(`/spark-${name}.html`, sparkPage(`/avatar.${name}`));
