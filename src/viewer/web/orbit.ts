@@ -23,8 +23,12 @@ export const OVERHEAD_REACH = 1.28;
 export function motionFraming(lo: ArrayLike<number>, hi: ArrayLike<number>): { target: [number, number, number]; height: number } {
   const standing = Math.max(hi[1]! - lo[1]!, 0.5);
   const top = Math.max(hi[1]!, lo[1]! + standing * OVERHEAD_REACH);
-  return { target: [(lo[0]! + hi[0]!) / 2, (lo[1]! + top) / 2, (lo[2]! + hi[2]!) / 2], height: top - lo[1]! };
+  const bottom = lo[1]! - standing * FLOOR_MARGIN;
+  return { target: [(lo[0]! + hi[0]!) / 2, (bottom + top) / 2, (lo[2]! + hi[2]!) / 2], height: top - bottom };
 }
+
+/** Room below the feet (× standing height), so the feet clear the control panel (measured on a 400² canvas: it hid them). */
+const FLOOR_MARGIN = 0.12;
 
 export class OrbitCamera {
   yaw = 0;
