@@ -84,6 +84,15 @@ function checkSize(frame: FloatImage, o: SinkOptions): void {
     throw new PersonaError(`frame is ${frame.width}×${frame.height}, the output is ${o.width}×${o.height}.`);
 }
 
+/**
+ * GIF frame delays are whole centiseconds, so 1/fps is rounded per frame. Rounding the running end time
+ * (not each delay) keeps the clip's duration: frame k shows for round(100(k+1)/fps) − round(100k/fps) cs,
+ * e.g. 3, 4, 3, 3, 4, 3… at 30 fps (one second every 30 frames; a fixed 3 cs played 11 % fast).
+ */
+export function gifDelayCs(frame: number, fps: number): number {
+  return Math.round((100 * (frame + 1)) / fps) - Math.round((100 * frame) / fps);
+}
+
 /** Animated GIF, one palette per frame (PNN quantiser of gifenc), looping forever. */
 class GifSink implements FrameSink {
   readonly kind = 'gif' as const;
@@ -93,7 +102,7 @@ class GifSink implements FrameSink {
   async add(frame: FloatImage): Promise<void> {
     checkSize(frame, this.o);
     const rgba = rgbaBytes(frame);
-    const delay = Math.round(100 / this.o.fps) * 10; // GIF delays are in centiseconds
+    const delay = gifDelayCs(this.frames, this.o.fps) * 10; // gifenc takes milliseconds and stores centiseconds
     if (this.o.transparent) {
       const palette = quantize(rgba, 256, { format: 'rgba4444', oneBitAlpha: true });
       const index = applyPalette(rgba, palette, 'rgba4444');

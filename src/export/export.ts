@@ -6,19 +6,32 @@ import { PersonaError } from '../core/errors.js';
 import { avatarCloud, type AvatarPose } from './cloud.js';
 import { encodeGaussianPly } from './ply.js';
 import { encodeSplatFormat, type SplatEncodeOptions } from './splatFormats.js';
-import { avatarGlb } from './glb.js';
+import { avatarGlb, type RestPoseKind } from './glb.js';
+import { avatarVrm, type VrmOptions } from './vrm.js';
+import type { SkeletonNaming } from './skeletonNames.js';
+import { cloudInFrame, DEFAULT_SPLAT_UP, type SplatUp } from './frame.js';
 
 /** Formats `persona export` writes. */
-export const EXPORT_FORMATS = ['ply', 'spz', 'sog', 'splat', 'glb'] as const;
+export const EXPORT_FORMATS = ['ply', 'spz', 'sog', 'splat', 'glb', 'vrm'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** Options of {@link exportAvatar}. */
 export interface ExportOptions extends SplatEncodeOptions {
   format: ExportFormat;
+  /** Splat formats: the frame written (default `-y`, the 3DGS capture frame; see frame.ts). */
+  up?: SplatUp;
   /** Pose to bake in (rest when omitted). */
   pose?: AvatarPose;
   /** GLB only: a skinned mesh with the joint hierarchy (the pose goes on the joints). */
   rigged?: boolean;
+  /** VRM: meta (name, author, licence URL). */
+  vrm?: VrmOptions;
+  /** GLB rigged only: rest pose (default `apose`, the body's own). */
+  rest?: RestPoseKind;
+  /** GLB: bake a base-colour texture with UVs (default true). */
+  texture?: boolean;
+  /** GLB rigged only: joint naming convention (default `unreal`). */
+  skeleton?: SkeletonNaming;
   /** GLB rigged only: a motion as a glTF animation. */
   animation?: { name: string; fps: number; poses: AvatarPose[] };
 }
@@ -33,13 +46,15 @@ export function formatFromPath(path: string): ExportFormat | undefined {
 export async function encodeAvatar(avatar: AvatarBundle, options: ExportOptions): Promise<Uint8Array> {
   switch (options.format) {
     case 'ply':
-      return encodeGaussianPly(avatarCloud(avatar, options.pose));
+      return encodeGaussianPly(cloudInFrame(avatarCloud(avatar, options.pose), options.up ?? DEFAULT_SPLAT_UP));
     case 'spz':
     case 'sog':
     case 'splat':
-      return encodeSplatFormat(avatarCloud(avatar, options.pose), options.format, options);
+      return encodeSplatFormat(cloudInFrame(avatarCloud(avatar, options.pose), options.up ?? DEFAULT_SPLAT_UP), options.format, options);
     case 'glb':
-      return avatarGlb(avatar, { pose: options.pose, rigged: options.rigged, animation: options.animation });
+      return avatarGlb(avatar, { pose: options.pose, rigged: options.rigged, animation: options.animation, skeleton: options.skeleton, texture: options.texture, rest: options.rest });
+    case 'vrm':
+      return avatarVrm(avatar, options.vrm);
     default:
       throw new PersonaError(`Unknown export format "${String(options.format)}".`, { hint: `Use one of: ${EXPORT_FORMATS.join(', ')}.`, exitCode: 2 });
   }

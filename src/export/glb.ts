@@ -7,13 +7,18 @@
  *   the pose on the joint nodes, and optionally a motion as a glTF animation.
  * Without a `triangles` buffer in the bundle the Gaussians are written as a point primitive.
  */
-import { Document, NodeIO, Primitive, type Node } from '@gltf-transform/core';
+import { Document, NodeIO, Primitive, TextureInfo, type Node } from '@gltf-transform/core';
+import sharp from 'sharp';
+import { bakeAtlas, expand } from './atlas.js';
+import { rebasePose, tPoseRest } from './tpose.js';
 import type { AvatarBundle } from '../avatar/bundle.js';
 import { vertexNormals } from '../avatar/normals.js';
 import { axisAngleToQuat } from '../core/rotation.js';
 import { PersonaError } from '../core/errors.js';
 import { avatarCloud, type AvatarPose } from './cloud.js';
 import { EXPORT_CONFIG } from './config.js';
+import { assignRoles } from '../motion/index.js';
+import { exportJointNames, type SkeletonNaming } from './skeletonNames.js';
 
 /** A skeleton with skinning for a rigged export. */
 export interface GlbSkin {
@@ -43,6 +48,12 @@ export interface GlbInput {
   colors: Float32Array;
   skin?: GlbSkin;
   name?: string;
+  /**
+   * Triangle meshes: bake the colours into a base-colour texture with UVs (atlas.ts). The vertex colours
+   * are then kept as `_COLOR_0` (an application attribute): as COLOR_0 they would multiply the texture and
+   * square every colour (glTF 2.0 §3.9.2: base colour = factor × texture × COLOR_0).
+   */
+  texture?: boolean;
 }
 
 /** sRGB → linear (IEC 61966-2-1). */
@@ -64,8 +75,10 @@ export function topInfluences(joints: Uint16Array, weights: Float32Array, K: num
     for (let t = 0; t < Math.min(target, K); t++) sum += weights[v * K + order[t]!]!;
     for (let t = 0; t < Math.min(target, K); t++) {
       const k = order[t]!;
-      oj[v * target + t] = joints[v * K + k]!;
-      ow[v * target + t] = sum > 0 ? weights[v * K + k]! / sum : t === 0 ? 1 : 0;
+      const w = sum > 0 ? weights[v * K + k]! / sum : t === 0 ? 1 : 0;
+      // an unused slot points at joint 0 (glTF validator: a joint with zero weight is ACCESSOR_JOINTS_USED_ZERO_WEIGHT)
+      oj[v * target + t] = w > 0 ? joints[v * K + k]! : 0;
+      ow[v * target + t] = w;
     }
   }
   return { joints: oj, weights: ow };
@@ -85,20 +98,35 @@ export async function encodeGlb(input: GlbInput): Promise<Uint8Array> {
   doc.getRoot().getAsset().generator = 'persona-avatar';
   const buffer = doc.createBuffer();
   const scene = doc.createScene(input.name ?? 'avatar');
+  doc.getRoot().setDefaultScene(scene);
   const prim = doc.createPrimitive();
-  prim.setAttribute('POSITION', doc.createAccessor('position', buffer).setType('VEC3').setArray(Float32Array.from(input.positions)));
+  const atlas = input.texture && input.triangles ? bakeAtlas(input.triangles, input.colors) : null;
+  // with an atlas every per-vertex array is expanded to the unwelded corners
+  const perCorner = <T extends Float32Array | Uint16Array>(a: T, width: number): T => (atlas ? expand(a, width, atlas.source) : a);
+  prim.setAttribute('POSITION', doc.createAccessor('position', buffer).setType('VEC3').setArray(perCorner(Float32Array.from(input.positions), 3)));
   const lin = new Float32Array(V * 3);
   for (let i = 0; i < V * 3; i++) lin[i] = srgbToLinear(input.colors[i]!);
-  prim.setAttribute('COLOR_0', doc.createAccessor('color', buffer).setType('VEC3').setArray(lin));
+  prim.setAttribute(atlas ? '_COLOR_0' : 'COLOR_0', doc.createAccessor('color', buffer).setType('VEC3').setArray(perCorner(lin, 3)));
+  const material = doc.createMaterial(atlas ? 'baked colour' : 'vertex colour').setBaseColorFactor([1, 1, 1, 1]).setMetallicFactor(0).setRoughnessFactor(1).setDoubleSided(true);
   if (input.triangles) {
     const nrm = vertexNormals(input.positions, input.triangles).normals;
-    prim.setAttribute('NORMAL', doc.createAccessor('normal', buffer).setType('VEC3').setArray(nrm));
-    prim.setIndices(doc.createAccessor('indices', buffer).setType('SCALAR').setArray(Uint32Array.from(input.triangles)));
+    prim.setAttribute('NORMAL', doc.createAccessor('normal', buffer).setType('VEC3').setArray(perCorner(nrm, 3)));
+    const indices = atlas ? Uint32Array.from({ length: input.triangles.length }, (_, i) => i) : Uint32Array.from(input.triangles);
+    prim.setIndices(doc.createAccessor('indices', buffer).setType('SCALAR').setArray(indices));
     prim.setMode(Primitive.Mode.TRIANGLES);
   } else {
     prim.setMode(Primitive.Mode.POINTS);
   }
-  prim.setMaterial(doc.createMaterial('vertex colour').setBaseColorFactor([1, 1, 1, 1]).setMetallicFactor(0).setRoughnessFactor(1).setDoubleSided(true));
+  if (atlas) {
+    prim.setAttribute('TEXCOORD_0', doc.createAccessor('uv', buffer).setType('VEC2').setArray(atlas.uvs));
+    const png = await sharp(atlas.rgb, { raw: { width: atlas.size, height: atlas.size, channels: 3 } }).png({ compressionLevel: 9 }).toBuffer();
+    const texture = doc.createTexture('colour atlas').setImage(new Uint8Array(png)).setMimeType('image/png');
+    material.setBaseColorTexture(texture);
+    // no mipmaps: a lower level would blend neighbouring triangles' cells
+    material.getBaseColorTextureInfo()!.setMinFilter(TextureInfo.MinFilter.LINEAR).setMagFilter(TextureInfo.MagFilter.LINEAR)
+      .setWrapS(TextureInfo.WrapMode.CLAMP_TO_EDGE).setWrapT(TextureInfo.WrapMode.CLAMP_TO_EDGE);
+  }
+  prim.setMaterial(material);
   const mesh = doc.createMesh('body').addPrimitive(prim);
   const meshNode = doc.createNode('body').setMesh(mesh);
   scene.addChild(meshNode);
@@ -107,8 +135,8 @@ export async function encodeGlb(input: GlbInput): Promise<Uint8Array> {
   if (s) {
     const J = s.names.length;
     const top = topInfluences(s.joints, s.weights, s.influences, EXPORT_CONFIG.GLTF_INFLUENCES);
-    prim.setAttribute('JOINTS_0', doc.createAccessor('joints', buffer).setType('VEC4').setArray(top.joints));
-    prim.setAttribute('WEIGHTS_0', doc.createAccessor('weights', buffer).setType('VEC4').setArray(top.weights));
+    prim.setAttribute('JOINTS_0', doc.createAccessor('joints', buffer).setType('VEC4').setArray(perCorner(top.joints, 4)));
+    prim.setAttribute('WEIGHTS_0', doc.createAccessor('weights', buffer).setType('VEC4').setArray(perCorner(top.weights, 4)));
     const nodes: Node[] = [];
     const rot = s.pose?.rotations ?? new Float64Array(J * 3);
     const tr = s.pose?.translation ?? [0, 0, 0];
@@ -171,6 +199,10 @@ export async function encodeGlb(input: GlbInput): Promise<Uint8Array> {
   return new NodeIO().writeBinary(doc);
 }
 
+/** Rest pose of a rigged export: the body's own (`apose`) or arms straight out (`tpose`, tpose.ts). */
+export type RestPoseKind = 'apose' | 'tpose';
+export const REST_POSES: readonly RestPoseKind[] = ['apose', 'tpose'];
+
 /** Options of {@link avatarGlb}. */
 export interface AvatarGlbOptions {
   /** Pose (rest when omitted). Baked into positions unless `rigged`. */
@@ -179,6 +211,38 @@ export interface AvatarGlbOptions {
   rigged?: boolean;
   /** Rigged only: a motion written as a glTF animation. */
   animation?: { name: string; fps: number; poses: AvatarPose[] };
+  /** Rigged only: joint naming convention (default `unreal`, the body rig's own). */
+  skeleton?: SkeletonNaming;
+  /** Bake a base-colour texture with UVs (default true; triangle meshes only). */
+  texture?: boolean;
+  /** Rigged only: the rest (bind) pose written (default `apose`, the body's own). */
+  rest?: RestPoseKind;
+}
+
+/**
+ * The offset that puts the origin on the floor between the feet: x and z of the midpoint of the ankle
+ * joints (the bounding-box centre when the skeleton has no recognisable ankles), y of the lowest rest
+ * vertex. Taken from the rest pose, so every pose and frame of one avatar shares it.
+ */
+export function floorOrigin(avatar: AvatarBundle, means = avatar.buffers.means as Float32Array, restJoints: ArrayLike<number> = avatar.header.skeleton.restJoints): [number, number, number] {
+  const n = means.length / 3;
+  let minY = Infinity, lx = Infinity, hx = -Infinity, lz = Infinity, hz = -Infinity;
+  for (let i = 0; i < n; i++) {
+    minY = Math.min(minY, means[i * 3 + 1]!);
+    lx = Math.min(lx, means[i * 3]!); hx = Math.max(hx, means[i * 3]!);
+    lz = Math.min(lz, means[i * 3 + 2]!); hz = Math.max(hz, means[i * 3 + 2]!);
+  }
+  const { roles } = assignRoles(avatar.header.skeleton.names);
+  const l = roles.indexOf('left_ankle'), r = roles.indexOf('right_ankle');
+  const J = restJoints;
+  if (l >= 0 && r >= 0) return [-(J[l * 3]! + J[r * 3]!) / 2, -minY, -(J[l * 3 + 2]! + J[r * 3 + 2]!) / 2];
+  return [-(lx + hx) / 2, -minY, -(lz + hz) / 2];
+}
+
+function shifted(xyz: ArrayLike<number>, d: [number, number, number]): Float32Array {
+  const out = new Float32Array(xyz.length);
+  for (let i = 0; i < xyz.length; i++) out[i] = xyz[i]! + d[i % 3]!;
+  return out;
 }
 
 /** The avatar's body surface as GLB (see the module comment for the modes). */
@@ -189,17 +253,32 @@ export async function avatarGlb(avatar: AvatarBundle, options: AvatarGlbOptions 
   if (tri) for (let i = 0; i < tri.length; i++) if (tri[i]! >= h.gaussianCount) throw new PersonaError(`avatar triangles[${i}] = ${tri[i]} is not a Gaussian index.`);
   const colors = avatar.buffers.colors as Float32Array;
   if (options.rigged) {
+    let means = avatar.buffers.means as Float32Array;
+    let restJoints: ArrayLike<number> = h.skeleton.restJoints;
+    let pose = options.pose, animation = options.animation;
+    if (options.rest === 'tpose') {
+      const t = tPoseRest(avatar);
+      means = t.positions;
+      restJoints = t.restJoints;
+      const rebase = (p: AvatarPose): AvatarPose => ({ rotations: rebasePose(p.rotations, t.rotations, h.skeleton.parents), translation: p.translation });
+      if (pose) pose = rebase(pose);
+      if (animation) animation = { ...animation, poses: animation.poses.map(rebase) };
+    }
+    const origin = floorOrigin(avatar, means, restJoints);
     return encodeGlb({
-      positions: avatar.buffers.means as Float32Array,
+      positions: shifted(means, origin),
       triangles: tri ?? null,
       colors,
+      texture: options.texture ?? true,
       skin: {
-        names: h.skeleton.names, parents: h.skeleton.parents, restJoints: h.skeleton.restJoints, influences: h.skinInfluences,
+        names: exportJointNames(h.skeleton.names, options.skeleton ?? 'unreal').names, parents: h.skeleton.parents,
+        restJoints: shifted(restJoints, origin), influences: h.skinInfluences,
         joints: avatar.buffers.skinJoints as Uint16Array, weights: avatar.buffers.skinWeights as Float32Array,
-        pose: options.pose, animation: options.animation,
+        pose, animation,
       },
     });
   }
+  const origin = floorOrigin(avatar);
   const cloud = avatarCloud(avatar, options.pose);
-  return encodeGlb({ positions: cloud.means, triangles: tri ?? null, colors });
+  return encodeGlb({ positions: shifted(cloud.means, origin), triangles: tri ?? null, colors, texture: options.texture ?? true });
 }

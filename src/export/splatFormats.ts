@@ -32,12 +32,23 @@ async function splatTransform(): Promise<SplatTransform> {
   return lib;
 }
 
+/** SPZ versions the writer (the official SPZ library's wasm, through splat-transform) emits. */
+export type SpzVersion = 2 | 3 | 4;
+export const SPZ_VERSIONS: readonly SpzVersion[] = [2, 3, 4];
+/** See {@link SplatEncodeOptions.spzVersion}. */
+export const DEFAULT_SPZ_VERSION: SpzVersion = 2;
+
 /** Options of {@link encodeSplatFormat}. */
 export interface SplatEncodeOptions {
   /** SOG: k-means iterations of the library's SH/colour compression (library default 10). */
   sogIterations?: number;
-  /** SPZ format version (library default 4; 3 for older readers). */
-  spzVersion?: 3 | 4;
+  /**
+   * SPZ format version. Default {@link DEFAULT_SPZ_VERSION} = 2: a gzip stream, the version current web
+   * viewers read (gaussian-splats-3d 0.4.7 reads versions 1–2 only; Spark 2.2 reads gzip SPZ 2–3 and fails on
+   * 4's ZSTD container with "Invalid gzip header"). 3 stores rotations as "smallest three" (gzip too);
+   * 4 is the newest (ZSTD, what splat-transform writes by default).
+   */
+  spzVersion?: SpzVersion;
 }
 
 /** Encodes a cloud as SPZ, SOG (bundled) or .splat bytes. */
@@ -56,7 +67,7 @@ export async function encodeSplatFormat(cloud: GaussianCloud, format: LibrarySpl
         outputFormat: st.getOutputFormat(name, {}),
         source,
         pool: st.createChunkDataPool(),
-        options: { iterations: options.sogIterations ?? 10, spzVersion: options.spzVersion ?? 4 },
+        options: { iterations: options.sogIterations ?? 10, spzVersion: options.spzVersion ?? DEFAULT_SPZ_VERSION },
       },
       mem,
     );

@@ -7,7 +7,7 @@ import { animateAvatar, turntable } from '../../src/animate/animate.js';
 import { AvatarRenderer } from '../../src/animate/renderer.js';
 import { Bounds, cameraAt } from '../../src/animate/cameras.js';
 import { bindMotion, framePose, outputFrameCount, samplePose } from '../../src/animate/poses.js';
-import { ffmpegAvailable, openSink, sinkKindFor } from '../../src/animate/sinks.js';
+import { ffmpegAvailable, gifDelayCs, openSink, sinkKindFor } from '../../src/animate/sinks.js';
 import { restPose } from '../../src/export/cloud.js';
 import { projectPoint } from '../../src/core/camera.js';
 import { axisAngleToQuat } from '../../src/core/rotation.js';
@@ -78,6 +78,21 @@ test('renderer: a posed arm is drawn where its joints project, and gone from whe
   assert.ok(maxErr < 1e-4, `compositing over white matches (max ${maxErr})`);
 });
 
+test('GIF delays accumulate the centisecond rounding, so every clip keeps its duration', () => {
+  for (const fps of [30, 24, 25, 15, 12, 60, 29.97]) {
+    let total = 0;
+    const frames = Math.round(fps * 10);
+    for (let k = 0; k < frames; k++) {
+      const d = gifDelayCs(k, fps);
+      assert.ok(Math.abs(d - 100 / fps) < 1, `${fps} fps frame ${k}: ${d} cs`);
+      total += d;
+      assert.ok(Math.abs(total - (100 * (k + 1)) / fps) <= 0.5, `${fps} fps: end of frame ${k} at ${total} cs`);
+    }
+  }
+  assert.deepEqual(Array.from({ length: 6 }, (_, k) => gifDelayCs(k, 30)), [3, 4, 3, 3, 4, 3]);
+  assert.deepEqual(Array.from({ length: 3 }, (_, k) => gifDelayCs(k, 25)), [4, 4, 4]);
+});
+
 test('animating a 30-frame motion writes 30 PNG frames and a 30-frame GIF', async () => {
   const { dir, cleanup } = await tempDir();
   try {
@@ -93,6 +108,9 @@ test('animating a 30-frame motion writes 30 PNG frames and a 30-frame GIF', asyn
     const gif = await sharp(join(dir, 'a.gif'), { pages: -1 }).metadata();
     assert.equal(gif.pages, 30);
     assert.equal(gif.format, 'gif');
+    // frame delays keep the clip's duration: 30 frames at 30 fps last exactly one second
+    assert.deepEqual(gif.delay?.slice(0, 6), [30, 40, 30, 30, 40, 30], `delays (ms) ${gif.delay?.join(',')}`);
+    assert.equal(gif.delay!.reduce((a, b) => a + b, 0), 1000);
     assert.deepEqual((await readdir(dir)).sort(), ['a.gif', 'frames'], 'no temporary files left behind');
   } finally {
     await cleanup();

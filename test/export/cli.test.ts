@@ -18,6 +18,34 @@ test('persona export / render / animate on an avatar folder, and clear errors fo
     assert.equal(r.code, 0, r.stderr);
     const cloud = decodeGaussianPly(new Uint8Array(await readFile(join(dir, 'a.ply'))));
     assert.equal(cloud.count, avatar.header.gaussianCount);
+    // the default splat frame is the 3DGS capture frame (Y down); --up y keeps Y up; `--up -y` parses
+    const headY = (c: { means: Float32Array; count: number }): number => { let m = 0; for (let i = 0; i < c.count; i++) if (Math.abs(c.means[i * 3 + 1]!) > Math.abs(m)) m = c.means[i * 3 + 1]!; return m; };
+    assert.ok(headY(cloud) < -1.5, `default: head at −Y (${headY(cloud)})`);
+    r = runCli(['export', av, '--up', 'y', '--out', join(dir, 'up.ply')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(headY(decodeGaussianPly(new Uint8Array(await readFile(join(dir, 'up.ply'))))) > 1.5, '--up y: head at +Y');
+    r = runCli(['export', av, '--up', '-y', '--spz-version', '3', '--out', join(dir, 'a.spz')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual([...(await readFile(join(dir, 'a.spz'))).subarray(0, 2)], [0x1f, 0x8b]);
+    r = runCli(['export', av, '--author', 'Ada', '--out', join(dir, 'a.vrm')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(new TextDecoder().decode((await readFile(join(dir, 'a.vrm'))).subarray(0, 4)), 'glTF');
+    r = runCli(['export', av, '--rigged', '--skeleton', 'mixamo', '--rest', 'tpose', '--motion', 'arms-up', '--out', join(dir, 'm.glb')]);
+    assert.equal(r.code, 0, r.stderr);
+    r = runCli(['export', av, '--format', 'splat-anim', '--motion', 'arms-up', '--out', join(dir, 'anim')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual((await readdir(join(dir, 'anim'))).sort(), ['animation.json', 'avatar.spz', 'frames.bin', 'index.html', 'player.js', 'skin.bin']);
+    const animJson = JSON.parse(await readFile(join(dir, 'anim', 'animation.json'), 'utf8')) as { frameCount: number; bones: unknown[] };
+    assert.equal((await readFile(join(dir, 'anim', 'frames.bin'))).length, animJson.frameCount * animJson.bones.length * 7 * 4);
+    r = runCli(['export', av, '--skeleton', 'mixamo', '--out', join(dir, 'n.glb')]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--skeleton applies to --rigged GLB only/);
+    r = runCli(['export', av, '--up', 'z', '--out', join(dir, 'z.ply')]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /Unknown --up "z"/);
+    r = runCli(['export', av, '--spz-version', '5', '--out', join(dir, 'v5.spz')]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /Unknown --spz-version "5"/);
     r = runCli(['export', av, '--rigged', '--motion', 'wave-does-not-exist', '--out', join(dir, 'r.glb')]);
     assert.ok(r.code === 1 || r.code === 2, `exit ${r.code}`);
     assert.match(r.stderr, /neither a builtin motion nor an existing file/);
@@ -45,7 +73,7 @@ test('persona export / render / animate on an avatar folder, and clear errors fo
     assert.equal(r.code, 1);
     assert.match(r.stderr, /is not a Persona avatar/);
     const left = (await readdir(dir)).sort();
-    assert.deepEqual(left, ['a.gif', 'a.ply', 'avatar', 'r.glb', 'sheet.png'], 'failed commands leave no files');
+    assert.deepEqual(left, ['a.gif', 'a.ply', 'a.spz', 'a.vrm', 'anim', 'avatar', 'm.glb', 'r.glb', 'sheet.png', 'up.ply'], 'failed commands leave no files');
   } finally {
     await cleanup();
   }

@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NodeIO } from '@gltf-transform/core';
+import sharp from 'sharp';
 import { avatarCloud, restPose, type GaussianCloud } from '../../src/export/cloud.js';
 import { encodeGaussianPly, decodeGaussianPly, readPly, INRIA_PROPERTIES } from '../../src/export/ply.js';
 import { encodeSplatFormat, decodeSplatFormat } from '../../src/export/splatFormats.js';
-import { avatarGlb, topInfluences } from '../../src/export/glb.js';
+import { avatarGlb, floorOrigin, topInfluences } from '../../src/export/glb.js';
 import { EXPORT_CONFIG } from '../../src/export/config.js';
 import { PersonaError } from '../../src/core/errors.js';
 import { fixtureAvatar } from './fixture.js';
@@ -100,16 +101,42 @@ for (const [format, posTol, colTol] of [['spz', 2e-3, 1 / 64], ['sog', 5e-3, 1 /
 test('GLB (baked): gltf-transform reads back the posed mesh with vertex colours', async () => {
   const pose = restPose(avatar);
   pose.rotations[16 * 3 + 2] = Math.PI / 2; // left elbow bends
-  const glb = await avatarGlb(avatar, { pose });
+  const glb = await avatarGlb(avatar, { pose, texture: false });
   const doc = await new NodeIO().readBinary(glb);
   const prim = doc.getRoot().listMeshes()[0]!.listPrimitives()[0]!;
   const pos = prim.getAttribute('POSITION')!.getArray() as Float32Array;
   const posed = avatarCloud(avatar, pose).means;
   assert.equal(pos.length, posed.length);
-  for (let i = 0; i < pos.length; i++) assert.ok(Math.abs(pos[i]! - posed[i]!) < 1e-6);
+  // the origin is on the floor between the feet: the fixture's ankles are at x = ±0.1, z = 0; its lowest ring of vertices at y = 0.08
+  const o = floorOrigin(avatar);
+  assert.ok(Math.abs(o[0]) < 1e-9 && Math.abs(o[2]) < 1e-9 && Math.abs(o[1] + 0.08) < 1e-6, `origin ${o}`);
+  for (let i = 0; i < pos.length; i++) assert.ok(Math.abs(pos[i]! - posed[i]! - o[i % 3]!) < 1e-6);
   assert.equal(prim.getIndices()!.getCount(), (avatar.buffers.triangles as Uint32Array).length);
   assert.equal(prim.getAttribute('COLOR_0')!.getCount(), avatar.header.gaussianCount);
   assert.equal(doc.getRoot().listSkins().length, 0);
+});
+
+test('GLB texture: UVs into a baked atlas whose texel at each corner is that vertex\'s colour; vertex colours kept as _COLOR_0', async () => {
+  const doc = await new NodeIO().readBinary(await avatarGlb(avatar, { rigged: true }));
+  const prim = doc.getRoot().listMeshes()[0]!.listPrimitives()[0]!;
+  const F = (avatar.buffers.triangles as Uint32Array).length / 3;
+  const uv = prim.getAttribute('TEXCOORD_0')!.getArray() as Float32Array;
+  assert.equal(uv.length, F * 6);
+  assert.equal(prim.getAttribute('COLOR_0'), null, 'COLOR_0 would multiply the texture');
+  const vc = prim.getAttribute('_COLOR_0')!.getArray() as Float32Array;
+  assert.equal(prim.getAttribute('JOINTS_0')!.getCount(), F * 3);
+  const image = prim.getMaterial()!.getBaseColorTexture()!.getImage()!;
+  const { data, info } = await sharp(image).raw().toBuffer({ resolveWithObject: true });
+  const tri = avatar.buffers.triangles as Uint32Array;
+  const colors = avatar.buffers.colors as Float32Array;
+  for (const corner of [0, 1, 2, 3 * 17 + 1, 3 * (F - 1) + 2]) {
+    const x = Math.floor(uv[corner * 2]! * info.width), y = Math.floor(uv[corner * 2 + 1]! * info.height);
+    const v = tri[corner]!;
+    for (let k = 0; k < 3; k++) {
+      assert.ok(Math.abs(data[(y * info.width + x) * info.channels + k]! / 255 - colors[v * 3 + k]!) < 1 / 255 + 1e-6, `corner ${corner} channel ${k}`);
+      assert.ok(vc[corner * 3 + k]! <= colors[v * 3 + k]! + 1e-6, 'linear vertex colour');
+    }
+  }
 });
 
 test('GLB (rigged): skin with joint hierarchy and a motion as animation', async () => {
@@ -121,7 +148,7 @@ test('GLB (rigged): skin with joint hierarchy and a motion as animation', async 
   const skin = doc.getRoot().listSkins()[0]!;
   assert.equal(skin.listJoints().length, avatar.header.skeleton.names.length);
   const elbow = skin.listJoints()[16]!;
-  assert.equal(elbow.getName(), 'left_elbow');
+  assert.equal(elbow.getName(), 'lowerarm_l', 'UE mannequin names by default');
   const q = elbow.getRotation();
   assert.ok(Math.abs(q[2] - Math.sin(0.25)) < 1e-6 && Math.abs(q[3] - Math.cos(0.25)) < 1e-6);
   // local translation = rest offset from the parent (left_shoulder)

@@ -14,7 +14,7 @@ import { bindMotion, framePosition, motionDuration, samplePose, type BoundMotion
 import { parseMotionJson } from '../../motion/json.js';
 import type { Motion } from '../../motion/types.js';
 import { SplatRenderer } from './renderer.js';
-import { OrbitCamera } from './orbit.js';
+import { motionFraming, OrbitCamera } from './orbit.js';
 import type { SortRequest, SortResult } from './sortWorker.js';
 import type { OffsetRequest, OffsetResult } from './offsetWorker.js';
 import { importMotionFile } from './motionFiles.js';
@@ -83,11 +83,12 @@ async function main(): Promise<void> {
   const po = header.poseOffsets;
   const renderer = new SplatRenderer(canvas, layout, data, N, J, po ? po.anchorCount : 0, { constantLayout: params.get('layout') !== 'uniform' });
 
-  // Frame the avatar: bounding box of the rest means.
+  // Frame the avatar: bounding box of the rest means, grown to what motions reach.
   const means = avatar.buffers.means as Float32Array;
   const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
   for (let i = 0; i < N; i++) for (let c = 0; c < 3; c++) { const v = means[i * 3 + c]!; if (v < lo[c]!) lo[c] = v; if (v > hi[c]!) hi[c] = v; }
-  const camera = new OrbitCamera([(lo[0]! + hi[0]!) / 2, (lo[1]! + hi[1]!) / 2, (lo[2]! + hi[2]!) / 2], Math.max(hi[1]! - lo[1]!, 0.5));
+  const framing = motionFraming(lo, hi); // room for raised hands above the head
+  const camera = new OrbitCamera(framing.target, framing.height);
   camera.attach(canvas);
 
   // Sort worker.

@@ -9,6 +9,27 @@ import type { DrawCamera } from './renderer.js';
 export const FOV_Y_DEG = 35;
 const NEAR = 0.05, FAR = 100;
 
+/**
+ * How high a person's raised hands reach, as a multiple of standing height: shoulders at ≈ 0.82 H and the
+ * arm ≈ 0.44 H long (arm span ≈ height; Drillis & Contini's segment proportions) give ≈ 1.26 H.
+ */
+export const OVERHEAD_REACH = 1.28;
+
+/**
+ * Target and height to frame for an avatar whose rest means span [lo, hi]: the standing box grown upward to
+ * the overhead reach, so motions such as `arms-up` stay on screen (the rest box cut raised hands off, and
+ * they then ran under the stats).
+ */
+export function motionFraming(lo: ArrayLike<number>, hi: ArrayLike<number>): { target: [number, number, number]; height: number } {
+  const standing = Math.max(hi[1]! - lo[1]!, 0.5);
+  const top = Math.max(hi[1]!, lo[1]! + standing * OVERHEAD_REACH);
+  const bottom = lo[1]! - standing * FLOOR_MARGIN;
+  return { target: [(lo[0]! + hi[0]!) / 2, (bottom + top) / 2, (lo[2]! + hi[2]!) / 2], height: top - bottom };
+}
+
+/** Room below the feet (× standing height), so the feet clear the control panel (measured on a 400² canvas: it hid them). */
+const FLOOR_MARGIN = 0.12;
+
 export class OrbitCamera {
   yaw = 0;
   pitch = 0.08;
