@@ -7,9 +7,11 @@ export class JobEvents {
   constructor() {
     this.emitter.setMaxListeners(0); // one listener per open page
   }
+  /** Publishes a copy: the runner keeps changing its record, and a listener may use it later (after a file check). */
   publish(job: JobRecord): void {
-    this.emitter.emit('job', job);
-    this.emitter.emit(`job:${job.id}`, job);
+    const copy = structuredClone(job);
+    this.emitter.emit('job', copy);
+    this.emitter.emit(`job:${job.id}`, copy);
   }
   /** Calls `listener` on each update of job `id` (or of every job with '*'); returns the unsubscribe function. */
   subscribe(id: string, listener: (job: JobRecord) => void): () => void {

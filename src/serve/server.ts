@@ -175,9 +175,11 @@ export async function startServeServer(o: ServeOptions): Promise<RunningServer> 
     streams.add(res);
     const send = (j: JobRecord): void => void res.write(`event: job\ndata: ${JSON.stringify(j)}\n\n`);
     send(job);
+    let order: Promise<void> = Promise.resolve();
     const unsubscribe = events.subscribe(id, (j) => {
       // Records from runs carry no file list; fill it (a few existence checks) so overlays show as they appear.
-      void store.get(id).then((disk) => send({ ...j, files: disk?.files ?? j.files }));
+      // Chained, so that events leave in the order they came.
+      order = order.then(() => store.get(id)).then((disk) => send({ ...j, files: disk?.files ?? j.files }), () => undefined);
     });
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), SERVE_CONFIG.heartbeatMs);
     const end = (): void => {
