@@ -38,13 +38,13 @@ export function registerServe(program: Command): void {
     .option('--queue <url>', 'redis://host:6379 — put jobs on BullMQ; `persona worker` processes run them')
     .action(async (o: { data: string; port: number; host: string; token?: string; workers?: number; queue?: string }, cmd: Command) => {
       const progress = progressFrom(cmd);
+      if (!isLoopbackHost(o.host) && !o.token)
+        throw new PersonaError(`--host ${o.host} exposes the server beyond this machine, so a --token is required.`, { hint: 'Add --token <a long random secret> and give it to your users as ?token=…', exitCode: 2 });
+      if (o.queue && o.workers) throw new PersonaError('--workers applies to the embedded queue; with --queue, start `persona worker --concurrency N` processes instead.', { exitCode: 2 });
       const store = new JobStore(resolve(o.data));
       await store.init();
       const events = new JobEvents();
-      if (o.queue && o.workers) throw new PersonaError('--workers applies to the embedded queue; with --queue, start `persona worker --concurrency N` processes instead.', { exitCode: 2 });
       const queue: JobQueue = o.queue ? new BullQueue(o.queue, store, events) : new EmbeddedQueue(store, events, o.workers ?? defaultConcurrency());
-      if (!isLoopbackHost(o.host) && !o.token)
-        throw new PersonaError(`--host ${o.host} exposes the server beyond this machine, so a --token is required.`, { hint: 'Add --token <a long random secret> and give it to your users as ?token=…', exitCode: 2 });
       await queue.start();
       const server = await startServeServer({ dataDir: store.dataDir, store, events, queue, port: o.port, host: o.host, token: o.token });
       if (!isLoopbackHost(o.host)) progress.warn(`listening on ${o.host}: anyone who can reach it and knows the token can upload photos and read avatars`);
