@@ -9,6 +9,7 @@ import { registerBody } from './body.js';
 import { registerStages } from './stages.js';
 import { registerCreate } from './create.js';
 import { registerMotion } from './motion.js';
+import { registerServe } from './serve.js';
 
 /** Every CLI command, one file each under src/cli/. Add new commands here. */
 export const commands: Array<(program: Command) => void> = [
@@ -22,4 +23,5 @@ export const commands: Array<(program: Command) => void> = [
   registerExport,
   registerView,
   registerBody,
+  registerServe, // serve, worker
 ];
