@@ -30,6 +30,14 @@ export const FIT_CONFIG = {
     /** Sequences: squared change of joint rotations from the previous frame. */
     temporal: 0.02,
   },
+  /**
+   * Sex prior of the body shape (phenotypePrior.ts, issue #19). The face-description model's confidence is
+   * 2·|p − 0.5|: below minConfidence the prior stays neutral; at fullConfidence and above the prior's centre is
+   * the fully male/female gender value. axisWeight stiffens the shape prior along the gender axis (the
+   * isotropic shapePrior is 0.002: without more, the chest depth — unseen from the front — stays at the
+   * population mean, which is half female).
+   */
+  sexPrior: { minConfidence: 0.2, fullConfidence: 0.6, axisWeight: 0.05 },
   /** Adam learning rates. */
   lr: { rotation: 0.02, translation: 0.01, shape: 0.03 },
   /** Iterations of the single-photo schedule: camera/orientation, then pose, then shape (+ pose). */

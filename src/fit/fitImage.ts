@@ -28,6 +28,7 @@ import { FIT_CONFIG } from './config.js';
 import { distanceTransform } from './distance.js';
 import { dataEnergy, matteSamples, type FitTarget } from './energy.js';
 import { cameraToJson, type BodyFit } from './types.js';
+import { decideSex, phenotypePrior, shapePriorEnergy, type SexChoice, type ShapePrior } from './phenotypePrior.js';
 
 /** Options of `fitImage`. */
 export interface FitOptions {
@@ -37,6 +38,8 @@ export interface FitOptions {
   iterationScale?: number;
   /** Use the silhouette term (default true when a matte is present). */
   silhouette?: boolean;
+  /** Sex for the shape prior: from the photo's face (auto, the default) or the user's word. */
+  sex?: SexChoice;
 }
 
 const anchorCache = new WeakMap<ArrayBodyModel, KeypointAnchor[]>();
@@ -187,7 +190,7 @@ function optimise(
   body: ArrayBodyModel, poser: BodyPoser, cam: Camera, anchors: KeypointAnchor[], target: FitTarget, st: FitState,
   groups: Array<'rot' | 'trans' | 'shape'>, iterations: number, frozen: Uint8Array,
   extra?: (rot: Float64Array, grad: Float64Array) => number, silhouette = true, globalOnly = false,
-  posedTerm?: PosedTerm,
+  posedTerm?: PosedTerm, shapePrior?: ShapePrior,
 ): number {
   const kneeIdx = ['calf_l', 'calf_r'].map((n) => body.skeleton.names.indexOf(n)).filter((j) => j >= 0);
   const adam = new Adam(
@@ -207,7 +210,8 @@ function optimise(
     st.trans.grad.set(grads.translation);
     if (groups.includes('shape')) st.shape.grad.set(grads.shape.subarray(0, st.shape.value.length));
     let prior = priorEnergy(body, st.rot.value as Float64Array, st.rot.grad as Float64Array, kneeIdx);
-    for (let i = 0; i < st.shape.value.length; i++) { prior += FIT_CONFIG.weights.shapePrior * st.shape.value[i]! ** 2; st.shape.grad[i] += 2 * FIT_CONFIG.weights.shapePrior * st.shape.value[i]!; }
+    if (shapePrior) prior += shapePriorEnergy(st.shape.value, shapePrior, FIT_CONFIG.weights.shapePrior, st.shape.grad as Float64Array);
+    else for (let i = 0; i < st.shape.value.length; i++) { prior += FIT_CONFIG.weights.shapePrior * st.shape.value[i]! ** 2; st.shape.grad[i] += 2 * FIT_CONFIG.weights.shapePrior * st.shape.value[i]!; }
     if (extra) prior += extra(st.rot.value as Float64Array, st.rot.grad as Float64Array);
     for (let j = 0; j < J; j++) if (frozen[j] || (globalOnly && j > 0)) st.rot.grad.fill(0, j * 3, j * 3 + 3);
     adam.step();
@@ -283,17 +287,18 @@ export function fitImage(p: Perception, body: ArrayBodyModel, options: FitOption
   const depth = (cam.fy * (yhi - ylo)) / Math.max(32, p.person.heightPx);
   const bx = (box[0] + box[2]) / 2, by = (box[1] + box[3]) / 2;
   const trans = [((bx - cam.cx) * depth) / cam.fx, -((by - cam.cy) * depth) / cam.fy - (yhi + ylo) / 2, -depth];
+  const sexPrior = phenotypePrior(body, decideSex(p, options.sex));
   const st: FitState = {
     rot: { name: 'rot', value: Float64Array.from(init.rotations), grad: new Float64Array(init.rotations.length) },
     trans: { name: 'trans', value: Float64Array.from(trans), grad: new Float64Array(3) },
-    shape: { name: 'shape', value: new Float64Array(body.shapeCount), grad: new Float64Array(body.shapeCount) },
+    shape: { name: 'shape', value: Float64Array.from(sexPrior.prior.centre), grad: new Float64Array(body.shapeCount) },
   };
   const frozen = frozenJoints(body);
   const k = options.iterationScale ?? 1;
   const S = FIT_CONFIG.stages;
   optimise(body, poser, cam, anchors, target, st, ['rot', 'trans'], Math.round(S.global * k), frozen, undefined, false, true);
   optimise(body, poser, cam, anchors, target, st, ['rot', 'trans'], Math.round(S.pose * k), frozen, undefined, withSil);
-  optimise(body, poser, cam, anchors, target, st, ['rot', 'trans', 'shape'], Math.round(S.shape * k), frozen, undefined, withSil);
+  optimise(body, poser, cam, anchors, target, st, ['rot', 'trans', 'shape'], Math.round(S.shape * k), frozen, undefined, withSil, false, undefined, sexPrior.prior);
   const pose: BodyPose = { rotations: Float64Array.from(st.rot.value), translation: [st.trans.value[0]!, st.trans.value[1]!, st.trans.value[2]!] };
   const ev = evaluate(body, poser, cam, anchors, p, st.shape.value, pose);
   return {
@@ -306,6 +311,7 @@ export function fitImage(p: Perception, body: ArrayBodyModel, options: FitOption
     camera: cameraToJson(cam),
     residuals: { keypointPx: ev.keypointPx, keypointRelative: ev.keypointRelative, silhouetteIoU: ev.silhouetteIoU, perKeypointPx: ev.perKeypointPx },
     uncertain: ev.uncertain,
+    phenotypePrior: sexPrior.record,
     scaleNote: `absolute scale from the shape prior with an assumed ${options.fovDeg ?? FIT_CONFIG.defaultFovDeg}° field of view on the long side`,
   };
 }

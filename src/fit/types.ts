@@ -4,6 +4,7 @@
  */
 import type { Camera } from '../core/camera.js';
 import type { BodyPose } from '../body/types.js';
+import type { PhenotypePriorRecord } from './phenotypePrior.js';
 
 /** A camera as stored in JSON (plain arrays for R and t). */
 export type CameraJson = Omit<Camera, 'R' | 't'> & { R: number[]; t: number[] };
@@ -36,6 +37,8 @@ export interface BodyFit {
   residuals: FitResiduals;
   /** Parts whose fit is uncertain (unseen or high residual), e.g. ["leftHand", "feet"]. */
   uncertain: string[];
+  /** What the photo said about the person's sex and how the shape prior used it (issue #19). */
+  phenotypePrior?: PhenotypePriorRecord;
   /** How absolute scale was fixed (single-photo scale ambiguity). */
   scaleNote?: string;
 }

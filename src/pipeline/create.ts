@@ -12,6 +12,7 @@ import { writePng } from '../core/image.js';
 import { decodePhoto, ingest } from '../ingest/ingest.js';
 import { perceiveSubject } from '../perceive/stage.js';
 import { runFitStage } from '../fit/stage.js';
+import type { SexChoice } from '../fit/phenotypePrior.js';
 import { runTextureStage } from '../texture/stage.js';
 import { runGenerateStage, checkGenerateOptions, DEFAULT_MOTIONS } from '../generate/stage.js';
 import { runTrainStage } from '../train/stage.js';
@@ -33,6 +34,8 @@ export interface CreateOptions {
   seed?: number;
   /** Which person when several are in the photo. */
   person?: number;
+  /** Sex for the body-shape prior (default auto: from the face in the photo). */
+  sex?: SexChoice;
   force?: boolean;
   progress?: Progress;
   /** Skip the preview GIF and sheet. */
@@ -84,7 +87,7 @@ export async function create(photo: string, out: string, o: CreateOptions = {}):
   await stage('ingest', () => ingest(photo, out, { force: o.force }));
   const perceived = await stage('perceive', () => perceiveSubject(out, { person: o.person, force: o.force, progress }));
   for (const w of perceived.perception?.person.warnings ?? []) progress.warn(w);
-  const fitted = await stage('fit', () => runFitStage(out, { body: o.body, force: o.force, progress, iterationScale: q.fitIterationScale }));
+  const fitted = await stage('fit', () => runFitStage(out, { body: o.body, force: o.force, progress, iterationScale: q.fitIterationScale, sex: o.sex }));
   progress.info(`fit: keypoint error ${fitted.fit.residuals.keypointPx.toFixed(1)} px, silhouette IoU ${fitted.fit.residuals.silhouetteIoU.toFixed(3)}`);
   await stage('texture', () => runTextureStage(out, { size: q.textureSize, body: o.body, force: o.force }));
   await stage('generate', () =>
