@@ -22,6 +22,7 @@ import {
 import { closeMatteHoles, keepPersonRegions, matteRegion, matteStats } from './matte.js';
 import { BODY_INDEX, BODY_KEYPOINTS, FACE_LANDMARKS, FACE_MESH_POINTS } from './names.js';
 import { detectPeople } from './people.js';
+import { skeletonFromBody, skeletonFromCoco, splitTouchingPeople } from './split.js';
 import { handsFromBody } from './hands.js';
 import { buildReport } from './report.js';
 import { humanModule, initBackend, loadGraphModel, modelsDir, type Tf, tf } from './tfenv.js';
@@ -261,19 +262,25 @@ export class Perceiver {
       // 6. Matte of the same region.
       let mask: FloatImage | undefined;
       let matte: Perception['matte'] = null;
+      let cut = { people: 0, pixels: 0 };
       if (this.matteModel) {
         mask = await matteRegion(this.matteModel, full, crop, W, H);
+        // People touching the chosen one share its matte region: give each pixel to the nearest skeleton.
+        const others = people.filter((c, j) => j !== index && c.keypoints).map((c) => skeletonFromCoco(c.keypoints!));
+        if (others.length) cut = splitTouchingPeople(mask, skeletonFromBody(keypoints), others, chosen[3] - chosen[1], crop);
         // Drop other people and objects in the crop: keep the regions holding this person's keypoints.
         const seeds = keypoints.filter((k) => k[2] >= VISIBLE_SCORE).map((k) => [k[0], k[1]] as [number, number]);
         if (seeds.length) keepPersonRegions(mask, seeds);
         // Holes inside the person that are not background-coloured are matting errors (issue #19).
         const holes = closeMatteHoles(mask, image);
         const st = matteStats(mask);
-        matte = { model: MODELS.matte, coverage: Number(st.coverage.toFixed(5)), box: st.box, holes };
+        matte = { model: MODELS.matte, coverage: Number(st.coverage.toFixed(5)), box: st.box, holes, cut };
       }
       lap('matte');
 
       const person = buildReport({ body, width: W, height: H, mask, matteBox: matte?.box ?? null, index, peopleFound, faceFound: face !== null });
+      if (cut.pixels > 0)
+        person.warnings.push(`The matte was split between touching people: ${cut.pixels} px nearer ${cut.people === 1 ? 'another person' : `${cut.people} other people`} than person ${index} were cut away; check perception/overlay.png.`);
       if (call.strict && !person.fullBodyVisible)
         throw new PersonaError(`The person is not fully visible (head ${person.headVisible ? 'seen' : 'missing'}, feet ${person.feetVisible ? 'seen' : 'missing'}); --strict asks for the whole body.`, {
           hint: 'Use a photo showing the whole body, head to feet, or drop --strict.',

@@ -11,6 +11,8 @@ export type Box = [number, number, number, number];
 export interface PersonCandidate {
   box: Box;
   score: number;
+  /** MoveNet's 17 COCO keypoints (pixels, [x, y, score]; COCO_KEYPOINTS order), when detected. */
+  keypoints?: Array<[number, number, number]>;
 }
 
 /** The facing estimate of the person. */

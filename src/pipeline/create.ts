@@ -86,7 +86,8 @@ export async function create(photo: string, out: string, o: CreateOptions = {}):
   };
   await stage('ingest', () => ingest(photo, out, { force: o.force }));
   const perceived = await stage('perceive', () => perceiveSubject(out, { person: o.person, force: o.force, progress }));
-  for (const w of perceived.perception?.person.warnings ?? []) progress.warn(w);
+  // the stage itself warns when it runs; repeat its warnings only when it was skipped (issue #19: printed twice)
+  if (!perceived.ran) for (const w of perceived.perception?.person.warnings ?? []) progress.warn(w);
   const fitted = await stage('fit', () => runFitStage(out, { body: o.body, force: o.force, progress, iterationScale: q.fitIterationScale, sex: o.sex }));
   progress.info(`fit: keypoint error ${fitted.fit.residuals.keypointPx.toFixed(1)} px, silhouette IoU ${fitted.fit.residuals.silhouetteIoU.toFixed(3)}`);
   await stage('texture', () => runTextureStage(out, { size: q.textureSize, body: o.body, force: o.force }));
