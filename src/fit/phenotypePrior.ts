@@ -31,6 +31,11 @@ export interface PhenotypePriorRecord {
     used: 'male' | 'female' | 'neutral';
     /** 'photo' (auto), 'user' (--sex), or 'none'. */
     source: 'photo' | 'user' | 'none';
+    /**
+     * Body evidence (auto only): relative data energy (keypoints + matte) of the shape fitted as a woman minus
+     * as a man, over the smaller of the two (> 0: the male body explains the photo better), and the votes.
+     */
+    body?: { relativeEnergy: number; bodyVote: number; faceVote: number };
   };
   /** The MakeHuman gender value (0 female … 1 male) at the prior's centre. */
   gender: number;
@@ -66,6 +71,25 @@ export function decideSex(p: Perception, choice: SexChoice = 'auto'): Omit<Pheno
   return { sex: { inferred, confidence, age, used: inferred, source: 'photo' }, gender: 0.5 + (inferred === 'male' ? 0.5 : -0.5) * s };
 }
 
+/**
+ * Combines the face's vote (±confidence) with the body's (tanh of the relative energy difference of the
+ * male and female shape fits over FIT_CONFIG.sexPrior.bodyScale) into the sex the fit uses; their sum below
+ * FIT_CONFIG.sexPrior.minConfidence stays neutral, and sets the prior's strength up to fullConfidence.
+ */
+export function combineSexEvidence(face: PhenotypePriorRecord | Omit<PhenotypePriorRecord, 'applied' | 'note'>, energyMale: number, energyFemale: number): Omit<PhenotypePriorRecord, 'applied' | 'note'> {
+  const cfg = FIT_CONFIG.sexPrior;
+  const { inferred, confidence, age } = face.sex;
+  const faceVote = inferred === 'male' ? confidence : inferred === 'female' ? -confidence : 0;
+  const relativeEnergy = (energyFemale - energyMale) / Math.max(1e-12, Math.min(energyMale, energyFemale));
+  const bodyVote = Math.tanh(relativeEnergy / cfg.bodyScale);
+  const total = faceVote + bodyVote;
+  const body = { relativeEnergy: Number(relativeEnergy.toFixed(4)), bodyVote: Number(bodyVote.toFixed(3)), faceVote: Number(faceVote.toFixed(3)) };
+  if (Math.abs(total) < cfg.minConfidence) return { sex: { inferred, confidence, age, used: 'neutral', source: 'none', body }, gender: 0.5 };
+  const s = Math.min(1, (Math.abs(total) - cfg.minConfidence) / (cfg.fullConfidence - cfg.minConfidence));
+  const used = total > 0 ? 'male' : 'female';
+  return { sex: { inferred, confidence, age, used, source: 'photo', body }, gender: 0.5 + (used === 'male' ? 0.5 : -0.5) * s };
+}
+
 /** The shape prior for a decided gender on `body`, and the record for `fit/body.json`. */
 export function phenotypePrior(body: ArrayBodyModel, decision: Omit<PhenotypePriorRecord, 'applied' | 'note'>): { prior: ShapePrior; record: PhenotypePriorRecord } {
   const S = body.shapeCount;
@@ -87,7 +111,10 @@ export function phenotypePrior(body: ArrayBodyModel, decision: Omit<PhenotypePri
   n = Math.sqrt(n) || 1;
   for (let k = 0; k < S; k++) dir[k]! /= n;
   const directions = decision.sex.used === 'neutral' ? [] : [{ dir, weight: FIT_CONFIG.sexPrior.axisWeight }];
-  const who = decision.sex.source === 'user' ? 'given with --sex' : decision.sex.source === 'photo' ? `inferred from the face (confidence ${decision.sex.confidence.toFixed(2)})` : 'not known (no face seen or undecided)';
+  const b = decision.sex.body;
+  const who = decision.sex.source === 'user' ? 'given with --sex'
+    : decision.sex.source === 'photo' ? `inferred from the photo (face ${decision.sex.inferred} ${decision.sex.confidence.toFixed(2)}${b ? `, body fit vote ${b.bodyVote.toFixed(2)}` : ''})`
+    : `not known (face ${decision.sex.inferred} ${decision.sex.confidence.toFixed(2)}${b ? `, body fit vote ${b.bodyVote.toFixed(2)}` : ''}: undecided)`;
   return {
     prior: { centre, directions },
     record: { ...decision, applied: true, note: `shape prior centred at gender ${decision.gender.toFixed(2)} (0 female … 1 male): sex ${who}` },
