@@ -1,7 +1,7 @@
 /** The sex prior of the body shape (issue #19): decision from perception, centre, gradient. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decideSex, phenotypePrior, shapePriorEnergy } from '../../src/fit/phenotypePrior.js';
+import { combineSexEvidence, decideSex, phenotypePrior, shapePriorEnergy } from '../../src/fit/phenotypePrior.js';
 import { loadBodyModel } from '../../src/body/model.js';
 import type { Perception } from '../../src/perceive/types.js';
 
@@ -60,4 +60,13 @@ test('shapePriorEnergy: gradient matches central finite differences (float64)', 
     const fd = (shapePriorEnergy(p, prior, 0.01, new Float64Array(S)) - shapePriorEnergy(m, prior, 0.01, new Float64Array(S))) / (2 * h);
     assert.ok(Math.abs(fd - grad[k]!) < 1e-7, `k=${k}: ${fd} vs ${grad[k]}`);
   }
+});
+
+test('combineSexEvidence: the face and the body-fit votes add; a clearly better female fit outvotes a weak male face', () => {
+  assert.equal(combineSexEvidence(decideSex(withFace('male', 0.9)), 1, 1).sex.used, 'male');
+  const outvoted = combineSexEvidence(decideSex(withFace('male', 0.3)), 1.2, 1.0);
+  assert.equal(outvoted.sex.used, 'female');
+  assert.ok(outvoted.gender < 0.1, `${outvoted.gender}`);
+  assert.ok(outvoted.sex.body!.bodyVote < -0.9);
+  assert.equal(combineSexEvidence(decideSex(withFace('unknown', 0)), 1, 1.001).sex.used, 'neutral');
 });
