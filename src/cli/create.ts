@@ -5,7 +5,8 @@ import { packageRoot } from '../core/version.js';
 import { PRESET_NAMES, type PresetName } from '../train/config.js';
 import { DEFAULT_MOTIONS } from '../generate/stage.js';
 import { parseSeed, progressFrom } from './context.js';
-import { parseList, parseQuality } from './stages.js';
+import { parseList, parseQuality, parseSex } from './stages.js';
+import type { SexChoice } from '../fit/phenotypePrior.js';
 
 /** The embedded default photo of `persona demo`: a synthetic person rendered by our benchmark code. */
 export function samplePhoto(): string {
@@ -25,9 +26,10 @@ export function registerCreate(program: Command): void {
     .option('--body <spec>', 'default, or smplx:<path/to/SMPLX_NEUTRAL.npz> (not shipped: bring your own)', 'default')
     .option('--cloth-dynamics', 'builtin generator: simulate the clothed proxy\'s cloth and hair (XPBD; slower; docs/sim.md)')
     .option('--person <k>', 'which person when several are in the photo (0 = largest)', (v) => Number(v))
+    .option('--sex <sex>', 'body-shape prior: male, female, or auto (from the face in the photo)', parseSex, 'auto')
     .option('--seed <n>', 'random seed', parseSeed, 0)
     .option('--force', 'redo every stage')
-    .action(async (photo: string, o: { out: string; quality: PresetName; generator: string; motions: string[]; body: string; clothDynamics?: boolean; person?: number; seed: number; force?: boolean }, cmd: Command) => {
+    .action(async (photo: string, o: { out: string; quality: PresetName; generator: string; motions: string[]; body: string; clothDynamics?: boolean; person?: number; sex: SexChoice; seed: number; force?: boolean }, cmd: Command) => {
       const progress = progressFrom(cmd);
       const s = await create(photo, o.out, { ...o, progress });
       process.stderr.write(`\n${formatSummary(s)}\n`);

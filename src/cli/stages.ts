@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { runFitStage } from '../fit/stage.js';
+import type { SexChoice } from '../fit/phenotypePrior.js';
 import { runTextureStage } from '../texture/stage.js';
 import { runShapeStage } from '../shape/index.js';
 import { resolveBody } from '../pipeline/body.js';
@@ -16,6 +17,12 @@ export function parseQuality(v: string): PresetName {
   return v as PresetName;
 }
 
+/** Parses --sex. */
+export function parseSex(v: string): SexChoice {
+  if (v !== 'male' && v !== 'female' && v !== 'auto') throw new PersonaError(`--sex must be male, female or auto (got "${v}").`, { exitCode: 2 });
+  return v;
+}
+
 /** Parses a comma-separated list. */
 export const parseList = (v: string): string[] => v.split(',').map((s) => s.trim()).filter(Boolean);
 
@@ -27,10 +34,11 @@ export function registerStages(program: Command): void {
     .argument('<subject-dir>', 'subject folder (after `persona perceive`)')
     .option('--body <spec>', 'default, or smplx:<path/to/SMPLX_NEUTRAL.npz>', 'default')
     .option('--fov <degrees>', 'field of view of the photo\'s long side (default 55)', (v) => Number(v))
+    .option('--sex <sex>', 'body-shape prior: male, female, or auto (from the face in the photo)', parseSex, 'auto')
     .option('--force', 'run again even if nothing changed')
-    .action(async (dir: string, o: { body: string; fov?: number; force?: boolean }, cmd: Command) => {
+    .action(async (dir: string, o: { body: string; fov?: number; sex: SexChoice; force?: boolean }, cmd: Command) => {
       const progress = progressFrom(cmd);
-      const r = await withSubjectWriter(dir, 'persona fit', () => runFitStage(dir, { body: o.body, fovDeg: o.fov, force: o.force, progress }));
+      const r = await withSubjectWriter(dir, 'persona fit', () => runFitStage(dir, { body: o.body, fovDeg: o.fov, sex: o.sex, force: o.force, progress }));
       progress.info(
         r.ran
           ? `fit: ${dir}/fit/body.json — keypoint error ${r.fit.residuals.keypointPx.toFixed(1)} px (${(100 * r.fit.residuals.keypointRelative).toFixed(1)}% of height), silhouette IoU ${r.fit.residuals.silhouetteIoU.toFixed(3)}; overlay: ${dir}/fit/overlay.png`

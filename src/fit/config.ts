@@ -27,8 +27,30 @@ export const FIT_CONFIG = {
     jointLimits: 0.1,
     /** Shape prior: squared shape coefficients. */
     shapePrior: 0.002,
+    /**
+     * Photo fit: BlazePose world-landmark bone directions (worldDirection.ts; limbs and trunk sides), the
+     * weight capture's per-frame fit uses (docs/capture.md). Issue #19: depth of limbs and lean of the trunk.
+     */
+    worldDirections: 0.3,
     /** Sequences: squared change of joint rotations from the previous frame. */
     temporal: 0.02,
+  },
+  /**
+   * Sex prior of the body shape (phenotypePrior.ts, issue #19). The face-description model's confidence is
+   * 2·|p − 0.5|: below minConfidence the prior stays neutral; at fullConfidence and above the prior's centre is
+   * the fully male/female gender value. axisWeight stiffens the shape prior along the gender axis (the
+   * isotropic shapePrior is 0.002: without more, the chest depth — unseen from the front — stays at the
+   * population mean, which is half female).
+   */
+  sexPrior: {
+    minConfidence: 0.2, fullConfidence: 0.6, axisWeight: 0.05,
+    /**
+     * Body evidence: fit the shape as a man and as a woman and let the better fit vote (phenotypePrior.ts
+     * combineSexEvidence); bodyScale is the relative energy difference that counts as a strong vote (tanh(1)).
+     * Off: not yet measured (no time in issue #19's session; it costs a second shape stage, and picking the
+     * full-strength trial moved the forearm proportion of a gender-0.3 body by 8 % in test/fit/fit.test.ts).
+     */
+    bodyEvidence: false, bodyScale: 0.05,
   },
   /** Adam learning rates. */
   lr: { rotation: 0.02, translation: 0.01, shape: 0.03 },

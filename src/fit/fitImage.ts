@@ -28,6 +28,8 @@ import { FIT_CONFIG } from './config.js';
 import { distanceTransform } from './distance.js';
 import { dataEnergy, matteSamples, type FitTarget } from './energy.js';
 import { cameraToJson, type BodyFit } from './types.js';
+import { worldDirectionTerm, WORLD_LIMBS_WITH_TORSO } from './worldDirection.js';
+import { combineSexEvidence, decideSex, phenotypePrior, shapePriorEnergy, type SexChoice, type ShapePrior } from './phenotypePrior.js';
 
 /** Options of `fitImage`. */
 export interface FitOptions {
@@ -37,6 +39,8 @@ export interface FitOptions {
   iterationScale?: number;
   /** Use the silhouette term (default true when a matte is present). */
   silhouette?: boolean;
+  /** Sex for the shape prior: from the photo's face (auto, the default) or the user's word. */
+  sex?: SexChoice;
 }
 
 const anchorCache = new WeakMap<ArrayBodyModel, KeypointAnchor[]>();
@@ -170,6 +174,8 @@ export function fitTargetOf(p: Perception, withSilhouette: boolean): FitTarget {
   return target;
 }
 
+const cloneParam = (p: Param): Param => ({ name: p.name, value: Float64Array.from(p.value), grad: new Float64Array(p.value.length) });
+
 interface FitState {
   rot: Param;
   trans: Param;
@@ -187,7 +193,7 @@ function optimise(
   body: ArrayBodyModel, poser: BodyPoser, cam: Camera, anchors: KeypointAnchor[], target: FitTarget, st: FitState,
   groups: Array<'rot' | 'trans' | 'shape'>, iterations: number, frozen: Uint8Array,
   extra?: (rot: Float64Array, grad: Float64Array) => number, silhouette = true, globalOnly = false,
-  posedTerm?: PosedTerm,
+  posedTerm?: PosedTerm, shapePrior?: ShapePrior,
 ): number {
   const kneeIdx = ['calf_l', 'calf_r'].map((n) => body.skeleton.names.indexOf(n)).filter((j) => j >= 0);
   const adam = new Adam(
@@ -207,7 +213,8 @@ function optimise(
     st.trans.grad.set(grads.translation);
     if (groups.includes('shape')) st.shape.grad.set(grads.shape.subarray(0, st.shape.value.length));
     let prior = priorEnergy(body, st.rot.value as Float64Array, st.rot.grad as Float64Array, kneeIdx);
-    for (let i = 0; i < st.shape.value.length; i++) { prior += FIT_CONFIG.weights.shapePrior * st.shape.value[i]! ** 2; st.shape.grad[i] += 2 * FIT_CONFIG.weights.shapePrior * st.shape.value[i]!; }
+    if (shapePrior) prior += shapePriorEnergy(st.shape.value, shapePrior, FIT_CONFIG.weights.shapePrior, st.shape.grad as Float64Array);
+    else for (let i = 0; i < st.shape.value.length; i++) { prior += FIT_CONFIG.weights.shapePrior * st.shape.value[i]! ** 2; st.shape.grad[i] += 2 * FIT_CONFIG.weights.shapePrior * st.shape.value[i]!; }
     if (extra) prior += extra(st.rot.value as Float64Array, st.rot.grad as Float64Array);
     for (let j = 0; j < J; j++) if (frozen[j] || (globalOnly && j > 0)) st.rot.grad.fill(0, j * 3, j * 3 + 3);
     adam.step();
@@ -224,6 +231,7 @@ function evaluate(body: ArrayBodyModel, poser: BodyPoser, cam: Camera, anchors: 
   let sum = 0, wsum = 0;
   const q = new Float64Array(5);
   const uncertain = new Set<string>();
+  const partSum: Record<string, [number, number]> = {};
   for (const n of names) {
     const k = BODY_INDEX[n];
     const [x, y, c] = p.body.keypoints[k]!;
@@ -233,8 +241,13 @@ function evaluate(body: ArrayBodyModel, poser: BodyPoser, cam: Camera, anchors: 
     const zc = R[6]! * X + R[7]! * Y + R[8]! * Z + t[2]!;
     q[0] = (cam.fx * (R[0]! * X + R[1]! * Y + R[2]! * Z + t[0]!)) / zc + cam.cx;
     q[1] = (cam.fy * (R[3]! * X + R[4]! * Y + R[5]! * Z + t[1]!)) / zc + cam.cy;
-    if (c < FIT_CONFIG.minConfidence) { uncertain.add(partOfKeypoint(n)); continue; }
+    const part = partOfKeypoint(n);
+    if (part) { partSum[part] = partSum[part] ?? [0, 0]; partSum[part]![1]++; }
+    if (c < FIT_CONFIG.minConfidence) { uncertain.add(part); continue; }
     const err = Math.hypot(q[0]! - x, q[1]! - y);
+    // per-part confidence: the keypoint's confidence, scaled down where the fit misses it by more than the robust scale
+    const robust = FIT_CONFIG.robustScale * p.person.heightPx;
+    if (part) partSum[part]![0] += c * Math.min(1, robust / Math.max(err, 1e-9));
     per[n] = err;
     sum += c * err; wsum += c;
     if (err > 2 * FIT_CONFIG.robustScale * p.person.heightPx) uncertain.add(partOfKeypoint(n));
@@ -251,7 +264,9 @@ function evaluate(body: ArrayBodyModel, poser: BodyPoser, cam: Camera, anchors: 
     iou = uni > 0 ? inter / uni : 0;
   }
   const keypointPx = wsum > 0 ? sum / wsum : NaN;
-  return { keypointPx, keypointRelative: keypointPx / p.person.heightPx, silhouetteIoU: iou, perKeypointPx: per, uncertain: [...uncertain].filter((u) => u) };
+  const partConfidence: Record<string, number> = {};
+  for (const [part, [sum, n]] of Object.entries(partSum)) partConfidence[part] = Number((sum / n).toFixed(3));
+  return { keypointPx, keypointRelative: keypointPx / p.person.heightPx, silhouetteIoU: iou, perKeypointPx: per, uncertain: [...uncertain].filter((u) => u), partConfidence };
 }
 
 /** Which body region a keypoint belongs to (for the "uncertain parts" report). */
@@ -283,17 +298,39 @@ export function fitImage(p: Perception, body: ArrayBodyModel, options: FitOption
   const depth = (cam.fy * (yhi - ylo)) / Math.max(32, p.person.heightPx);
   const bx = (box[0] + box[2]) / 2, by = (box[1] + box[3]) / 2;
   const trans = [((bx - cam.cx) * depth) / cam.fx, -((by - cam.cy) * depth) / cam.fy - (yhi + ylo) / 2, -depth];
+  const sexPrior = phenotypePrior(body, decideSex(p, options.sex));
   const st: FitState = {
     rot: { name: 'rot', value: Float64Array.from(init.rotations), grad: new Float64Array(init.rotations.length) },
     trans: { name: 'trans', value: Float64Array.from(trans), grad: new Float64Array(3) },
-    shape: { name: 'shape', value: new Float64Array(body.shapeCount), grad: new Float64Array(body.shapeCount) },
+    shape: { name: 'shape', value: Float64Array.from(sexPrior.prior.centre), grad: new Float64Array(body.shapeCount) },
   };
   const frozen = frozenJoints(body);
   const k = options.iterationScale ?? 1;
   const S = FIT_CONFIG.stages;
   optimise(body, poser, cam, anchors, target, st, ['rot', 'trans'], Math.round(S.global * k), frozen, undefined, false, true);
-  optimise(body, poser, cam, anchors, target, st, ['rot', 'trans'], Math.round(S.pose * k), frozen, undefined, withSil);
-  optimise(body, poser, cam, anchors, target, st, ['rot', 'trans', 'shape'], Math.round(S.shape * k), frozen, undefined, withSil);
+  // BlazePose's world landmarks as bone-direction evidence (limbs and the trunk's lean in depth)
+  const world = FIT_CONFIG.weights.worldDirections > 0 && p.body.world.some((w) => w[0] !== 0 || w[1] !== 0 || w[2] !== 0)
+    ? worldDirectionTerm(p, anchors, FIT_CONFIG.weights.worldDirections, WORLD_LIMBS_WITH_TORSO) : undefined;
+  optimise(body, poser, cam, anchors, target, st, ['rot', 'trans'], Math.round(S.pose * k), frozen, undefined, withSil, false, world);
+  let finalPrior = sexPrior;
+  if ((options.sex ?? 'auto') === 'auto' && sexPrior.record.applied && FIT_CONFIG.sexPrior.bodyEvidence) {
+    // Body evidence: fit the shape under both hypotheses and compare how well each explains the keypoints and
+    // the matte; combined with the face's vote (phenotypePrior.ts combineSexEvidence). Costs one more shape stage.
+    const trial = (sex: 'male' | 'female') => {
+      const pr = phenotypePrior(body, { sex: { ...sexPrior.record.sex, used: sex, source: 'photo' }, gender: sex === 'male' ? 1 : 0 });
+      const t: FitState = { rot: cloneParam(st.rot), trans: cloneParam(st.trans), shape: { name: 'shape', value: Float64Array.from(pr.prior.centre), grad: new Float64Array(body.shapeCount) } };
+      optimise(body, poser, cam, anchors, target, t, ['rot', 'trans', 'shape'], Math.round(S.shape * k), frozen, undefined, withSil, false, world, pr.prior);
+      const posed = poser.forward({ shape: t.shape.value, pose: { rotations: t.rot.value as Float64Array, translation: [t.trans.value[0]!, t.trans.value[1]!, t.trans.value[2]!] } });
+      const e = dataEnergy(cam, anchors, posed.vertices, posed.joints, target, new Float64Array(posed.vertices.length), new Float64Array(posed.joints.length), { silhouette: withSil });
+      return { state: t, energy: e.total };
+    };
+    const m = trial('male'), f = trial('female');
+    const decision = combineSexEvidence(sexPrior.record, m.energy, f.energy);
+    finalPrior = phenotypePrior(body, decision);
+    const pick = decision.sex.used === 'male' ? m : decision.sex.used === 'female' ? f : null;
+    if (pick) { st.rot = pick.state.rot; st.trans = pick.state.trans; st.shape = pick.state.shape; }
+    else optimise(body, poser, cam, anchors, target, st, ['rot', 'trans', 'shape'], Math.round(S.shape * k), frozen, undefined, withSil, false, world, finalPrior.prior);
+  } else optimise(body, poser, cam, anchors, target, st, ['rot', 'trans', 'shape'], Math.round(S.shape * k), frozen, undefined, withSil, false, world, sexPrior.prior);
   const pose: BodyPose = { rotations: Float64Array.from(st.rot.value), translation: [st.trans.value[0]!, st.trans.value[1]!, st.trans.value[2]!] };
   const ev = evaluate(body, poser, cam, anchors, p, st.shape.value, pose);
   return {
@@ -306,6 +343,8 @@ export function fitImage(p: Perception, body: ArrayBodyModel, options: FitOption
     camera: cameraToJson(cam),
     residuals: { keypointPx: ev.keypointPx, keypointRelative: ev.keypointRelative, silhouetteIoU: ev.silhouetteIoU, perKeypointPx: ev.perKeypointPx },
     uncertain: ev.uncertain,
+    partConfidence: ev.partConfidence,
+    phenotypePrior: finalPrior.record,
     scaleNote: `absolute scale from the shape prior with an assumed ${options.fovDeg ?? FIT_CONFIG.defaultFovDeg}° field of view on the long side`,
   };
 }

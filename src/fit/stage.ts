@@ -26,8 +26,8 @@ export interface FitStageOptions extends FitOptions {
   progress?: Progress;
 }
 
-/** The fitted mesh shaded over the photo (50 % blend), and a side view of it. */
-export function fitOverlay(photo: FloatImage, fit: BodyFit, body: ArrayBodyModel): FloatImage {
+/** The fitted mesh shaded over the photo (60 % blend) and a side view of it (camera 90° around the body). */
+export function fitViews(photo: FloatImage, fit: BodyFit, body: ArrayBodyModel): { over: FloatImage; side: FloatImage } {
   const cam = cameraFromJson(fit.camera);
   const posed = new BodyPoser(body).forward({ shape: fit.shape, pose: fitPose(fit) });
   const verts = Float32Array.from(posed.vertices);
@@ -37,14 +37,19 @@ export function fitOverlay(photo: FloatImage, fit: BodyFit, body: ArrayBodyModel
     const a = 0.6 * shaded.alpha[p]!;
     for (let c = 0; c < 3; c++) over.data[p * 3 + c] = photo.data[p * 3 + c]! * (1 - a) + shaded.image.data[p * shaded.image.channels + c]! * a;
   }
-  // side view: a camera 90° around the body's centre
   let cx = 0, cy = 0, cz = 0;
   const V = verts.length / 3;
   for (let v = 0; v < V; v++) { cx += verts[v * 3]!; cy += verts[v * 3 + 1]!; cz += verts[v * 3 + 2]!; }
   cx /= V; cy /= V; cz /= V;
-  const side = lookAtCamera([cx + 3.2, cy, cz], [cx, cy, cz], { width: Math.round(photo.height * 0.6), height: photo.height, fovYDeg: 40 });
-  const sideImg = renderShaded(verts, body.triangles, side, { background: [1, 1, 1] });
-  return contactSheet([over, sideImg.image], { columns: 2, labels: ['fit over photo', 'side view'] });
+  const sideCam = lookAtCamera([cx + 3.2, cy, cz], [cx, cy, cz], { width: Math.round(photo.height * 0.6), height: photo.height, fovYDeg: 40 });
+  const side = renderShaded(verts, body.triangles, sideCam, { background: [1, 1, 1] }).image;
+  return { over, side };
+}
+
+/** The fitted mesh shaded over the photo, and a side view of it. */
+export function fitOverlay(photo: FloatImage, fit: BodyFit, body: ArrayBodyModel): FloatImage {
+  const { over, side } = fitViews(photo, fit, body);
+  return contactSheet([over, side], { columns: 2, labels: ['fit over photo', 'side view'] });
 }
 
 /** Reads `fit/body.json` of a subject (a clear error when the fit stage has not run). */
@@ -63,9 +68,9 @@ export async function runFitStage(subjectDir: string, options: FitStageOptions =
   const outcome = await subject.runStage(
     'fit',
     {
-      version: 1,
+      version: 3,
       inputs: { keypoints: SUBJECT_FILES.keypoints, mask: SUBJECT_FILES.mask },
-      options: { body: options.body ?? 'default', fovDeg: options.fovDeg ?? null, iterationScale: options.iterationScale ?? 1 },
+      options: { body: options.body ?? 'default', fovDeg: options.fovDeg ?? null, iterationScale: options.iterationScale ?? 1, sex: options.sex ?? 'auto' },
       outputs: [SUBJECT_FILES.fit, SUBJECT_FILES.fitOverlay],
       force: options.force,
     },
@@ -79,7 +84,8 @@ export async function runFitStage(subjectDir: string, options: FitStageOptions =
       const photo = await readImage(subject.path(SUBJECT_FILES.image), 3);
       await writePng(subject.path(SUBJECT_FILES.fitOverlay), fitOverlay(photo, fit, body));
       if (fit.uncertain.length > 0) options.progress?.warn(`fit: uncertain parts: ${fit.uncertain.join(', ')} (unseen or high residual)`);
-      return { seconds, keypointPx: fit.residuals.keypointPx, silhouetteIoU: fit.residuals.silhouetteIoU, uncertain: fit.uncertain };
+      if (fit.phenotypePrior) options.progress?.info(`fit: ${fit.phenotypePrior.note}`);
+      return { seconds, keypointPx: fit.residuals.keypointPx, silhouetteIoU: fit.residuals.silhouetteIoU, uncertain: fit.uncertain, sex: fit.phenotypePrior?.sex.used ?? null, sexInferred: fit.phenotypePrior?.sex.inferred ?? null, sexConfidence: fit.phenotypePrior?.sex.confidence ?? null };
     },
   );
   return { ran: outcome.ran, fit: fit ?? (await readFit(subject)) };

@@ -4,6 +4,7 @@
  */
 import type { Camera } from '../core/camera.js';
 import type { BodyPose } from '../body/types.js';
+import type { PhenotypePriorRecord } from './phenotypePrior.js';
 
 /** A camera as stored in JSON (plain arrays for R and t). */
 export type CameraJson = Omit<Camera, 'R' | 't'> & { R: number[]; t: number[] };
@@ -36,6 +37,13 @@ export interface BodyFit {
   residuals: FitResiduals;
   /** Parts whose fit is uncertain (unseen or high residual), e.g. ["leftHand", "feet"]. */
   uncertain: string[];
+  /**
+   * Per body part (face, leftArm, leftHand, leftLeg, leftFoot, right…): 0 … 1, the mean over its keypoints of
+   * their confidence, scaled down where the fit misses a keypoint by more than the robust scale (unseen: 0).
+   */
+  partConfidence?: Record<string, number>;
+  /** What the photo said about the person's sex and how the shape prior used it (issue #19). */
+  phenotypePrior?: PhenotypePriorRecord;
   /** How absolute scale was fixed (single-photo scale ambiguity). */
   scaleNote?: string;
 }

@@ -16,6 +16,11 @@ export const MODELS = {
   faceDetector: 'blazeface.json',
   faceMesh: 'facemesh.json',
   iris: 'iris.json',
+  /**
+   * Face description (Human's FaceRes: age, gender and a descriptor from the aligned face crop), used as
+   * evidence of the person's sex for the body-shape prior of the fit (issue #19).
+   */
+  faceDescription: 'faceres.json',
   /** MediaPipe hand landmarks (full), run on pose-guided hand regions. */
   handLandmarks: 'handlandmark-full.json',
 } as const;

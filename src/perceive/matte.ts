@@ -118,3 +118,81 @@ export function keepPersonRegions(mask: FloatImage, seeds: Array<[number, number
     }
   return zeroed;
 }
+
+/** Colour histogram side (levels per channel) of the hole test in `closeMatteHoles`. */
+const HOLE_LEVELS = 16;
+
+/**
+ * Closes holes in the matte that the person encloses and that do not show background (issue #19: a tan
+ * coat against a light wall lost a hand-sized patch inside the coat). A hole is a 4-connected region of
+ * alpha < 0.5 that does not reach the image border. Its pixels are classified by colour against two
+ * histograms (HOLE_LEVELS³ bins, each smoothed over its 3×3×3 neighbours): the person (alpha ≥ 0.9) and
+ * the background (alpha ≤ 0.1, reaching the border); a hole where most pixels are more likely person than
+ * background is set to alpha 1, a hole that shows background (between an arm and the torso) is kept.
+ * Holes below `minPixels` are closed without the test (too few pixels to tell; matting noise).
+ * Modifies `mask` in place; returns how many holes and pixels were closed and kept.
+ */
+export function closeMatteHoles(mask: FloatImage, image: FloatImage, minPixels = 16): { closed: number; closedPixels: number; kept: number; keptPixels: number } {
+  const W = mask.width, H = mask.height, a = mask.data, ch = image.channels;
+  const L = HOLE_LEVELS;
+  const bin = (i: number): number => {
+    const q = (c: number) => Math.min(L - 1, Math.max(0, Math.floor(image.data[i * ch + c]! * L)));
+    return (q(0) * L + q(1)) * L + q(2);
+  };
+  // background reachable from the border (4-connected, alpha < 0.5)
+  const label = new Int32Array(W * H).fill(-1); // -1 person, 0 outer background, k ≥ 1 hole k
+  const stack: number[] = [];
+  const flood = (seed: number, id: number): number[] => {
+    const members: number[] = [];
+    label[seed] = id; stack.push(seed);
+    while (stack.length) {
+      const j = stack.pop()!;
+      members.push(j);
+      const x = j % W, y = (j - x) / W;
+      const visit = (k: number): void => { if (label[k] === -1 && a[k]! < 0.5) { label[k] = id; stack.push(k); } };
+      if (x > 0) visit(j - 1);
+      if (x < W - 1) visit(j + 1);
+      if (y > 0) visit(j - W);
+      if (y < H - 1) visit(j + W);
+    }
+    return members;
+  };
+  for (let x = 0; x < W; x++) for (const i of [x, (H - 1) * W + x]) if (label[i] === -1 && a[i]! < 0.5) flood(i, 0);
+  for (let y = 0; y < H; y++) for (const i of [y * W, y * W + W - 1]) if (label[i] === -1 && a[i]! < 0.5) flood(i, 0);
+  const holes: number[][] = [];
+  for (let i = 0; i < W * H; i++) if (label[i] === -1 && a[i]! < 0.5) holes.push(flood(i, holes.length + 1));
+  const result = { closed: 0, closedPixels: 0, kept: 0, keptPixels: 0 };
+  if (holes.length === 0) return result;
+  // colour histograms of the person and of the outer background
+  const fg = new Float64Array(L * L * L), bg = new Float64Array(L * L * L);
+  let nf = 0, nb = 0;
+  for (let i = 0; i < W * H; i++) {
+    if (a[i]! >= 0.9) { fg[bin(i)]++; nf++; } else if (label[i] === 0 && a[i]! <= 0.1) { bg[bin(i)]++; nb++; }
+  }
+  const smooth = (h: Float64Array, n: number): Float64Array => {
+    const out = new Float64Array(h.length);
+    for (let r = 0; r < L; r++) for (let g = 0; g < L; g++) for (let b = 0; b < L; b++) {
+      let s = 0;
+      for (let dr = -1; dr <= 1; dr++) for (let dg = -1; dg <= 1; dg++) for (let db = -1; db <= 1; db++) {
+        const R = r + dr, G = g + dg, B = b + db;
+        if (R < 0 || G < 0 || B < 0 || R >= L || G >= L || B >= L) continue;
+        s += h[(R * L + G) * L + B]!;
+      }
+      out[(r * L + g) * L + b] = (s + 1e-3) / Math.max(1, n);
+    }
+    return out;
+  };
+  const pf = smooth(fg, nf), pb = smooth(bg, nb);
+  for (const hole of holes) {
+    let personLike = 0;
+    for (const i of hole) if (pf[bin(i)]! > pb[bin(i)]!) personLike++;
+    const close = hole.length < minPixels || nb === 0 || personLike > hole.length / 2;
+    if (close) {
+      for (const i of hole) a[i] = 1;
+      result.closed++; result.closedPixels += hole.length;
+    } else {
+      result.kept++; result.keptPixels += hole.length;
+    }
+  }
+  return result;
+}

@@ -44,7 +44,9 @@ export function decodePeople(raw: ArrayLike<number>, side: number, width: number
     }
     const box: Box = [Math.max(0, x0), Math.max(0, y0), Math.min(width, x1), Math.min(height, y1)];
     if (boxArea(box) <= 0) continue;
-    found.push({ box, score });
+    const keypoints: Array<[number, number, number]> = [];
+    for (let k = 0; k < 17; k++) keypoints.push([raw[o + k * 3 + 1]! * side, raw[o + k * 3]! * side, raw[o + k * 3 + 2]!]);
+    found.push({ box, score, keypoints });
   }
   found.sort((a, b) => b.score - a.score);
   const kept: PersonCandidate[] = [];

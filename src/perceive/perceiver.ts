@@ -19,9 +19,10 @@ import {
   MODELS,
   VISIBLE_SCORE,
 } from './config.js';
-import { keepPersonRegions, matteRegion, matteStats } from './matte.js';
+import { closeMatteHoles, keepPersonRegions, matteRegion, matteStats } from './matte.js';
 import { BODY_INDEX, BODY_KEYPOINTS, FACE_LANDMARKS, FACE_MESH_POINTS } from './names.js';
 import { detectPeople } from './people.js';
+import { skeletonFromBody, skeletonFromCoco, splitTouchingPeople } from './split.js';
 import { handsFromBody } from './hands.js';
 import { buildReport } from './report.js';
 import { humanModule, initBackend, loadGraphModel, modelsDir, type Tf, tf } from './tfenv.js';
@@ -54,7 +55,7 @@ const WORLD_VALUES = 39 * 3;
 
 /** Minimal shapes of the Human library's results that perception reads. */
 interface HumanBody { score: number; keypoints: Array<{ part: string; position: number[]; score: number }> }
-interface HumanFace { score: number; box: number[]; mesh: number[][]; rotation?: { angle?: { yaw: number; pitch: number; roll: number } } }
+interface HumanFace { score: number; box: number[]; mesh: number[][]; rotation?: { angle?: { yaw: number; pitch: number; roll: number } }; gender?: string; genderScore?: number; age?: number }
 interface HumanResult { body: HumanBody[]; face: HumanFace[] }
 
 /** Loads the perception models once; call `perceive` per photo or frame, `close` at the end. */
@@ -119,7 +120,7 @@ export class Perceiver {
         mesh: { enabled: true, modelPath: MODELS.faceMesh },
         iris: { enabled: true, modelPath: MODELS.iris },
         attention: { enabled: false },
-        description: { enabled: false },
+        description: { enabled: opts.face, modelPath: MODELS.faceDescription, minConfidence: 0 },
         emotion: { enabled: false },
         antispoof: { enabled: false },
         liveness: { enabled: false },
@@ -252,24 +253,34 @@ export class Perceiver {
         if (d > Math.max(fb[2] - fb[0], fb[3] - fb[1]) || d >= bestFace) continue;
         bestFace = d;
         const mesh = f.mesh.map((p) => [...toFull(p), (p[2] ?? 0) * sx] as [number, number, number]);
-        face = { score: f.score, box: fb, mesh, rotation: f.rotation?.angle ?? null, iris: irisCentres(mesh) };
+        const sex = f.gender === 'male' || f.gender === 'female' ? f.gender : 'unknown';
+        const attributes = f.age !== undefined ? { sex, sexConfidence: sex === 'unknown' ? 0 : (f.genderScore ?? 0), age: f.age } as const : null;
+        face = { score: f.score, box: fb, mesh, rotation: f.rotation?.angle ?? null, iris: irisCentres(mesh), attributes };
       }
       lap('assemble');
 
       // 6. Matte of the same region.
       let mask: FloatImage | undefined;
       let matte: Perception['matte'] = null;
+      let cut = { people: 0, pixels: 0 };
       if (this.matteModel) {
         mask = await matteRegion(this.matteModel, full, crop, W, H);
+        // People touching the chosen one share its matte region: give each pixel to the nearest skeleton.
+        const others = people.filter((c, j) => j !== index && c.keypoints).map((c) => skeletonFromCoco(c.keypoints!));
+        if (others.length) cut = splitTouchingPeople(mask, skeletonFromBody(keypoints), others, chosen[3] - chosen[1], crop);
         // Drop other people and objects in the crop: keep the regions holding this person's keypoints.
         const seeds = keypoints.filter((k) => k[2] >= VISIBLE_SCORE).map((k) => [k[0], k[1]] as [number, number]);
         if (seeds.length) keepPersonRegions(mask, seeds);
+        // Holes inside the person that are not background-coloured are matting errors (issue #19).
+        const holes = closeMatteHoles(mask, image);
         const st = matteStats(mask);
-        matte = { model: MODELS.matte, coverage: Number(st.coverage.toFixed(5)), box: st.box };
+        matte = { model: MODELS.matte, coverage: Number(st.coverage.toFixed(5)), box: st.box, holes, cut };
       }
       lap('matte');
 
       const person = buildReport({ body, width: W, height: H, mask, matteBox: matte?.box ?? null, index, peopleFound, faceFound: face !== null });
+      if (cut.pixels > 0)
+        person.warnings.push(`The matte was split between touching people: ${cut.pixels} px nearer ${cut.people === 1 ? 'another person' : `${cut.people} other people`} than person ${index} were cut away; check perception/overlay.png.`);
       if (call.strict && !person.fullBodyVisible)
         throw new PersonaError(`The person is not fully visible (head ${person.headVisible ? 'seen' : 'missing'}, feet ${person.feetVisible ? 'seen' : 'missing'}); --strict asks for the whole body.`, {
           hint: 'Use a photo showing the whole body, head to feet, or drop --strict.',
@@ -311,7 +322,7 @@ function modelList(o: Required<PerceiverOptions>): Record<string, string> {
   const m: Record<string, string> = { body: MODELS.body, bodyDetector: MODELS.bodyDetector };
   if (o.people) m.people = MODELS.people;
   if (o.matte) m.matte = MODELS.matte;
-  if (o.face) Object.assign(m, { faceDetector: MODELS.faceDetector, faceMesh: MODELS.faceMesh, iris: MODELS.iris });
+  if (o.face) Object.assign(m, { faceDetector: MODELS.faceDetector, faceMesh: MODELS.faceMesh, iris: MODELS.iris, faceDescription: MODELS.faceDescription });
   if (o.hands) m.handLandmarks = MODELS.handLandmarks;
   return m;
 }

@@ -61,6 +61,24 @@ export function matteTouches(mask: FloatImage, minRun = 3): { top: boolean; bott
   };
 }
 
+/** The x ranges (pixels) around the confident foot keypoints, `pad` wide on each side. */
+export function footColumns(body: BodyResult, pad: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const n of ['leftAnkle', 'rightAnkle', 'leftHeel', 'rightHeel', 'leftFootIndex', 'rightFootIndex'] as const) {
+    const [x, , s] = body.keypoints[BODY_INDEX[n]]!;
+    if (s >= VISIBLE_SCORE) out.push([x - pad, x + pad]);
+  }
+  return out;
+}
+
+/** Whether the matte (alpha ≥ 0.5) reaches the bottom row inside any of the x ranges. */
+export function matteTouchesNear(mask: FloatImage, ranges: Array<[number, number]>, minRun = 3): boolean {
+  const W = mask.width, row = (mask.height - 1) * W;
+  let c = 0;
+  for (let x = 0; x < W; x++) if (mask.data[row + x]! >= 0.5 && ranges.some(([a, b]) => x >= a && x <= b)) c++;
+  return c > minRun;
+}
+
 /** Inputs of `buildReport`. */
 export interface ReportInput {
   body: BodyResult;
@@ -94,6 +112,10 @@ export function buildReport(inp: ReportInput): PersonReport {
   const footVisible = (s: 'left' | 'right'): boolean => vis(`${s}Ankle`) && (vis(`${s}Heel`) || vis(`${s}FootIndex`));
   const feetVisible = footVisible('left') && footVisible('right');
   const touches = inp.mask ? matteTouches(inp.mask) : { top: false, bottom: false, left: false, right: false };
+  // The matte reaching the bottom border cuts the feet only where the feet are: a shadow or the floor matted
+  // beside a person whose feet are seen well inside the image is not a cut (issue #19: a man in mid-jump,
+  // head to toe in the photo, was told his feet were cut off).
+  if (touches.bottom && feetVisible && inp.mask && !matteTouchesNear(inp.mask, footColumns(body, 0.15 * Math.max(heightPx, 1)))) touches.bottom = false;
   const truncated = {
     top: touches.top || !headVisible,
     bottom: touches.bottom || !feetVisible,

@@ -11,6 +11,8 @@ export type Box = [number, number, number, number];
 export interface PersonCandidate {
   box: Box;
   score: number;
+  /** MoveNet's 17 COCO keypoints (pixels, [x, y, score]; COCO_KEYPOINTS order), when detected. */
+  keypoints?: Array<[number, number, number]>;
 }
 
 /** The facing estimate of the person. */
@@ -70,6 +72,12 @@ export interface FaceResult {
   rotation: { yaw: number; pitch: number; roll: number } | null;
   /** Iris centres (pixels), when the iris model ran. */
   iris: { left: [number, number]; right: [number, number] } | null;
+  /**
+   * Face attributes from the face-description model (MODELS.faceDescription), when it ran: apparent sex
+   * with its confidence (2·|p − 0.5| of the model's sigmoid output, 0 = undecided … 1 = certain) and
+   * apparent age (years). Absent in perception files made before it existed.
+   */
+  attributes?: { sex: 'male' | 'female' | 'unknown'; sexConfidence: number; age: number } | null;
 }
 
 /** The complete result. */
@@ -88,7 +96,15 @@ export interface Perception {
   hands: { left: HandResult | null; right: HandResult | null };
   face: FaceResult | null;
   /** Matte summary; the matte itself is `mask`. */
-  matte: { model: string; coverage: number; box: Box | null } | null;
+  matte: {
+    model: string;
+    coverage: number;
+    box: Box | null;
+    /** Holes enclosed by the person: closed (person-coloured) and kept (background showing through). */
+    holes?: { closed: number; closedPixels: number; kept: number; keptPixels: number };
+    /** Other people's pixels cut out of the matte where they touch the chosen person. */
+    cut?: { people: number; pixels: number };
+  } | null;
   /** Seconds spent in each step. */
   timings: Record<string, number>;
   /** Soft alpha, 1 channel, image size (not in the JSON; saved as mask.png). */

@@ -13,6 +13,7 @@ import { writePng } from '../core/image.js';
 import { decodePhoto, ingest } from '../ingest/ingest.js';
 import { perceiveSubject } from '../perceive/stage.js';
 import { runFitStage } from '../fit/stage.js';
+import type { SexChoice } from '../fit/phenotypePrior.js';
 import { runTextureStage } from '../texture/stage.js';
 import { runShapeStage } from '../shape/index.js';
 import { resolveBody } from './body.js';
@@ -39,6 +40,8 @@ export interface CreateOptions {
   seed?: number;
   /** Which person when several are in the photo. */
   person?: number;
+  /** Sex for the body-shape prior (default auto: from the face in the photo). */
+  sex?: SexChoice;
   force?: boolean;
   progress?: Progress;
   /** Skip the preview GIF and sheet. */
@@ -102,8 +105,9 @@ async function runPipeline(photo: string, out: string, o: CreateOptions, progres
   };
   await stage('ingest', () => ingest(photo, out, { force: o.force }));
   const perceived = await stage('perceive', () => perceiveSubject(out, { person: o.person, force: o.force, progress }));
-  for (const w of perceived.perception?.person.warnings ?? []) progress.warn(w);
-  const fitted = await stage('fit', () => runFitStage(out, { body: o.body, force: o.force, progress, iterationScale: q.fitIterationScale }));
+  // the stage itself warns when it runs; repeat its warnings only when it was skipped (issue #19: printed twice)
+  if (!perceived.ran) for (const w of perceived.perception?.person.warnings ?? []) progress.warn(w);
+  const fitted = await stage('fit', () => runFitStage(out, { body: o.body, force: o.force, progress, iterationScale: q.fitIterationScale, sex: o.sex }));
   progress.info(`fit: keypoint error ${fitted.fit.residuals.keypointPx.toFixed(1)} px, silhouette IoU ${fitted.fit.residuals.silhouetteIoU.toFixed(3)}`);
   const shaped = await stage('shape', () => runShapeStage(out, { body: resolveBody(o.body), bodySpec: typeof o.body === 'string' ? o.body : 'default', force: o.force }));
   if (shaped.silhouetteIoU !== undefined) progress.info(`shape: clothed proxy, silhouette IoU ${shaped.silhouetteIoU.toFixed(3)} against the matte`);

@@ -10,6 +10,8 @@ import { cameraFromJson, fitPose } from '../fit/types.js';
 import { readFit } from '../fit/stage.js';
 import { resolveBody, type BodySpec } from '../pipeline/body.js';
 import { unwrapTexture } from './unwrap.js';
+import { faceFeatures, unseenHands } from './face.js';
+import { readPerception } from '../perceive/stage.js';
 import { existsSync } from 'node:fs';
 import { proxyColors, readProxy, writeProxyColors } from '../shape/index.js';
 
@@ -30,8 +32,8 @@ export async function runTextureStage(subjectDir: string, options: TextureStageO
   const outcome = await subject.runStage(
     'texture',
     {
-      version: 1,
-      inputs: { image: SUBJECT_FILES.image, mask: SUBJECT_FILES.mask, fit: SUBJECT_FILES.fit, ...(hasProxy ? { proxy: SUBJECT_FILES.proxy, proxyBin: SUBJECT_FILES.proxyBin } : {}) },
+      version: 2,
+      inputs: { image: SUBJECT_FILES.image, mask: SUBJECT_FILES.mask, fit: SUBJECT_FILES.fit, keypoints: SUBJECT_FILES.keypoints, ...(hasProxy ? { proxy: SUBJECT_FILES.proxy, proxyBin: SUBJECT_FILES.proxyBin } : {}) },
       options: { size, body: options.body ?? 'default' },
       outputs: [SUBJECT_FILES.texture, SUBJECT_FILES.visibility, ...(hasProxy ? [SUBJECT_FILES.proxyColors] : [])],
       force: options.force,
@@ -42,6 +44,8 @@ export async function runTextureStage(subjectDir: string, options: TextureStageO
       const photo = await readImage(subject.path(SUBJECT_FILES.image), 3);
       const matte = await readImage(subject.path(SUBJECT_FILES.mask), 1);
       const posed = new BodyPoser(body).forward({ shape: fit.shape, expression: fit.expression, pose: fitPose(fit) });
+      // perception tells whether the face and the hands are seen (issue #19); older subject folders may lack it
+      const perception = existsSync(subject.path(SUBJECT_FILES.keypoints)) ? await readPerception(subjectDir) : null;
       const r = unwrapTexture({
         posedVertices: Float32Array.from(posed.vertices),
         triangles: body.triangles,
@@ -51,14 +55,17 @@ export async function runTextureStage(subjectDir: string, options: TextureStageO
         photo,
         matte: matte.data,
         size,
+        face: { features: faceFeatures(body, posed.vertices, posed.joints), foundInPhoto: perception ? perception.face !== null : true },
+        hiddenParts: unseenHands(perception),
       });
       await writePng(subject.path(SUBJECT_FILES.texture), r.texture);
       await writePng(subject.path(SUBJECT_FILES.visibility), r.visibility);
-      if (!hasProxy) return { seenFraction: r.seenFraction };
+      const notes = { seenFraction: r.seenFraction, facePainted: r.facePainted, handsPainted: r.handsPainted, skin: r.skin.map((c) => Number(c.toFixed(3))) };
+      if (!hasProxy) return notes;
       const proxy = readProxy(subject.path(SUBJECT_FILES.shapeDir));
       const pc = proxyColors(proxy, body, r.texture, photo, matte.data, cameraFromJson(fit.camera));
       await writeProxyColors(subject.path('texture'), pc.colors);
-      return { seenFraction: r.seenFraction, proxySeenFraction: pc.seenFraction };
+      return { ...notes, proxySeenFraction: pc.seenFraction };
     },
   );
   return { ran: outcome.ran, seenFraction: outcome.record.notes?.seenFraction as number | undefined };

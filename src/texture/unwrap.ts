@@ -22,6 +22,7 @@ import { createImage, sampleBilinear } from '../core/image.js';
 import { rasterizeMesh, computeVertexNormals, rasterizeUvSpace } from '../render/index.js';
 import { BODY_PARTS, PART_INDEX } from '../body/types.js';
 import { bodySpaceFill, pushPullFill } from './fill.js';
+import { FACE_FILL, paintedFaceColour, type FaceFeatures } from './face.js';
 
 /** Constants of the unwrap (see the module comment). */
 export const UNWRAP = {
@@ -55,6 +56,13 @@ export interface UnwrapInput {
   matte: Float32Array;
   /** Texture side in texels. */
   size: number;
+  /**
+   * The body's face features (face.ts) and whether perception found the face: when it did not, or the unwrap
+   * sees too little of it, the face is painted from the body model's own face in the skin tone (issue #19).
+   */
+  face?: { features: FaceFeatures; foundInPhoto: boolean };
+  /** Parts (PART_INDEX) the photo does not show (an unseen hand): painted in the skin tone, never sampled. */
+  hiddenParts?: number[];
 }
 
 /** The unwrapped texture and its confidence map. */
@@ -64,6 +72,11 @@ export interface UnwrapResult {
   visibility: FloatImage; // size×size×1
   /** Fraction of the body's texels seen in the photo. */
   seenFraction: number;
+  /** Whether the face was painted from the body model's face (not seen in the photo), and the skin tone used. */
+  facePainted: boolean;
+  skin: [number, number, number];
+  /** Hand parts painted in the skin tone (unseen in the photo). */
+  handsPainted: number[];
 }
 
 /** Unwraps the photo onto the UV map (see the module comment for the rules). */
@@ -93,6 +106,11 @@ export function unwrapTexture(input: UnwrapInput): UnwrapResult {
   for (let v = 0; v < input.partLabels.length; v++) if (headParts.has(input.partLabels[v]!)) { headLo = Math.min(headLo, P[v * 3 + 1]!); headHi = Math.max(headHi, P[v * 3 + 1]!); }
   const scalpY = headHi - UNWRAP.scalpFraction * (headHi - headLo);
   let hairCount = 0;
+  const hidden = new Set(input.hiddenParts ?? []);
+  const paintTexels: number[] = []; // face, eyes and hidden-hand texels, painted if needed
+  const texelPart = new Int8Array(size * size).fill(-1);
+  const skinSamples: number[][] = [[], [], []];
+  let faceTexels = 0, faceSeen = 0;
   for (let q = 0; q < size * size; q++) {
     const f = uv.triangleId[q]!;
     if (f < 0) continue;
@@ -105,6 +123,10 @@ export function unwrapTexture(input: UnwrapInput): UnwrapResult {
     const part = input.partLabels[b0 >= b1 && b0 >= b2 ? i0 : b1 >= b2 ? i1 : i2]!;
     const head = headParts.has(part);
     if (head) isHead[q] = 1;
+    texelPart[q] = part;
+    const isFace = part === PART_INDEX.face || part === PART_INDEX.eyes;
+    if (part === PART_INDEX.face) faceTexels++;
+    if (isFace || hidden.has(part)) paintTexels.push(q);
     texelPos[q * 3] = x; texelPos[q * 3 + 1] = y; texelPos[q * 3 + 2] = z;
     // body-space fill on the torso and legs only (wide surfaces whose front and back lie far apart in the UV
     // map); on arms, hands and head the push–pull fill in UV space looked cleaner (photo-edge colours of a thin
@@ -115,7 +137,7 @@ export function unwrapTexture(input: UnwrapInput): UnwrapResult {
     const px = Math.floor(pr.u), py = Math.floor(pr.v);
     if (pr.depth <= 0 || px < 0 || py < 0 || px >= W || py >= H) continue;
     const pix = py * W + px;
-    if (!inside[pix]) continue;
+    if (!inside[pix] || hidden.has(part)) continue;
     // facing ratio: normal · direction to the camera
     let nx = 0, ny = 0, nz = 0;
     for (const [i, b] of [[i0, b0], [i1, b1], [i2, b2]] as const) { nx += b * normals[i * 3]!; ny += b * normals[i * 3 + 1]!; nz += b * normals[i * 3 + 2]!; }
@@ -127,6 +149,11 @@ export function unwrapTexture(input: UnwrapInput): UnwrapResult {
       seen++;
       conf[q] = facing;
       for (let c = 0; c < 3; c++) tex.data[q * 3 + c] = rgb[c]!;
+      if (part === PART_INDEX.face) faceSeen++;
+      // skin samples: the seen face (cheeks and forehead face the camera) and seen hands
+      // (not the face when perception found none there: a bowed head shows hair where the fit puts the face)
+      const faceSkin = part === PART_INDEX.face && input.face?.foundInPhoto !== false;
+      if ((faceSkin || part === PART_INDEX.leftHand || part === PART_INDEX.rightHand) && facing > 0.4) for (let c = 0; c < 3; c++) skinSamples[c]!.push(rgb[c]!);
       // the top of the head seen from the front approximates the hair colour
       if (head && y >= scalpY && facing > 0.3) { for (let c = 0; c < 3; c++) hairSum[c]! += rgb[c]!; hairCount++; }
     } else {
@@ -148,6 +175,18 @@ export function unwrapTexture(input: UnwrapInput): UnwrapResult {
       conf[q] = UNWRAP.hairConfidence;
     } else conf[q] = UNWRAP.mirrorConfidence;
   }
+  // the skin tone: per-channel median of the seen skin samples
+  const median = (a: number[]): number => { const b = a.slice().sort((x, y) => x - y); return b[b.length >> 1]!; };
+  const skin: [number, number, number] = skinSamples[0]!.length >= 20 ? [median(skinSamples[0]!), median(skinSamples[1]!), median(skinSamples[2]!)] : [...FACE_FILL.defaultSkin];
+  const facePainted = input.face !== undefined && (!input.face.foundInPhoto || faceSeen < FACE_FILL.minSeen * faceTexels);
+  for (const q of paintTexels) {
+    const part = texelPart[q]!;
+    const isFace = part === PART_INDEX.face || part === PART_INDEX.eyes;
+    if (isFace && !facePainted) continue;
+    const colour = isFace ? paintedFaceColour(input.face!.features, part, texelPos[q * 3]!, texelPos[q * 3 + 1]!, texelPos[q * 3 + 2]!, skin, hair) : skin;
+    for (let c = 0; c < 3; c++) tex.data[q * 3 + c] = colour[c]!;
+    conf[q] = FACE_FILL.confidence;
+  }
   const weights = Float32Array.from(conf, (c) => (c > 0 ? 1 : 0));
   const filled = new Uint8Array(size * size);
   bodySpaceFill(tex.data, weights, texelPos, texelGroup, filled);
@@ -155,7 +194,7 @@ export function unwrapTexture(input: UnwrapInput): UnwrapResult {
   pushPullFill(tex.data, weights, size, size, 3);
   const visibility = createImage(size, size, 1);
   visibility.data.set(conf);
-  return { texture: tex, visibility, seenFraction: bodyTexels > 0 ? seen / bodyTexels : 0 };
+  return { texture: tex, visibility, seenFraction: bodyTexels > 0 ? seen / bodyTexels : 0, facePainted, skin, handsPainted: [...hidden] };
 }
 
 /** 1 where the matte (≥ 0.5) holds over the whole (2r+1)² square around a pixel (separable min filter). */
