@@ -18,8 +18,9 @@ export const SHAPE_CONFIG = {
   /** Depth extent of loose clothing per metre of sideways overhang (cross-sections are ellipses; a garment that hangs 10 cm out to the
    * side hangs ~9 cm out in front and behind: a skirt's hem is close to round; measured on the synthetic full skirt (subject 4), 0.7 left its side-view IoU at 0.75). */
   overhangDepthRatio: 0.9,
-  /** Most a garment reaches out in front or behind beyond the body (metres): wide runs on real photos (a coat over arms held at the
-   * sides) otherwise grow ~20 cm deep balloons. */
+  /** Most a garment reaches out in front or behind beyond the body above the hips (metres): wide runs on real photos (a coat over
+   * arms held at the sides) otherwise grow ~20 cm deep balloons. Below the hips skirts flare freely (subject 4's side view: 0.73 with
+   * the cap, 0.79 without). */
   maxOverhangDepth: 0.1,
   /** Half thickness floor (metres) of a loose cross-section at its silhouette ends, so the field resolves the matte's edge there. */
   minHalfThickness: 0.012,

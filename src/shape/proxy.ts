@@ -96,6 +96,7 @@ export function buildClothedProxy(inp: ProxyInputs): ClothedProxy {
   const slabs: DepthSlabs = buildSlabs({
     camera: cam, matte, bodyFront: front, bodyBack: back,
     chinRow: (neck.v + head.v) / 2, shoulderRow: (shoulders[0]!.v + shoulders[1]!.v) / 2, neckColumn: neck.u,
+    hipRow: (rowOf(joint('thigh_l')).v + rowOf(joint('thigh_r')).v) / 2,
   }, cfg);
 
   // 2. the occupancy field on a grid around the posed body, and its surface

@@ -43,6 +43,8 @@ export interface SlabInputs {
   shoulderRow: number;
   /** Image column of the neck. */
   neckColumn: number;
+  /** Image row of the hip joints: above it garment depth is capped (`maxOverhangDepth`), below it (skirts) it is not. */
+  hipRow: number;
 }
 
 interface RunStats { x0: number; x1: number; zc: number; hb: number; }
@@ -130,13 +132,19 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
     }
     const overhang = Math.max(0, ((x1 - x0 + 1) - (bx1 - bx0 + 1)) / 2) * metresPerPx;
     looseRun(y, x0, x1, zc, hb, overhang);
-    return { x0, x1, zc, hb: hb + Math.min(cfg.maxOverhangDepth, cfg.overhangDepthRatio * overhang) };
+    return { x0, x1, zc, hb: hb + depthOverhang(y, overhang) };
+  }
+
+  /** How far a garment reaches in front and behind, from its sideways overhang in row y. */
+  function depthOverhang(y: number, overhang: number): number {
+    const d = cfg.overhangDepthRatio * overhang;
+    return y < inp.hipRow ? Math.min(cfg.maxOverhangDepth, d) : d;
   }
 
   /** An elliptical cross-section over the run. */
   function looseRun(y: number, x0: number, x1: number, zc: number, hb: number, overhang: number): void {
     const a = (x1 - x0 + 1) / 2, xm = (x0 + x1 + 1) / 2;
-    const c = hb + Math.min(cfg.maxOverhangDepth, cfg.overhangDepthRatio * overhang);
+    const c = hb + depthOverhang(y, overhang);
     // between chin and shoulders the matte beside the neck is hair falling behind it, not a collar in front
     const behindOnly = y >= inp.chinRow && y <= inp.shoulderRow;
     for (let x = x0; x <= x1; x++) {
