@@ -24,7 +24,7 @@ import { Perceiver } from '../perceive/perceiver.js';
 import type { Perception } from '../perceive/types.js';
 import { CAPTURE_CONFIG } from './config.js';
 import { detectContacts, pinFeet, placeOnFloor } from './contacts.js';
-import { fillMissingFrames, posesToMotion, smoothRootPath } from './convert.js';
+import { fillMissingFrames, posesToMotion, smoothRootDepth, smoothRootPath } from './convert.js';
 import { openFrames } from './frames.js';
 import { PersonTracker, type LostReason } from './track.js';
 import { worldDirectionTerm } from './worldprior.js';
@@ -162,6 +162,8 @@ export async function captureImages(images: ReadonlyArray<FloatImage | string>, 
   const poses: BodyPose[] = fitted.map((r) => r.pose);
   const motion = posesToMotion(poses, body.skeleton.names, fps, options.name ?? 'capture', flags);
   fillMissingFrames(motion, flags);
+  const rootJoint = skeleton.skeleton.parents.indexOf(-1);
+  smoothRootDepth(motion, skeleton.rest.subarray(rootJoint * 3, rootJoint * 3 + 3), 2 * Math.round((CAPTURE_CONFIG.depthSmoothSeconds * fps) / 2) + 1);
   smoothRootPath(motion, CAPTURE_CONFIG.rootSmoothFrames);
   // Up: a camera looking down is not a leaning person (ground.ts). The motion and the camera turn together.
   const imageSpeed = footImageSpeed(perceptions, fps);

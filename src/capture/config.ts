@@ -23,9 +23,9 @@ export const CAPTURE_CONFIG = {
   /**
    * … or whose 2D foot keypoints move slower than this in the image (body heights per second): a planted foot
    * stands still in the image of a fixed camera while the fitted depth jitters. Walking at 1.4 m/s the swing
-   * foot moves ~1.5 heights/s; keypoint noise of ~1% of the height at 15 fps reads as ~0.2 heights/s.
+   * foot moves ~1.2–1.5 heights/s; keypoint noise of ~1% of the height at 15 fps reads as ~0.15–0.2 heights/s.
    */
-  contactImageSpeed: 0.35,
+  contactImageSpeed: 0.5,
   /** Contacts shorter than this many frames are dropped (flicker). */
   minContactFrames: 2,
   /** … and shorter than this (s; a walking stance lasts ~0.6 s, a running one ~0.2 s). Gaps as short are filled. */
@@ -40,6 +40,13 @@ export const CAPTURE_CONFIG = {
   maxCameraTiltDeg: 35,
   /** The ground plane is fitted only when the planted foot points spread at least this much (m, std along the plane's weaker axis). */
   groundPlaneMinSpread: 0.25,
+  /**
+   * The root's distance from the camera (from the person's apparent size; it jitters) is median-filtered over
+   * this long (s) before anything else; its direction (from the image position) is kept as filmed.
+   */
+  depthSmoothSeconds: 0.4,
+  /** A slow foot lower than the other (within this, m) counts as down up to 3× contactHeight above the local floor. */
+  lowerFootMargin: 0.03,
   /** Root path smoothing before pinning: centred moving average over this many frames (odd; 1 = none). */
   rootSmoothFrames: 3,
 } as const;

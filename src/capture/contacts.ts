@@ -125,7 +125,9 @@ export function detectContacts(motion: Motion, rs: RestSkeleton, options: Contac
       const speed = b > a ? (Math.hypot(at(b, s, k, 0) - at(a, s, k, 0), at(b, s, k, 2) - at(a, s, k, 2)) * motion.fps) / (b - a) : 0;
       const img = options.imageSpeed?.[f * 2 + s];
       const slow = speed < V || (img !== undefined && img < Vimg);
-      out[f * 2 + s] = y[f * 2 + s]! - floor[f]! < H && slow ? 1 : 0;
+      // Low: near the local floor, or the lower foot and not far above it (the fitted height jitters by centimetres).
+      const h = y[f * 2 + s]! - floor[f]!, lower = y[f * 2 + s]! <= y[f * 2 + 1 - s]! + CAPTURE_CONFIG.lowerFootMargin;
+      out[f * 2 + s] = (h < H || (lower && h < 3 * H)) && slow ? 1 : 0;
     }
     // fill gaps of up to minRun frames between contacts (a planted foot's fit jitters), then drop runs shorter than minRun
     for (let f = 0; f < F;) {
