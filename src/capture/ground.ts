@@ -9,7 +9,8 @@
  *    When they spread over enough depth and width, the plane through them (least squares, with
  *    one round of outlier rejection) gives the floor normal and the camera height.
  * 2. Posture: otherwise, people stand, walk and dance upright on average: the median direction
- *    from the ankles' midpoint to the neck over the clip is taken as up (as it is in the rest pose).
+ *    from the ankles' midpoint to the neck over the clip is taken as up (as it is in the rest pose),
+ *    less a dead zone of CAPTURE_CONFIG.postureDeadZoneDeg (a clip's own average lean).
  * The correction is a tilt only (pitch and roll of the camera; no turn about the vertical) and is
  * bounded by CAPTURE_CONFIG.maxCameraTiltDeg.
  */
@@ -153,8 +154,15 @@ export function estimateUp(motion: Motion, rs: RestSkeleton, options: { floorPoi
     const body = medianDirection(ups);
     const toRest = rotationBetween(rest, [0, 1, 0]);
     up = norm([0, 1, 2].map((i) => toRest[i * 3]! * body[0] + toRest[i * 3 + 1]! * body[1] + toRest[i * 3 + 2]! * body[2])); // rest's lean removed
-    if (Math.acos(Math.min(1, up[1])) > maxTilt) up = null;
-    else source = 'posture';
+    const tilt = Math.acos(Math.min(1, up[1])), dead = (CAPTURE_CONFIG.postureDeadZoneDeg * Math.PI) / 180;
+    if (tilt > maxTilt) up = null;
+    else if (tilt <= dead) up = null;
+    else {
+      // Remove the tilt beyond the dead zone only: real motions lean by a few degrees on average (a lunge, a bow).
+      const k = Math.sin(tilt - dead) / Math.sin(tilt), h = Math.sin(dead) / Math.sin(tilt); // slerp from +Y to up at (tilt − dead)
+      up = norm([k * up[0], h + k * up[1], k * up[2]]);
+      source = 'posture';
+    }
   }
   if (!up) return { up: [0, 1, 0], pitchDeg: 0, rollDeg: 0, source: 'none', cameraHeight: null };
   // The fit's world: camera at the origin looking down −Z. Up leaning towards +Z (the camera) means

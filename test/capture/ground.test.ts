@@ -46,11 +46,12 @@ test('a walk seen by a tilted camera: posture finds the tilt, levelling makes it
   assert.ok(leaning[0]! - truth[0]! > 15, `the tilted walk leans forward (${leaning[0]!.toFixed(1)}° vs ${truth[0]!.toFixed(1)}°)`);
   const g = estimateUp(tilted, rs);
   assert.equal(g.source, 'posture');
-  assert.ok(Math.abs(g.pitchDeg - 20) < 3 && Math.abs(Math.abs(g.rollDeg) - 5) < 3, `tilt found: pitch ${g.pitchDeg.toFixed(1)}°, roll ${g.rollDeg.toFixed(1)}°`);
+  // (the posture estimate leaves a dead zone of CAPTURE_CONFIG.postureDeadZoneDeg = 3° of the tilt)
+  assert.ok(Math.abs(g.pitchDeg - 20) < 5 && Math.abs(Math.abs(g.rollDeg) - 5) < 3, `tilt found: pitch ${g.pitchDeg.toFixed(1)}°, roll ${g.rollDeg.toFixed(1)}°`);
   levelMotion(tilted, rs, g.up);
   const after = torsoPitch(tilted, rs);
   const worst = Math.max(...Array.from(after, (x, f) => Math.abs(x - truth[f]!)));
-  assert.ok(worst < 3, `levelled: torso pitch within ${worst.toFixed(1)}° of the truth on every frame (mean ${mean(after).toFixed(1)}° vs ${mean(truth).toFixed(1)}°)`);
+  assert.ok(worst < 5, `levelled: torso pitch within ${worst.toFixed(1)}° of the truth on every frame (mean ${mean(after).toFixed(1)}° vs ${mean(truth).toFixed(1)}°)`);
 });
 
 test('depth smoothing removes distance jitter and keeps fast sideways motion; contacts use image speed', () => {
