@@ -14,7 +14,7 @@
  *   options: --videos <dir> (default /tmp/persona-real-videos), --mirror <dir> (or PERSONA_MIRROR),
  *            --out <json>, --no-gif, --gif-side <px> (default 320)
  */
-import { cpus, loadavg } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../src/core/atomic.js';
@@ -43,7 +43,7 @@ const flag = (name: string): string | undefined => { const i = args.indexOf(name
 const only = flag('--only')?.split(',');
 const videos = flag('--videos') ?? DEFAULT_REAL_VIDEO_DIR;
 const outJson = flag('--out') ?? join(packageRoot(), 'bench', 'results', 'capture-real.json');
-const gifDir = flag('--gif-dir') ?? join(packageRoot(), 'bench', 'results', 'capture-real');
+const gifDir = flag('--gif-dir') ?? join(tmpdir(), 'persona-capture-real-gifs');
 const gifSide = Number(flag('--gif-side') ?? '320');
 const label = flag('--label') ?? 'current';
 const makeGif = !args.includes('--no-gif');

@@ -12,6 +12,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { packageRoot } from '../src/core/version.js';
@@ -39,7 +40,8 @@ export interface RealClip {
 
 /** Long side of the prepared clips (pixels). */
 export const REAL_CLIP_MAX_SIDE = 640;
-export const DEFAULT_REAL_VIDEO_DIR = '/tmp/persona-real-videos';
+/** Where the prepared clips go by default (the system's temporary folder: /tmp/persona-real-videos on Linux). */
+export const DEFAULT_REAL_VIDEO_DIR = join(tmpdir(), 'persona-real-videos');
 
 export async function readRealManifest(): Promise<RealClip[]> {
   const text = await readFile(join(packageRoot(), 'bench', 'real', 'videos.json'), 'utf8');
