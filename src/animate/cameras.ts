@@ -9,7 +9,7 @@ import { lookAtCamera, type Camera } from '../core/camera.js';
 import { PersonaError } from '../core/errors.js';
 
 /** Camera modes of `persona animate`. */
-export const CAMERA_MODES = ['auto', 'front', 'orbit', 'follow'] as const;
+export const CAMERA_MODES = ['front', 'orbit', 'follow', 'auto'] as const;
 export type CameraMode = (typeof CAMERA_MODES)[number];
 
 /** Framing constants. */
