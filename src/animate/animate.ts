@@ -11,12 +11,13 @@ import type { Motion } from '../motion/types.js';
 import { contactSheet } from '../render/sheet.js';
 import type { AvatarPose } from '../export/cloud.js';
 import { AvatarRenderer, type Background, type RenderEngine } from './renderer.js';
-import { Bounds, cameraAt, type CameraMode, type Framing } from './cameras.js';
+import { Bounds, cameraAt, resolveCameraMode, type CameraMode, type Framing } from './cameras.js';
 import { bindMotion, outputFrameCount, samplePose, type BoundMotion } from './poses.js';
 import { openSink, type SinkKind } from './sinks.js';
 
 /** Defaults of `persona animate`. */
-export const ANIMATE_DEFAULTS = { size: 512, fps: 30, camera: 'front' as CameraMode, background: [1, 1, 1] as Background };
+/** `auto` follows a travelling root (captured motions) and frames others from the front (cameras.ts). */
+export const ANIMATE_DEFAULTS = { size: 512, fps: 30, camera: 'auto' as CameraMode, background: [1, 1, 1] as Background };
 
 /** Options of {@link animateAvatar}. */
 export interface AnimateOptions {
@@ -74,7 +75,6 @@ export function frameClip(renderer: AvatarRenderer, avatar: AvatarBundle, bound:
 export async function animateAvatar(avatar: AvatarBundle, motion: Motion, options: AnimateOptions): Promise<AnimateResult> {
   const size = options.size ?? ANIMATE_DEFAULTS.size;
   const fps = options.fps ?? ANIMATE_DEFAULTS.fps;
-  const mode = options.camera ?? ANIMATE_DEFAULTS.camera;
   const background = options.background ?? ANIMATE_DEFAULTS.background;
   if (!(Number.isInteger(size) && size >= 16 && size <= 4096)) throw new PersonaError(`--size must be an integer in 16…4096 (got ${size}).`, { exitCode: 2 });
   if (!(fps > 0 && fps <= 120)) throw new PersonaError(`--fps must be in (0, 120] (got ${fps}).`, { exitCode: 2 });
@@ -83,6 +83,7 @@ export async function animateAvatar(avatar: AvatarBundle, motion: Motion, option
   const frames = outputFrameCount(bound, fps);
   const renderer = new AvatarRenderer(avatar, { threads: options.threads, engine: options.engine, poseOffsets: options.poseOffsets });
   const framing = frameClip(renderer, avatar, bound, frames, fps);
+  const mode = resolveCameraMode(options.camera ?? ANIMATE_DEFAULTS.camera, framing);
   const sink = await openSink(options.out, { width: size, height: size, fps, transparent: background === 'transparent' });
   const task = progress.task(`animate ${motion.name}`, frames);
   const start = performance.now();

@@ -1,13 +1,15 @@
 /**
  * Camera paths for animation and turntables: `front` (fixed, in front of the person, who faces +Z),
- * `orbit` (one full turn around the clip), `follow` (front camera that tracks the root over the floor).
- * All frame the whole clip: the distance is set from the bounds of the posed Gaussians.
+ * `orbit` (one full turn around the clip), `follow` (front camera that tracks the root over the floor),
+ * `auto` (the default of `persona animate`: `follow` when the root travels, as captured motions from
+ * real videos do, so the person is not framed tiny on the whole path; `front` otherwise).
+ * `front` and `orbit` frame the whole clip: the distance is set from the bounds of the posed Gaussians.
  */
 import { lookAtCamera, type Camera } from '../core/camera.js';
 import { PersonaError } from '../core/errors.js';
 
 /** Camera modes of `persona animate`. */
-export const CAMERA_MODES = ['front', 'orbit', 'follow'] as const;
+export const CAMERA_MODES = ['front', 'orbit', 'follow', 'auto'] as const;
 export type CameraMode = (typeof CAMERA_MODES)[number];
 
 /** Framing constants. */
@@ -18,7 +20,22 @@ export const FRAMING = {
   MARGIN: 1.12,
   /** Camera height relative to the bounds' centre, as a fraction of their height (slightly above: eye level). */
   EYE_LIFT: 0.1,
+  /**
+   * `auto` follows the root when its horizontal path spans more than this (m): framed on the whole path
+   * the body would then fill less than about half of what `follow` gives (a body is ~0.6 m wide).
+   */
+  FOLLOW_TRAVEL: 0.6,
 } as const;
+
+/** Resolves `auto` (see the module comment) from the clip's root path; other modes pass through. */
+export function resolveCameraMode(mode: CameraMode, framing: Framing): Exclude<CameraMode, 'auto'> {
+  if (mode !== 'auto') return mode;
+  const p = framing.rootPath;
+  if (!p || p.length < 6) return 'front';
+  let x0 = Infinity, x1 = -Infinity, z0 = Infinity, z1 = -Infinity;
+  for (let i = 0; i < p.length; i += 3) { x0 = Math.min(x0, p[i]!); x1 = Math.max(x1, p[i]!); z0 = Math.min(z0, p[i + 2]!); z1 = Math.max(z1, p[i + 2]!); }
+  return Math.hypot(x1 - x0, z1 - z0) > FRAMING.FOLLOW_TRAVEL ? 'follow' : 'front';
+}
 
 /** Axis-aligned bounds of points (N×3), accumulated. */
 export class Bounds {
@@ -73,6 +90,8 @@ export function cameraAt(mode: CameraMode, framing: Framing, k: number, count: n
   const lift = s[1] * FRAMING.EYE_LIFT;
   const opts = { width: size.width, height: size.height, fovYDeg: FRAMING.FOV_Y_DEG };
   switch (mode) {
+    case 'auto':
+      return cameraAt(resolveCameraMode(mode, framing), framing, k, count, size);
     case 'front':
       return lookAtCamera([c[0], c[1] + lift, c[2] + dist], [c[0], c[1], c[2]], opts);
     case 'orbit': {

@@ -8,6 +8,7 @@
  * filled by interpolation and flagged (Motion.flags = 1), root path smoothed, put on the
  * floor, made relative to the first frame, foot contacts detected and pinned.
  */
+import type { Camera } from '../core/camera.js';
 import type { FloatImage } from '../core/image.js';
 import { readImage } from '../core/image.js';
 import { PersonaError } from '../core/errors.js';
@@ -24,10 +25,13 @@ import { Perceiver } from '../perceive/perceiver.js';
 import type { Perception } from '../perceive/types.js';
 import { CAPTURE_CONFIG } from './config.js';
 import { detectContacts, pinFeet, placeOnFloor } from './contacts.js';
-import { fillMissingFrames, posesToMotion, smoothRootPath } from './convert.js';
+import { fillMissingFrames, posesToMotion, smoothRootDepth, smoothRootPath } from './convert.js';
 import { openFrames } from './frames.js';
 import { PersonTracker, type LostReason } from './track.js';
 import { worldDirectionTerm } from './worldprior.js';
+import { estimateUp, levelMotion, type GroundEstimate } from './ground.js';
+import { footImageSpeed } from './imagefeet.js';
+import { footPoints } from '../motion/ground.js';
 
 /** Options of motion capture. */
 export interface CaptureOptions {
@@ -45,6 +49,8 @@ export interface CaptureOptions {
   maxSide?: number;
   /** Scale of the per-frame fit iterations (default CAPTURE_CONFIG.frameIterationScale). */
   iterationScale?: number;
+  /** Estimate up and level the motion (default true; false keeps the camera's axes, ground.ts). */
+  level?: boolean;
   /** Weight of the world-landmark direction term (worldprior.ts; 0 = off). */
   worldWeight?: number;
   /** Perception models to use (default: capturePerceiver()). */
@@ -75,6 +81,13 @@ export interface CaptureResult {
   contacts: Uint8Array;
   /** Largest horizontal root correction made by foot pinning (m). */
   maxPinCorrection: number;
+  /**
+   * The capture camera in the motion's world (fixed; the frames' size and intrinsics): rendering the
+   * motion with it lines the body up with the video, up to foot pinning's corrections.
+   */
+  camera: Camera;
+  /** The camera tilt removed from the motion (ground.ts). */
+  ground: GroundEstimate;
   timings: { perceiveSeconds: number; fitSeconds: number; totalSeconds: number; framesPerSecond: number };
 }
 
@@ -151,11 +164,24 @@ export async function captureImages(images: ReadonlyArray<FloatImage | string>, 
   const poses: BodyPose[] = fitted.map((r) => r.pose);
   const motion = posesToMotion(poses, body.skeleton.names, fps, options.name ?? 'capture', flags);
   fillMissingFrames(motion, flags);
+  const rootJoint = skeleton.skeleton.parents.indexOf(-1);
+  smoothRootDepth(motion, skeleton.rest.subarray(rootJoint * 3, rootJoint * 3 + 3), 2 * Math.round((CAPTURE_CONFIG.depthSmoothSeconds * fps) / 2) + 1);
   smoothRootPath(motion, CAPTURE_CONFIG.rootSmoothFrames);
+  // Up: a camera looking down is not a leaning person (ground.ts). The motion and the camera turn together.
+  const imageSpeed = footImageSpeed(perceptions, fps);
+  const ground = options.level === false ? null : estimateUp(motion, skeleton, { floorPoints: plantedFootPoints(motion, skeleton, imageSpeed, flags), skip: flags });
+  let levelled: Camera = camera;
+  if (ground && ground.source !== 'none') {
+    const G = levelMotion(motion, skeleton, ground.up);
+    const R = new Float64Array(9);
+    for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) R[i * 3 + j] = camera.R[i * 3]! * G[j * 3]! + camera.R[i * 3 + 1]! * G[j * 3 + 1]! + camera.R[i * 3 + 2]! * G[j * 3 + 2]!; // R·Gᵀ
+    levelled = { ...camera, R };
+  }
+  const fitPath = motion.rootTranslation.slice();
   placeOnFloor(motion, skeleton);
   let contacts: Uint8Array = new Uint8Array(F * 2), maxPinCorrection = 0;
   if (options.pinFeet !== false) {
-    contacts = detectContacts(motion, skeleton);
+    contacts = detectContacts(motion, skeleton, { imageSpeed });
     maxPinCorrection = pinFeet(motion, skeleton, contacts);
   }
   // Horizontal path relative to the first frame.
@@ -164,11 +190,45 @@ export async function captureImages(images: ReadonlyArray<FloatImage | string>, 
 
   const totalSeconds = (performance.now() - t0) / 1000;
   return {
-    motion, skeleton, shapeFit,
+    motion, skeleton, shapeFit, camera: cameraInMotionWorld(levelled, fitPath, motion.rootTranslation),
+    ground: ground ?? { up: [0, 1, 0], pitchDeg: 0, rollDeg: 0, source: 'none', cameraHeight: null },
     frames: fitted.map((r, f) => ({ lost: lost[f] ?? null, keypointPx: r.residuals && !flags[f] ? r.residuals.keypointPx : null })),
     contacts, maxPinCorrection,
     timings: { perceiveSeconds, fitSeconds, totalSeconds, framesPerSecond: F / totalSeconds },
   };
+}
+
+/**
+ * The lowest point of each foot that stands still in the image (fit's camera world, before
+ * levelling): floor candidates for the ground plane (outliers are rejected there).
+ */
+function plantedFootPoints(motion: Motion, rs: RestSkeleton, imageSpeed: Float64Array, skip: Uint8Array): number[][] {
+  const pts = footPoints(motion, rs);
+  if (!pts) return [];
+  const out: number[][] = [];
+  for (let f = 0; f < motion.frameCount; f++) for (let s = 0; s < 2; s++) {
+    if (skip[f] || !(imageSpeed[f * 2 + s]! < CAPTURE_CONFIG.contactImageSpeed)) continue;
+    // lowest of ankle, ball, heel along the camera's down axis is not known yet: take the lowest of the three in y
+    let best = 0;
+    for (let k = 1; k < 3; k++) if (pts[((f * 2 + s) * 3 + k) * 3 + 1]! < pts[((f * 2 + s) * 3 + best) * 3 + 1]!) best = k;
+    const o = ((f * 2 + s) * 3 + best) * 3;
+    out.push([pts[o]!, pts[o + 1]!, pts[o + 2]!]);
+  }
+  return out;
+}
+
+/**
+ * The fit camera moved into the motion's world: the motion's root is the fitted root shifted by d
+ * (floor height, first-frame origin; pinning adds small per-frame offsets), so Xc = R·(X − d) + t.
+ * d is the first frame's horizontal shift (pinning starts at 0 there) and the median vertical one.
+ */
+function cameraInMotionWorld(cam: Camera, fitPath: Float32Array, path: Float32Array): Camera {
+  const F = path.length / 3;
+  const dy = Float64Array.from({ length: F }, (_, f) => path[f * 3 + 1]! - fitPath[f * 3 + 1]!).sort();
+  const d = [path[0]! - fitPath[0]!, dy[Math.floor(F / 2)]!, path[2]! - fitPath[2]!];
+  const R = cam.R, t = Float64Array.from(cam.t);
+  for (let i = 0; i < 3; i++) t[i] = t[i]! - (R[i * 3]! * d[0]! + R[i * 3 + 1]! * d[1]! + R[i * 3 + 2]! * d[2]!);
+  return { ...cam, R: Float64Array.from(R), t };
 }
 
 /** Captures a motion from a video file or a folder of frames (see openFrames). */

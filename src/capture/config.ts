@@ -20,12 +20,38 @@ export const CAPTURE_CONFIG = {
   contactHeight: 0.04,
   /** … moving slower than this (m/s, horizontal) is in contact (Mourot et al. 2022 survey: 2–5 cm, ~0.2–0.5 m/s). */
   contactSpeed: 0.35,
+  /**
+   * … or whose 2D foot keypoints move slower than this in the image (body heights per second): a planted foot
+   * stands still in the image of a fixed camera while the fitted depth jitters. Walking at 1.4 m/s the swing
+   * foot moves ~1.2–1.5 heights/s; keypoint noise of ~1% of the height at 15 fps reads as ~0.15–0.2 heights/s.
+   */
+  contactImageSpeed: 0.5,
   /** Contacts shorter than this many frames are dropped (flicker). */
   minContactFrames: 2,
+  /** … and shorter than this (s; a walking stance lasts ~0.6 s, a running one ~0.2 s). Gaps as short are filled. */
+  minContactSeconds: 0.1,
+  /** Contact height is measured from a local floor: the floor quantile of the lower foot within ±this (s). */
+  floorWindowSeconds: 1,
   /** Outside contacts the pinning offset decays back to the observed root path at this fraction per frame. */
   releaseRate: 0.25,
   /** Floor height: this quantile of the per-frame lowest foot point (robust to a few bad fits). */
   floorQuantile: 0.1,
+  /** Largest camera tilt (pitch or roll, degrees) the ground estimate may remove (ground.ts); beyond it the estimate is not trusted. */
+  maxCameraTiltDeg: 35,
+  /**
+   * The posture estimate removes only the tilt beyond this (degrees): on the level synthetic punch-kick clip
+   * (lunges) it read 3–4° of tilt that is the motion's own, and levelling it raised the limb error 12.9° → 14.8°.
+   */
+  postureDeadZoneDeg: 3,
+  /** The ground plane is fitted only when the planted foot points spread at least this much (m, std along the plane's weaker axis). */
+  groundPlaneMinSpread: 0.25,
+  /**
+   * The root's distance from the camera (from the person's apparent size; it jitters) is median-filtered over
+   * this long (s) before anything else; its direction (from the image position) is kept as filmed.
+   */
+  depthSmoothSeconds: 0.4,
+  /** A slow foot lower than the other (within this, m) counts as down up to 3× contactHeight above the local floor. */
+  lowerFootMargin: 0.03,
   /** Root path smoothing before pinning: centred moving average over this many frames (odd; 1 = none). */
   rootSmoothFrames: 3,
 } as const;

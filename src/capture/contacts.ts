@@ -29,6 +29,14 @@ const POINTS = 3;
 export interface ContactOptions {
   contactHeight?: number;
   contactSpeed?: number;
+  /**
+   * F×2 foot speed in the image (body heights per second; NaN where unknown), from the 2D
+   * keypoints (footImageSpeed). A foot slower than `imageSpeed` there counts as slow even when
+   * the fitted world path, whose depth is noisy, says otherwise.
+   */
+  imageSpeed?: Float64Array;
+  /** Threshold of `imageSpeed` (body heights per second). */
+  contactImageSpeed?: number;
   minContactFrames?: number;
   releaseRate?: number;
   floorQuantile?: number;
@@ -56,6 +64,18 @@ export function restFootHeight(rs: RestSkeleton): number {
     if (j >= 0) lo = Math.min(lo, rs.rest[j * 3 + 1]!);
   }
   return lo;
+}
+
+/**
+ * The floor height per frame: the `q` quantile of the lower foot's height over a window of ±`half`
+ * frames. A local
+ * floor absorbs what a monocular fit leaves of a slope or of a slow vertical drift of the root.
+ */
+function localFloor(y: Float64Array, F: number, half: number, q: number): Float64Array {
+  const low = Float64Array.from({ length: F }, (_, f) => Math.min(y[f * 2]!, y[f * 2 + 1]!));
+  const out = new Float64Array(F);
+  for (let f = 0; f < F; f++) out[f] = quantile(low.subarray(Math.max(0, f - half), Math.min(F, f + half + 1)), q);
+  return out;
 }
 
 /** Quantile q (0…1) of values (copy sorted). */
@@ -92,16 +112,22 @@ export function detectContacts(motion: Motion, rs: RestSkeleton, options: Contac
   const pts = footPoints(motion, rs);
   if (!pts) return out;
   const H = options.contactHeight ?? CAPTURE_CONFIG.contactHeight, V = options.contactSpeed ?? CAPTURE_CONFIG.contactSpeed;
-  const minRun = options.minContactFrames ?? CAPTURE_CONFIG.minContactFrames;
-  const floor = restFootHeight(rs);
+  const Vimg = options.contactImageSpeed ?? CAPTURE_CONFIG.contactImageSpeed;
+  // Runs are measured in time, not frames, so that 15 and 50 fps clips behave alike (at least minContactFrames).
+  const minRun = Math.max(options.minContactFrames ?? CAPTURE_CONFIG.minContactFrames, Math.round(CAPTURE_CONFIG.minContactSeconds * motion.fps));
   const { c, y } = lowestPoints(pts, F);
+  const floor = localFloor(y, F, Math.max(1, Math.round(CAPTURE_CONFIG.floorWindowSeconds * motion.fps)), options.floorQuantile ?? CAPTURE_CONFIG.floorQuantile);
   const at = (f: number, s: number, k: number, axis: number): number => pts[((f * 2 + s) * POINTS + k) * 3 + axis]!;
   for (let s = 0; s < 2; s++) {
     for (let f = 0; f < F; f++) {
       const k = c[f * 2 + s]!;
       const a = Math.max(0, f - 1), b = Math.min(F - 1, f + 1);
       const speed = b > a ? (Math.hypot(at(b, s, k, 0) - at(a, s, k, 0), at(b, s, k, 2) - at(a, s, k, 2)) * motion.fps) / (b - a) : 0;
-      out[f * 2 + s] = y[f * 2 + s]! - floor < H && speed < V ? 1 : 0;
+      const img = options.imageSpeed?.[f * 2 + s];
+      const slow = speed < V || (img !== undefined && img < Vimg);
+      // Low: near the local floor, or the lower foot and not far above it (the fitted height jitters by centimetres).
+      const h = y[f * 2 + s]! - floor[f]!, lower = y[f * 2 + s]! <= y[f * 2 + 1 - s]! + CAPTURE_CONFIG.lowerFootMargin;
+      out[f * 2 + s] = (h < H || (lower && h < 3 * H)) && slow ? 1 : 0;
     }
     // fill gaps of up to minRun frames between contacts (a planted foot's fit jitters), then drop runs shorter than minRun
     for (let f = 0; f < F;) {

@@ -77,3 +77,36 @@ export function smoothRootPath(motion: Motion, window: number): void {
     }
   }
 }
+
+/**
+ * Smooths the root's distance from the camera, not its direction: in the fit's camera world (camera
+ * at the origin) the root's direction comes from where the person is in the image, which is
+ * precise, while its distance comes from the person's apparent size, which jitters by several
+ * centimetres per frame. A centred median over `window` frames (odd) then a 3-frame mean of the
+ * distance keeps sideways and vertical motion as fast as it was filmed. `rootRest` is the root
+ * joint's rest position (world position = rootRest + translation). In place.
+ */
+export function smoothRootDepth(motion: Motion, rootRest: ArrayLike<number>, window: number): void {
+  const h = Math.floor(window / 2), F = motion.frameCount, T = motion.rootTranslation;
+  if (h < 1 || F < 3) return;
+  const dist = new Float64Array(F), dir = new Float64Array(F * 3);
+  for (let f = 0; f < F; f++) {
+    const p = [0, 1, 2].map((k) => rootRest[k]! + T[f * 3 + k]!);
+    const d = Math.hypot(p[0]!, p[1]!, p[2]!) || 1;
+    dist[f] = d;
+    for (let k = 0; k < 3; k++) dir[f * 3 + k] = p[k]! / d;
+  }
+  const med = new Float64Array(F);
+  for (let f = 0; f < F; f++) {
+    const r = Math.min(h, f, F - 1 - f);
+    const w = Array.from(dist.subarray(f - r, f + r + 1)).sort((a, b) => a - b);
+    med[f] = w[r]!;
+  }
+  for (let f = 0; f < F; f++) {
+    const a = Math.max(0, f - 1), b = Math.min(F - 1, f + 1);
+    let s = 0;
+    for (let g = a; g <= b; g++) s += med[g]!;
+    const d = s / (b - a + 1);
+    for (let k = 0; k < 3; k++) T[f * 3 + k] = dir[f * 3 + k]! * d - rootRest[k]!;
+  }
+}

@@ -3,7 +3,9 @@ export { captureMotion, captureImages, capturePerceiver, type CaptureOptions, ty
 export { openFrames, listFrameFiles, probeFps, hasFfmpeg, type FrameSource } from './frames.js';
 export { PersonTracker, boxIoU, usablePerception, type TrackedFrame, type LostReason } from './track.js';
 export { placeOnFloor, detectContacts, pinFeet, restFootHeight, fillGaps, type ContactOptions } from './contacts.js';
-export { posesToMotion, fillMissingFrames, smoothRootPath } from './convert.js';
-export { angleErrors, footSkating, SCORED_LIMBS, type AngleErrors } from './metrics.js';
+export { posesToMotion, fillMissingFrames, smoothRootPath, smoothRootDepth } from './convert.js';
+export { angleErrors, footSkating, torsoPitch, jointJitter, rootSpeed, SCORED_LIMBS, type AngleErrors } from './metrics.js';
 export { CAPTURE_CONFIG } from './config.js';
 export { worldDirectionTerm, WORLD_LIMBS, WORLD_DIRECTION_WEIGHT } from './worldprior.js';
+export { estimateUp, levelMotion, fitPlane, type GroundEstimate } from './ground.js';
+export { footImageSpeed } from './imagefeet.js';

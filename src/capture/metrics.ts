@@ -100,3 +100,66 @@ export function footSkating(motion: Motion, rs: RestSkeleton, contacts: Uint8Arr
   }
   return n > 0 ? sum / n : NaN;
 }
+
+/**
+ * Torso pitch per frame (degrees): the angle of the hips-centre → neck vector from world up (+Y),
+ * signed positive when the torso leans towards the person's facing direction (forward =
+ * (left hip − right hip) × up) and negative when it leans back. The sideways part is ignored.
+ */
+export function torsoPitch(motion: Motion, rs: RestSkeleton): Float64Array {
+  const roles = assignRoles(rs.skeleton.names).roles;
+  const L = roles.indexOf('left_hip'), R = roles.indexOf('right_hip'), N = roles.indexOf('neck');
+  const F = motion.frameCount, out = new Float64Array(F).fill(NaN);
+  if (L < 0 || R < 0 || N < 0) return out;
+  const J = rs.skeleton.names.length, fk = createFkResult(J), P = fk.positions;
+  for (let f = 0; f < F; f++) {
+    forwardKinematics(rs.skeleton, rs.rest, motion.rotations, motion.rootTranslation, fk, f * J * 4, f * 3);
+    const sx = P[L * 3]! - P[R * 3]!, sz = P[L * 3 + 2]! - P[R * 3 + 2]!;
+    // forward = side × up = (−sz, 0, sx)·… for up = +Y: (sx, sy, sz) × (0, 1, 0) = (−sz, 0, sx)
+    const fn = Math.hypot(sz, sx) || 1, fx = -sz / fn, fz = sx / fn;
+    const tx = P[N * 3]! - (P[L * 3]! + P[R * 3]!) / 2, ty = P[N * 3 + 1]! - (P[L * 3 + 1]! + P[R * 3 + 1]!) / 2, tz = P[N * 3 + 2]! - (P[L * 3 + 2]! + P[R * 3 + 2]!) / 2;
+    out[f] = (Math.atan2(tx * fx + tz * fz, ty) * 180) / Math.PI;
+  }
+  return out;
+}
+
+/**
+ * Jitter: the mean magnitude of joint acceleration (m/s², second differences of the body joints'
+ * world positions, fingers excluded) over interior frames. Real motion has some; fit noise adds
+ * much more at high frame rates.
+ */
+export function jointJitter(motion: Motion, rs: RestSkeleton): number {
+  const roles = assignRoles(rs.skeleton.names).roles;
+  const joints = roles.map((r, j) => (r && SMPLX_BODY.has(r) ? j : -1)).filter((j) => j >= 0);
+  const F = motion.frameCount, J = rs.skeleton.names.length;
+  if (F < 3 || joints.length === 0) return NaN;
+  const fk = createFkResult(J), pos = new Float64Array(F * joints.length * 3);
+  for (let f = 0; f < F; f++) {
+    forwardKinematics(rs.skeleton, rs.rest, motion.rotations, motion.rootTranslation, fk, f * J * 4, f * 3);
+    joints.forEach((j, i) => { for (let c = 0; c < 3; c++) pos[(f * joints.length + i) * 3 + c] = fk.positions[j * 3 + c]!; });
+  }
+  let sum = 0, n = 0;
+  const K = joints.length * 3;
+  for (let f = 1; f < F - 1; f++) for (let i = 0; i < joints.length; i++) {
+    const o = f * K + i * 3;
+    const ax = pos[o + K]! - 2 * pos[o]! + pos[o - K]!, ay = pos[o + K + 1]! - 2 * pos[o + 1]! + pos[o - K + 1]!, az = pos[o + K + 2]! - 2 * pos[o + 2]! + pos[o - K + 2]!;
+    sum += Math.hypot(ax, ay, az) * motion.fps * motion.fps; n++;
+  }
+  return sum / n;
+}
+
+/** The 22 body joints of SMPL-X (no fingers, jaw or eyes). */
+const SMPLX_BODY: ReadonlySet<JointRole> = new Set<JointRole>([
+  'pelvis', 'left_hip', 'right_hip', 'spine1', 'left_knee', 'right_knee', 'spine2', 'left_ankle', 'right_ankle', 'spine3', 'left_foot', 'right_foot',
+  'neck', 'left_collar', 'right_collar', 'head', 'left_shoulder', 'right_shoulder', 'left_elbow', 'right_elbow', 'left_wrist', 'right_wrist',
+]);
+
+/** Horizontal root speed per frame (m/s; central differences, one-sided at the ends). */
+export function rootSpeed(motion: Motion): Float64Array {
+  const F = motion.frameCount, T = motion.rootTranslation, out = new Float64Array(F);
+  for (let f = 0; f < F; f++) {
+    const a = Math.max(0, f - 1), b = Math.min(F - 1, f + 1);
+    out[f] = b > a ? (Math.hypot(T[b * 3]! - T[a * 3]!, T[b * 3 + 2]! - T[a * 3 + 2]!) * motion.fps) / (b - a) : 0;
+  }
+  return out;
+}

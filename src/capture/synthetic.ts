@@ -4,7 +4,7 @@
  * camera facing it at a known field of view, with the true motion on the subject's skeleton
  * and per-frame limb visibility.
  */
-import type { Camera } from '../core/camera.js';
+import { lookAtCamera, type Camera } from '../core/camera.js';
 import type { FloatImage } from '../core/image.js';
 import { makeSubject } from '../bench/subjects.js';
 import { createPoseSampler, getBuiltinMotion, motionDuration, restSkeletonOf } from '../motion/index.js';
@@ -28,6 +28,8 @@ export interface CaptureClipOptions {
   /** Field of view (degrees; the frames are square so it is also the long side's). */
   fovDeg?: number;
   supersample?: number;
+  /** Camera pitch (degrees; positive: raised on an arc around the subject and looking down at it). */
+  pitchDeg?: number;
 }
 
 /** A rendered clip with its truth. */
@@ -49,6 +51,19 @@ const LIMB_KEYPOINTS: Record<string, [BodyKeypointName, BodyKeypointName]> = {
   rightThigh: ['rightHip', 'rightKnee'], rightShin: ['rightKnee', 'rightAnkle'],
 };
 
+/** The framing camera raised on an arc around the subject's centre by `pitchDeg`, looking at the centre (same distance and lens). */
+function pitchedCamera(cam: Camera, bodies: Float64Array[], pitchDeg: number): Camera {
+  const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
+  for (const b of bodies) for (let i = 0; i < b.length; i += 3) for (let c = 0; c < 3; c++) { lo[c] = Math.min(lo[c]!, b[i + c]!); hi[c] = Math.max(hi[c]!, b[i + c]!); }
+  const centre: [number, number, number] = [(lo[0]! + hi[0]!) / 2, (lo[1]! + hi[1]!) / 2, (lo[2]! + hi[2]!) / 2];
+  const R = cam.R, t = cam.t;
+  const eye = [0, 1, 2].map((i) => -(R[i]! * t[0]! + R[3 + i]! * t[1]! + R[6 + i]! * t[2]!)); // −Rᵀt
+  const dist = Math.hypot(eye[0]! - centre[0], eye[1]! - centre[1], eye[2]! - centre[2]);
+  const p = (pitchDeg * Math.PI) / 180;
+  const raised: [number, number, number] = [centre[0], centre[1] + dist * Math.sin(p), centre[2] + dist * Math.cos(p)];
+  return lookAtCamera(raised, centre, { width: cam.width, height: cam.height, focal: cam.fy });
+}
+
 /** Renders a synthetic capture clip (see the module comment). */
 export function renderCaptureClip(o: CaptureClipOptions): CaptureClip {
   const subject = makeSubject(o.subject ?? 0);
@@ -65,7 +80,8 @@ export function renderCaptureClip(o: CaptureClipOptions): CaptureClip {
   const placed = poses.map((p) => placeMotionPose(p, { rotations: new Float64Array(p.rotations.length), translation: [0, 0, 0] }));
   const posed = placed.map((p) => subject.pose(p));
   const fovDeg = o.fovDeg ?? 40;
-  const camera = subject.frameCamera(posed, { width: o.size, height: o.size, fovYDeg: fovDeg, yawDeg: 0 });
+  let camera = subject.frameCamera(posed, { width: o.size, height: o.size, fovYDeg: fovDeg, yawDeg: 0 });
+  if (o.pitchDeg) camera = pitchedCamera(camera, posed.map((p) => p.body), o.pitchDeg);
   const L = SCORED_LIMBS.length;
   const limbVisible = new Uint8Array(o.frames * L);
   const images = posed.map((ps, f) => {
