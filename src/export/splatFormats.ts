@@ -1,20 +1,27 @@
 /**
- * SPZ, SOG and .splat through `@playcanvas/splat-transform` (maintained by PlayCanvas; MIT), so the
- * compressed encoders are the ones the viewers themselves use rather than hand-written ones. Our INRIA
- * PLY (ply.ts) is handed to the library in memory and converted. The library declares Node ≥ 22, but its
- * CPU paths (PLY/SPZ/SOG without spherical harmonics/.splat) run on Node 20: see docs/export.md.
+ * SPZ and SOG through `@playcanvas/splat-transform` (maintained by PlayCanvas; MIT), so the compressed
+ * encoders are the ones the viewers themselves use rather than hand-written ones. Our INRIA PLY (ply.ts) is
+ * handed to the library in memory and converted. Pinned to 2.7, the last line whose engines include Node 20
+ * (3.x declares Node ≥ 22); 2.7 reads `.splat` but does not write it, so splatFile.ts writes that one.
  */
 import { PersonaError } from '../core/errors.js';
 import { cloudFromColumns, encodeGaussianPly } from './ply.js';
+import { encodeSplatFile } from './splatFile.js';
 import type { GaussianCloud } from './cloud.js';
 
 /** Splat formats written through the converter library. */
 export type LibrarySplatFormat = 'spz' | 'sog' | 'splat';
 
-/** File extension → the library's format name (SOG as one bundled `.sog` file). */
-const OUTPUT_NAME: Record<LibrarySplatFormat, string> = { spz: 'out.spz', sog: 'out.sog', splat: 'out.splat' };
+/** File extension → the library's output name (SOG as one bundled `.sog` file); `.splat` is written by splatFile.ts. */
+const OUTPUT_NAME: Record<Exclude<LibrarySplatFormat, 'splat'>, string> = { spz: 'out.spz', sog: 'out.sog' };
 
 type SplatTransform = typeof import('@playcanvas/splat-transform');
+type LibraryOptions = import('@playcanvas/splat-transform').Options;
+
+/** The library's processing options (all required by its type); only `iterations` and `spzVersion` matter here. */
+function libraryOptions(o: SplatEncodeOptions = {}): LibraryOptions {
+  return { iterations: o.sogIterations ?? 10, spzVersion: o.spzVersion ?? 4, lodSelect: [], unbundled: false, lodChunkCount: 512, lodChunkExtent: 16 };
+}
 let lib: Promise<SplatTransform> | undefined;
 
 /** Loads the converter library once, silencing its own console logging. */
@@ -42,31 +49,22 @@ export interface SplatEncodeOptions {
 
 /** Encodes a cloud as SPZ, SOG (bundled) or .splat bytes. */
 export async function encodeSplatFormat(cloud: GaussianCloud, format: LibrarySplatFormat, options: SplatEncodeOptions = {}): Promise<Uint8Array> {
+  if (format === 'splat') return encodeSplatFile(cloud);
   const st = await splatTransform();
   const rfs = new st.MemoryReadFileSystem();
   rfs.set('in.ply', encodeGaussianPly(cloud));
-  const [source] = await st.readFile({ filename: 'in.ply', inputFormat: 'ply', fileSystem: rfs });
-  if (!source) throw new PersonaError('The splat converter read no Gaussians from the PLY it was given.');
+  const opts = libraryOptions(options);
+  const [table] = await st.readFile({ filename: 'in.ply', inputFormat: 'ply', options: opts, params: [], fileSystem: rfs });
+  if (!table) throw new PersonaError('The splat converter read no Gaussians from the PLY it was given.');
   const name = OUTPUT_NAME[format];
   const mem = new st.MemoryFileSystem();
   try {
-    await st.writeSource(
-      {
-        filename: name,
-        outputFormat: st.getOutputFormat(name, {}),
-        source,
-        pool: st.createChunkDataPool(),
-        options: { iterations: options.sogIterations ?? 10, spzVersion: options.spzVersion ?? 4 },
-      },
-      mem,
-    );
+    await st.writeFile({ filename: name, outputFormat: st.getOutputFormat(name, opts), dataTable: table, options: opts }, mem);
   } catch (err) {
     throw new PersonaError(`Encoding ${format.toUpperCase()} failed in @playcanvas/splat-transform: ${(err as Error).message}`, {
       hint: 'Export PLY instead (`--format ply`) and convert it with another tool.',
       cause: err,
     });
-  } finally {
-    await source.close();
   }
   const bytes = mem.results.get(name);
   if (!bytes) throw new PersonaError(`The splat converter wrote no ${name}.`);
@@ -87,13 +85,8 @@ export async function decodeSplatFormat(bytes: Uint8Array, format: ReadableSplat
   rfs.set(name, bytes);
   let table;
   try {
-    const [source] = await st.readFile({ filename: name, inputFormat: st.getInputFormat(name), fileSystem: rfs });
-    if (!source) throw new Error('no data');
-    try {
-      table = await st.materializeToDataTable(source, st.createChunkDataPool());
-    } finally {
-      await source.close();
-    }
+    [table] = await st.readFile({ filename: name, inputFormat: st.getInputFormat(name), options: libraryOptions(), params: [], fileSystem: rfs });
+    if (!table) throw new Error('no data');
   } catch (err) {
     if (err instanceof PersonaError) throw err;
     throw new PersonaError(`Could not read the ${format.toUpperCase()} data: ${(err as Error).message}`, { cause: err });
