@@ -96,7 +96,7 @@ function untar(tar: Uint8Array): Array<{ name: string; data: Uint8Array | null }
   return out;
 }
 
-/** Unpacks chromium.br, swiftshader, fonts and the NSS libraries into `dir` (via a temporary folder). */
+/** Unpacks chromium.br, swiftshader, fonts and the NSS libraries into `dir` (via a temporary folder renamed into place). */
 async function unpack(bin: string, dir: string): Promise<void> {
   const tmp = `${dir}.tmp-${process.pid}`;
   await rm(tmp, { recursive: true, force: true });
@@ -116,11 +116,16 @@ async function unpack(bin: string, dir: string): Promise<void> {
     }
     const fontDir = join(dir, 'fonts', 'fonts');
     await writeFile(join(tmp, 'fonts.conf'), `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n  <dir>${fontDir}</dir>\n  <cachedir>${join(dir, 'fontcache')}</cachedir>\n</fontconfig>\n`);
-    await rm(dir, { recursive: true, force: true });
-    await rename(tmp, dir);
   } catch (err) {
     await rm(tmp, { recursive: true, force: true });
     throw err;
+  }
+  // Another process (tests run in parallel) may have finished first: its complete folder stays, ours goes.
+  try {
+    await rename(tmp, dir);
+  } catch (err) {
+    await rm(tmp, { recursive: true, force: true });
+    if (!existsSync(join(dir, 'chromium'))) throw err;
   }
 }
 
