@@ -23,6 +23,7 @@ import { writeJsonAtomic } from '../src/core/atomic.js';
 import { builtinMotionFiles } from '../src/viewer/motions.js';
 import { startViewerServer } from '../src/viewer/server.js';
 import { syntheticAvatar } from '../src/viewer/syntheticAvatar.js';
+import { findChromium } from '../src/viewer/chromium.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -39,8 +40,6 @@ const SHOT = arg('shot', '');
 const AVATAR = arg('avatar', '');
 /** --layout-ab: also measure static/animated with the texel layout as uniforms (dynamic loop bounds). */
 const LAYOUT_AB = process.argv.includes('--layout-ab');
-const CHROMIUM = process.env.PERSONA_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 interface State { ready: boolean; error: string | null; frames: number; sortMs: number; offsetMs: number; offsetFramesCached: number; sorts: number }
 const state = (p: Page): Promise<State> => p.evaluate(() => (window as unknown as { __persona: { state: State } }).__persona.state);
@@ -72,7 +71,8 @@ try {
   const { files } = builtinMotionFiles(avatar.header);
   const server = await startViewerServer({ avatarDir, memoryFiles: files, port: 0 });
   const gaussians = avatar.header.gaussianCount, anchors = avatar.header.poseOffsets?.anchorCount ?? 0;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  const launch = await findChromium(); // PERSONA_CHROMIUM, PATH, or the npm-installed one
+  const browser = await chromium.launch({ executablePath: launch.executablePath, headless: true, args: launch.args, env: launch.env });
   try {
     const page = await browser.newPage({ viewport: { width: W, height: H } });
     const renderer = await page.evaluate(() => {

@@ -1,14 +1,15 @@
 /**
- * Where animation frames go: an animated GIF (gifenc), an MP4 (ffmpeg on PATH, raw frames piped in), or
+ * Where animation frames go: an animated GIF (gifenc), an MP4 (ffmpeg from src/core/ffmpeg.ts, raw frames piped in), or
  * a folder of PNG frames. Every sink writes to a temporary name beside the target and renames it into
  * place in `finish`, so an error or Ctrl-C never leaves a half-written GIF, MP4 or folder.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, extname, join } from 'node:path';
 import gifenc from 'gifenc';
 import { ensureDir, fsError, removeStaleTemps, tempPathFor, trackTemp, writeFileAtomic } from '../core/atomic.js';
 import { PersonaError } from '../core/errors.js';
+import { ffmpegAvailable, requireFfmpeg } from '../core/ffmpeg.js';
 import { encodePng, toBytes, type FloatImage } from '../core/image.js';
 
 const { GIFEncoder, quantize, applyPalette } = gifenc;
@@ -39,11 +40,8 @@ export function sinkKindFor(out: string): SinkKind {
   });
 }
 
-/** Whether `ffmpeg` runs from PATH. */
-export function ffmpegAvailable(): boolean {
-  const r = spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' });
-  return r.status === 0;
-}
+/** Whether an ffmpeg is available (PERSONA_FFMPEG, PATH, or the npm-installed one). */
+export { ffmpegAvailable };
 
 /** Options of a sink. */
 export interface SinkOptions {
@@ -179,14 +177,11 @@ class Mp4Sink implements FrameSink {
   static async open(out: string, o: SinkOptions): Promise<Mp4Sink> {
     if (o.transparent)
       throw new PersonaError('MP4 (H.264) cannot carry transparency.', { hint: 'Use --background white, or write a .gif or PNG frames for a transparent background.', exitCode: 2 });
-    if (!ffmpegAvailable())
-      throw new PersonaError('Writing MP4 needs ffmpeg on PATH, and none was found.', {
-        hint: 'Install it (Debian/Ubuntu: apt-get install -y ffmpeg), or write a .gif or a folder of PNG frames instead.',
-      });
+    const ffmpeg = requireFfmpeg('Writing MP4');
     await ensureDir(dirname(out));
     await removeStaleTemps(out);
     const tmp = tempPathFor(out);
-    const proc = spawn('ffmpeg', [
+    const proc = spawn(ffmpeg, [
       '-hide_banner', '-loglevel', 'error', '-y',
       '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${o.width}x${o.height}`, '-r', String(o.fps), '-i', 'pipe:0',
       '-vf', 'pad=ceil(iw/2)*2:ceil(ih/2)*2', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-crf', '18', '-movflags', '+faststart',

@@ -1,7 +1,7 @@
 /**
  * Frame sources for motion capture: a folder of frame images (sorted by name, numbers compared
- * as numbers), or a video file decoded to PNG frames by ffmpeg (a Debian package; not needed
- * for folders).
+ * as numbers), or a video file decoded to PNG frames by ffmpeg (src/core/ffmpeg.ts: the npm-installed
+ * static build unless PERSONA_FFMPEG or PATH has one; not needed for folders).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { PersonaError } from '../core/errors.js';
+import { ffmpegAvailable, requireFfmpeg } from '../core/ffmpeg.js';
 import { CAPTURE_CONFIG } from './config.js';
 
 /** Frames to capture from: image paths in time order and their frame rate. */
@@ -33,17 +34,20 @@ export async function listFrameFiles(dir: string): Promise<string[]> {
 
 /** Whether ffmpeg can be run. */
 export function hasFfmpeg(): boolean {
-  const r = spawnSync('ffmpeg', ['-version'], { encoding: 'utf8' });
-  return r.status === 0;
+  return ffmpegAvailable();
 }
 
-/** A video's frame rate from ffprobe (null when unknown). */
+/**
+ * A video's frame rate (null when unknown), read from the stream line ffmpeg prints for its input
+ * (`Video: h264 …, 25 fps, 25 tbr, …`; ffprobe does not come with the npm-installed ffmpeg).
+ */
 export function probeFps(video: string): number | null {
-  const r = spawnSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=avg_frame_rate,r_frame_rate', '-of', 'csv=p=0', video], { encoding: 'utf8' });
-  if (r.status !== 0) return null;
-  for (const field of r.stdout.trim().split(/[\n,]/)) {
-    const [a, b] = field.split('/').map(Number);
-    const fps = b ? a! / b : a!;
+  const r = spawnSync(requireFfmpeg('Reading a video'), ['-hide_banner', '-nostdin', '-i', video], { encoding: 'utf8' });
+  const line = (r.stderr || '').split('\n').find((l) => /Stream #.*Video:/.test(l));
+  for (const unit of ['fps', 'tbr']) {
+    const m = line?.match(new RegExp(`([0-9.]+)(k?) ${unit}`));
+    if (!m) continue;
+    const fps = parseFloat(m[1]!) * (m[2] ? 1000 : 1);
     if (Number.isFinite(fps) && fps > 0 && fps < 1000) return fps;
   }
   return null;
@@ -61,15 +65,12 @@ export async function openFrames(input: string, options: { fps?: number; maxSide
       throw new PersonaError(`${input} holds no frame images (${CAPTURE_CONFIG.frameExtensions.join(', ')}).`, { hint: 'Put the frames in the folder as frame0001.png, frame0002.png, …', exitCode: 2 });
     return { files, fps: options.fps ?? CAPTURE_CONFIG.defaultFps, kind: 'folder', cleanup: async () => {} };
   }
-  if (!hasFfmpeg())
-    throw new PersonaError(`Decoding the video ${input} needs ffmpeg, which is not installed.`, {
-      hint: 'Install it (Debian/Ubuntu: `apt-get install ffmpeg`), or extract the frames yourself and pass the folder.',
-    });
+  const ffmpeg = requireFfmpeg(`Decoding the video ${input}`);
   const fps = options.fps ?? probeFps(input) ?? CAPTURE_CONFIG.defaultFps;
   const dir = await mkdtemp(join(tmpdir(), 'persona-capture-'));
   const filters = [`fps=${fps}`];
   if (options.maxSide) filters.push(`scale='if(gt(iw,ih),min(${options.maxSide},iw),-2)':'if(gt(iw,ih),-2,min(${options.maxSide},ih))'`);
-  const r = spawnSync('ffmpeg', ['-v', 'error', '-nostdin', '-i', input, '-vf', filters.join(','), '-start_number', '0', join(dir, 'frame%06d.png')], { encoding: 'utf8' });
+  const r = spawnSync(ffmpeg, ['-v', 'error', '-nostdin', '-i', input, '-vf', filters.join(','), '-start_number', '0', join(dir, 'frame%06d.png')], { encoding: 'utf8' });
   const cleanup = () => rm(dir, { recursive: true, force: true });
   if (r.status !== 0) {
     await cleanup();

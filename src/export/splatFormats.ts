@@ -1,20 +1,33 @@
 /**
- * SPZ, SOG and .splat through `@playcanvas/splat-transform` (maintained by PlayCanvas; MIT), so the
- * compressed encoders are the ones the viewers themselves use rather than hand-written ones. Our INRIA
- * PLY (ply.ts) is handed to the library in memory and converted. The library declares Node ≥ 22, but its
- * CPU paths (PLY/SPZ/SOG without spherical harmonics/.splat) run on Node 20: see docs/export.md.
+ * SPZ and SOG through `@playcanvas/splat-transform` (maintained by PlayCanvas; MIT), so the compressed
+ * encoders are the ones the viewers themselves use rather than hand-written ones. Our INRIA PLY (ply.ts) is
+ * handed to the library in memory and converted. Pinned to 2.7, the last line whose engines include Node 20
+ * (3.x declares Node ≥ 22); 2.7 reads `.splat` but does not write it, so splatFile.ts writes that one.
  */
 import { PersonaError } from '../core/errors.js';
 import { cloudFromColumns, encodeGaussianPly } from './ply.js';
+import { encodeSplatFile } from './splatFile.js';
 import type { GaussianCloud } from './cloud.js';
 
 /** Splat formats written through the converter library. */
 export type LibrarySplatFormat = 'spz' | 'sog' | 'splat';
 
-/** File extension → the library's format name (SOG as one bundled `.sog` file). */
-const OUTPUT_NAME: Record<LibrarySplatFormat, string> = { spz: 'out.spz', sog: 'out.sog', splat: 'out.splat' };
+/** File extension → the library's output name (SOG as one bundled `.sog` file); `.splat` is written by splatFile.ts. */
+const OUTPUT_NAME: Record<Exclude<LibrarySplatFormat, 'splat'>, string> = { spz: 'out.spz', sog: 'out.sog' };
 
 type SplatTransform = typeof import('@playcanvas/splat-transform');
+/** SPZ versions the writer (the official SPZ library's wasm, through splat-transform) emits. */
+export type SpzVersion = 2 | 3 | 4;
+export const SPZ_VERSIONS: readonly SpzVersion[] = [2, 3, 4];
+/** See {@link SplatEncodeOptions.spzVersion}. */
+export const DEFAULT_SPZ_VERSION: SpzVersion = 2;
+
+type LibraryOptions = import('@playcanvas/splat-transform').Options;
+
+/** The library's processing options (all required by its type); only `iterations` and `spzVersion` matter here. */
+function libraryOptions(o: SplatEncodeOptions = {}): LibraryOptions {
+  return { iterations: o.sogIterations ?? 10, spzVersion: o.spzVersion ?? DEFAULT_SPZ_VERSION, lodSelect: [], unbundled: false, lodChunkCount: 512, lodChunkExtent: 16 } as LibraryOptions;
+}
 let lib: Promise<SplatTransform> | undefined;
 
 /** Loads the converter library once, silencing its own console logging. */
@@ -32,12 +45,6 @@ async function splatTransform(): Promise<SplatTransform> {
   return lib;
 }
 
-/** SPZ versions the writer (the official SPZ library's wasm, through splat-transform) emits. */
-export type SpzVersion = 2 | 3 | 4;
-export const SPZ_VERSIONS: readonly SpzVersion[] = [2, 3, 4];
-/** See {@link SplatEncodeOptions.spzVersion}. */
-export const DEFAULT_SPZ_VERSION: SpzVersion = 2;
-
 /** Options of {@link encodeSplatFormat}. */
 export interface SplatEncodeOptions {
   /** SOG: k-means iterations of the library's SH/colour compression (library default 10). */
@@ -46,38 +53,29 @@ export interface SplatEncodeOptions {
    * SPZ format version. Default {@link DEFAULT_SPZ_VERSION} = 2: a gzip stream, the version current web
    * viewers read (gaussian-splats-3d 0.4.7 reads versions 1–2 only; Spark 2.2 reads gzip SPZ 2–3 and fails on
    * 4's ZSTD container with "Invalid gzip header"). 3 stores rotations as "smallest three" (gzip too);
-   * 4 is the newest (ZSTD, what splat-transform writes by default).
+   * 4 is the newest (ZSTD).
    */
   spzVersion?: SpzVersion;
 }
 
 /** Encodes a cloud as SPZ, SOG (bundled) or .splat bytes. */
 export async function encodeSplatFormat(cloud: GaussianCloud, format: LibrarySplatFormat, options: SplatEncodeOptions = {}): Promise<Uint8Array> {
+  if (format === 'splat') return encodeSplatFile(cloud);
   const st = await splatTransform();
   const rfs = new st.MemoryReadFileSystem();
   rfs.set('in.ply', encodeGaussianPly(cloud));
-  const [source] = await st.readFile({ filename: 'in.ply', inputFormat: 'ply', fileSystem: rfs });
-  if (!source) throw new PersonaError('The splat converter read no Gaussians from the PLY it was given.');
+  const opts = libraryOptions(options);
+  const [table] = await st.readFile({ filename: 'in.ply', inputFormat: 'ply', options: opts, params: [], fileSystem: rfs });
+  if (!table) throw new PersonaError('The splat converter read no Gaussians from the PLY it was given.');
   const name = OUTPUT_NAME[format];
   const mem = new st.MemoryFileSystem();
   try {
-    await st.writeSource(
-      {
-        filename: name,
-        outputFormat: st.getOutputFormat(name, {}),
-        source,
-        pool: st.createChunkDataPool(),
-        options: { iterations: options.sogIterations ?? 10, spzVersion: options.spzVersion ?? DEFAULT_SPZ_VERSION },
-      },
-      mem,
-    );
+    await st.writeFile({ filename: name, outputFormat: st.getOutputFormat(name, opts), dataTable: table, options: opts }, mem);
   } catch (err) {
     throw new PersonaError(`Encoding ${format.toUpperCase()} failed in @playcanvas/splat-transform: ${(err as Error).message}`, {
       hint: 'Export PLY instead (`--format ply`) and convert it with another tool.',
       cause: err,
     });
-  } finally {
-    await source.close();
   }
   const bytes = mem.results.get(name);
   if (!bytes) throw new PersonaError(`The splat converter wrote no ${name}.`);
@@ -98,13 +96,8 @@ export async function decodeSplatFormat(bytes: Uint8Array, format: ReadableSplat
   rfs.set(name, bytes);
   let table;
   try {
-    const [source] = await st.readFile({ filename: name, inputFormat: st.getInputFormat(name), fileSystem: rfs });
-    if (!source) throw new Error('no data');
-    try {
-      table = await st.materializeToDataTable(source, st.createChunkDataPool());
-    } finally {
-      await source.close();
-    }
+    [table] = await st.readFile({ filename: name, inputFormat: st.getInputFormat(name), options: libraryOptions(), params: [], fileSystem: rfs });
+    if (!table) throw new Error('no data');
   } catch (err) {
     if (err instanceof PersonaError) throw err;
     throw new PersonaError(`Could not read the ${format.toUpperCase()} data: ${(err as Error).message}`, { cause: err });

@@ -16,6 +16,7 @@ import { writeJsonAtomic } from '../core/atomic.js';
 import type { Camera } from '../core/camera.js';
 import { projectPoint } from '../core/camera.js';
 import { PersonaError } from '../core/errors.js';
+import { ffmpegAvailable, findFfmpeg } from '../core/ffmpeg.js';
 import { createImage, writePng, type FloatImage } from '../core/image.js';
 import type { Progress } from '../core/progress.js';
 import type { ArrayBodyModel } from '../body/model.js';
@@ -144,7 +145,7 @@ export interface PoseVideoOptions {
   fps?: number;
   /** At most this many frames per motion (default: the whole motion). */
   maxFrames?: number;
-  /** Encode `<motion>.mp4` with ffmpeg when it is on PATH (default true). */
+  /** Encode `<motion>.mp4` with ffmpeg when one is available (default true). */
   mp4?: boolean;
   progress?: Progress;
 }
@@ -163,10 +164,9 @@ export interface PoseVideoManifest {
   note: string;
 }
 
-/** True when `ffmpeg` runs. */
+/** True when an ffmpeg is available (src/core/ffmpeg.ts). */
 export function hasFfmpeg(): boolean {
-  const r = spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' });
-  return r.status === 0;
+  return ffmpegAvailable();
 }
 
 /** Writes the reference image, per-motion pose frames (and MP4s) and pose-video.json into `outDir`. */
@@ -207,7 +207,7 @@ export async function exportPoseVideo(o: PoseVideoOptions): Promise<PoseVideoMan
     let mp4: string | null = null;
     if (useMp4) {
       const file = join(o.outDir, `${motion}.mp4`);
-      const r = spawnSync('ffmpeg', ['-y', '-loglevel', 'error', '-framerate', String(fps), '-i', join(dir, '%04d.png'), '-c:v', 'libx264', '-pix_fmt', 'yuv420p', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const r = spawnSync(findFfmpeg()!.command, ['-y', '-loglevel', 'error', '-framerate', String(fps), '-i', join(dir, '%04d.png'), '-c:v', 'libx264', '-pix_fmt', 'yuv420p', file], { stdio: ['ignore', 'ignore', 'pipe'] });
       if (r.status === 0) mp4 = `${motion}.mp4`;
       else o.progress?.warn(`ffmpeg failed for ${motion}: ${String(r.stderr).trim().slice(0, 200)}`);
     }

@@ -15,6 +15,7 @@ import { detectContacts, fillGaps, pinFeet, placeOnFloor } from '../../src/captu
 import { footSkating } from '../../src/capture/metrics.js';
 import { worldDirectionTerm } from '../../src/capture/worldprior.js';
 import { hasFfmpeg, listFrameFiles, openFrames } from '../../src/capture/frames.js';
+import { findFfmpeg } from '../../src/core/ffmpeg.js';
 import { tempDir } from '../helpers.js';
 
 const body = loadBodyModel();
@@ -109,9 +110,11 @@ test('frame folders list in natural order; bad inputs give clear errors; ffmpeg 
     await mkdir(join(t.dir, 'empty'));
     await assert.rejects(openFrames(join(t.dir, 'empty')), /holds no frame images/);
     await assert.rejects(openFrames(join(t.dir, 'missing')), /does not exist/);
-    if (hasFfmpeg()) {
+    // ffmpeg arrives with `npm install` (src/core/ffmpeg.ts): its absence is a failure, not a skip.
+    assert.ok(hasFfmpeg(), 'no ffmpeg: run `npm install` (it brings one), or set PERSONA_FFMPEG');
+    {
       const video = join(t.dir, 'clip.mp4');
-      const r = spawnSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=10:duration=0.5', '-pix_fmt', 'yuv420p', video]);
+      const r = spawnSync(findFfmpeg()!.command, ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=10:duration=0.5', '-pix_fmt', 'yuv420p', video]);
       assert.equal(r.status, 0);
       const v = await openFrames(video);
       try {

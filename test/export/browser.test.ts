@@ -16,7 +16,8 @@ import { fixtureAvatar } from './fixture.js';
 import sharp from 'sharp';
 import { restPose } from '../../src/export/cloud.js';
 import { encodeSplatAnimation } from '../../src/export/splatAnimation.js';
-import { CHROMIUM, CHROMIUM_ARGS, findMarks, IMPORT_MAP, markHeadAndFeet, startStaticServer, type Marks } from './browser.js';
+import { findChromium } from '../../src/viewer/chromium.js';
+import { findMarks, IMPORT_MAP, markHeadAndFeet, startStaticServer, type Marks } from './browser.js';
 
 const VIEW = { width: 360, height: 480 };
 
@@ -74,7 +75,7 @@ async function showInPage(browser: Browser, url: string, name: string): Promise<
 }
 
 test('SPZ (v2, default frame), SOG, PLY and .splat open in Spark upright: head (red) above feet (blue)', { timeout: 300_000 }, async () => {
-  assert.ok(existsSync(CHROMIUM), `Chromium is required for the export browser test but ${CHROMIUM} is missing (apt-get install -y chromium, or set PERSONA_CHROMIUM).`);
+  const launch = await findChromium(); // PERSONA_CHROMIUM, PATH, or the npm-installed one; throws when none
   const avatar = markHeadAndFeet(syntheticAvatar({ gaussians: 6000, anchors: 4, hidden: [8] }));
   const files = new Map<string, Uint8Array | string>();
   const cases: Array<[string, ExportOptions]> = [['spz', { format: 'spz' }], ['sog', { format: 'sog', sogIterations: 4 }], ['ply', { format: 'ply' }], ['splat', { format: 'splat' }]];
@@ -85,7 +86,7 @@ test('SPZ (v2, default frame), SOG, PLY and .splat open in Spark upright: head (
   const server = await startStaticServer(files);
   let browser: Browser | undefined;
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: launch.executablePath, headless: true, args: launch.args, env: launch.env });
     for (const [name] of cases) {
       const { marks, state } = await showInPage(browser, server.url, `spark-${name}`);
       assert.equal(state.count, avatar.header.gaussianCount, `${name}: Spark holds every Gaussian`);
@@ -138,7 +139,7 @@ try {
 </script></body></html>`;
 
 test('VRM opens in three-vrm: humanoid bones, meta, and the avatar upright on screen', { timeout: 300_000 }, async () => {
-  assert.ok(existsSync(CHROMIUM), `Chromium is required for the export browser test but ${CHROMIUM} is missing (apt-get install -y chromium, or set PERSONA_CHROMIUM).`);
+  const launch = await findChromium(); // PERSONA_CHROMIUM, PATH, or the npm-installed one; throws when none
   const avatar = markHeadAndFeet(fixtureAvatar({ radius: 0.05 }));
   const files = new Map<string, Uint8Array | string>([
     ['/avatar.vrm', await encodeAvatar(avatar, { format: 'vrm', vrm: { author: 'Persona test', name: 'fixture' } })],
@@ -147,7 +148,7 @@ test('VRM opens in three-vrm: humanoid bones, meta, and the avatar upright on sc
   const server = await startStaticServer(files);
   let browser: Browser | undefined;
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: launch.executablePath, headless: true, args: launch.args, env: launch.env });
     const { marks, state } = await showInPage(browser, server.url, 'vrm');
     const s = state as PageState & { meta: { version: string; name: string; authors: string[] }; headY: number; footY: number };
     assert.equal(s.count, 4, 'three-vrm maps hips, head, leftHand, rightFoot');
@@ -199,7 +200,7 @@ async function topRow(png: Uint8Array): Promise<number> {
 }
 
 test('animated splats play in Spark: upright at rest, the raised arms of frame 1 reach above the head', { timeout: 300_000 }, async () => {
-  assert.ok(existsSync(CHROMIUM), `Chromium is required for the export browser test but ${CHROMIUM} is missing (apt-get install -y chromium, or set PERSONA_CHROMIUM).`);
+  const launch = await findChromium(); // PERSONA_CHROMIUM, PATH, or the npm-installed one; throws when none
   const avatar = markHeadAndFeet(syntheticAvatar({ gaussians: 6000, anchors: 4, hidden: [8] }));
   const names = avatar.header.skeleton.names;
   const up = restPose(avatar);
@@ -211,7 +212,7 @@ test('animated splats play in Spark: upright at rest, the raised arms of frame 1
   const server = await startStaticServer(files);
   let browser: Browser | undefined;
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: launch.executablePath, headless: true, args: launch.args, env: launch.env });
     const page = await browser.newPage({ viewport: VIEW });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));

@@ -10,13 +10,6 @@ import sharp from 'sharp';
 import type { AvatarBundle } from '../../src/avatar/bundle.js';
 import { packageRoot } from '../../src/core/version.js';
 
-/**
- * Chromium for the browser tests: PERSONA_CHROMIUM, else the system one (the viewer's end-to-end test uses
- * the same rule; a shared resolver is being added in another branch and can replace this one).
- */
-export const CHROMIUM = process.env.PERSONA_CHROMIUM ?? '/usr/bin/chromium';
-/** Headless, no sandbox in containers, software GL, no network chatter. */
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** Paints the top 12 % of the rest-pose height red, the bottom 12 % blue and the rest light grey. */
 export function markHeadAndFeet(avatar: AvatarBundle): AvatarBundle {

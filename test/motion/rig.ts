@@ -1,14 +1,13 @@
 /**
  * Test helper: the MakeHuman game_engine skeleton and rest joints straight from the MPFB2 rig
- * JSON (bone heads at their `default_position`, Blender Z-up metres → Y up, facing +Z; it keeps
+ * JSON (committed under test/assets/mpfb2/) (bone heads at their `default_position`, Blender Z-up metres → Y up, facing +Z; it keeps
  * the floor-level `Root` bone), and the compiled default body model's skeleton.
  */
-import { readFileSync } from 'node:fs';
 import type { RestSkeleton } from '../../src/motion/canonical.js';
 import { restSkeletonOf } from '../../src/motion/body.js';
 import { loadBodyModel } from '../../src/body/model.js';
+import { readMpfbText } from '../perceive/synth.js';
 
-const RIG = '/work/shared/assets/mpfb2/rigs/standard/rig.game_engine.json';
 let cached: RestSkeleton | undefined;
 
 interface Bone { parent: string; head: { default_position: [number, number, number] } }
@@ -16,7 +15,7 @@ interface Bone { parent: string; head: { default_position: [number, number, numb
 /** The game_engine rig as a RestSkeleton (parents before children). */
 export function gameEngineRig(): RestSkeleton {
   if (cached) return cached;
-  const bones = JSON.parse(readFileSync(RIG, 'utf8')) as Record<string, Bone>;
+  const bones = JSON.parse(readMpfbText('rigs/standard/rig.game_engine.json')) as Record<string, Bone>;
   const names: string[] = [];
   const visit = (n: string): void => {
     if (names.includes(n)) return;

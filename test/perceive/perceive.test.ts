@@ -16,9 +16,7 @@ import { tf } from '../../src/perceive/tfenv.js';
 import { perceiveTarget, readPerception } from '../../src/perceive/stage.js';
 import { BODY_INDEX } from '../../src/perceive/names.js';
 import type { Perception } from '../../src/perceive/types.js';
-import { mpfbDir, renderSynth, SYNTH_POSES, type SynthOptions, type SynthRender, type TruthJoint, DEFAULT_LOOK } from './synth.js';
-
-const haveAssets = mpfbDir() !== undefined;
+import { renderSynth, SYNTH_POSES, type SynthOptions, type SynthRender, type TruthJoint, DEFAULT_LOOK } from './synth.js';
 
 /** Largest keypoint error over the 12 major limb joints, as a fraction of `heightPx`. */
 function worstJointError(p: Perception, truth: SynthRender['keypoints'], heightPx: number): { worst: number; joint: string } {
@@ -41,9 +39,6 @@ function iou(mask: Float32Array, sil: Uint8Array): number {
   return inter / uni;
 }
 
-/** Tests that render the MakeHuman body need its assets; the rest run everywhere. */
-const needsAssets = haveAssets ? {} : { skip: 'MPFB2 assets (../shared/assets/mpfb2) not found' };
-
 describe('perception on synthetic people', () => {
   let perceiver: Perceiver;
   before(async () => {
@@ -54,7 +49,7 @@ describe('perception on synthetic people', () => {
   });
 
   for (const [name, pose] of Object.entries(SYNTH_POSES)) {
-    test(`${name}: limb joints within 6% of body height, matte IoU ≥ 0.9, full body, facing front`, needsAssets, async () => {
+    test(`${name}: limb joints within 6% of body height, matte IoU ≥ 0.9, full body, facing front`, async () => {
       const r = renderSynth({ pose, look: name === 'stride' ? { shirt: [0.75, 0.2, 0.15], background: [0.6, 0.7, 0.8] } : {} });
       const p = await perceiver.perceive(r.image);
       const { worst, joint } = worstJointError(p, r.keypoints, r.heightPx);
@@ -86,7 +81,7 @@ describe('perception on synthetic people', () => {
     });
   }
 
-  test('facing: a side view is "side" and a back view is "back" (world-landmark yaw)', needsAssets, async () => {
+  test('facing: a side view is "side" and a back view is "back" (world-landmark yaw)', async () => {
     const side = await perceiver.perceive(renderSynth({ pose: { yaw: Math.PI / 2 } }).image);
     assert.equal(side.person.facing, 'side');
     assert.ok(side.person.facingYawDeg > 50 && side.person.facingYawDeg < 130, `side yaw ${side.person.facingYawDeg}`);
@@ -95,7 +90,7 @@ describe('perception on synthetic people', () => {
     assert.equal(back.face, null, 'no face mesh on the back of the head');
   });
 
-  test('a tiny person (< 200 px tall) is found and warned about', needsAssets, async () => {
+  test('a tiny person (< 200 px tall) is found and warned about', async () => {
     const r = renderSynth({ distance: 8, width: 384, height: 576, pose: SYNTH_POSES.apose });
     assert.ok(r.heightPx < 200, `render height ${r.heightPx}`);
     const p = await perceiver.perceive(r.image);
@@ -113,7 +108,7 @@ describe('perception on synthetic people', () => {
     });
   });
 
-  test('two people: the largest is used with a warning; --person 1 picks the other; --person 5 is a usage error', needsAssets, async () => {
+  test('two people: the largest is used with a warning; --person 1 picks the other; --person 5 is a usage error', async () => {
     const near = renderSynth({ width: 640, height: 576, offsetX: -0.55, pose: SYNTH_POSES.apose });
     const farOptions: SynthOptions = { width: 640, height: 576, offsetX: 0.9, offsetZ: -2.5, pose: SYNTH_POSES.wave, look: { shirt: [0.2, 0.6, 0.25] } };
     const farAlone = renderSynth(farOptions);
@@ -140,7 +135,7 @@ describe('perception on synthetic people', () => {
     await assert.rejects(perceiver.perceive(both.image, { person: 5 }), /--person 5 asked for, but only 2 people/);
   });
 
-  test('half body: warned (full-body results will be poor), or refused with strict', needsAssets, async () => {
+  test('half body: warned (full-body results will be poor), or refused with strict', async () => {
     const r = renderSynth({ distance: 1.5, targetY: 0.35, pose: SYNTH_POSES.apose });
     const p = await perceiver.perceive(r.image);
     assert.equal(p.person.fullBodyVisible, false);
@@ -150,7 +145,7 @@ describe('perception on synthetic people', () => {
     await assert.rejects(perceiver.perceive(r.image, { strict: true }), /not fully visible/);
   });
 
-  test('a crop hint (the previous frame\'s person box) skips people detection and gives the same keypoints', needsAssets, async () => {
+  test('a crop hint (the previous frame\'s person box) skips people detection and gives the same keypoints', async () => {
     const r = renderSynth({ pose: SYNTH_POSES.wave });
     const tensorsBefore = tf().memory().numTensors;
     const first = await perceiver.perceive(r.image);
@@ -168,7 +163,7 @@ describe('perception on synthetic people', () => {
     assert.equal(tf().memory().numTensors, tensorsBefore);
   });
 
-  test('the stage: a photo is ingested and perceived into a subject folder, and a rerun is skipped', needsAssets, async () => {
+  test('the stage: a photo is ingested and perceived into a subject folder, and a rerun is skipped', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'persona-perceive-'));
     try {
       const r = renderSynth({ pose: SYNTH_POSES.stride });

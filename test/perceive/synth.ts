@@ -1,6 +1,6 @@
 /**
  * Synthetic people for the perception tests, benchmark and docs images: the MakeHuman
- * base mesh (CC0, read from `../shared/assets/mpfb2` beside the repository), posed by
+ * base mesh (CC0, the few files committed under `test/assets/mpfb2/`), posed by
  * linear blend skinning with the `game_engine` rig weights, drawn with a tiny z-buffer
  * rasterizer (Gouraud-shaded vertex colours: skin, shirt, trousers, shoes, painted eyes,
  * brows and mouth so that the face detectors have features to find).
@@ -16,10 +16,15 @@ import { axisAngleToMatrix, mat3Multiply } from '../../src/core/rotation.js';
 import { type Camera, lookAtCamera, projectPoint } from '../../src/core/camera.js';
 import { createImage, type FloatImage } from '../../src/core/image.js';
 
-/** Where the MPFB2 assets are (the shared folder beside the repository). */
-export function mpfbDir(): string | undefined {
-  const candidates = [join(packageRoot(), '..', 'shared', 'assets', 'mpfb2'), join(packageRoot(), 'assets', 'mpfb2')];
-  return candidates.find((d) => existsSync(join(d, '3dobjs', 'base.obj')));
+/** Where the test's MPFB2 files are (committed with the repository; see its README.md). */
+export function mpfbDir(): string {
+  return join(packageRoot(), 'test', 'assets', 'mpfb2');
+}
+
+/** Reads a committed asset, gunzipping `<rel>.gz`. */
+export function readMpfbText(rel: string): string {
+  const plain = join(mpfbDir(), rel);
+  return existsSync(plain) ? readFileSync(plain, 'utf8') : gunzipSync(readFileSync(`${plain}.gz`)).toString('utf8');
 }
 
 /** Joints (BlazePose-comparable) whose truth the tests check, as MakeHuman joint cubes. */
@@ -62,7 +67,10 @@ export interface SynthBody {
 
 const cache = new Map<string, SynthBody>();
 
-/** Macro shape targets (files under `targets/macrodetails/`, `.target.gz` omitted) and their weights, added to the base mesh. */
+/**
+ * Macro shape targets (files under `targets/macrodetails/`, `.target.gz` omitted) and their weights, added to the
+ * base mesh. Only targets committed under test/assets/mpfb2/ can be named (none are: the tests use the base mesh).
+ */
 export type SynthShape = Array<[string, number]>;
 
 /** Loads and caches the MakeHuman base mesh (plus macro shape targets) and `game_engine` rig. */
@@ -70,9 +78,7 @@ export function loadSynthBody(shape: SynthShape = []): SynthBody {
   const key = JSON.stringify(shape);
   const hit = cache.get(key);
   if (hit) return hit;
-  const dir = mpfbDir();
-  if (!dir) throw new Error('MPFB2 assets not found beside the repository (../shared/assets/mpfb2)');
-  const obj = readFileSync(join(dir, '3dobjs', 'base.obj'), 'utf8').split('\n');
+  const obj = readMpfbText('3dobjs/base.obj').split('\n');
   const verts: number[] = [];
   const tris: number[] = [];
   const groupVerts = new Map<string, Set<number>>();
@@ -95,7 +101,7 @@ export function loadSynthBody(shape: SynthShape = []): SynthBody {
   const rest = Float32Array.from(verts);
   const V = rest.length / 3;
   for (const [name, weight] of shape) {
-    const lines = gunzipSync(readFileSync(join(dir, 'targets', 'macrodetails', `${name}.target.gz`))).toString('utf8').split('\n');
+    const lines = readMpfbText(`targets/macrodetails/${name}.target`).split('\n');
     for (const line of lines) {
       const p = line.trim().split(/\s+/);
       if (p.length < 4 || p[0]!.startsWith('#')) continue;
@@ -111,7 +117,7 @@ export function loadSynthBody(shape: SynthShape = []): SynthBody {
   }
 
   type RigBone = { parent: string; head: { strategy: string; vertex_indices?: number[]; cube_name?: string } };
-  const rig = JSON.parse(readFileSync(join(dir, 'rigs', 'standard', 'rig.game_engine.json'), 'utf8')) as Record<string, RigBone>;
+  const rig = JSON.parse(readMpfbText('rigs/standard/rig.game_engine.json')) as Record<string, RigBone>;
   const order: string[] = [];
   const visit = (b: string): void => {
     if (order.includes(b)) return;
@@ -133,7 +139,7 @@ export function loadSynthBody(shape: SynthShape = []): SynthBody {
     }
   });
 
-  const wj = JSON.parse(readFileSync(join(dir, 'rigs', 'standard', 'weights.game_engine.json'), 'utf8')) as {
+  const wj = JSON.parse(readMpfbText('rigs/standard/weights.game_engine.json')) as {
     weights: Record<string, Array<[number, number]>>;
   };
   const weights: Array<Array<[number, number]>> = Array.from({ length: V }, () => []);

@@ -1,10 +1,11 @@
 /**
- * The page in real headless Chromium (playwright-core; Debian's /usr/bin/chromium or PERSONA_CHROMIUM): pick
+ * The page in real headless Chromium (playwright-core; src/viewer/chromium.ts finds it: PERSONA_CHROMIUM, PATH or npm): pick
  * the sample photo, start at `test` quality, watch progress events arrive and the overlays appear, the
  * avatar play in the viewer, export buttons; then a corrupt file gets its message on the page. Screenshots of
  * each state go to PERSONA_SERVE_SHOTS=<dir> when set (docs/serve.md uses them).
  */
 import { test } from 'node:test';
+import { findChromium } from '../../src/viewer/chromium.js';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -14,14 +15,12 @@ import { samplePhoto } from '../../src/cli/create.js';
 import { EmbeddedQueue, JobEvents, JobStore, startServeServer } from '../../src/serve/index.js';
 import { tempDir } from '../helpers.js';
 
-const CHROMIUM = process.env.PERSONA_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 interface ServeView { jobId: string | null; job: { state: string; stage: string | null; progress: number; files: string[] } | null; events: number; message: string }
 const readView = (page: Page): Promise<ServeView> => page.evaluate(() => (window as unknown as { __serve: ServeView }).__serve);
 
 test('serve page in headless Chromium: upload, live progress, the avatar plays, a corrupt file is refused', { timeout: 600_000 }, async () => {
-  assert.ok(existsSync(CHROMIUM), `Chromium is required for the serve page test but ${CHROMIUM} is missing. Install it (apt-get install -y chromium; CI does this in .ci/run) or set PERSONA_CHROMIUM.`);
+  const launch = await findChromium(); // PERSONA_CHROMIUM, PATH, or the npm-installed one; throws when none
   assert.ok(existsSync('dist/viewer/index.html'), 'the viewer page is not built: run `npm run build`');
   const t = await tempDir();
   const shots = process.env.PERSONA_SERVE_SHOTS ?? join(t.dir, 'shots');
@@ -34,7 +33,7 @@ test('serve page in headless Chromium: upload, live progress, the avatar plays, 
   const server = await startServeServer({ dataDir: store.dataDir, store, events, queue, port: 0 });
   let browser: Browser | undefined;
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: launch.executablePath, headless: true, args: launch.args, env: launch.env });
     const page = await browser.newPage({ viewport: { width: 1000, height: 1300 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));

@@ -2,7 +2,7 @@
  * End-to-end: `persona view`'s server + the built page in headless Chromium (software GL). Loads a small
  * avatar, waits for the first frame, checks the canvas is not blank, that the person's pixels move between
  * two timestamps, switches motion (through the page's picker), plays a dropped motion file, and saves a
- * screenshot. Chromium missing is a failure, not a skip: CI installs it (.ci/run).
+ * screenshot. Chromium missing is a failure, not a skip: `npm install` brings one (src/viewer/chromium.ts).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,12 +14,10 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { writeAvatarBundle } from '../../src/avatar/bundle.js';
 import { builtinMotionFiles } from '../../src/viewer/motions.js';
 import { startViewerServer } from '../../src/viewer/server.js';
+import { findChromium } from '../../src/viewer/chromium.js';
 import { syntheticAvatar } from '../../src/viewer/syntheticAvatar.js';
 import { tempDir } from '../helpers.js';
 
-/** Chromium binary and flags (headless, no sandbox in containers, software GL, no network chatter). */
-export const CHROMIUM = process.env.PERSONA_CHROMIUM ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const VIEW = { width: 400, height: 400 };
 
 interface State { ready: boolean; error: string | null; frames: number; motion: string; motions: string[]; time: number; playing: boolean; sortCurrent: boolean }
@@ -99,7 +97,7 @@ function maskChange(a: Uint8Array, b: Uint8Array): number {
 }
 
 test('viewer page in headless Chromium: renders, animates, switches motion, plays a dropped file', { timeout: 240_000 }, async () => {
-  assert.ok(existsSync(CHROMIUM), `Chromium is required for the viewer's end-to-end test but ${CHROMIUM} is missing. Install it: apt-get install -y chromium (CI does this in .ci/run), or set PERSONA_CHROMIUM.`);
+  const launch = await findChromium(); // PERSONA_CHROMIUM, PATH, or the npm-installed one; throws when none
   assert.ok(existsSync('dist/viewer/index.html'), 'the viewer page is not built: run `npm run build`');
   const t = await tempDir();
   let browser: Browser | undefined;
@@ -110,7 +108,7 @@ test('viewer page in headless Chromium: renders, animates, switches motion, play
     return startViewerServer({ avatarDir: join(t.dir, 'avatar'), memoryFiles: files, port: 0 });
   })();
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: launch.executablePath, headless: true, args: launch.args, env: launch.env });
     const page = await browser.newPage({ viewport: VIEW });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
