@@ -7,6 +7,7 @@
 import { PersonaError } from '../core/errors.js';
 import { cloudFromColumns, encodeGaussianPly } from './ply.js';
 import { encodeSplatFile } from './splatFile.js';
+import { cloudInFrame } from './frame.js';
 import type { GaussianCloud } from './cloud.js';
 
 /** Splat formats written through the converter library. */
@@ -58,12 +59,17 @@ export interface SplatEncodeOptions {
   spzVersion?: SpzVersion;
 }
 
-/** Encodes a cloud as SPZ, SOG (bundled) or .splat bytes. */
+/**
+ * Encodes a cloud as SPZ, SOG (bundled) or .splat bytes. splat-transform 2.7's SPZ writer turns the cloud
+ * 180° about X on the way in (PLY's capture frame → SPZ's stated RUB) and its reader turns it back, while the
+ * web viewers read SPZ's raw values like PLY's (docs/export.md); so SPZ is turned once more here (and on
+ * reading), which leaves the file in the frame asked for — what gaussian-splats-3d and Spark show upright.
+ */
 export async function encodeSplatFormat(cloud: GaussianCloud, format: LibrarySplatFormat, options: SplatEncodeOptions = {}): Promise<Uint8Array> {
   if (format === 'splat') return encodeSplatFile(cloud);
   const st = await splatTransform();
   const rfs = new st.MemoryReadFileSystem();
-  rfs.set('in.ply', encodeGaussianPly(cloud));
+  rfs.set('in.ply', encodeGaussianPly(format === 'spz' ? cloudInFrame(cloud, '-y') : cloud));
   const opts = libraryOptions(options);
   const [table] = await st.readFile({ filename: 'in.ply', inputFormat: 'ply', options: opts, params: [], fileSystem: rfs });
   if (!table) throw new PersonaError('The splat converter read no Gaussians from the PLY it was given.');
@@ -108,5 +114,6 @@ export async function decodeSplatFormat(bytes: Uint8Array, format: ReadableSplat
     if (!column) throw new PersonaError(`The ${format.toUpperCase()} data lacks "${c}".`);
     return column.data as ArrayLike<number>;
   };
-  return cloudFromColumns(n, col);
+  const cloud = cloudFromColumns(n, col);
+  return format === 'spz' ? cloudInFrame(cloud, '-y') : cloud;
 }
