@@ -28,13 +28,13 @@ export const SERVE_CONFIG = {
   maxStalledCount: 2,
 } as const;
 
-/** Stages of `create` in order (src/pipeline/create.ts prints "[k/7] name…" as each starts). */
-export const PIPELINE_STAGES = ['ingest', 'perceive', 'fit', 'texture', 'generate', 'train', 'preview'] as const;
+/** Stages of `create` in order (src/pipeline/create.ts prints "[k/8] name…" as each starts). */
+export const PIPELINE_STAGES = ['ingest', 'perceive', 'fit', 'shape', 'texture', 'generate', 'train', 'preview'] as const;
 export type PipelineStage = (typeof PIPELINE_STAGES)[number];
 
 /**
  * Share of a job's time in each stage, for the overall bar: measured at `fast` quality on the sample photo
- * (ingest+perceive ≈ 8 %, fit 8 %, texture 2 %, generate 7 %, train 70 %, preview 5 %). Only the bar's
+ * (ingest+perceive ≈ 8 %, fit 6 %, shape 2 %, texture 2 %, generate 7 %, train 70 %, preview 5 %; shape from the fit's share, measured with the clothed proxy: 7–13 s). Only the bar's
  * shape depends on it; per-stage bars and ETAs come from the stages' own progress.
  */
-export const STAGE_WEIGHTS: Record<PipelineStage, number> = { ingest: 0.01, perceive: 0.07, fit: 0.08, texture: 0.02, generate: 0.07, train: 0.7, preview: 0.05 };
+export const STAGE_WEIGHTS: Record<PipelineStage, number> = { ingest: 0.01, perceive: 0.07, fit: 0.06, shape: 0.02, texture: 0.02, generate: 0.07, train: 0.7, preview: 0.05 };

@@ -1,7 +1,7 @@
 /**
  * Turns the pipeline's progress lines (src/core/progress.ts JSON mode: info, warning, start, progress, done)
  * into the job record's stage list, overall fraction and ETA. `create` announces each stage with an info line
- * "[k/7] name…" and a skipped one with "name: up to date, skipped".
+ * "[k/8] name…" and a skipped one with "name: up to date, skipped".
  */
 import { PIPELINE_STAGES, STAGE_WEIGHTS, type PipelineStage } from './config.js';
 import type { JobRecord, StageStatus } from './types.js';

@@ -7,8 +7,7 @@
 import { projectPoint, type Camera } from '../core/camera.js';
 import type { FloatImage } from '../core/image.js';
 import type { ArrayBodyModel } from '../body/model.js';
-import { rasterizeMesh, sampleTexture } from '../render/index.js';
-import { vertexNormals } from './meshOps.js';
+import { computeVertexNormals, rasterizeMesh, sampleTexture } from '../render/index.js';
 import type { ClothedProxy } from './proxy.js';
 
 /** Photo pixels closer than this to the matte's edge are not trusted (background bleeds in). */
@@ -40,7 +39,7 @@ export function proxyColors(proxy: ClothedProxy, body: ArrayBodyModel, texture: 
   }
   // visibility of the shell from the photo camera
   const raster = rasterizeMesh(proxy.posed, m.triangles, camera, { cull: 'back' });
-  const normals = vertexNormals(proxy.posed, m.triangles);
+  const normals = computeVertexNormals(proxy.posed, m.triangles);
   const edge = matteEdgeDistance(matte, W, H, EDGE_MARGIN_PX);
   let seen = 0, shell = 0;
   for (let v = 0; v < V; v++) {

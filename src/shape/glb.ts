@@ -3,7 +3,7 @@
  * material (skin, cloth, hair, template hands/face), Y up, metres — opens in any glTF viewer.
  */
 import { Document, NodeIO } from '@gltf-transform/core';
-import { vertexNormals } from './meshOps.js';
+import { computeVertexNormals } from '../render/index.js';
 import { materialColors } from './overlay.js';
 import type { ClothedProxy } from './proxy.js';
 
@@ -17,7 +17,7 @@ export async function proxyGlb(proxy: ClothedProxy, positions: Float32Array = pr
   for (let v = 0; v < V; v++) { rgba.set(colors.subarray(v * 3, v * 3 + 3), v * 4); rgba[v * 4 + 3] = 1; }
   const prim = doc.createPrimitive()
     .setAttribute('POSITION', doc.createAccessor().setType('VEC3').setArray(Float32Array.from(positions)).setBuffer(buffer))
-    .setAttribute('NORMAL', doc.createAccessor().setType('VEC3').setArray(vertexNormals(positions, proxy.model.triangles)).setBuffer(buffer))
+    .setAttribute('NORMAL', doc.createAccessor().setType('VEC3').setArray(computeVertexNormals(positions, proxy.model.triangles)).setBuffer(buffer))
     .setAttribute('COLOR_0', doc.createAccessor().setType('VEC4').setArray(rgba).setBuffer(buffer))
     .setIndices(doc.createAccessor().setType('SCALAR').setArray(Uint32Array.from(proxy.model.triangles)).setBuffer(buffer))
     .setMaterial(doc.createMaterial('proxy').setBaseColorFactor([1, 1, 1, 1]).setRoughnessFactor(0.9).setMetallicFactor(0));

@@ -1,4 +1,5 @@
 /** Small triangle-mesh utilities for the proxy: components, compaction, relaxation, topology checks. */
+import { computeVertexNormals } from '../render/index.js';
 
 /** Vertex neighbour lists (CSR) of a triangle mesh. */
 export function vertexNeighbours(vertexCount: number, triangles: Uint32Array): { offsets: Uint32Array; list: Uint32Array } {
@@ -58,7 +59,7 @@ export function relaxTangential(positions: Float32Array, triangles: Uint32Array,
   const nb = vertexNeighbours(V, triangles);
   const next = new Float32Array(positions.length);
   for (let it = 0; it < iterations; it++) {
-    const normals = vertexNormals(positions, triangles);
+    const normals = computeVertexNormals(positions, triangles);
     for (let v = 0; v < V; v++) {
       const s = nb.offsets[v]!, e = nb.offsets[v + 1]!;
       let mx = 0, my = 0, mz = 0;
@@ -72,23 +73,6 @@ export function relaxTangential(positions: Float32Array, triangles: Uint32Array,
     }
     positions.set(next);
   }
-}
-
-/** Area-weighted unit vertex normals. */
-export function vertexNormals(positions: ArrayLike<number>, triangles: Uint32Array): Float32Array {
-  const n = new Float32Array(positions.length);
-  for (let f = 0; f < triangles.length; f += 3) {
-    const a = triangles[f]! * 3, b = triangles[f + 1]! * 3, c = triangles[f + 2]! * 3;
-    const ux = positions[b]! - positions[a]!, uy = positions[b + 1]! - positions[a + 1]!, uz = positions[b + 2]! - positions[a + 2]!;
-    const vx = positions[c]! - positions[a]!, vy = positions[c + 1]! - positions[a + 1]!, vz = positions[c + 2]! - positions[a + 2]!;
-    const cx = uy * vz - uz * vy, cy = uz * vx - ux * vz, cz = ux * vy - uy * vx;
-    for (const i of [a, b, c]) { n[i] += cx; n[i + 1] += cy; n[i + 2] += cz; }
-  }
-  for (let i = 0; i < n.length; i += 3) {
-    const l = Math.hypot(n[i]!, n[i + 1]!, n[i + 2]!) || 1;
-    n[i] /= l; n[i + 1] /= l; n[i + 2] /= l;
-  }
-  return n;
 }
 
 /** Topology report: a closed 2-manifold has every edge in exactly two triangles, used once in each direction. */

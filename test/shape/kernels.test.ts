@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { squaredDistanceToSeeds, signedDistance } from '../../src/shape/edt.js';
 import { marchingTetrahedra } from '../../src/shape/marchingTetrahedra.js';
-import { meshTopology, vertexNormals } from '../../src/shape/meshOps.js';
+import { meshTopology } from '../../src/shape/meshOps.js';
+import { computeVertexNormals } from '../../src/render/index.js';
 import { voxelizeMesh } from '../../src/shape/voxelize.js';
 import { pointTriangleDist2 } from '../../src/shape/meshDistance.js';
 import { Rng } from '../../src/core/rng.js';
@@ -48,7 +49,7 @@ test('marching tetrahedra: a sphere comes out closed, manifold, outward-facing a
   assert.equal(topo.inconsistentEdges, 0);
   // Euler characteristic of a sphere: V − E + F = 2
   assert.equal(m.positions.length / 3 - topo.edges + m.triangles.length / 3, 2);
-  const n = vertexNormals(m.positions, m.triangles);
+  const n = computeVertexNormals(m.positions, m.triangles);
   let maxErr = 0, outward = 0;
   for (let v = 0; v < m.positions.length / 3; v++) {
     const x = m.positions[v * 3]!, y = m.positions[v * 3 + 1]!, z = m.positions[v * 3 + 2]!;
