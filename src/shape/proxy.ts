@@ -95,7 +95,7 @@ export function buildClothedProxy(inp: ProxyInputs): ClothedProxy {
   // the chin sits about half-way between the neck and head joints in the image (MakeHuman rig: head joint at the skull base)
   const slabs: DepthSlabs = buildSlabs({
     camera: cam, matte, bodyFront: front, bodyBack: back,
-    chinRow: (neck.v + head.v) / 2, shoulderRow: (shoulders[0]!.v + shoulders[1]!.v) / 2, neckColumn: neck.u,
+    chinRow: (neck.v + head.v) / 2, headRow: head.v, shoulderRow: (shoulders[0]!.v + shoulders[1]!.v) / 2, neckColumn: neck.u,
     hipRow: (rowOf(joint('thigh_l')).v + rowOf(joint('thigh_r')).v) / 2,
   }, cfg);
 

@@ -9,8 +9,8 @@
  *   depth half-axis is the body's half-depth plus `overhangDepthRatio` × the sideways overhang;
  * - a run with no body at all (hair above the head, a hem below hidden feet) takes its depth centre and
  *   half-depth from the nearest run above or below that has them;
- * - between the chin and the shoulder line, loose matte beside the neck is hair falling behind it: its
- *   cross-section starts at the body's depth centre and reaches backwards only;
+ * - between mouth height (the head joint) and the shoulder line, loose matte beside the jaw and neck is hair
+ *   falling behind them: its cross-section starts at the body's depth centre and reaches backwards only;
  * - hair that the matte shows beside the neck continues behind the shoulders, as a layer on the back
  *   `hairLengthFactor` chin-to-shoulder distances long.
  */
@@ -40,6 +40,8 @@ export interface SlabInputs {
   bodyBack: Float32Array;
   /** Image rows of the chin and of the shoulder line (for the hair prior); NaN when unknown. */
   chinRow: number;
+  /** Image row of the head joint (the skull base, about mouth height): below it hair beside the head lies behind it. */
+  headRow: number;
   shoulderRow: number;
   /** Image column of the neck. */
   neckColumn: number;
@@ -145,8 +147,9 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
   function looseRun(y: number, x0: number, x1: number, zc: number, hb: number, overhang: number): void {
     const a = (x1 - x0 + 1) / 2, xm = (x0 + x1 + 1) / 2;
     const c = hb + depthOverhang(y, overhang);
-    // between chin and shoulders the matte beside the neck is hair falling behind it, not a collar in front
-    const behindOnly = y >= inp.chinRow && y <= inp.shoulderRow;
+    // from the head joint (mouth height) to the shoulders, matte beside the jaw and neck is hair falling behind
+    // them, not a beard or a collar in front
+    const behindOnly = y >= inp.headRow && y <= inp.shoulderRow;
     for (let x = x0; x <= x1; x++) {
       const u = (x + 0.5 - xm) / a;
       const half = Math.max(cfg.minHalfThickness, c * Math.sqrt(Math.max(0, 1 - u * u)));
