@@ -37,8 +37,9 @@ export const SHAPE_CONFIG = {
   skinBlendDistance: 0.03,
   /** Distance (metres) at which a vertex is fully free for cloth dynamics (freedom 1). */
   freeDistance: 0.08,
-  /** Loose surface farther than this from the arms (metres) follows the trunk only: a loose sleeve stays within it of its arm,
-   * cloth that spans from an arm to the body (coats over hanging arms, arms crossed in front) does not. */
+  /** A loose sleeve: loose surface whose nearest body point is on an arm and within this distance of it (metres) follows the arm;
+   * all other loose surface (a coat over hanging arms, arms crossed, a skirt beside a hand) follows the trunk only. Seen on the
+   * synthetic long skirt: with the hands beside it, skirt within 6 cm of a hand followed the hand and flapped in generated frames. */
   armReach: 0.06,
   /** Tangential relaxation iterations evening out marching-tetrahedra triangles (moves vertices along the surface only). */
   relaxIterations: 4,

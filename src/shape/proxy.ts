@@ -67,6 +67,8 @@ export interface ProxyInputs {
   config?: ShapeConfig;
 }
 
+const ARM_PARTS = new Set<number>([PART_INDEX.leftUpperArm, PART_INDEX.rightUpperArm, PART_INDEX.leftForearm, PART_INDEX.rightForearm]);
+const HAND_PARTS = new Set<number>([PART_INDEX.leftHand, PART_INDEX.rightHand]);
 const HAND_FACE = new Set<number>([PART_INDEX.leftHand, PART_INDEX.rightHand, PART_INDEX.face, PART_INDEX.eyes]);
 
 /** Builds the proxy (see the module comment). */
@@ -246,9 +248,14 @@ function proxySkinning(body: ArrayBodyModel, bodyPosed: Float32Array, posed: Flo
     acc.fill(0);
     for (let k = 0; k < Kb; k++) acc[body.skinning.joints[bv * Kb + k]!] += (1 - t) * body.skinning.weights[bv * Kb + k]!;
     for (let k = 0; k < Kb; k++) acc[volumeSkin.joints[v * Kb + k]!] += t * volumeSkin.weights[v * Kb + k]!;
-    // Loose surface more than `armReach` from an arm hangs from the trunk: cloth between an arm and the body (a coat
-    // over arms held at the sides, arms crossed in front) must not stretch into sheets when the arm moves.
-    if (v < shellCount && armDistance[v]! > cfg.armReach) for (const j of armJoints) acc[j] = 0;
+    // Loose surface hangs from the trunk unless it is a sleeve: within `armReach` of an arm whose nearest body point
+    // is on that arm (`hugDistance` for a hand). Cloth between an arm and the body (a coat over hanging arms, arms
+    // crossed, a skirt beside a hand) must not stretch into sheets or flaps when the arm moves.
+    if (v < shellCount && d > cfg.hugDistance) {
+      const part = body.partLabels[bv]!;
+      const reach = ARM_PARTS.has(part) ? cfg.armReach : HAND_PARTS.has(part) ? cfg.hugDistance : -1;
+      if (armDistance[v]! > reach) for (const j of armJoints) acc[j] = 0;
+    }
     let sum = 0;
     for (let k = 0; k < Kb; k++) {
       let best = -1, bw = 0;
