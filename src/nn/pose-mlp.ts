@@ -122,16 +122,7 @@ export class PoseOffsetMlp {
     for (const p of params) { sh.params.set(p.value, o); o += p.value.length; }
     sh.feat.set(feat.subarray(bounds[1]! * F, n * F), bounds[1]! * F);
     for (let r = 0; r < n; r++) sh.condIndex[r] = condIndex[r]!;
-    const cond32 = Float32Array.from(cond.subarray(0, m * this.condDim));
-    const spec = { featDim: F, condDim: this.condDim, outDim: O, hidden: [...this.trunk.hidden], groups: this.trunk.groups };
-    const jobs: PoseMlpRowsJob[] = [];
-    for (let k = 0; k < t; k++) {
-      const r0 = bounds[k]!, r1 = bounds[k + 1]!;
-      jobs.push({
-        kind: 'forward', id: this.id, spec, params: sh.params, feat: sh.feat.subarray(r0 * F, r1 * F), cond: cond32, condIndex: sh.condIndex.subarray(r0, r1),
-        n: r1 - r0, m, out: sh.out.subarray(r0 * O, r1 * O), dOut: sh.dOut.subarray(r0 * O, r1 * O), dFeat: null, grads: sh.grads[Math.max(0, k - 1)]!,
-      });
-    }
+    const jobs = this.rowJobs('forward', sh, bounds, cond, m, false);
     const out = (this.combined = ensureLength(this.combined, n * O, Float32Array));
     nnTaskRunner()!(ROWS_MODULE, 'poseMlpRows', jobs, (j) => {
       out.set(this.forwardLocal(feat.subarray(0, j.n * F), cond, sh.condIndex.subarray(0, j.n), j.n, m).subarray(0, j.n * O));
@@ -162,6 +153,22 @@ export class PoseOffsetMlp {
     });
   }
 
+  /** One worker job per row chunk (chunk k > 0 sums its parameter gradients into its own buffer). */
+  private rowJobs(kind: PoseMlpRowsJob['kind'], sh: NonNullable<typeof this.shared>, bounds: ArrayLike<number>, cond: Floats, m: number, withDFeat: boolean): PoseMlpRowsJob[] {
+    const F = this.featDim, O = this.outDim, t = bounds.length - 1;
+    const cond32 = Float32Array.from(cond.subarray(0, m * this.condDim));
+    const spec = { featDim: F, condDim: this.condDim, outDim: O, hidden: [...this.trunk.hidden], groups: this.trunk.groups };
+    const jobs: PoseMlpRowsJob[] = [];
+    for (let k = 0; k < t; k++) {
+      const r0 = bounds[k]!, r1 = bounds[k + 1]!;
+      jobs.push({
+        kind, id: this.id, spec, params: sh.params, feat: sh.feat.subarray(r0 * F, r1 * F), cond: cond32, condIndex: sh.condIndex.subarray(r0, r1),
+        n: r1 - r0, m, out: sh.out.subarray(r0 * O, r1 * O), dOut: sh.dOut.subarray(r0 * O, r1 * O), dFeat: withDFeat ? sh.dFeat.subarray(r0 * F, r1 * F) : null, grads: sh.grads[Math.max(0, k - 1)]!,
+      });
+    }
+    return jobs;
+  }
+
   /**
    * Backward for the last forward: accumulates all parameter gradients and, when `dFeat` is
    * given, writes dL/dfeat (n×featDim) — the gradient that flows on into the triplane.
@@ -173,16 +180,7 @@ export class PoseOffsetMlp {
     if (bounds[t] !== n) throw new PersonaError(`PoseOffsetMlp.backward: ${n} rows but the last forward had ${bounds[t]}`);
     checkRows('PoseOffsetMlp dOut', dOut, n, O);
     sh.dOut.set(dOut.subarray(bounds[1]! * O, n * O), bounds[1]! * O);
-    const cond32 = Float32Array.from(cond.subarray(0, m * this.condDim));
-    const spec = { featDim: F, condDim: this.condDim, outDim: O, hidden: [...this.trunk.hidden], groups: this.trunk.groups };
-    const jobs: PoseMlpRowsJob[] = [];
-    for (let k = 0; k < t; k++) {
-      const r0 = bounds[k]!, r1 = bounds[k + 1]!;
-      jobs.push({
-        kind: 'backward', id: this.id, spec, params: sh.params, feat: sh.feat.subarray(r0 * F, r1 * F), cond: cond32, condIndex: sh.condIndex.subarray(r0, r1),
-        n: r1 - r0, m, out: sh.out.subarray(r0 * O, r1 * O), dOut: sh.dOut.subarray(r0 * O, r1 * O), dFeat: dFeat ? sh.dFeat.subarray(r0 * F, r1 * F) : null, grads: sh.grads[Math.max(0, k - 1)]!,
-      });
-    }
+    const jobs = this.rowJobs('backward', sh, bounds, cond, m, dFeat !== null);
     nnTaskRunner()!(ROWS_MODULE, 'poseMlpRows', jobs, (j) => {
       this.backwardLocal(feat.subarray(0, j.n * F), cond, sh.condIndex.subarray(0, j.n), dOut.subarray(0, j.n * O), j.n, m, dFeat ? dFeat.subarray(0, j.n * F) : null);
     });
