@@ -6,7 +6,7 @@
  * - novel-view silhouette IoU: the photo pose from the side and the back, and a held-out `walk` pose from the
  *   front and the side, both re-posed by skinning (the proxy) and rendered by the truth's own garments.
  * Writes bench/results/shape.json and a contact sheet per subject under --out (default /tmp/persona-bench-shape).
- * Run: npm run bench:shape [-- --subjects 2,4]
+ * Run: npm run bench:shape [-- --subjects 2,4] [--set skirtRoundness=0.8]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -24,7 +24,13 @@ const args = process.argv.slice(2);
 const arg = (name: string): string | undefined => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : undefined; };
 const ids = (arg('subjects') ?? '0,1,2,3,4,5').split(',').map(Number);
 const outDir = arg('out') ?? '/tmp/persona-bench-shape';
-const config = { ...SHAPE_CONFIG, ...(arg('voxel') ? { voxelSize: Number(arg('voxel')) } : {}) };
+// --set name=value[,name=value] overrides numeric settings of SHAPE_CONFIG (for sweeps); --voxel X is --set voxelSize=X
+const overrides = Object.fromEntries((arg('set') ?? '').split(',').filter(Boolean).map((kv) => {
+  const [k, v] = kv.split('=');
+  if (!(k! in SHAPE_CONFIG) || !Number.isFinite(Number(v))) throw new Error(`--set ${kv}: not a numeric shape setting`);
+  return [k!, Number(v)];
+}));
+const config = { ...SHAPE_CONFIG, ...(arg('voxel') ? { voxelSize: Number(arg('voxel')) } : {}), ...overrides };
 mkdirSync(outDir, { recursive: true });
 
 function iou(a: Int32Array | Uint8Array, b: Uint8Array, isA: (x: number) => boolean): number {
@@ -75,4 +81,6 @@ for (const id of ids) {
 const load = loadavg().map((x) => +x.toFixed(2));
 console.log(`load average ${load.join(' ')}`);
 mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/shape.json', JSON.stringify({ date: new Date().toISOString(), load, subjects: rows }, null, 2) + '\n');
+// a sweep (overridden settings) writes beside its pictures, not over the recorded result
+const jsonPath = Object.keys(overrides).length || arg('voxel') ? join(outDir, 'shape.json') : 'bench/results/shape.json';
+writeFileSync(jsonPath, JSON.stringify({ date: new Date().toISOString(), load, subjects: rows }, null, 2) + '\n');

@@ -54,10 +54,14 @@ export function occupancyField(inp: FieldInputs): ScalarGrid {
         else {
           fm = bilinear(matteSdf, W, H, pr.u - 0.5, pr.v - 0.5) * (pr.depth / cam.fx);
           const p = Math.floor(pr.v) * W + Math.floor(pr.u);
+          // height of the sample along the body's up, for the hem floor of loose slabs
+          const height = slabs.up[0] * X + slabs.up[1] * Y + slabs.up[2] * Z;
           for (let k = 0; k < 2; k++) {
             const f = slabs.front[p * 2 + k]!, b = slabs.back[p * 2 + k]!;
             if (f > b) continue;
-            fs = Math.min(fs, Math.max(f - pr.depth, pr.depth - b));
+            let d = Math.max(f - pr.depth, pr.depth - b);
+            if (k === 0 && slabs.loose[p]) d = Math.max(d, slabs.hemFloor[Math.floor(pr.u)]! - height);
+            fs = Math.min(fs, d);
           }
         }
         const fb = bodySdf[i]! * h;

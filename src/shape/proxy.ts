@@ -99,6 +99,7 @@ export function buildClothedProxy(inp: ProxyInputs): ClothedProxy {
     camera: cam, matte, bodyFront: front, bodyBack: back,
     chinRow: (neck.v + head.v) / 2, headRow: head.v, shoulderRow: (shoulders[0]!.v + shoulders[1]!.v) / 2, neckColumn: neck.u,
     hipRow: (rowOf(joint('thigh_l')).v + rowOf(joint('thigh_r')).v) / 2,
+    up: trunkUp(joint('neck_01'), joint('thigh_l'), joint('thigh_r')),
   }, cfg);
 
   // 2. the occupancy field on a grid around the posed body, and its surface
@@ -383,4 +384,12 @@ function barycentric4(p: Array<[number, number, number]>, x: [number, number, nu
   if (Math.abs(vol) < 1e-15) return [1, 0, 0, 0]; // degenerate: the nearest vertex alone
   const l1 = tetVolume(p[0]!, x, p[2]!, p[3]!) / vol, l2 = tetVolume(p[0]!, p[1]!, x, p[3]!) / vol, l3 = tetVolume(p[0]!, p[1]!, p[2]!, x) / vol;
   return [1 - l1 - l2 - l3, l1, l2, l3];
+}
+
+/** Unit direction from the middle of the hips to the neck: the up along which a hanging hem is level. */
+function trunkUp(neck: readonly number[], hipL: readonly number[], hipR: readonly number[]): [number, number, number] {
+  const d = [0, 1, 2].map((a) => neck[a]! - (hipL[a]! + hipR[a]!) / 2);
+  const n = Math.hypot(d[0]!, d[1]!, d[2]!);
+  if (!(n > 1e-9)) throw new PersonaError('shape: the fitted body has no neck or hip joints', { hint: 'the body model must have neck_01, thigh_l and thigh_r joints' });
+  return [d[0]! / n, d[1]! / n, d[2]! / n];
 }

@@ -12,7 +12,10 @@
  * - between mouth height (the head joint) and the shoulder line, loose matte beside the jaw and neck is hair
  *   falling behind them: its cross-section starts at the body's depth centre and reaches backwards only;
  * - hair that the matte shows beside the neck continues behind the shoulders, as a layer on the back
- *   `hairLengthFactor` chin-to-shoulder distances long.
+ *   `hairLengthFactor` chin-to-shoulder distances long;
+ * - a hem is no lower than where the matte's lowest loose pixel of its column first meets the garment: a ray
+ *   through the hem's silhouette grazes its near side, and continuing it into an ellipse would hang the far
+ *   side lower by the ray's slope × the garment's depth (a band under the hem seen from behind).
  */
 import type { Camera } from '../core/camera.js';
 import { SHAPE_CONFIG, type ShapeConfig } from './config.js';
@@ -27,6 +30,12 @@ export interface DepthSlabs {
   back: Float32Array;
   /** H×W: 1 on pixels of loose runs (clothing beyond the body), 2 on hair, 0 elsewhere (for labels and pictures). */
   kind: Uint8Array;
+  /** H×W: 1 where slab 0 is a loose garment cross-section (body pixels of a loose run included). */
+  loose: Uint8Array;
+  /** Per image column: the height along `up` (metres) below which loose slabs hold nothing (the hem); −∞ where none. */
+  hemFloor: Float32Array;
+  /** The body's up direction (world, unit) the hem floor is measured along. */
+  up: readonly [number, number, number];
 }
 
 /** What the slabs are made from. */
@@ -47,6 +56,8 @@ export interface SlabInputs {
   neckColumn: number;
   /** Image row of the hip joints: above it garment depth is capped (`maxOverhangDepth`), below it (skirts) it is not. */
   hipRow: number;
+  /** The body's up direction in the world (unit; the trunk's), along which a hem hangs level. */
+  up: readonly [number, number, number];
 }
 
 interface RunStats { x0: number; x1: number; zc: number; hb: number; }
@@ -56,7 +67,7 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
   const { camera: cam, matte, bodyFront, bodyBack } = inp;
   const W = cam.width, H = cam.height;
   const front = new Float32Array(W * H * 2).fill(1), back = new Float32Array(W * H * 2).fill(0);
-  const kind = new Uint8Array(W * H);
+  const kind = new Uint8Array(W * H), loose = new Uint8Array(W * H);
   const covered = (p: number): boolean => Number.isFinite(bodyFront[p]!) && Number.isFinite(bodyBack[p]!) && bodyBack[p]! > bodyFront[p]!;
   const rows: RunStats[][] = [];
   const orphans: Array<{ y: number; x0: number; x1: number }> = [];
@@ -83,10 +94,23 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
         best = rows[yy]!.find((r) => r.x1 >= o.x0 && r.x0 <= o.x1);
       }
     if (!best) continue;
-    looseRun(o.y, o.x0, o.x1, best.zc, best.hb, 0);
+    looseRun(o.y, o.x0, o.x1, best.zc, best.hb);
   }
   hairBehind();
-  return { width: W, height: H, front, back, kind };
+  return { width: W, height: H, front, back, kind, loose, hemFloor: hemFloor(), up: inp.up };
+
+  /** Per column, the higher end (along `up`) of the lowest loose pixel's slab: see the module comment. */
+  function hemFloor(): Float32Array {
+    const floor = new Float32Array(W).fill(-Infinity);
+    for (let x = 0; x < W; x++)
+      for (let y = H - 1; y >= 0; y--) {
+        const p = y * W + x;
+        if (!loose[p]) continue;
+        floor[x] = Math.max(heightOnRay(cam, inp.up, x + 0.5, y + 0.5, front[p * 2]!), heightOnRay(cam, inp.up, x + 0.5, y + 0.5, back[p * 2]!));
+        break;
+      }
+    return floor;
+  }
 
   function setSlab(p: number, k: 0 | 1, f: number, b: number): void {
     if (front[p * 2 + k]! <= back[p * 2 + k]!) { // merge with what is there
@@ -133,8 +157,9 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
       return { x0, x1, zc, hb };
     }
     const overhang = Math.max(0, ((x1 - x0 + 1) - (bx1 - bx0 + 1)) / 2) * metresPerPx;
-    looseRun(y, x0, x1, zc, hb, overhang);
-    return { x0, x1, zc, hb: hb + depthOverhang(y, overhang) };
+    const depth = looseDepth(y, ((x1 - x0 + 1) / 2) * metresPerPx, hb, overhang);
+    looseRun(y, x0, x1, zc, depth);
+    return { x0, x1, zc, hb: depth };
   }
 
   /** How far a garment reaches in front and behind, from its sideways overhang in row y. */
@@ -143,10 +168,16 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
     return y < inp.hipRow ? Math.min(cfg.maxOverhangDepth, d) : d;
   }
 
-  /** An elliptical cross-section over the run. */
-  function looseRun(y: number, x0: number, x1: number, zc: number, hb: number, overhang: number): void {
-    const a = (x1 - x0 + 1) / 2, xm = (x0 + x1 + 1) / 2;
+  /** Depth half-axis of a loose cross-section of half-width `a` (metres) over a body of half-depth `hb`: below the hips a
+   * garment that spans the legs is close to round however little it overhangs the legs' outer edges. */
+  function looseDepth(y: number, a: number, hb: number, overhang: number): number {
     const c = hb + depthOverhang(y, overhang);
+    return y < inp.hipRow ? c : Math.max(c, cfg.skirtRoundness * a);
+  }
+
+  /** An elliptical cross-section over the run. */
+  function looseRun(y: number, x0: number, x1: number, zc: number, c: number): void {
+    const a = (x1 - x0 + 1) / 2, xm = (x0 + x1 + 1) / 2;
     // from the head joint (mouth height) to the shoulders, matte beside the jaw and neck is hair falling behind
     // them, not a beard or a collar in front
     const behindOnly = y >= inp.headRow && y <= inp.shoulderRow;
@@ -155,6 +186,7 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
       const half = Math.max(cfg.minHalfThickness, c * Math.sqrt(Math.max(0, 1 - u * u)));
       const p = y * W + x;
       setSlab(p, 0, behindOnly ? zc : zc - half, zc + half);
+      loose[p] = 1;
       if (!covered(p)) kind[p] = 1;
     }
   }
@@ -193,4 +225,14 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
         kind[p] = 2;
       }
   }
+}
+
+/** Height along `up` of the world point at camera depth `depth` on the ray through pixel (u, v). */
+export function heightOnRay(cam: Camera, up: readonly [number, number, number], u: number, v: number, depth: number): number {
+  const c = [((u - cam.cx) / cam.fx) * depth - cam.t[0]!, ((v - cam.cy) / cam.fy) * depth - cam.t[1]!, depth - cam.t[2]!];
+  const R = cam.R;
+  // world = Rᵀ·(camera − t)
+  let h = 0;
+  for (let a = 0; a < 3; a++) h += up[a]! * (R[a]! * c[0]! + R[3 + a]! * c[1]! + R[6 + a]! * c[2]!);
+  return h;
 }
