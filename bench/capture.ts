@@ -14,7 +14,7 @@ import { packageRoot } from '../src/core/version.js';
 import { captureImages, capturePerceiver } from '../src/capture/capture.js';
 import { detectContacts, placeOnFloor } from '../src/capture/contacts.js';
 import { angleErrors, footSkating, SCORED_LIMBS } from '../src/capture/metrics.js';
-import { renderCaptureClip } from '../src/capture/synthetic.js';
+import { renderCaptureClip } from '../src/bench/captureClip.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string, def: string): string => { const i = args.indexOf(name); return i >= 0 ? args[i + 1]! : def; };

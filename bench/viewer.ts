@@ -22,7 +22,7 @@ import { avatarFolder } from '../src/viewer/site.js';
 import { writeJsonAtomic } from '../src/core/atomic.js';
 import { builtinMotionFiles } from '../src/viewer/motions.js';
 import { startViewerServer } from '../src/viewer/server.js';
-import { syntheticAvatar } from '../src/viewer/syntheticAvatar.js';
+import { syntheticAvatar } from '../src/bench/syntheticAvatar.js';
 import { findChromium } from '../src/viewer/chromium.js';
 
 function arg(name: string, fallback: string): string {

@@ -15,7 +15,7 @@ import { loadMotionArg } from '../src/animate/motionArg.js';
 import { avatarRestSkeleton } from '../src/animate/poses.js';
 import { openSink } from '../src/animate/sinks.js';
 import { captureMotion } from '../src/capture/capture.js';
-import { renderCaptureClip } from '../src/capture/synthetic.js';
+import { renderCaptureClip } from '../src/bench/captureClip.js';
 import { createImage, readImage, writePng } from '../src/core/image.js';
 import { Progress } from '../src/core/progress.js';
 import { listFrameFiles } from '../src/capture/frames.js';

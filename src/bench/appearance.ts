@@ -5,6 +5,7 @@
  * rasterizer. Regions (sleeves, hems, necklines, hairline, brows) are placed relative to
  * named joints, so they follow every body shape.
  */
+import { HM08_LIPS_UV } from '../body/index.js';
 import { PersonaError } from '../core/errors.js';
 import { createImage, type FloatImage } from '../core/image.js';
 import { Rng } from '../core/rng.js';
@@ -52,7 +53,8 @@ const M: Record<Material, number> = Object.fromEntries(MATERIALS.map((m, i) => [
  * sideways: u runs down the face, v across it).
  */
 export const APPEARANCE_CONFIG = {
-  lipsUv: { u: 0.9093, v: 0.4832, halfU: 0.0149, halfV: 0.0203 },
+  /** Where the lips are painted: the template's own lips (src/body/keypointAnchors.ts). */
+  lipsUv: HM08_LIPS_UV,
   /** Half-thickness of the dark line between the lips, in u. */
   mouthLineHalfU: 0.0016,
   /** Eyeball radius of the HM08 helper eyes is about 12 mm; pupil/iris as angles from the gaze axis. */

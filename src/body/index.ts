@@ -8,3 +8,4 @@ export * from './smplx.js';
 export * from './phenotype.js';
 export * from './preview.js';
 export type { BodyMeta } from './compiled.js';
+export * from './keypointAnchors.js';

@@ -5,7 +5,7 @@
  * translation and shape.
  */
 import type { Camera } from '../core/camera.js';
-import type { KeypointAnchor } from '../bench/keypoints.js';
+import type { KeypointAnchor } from '../body/index.js';
 import { FIT_CONFIG } from './config.js';
 
 /** A 2D observation of the image to fit. */

@@ -18,7 +18,7 @@ import { axisAngleToMatrix, mat3Multiply, mat3Transpose, matrixToAxisAngle } fro
 import type { ArrayBodyModel } from '../body/model.js';
 import { BodyPoser, type PosedBody } from '../body/skinning.js';
 import type { BodyPose } from '../body/types.js';
-import { keypointAnchors, type KeypointAnchor } from '../bench/keypoints.js';
+import { keypointAnchors, type KeypointAnchor } from '../body/index.js';
 import { BODY_INDEX, type BodyKeypointName } from '../perceive/names.js';
 import type { Perception } from '../perceive/types.js';
 import { rasterizeMesh } from '../render/index.js';

@@ -9,7 +9,7 @@
  * (anchor points of the two keypoints), w the landmark direction in our world (x, −y, −z of
  * BlazePose's camera-aligned axes, for the fit's default camera), c the keypoint confidences.
  */
-import type { KeypointAnchor } from '../bench/keypoints.js';
+import type { KeypointAnchor } from '../body/index.js';
 import type { PosedTerm } from './fitImage.js';
 import { FIT_CONFIG } from './config.js';
 import type { Perception } from '../perceive/types.js';

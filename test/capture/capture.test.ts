@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createImage, writePng, type FloatImage } from '../../src/core/image.js';
 import { loadBodyModel } from '../../src/body/model.js';
 import { loadMotion, readMotionJson, restSkeletonOf } from '../../src/motion/index.js';
-import { renderCaptureClip } from '../../src/capture/synthetic.js';
+import { renderCaptureClip } from '../../src/bench/captureClip.js';
 import { angleErrors, footSkating, SCORED_LIMBS } from '../../src/capture/metrics.js';
 import { detectContacts, placeOnFloor } from '../../src/capture/contacts.js';
 import { captureImages } from '../../src/capture/capture.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderCaptureClip } from '../../src/capture/synthetic.js';
+import { renderCaptureClip } from '../../src/bench/captureClip.js';
 import { captureImages } from '../../src/capture/capture.js';
 import { torsoPitch } from '../../src/capture/metrics.js';
 

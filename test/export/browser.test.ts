@@ -11,7 +11,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { encodeAvatar, type ExportOptions } from '../../src/export/export.js';
-import { syntheticAvatar } from '../../src/viewer/syntheticAvatar.js';
+import { syntheticAvatar } from '../../src/bench/syntheticAvatar.js';
 import { fixtureAvatar } from './fixture.js';
 import sharp from 'sharp';
 import { restPose } from '../../src/export/cloud.js';

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { NodeIO } from '@gltf-transform/core';
 import { avatarGlb } from '../../src/export/glb.js';
 import { restPose } from '../../src/export/cloud.js';
-import { syntheticAvatar } from '../../src/viewer/syntheticAvatar.js';
+import { syntheticAvatar } from '../../src/bench/syntheticAvatar.js';
 import { fixtureAvatar } from './fixture.js';
 import { avatarVrm, readGlbChunks, VRM_REQUIRED_BONES } from '../../src/export/vrm.js';
 

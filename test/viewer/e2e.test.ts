@@ -15,7 +15,7 @@ import { writeAvatarBundle } from '../../src/avatar/bundle.js';
 import { builtinMotionFiles } from '../../src/viewer/motions.js';
 import { startViewerServer } from '../../src/viewer/server.js';
 import { findChromium } from '../../src/viewer/chromium.js';
-import { syntheticAvatar } from '../../src/viewer/syntheticAvatar.js';
+import { syntheticAvatar } from '../../src/bench/syntheticAvatar.js';
 import { tempDir } from '../helpers.js';
 
 const VIEW = { width: 400, height: 400 };

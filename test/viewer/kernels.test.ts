@@ -7,7 +7,7 @@ import { PersonaError } from '../../src/core/errors.js';
 import { viewAvatarBundle } from '../../src/viewer/bundleView.js';
 import { packAnchorOffsets, packSplatTexture, shaderReferencePosition, splatLayout } from '../../src/viewer/splatTexture.js';
 import { createSortScratch, sortByDepth } from '../../src/viewer/depthSort.js';
-import { syntheticAvatar } from '../../src/viewer/syntheticAvatar.js';
+import { syntheticAvatar } from '../../src/bench/syntheticAvatar.js';
 
 function randomPose(J: number, rng: Rng, amount = 0.6): { rot: Float64Array; trans: Float64Array } {
   const rot = new Float64Array(J * 3);

@@ -6,7 +6,7 @@ import { bindMotion, framePosition, motionDuration, samplePose } from '../../src
 import { motionToJson, parseMotionJson } from '../../src/motion/json.js';
 import { importMotionFile } from '../../src/viewer/motionImport.js';
 import { builtinMotionFiles } from '../../src/viewer/motions.js';
-import { syntheticAvatar } from '../../src/viewer/syntheticAvatar.js';
+import { syntheticAvatar } from '../../src/bench/syntheticAvatar.js';
 
 function twoJointMotion(): Motion {
   const q0 = axisAngleToQuat(0, 0, 0), q1 = axisAngleToQuat(0, 0, 1.2), q2 = axisAngleToQuat(0.4, 0, 0);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { writeAvatarBundle } from '../../src/avatar/bundle.js';
 import { safeJoin, startViewerServer } from '../../src/viewer/server.js';
 import { SITE_MARKER, exportViewerSite } from '../../src/viewer/site.js';
-import { syntheticAvatar } from '../../src/viewer/syntheticAvatar.js';
+import { syntheticAvatar } from '../../src/bench/syntheticAvatar.js';
 import { runCli, tempDir } from '../helpers.js';
 
 /** Raw GET (no URL normalisation by a client library), returning status and body. */

@@ -6,14 +6,14 @@
  */
 import { lookAtCamera, type Camera } from '../core/camera.js';
 import type { FloatImage } from '../core/image.js';
-import { makeSubject } from '../bench/subjects.js';
+import { makeSubject } from './subjects.js';
 import { createPoseSampler, getBuiltinMotion, motionDuration, restSkeletonOf } from '../motion/index.js';
 import type { RestSkeleton } from '../motion/canonical.js';
 import type { Motion } from '../motion/types.js';
 import { BODY_INDEX, type BodyKeypointName } from '../perceive/names.js';
 import { placeMotionPose } from '../generate/place.js';
-import { posesToMotion } from './convert.js';
-import { SCORED_LIMBS } from './metrics.js';
+import { posesToMotion } from '../capture/convert.js';
+import { SCORED_LIMBS } from '../capture/metrics.js';
 
 /** Options of renderCaptureClip. */
 export interface CaptureClipOptions {
