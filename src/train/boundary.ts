@@ -6,11 +6,12 @@
  * from the person's silhouette, then weight 0.1 on boundary pixels and 1 elsewhere.
  */
 import { PersonaError } from '../core/errors.js';
+import { PAPER_BOUNDARY } from './config.js';
 
-/** Sobel threshold on the rest-position map (code: cfg.boundary_thr). */
-export const BOUNDARY_THRESHOLD = 0.02;
-/** Kernel size ratio to the silhouette's bounding-box size (code: cfg.img_kernel_ratio). */
-export const BOUNDARY_KERNEL_RATIO = 0.015;
+/** Sobel threshold on the rest-position map (code: cfg.boundary_thr; the config's `sampling.boundaryThreshold`). */
+export const BOUNDARY_THRESHOLD = PAPER_BOUNDARY.threshold;
+/** Kernel size ratio to the silhouette's bounding-box size (code: cfg.img_kernel_ratio; `sampling.boundaryKernelRatio`). */
+export const BOUNDARY_KERNEL_RATIO = PAPER_BOUNDARY.kernelRatio;
 /** Image-loss weight on boundary pixels (code: boundary*0.1 + (1 − boundary)). */
 export const BOUNDARY_WEIGHT = 0.1;
 

@@ -98,8 +98,10 @@ export interface Sampling {
   boundaryThreshold: number;
   /** Dilation kernel = round(ratio × bbox size of the mask) made odd (code: cfg.img_kernel_ratio = 0.015). */
   boundaryKernelRatio: number;
-  /** Same for the face patch (code: cfg.patch_kernel_ratio = 0.06). */
-  faceBoundaryKernelRatio: number;
+  /**
+   * (PERSONA's cfg.patch_kernel_ratio = 0.06 dilates the boundary of its separate face-patch crop; we render
+   * no face patch and instead exclude the face interior from the photo's boundary, so it has no setting here.)
+   */
 }
 
 /** The avatar's size (a preset chooses it). */
@@ -180,8 +182,19 @@ const PAPER_SAMPLING: Sampling = {
   geometryWeighted: true,
   boundaryThreshold: 0.02,
   boundaryKernelRatio: 0.015,
-  faceBoundaryKernelRatio: 0.06,
 };
+
+/** The paper's sampling settings (defaults of src/train/boundary.ts too). */
+export const PAPER_BOUNDARY = { threshold: PAPER_SAMPLING.boundaryThreshold, kernelRatio: PAPER_SAMPLING.boundaryKernelRatio } as const;
+
+/**
+ * Per-vertex factors of the offset Laplacian by body part (PERSONA code: the per-vertex lap_mean weight is
+ * ×50 on eyes/face and ×10 on hands; the global factor is `LossWeights.laplacianOffset`).
+ */
+export const LAPLACIAN_PART_WEIGHTS = { faceEyes: 50, hands: 10, other: 1 } as const;
+
+/** Pose refinement: finger joints learn at this fraction of the pose learning rate (PERSONA code: 0.1×). */
+export const FINGER_LR_FACTOR = 0.1;
 
 /**
  * Avatar sizes per preset. `standard` is the paper's (two subdivisions ≈ 167k Gaussians on

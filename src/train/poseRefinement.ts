@@ -10,10 +10,10 @@ import type { BodyPose } from '../body/types.js';
 import type { Param } from '../nn/types.js';
 import type { PoseGradient } from '../avatar/model.js';
 import type { ParamGroup } from './adam.js';
+import { FINGER_LR_FACTOR } from './config.js';
 
-/** Finger joints get a tenth of the pose learning rate. */
+/** Finger joints (their learning rate is FINGER_LR_FACTOR × the pose's: config.ts). */
 const FINGER_JOINT = /^(index|middle|ring|pinky|thumb)_/;
-export const FINGER_LR_FACTOR = 0.1;
 
 /** The refinable pose of one frame. */
 export interface FramePose {

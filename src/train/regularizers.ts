@@ -8,12 +8,10 @@
  */
 import { PART_INDEX } from '../body/types.js';
 import type { AvatarModel } from '../avatar/model.js';
-import type { TrainConfig } from './config.js';
+import { LAPLACIAN_PART_WEIGHTS, type TrainConfig } from './config.js';
 import { laplacianLoss, type CsrGraph } from './laplacian.js';
 import type { LossBreakdown } from './step.js';
 
-/** Per-vertex Laplacian weights on the offsets (PERSONA: face/eyes 50, hands 10, else 1). */
-export const LAPLACIAN_PART_WEIGHTS = { faceEyes: 50, hands: 10, other: 1 } as const;
 
 /** Per-Gaussian weights from part labels. */
 export function offsetLaplacianWeights(parts: Uint8Array): Float32Array {

@@ -99,7 +99,7 @@ export async function runTrainStage(subjectDir: string, options: TrainStageOptio
       const levels = cfg.avatar.subdivisions;
       const template = buildGaussianTemplate(templateBody, { shape: templateShape, levels, texture, vertexColors: clothed?.colors, texturedTriangles: clothed?.proxy.templateTriangles });
       options.progress?.info(`train: ${template.count} Gaussians on the ${clothed ? 'clothed proxy' : 'bare body'} (${levels} subdivisions), ${template.anchorCount} pose-offset anchors, quality ${quality}`);
-      const frames = await loadSubjectFrames(subjectDir, { body: templateBody, shape: templateShape, renderSize: cfg.avatar.renderSize }, clips);
+      const frames = await loadSubjectFrames(subjectDir, { body: templateBody, shape: templateShape, renderSize: cfg.avatar.renderSize, boundary: { threshold: cfg.sampling.boundaryThreshold, kernelRatio: cfg.sampling.boundaryKernelRatio } }, clips);
       // Resume only a checkpoint written for these very inputs and options.
       const key = hashJson({ inputs: await subject.hashInputs(inputs), stageOptions });
       const ckPath = subject.path(SUBJECT_FILES.checkpoint);
