@@ -34,8 +34,32 @@ export const SIM_CONFIG = {
    * than iterating. 8 × 30 Hz = 240 Hz; measured on the synthetic skirt under `walk`: edge strain stays
    * within a few per cent (test/sim/solver.test.ts) at ~0.5 ms per substep.
    */
-  substeps: 8,
+  substeps: 2,
   iterations: 1,
+  /**
+   * Spacing (m) of the coarse simulation cage (src/sim/cage.ts): the loose vertices are clustered into
+   * particles about this far apart and follow them by interpolated displacement from skinning. 6 cm keeps a
+   * skirt's folds (10–20 cm wavelength) and cuts the proxy's 10,902 free vertices to ~670 particles
+   * (docs/sim.md, Speed). 0 simulates every vertex.
+   */
+  cageSpacing: 0.06,
+  /** Embedding: a loose vertex follows the cage particles within this multiple of the spacing (kernel (1 − d²/R²)²). */
+  cageReach: 1.5,
+  /** Embedding: at most this many nearest particles per vertex. */
+  cageNeighbours: 8,
+  /**
+   * Freedom is capped at this value: the attachment to the skinned surface never gets weaker than
+   * ω½ (f = 0.5). With weaker attachment the simulated skirt strayed further from the benchmark's garments
+   * than skinning (docs/sim.md, IoU at max freedom 0.9).
+   */
+  maxFreedom: 0.5,
+  /**
+   * Stretch and bending rest lengths follow the skinned surface: each frame they are the distances between
+   * the particles' skinned positions (interpolated per substep), so the simulation does not fight the
+   * deformation skinning already makes (a stretched thigh-side of a skirt); only the deviation from
+   * skinning is dynamic. With fixed rest lengths the solver pulled the cloth off its skinned shape.
+   */
+  followSkinnedLengths: true,
   /** Standard gravity (m/s²), −Y. */
   gravity: 9.81,
   /**
@@ -82,10 +106,12 @@ export const SIM_CONFIG = {
    * "curtain" ~60–100 g of hair over ~0.1 m² ≈ 0.6–1 kg/m². Compliances and damping were chosen by
    * looking at the synthetic skirt under walk/dance (docs/images/sim-skirt.png): the cloth stays nearly
    * inextensible, folds, and lags the legs by a few frames; hair is stiffer in bending (a bundle of strands).
+   * Damping 20/s acts on the velocity relative to the skinned motion (solver.ts): with 0.8/s the hem kept
+   * swinging after the legs stopped and strayed from the benchmark's quasi-static garments.
    */
   materials: {
-    cloth: { density: 0.2, stretchCompliance: 1e-7, bendCompliance: 0.1, damping: 0.8, attachOmegaHalf: 16 } satisfies SimMaterial,
-    hair: { density: 0.7, stretchCompliance: 1e-7, bendCompliance: 0.02, damping: 1.5, attachOmegaHalf: 20 } satisfies SimMaterial,
+    cloth: { density: 0.2, stretchCompliance: 1e-7, bendCompliance: 0.1, damping: 20, attachOmegaHalf: 16 } satisfies SimMaterial,
+    hair: { density: 0.7, stretchCompliance: 1e-7, bendCompliance: 0.02, damping: 20, attachOmegaHalf: 20 } satisfies SimMaterial,
   },
 };
 
