@@ -41,11 +41,13 @@ export interface CageSettings {
 
 /** A spatial hash of points with cell size `cell`. */
 class Grid {
-  private readonly cells = new Map<string, number[]>();
+  private readonly cells = new Map<number, number[]>();
   constructor(private readonly cell: number) {}
-  private key(x: number, y: number, z: number): string { return `${Math.floor(x / this.cell)},${Math.floor(y / this.cell)},${Math.floor(z / this.cell)}`; }
+  /** Cell key: the integer coordinates modulo 1024 packed in a small integer (cells 1024 apart share a key;
+   *  every caller checks distances, so a shared key only costs time). */
+  private static key(i: number, j: number, k: number): number { return ((i & 1023) << 20) | ((j & 1023) << 10) | (k & 1023); }
   add(id: number, x: number, y: number, z: number): void {
-    const k = this.key(x, y, z), list = this.cells.get(k);
+    const k = Grid.key(Math.floor(x / this.cell), Math.floor(y / this.cell), Math.floor(z / this.cell)), list = this.cells.get(k);
     if (list) list.push(id); else this.cells.set(k, [id]);
   }
   /** Ids in the 27 cells around (x, y, z), in a fixed order. */
@@ -53,14 +55,14 @@ class Grid {
     out.length = 0;
     const cx = Math.floor(x / this.cell), cy = Math.floor(y / this.cell), cz = Math.floor(z / this.cell);
     for (let a = -1; a <= 1; a++) for (let b = -1; b <= 1; b++) for (let c = -1; c <= 1; c++) {
-      const list = this.cells.get(`${cx + a},${cy + b},${cz + c}`);
+      const list = this.cells.get(Grid.key(cx + a, cy + b, cz + c));
       if (list) for (const id of list) out.push(id);
     }
     return out;
   }
 }
 
-const dist = (p: ArrayLike<number>, a: number, b: number) => Math.hypot(p[a * 3]! - p[b * 3]!, p[a * 3 + 1]! - p[b * 3 + 1]!, p[a * 3 + 2]! - p[b * 3 + 2]!);
+const dist = (p: ArrayLike<number>, a: number, b: number) => { const x = p[a * 3]! - p[b * 3]!, y = p[a * 3 + 1]! - p[b * 3 + 1]!, z = p[a * 3 + 2]! - p[b * 3 + 2]!; return Math.sqrt(x * x + y * y + z * z); };
 
 /**
  * Greedy Poisson-disk clustering of `members` (surface vertex ids, in order): returns the seeds and, per
@@ -97,7 +99,8 @@ export function buildCage(s: DeformableSurface, materials: { cloth: SimMaterial;
   const free = new Uint8Array(V);
   for (let v = 0; v < V; v++) if (isFree(s, v)) free[canon[v]!] = 1;
   // canonical adjacency (edges of welded triangles)
-  const T = Uint32Array.from(s.triangles, (v) => canon[v]!);
+  const T = new Uint32Array(s.triangles.length);
+  for (let i = 0; i < T.length; i++) T[i] = canon[s.triangles[i]!]!;
   const boundary = new Uint8Array(V);
   for (let f = 0; f < nTri; f++) for (let e = 0; e < 3; e++) {
     const a = T[f * 3 + e]!, b = T[f * 3 + ((e + 1) % 3)]!;
@@ -128,7 +131,9 @@ export function buildCage(s: DeformableSurface, materials: { cloth: SimMaterial;
     const ux = s.rest[b * 3]! - s.rest[a * 3]!, uy = s.rest[b * 3 + 1]! - s.rest[a * 3 + 1]!, uz = s.rest[b * 3 + 2]! - s.rest[a * 3 + 2]!;
     const wx = s.rest[c * 3]! - s.rest[a * 3]!, wy = s.rest[c * 3 + 1]! - s.rest[a * 3 + 1]!, wz = s.rest[c * 3 + 2]! - s.rest[a * 3 + 2]!;
     const A = 0.5 * Math.hypot(uy * wz - uz * wy, uz * wx - ux * wz, ux * wy - uy * wx);
-    for (const v of [a, b, c]) if (free[v]) area[particleOfCanon[v]!]! += A / 3;
+    if (free[a]) area[particleOfCanon[a]!]! += A / 3;
+    if (free[b]) area[particleOfCanon[b]!]! += A / 3;
+    if (free[c]) area[particleOfCanon[c]!]! += A / 3;
   }
   for (const v of looseList) { const p = particleOfCanon[v]!; fSum[p]! += s.freedom[v]!; fCount[p]!++; }
   const mats: [SimMaterial, SimMaterial] = [materials.cloth, materials.hair];
@@ -185,22 +190,25 @@ export function buildCage(s: DeformableSurface, materials: { cloth: SimMaterial;
   const R = settings.reach * settings.spacing, grid = new Grid(R), near: number[] = [];
   for (let i = 0; i < N; i++) grid.add(i, rest[i * 3]!, rest[i * 3 + 1]!, rest[i * 3 + 2]!);
   const vertices: number[] = [], offsets: number[] = [0], parts: number[] = [], ws: number[] = [];
+  const M = settings.neighbours, cd = new Float64Array(M + 1), cp = new Int32Array(M + 1);
   for (let v = 0; v < V; v++) {
     if (!free[canon[v]!]) continue;
     const x = s.rest[v * 3]!, y = s.rest[v * 3 + 1]!, z = s.rest[v * 3 + 2]!, m = mat(canon[v]!);
-    const cand: Array<[number, number]> = [];
+    let n = 0; // the M nearest candidates within R, by insertion (ties: lower particle index first)
     for (const p of grid.near(x, y, z, near)) {
       if (p < nFree && materialIndex[p] !== m) continue;
-      const d = Math.hypot(rest[p * 3]! - x, rest[p * 3 + 1]! - y, rest[p * 3 + 2]! - z);
-      if (d < R) cand.push([d, p]);
+      const dx = rest[p * 3]! - x, dy = rest[p * 3 + 1]! - y, dz = rest[p * 3 + 2]! - z, d = Math.sqrt(dx * dx + dy * dy + dz * dz);
+      if (d >= R) continue;
+      let k = n < M ? n++ : M;
+      if (k === M && (d > cd[M - 1]! || (d === cd[M - 1]! && p > cp[M - 1]!))) continue;
+      while (k > 0 && (cd[k - 1]! > d || (cd[k - 1] === d && cp[k - 1]! > p))) { if (k < M) { cd[k] = cd[k - 1]!; cp[k] = cp[k - 1]!; } k--; }
+      cd[k] = d; cp[k] = p;
     }
-    cand.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-    cand.length = Math.min(cand.length, settings.neighbours);
     let sum = 0;
-    const w = cand.map(([d]) => { const u = 1 - (d * d) / (R * R); sum += u * u; return u * u; });
+    for (let k = 0; k < n; k++) { const u = 1 - (cd[k]! * cd[k]!) / (R * R); sum += u * u; }
     if (!(sum > 0)) throw new PersonaError('simulation cage: a loose vertex has no particle within reach (internal error)');
     vertices.push(v);
-    cand.forEach(([, p], k) => { parts.push(p); ws.push(w[k]! / sum); });
+    for (let k = 0; k < n; k++) { const u = 1 - (cd[k]! * cd[k]!) / (R * R); parts.push(cp[k]!); ws.push((u * u) / sum); }
     offsets.push(parts.length);
   }
   return { topo, embedding: { vertices: Uint32Array.from(vertices), offsets: Uint32Array.from(offsets), particles: Uint32Array.from(parts), weights: Float64Array.from(ws) } };

@@ -60,6 +60,12 @@ export const SIM_CONFIG = {
    * skinning is dynamic. With fixed rest lengths the solver pulled the cloth off its skinned shape.
    */
   followSkinnedLengths: true,
+  /**
+   * Skirt-like loose cloth (a loose region spanning both legs) moves this fraction of its leg-chain skinning
+   * weight to the pelvis in the simulated path, reached at freedom = maxFreedom (src/sim/anchor.ts); the leg
+   * capsules push it out. 0 keeps the surface's own weights.
+   */
+  hipAnchor: 0,
   /** Standard gravity (m/s²), −Y. */
   gravity: 9.81,
   /**
@@ -69,9 +75,12 @@ export const SIM_CONFIG = {
    * swing (inertia); only fully free particles (freedom 1) hang under their full weight.
    */
   gravityCompensation: 1,
-  /** Before the clip: blend from the rest pose to the first frame, then hold (seconds). */
-  settleBlendSeconds: 0.5,
-  settleHoldSeconds: 0.5,
+  /**
+   * Before the clip: blend from the rest pose to the first frame, then hold (seconds). With damping 20/s
+   * (relative to the skinned motion) the deviation's time constant is ~50 ms, so 0.5 s in all settles.
+   */
+  settleBlendSeconds: 0.3,
+  settleHoldSeconds: 0.2,
   /** Extra damping (1/s) during the settling run only, so the clip starts from (near) equilibrium. */
   settleDamping: 6,
   /** Particles stay this far (m) outside the collision capsules (≈ half a cloth thickness plus raster slack). */

@@ -17,6 +17,7 @@ import type { DeformableSurface } from './types.js';
 import { SIM_CONFIG, type SimMaterial } from './config.js';
 import { buildTopology, type ClothTopology } from './topology.js';
 import { buildCage, type CageEmbedding } from './cage.js';
+import { anchorSkirtsToHips } from './anchor.js';
 import { clearRestPoints, fitCapsules, poseCapsules, type CapsuleSet } from './capsules.js';
 import { ClothSolver, defaultSolverSettings, type SolverSettings } from './solver.js';
 
@@ -40,6 +41,8 @@ export interface ClothSimOptions {
   maxFreedom?: number;
   /** Rest lengths follow the skinned surface (default SIM_CONFIG.followSkinnedLengths). */
   followSkinnedLengths?: boolean;
+  /** Fraction of skirt-like cloth's leg weight moved to the pelvis (anchor.ts; default SIM_CONFIG.hipAnchor). */
+  hipAnchor?: number;
 }
 
 /** Everything about one surface on one body that does not depend on the motion (reuse across clips). */
@@ -69,6 +72,8 @@ export function prepareCloth(surface: DeformableSurface, body: ArrayBodyModel, s
   };
   const cap = options.maxFreedom ?? SIM_CONFIG.maxFreedom;
   if (cap < 1) surface = { ...surface, freedom: Float32Array.from(surface.freedom, (f) => Math.min(f, cap)) };
+  const hip = options.hipAnchor ?? SIM_CONFIG.hipAnchor;
+  if (hip > 0) surface = anchorSkirtsToHips(surface, body.skeleton.names, body.skeleton.parents, hip, Math.min(cap, 1)).surface;
   const spacing = options.cageSpacing ?? SIM_CONFIG.cageSpacing;
   const cage = spacing > 0 ? buildCage(surface, materials, { spacing, reach: SIM_CONFIG.cageReach, neighbours: SIM_CONFIG.cageNeighbours }) : undefined;
   const topo = cage ? cage.topo : buildTopology(surface, materials);

@@ -61,9 +61,12 @@ export class ClothSolver {
   readonly caps0: Float64Array;
   readonly caps1: Float64Array;
   private readonly caps: Float64Array;
-  private readonly capBox: Float64Array; // C×6 lo, hi of the interpolated capsules (with radius + margin)
+  private readonly capBox: Float64Array; // C×6 lo, hi of each active capsule over the frame (radius + margin + reach)
   private readonly activeCaps: Int32Array;
   private activeCapCount = 0;
+  /** Per free particle, the capsules whose frame box (grown by reach) holds it: CSR offsets (F+1) and capsule ids. */
+  private readonly candStart: Int32Array;
+  private readonly cand: Int32Array;
   private readonly prev: Float64Array;
   private readonly lambdaEdge: Float64Array;
   private readonly lambdaBend: Float64Array;
@@ -90,6 +93,7 @@ export class ClothSolver {
     this.edgeL0 = new Float64Array(E); this.edgeL1 = new Float64Array(E); this.edgeNow = Float64Array.from(topo.edgeRest);
     this.bendL0 = new Float64Array(B); this.bendL1 = new Float64Array(B); this.bendNow = Float64Array.from(topo.bendRest);
     this.dampFactor = new Float64Array(topo.free);
+    this.candStart = new Int32Array(topo.free + 1); this.cand = new Int32Array(topo.free * C);
   }
 
   /** Places every particle at `target1` with zero velocity (the warm start). */
@@ -153,6 +157,26 @@ export class ClothSolver {
       if (ok) this.activeCaps[n++] = c;
     }
     this.activeCapCount = n;
+    // per particle: the active capsules whose box over the frame (both ends, both poses, radius + margin + reach) holds it
+    const box = this.capBox;
+    for (let k = 0; k < n; k++) {
+      const c = this.activeCaps[k]!, o = c * 6, r = this.capsules.radii[c]! + reach;
+      for (let a = 0; a < 3; a++) {
+        box[o + a] = Math.min(this.caps0[o + a]!, this.caps0[o + 3 + a]!, this.caps1[o + a]!, this.caps1[o + 3 + a]!) - r;
+        box[o + 3 + a] = Math.max(this.caps0[o + a]!, this.caps0[o + 3 + a]!, this.caps1[o + a]!, this.caps1[o + 3 + a]!) + r;
+      }
+    }
+    let m = 0;
+    for (let i = 0; i < topo.free; i++) {
+      this.candStart[i] = m;
+      const px = x[i * 3]!, py = x[i * 3 + 1]!, pz = x[i * 3 + 2]!;
+      for (let k = 0; k < n; k++) {
+        const c = this.activeCaps[k]!, b = c * 6;
+        if (px < box[b]! || px > box[b + 3]! || py < box[b + 1]! || py > box[b + 4]! || pz < box[b + 2]! || pz > box[b + 5]!) continue;
+        this.cand[m++] = c;
+      }
+    }
+    this.candStart[topo.free] = m;
   }
 
   private substep(h: number, alpha: number): void {
@@ -169,15 +193,10 @@ export class ClothSolver {
       x[o] = x[o]! + v[o]! * h; x[o + 1] = x[o + 1]! + v[o + 1]! * h; x[o + 2] = x[o + 2]! + v[o + 2]! * h;
     }
     for (let i = F; i < N; i++) { const o = i * 3; for (let a = 0; a < 3; a++) x[o + a] = beta * target0[o + a]! + alpha * target1[o + a]!; }
-    // Capsules at this substep and their bounding boxes.
-    const margin = this.settings.collisionMargin;
+    // Capsules at this substep.
     for (let k = 0; k < this.activeCapCount; k++) {
-      const c = this.activeCaps[k]!, o = c * 6, r = this.capsules.radii[c]! + margin;
+      const o = this.activeCaps[k]! * 6;
       for (let a = 0; a < 6; a++) this.caps[o + a] = beta * this.caps0[o + a]! + alpha * this.caps1[o + a]!;
-      for (let a = 0; a < 3; a++) {
-        this.capBox[o + a] = Math.min(this.caps[o + a]!, this.caps[o + 3 + a]!) - r;
-        this.capBox[o + 3 + a] = Math.max(this.caps[o + a]!, this.caps[o + 3 + a]!) + r;
-      }
     }
     this.lambdaEdge.fill(0); this.lambdaBend.fill(0); this.lambdaAttach.fill(0);
     if (this.settings.followSkinnedLengths) {
@@ -236,16 +255,18 @@ export class ClothSolver {
     }
   }
 
-  /** Projects free particles out of the posed capsules (two passes: leaving one capsule may enter another). */
+  /**
+   * Projects free particles out of the posed capsules near them (the frame's candidate lists; two passes:
+   * leaving one capsule may enter another).
+   */
   private collide(): void {
-    const { x, caps, capBox, tmp } = this, margin = this.settings.collisionMargin;
+    const { x, caps, tmp, cand, candStart } = this, margin = this.settings.collisionMargin;
     for (let pass = 0; pass < 2; pass++) {
       for (let i = 0; i < this.topo.free; i++) {
         const o = i * 3;
-        for (let k = 0; k < this.activeCapCount; k++) {
-          const c = this.activeCaps[k]!, b = c * 6;
+        for (let k = candStart[i]!; k < candStart[i + 1]!; k++) {
+          const c = cand[k]!, b = c * 6;
           const px = x[o]!, py = x[o + 1]!, pz = x[o + 2]!;
-          if (px < capBox[b]! || px > capBox[b + 3]! || py < capBox[b + 1]! || py > capBox[b + 4]! || pz < capBox[b + 2]! || pz > capBox[b + 5]!) continue;
           const r = this.capsules.radii[c]! + margin;
           const d = segmentDistance(px, py, pz, caps, b, tmp);
           if (d >= r) continue;
