@@ -31,8 +31,9 @@ export const SIM_CONFIG = {
   /**
    * Substeps per frame, one solver iteration each: "Small steps in physics simulation" (Macklin, Storey,
    * Lu, Terdiman, Chentanez, Jeschke, Müller 2019) shows substepping with one iteration converges faster
-   * than iterating. 8 × 30 Hz = 240 Hz; measured on the synthetic skirt under `walk`: edge strain stays
-   * within a few per cent (test/sim/solver.test.ts) at ~0.5 ms per substep.
+   * than iterating. 2 × 30 Hz = 60 Hz on the 6 cm cage with skinned rest lengths: the cage's edge strain
+   * stays within a few per cent under `walk` (test/sim/skirt.test.ts); 8 substeps were needed on the full
+   * 1–2 cm mesh with fixed rest lengths and cost 4× as much (docs/sim.md, Speed).
    */
   substeps: 2,
   iterations: 1,
