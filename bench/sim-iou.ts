@@ -19,7 +19,7 @@ import { getBuiltinMotion, createPoseSampler, motionDuration, restSkeletonOf } f
 import { rasterizeMesh } from '../src/render/raster.js';
 import type { Camera } from '../src/core/camera.js';
 
-const { values } = parseArgs({ options: { subjects: { type: 'string', default: '2,4' }, motions: { type: 'string', default: 'walk,arms-up' }, frames: { type: 'string', default: '8' }, 'max-freedom': { type: 'string' }, 'omega-half': { type: 'string' } } });
+const { values } = parseArgs({ options: { subjects: { type: 'string', default: '2,4' }, motions: { type: 'string', default: 'walk,arms-up' }, frames: { type: 'string', default: '8' }, 'max-freedom': { type: 'string' }, 'omega-half': { type: 'string' }, 'hip-anchor': { type: 'string' }, damping: { type: 'string' }, spacing: { type: 'string' } } });
 const iou = (a: Uint8Array, b: Uint8Array) => { let i = 0, u = 0; for (let k = 0; k < a.length; k++) { i += a[k]! & b[k]!; u += a[k]! | b[k]!; } return u ? i / u : 1; };
 function mask(meshes: Array<[ArrayLike<number>, Uint32Array]>, camera: Camera): Uint8Array {
   const V = meshes.reduce((n, m) => n + m[0].length / 3, 0), F = meshes.reduce((n, m) => n + m[1].length, 0);
@@ -29,12 +29,18 @@ function mask(meshes: Array<[ArrayLike<number>, Uint32Array]>, camera: Camera): 
   const r = rasterizeMesh(pos, tri, camera, { supersample: 1 });
   return Uint8Array.from(r.triangleId, (t) => (t >= 0 ? 1 : 0));
 }
+const simOpts = {
+  ...(values['hip-anchor'] ? { hipAnchor: Number(values['hip-anchor']) } : {}),
+  ...(values.spacing ? { cageSpacing: Number(values.spacing) } : {}),
+  ...(values['max-freedom'] ? { maxFreedom: Number(values['max-freedom']) } : {}),
+  materials: { cloth: { ...(values['omega-half'] ? { attachOmegaHalf: Number(values['omega-half']) } : {}), ...(values.damping ? { damping: Number(values.damping) } : {}) } },
+};
 const rows: Array<Record<string, unknown>> = [];
 console.log(`load average ${loadavg()[0]!.toFixed(2)}`);
 for (const id of values.subjects!.split(',').map(Number)) {
   const s = makeSubject(id, { textureSize: 64 });
   const rest = restSkeletonOf(s.model, s.shape);
-  const skirtSetup = prepareCloth(values['max-freedom'] ? skirtSurface(s, Number(values['max-freedom'])) : skirtSurface(s), s.model, s.shape, values['omega-half'] ? { materials: { cloth: { attachOmegaHalf: Number(values['omega-half']) } } } : {});
+  const skirtSetup = prepareCloth(skirtSurface(s), s.model, s.shape, simOpts);
   const hairSetup = s.hair ? prepareCloth(hairSurface(s), s.model, s.shape) : undefined;
   for (const motionName of values.motions!.split(',')) {
     const poseAt = createPoseSampler(getBuiltinMotion(motionName, rest.skeleton, rest.rest), s.model.skeleton);
@@ -54,8 +60,8 @@ for (const id of values.subjects!.split(',').map(Number)) {
       acc.personSkinned += iou(person(skinned, skinned.skirt!, skinned.hair), pTruth) / n;
       acc.personSimulated += iou(person(skinned, skirt[k]!, hair?.[k] ?? skinned.hair), pTruth) / n;
     });
-    rows.push({ subject: id, motion: motionName, frames: n, ...acc });
-    console.log(`subject ${id} ${motionName.padEnd(8)} (max freedom ${values['max-freedom'] ?? 'default'}) skirt IoU vs truth: skinned ${acc.skirtSkinned.toFixed(4)}, simulated ${acc.skirtSimulated.toFixed(4)}; person: skinned ${acc.personSkinned.toFixed(4)}, simulated ${acc.personSimulated.toFixed(4)}`);
+    rows.push({ subject: id, motion: motionName, frames: n, options: simOpts, ...acc });
+    console.log(`subject ${id} ${motionName.padEnd(8)} (${JSON.stringify(simOpts)}) skirt IoU vs truth: skinned ${acc.skirtSkinned.toFixed(4)}, simulated ${acc.skirtSimulated.toFixed(4)}; person: skinned ${acc.personSkinned.toFixed(4)}, simulated ${acc.personSimulated.toFixed(4)}`);
   }
 }
 const dir = join(packageRoot(), 'bench', 'results');

@@ -7,6 +7,7 @@
  *          --variants full,noBalanced,noGeometryWeighting,noPoseOffsets  --poses N  --yaws 0,90,180
  *          --refine N  --work DIR  --mode NAME  --no-doc
  *          --generator oracle|builtin (training video: ground truth with artefacts, or the product's own)  --bare-body (no clothed proxy)
+ *          --cloth-dynamics (builtin generator: simulate the proxy's loose cloth and hair, src/sim)
  * --from-json bench/results/X.json re-renders the Markdown of a stored (possibly partial) report.
  * Writes bench/results/synthetic-<date>[-<mode>].json and the `<mode>` section of docs/benchmarks.md.
  */
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
     workDir: arg('work') ?? join(tmpdir(), 'persona-bench', mode),
     generator: (arg('generator') ?? 'oracle') as 'oracle' | 'builtin',
     clothedProxy: !process.argv.includes('--bare-body'),
+    clothDynamics: process.argv.includes('--cloth-dynamics'),
   };
   if (settings.generator !== 'oracle' && settings.generator !== 'builtin') throw new Error(`unknown --generator ${settings.generator} (use oracle or builtin)`);
   const progress = new Progress(process.stdout.isTTY ? 'plain' : 'plain');

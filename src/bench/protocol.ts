@@ -73,6 +73,8 @@ export interface BenchSettings {
   generator?: 'oracle' | 'builtin';
   /** Build the clothed proxy (stage shape) before texture, as `persona create` does (default true; false = the bare-body pipeline). */
   clothedProxy?: boolean;
+  /** With the builtin generator: simulate the proxy's loose cloth and hair (src/sim; `persona create --cloth-dynamics`). */
+  clothDynamics?: boolean;
 }
 
 /** Mean scores over views (NaN-skipping). */
@@ -172,7 +174,7 @@ export async function runBenchmark(settings: BenchSettings, progress: Progress =
     const fitted = await timed('fit', () => runFitStage(base, { iterationScale: q.fitIterationScale, progress }));
     if (settings.clothedProxy !== false) await timed('shape', () => runShapeStage(base, { body }));
     await timed('texture', () => runTextureStage(base, { size: q.textureSize }));
-    if (settings.generator === 'builtin') await timed('generate', () => runGenerateStage(base, { motions: settings.motions, framesPerClip: settings.framesPerClip, size: q.generatedSize, progress }));
+    if (settings.generator === 'builtin') await timed('generate', () => runGenerateStage(base, { motions: settings.motions, framesPerClip: settings.framesPerClip, size: q.generatedSize, clothDynamics: settings.clothDynamics ?? false, progress }));
     else await timed('generate', () => runSyntheticGenerateStage(base, synthetic, photo.camera, { motions: settings.motions, framesPerClip: settings.framesPerClip, size: q.generatedSize, seed: settings.seed + 1, progress }));
     const fit = JSON.parse(await readFile(join(base, SUBJECT_FILES.fit), 'utf8')) as BodyFit;
     // ground truth of the test set (shared by every variant)

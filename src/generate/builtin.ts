@@ -49,8 +49,8 @@ export interface BuiltinClipOptions {
   proxy?: { proxy: ClothedProxy; colors: Float32Array };
   /**
    * Simulate the proxy's loose regions (cloth, hair) through the whole motion (src/sim, XPBD) and render the
-   * simulated surface; off by default (docs/sim.md: measured +253 % generate time, and on the synthetic
-   * benchmark's garments skinning alone is closer to the truth).
+   * simulated surface; off by default (docs/sim.md: +18 % generate-stage CPU, but on the synthetic
+   * benchmark's garments no closer to the truth than skinning alone, and the pose-offset ablation still loses).
    */
   clothDynamics?: boolean;
   /** Solver overrides (defaults: SIM_CONFIG). */

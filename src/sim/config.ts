@@ -31,11 +31,42 @@ export const SIM_CONFIG = {
   /**
    * Substeps per frame, one solver iteration each: "Small steps in physics simulation" (Macklin, Storey,
    * Lu, Terdiman, Chentanez, Jeschke, Müller 2019) shows substepping with one iteration converges faster
-   * than iterating. 8 × 30 Hz = 240 Hz; measured on the synthetic skirt under `walk`: edge strain stays
-   * within a few per cent (test/sim/solver.test.ts) at ~0.5 ms per substep.
+   * than iterating. 2 × 30 Hz = 60 Hz on the 6 cm cage with skinned rest lengths: the cage's edge strain
+   * stays within a few per cent under `walk` (test/sim/skirt.test.ts); 8 substeps were needed on the full
+   * 1–2 cm mesh with fixed rest lengths and cost 4× as much (docs/sim.md, Speed).
    */
-  substeps: 8,
+  substeps: 2,
   iterations: 1,
+  /**
+   * Spacing (m) of the coarse simulation cage (src/sim/cage.ts): the loose vertices are clustered into
+   * particles about this far apart and follow them by interpolated displacement from skinning. 6 cm keeps a
+   * skirt's folds (10–20 cm wavelength) and cuts the proxy's 10,902 free vertices to ~670 particles
+   * (docs/sim.md, Speed). 0 simulates every vertex.
+   */
+  cageSpacing: 0.06,
+  /** Embedding: a loose vertex follows the cage particles within this multiple of the spacing (kernel (1 − d²/R²)²). */
+  cageReach: 1.5,
+  /** Embedding: at most this many nearest particles per vertex. */
+  cageNeighbours: 8,
+  /**
+   * Freedom is capped at this value: the attachment to the skinned surface never gets weaker than
+   * ω½ (f = 0.5). With weaker attachment the simulated skirt strayed further from the benchmark's garments
+   * than skinning (docs/sim.md, IoU at max freedom 0.9).
+   */
+  maxFreedom: 0.5,
+  /**
+   * Stretch and bending rest lengths follow the skinned surface: each frame they are the distances between
+   * the particles' skinned positions (interpolated per substep), so the simulation does not fight the
+   * deformation skinning already makes (a stretched thigh-side of a skirt); only the deviation from
+   * skinning is dynamic. With fixed rest lengths the solver pulled the cloth off its skinned shape.
+   */
+  followSkinnedLengths: true,
+  /**
+   * Skirt-like loose cloth (a loose region spanning both legs) moves this fraction of its leg-chain skinning
+   * weight to the pelvis in the simulated path, reached at freedom = maxFreedom (src/sim/anchor.ts); the leg
+   * capsules push it out. 0 keeps the surface's own weights.
+   */
+  hipAnchor: 0,
   /** Standard gravity (m/s²), −Y. */
   gravity: 9.81,
   /**
@@ -45,9 +76,12 @@ export const SIM_CONFIG = {
    * swing (inertia); only fully free particles (freedom 1) hang under their full weight.
    */
   gravityCompensation: 1,
-  /** Before the clip: blend from the rest pose to the first frame, then hold (seconds). */
-  settleBlendSeconds: 0.5,
-  settleHoldSeconds: 0.5,
+  /**
+   * Before the clip: blend from the rest pose to the first frame, then hold (seconds). With damping 20/s
+   * (relative to the skinned motion) the deviation's time constant is ~50 ms, so 0.5 s in all settles.
+   */
+  settleBlendSeconds: 0.3,
+  settleHoldSeconds: 0.2,
   /** Extra damping (1/s) during the settling run only, so the clip starts from (near) equilibrium. */
   settleDamping: 6,
   /** Particles stay this far (m) outside the collision capsules (≈ half a cloth thickness plus raster slack). */
@@ -82,10 +116,12 @@ export const SIM_CONFIG = {
    * "curtain" ~60–100 g of hair over ~0.1 m² ≈ 0.6–1 kg/m². Compliances and damping were chosen by
    * looking at the synthetic skirt under walk/dance (docs/images/sim-skirt.png): the cloth stays nearly
    * inextensible, folds, and lags the legs by a few frames; hair is stiffer in bending (a bundle of strands).
+   * Damping 20/s acts on the velocity relative to the skinned motion (solver.ts): with 0.8/s the hem kept
+   * swinging after the legs stopped and strayed from the benchmark's quasi-static garments.
    */
   materials: {
-    cloth: { density: 0.2, stretchCompliance: 1e-7, bendCompliance: 0.1, damping: 0.8, attachOmegaHalf: 16 } satisfies SimMaterial,
-    hair: { density: 0.7, stretchCompliance: 1e-7, bendCompliance: 0.02, damping: 1.5, attachOmegaHalf: 20 } satisfies SimMaterial,
+    cloth: { density: 0.2, stretchCompliance: 1e-7, bendCompliance: 0.1, damping: 20, attachOmegaHalf: 16 } satisfies SimMaterial,
+    hair: { density: 0.7, stretchCompliance: 1e-7, bendCompliance: 0.02, damping: 20, attachOmegaHalf: 20 } satisfies SimMaterial,
   },
 };
 

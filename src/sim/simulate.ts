@@ -16,6 +16,8 @@ import type { BodyPose } from '../body/types.js';
 import type { DeformableSurface } from './types.js';
 import { SIM_CONFIG, type SimMaterial } from './config.js';
 import { buildTopology, type ClothTopology } from './topology.js';
+import { buildCage, type CageEmbedding } from './cage.js';
+import { anchorSkirtsToHips } from './anchor.js';
 import { clearRestPoints, fitCapsules, poseCapsules, type CapsuleSet } from './capsules.js';
 import { ClothSolver, defaultSolverSettings, type SolverSettings } from './solver.js';
 
@@ -33,12 +35,22 @@ export interface ClothSimOptions {
   materials?: { cloth?: Partial<SimMaterial>; hair?: Partial<SimMaterial> };
   /** Collide with the body (default true). */
   collisions?: boolean;
+  /** Coarse cage spacing (m); 0 simulates every loose vertex (default SIM_CONFIG.cageSpacing). */
+  cageSpacing?: number;
+  /** Freedom cap (default SIM_CONFIG.maxFreedom; 1 = no cap). */
+  maxFreedom?: number;
+  /** Rest lengths follow the skinned surface (default SIM_CONFIG.followSkinnedLengths). */
+  followSkinnedLengths?: boolean;
+  /** Fraction of skirt-like cloth's leg weight moved to the pelvis (anchor.ts; default SIM_CONFIG.hipAnchor). */
+  hipAnchor?: number;
 }
 
 /** Everything about one surface on one body that does not depend on the motion (reuse across clips). */
 export interface ClothSetup {
   surface: DeformableSurface;
   topo: ClothTopology;
+  /** With a cage: how the loose surface vertices follow the particles (else each free vertex is a particle). */
+  embedding?: CageEmbedding;
   capsules: CapsuleSet;
   parents: Int32Array;
   restJoints: Float64Array;
@@ -58,14 +70,20 @@ export function prepareCloth(surface: DeformableSurface, body: ArrayBodyModel, s
     cloth: { ...SIM_CONFIG.materials.cloth, ...options.materials?.cloth },
     hair: { ...SIM_CONFIG.materials.hair, ...options.materials?.hair },
   };
-  const topo = buildTopology(surface, materials);
+  const cap = options.maxFreedom ?? SIM_CONFIG.maxFreedom;
+  if (cap < 1) surface = { ...surface, freedom: Float32Array.from(surface.freedom, (f) => Math.min(f, cap)) };
+  const hip = options.hipAnchor ?? SIM_CONFIG.hipAnchor;
+  if (hip > 0) surface = anchorSkirtsToHips(surface, body.skeleton.names, body.skeleton.parents, hip, Math.min(cap, 1)).surface;
+  const spacing = options.cageSpacing ?? SIM_CONFIG.cageSpacing;
+  const cage = spacing > 0 ? buildCage(surface, materials, { spacing, reach: SIM_CONFIG.cageReach, neighbours: SIM_CONFIG.cageNeighbours }) : undefined;
+  const topo = cage ? cage.topo : buildTopology(surface, materials);
   const restBody = body.shapedVertices64(shape);
   const restJoints = body.jointPositions(restBody);
   const margin = options.collisionMargin ?? SIM_CONFIG.collisionMargin;
   let capsules = fitCapsules(restBody, body.skinning, body.skeleton.names.length);
   capsules = clearRestPoints(capsules, topo.rest.subarray(0, topo.free * 3), margin);
   if (options.collisions === false) capsules = { joints: new Int32Array(0), ends: new Float64Array(0), radii: new Float64Array(0) };
-  return { surface, topo, capsules, parents: body.skeleton.parents, restJoints, options };
+  return { surface, topo, embedding: cage?.embedding, capsules, parents: body.skeleton.parents, restJoints, options };
 }
 
 /** A request: the motion as a pose function and the times to return. */
@@ -112,7 +130,7 @@ class Skinner {
 /** The settings the solver runs with. */
 export function solverSettingsOf(o: ClothSimOptions): SolverSettings {
   const d = defaultSolverSettings();
-  return { substeps: o.substeps ?? d.substeps, iterations: o.iterations ?? d.iterations, gravity: o.gravity ?? d.gravity, gravityCompensation: o.gravityCompensation ?? d.gravityCompensation, collisionMargin: o.collisionMargin ?? d.collisionMargin, reach: d.reach };
+  return { substeps: o.substeps ?? d.substeps, iterations: o.iterations ?? d.iterations, gravity: o.gravity ?? d.gravity, gravityCompensation: o.gravityCompensation ?? d.gravityCompensation, collisionMargin: o.collisionMargin ?? d.collisionMargin, reach: d.reach, followSkinnedLengths: o.followSkinnedLengths ?? d.followSkinnedLengths };
 }
 
 /** Simulates the surface through the motion and returns it at the requested times. */
@@ -155,12 +173,29 @@ export function simulateCloth(setup: ClothSetup, run: ClothRun): ClothResult {
   const frames: Float32Array[] = new Array(run.times.length);
   const end = Math.max(run.duration, order.length ? order[order.length - 1]![0] : 0);
   const last = Math.ceil(end * fps - 1e-9);
-  const prevX = new Float64Array(F * 3);
+  const prevX = new Float64Array(F * 3), prevT = new Float64Array(F * 3), dev = new Float64Array(F * 3);
+  const emb = setup.embedding;
   let next = 0;
   const emit = (time: number, a: number) => {
     const pose = run.poseAt(time);
     const out = new Float32Array(V * 3);
     linearBlendSkinning(surface.rest, surface.skin, skinner.pose(pose), pose.translation, out);
+    if (emb) {
+      // the particles' displacement from their skinned positions, interpolated in time, carried to the loose vertices
+      for (let i = 0; i < F * 3; i++) dev[i] = (1 - a) * (prevX[i]! - prevT[i]!) + a * (solver.x[i]! - solver.target1[i]!);
+      for (let m = 0; m < emb.vertices.length; m++) {
+        const v = emb.vertices[m]! * 3;
+        let dx = 0, dy = 0, dz = 0;
+        for (let k = emb.offsets[m]!; k < emb.offsets[m + 1]!; k++) {
+          const p = emb.particles[k]!;
+          if (p >= F) continue; // pinned: no displacement
+          const w = emb.weights[k]!;
+          dx += w * dev[p * 3]!; dy += w * dev[p * 3 + 1]!; dz += w * dev[p * 3 + 2]!;
+        }
+        out[v] = out[v]! + dx; out[v + 1] = out[v + 1]! + dy; out[v + 2] = out[v + 2]! + dz;
+      }
+      return out;
+    }
     for (let v = 0; v < V; v++) {
       const i = topo.particleOf[v]!;
       if (i < 0 || i >= F) continue;
@@ -168,10 +203,10 @@ export function simulateCloth(setup: ClothSetup, run: ClothRun): ClothResult {
     }
     return out;
   };
-  prevX.set(solver.x.subarray(0, F * 3));
+  prevX.set(solver.x.subarray(0, F * 3)); prevT.set(solver.target1.subarray(0, F * 3));
   while (next < order.length && order[next]![0] <= 0) { frames[order[next]![1]] = emit(order[next]![0], 1); next++; }
   for (let k = 1; k <= last; k++) {
-    prevX.set(solver.x.subarray(0, F * 3));
+    prevX.set(solver.x.subarray(0, F * 3)); prevT.set(solver.target1.subarray(0, F * 3));
     place(run.poseAt(k * dt));
     solver.step(dt); steps++;
     run.onFrame?.(solver, k * dt);

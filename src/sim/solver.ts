@@ -11,6 +11,8 @@
  *       attachment  C = |x − x_skinned|           (compliance 1/(m·ω(f)²))
  *       stretch     C = |x_i − x_j| − L_ij        (mesh edges)
  *       bending     C = |x_c − x_d| − L_cd        (the two vertices opposite each interior edge)
+ *     with L the rest lengths, or (followSkinnedLengths) the distances between the skinned targets,
+ *     interpolated within the frame: only the deviation from skinning is dynamic
  *   collisions: x pushed out of every posed capsule to radius + margin (a hard projection, last)
  *   v ← (x − x*)/h
  * Gauss–Seidel in a fixed order with float64 arithmetic: a run is bit-identical to any other run with
@@ -30,10 +32,12 @@ export interface SolverSettings {
   gravityCompensation: number;
   collisionMargin: number;
   reach: number;
+  /** Stretch and bending rest lengths follow the skinned targets (SIM_CONFIG.followSkinnedLengths); default false. */
+  followSkinnedLengths?: boolean;
 }
 
 export function defaultSolverSettings(): SolverSettings {
-  return { substeps: SIM_CONFIG.substeps, iterations: SIM_CONFIG.iterations, gravity: SIM_CONFIG.gravity, gravityCompensation: SIM_CONFIG.gravityCompensation, collisionMargin: SIM_CONFIG.collisionMargin, reach: SIM_CONFIG.capsules.reach };
+  return { substeps: SIM_CONFIG.substeps, iterations: SIM_CONFIG.iterations, gravity: SIM_CONFIG.gravity, gravityCompensation: SIM_CONFIG.gravityCompensation, collisionMargin: SIM_CONFIG.collisionMargin, reach: SIM_CONFIG.capsules.reach, followSkinnedLengths: SIM_CONFIG.followSkinnedLengths };
 }
 
 export class ClothSolver {
@@ -57,13 +61,19 @@ export class ClothSolver {
   readonly caps0: Float64Array;
   readonly caps1: Float64Array;
   private readonly caps: Float64Array;
-  private readonly capBox: Float64Array; // C×6 lo, hi of the interpolated capsules (with radius + margin)
+  private readonly capBox: Float64Array; // C×6 lo, hi of each active capsule over the frame (radius + margin + reach)
   private readonly activeCaps: Int32Array;
   private activeCapCount = 0;
+  /** Per free particle, the capsules whose frame box (grown by reach) holds it: CSR offsets (F+1) and capsule ids. */
+  private readonly candStart: Int32Array;
+  private readonly cand: Int32Array;
   private readonly prev: Float64Array;
   private readonly lambdaEdge: Float64Array;
   private readonly lambdaBend: Float64Array;
   private readonly lambdaAttach: Float64Array;
+  /** Skinned lengths of the stretch and bending pairs at the frame's start and end, and interpolated (followSkinnedLengths). */
+  private readonly edgeL0: Float64Array; private readonly edgeL1: Float64Array; private readonly edgeNow: Float64Array;
+  private readonly bendL0: Float64Array; private readonly bendL1: Float64Array; private readonly bendNow: Float64Array;
   private readonly tmp = new Float64Array(3);
   /** Per free particle: the velocity factor max(0, 1 − damping·h) of the current frame's substep. */
   private readonly dampFactor: Float64Array;
@@ -79,7 +89,11 @@ export class ClothSolver {
     this.capBox = new Float64Array(C * 6); this.activeCaps = new Int32Array(C);
     this.lambdaEdge = new Float64Array(topo.edgeRest.length); this.lambdaBend = new Float64Array(topo.bendRest.length);
     this.lambdaAttach = new Float64Array(topo.free);
+    const E = topo.edgeRest.length, B = topo.bendRest.length;
+    this.edgeL0 = new Float64Array(E); this.edgeL1 = new Float64Array(E); this.edgeNow = Float64Array.from(topo.edgeRest);
+    this.bendL0 = new Float64Array(B); this.bendL1 = new Float64Array(B); this.bendNow = Float64Array.from(topo.bendRest);
     this.dampFactor = new Float64Array(topo.free);
+    this.candStart = new Int32Array(topo.free + 1); this.cand = new Int32Array(topo.free * C);
   }
 
   /** Places every particle at `target1` with zero velocity (the warm start). */
@@ -103,8 +117,23 @@ export class ClothSolver {
     this.selectCapsules();
     for (let i = 0; i < this.topo.free; i++) this.dampFactor[i] = Math.max(0, 1 - (this.topo.materials[this.topo.materialIndex[i]!]!.damping + extraDamping) * h);
     this.invDt = 1 / dt;
+    if (this.settings.followSkinnedLengths) {
+      ClothSolver.pairLengths(this.topo.edges, this.target0, this.edgeL0); ClothSolver.pairLengths(this.topo.edges, this.target1, this.edgeL1);
+      ClothSolver.pairLengths(this.topo.bends, this.target0, this.bendL0); ClothSolver.pairLengths(this.topo.bends, this.target1, this.bendL1);
+    }
     for (let s = 1; s <= S; s++) this.substep(h, s / S);
   }
+
+  /** Distances between the paired particles' positions in `p` (N×3). */
+  private static pairLengths(pairs: Uint32Array, p: Float64Array, out: Float64Array): void {
+    for (let e = 0; e < out.length; e++) {
+      const a = pairs[e * 2]! * 3, b = pairs[e * 2 + 1]! * 3;
+      out[e] = Math.sqrt((p[a]! - p[b]!) ** 2 + (p[a + 1]! - p[b + 1]!) ** 2 + (p[a + 2]! - p[b + 2]!) ** 2);
+    }
+  }
+
+  /** The rest lengths the stretch and bending constraints use now (fixed, or the skinned ones of the last substep). */
+  currentRestLengths(): { edges: Float64Array; bends: Float64Array } { return { edges: this.edgeNow, bends: this.bendNow }; }
 
   /** Capsules that can reach a free particle within this frame (bounding-box test with `reach`). */
   private selectCapsules(): void {
@@ -128,6 +157,26 @@ export class ClothSolver {
       if (ok) this.activeCaps[n++] = c;
     }
     this.activeCapCount = n;
+    // per particle: the active capsules whose box over the frame (both ends, both poses, radius + margin + reach) holds it
+    const box = this.capBox;
+    for (let k = 0; k < n; k++) {
+      const c = this.activeCaps[k]!, o = c * 6, r = this.capsules.radii[c]! + reach;
+      for (let a = 0; a < 3; a++) {
+        box[o + a] = Math.min(this.caps0[o + a]!, this.caps0[o + 3 + a]!, this.caps1[o + a]!, this.caps1[o + 3 + a]!) - r;
+        box[o + 3 + a] = Math.max(this.caps0[o + a]!, this.caps0[o + 3 + a]!, this.caps1[o + a]!, this.caps1[o + 3 + a]!) + r;
+      }
+    }
+    let m = 0;
+    for (let i = 0; i < topo.free; i++) {
+      this.candStart[i] = m;
+      const px = x[i * 3]!, py = x[i * 3 + 1]!, pz = x[i * 3 + 2]!;
+      for (let k = 0; k < n; k++) {
+        const c = this.activeCaps[k]!, b = c * 6;
+        if (px < box[b]! || px > box[b + 3]! || py < box[b + 1]! || py > box[b + 4]! || pz < box[b + 2]! || pz > box[b + 5]!) continue;
+        this.cand[m++] = c;
+      }
+    }
+    this.candStart[topo.free] = m;
   }
 
   private substep(h: number, alpha: number): void {
@@ -144,22 +193,21 @@ export class ClothSolver {
       x[o] = x[o]! + v[o]! * h; x[o + 1] = x[o + 1]! + v[o + 1]! * h; x[o + 2] = x[o + 2]! + v[o + 2]! * h;
     }
     for (let i = F; i < N; i++) { const o = i * 3; for (let a = 0; a < 3; a++) x[o + a] = beta * target0[o + a]! + alpha * target1[o + a]!; }
-    // Capsules at this substep and their bounding boxes.
-    const margin = this.settings.collisionMargin;
+    // Capsules at this substep.
     for (let k = 0; k < this.activeCapCount; k++) {
-      const c = this.activeCaps[k]!, o = c * 6, r = this.capsules.radii[c]! + margin;
+      const o = this.activeCaps[k]! * 6;
       for (let a = 0; a < 6; a++) this.caps[o + a] = beta * this.caps0[o + a]! + alpha * this.caps1[o + a]!;
-      for (let a = 0; a < 3; a++) {
-        this.capBox[o + a] = Math.min(this.caps[o + a]!, this.caps[o + 3 + a]!) - r;
-        this.capBox[o + 3 + a] = Math.max(this.caps[o + a]!, this.caps[o + 3 + a]!) + r;
-      }
     }
     this.lambdaEdge.fill(0); this.lambdaBend.fill(0); this.lambdaAttach.fill(0);
+    if (this.settings.followSkinnedLengths) {
+      for (let e = 0; e < this.edgeNow.length; e++) this.edgeNow[e] = beta * this.edgeL0[e]! + alpha * this.edgeL1[e]!;
+      for (let e = 0; e < this.bendNow.length; e++) this.bendNow[e] = beta * this.bendL0[e]! + alpha * this.bendL1[e]!;
+    }
     const h2 = h * h;
     for (let it = 0; it < this.settings.iterations; it++) {
       this.solveAttachments(h2, alpha);
-      this.solvePairs(topo.edges, topo.edgeRest, topo.edgeCompliance, this.lambdaEdge, h2);
-      this.solvePairs(topo.bends, topo.bendRest, topo.bendCompliance, this.lambdaBend, h2);
+      this.solvePairs(topo.edges, this.edgeNow, topo.edgeCompliance, this.lambdaEdge, h2);
+      this.solvePairs(topo.bends, this.bendNow, topo.bendCompliance, this.lambdaBend, h2);
     }
     this.collide();
     const inv = 1 / h;
@@ -207,16 +255,18 @@ export class ClothSolver {
     }
   }
 
-  /** Projects free particles out of the posed capsules (two passes: leaving one capsule may enter another). */
+  /**
+   * Projects free particles out of the posed capsules near them (the frame's candidate lists; two passes:
+   * leaving one capsule may enter another).
+   */
   private collide(): void {
-    const { x, caps, capBox, tmp } = this, margin = this.settings.collisionMargin;
+    const { x, caps, tmp, cand, candStart } = this, margin = this.settings.collisionMargin;
     for (let pass = 0; pass < 2; pass++) {
       for (let i = 0; i < this.topo.free; i++) {
         const o = i * 3;
-        for (let k = 0; k < this.activeCapCount; k++) {
-          const c = this.activeCaps[k]!, b = c * 6;
+        for (let k = candStart[i]!; k < candStart[i + 1]!; k++) {
+          const c = cand[k]!, b = c * 6;
           const px = x[o]!, py = x[o + 1]!, pz = x[o + 2]!;
-          if (px < capBox[b]! || px > capBox[b + 3]! || py < capBox[b + 1]! || py > capBox[b + 4]! || pz < capBox[b + 2]! || pz > capBox[b + 5]!) continue;
           const r = this.capsules.radii[c]! + margin;
           const d = segmentDistance(px, py, pz, caps, b, tmp);
           if (d >= r) continue;

@@ -60,11 +60,16 @@ export function isFree(s: DeformableSurface, v: number): boolean {
 
 /** V: the first vertex with exactly the same rest position as each vertex (itself when unique). */
 export function weldMap(rest: Float32Array): Uint32Array {
-  const V = rest.length / 3, canon = new Uint32Array(V), seen = new Map<string, number>();
+  const V = rest.length / 3, canon = new Uint32Array(V), seen = new Map<number, number[]>();
+  // bucket by the float32 bit patterns (exact equality is checked within a bucket)
+  const bits = new Uint32Array(rest.buffer, rest.byteOffset, rest.length);
   for (let v = 0; v < V; v++) {
-    const k = `${rest[v * 3]},${rest[v * 3 + 1]},${rest[v * 3 + 2]}`;
-    const first = seen.get(k);
-    if (first === undefined) { seen.set(k, v); canon[v] = v; } else canon[v] = first;
+    const k = ((bits[v * 3]! * 73856093) ^ (bits[v * 3 + 1]! * 19349663) ^ (bits[v * 3 + 2]! * 83492791)) & 0x3fffffff; // a small integer key (fast Map hashing)
+    const list = seen.get(k);
+    let first = -1;
+    if (list) { for (const u of list) if (rest[u * 3] === rest[v * 3] && rest[u * 3 + 1] === rest[v * 3 + 1] && rest[u * 3 + 2] === rest[v * 3 + 2]) { first = u; break; } }
+    if (first >= 0) canon[v] = first;
+    else { canon[v] = v; if (list) list.push(v); else seen.set(k, [v]); }
   }
   return canon;
 }
