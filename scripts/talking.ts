@@ -65,12 +65,13 @@ if (dir && gif) {
   const P = renderer.posedMeans, parts = avatar.buffers.parts as Uint8Array;
   const c = [0, 0, 0]; let n = 0;
   for (let i = 0; i < parts.length; i++) if (parts[i] === PART_INDEX.face) { for (let k = 0; k < 3; k++) c[k]! += P[i * 3 + k]!; n++; }
-  const centre: [number, number, number] = [c[0]! / n, c[1]! / n - 0.05, c[2]! / n - 0.03];
-  const SIZE = 256;
-  const cam = lookAtCamera([centre[0] + 0.35, centre[1] + 0.03, centre[2] + 1.0], centre, { width: SIZE, height: SIZE, fovYDeg: 30 });
-  const sink = await openSink(gif, { width: SIZE, height: SIZE, fps: FPS, transparent: false });
+  const centre: [number, number, number] = [c[0]! / n, c[1]! / n - 0.04, c[2]! / n - 0.03];
+  const SIZE = 200;
+  const cam = lookAtCamera([centre[0] + 0.22, centre[1] + 0.02, centre[2] + 0.62], centre, { width: SIZE, height: SIZE, fovYDeg: 30 });
+  const STEP = 2; // 15 fps keeps the GIF small
+  const sink = await openSink(gif, { width: SIZE, height: SIZE, fps: FPS / STEP, transparent: false });
   const pose = samplePose(bound, 0);
-  for (let f = 0; f < m.frameCount; f++) await sink.add(renderer.render(samplePose(bound, f / FPS, pose), cam, [1, 1, 1]));
+  for (let f = 0; f < m.frameCount; f += STEP) await sink.add(renderer.render(samplePose(bound, f / FPS, pose), cam, [1, 1, 1]));
   await sink.finish();
   console.log(`${gif}: ${m.frameCount} frames`);
 }
