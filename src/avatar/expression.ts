@@ -110,7 +110,7 @@ export function resolveExpression(avatar: ExpressiveAvatar, spec: string | Named
   const asks = Object.values(units).some((w) => w !== 0);
   if (asks && !hasExpression(avatar))
     throw new PersonaError('This avatar carries no expression basis, so it cannot change its face.', {
-      hint: 'Avatars bundled before expressions existed have none; re-create the avatar with this Persona (`persona create`, or `persona train` on its subject).',
+      hint: 'Avatars bundled before expressions existed have none; re-create the avatar with this Persona (`persona create`, or `persona train <subject> --force`).',
       exitCode: 2,
     });
   for (const [u, w] of Object.entries(units)) {
