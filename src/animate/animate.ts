@@ -34,6 +34,8 @@ export interface AnimateOptions {
   engine?: RenderEngine;
   /** Evaluate the pose-driven offset MLP (default true; false poses by skinning only, much faster on the CPU). */
   poseOffsets?: boolean;
+  /** A named expression (src/avatar/config.ts) or unit=weight list held for the whole clip, on top of the motion's expression channels. */
+  expression?: string;
   /** src/splat threads (engine 'splat' only). */
   threads?: number;
   /** Cancels the render between frames (default: the process-wide Ctrl-C signal, src/core/cancel.ts). */
@@ -79,7 +81,7 @@ export async function animateAvatar(avatar: AvatarBundle, motion: Motion, option
   if (!(Number.isInteger(size) && size >= 16 && size <= 4096)) throw new PersonaError(`--size must be an integer in 16…4096 (got ${size}).`, { exitCode: 2 });
   if (!(fps > 0 && fps <= 120)) throw new PersonaError(`--fps must be in (0, 120] (got ${fps}).`, { exitCode: 2 });
   const progress = options.progress ?? Progress.silent();
-  const bound = bindMotion(motion, avatar);
+  const bound = bindMotion(motion, avatar, options.expression !== undefined ? { expression: options.expression } : {});
   const frames = outputFrameCount(bound, fps);
   const renderer = new AvatarRenderer(avatar, { threads: options.threads, engine: options.engine, poseOffsets: options.poseOffsets });
   const framing = frameClip(renderer, avatar, bound, frames, fps);

@@ -11,6 +11,19 @@ import type { AvatarPose } from '../export/cloud.js';
 import { restPose } from '../export/cloud.js';
 import { avatarRestSkeleton, bindMotion, framePose } from './poses.js';
 import { loadMotion, type LoadMotionOptions } from '../motion/load.js';
+import { resolveExpression } from '../avatar/expression.js';
+
+/**
+ * Gives `pose` the expression `spec` (a named expression or unit=weight list, src/avatar/expression.ts):
+ * unit weights in `pose.expression` and the jaw opening added to the `jaw` joint's rotation about X.
+ */
+export function poseWithExpression(avatar: AvatarBundle, pose: AvatarPose, spec: string): AvatarPose {
+  const e = resolveExpression(avatar, spec);
+  const rotations = Float64Array.from(pose.rotations);
+  const jaw = avatar.header.skeleton.names.indexOf('jaw');
+  if (jaw >= 0) rotations[jaw * 3] += e.jaw;
+  return { ...pose, rotations, expression: e.weights };
+}
 
 /** Whether `arg` names a builtin motion. */
 export function isBuiltinMotion(arg: string): boolean {

@@ -9,6 +9,7 @@ import { quatToAxisAngle } from '../core/rotation.js';
 import type { Motion } from '../motion/types.js';
 import type { AvatarPose } from '../export/cloud.js';
 import type { RestSkeleton } from '../motion/canonical.js';
+import { listNamedExpressions, resolveExpression, type ResolvedExpression } from '../avatar/expression.js';
 
 /** The avatar's skeleton with its rest joints, as the motion module expects. */
 export function avatarRestSkeleton(avatar: AvatarBundle): RestSkeleton {
@@ -22,13 +23,41 @@ export interface BoundMotion {
   jointMap: Int32Array;
   /** Duration in seconds (frames − 1)/fps. */
   duration: number;
+  /** Face: a constant expression and the motion's expression channels, resolved on the avatar (absent: neutral). */
+  face?: BoundFace;
+}
+
+/** Expression channels resolved onto an avatar's units and jaw. */
+export interface BoundFace {
+  constant: ResolvedExpression | null;
+  /** One resolved expression per motion channel (unit weight 1). */
+  channels: ResolvedExpression[];
+  /** Avatar index of the `jaw` joint (−1: none). */
+  jaw: number;
+}
+
+/**
+ * Resolves the face of a motion on an avatar: `expression` (a named expression or unit=weight list held for
+ * the whole clip) and the motion's own channels. Throws when an expression is asked of an avatar without
+ * an expression basis (src/avatar/expression.ts).
+ */
+export function bindFace(motion: Motion, avatar: AvatarBundle, expression?: string): BoundFace | undefined {
+  const constant = expression !== undefined ? resolveExpression(avatar, expression) : null;
+  const channels = (motion.expressions?.names ?? []).map((n) => resolveExpression(avatar, n.includes('=') ? n : namedOrUnit(n)));
+  if (!constant && channels.length === 0) return undefined;
+  return { constant, channels, jaw: avatar.header.skeleton.names.indexOf('jaw') };
+}
+
+/** A channel name: a named expression as is, else a body-model unit at weight 1. */
+function namedOrUnit(name: string): string {
+  return listNamedExpressions().includes(name) ? name : `${name}=1`;
 }
 
 /**
  * Binds a motion (already on the avatar skeleton, e.g. from `loadMotionArg`) to the avatar by joint name.
  * Throws when no joint matches.
  */
-export function bindMotion(motion: Motion, avatar: AvatarBundle): BoundMotion {
+export function bindMotion(motion: Motion, avatar: AvatarBundle, options: { expression?: string } = {}): BoundMotion {
   const names = avatar.header.skeleton.names;
   const index = new Map(motion.jointNames.map((n, i) => [n, i] as const));
   const jointMap = Int32Array.from(names, (n) => index.get(n) ?? -1);
@@ -40,7 +69,10 @@ export function bindMotion(motion: Motion, avatar: AvatarBundle): BoundMotion {
   if (motion.rotations.length !== motion.frameCount * J * 4 || motion.rootTranslation.length !== motion.frameCount * 3)
     throw new PersonaError(`motion "${motion.name}" has arrays that do not match its ${motion.frameCount} frames × ${J} joints.`);
   if (motion.frameCount < 1) throw new PersonaError(`motion "${motion.name}" has no frames.`);
-  return { motion, jointMap, duration: (motion.frameCount - 1) / motion.fps };
+  if (motion.expressions && motion.expressions.weights.length !== motion.frameCount * motion.expressions.names.length)
+    throw new PersonaError(`motion "${motion.name}" has expression weights that do not match its ${motion.frameCount} frames × ${motion.expressions.names.length} channels.`);
+  const face = bindFace(motion, avatar, options.expression);
+  return { motion, jointMap, duration: (motion.frameCount - 1) / motion.fps, ...(face ? { face } : {}) };
 }
 
 /** Writes frame `f` of a bound motion into `out` (allocated when omitted). */
@@ -79,7 +111,31 @@ export function samplePose(bound: BoundMotion, t: number, out?: AvatarPose): Ava
   }
   const T = motion.rootTranslation;
   for (let c = 0; c < 3; c++) pose.translation[c] = (1 - a) * T[f0 * 3 + c]! + a * T[f1 * 3 + c]!;
+  if (bound.face) applyFace(bound.face, motion, f0, f1, a, pose);
   return pose;
+}
+
+/**
+ * Writes the expression of time (f0, f1, a) into `pose`: unit weights = constant + Σ_c w_c(t)·channel_c,
+ * and the jaw opening (same sum of the expressions' jaw angles) added to the jaw's rotation about X.
+ */
+function applyFace(face: BoundFace, motion: Motion, f0: number, f1: number, a: number, pose: AvatarPose): void {
+  const E = face.constant?.weights.length ?? face.channels[0]?.weights.length ?? 0;
+  const w = pose.expression && pose.expression.length === E ? pose.expression : (pose.expression = new Float64Array(E));
+  if (face.constant) w.set(face.constant.weights); else w.fill(0);
+  let jaw = face.constant?.jaw ?? 0;
+  const ex = motion.expressions;
+  if (ex) {
+    const C = ex.names.length;
+    for (let c = 0; c < C; c++) {
+      const s = (1 - a) * ex.weights[f0 * C + c]! + a * ex.weights[f1 * C + c]!;
+      if (s === 0) continue;
+      const ch = face.channels[c]!;
+      for (let k = 0; k < E; k++) w[k] += s * ch.weights[k]!;
+      jaw += s * ch.jaw;
+    }
+  }
+  if (face.jaw >= 0 && jaw !== 0) pose.rotations[face.jaw * 3] += jaw;
 }
 
 /** Number of output frames when a clip is played at `fps` (the clip's own frame count at its own rate). */

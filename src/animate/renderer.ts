@@ -54,7 +54,7 @@ export class AvatarRenderer {
 
   /** Poses the Gaussians (into `posedMeans`) without rendering. */
   pose(pose: AvatarPose): Float32Array {
-    return poseAvatarMeans(this.avatar, pose.rotations, pose.translation, this.gaussians.means, this.scratch, { poseOffsets: this.options.poseOffsets });
+    return poseAvatarMeans(this.avatar, pose.rotations, pose.translation, this.gaussians.means, this.scratch, { poseOffsets: this.options.poseOffsets, expression: pose.expression ?? null });
   }
 
   /** Poses and renders one frame: RGB over a colour, or RGBA when the background is transparent. */

@@ -10,6 +10,7 @@ import type { ArrayBodyModel } from '../body/model.js';
 import { subdivide } from '../body/subdivide.js';
 import { sampleTexture } from '../render/index.js';
 import type { GaussianTemplate } from './template.js';
+import { sparseExpressionBasis } from './expression.js';
 
 /** Colour of Gaussians when no texture is given (mid grey). */
 export const UNTEXTURED_COLOR = 0.6;
@@ -105,6 +106,7 @@ export function buildGaussianTemplate(body: ArrayBodyModel, options: TemplateOpt
     gaussianAnchors: map.anchors,
     gaussianAnchorWeights: map.weights,
     anchorsPerGaussian: map.perRow,
+    expression: sparseExpressionBasis(sub.expressionNames, sub.expressionBasis, N),
     body: { kind: body.kind, shape: Array.from(options.shape), subdivisionLevels: options.levels },
   };
 }

@@ -52,6 +52,11 @@ export interface AvatarHeader {
   skeleton: { names: string[]; parents: number[]; restJoints: number[] };
   skinInfluences: number;
   poseOffsets: PoseOffsetSpec | null;
+  /**
+   * Expression units (docs/avatar.md "Expression"): their names, with buffers expressionGaussians (Nf, u32)
+   * and expressionBasis (E×Nf×3, f32). Absent or null in bundles made before expressions: no expression.
+   */
+  expression?: { names: string[] } | null;
   buffers: Record<string, BufferView>;
   /** Free-form provenance: quality preset, iterations, losses, timings. */
   training?: Record<string, unknown>;
@@ -287,6 +292,17 @@ function validate(header: AvatarHeader, buffers: Record<string, BundleArray>, wh
   const joints = buffers.skinJoints as Uint16Array;
   for (let i = 0; i < joints.length; i++) if (joints[i]! >= J) fail(`skinJoints[${i}] = ${joints[i]} is not a joint (skeleton has ${J}).`);
   for (const name of ['means', 'scales', 'colors', 'opacities', 'skinWeights']) finite(buffers[name] as Float32Array, name, fail);
+  const ex = header.expression;
+  if (ex !== null && ex !== undefined) {
+    if (typeof ex !== 'object' || !Array.isArray(ex.names) || !ex.names.every((x) => typeof x === 'string' && x !== ''))
+      fail('expression must be null or { names: [non-empty strings] }.');
+    const gs = buffers.expressionGaussians, B = buffers.expressionBasis;
+    if (!(gs instanceof Uint32Array)) fail('expression needs buffer "expressionGaussians" (u32).');
+    if (!(B instanceof Float32Array)) fail('expression needs buffer "expressionBasis" (f32).');
+    if (B!.length !== ex.names.length * gs!.length * 3) fail(`buffer "expressionBasis" has ${B!.length} values, expected ${ex.names.length}×${gs!.length}×3.`);
+    for (let i = 0; i < gs!.length; i++) if (gs![i]! >= n) fail(`expressionGaussians[${i}] = ${gs![i]} is not a Gaussian (there are ${n}).`);
+    finite(B as Float32Array, 'expressionBasis', fail);
+  }
   const po = header.poseOffsets;
   if (po) {
     const A = po.anchorCount, M = po.anchorsPerGaussian, P = po.inputJoints.length;

@@ -8,6 +8,7 @@ import { skinPoints } from './lbs.js';
 import { forwardKinematics } from '../body/fk.js';
 import { axisAngleToMatrix, matrixTo6d } from '../core/rotation.js';
 import { PoseOffsetMlp } from '../nn/pose-mlp.js';
+import { addExpressionOffsets, hasExpression } from './expression.js';
 
 /** What posing needs from a bundle (the header and its buffers). */
 export interface PosableAvatar {
@@ -221,7 +222,8 @@ function groupNormRelu(y: Float32Array, n: number, groups: number, gamma: Float3
 }
 
 /**
- * Poses every Gaussian: canonical means + pose offsets, then LBS. Writes N×3 world positions to `out`.
+ * Poses every Gaussian: canonical means + pose offsets + expression offsets (when `options.expression`
+ * gives unit weights and the bundle has a basis), then LBS. Writes N×3 world positions to `out`.
  * `rotations` is J×3 axis-angle in skeleton order; `translation` the root translation.
  */
 export function poseAvatarMeans(
@@ -230,7 +232,7 @@ export function poseAvatarMeans(
   translation: ArrayLike<number>,
   out: Float32Array,
   scratch: PoseScratch = createPoseScratch(avatar),
-  options: { poseOffsets?: boolean } = {},
+  options: { poseOffsets?: boolean; expression?: ArrayLike<number> | null } = {},
 ): Float32Array {
   const h = avatar.header;
   skinningMatrices(h.skeleton.parents, h.skeleton.restJoints, rotations, translation, scratch.world, scratch.skin);
@@ -243,6 +245,11 @@ export function poseAvatarMeans(
   if (anchorOff && ga && gw) {
     canonical = scratch.canonical ??= new Float32Array(means.length);
     spreadAnchorOffsets(means, anchorOff, ga, gw, h.poseOffsets!.anchorsPerGaussian, canonical);
+  }
+  const ex = options.expression;
+  if (ex && hasExpression(avatar) && Array.prototype.some.call(ex, (w: number) => w !== 0)) {
+    if (canonical === means) (canonical = scratch.canonical ??= new Float32Array(means.length)).set(means);
+    addExpressionOffsets(avatar, ex, canonical); // expression before skinning, like the body model
   }
   skinPoints(canonical, avatar.buffers.skinJoints as Uint16Array, avatar.buffers.skinWeights as Float32Array, h.skinInfluences, scratch.skin, out);
   return out;

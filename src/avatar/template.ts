@@ -11,6 +11,7 @@
  * rows, which is what makes CPU training fit in minutes. Documented in docs/avatar.md.
  */
 import type { SkinWeights, Skeleton } from '../body/types.js';
+import type { ExpressionBasis } from './expression.js';
 
 /** Everything per Gaussian and per anchor that the avatar model needs. */
 export interface GaussianTemplate {
@@ -42,6 +43,8 @@ export interface GaussianTemplate {
   gaussianAnchors: Uint32Array;
   gaussianAnchorWeights: Float32Array;
   anchorsPerGaussian: number;
+  /** The body model's expression units over the Gaussians they move (subdivided with the mesh); absent: none. */
+  expression?: ExpressionBasis | null;
   /** Body model kind, shape coefficients and subdivision levels (provenance for the bundle). */
   body: { kind: string; shape: number[]; subdivisionLevels: number };
 }

@@ -22,6 +22,10 @@ export function bundleFromModel(model: AvatarModel, training: Record<string, unk
     // the subdivided mesh over the Gaussians (GLB export, normals)
     triangles: { data: t.triangles.slice(), shape: [t.triangles.length / 3, 3] },
   };
+  if (t.expression) {
+    arrays.expressionGaussians = { data: t.expression.gaussians.slice(), shape: [t.expression.gaussians.length] };
+    arrays.expressionBasis = { data: t.expression.basis.slice(), shape: [t.expression.names.length, t.expression.gaussians.length, 3] };
+  }
   const withOffsets = options.poseOffsets ?? true;
   let poseOffsets = null;
   if (withOffsets) {
@@ -69,6 +73,7 @@ export function bundleFromModel(model: AvatarModel, training: Record<string, unk
       skeleton: { names: t.skeleton.names, parents: Array.from(t.skeleton.parents), restJoints: Array.from(t.restJoints) },
       skinInfluences: K,
       poseOffsets,
+      expression: t.expression ? { names: [...t.expression.names] } : null,
       training,
     },
     arrays,

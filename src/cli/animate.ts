@@ -1,3 +1,4 @@
+import { listNamedExpressions } from '../avatar/expression.js';
 import type { Command } from 'commander';
 import { loadAvatar } from '../avatar/bundle.js';
 import { PersonaError } from '../core/errors.js';
@@ -43,7 +44,8 @@ export function registerAnimate(program: Command): void {
     .option('--background <bg>', 'white, black, transparent or #rrggbb', parseBackground, ANIMATE_DEFAULTS.background)
     .option('--no-pose-offsets', 'skip the pose-driven offset network (skinning only; much faster preview)')
     .option('--engine <engine>', 'rasterizer: fast (forward-only) or splat (the training rasterizer)', 'fast')
-    .action(async (dir: string, opts: { motion: string; out: string; camera: CameraMode; size: number; fps: number; background: Background; engine: string; poseOffsets: boolean }, cmd: Command) => {
+    .option('--expression <expr>', `face held for the whole clip: ${listNamedExpressions().join(', ')}, or unit=weight pairs (e.g. mouth-open=0.5,jaw=0.2)`)
+    .action(async (dir: string, opts: { expression?: string; motion: string; out: string; camera: CameraMode; size: number; fps: number; background: Background; engine: string; poseOffsets: boolean }, cmd: Command) => {
       const progress = progressFrom(cmd);
       if (opts.engine !== 'fast' && opts.engine !== 'splat') throw new PersonaError(`--engine must be fast or splat (got "${opts.engine}").`, { exitCode: 2 });
       const avatar = await loadAvatar(dir);
@@ -51,6 +53,7 @@ export function registerAnimate(program: Command): void {
       try {
         const r = await animateAvatar(avatar, motion, {
           out: opts.out, camera: opts.camera, size: opts.size, fps: opts.fps, background: opts.background, progress, engine: opts.engine, poseOffsets: opts.poseOffsets,
+          ...(opts.expression !== undefined ? { expression: opts.expression } : {}),
         });
         progress.info(`animate: ${r.frames} frames of "${motion.name}" → ${opts.out} (${r.kind}, ${(r.frames / r.seconds).toFixed(1)} frames/s)`);
       } finally {

@@ -5,7 +5,7 @@ import { ensureDir } from '../core/atomic.js';
 import { yieldToSignals } from '../core/cancel.js';
 import { PersonaError } from '../core/errors.js';
 import { EXPORT_FORMATS, exportAvatar, formatFromPath, type ExportFormat } from '../export/export.js';
-import { resolvePose, loadMotionArg } from '../animate/motionArg.js';
+import { poseWithExpression, resolvePose, loadMotionArg } from '../animate/motionArg.js';
 import { avatarRestSkeleton, bindMotion, framePose } from '../animate/poses.js';
 import { parseFrame } from './render.js';
 import { SPLAT_UPS, type SplatUp } from '../export/frame.js';
@@ -26,6 +26,7 @@ export function registerExport(program: Command): void {
     .option('--pose <name>', 'rest, or a builtin motion name (name@frame picks a frame)')
     .option('--motion <motion>', 'pose from this motion (builtin or file) at --frame; with --rigged GLB, also its animation')
     .option('--frame <k>', 'frame of --motion (default: the middle one)', (v: string) => parseFrame(v))
+    .option('--expression <expr>', 'splat formats and baked GLB: a named expression (smile, aa, …; docs/avatar.md) or unit=weight pairs')
     .option('--rigged', 'GLB: a skinned mesh with the joint hierarchy (instead of baked positions)')
     .option('--skeleton <naming>', `rigged GLB: joint names, ${SKELETON_NAMINGS.join(', ')} (default unreal)`)
     .option('--rest <pose>', 'rigged GLB: rest (bind) pose, apose (the body\'s own, default) or tpose (arms straight out)')
@@ -35,7 +36,7 @@ export function registerExport(program: Command): void {
     .option('--no-texture', 'GLB: vertex colours only (default: a baked base-colour texture with UVs, vertex colours kept as _COLOR_0)')
     .option('--up <axis>', 'splat formats: -y (3DGS capture frame, Y down, what splat viewers expect; default) or y (the avatar\'s Y-up frame)')
     .option('--spz-version <n>', `SPZ: ${SPZ_VERSIONS.join(', ')} (default ${DEFAULT_SPZ_VERSION}: gzip, read by current web viewers; 4 = ZSTD, the newest)`)
-    .action(async (dir: string, opts: { out: string; format?: string; pose?: string; motion?: string; frame?: number; rigged?: boolean; author?: string; licence?: string; name?: string; rest?: string; texture?: boolean; skeleton?: string; up?: string; spzVersion?: string }, cmd: Command) => {
+    .action(async (dir: string, opts: { expression?: string; out: string; format?: string; pose?: string; motion?: string; frame?: number; rigged?: boolean; author?: string; licence?: string; name?: string; rest?: string; texture?: boolean; skeleton?: string; up?: string; spzVersion?: string }, cmd: Command) => {
       const progress = progressFrom(cmd);
       if (opts.format?.toLowerCase() === 'splat-anim') {
         // animated splats for Spark: a folder (splatAnimation.ts)
@@ -72,7 +73,10 @@ export function registerExport(program: Command): void {
       if (spzVersion !== undefined && format !== 'spz') throw new PersonaError('--spz-version applies to --format spz only.', { exitCode: 2 });
       await ensureDir(dirname(opts.out)); // a bad output folder fails before the work
       const avatar = await loadAvatar(dir);
-      const pose = await resolvePose(avatar, { pose: opts.pose, motion: opts.motion, frame: opts.frame });
+      if (opts.expression !== undefined && (opts.rigged || format === 'vrm'))
+        throw new PersonaError('--expression applies to the splat formats and the baked GLB; rigged GLB and VRM do not carry expressions yet.', { exitCode: 2 });
+      let pose = await resolvePose(avatar, { pose: opts.pose, motion: opts.motion, frame: opts.frame });
+      if (opts.expression !== undefined) pose = poseWithExpression(avatar, pose, opts.expression);
       await yieldToSignals(undefined, 'export');
       let animation: { name: string; fps: number; poses: ReturnType<typeof framePose>[] } | undefined;
       if (opts.rigged && opts.motion !== undefined && opts.frame === undefined) {

@@ -4,7 +4,7 @@ import { loadAvatar } from '../avatar/bundle.js';
 import { ensureDir } from '../core/atomic.js';
 import { PersonaError } from '../core/errors.js';
 import { turntable } from '../animate/animate.js';
-import { resolvePose } from '../animate/motionArg.js';
+import { poseWithExpression, resolvePose } from '../animate/motionArg.js';
 import { writeImagePng } from '../animate/sinks.js';
 import { parseBackground } from './animate.js';
 import { parsePositiveInt, progressFrom } from './context.js';
@@ -19,17 +19,19 @@ export function registerRender(program: Command): void {
     .option('--pose <name>', 'rest, or a builtin motion name (name@frame picks a frame; default the middle one)', 'rest')
     .option('--motion <motion>', 'take the pose from this motion (builtin or file) at --frame')
     .option('--frame <k>', 'frame of --motion', (v: string) => parseFrame(v))
+    .option('--expression <expr>', 'a named expression (smile, aa, …; docs/avatar.md) or unit=weight pairs')
     .option('--views <n>', 'views around the avatar', parsePositiveInt('views'), 8)
     .option('--size <px>', 'size of each view', parsePositiveInt('size'), 384)
     .option('--columns <n>', 'columns of the sheet (default min(views, 4))', parsePositiveInt('columns'))
     .option('--background <bg>', 'white, black or #rrggbb', parseBackground, [1, 1, 1])
-    .action(async (dir: string, opts: { out: string; pose: string; motion?: string; frame?: number; views: number; size: number; columns?: number; background: [number, number, number] | 'transparent' }, cmd: Command) => {
+    .action(async (dir: string, opts: { expression?: string; out: string; pose: string; motion?: string; frame?: number; views: number; size: number; columns?: number; background: [number, number, number] | 'transparent' }, cmd: Command) => {
       const progress = progressFrom(cmd);
       if (opts.background === 'transparent') throw new PersonaError('A contact sheet has no transparent background; use white, black or #rrggbb.', { exitCode: 2 });
       if (!/\.png$/i.test(opts.out)) throw new PersonaError(`--out must be a .png file (got "${opts.out}").`, { exitCode: 2 });
       await ensureDir(dirname(opts.out)); // a bad output folder fails before the work
       const avatar = await loadAvatar(dir);
-      const pose = await resolvePose(avatar, opts.motion !== undefined ? { motion: opts.motion, frame: opts.frame } : { pose: opts.pose, frame: opts.frame });
+      let pose = await resolvePose(avatar, opts.motion !== undefined ? { motion: opts.motion, frame: opts.frame } : { pose: opts.pose, frame: opts.frame });
+      if (opts.expression !== undefined) pose = poseWithExpression(avatar, pose, opts.expression);
       const sheet = await turntable(avatar, pose, { views: opts.views, size: opts.size, background: opts.background, progress, ...(opts.columns ? { columns: opts.columns } : {}) });
       await writeImagePng(opts.out, sheet);
       progress.info(`render: ${opts.views} views → ${opts.out} (${sheet.width}×${sheet.height})`);

@@ -26,6 +26,8 @@ export interface GaussianCloud {
 export interface AvatarPose {
   rotations: Float64Array;
   translation: [number, number, number];
+  /** Expression unit weights in the avatar's `header.expression.names` order (absent: neutral). */
+  expression?: Float64Array;
 }
 
 /** The rest pose (all rotations zero) of an avatar. */
@@ -44,7 +46,7 @@ export function avatarCloud(avatar: AvatarBundle, pose?: AvatarPose): GaussianCl
   if (pose) {
     if (pose.rotations.length !== J * 3)
       throw new PersonaError(`pose has ${pose.rotations.length / 3} joints but the avatar skeleton has ${J}.`);
-    means = poseAvatarMeans(avatar, pose.rotations, pose.translation, new Float32Array(n * 3), createPoseScratch(avatar));
+    means = poseAvatarMeans(avatar, pose.rotations, pose.translation, new Float32Array(n * 3), createPoseScratch(avatar), { expression: pose.expression ?? null });
   } else {
     means = Float32Array.from(avatar.buffers.means as Float32Array);
   }

@@ -6,7 +6,8 @@
  *     "joints": ["pelvis", …],                 // J joint names
  *     "rotation": "quaternion",                // or "axis-angle" (radians)
  *     "frames": [ { "r": [[w,x,y,z], …J], "t": [x,y,z], "flag": 0 }, … ],
- *     "skeleton": { "parents": [-1, 0, …], "rest": [[x,y,z], …J] }   // optional
+ *     "skeleton": { "parents": [-1, 0, …], "rest": [[x,y,z], …J] },  // optional
+ *     "expressions": ["smile", "aa", …]       // optional: C expression channels; each frame then has "e": [C weights]
  *   }
  *
  * Rotations are local, in the BodyModel pose convention; `t` is the root translation (metres)
@@ -67,6 +68,15 @@ export function parseMotionJson(value: unknown, source = 'motion JSON'): MotionF
   const rotations = new Float32Array(F * J * 4), rootTranslation = new Float32Array(F * 3);
   let flags: Uint8Array | undefined;
   const width = encoding === 'quaternion' ? 4 : 3;
+  let expressions: Motion['expressions'];
+  if (o.expressions !== undefined) {
+    if (!Array.isArray(o.expressions) || !o.expressions.every((n) => typeof n === 'string' && n.length > 0))
+      fail(source, 'expressions', 'must be an array of expression names (named expressions or body-model units)');
+    const en = o.expressions as string[];
+    const d = en.find((n, i) => en.indexOf(n) !== i);
+    if (d !== undefined) fail(source, 'expressions', `names '${d}' twice`);
+    expressions = { names: [...en], weights: new Float32Array(o.frames.length * en.length) };
+  }
   (o.frames as unknown[]).forEach((fr, f) => {
     const field = `frames[${f}]`;
     if (typeof fr !== 'object' || fr === null || Array.isArray(fr)) fail(source, field, 'must be an object with "r" and "t"');
@@ -82,6 +92,10 @@ export function parseMotionJson(value: unknown, source = 'motion JSON'): MotionF
       for (let k = 0; k < 4; k++) rotations[(f * J + j) * 4 + k] = quat[k]! / n;
     });
     const t = frame.t === undefined ? [0, 0, 0] : numberArray(source, `${field}.t`, frame.t, 3);
+    if (expressions) {
+      const C = expressions.names.length;
+      if (frame.e !== undefined) expressions.weights.set(numberArray(source, `${field}.e`, frame.e, C), f * C);
+    } else if (frame.e !== undefined) fail(source, `${field}.e`, 'needs a top-level "expressions" list naming its channels');
     rootTranslation.set(t, f * 3);
     if (frame.flag !== undefined) {
       if (frame.flag !== 0 && frame.flag !== 1) fail(source, `${field}.flag`, 'must be 0 or 1');
@@ -89,7 +103,7 @@ export function parseMotionJson(value: unknown, source = 'motion JSON'): MotionF
       flags[f] = frame.flag;
     }
   });
-  const motion: Motion = { name, fps: o.fps, frameCount: F, jointNames: [...joints], rotations, rootTranslation, ...(flags ? { flags } : {}) };
+  const motion: Motion = { name, fps: o.fps, frameCount: F, jointNames: [...joints], rotations, rootTranslation, ...(flags ? { flags } : {}), ...(expressions ? { expressions } : {}) };
   let skeleton: RestSkeleton | undefined;
   if (o.skeleton !== undefined) {
     if (typeof o.skeleton !== 'object' || o.skeleton === null) fail(source, 'skeleton', 'must be an object with "parents" and "rest"');
@@ -120,12 +134,17 @@ export function motionToJson(motion: Motion, skeleton?: RestSkeleton): Record<st
     }
     const frame: Record<string, unknown> = { r, t: [0, 1, 2].map((k) => round(motion.rootTranslation[f * 3 + k]!, 4)) };
     if (motion.flags) frame.flag = motion.flags[f]! ? 1 : 0;
+    if (motion.expressions) {
+      const C = motion.expressions.names.length;
+      frame.e = Array.from(motion.expressions.weights.subarray(f * C, (f + 1) * C), (x) => round(x, 4));
+    }
     frames.push(frame);
   }
   const out: Record<string, unknown> = {
     format: MOTION_JSON_FORMAT, version: MOTION_JSON_VERSION, name: motion.name, fps: motion.fps, frameCount: motion.frameCount,
     joints: [...motion.jointNames], rotation: 'quaternion', frames,
   };
+  if (motion.expressions) out.expressions = [...motion.expressions.names];
   if (skeleton) {
     validateRestSkeleton(skeleton);
     if (skeleton.skeleton.names.some((n, i) => n !== motion.jointNames[i]) || skeleton.skeleton.names.length !== J) {

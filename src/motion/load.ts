@@ -113,6 +113,7 @@ export async function loadMotion(spec: string, target: RestSkeleton, options: Lo
       if (typeof value === 'object' && value !== null && (value as { format?: unknown }).format === MOTION_JSON_FORMAT) {
         const file = parseMotionJson(value, spec);
         motion = fromJsonFile(file.motion, file.skeleton, target);
+        if (file.motion.expressions && motion.frameCount === file.motion.frameCount) motion = { ...motion, expressions: file.motion.expressions }; // retargeting keeps the frames
       } else if (typeof value === 'object' && value !== null && ('poses' in value || 'frames' in value || 'root_orient' in value || 'global_orient' in value)) {
         motion = smplxToMotion(parseSmplxJson(value, spec), target, { recenter, upAxis: options.upAxis, name });
       } else {

@@ -13,6 +13,11 @@ export interface Motion {
   rotations: Float32Array;
   /** frameCount×3 root translation (metres) relative to the rest root position. */
   rootTranslation: Float32Array;
+  /**
+   * Optional expression channels: `names` are named expressions (smile, aa, … — src/avatar/config.ts) or
+   * expression units of the avatar's body model; `weights` is frameCount×C, linearly interpolated in time.
+   */
+  expressions?: { names: string[]; weights: Float32Array };
   /** Optional per-frame flags (e.g. frames filled by interpolation in motion capture). */
   flags?: Uint8Array;
 }

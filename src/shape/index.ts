@@ -8,4 +8,5 @@ export { proxyOverlay, proxySilhouetteIoU, materialColors, canonicalViews } from
 export { proxyGlb } from './glb.js';
 export { runShapeStage, type ShapeStageOptions } from './stage.js';
 export { meshTopology } from './meshOps.js';
+export { proxyWithExpression } from './expression.js';
 export { marchingTetrahedra, type ScalarGrid } from './marchingTetrahedra.js';

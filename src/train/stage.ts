@@ -14,7 +14,7 @@ import { SUBJECT_FILES, clipFiles } from '../subject/files.js';
 import type { BodyFit } from '../fit/types.js';
 import { resolveBody, type BodySpec } from '../pipeline/body.js';
 import { buildGaussianTemplate } from '../avatar/buildTemplate.js';
-import { loadSubjectProxy } from '../shape/index.js';
+import { loadSubjectProxy, proxyWithExpression } from '../shape/index.js';
 import { bundleFromModel } from '../avatar/toBundle.js';
 import { writeAvatarBundle } from '../avatar/bundle.js';
 import { CHANNELS, type AvatarModel } from '../avatar/model.js';
@@ -94,7 +94,7 @@ export async function runTrainStage(subjectDir: string, options: TrainStageOptio
       // The Gaussians start on the clothed proxy (stage shape) when the subject has one; its base mesh is about
       // the body template's size (shape/config.ts voxelSize), so the preset's subdivision levels apply unchanged.
       const clothed = loadSubjectProxy(subjectDir);
-      const templateBody = clothed ? clothed.proxy.model : body;
+      const templateBody = clothed ? proxyWithExpression(clothed.proxy, body) : body; // with the body's expression units (docs/avatar.md)
       const templateShape = clothed ? [] : fit.shape;
       const levels = cfg.avatar.subdivisions;
       const template = buildGaussianTemplate(templateBody, { shape: templateShape, levels, texture, vertexColors: clothed?.colors, texturedTriangles: clothed?.proxy.templateTriangles });

@@ -8,6 +8,7 @@ import { NodeIO } from '@gltf-transform/core';
 import { create } from '../../src/pipeline/create.js';
 import { samplePhoto } from '../../src/cli/create.js';
 import { loadAvatar } from '../../src/avatar/bundle.js';
+import { hasExpression } from '../../src/avatar/expression.js';
 import { loadCheckpoint } from '../../src/train/checkpoint.js';
 import { PersonaError } from '../../src/core/errors.js';
 import { runCli, tempDir } from '../helpers.js';
@@ -27,6 +28,9 @@ test('persona create runs the whole pipeline at test quality and every artifact 
     const avatar = await loadAvatar(join(out, 'avatar'));
     assert.ok(avatar.header.gaussianCount > 1000);
     assert.ok(avatar.header.poseOffsets !== null);
+    // the clothed proxy carries the body's expression units (docs/avatar.md "Expression")
+    assert.ok(hasExpression(avatar), 'the created avatar has an expression basis');
+    assert.ok((avatar.buffers.expressionGaussians as Uint32Array).length > 500);
     const ck = await loadCheckpoint(join(out, 'train/checkpoint.bin'));
     assert.ok(ck.step > 0);
     for (const img of ['fit/overlay.png', 'texture/texture.png', 'preview/turntable.png', 'preview/dance.gif']) {
