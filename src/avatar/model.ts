@@ -404,6 +404,13 @@ export function mainJoints(joints: ArrayLike<number>, weights: ArrayLike<number>
  * 20.2 dB (this), 22.8 dB (3 shortest edges, halved — but with gaps).
  */
 export const INITIAL_SCALE_FACTOR = 0.5;
+/**
+ * No initial scale above this many times the template's median edge length (× INITIAL_SCALE_FACTOR). The clothed
+ * proxy can hold a few triangles stretched by unposing (an arm that touched the trunk in the photo, docs/shape.md);
+ * their 10–30 cm edges gave Gaussians that training left as blurry discs (seen on benchmark subject 1's hand on
+ * the hip and on real photos with hands joined).
+ */
+export const INITIAL_SCALE_MAX_EDGE_RATIO = 3;
 export function initialLogScales(t: GaussianTemplate): Float32Array {
   const N = t.count, T = t.triangles, P = t.rest;
   const sum = new Float64Array(N), count = new Uint32Array(N);
@@ -413,10 +420,10 @@ export function initialLogScales(t: GaussianTemplate): Float32Array {
       const d2 = (P[a * 3]! - P[b * 3]!) ** 2 + (P[a * 3 + 1]! - P[b * 3 + 1]!) ** 2 + (P[a * 3 + 2]! - P[b * 3 + 2]!) ** 2;
       sum[a] += d2; count[a]++; sum[b] += d2; count[b]++;
     }
-  return Float32Array.from({ length: N }, (_, i) => {
-    const d2 = count[i]! > 0 ? Math.max(sum[i]! / count[i]!, 1e-8) : 1e-6;
-    return Math.log(INITIAL_SCALE_FACTOR * Math.sqrt(d2));
-  });
+  const rms = Float64Array.from({ length: N }, (_, i) => (count[i]! > 0 ? Math.sqrt(Math.max(sum[i]! / count[i]!, 1e-8)) : 1e-3));
+  const sorted = Float64Array.from(rms).sort();
+  const cap = INITIAL_SCALE_MAX_EDGE_RATIO * (sorted[sorted.length >> 1] ?? 1);
+  return Float32Array.from(rms, (r) => Math.log(INITIAL_SCALE_FACTOR * Math.min(r, cap)));
 }
 
 function centroid(points: Float32Array): [number, number, number] {
