@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadBodyModel } from '../../src/body/model.js';
 import { buildGaussianTemplate } from '../../src/avatar/buildTemplate.js';
-import { createAvatarBundle } from '../../src/avatar/bundle.js';
+import { bundleFromTemplate } from '../avatar/templateBundle.js';
 import { NAMED_EXPRESSIONS } from '../../src/avatar/config.js';
 import { bindMotion, samplePose } from '../../src/animate/poses.js';
 import { motionToJson, parseMotionJson } from '../../src/motion/json.js';
@@ -11,26 +11,7 @@ import type { Motion } from '../../src/motion/types.js';
 const body = loadBodyModel();
 const tpl = buildGaussianTemplate(body, { shape: [], levels: 0 });
 
-function avatarOf(withExpression: boolean) {
-  const N = tpl.count, K = tpl.skin.influences, ex = tpl.expression!;
-  return createAvatarBundle({
-    gaussianCount: N, body: tpl.body,
-    skeleton: { names: tpl.skeleton.names, parents: Array.from(tpl.skeleton.parents), restJoints: Array.from(tpl.restJoints) },
-    skinInfluences: K, poseOffsets: null, expression: withExpression ? { names: ex.names } : null,
-  }, {
-    means: { data: tpl.rest.slice(), shape: [N, 3] },
-    scales: { data: new Float32Array(N).fill(0.003), shape: [N] },
-    colors: { data: tpl.colors.slice(), shape: [N, 3] },
-    opacities: { data: new Float32Array(N).fill(1), shape: [N] },
-    parts: { data: tpl.parts.slice(), shape: [N] },
-    skinJoints: { data: tpl.skin.joints.slice(), shape: [N, K] },
-    skinWeights: { data: tpl.skin.weights.slice(), shape: [N, K] },
-    ...(withExpression ? {
-      expressionGaussians: { data: ex.gaussians, shape: [ex.gaussians.length] },
-      expressionBasis: { data: ex.basis, shape: [ex.names.length, ex.gaussians.length, 3] },
-    } : {}),
-  });
-}
+const avatarOf = (withExpression: boolean) => bundleFromTemplate(tpl, withExpression);
 
 /** Three frames at rest with channels smile and aa: smile 0 → 1 → 1, aa 0 → 0 → 1. */
 function talkingMotion(): Motion {

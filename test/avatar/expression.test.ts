@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { loadBodyModel } from '../../src/body/model.js';
 import { PART_INDEX } from '../../src/body/types.js';
 import { buildGaussianTemplate } from '../../src/avatar/buildTemplate.js';
-import { createAvatarBundle } from '../../src/avatar/bundle.js';
+import { bundleFromTemplate } from './templateBundle.js';
 import { addExpressionOffsets, hasExpression, resolveExpression, listNamedExpressions } from '../../src/avatar/expression.js';
 import { poseAvatarMeans } from '../../src/avatar/pose.js';
 import { NAMED_EXPRESSIONS } from '../../src/avatar/config.js';
@@ -13,27 +13,7 @@ const body = loadBodyModel();
 const shape = Array.from({ length: 4 }, (_, i) => 0.3 * (i % 2 ? -1 : 1));
 const tpl = buildGaussianTemplate(body, { shape, levels: 1 });
 
-function bundleOf(withExpression: boolean) {
-  const N = tpl.count, K = tpl.skin.influences, ex = tpl.expression!;
-  const arrays: Parameters<typeof createAvatarBundle>[1] = {
-    means: { data: tpl.rest.slice(), shape: [N, 3] },
-    scales: { data: new Float32Array(N).fill(0.003), shape: [N] },
-    colors: { data: tpl.colors.slice(), shape: [N, 3] },
-    opacities: { data: new Float32Array(N).fill(1), shape: [N] },
-    parts: { data: tpl.parts.slice(), shape: [N] },
-    skinJoints: { data: tpl.skin.joints.slice(), shape: [N, K] },
-    skinWeights: { data: tpl.skin.weights.slice(), shape: [N, K] },
-  };
-  if (withExpression) {
-    arrays.expressionGaussians = { data: ex.gaussians, shape: [ex.gaussians.length] };
-    arrays.expressionBasis = { data: ex.basis, shape: [ex.names.length, ex.gaussians.length, 3] };
-  }
-  return createAvatarBundle({
-    gaussianCount: N, body: tpl.body,
-    skeleton: { names: tpl.skeleton.names, parents: Array.from(tpl.skeleton.parents), restJoints: Array.from(tpl.restJoints) },
-    skinInfluences: K, poseOffsets: null, expression: withExpression ? { names: ex.names } : null,
-  }, arrays);
-}
+const bundleOf = (withExpression: boolean) => bundleFromTemplate(tpl, withExpression);
 
 test('the template carries every face and eye Gaussian the expression units move, and only Gaussians they move', () => {
   const ex = tpl.expression!;
