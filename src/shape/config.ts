@@ -46,6 +46,21 @@ export const SHAPE_CONFIG = {
    * all other loose surface (a coat over hanging arms, arms crossed, a skirt beside a hand) follows the trunk only. Seen on the
    * synthetic long skirt: with the hands beside it, skirt within 6 cm of a hand followed the hand and flapped in generated frames. */
   armReach: 0.06,
+  /** Limb partition (partition.ts): a hand claims only surface this close to it (metres), so a skirt, a pocket or hair beside a hand
+   * stays with the body; sleeves are claimed within `armReach` of the upper arm and forearm. bench:shape, subject 1 (a hand on the
+   * hip) walk views: 1.5 cm left a bump of hip where the hand rested (side IoU 0.969), 3 cm 0.975 (before the partition 0.979);
+   * the skirted subjects 2 and 4 equal or better. */
+  handReach: 0.03,
+  /** A foot claims surface this close to it (metres): a shoe (platform soles on the development photos reach ~4 cm below the foot). */
+  footReach: 0.04,
+  /** Around each shoulder joint an arm's part and the rest meet; within this radius (metres) their skinning is not restricted to
+   * their own bones, fading to fully restricted at twice it (the deltoid and armpit lie 5–12 cm from the joint on the template). */
+  shoulderSeamRadius: 0.08,
+  /** The same around each ankle joint (the ankle's own skin lies within ~5 cm of it). */
+  ankleSeamRadius: 0.05,
+  /** Across a seam between limb parts one part reaches this many voxels into the other's cell (partition.ts, OVERLAP_OF): with 0 the rounded corners where a cut
+   * meets the outer surface notch every seam (bench:shape photo IoU 0.944–0.974 instead of 0.951–0.980). */
+  partOverlap: 1,
   /** Tangential relaxation iterations evening out marching-tetrahedra triangles (moves vertices along the surface only). */
   relaxIterations: 4,
   /** Hands and face keep the template's own geometry: shell vertices whose nearest body vertex is a hand or face vertex at least

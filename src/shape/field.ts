@@ -31,8 +31,13 @@ export interface FieldInputs {
 /** Value used far outside everything (metres). */
 const FAR = 1;
 
+/** The occupancy field and, at the same samples, the body's own signed distance (metres, negative inside). */
+export interface OccupancyField extends ScalarGrid {
+  bodyDistance: Float32Array;
+}
+
 /** Samples the composed field at the grid's cell centres (a ScalarGrid whose samples sit at those centres). */
-export function occupancyField(inp: FieldInputs): ScalarGrid {
+export function occupancyField(inp: FieldInputs): OccupancyField {
   const { grid, camera: cam, slabs } = inp;
   const [nx, ny, nz] = grid.dims, h = grid.spacing;
   const bodyInside = voxelizeMesh(inp.bodyPositions, inp.bodyTriangles, grid);
@@ -75,7 +80,26 @@ export function occupancyField(inp: FieldInputs): ScalarGrid {
   // keep the border outside so the surface is closed
   for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++)
     if (x === 0 || y === 0 || z === 0 || x === nx - 1 || y === ny - 1 || z === nz - 1) values[(z * ny + y) * nx + x] = FAR;
-  return { dims: [nx, ny, nz], origin, spacing: h, values };
+  const bodyDistance = new Float32Array(bodySdf.length);
+  for (let i = 0; i < bodySdf.length; i++) bodyDistance[i] = bodySdf[i]! * h;
+  return { dims: [nx, ny, nz], origin, spacing: h, values, bodyDistance };
+}
+
+/** Trilinear sample of a grid of values at the same samples as `grid` (clamped to the grid). */
+export function sampleGrid(grid: ScalarGrid, values: Float32Array, x: number, y: number, z: number): number {
+  const [nx, ny, nz] = grid.dims, h = grid.spacing;
+  const gx = Math.max(0, Math.min(nx - 1.001, (x - grid.origin[0]) / h));
+  const gy = Math.max(0, Math.min(ny - 1.001, (y - grid.origin[1]) / h));
+  const gz = Math.max(0, Math.min(nz - 1.001, (z - grid.origin[2]) / h));
+  const x0 = Math.floor(gx), y0 = Math.floor(gy), z0 = Math.floor(gz);
+  const fx = gx - x0, fy = gy - y0, fz = gz - z0;
+  let acc = 0;
+  for (let c = 0; c < 8; c++) {
+    const dx = c & 1, dy = (c >> 1) & 1, dz = (c >> 2) & 1;
+    const w = (dx ? fx : 1 - fx) * (dy ? fy : 1 - fy) * (dz ? fz : 1 - fz);
+    acc += w * values[((z0 + dz) * ny + y0 + dy) * nx + x0 + dx]!;
+  }
+  return acc;
 }
 
 /** Bilinear sample of an H×W grid at continuous cell coordinates (clamped). */

@@ -26,9 +26,9 @@ export class MeshDistance {
     return this.nearest(x, y, z).distance;
   }
 
-  /** Nearest vertex and the distance to the triangles around it. */
-  nearest(x: number, y: number, z: number): { vertex: number; distance: number } {
-    const { index: v, dist2 } = this.index.nearest(x, y, z);
+  /** Nearest vertex (among those `filter` accepts, if given) and the distance to the triangles around it. */
+  nearest(x: number, y: number, z: number, filter?: (vertex: number) => boolean): { vertex: number; distance: number } {
+    const { index: v, dist2 } = this.index.nearest(x, y, z, filter);
     let best = dist2;
     for (let k = this.triOffsets[v]!; k < this.triOffsets[v + 1]!; k++) {
       const f = this.triList[k]!;

@@ -114,9 +114,19 @@ export class PointIndex {
   private key(x: number, y: number, z: number): number { return ((x + 512) * 1024 + (y + 512)) * 1024 + (z + 512); }
   /** Nearest point to (x, y, z) and its squared distance (searches growing shells of cells). */
   nearest(x: number, y: number, z: number, filter?: (i: number) => boolean): { index: number; dist2: number } {
+    return this.nearestWithin(x, y, z, Infinity, filter);
+  }
+  /** Distance to the nearest point, or `maxDistance` when none is nearer (searches only the cells that can hold one). */
+  distanceWithin(x: number, y: number, z: number, maxDistance: number): number {
+    const r = this.nearestWithin(x, y, z, maxDistance);
+    return r.index < 0 ? maxDistance : Math.min(maxDistance, Math.sqrt(r.dist2));
+  }
+  /** {@link nearest}, giving up (index −1) once every point within `maxDistance` has been searched. */
+  nearestWithin(x: number, y: number, z: number, maxDistance: number, filter?: (i: number) => boolean): { index: number; dist2: number } {
     const cx = Math.floor(x / this.cell), cy = Math.floor(y / this.cell), cz = Math.floor(z / this.cell);
     let best = -1, bestD = Infinity;
-    for (let r = 0; r < 64; r++) {
+    const shells = Math.min(64, Math.ceil(maxDistance / this.cell) + 1);
+    for (let r = 0; r < shells; r++) {
       for (let dz = -r; dz <= r; dz++) for (let dy = -r; dy <= r; dy++) for (let dx = -r; dx <= r; dx++) {
         if (Math.max(Math.abs(dx), Math.abs(dy), Math.abs(dz)) !== r) continue;
         const list = this.cells.get(this.key(cx + dx, cy + dy, cz + dz));

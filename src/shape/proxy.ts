@@ -16,7 +16,8 @@ import { rasterizeMesh, resizeImage } from '../render/index.js';
 import { buildSkinningVolume, sampleSkinningWeights } from '../avatar/skinningVolume.js';
 import { SHAPE_CONFIG, type ShapeConfig } from './config.js';
 import { buildSlabs, type DepthSlabs } from './slabs.js';
-import { occupancyField } from './field.js';
+import { occupancyField, sampleGrid } from './field.js';
+import { bodyLimbs, cropToInside, limbFields, PROXY_LIMBS, PROXY_REST, type LimbPartitionSettings } from './partition.js';
 import { marchingTetrahedra } from './marchingTetrahedra.js';
 import { MeshDistance } from './meshDistance.js';
 import { compact, largestComponent, meshTopology, PointIndex, relaxTangential, vertexNeighbours } from './meshOps.js';
@@ -109,9 +110,15 @@ export function buildClothedProxy(inp: ProxyInputs): ClothedProxy {
   const origin: [number, number, number] = [lo[0]! - cfg.padding, lo[1]! - cfg.padding, lo[2]! - cfg.padding];
   const gdims = [0, 1, 2].map((a) => Math.ceil((hi[a]! - lo[a]! + 2 * cfg.padding) / h) + 1) as [number, number, number];
   const field = occupancyField({ grid: { origin, spacing: h, dims: gdims }, bodyPositions: bodyPosed, bodyTriangles: body.triangles, camera: cam, matte, slabs });
-  const iso = marchingTetrahedra(field);
-  if (iso.triangles.length === 0) throw new PersonaError('shape: the clothed proxy came out empty (the matte and the fitted body do not overlap)', { hint: 'check perception/overlay.png and fit/overlay.png; rerun `persona fit`' });
-  const shell = largestComponent(iso.positions, iso.triangles);
+  // each limb part (left arm, right arm, the rest) carved as its own closed surface: see partition.ts
+  const parts = limbFields(field, bodyPosed, body.partLabels, cfg)
+    .map((f) => {
+      const box = cropToInside(f);
+      const iso = box ? marchingTetrahedra(box) : { positions: new Float32Array(0), triangles: new Uint32Array(0) };
+      return iso.triangles.length > 0 ? largestComponent(iso.positions, iso.triangles) : iso;
+    });
+  if (parts[PROXY_REST]!.triangles.length === 0) throw new PersonaError('shape: the clothed proxy came out empty (the matte and the fitted body do not overlap)', { hint: 'check perception/overlay.png and fit/overlay.png; rerun `persona fit`' });
+  const shell = concatMeshes(parts);
   const shellTopology = meshTopology(shell.triangles);
   relaxTangential(shell.positions, shell.triangles, cfg.relaxIterations);
 
@@ -119,8 +126,18 @@ export function buildClothedProxy(inp: ProxyInputs): ClothedProxy {
   const bodyDistance = new MeshDistance(bodyPosed, body.triangles);
   const S = shell.positions.length / 3;
   const nearest = new Int32Array(S), dist = new Float32Array(S);
+  // each limb part is the body's own near its own bones: its nearest body point is searched on its limb only, except
+  // around the shoulders where the parts meet (a cut face between a forearm and the chest must not take the arm's weights)
+  const bodyLimb = bodyLimbs(body.partLabels);
+  const seams: LimbSeam[] = PROXY_LIMBS.map((l) => ({ root: joint(l.root), radius: cfg[l.seam] }));
+  const ownLimb = (g: number) => (bv: number) => bodyLimb[bv] === g;
+  const ownOrRest = (g: number) => (bv: number) => bodyLimb[bv] === g || bodyLimb[bv] === PROXY_REST;
   for (let v = 0; v < S; v++) {
-    const r = bodyDistance.nearest(shell.positions[v * 3]!, shell.positions[v * 3 + 1]!, shell.positions[v * 3 + 2]!);
+    const x = shell.positions[v * 3]!, y = shell.positions[v * 3 + 1]!, z = shell.positions[v * 3 + 2]!;
+    const g = shell.part[v]!;
+    // at a seam the part may take the body point across it (the rest's side of a shoulder, the arm's side of it)
+    const seam = seams.findIndex((s, k) => (g === PROXY_REST || g === k + 1) && Math.hypot(x - s.root[0], y - s.root[1], z - s.root[2]) < s.radius);
+    const r = bodyDistance.nearest(x, y, z, seam < 0 ? ownLimb(g) : g === PROXY_REST ? ownOrRest(seam + 1) : ownOrRest(g));
     nearest[v] = r.vertex; dist[v] = r.distance;
   }
   const interior = erodedHandFace(body, cfg.spliceErodeRings);
@@ -133,8 +150,15 @@ export function buildClothedProxy(inp: ProxyInputs): ClothedProxy {
   }
   const kept = compact(shell.positions, shell.triangles, keepTri);
   const K = kept.positions.length / 3;
-  const keptNearest = new Int32Array(K), keptDist = new Float32Array(K);
-  for (let v = 0; v < S; v++) { const m = kept.vertexMap[v]!; if (m >= 0) { keptNearest[m] = nearest[v]!; keptDist[m] = dist[v]!; } }
+  const keptNearest = new Int32Array(K), keptDist = new Float32Array(K), keptLimb = new Uint8Array(K);
+  for (let v = 0; v < S; v++) {
+    const m = kept.vertexMap[v]!;
+    if (m < 0) continue;
+    keptNearest[m] = nearest[v]!; keptLimb[m] = shell.part[v]!;
+    // a vertex inside the body lies on a cut between limb parts: it is the body's own (skin) wherever it is
+    const inside = sampleGrid(field, field.bodyDistance, shell.positions[v * 3]!, shell.positions[v * 3 + 1]!, shell.positions[v * 3 + 2]!) < 0;
+    keptDist[m] = inside ? 0 : dist[v]!;
+  }
 
   // the template's hand and face triangles (every triangle whose corners are all hand/face/eyes)
   const patchTris: number[] = [];
@@ -186,7 +210,7 @@ export function buildClothedProxy(inp: ProxyInputs): ClothedProxy {
   patchVerts.forEach((bv, i) => { bodyVertex[K + i] = bv; partLabels[K + i] = body.partLabels[bv]!; material[K + i] = PROXY_MATERIAL.template; });
 
   // 5. skinning: the body's weights where the proxy hugs it, the diffused volume where it leaves it
-  const skin = proxySkinning(body, bodyPosed, posed, bodyVertex, keptDist, K, cfg);
+  const skin = proxySkinning(body, bodyPosed, posed, bodyVertex, keptDist, K, cfg, { limb: keptLimb, seams });
 
   // 6. unpose: rest = (Σ w_j A_j)⁻¹ (x − t); the template's own vertices take their exact rest positions
   const rest = new Float32Array(V * 3);
@@ -232,7 +256,7 @@ function erodedHandFace(body: ArrayBodyModel, rings: number): Uint8Array {
 }
 
 /** Skinning of the proxy vertices (see step 5 of buildClothedProxy). */
-function proxySkinning(body: ArrayBodyModel, bodyPosed: Float32Array, posed: Float32Array, bodyVertex: Int32Array, shellDist: Float32Array, shellCount: number, cfg: ShapeConfig): SkinWeights {
+function proxySkinning(body: ArrayBodyModel, bodyPosed: Float32Array, posed: Float32Array, bodyVertex: Int32Array, shellDist: Float32Array, shellCount: number, cfg: ShapeConfig, limbs: LimbInfo): SkinWeights {
   const V = posed.length / 3, Kb = body.skinning.influences, J = body.skeleton.names.length;
   const vol = buildSkinningVolume(bodyPosed, body.skinning, J);
   const sigmas = new Float32Array(V).fill(cfg.voxelSize);
@@ -240,7 +264,8 @@ function proxySkinning(body: ArrayBodyModel, bodyPosed: Float32Array, posed: Flo
   const joints = new Uint16Array(V * Kb), weights = new Float32Array(V * Kb);
   const acc = new Float64Array(J);
   const armJoints = armJointSet(body);
-  const armDistance = distanceToArms(body, bodyPosed, posed, shellCount);
+  const onLimb = PROXY_LIMBS.map((l) => { const m = new Uint8Array(J); for (const j of descendantJoints(body, [l.root])) m[j] = 1; return m; });
+  const armDistance = distanceToArms(body, bodyPosed, posed, shellCount, cfg.armReach + cfg.voxelSize);
   for (let v = 0; v < V; v++) {
     const bv = bodyVertex[v]!;
     // blend factor towards the volume: 0 on the template's own vertices and where the proxy hugs the body
@@ -252,10 +277,30 @@ function proxySkinning(body: ArrayBodyModel, bodyPosed: Float32Array, posed: Flo
     // Loose surface hangs from the trunk unless it is a sleeve: within `armReach` of an arm whose nearest body point
     // is on that arm (`hugDistance` for a hand). Cloth between an arm and the body (a coat over hanging arms, arms
     // crossed, a skirt beside a hand) must not stretch into sheets or flaps when the arm moves.
-    if (v < shellCount && d > cfg.hugDistance) {
+    if (v < shellCount && d > cfg.hugDistance && limbs.limb[v] === PROXY_REST) {
       const part = body.partLabels[bv]!;
       const reach = ARM_PARTS.has(part) ? cfg.armReach : HAND_PARTS.has(part) ? cfg.hugDistance : -1;
       if (armDistance[v]! > reach) for (const j of armJoints) acc[j] = 0;
+    }
+    // Limb parts move with their own bones only: an arm's part drops every other joint, the rest drops the arms' joints —
+    // fading in from the shoulder (limbSeamRadius), where the parts' surfaces meet and must move together.
+    if (v < shellCount) {
+      const limb = limbs.limb[v]!;
+      limbs.seams.forEach((s, k) => {
+        if (limb !== PROXY_REST && limb !== k + 1) return;
+        const r = Math.hypot(posed[v * 3]! - s.root[0]!, posed[v * 3 + 1]! - s.root[1]!, posed[v * 3 + 2]! - s.root[2]!);
+        const u = Math.max(0, Math.min(1, (r - s.radius) / s.radius));
+        const keep = 1 - u * u * (3 - 2 * u);
+        // the rest drops this limb's bones; the limb drops every bone not its own
+        for (let j = 0; j < J; j++) if ((limb === PROXY_REST) === (onLimb[k]![j] === 1)) acc[j]! *= keep;
+      });
+      let total = 0;
+      for (let j = 0; j < J; j++) total += acc[j]!;
+      if (total <= 1e-6) {
+        // nothing of its own bones reaches here through the volume: the nearest body vertex of its own limb decides
+        acc.fill(0);
+        for (let k = 0; k < Kb; k++) acc[body.skinning.joints[bv * Kb + k]!] += body.skinning.weights[bv * Kb + k]!;
+      }
     }
     let sum = 0;
     for (let k = 0; k < Kb; k++) {
@@ -270,10 +315,41 @@ function proxySkinning(body: ArrayBodyModel, bodyPosed: Float32Array, posed: Flo
   return { influences: Kb, joints, weights };
 }
 
+/** Where a limb's part meets the rest: its root joint (posed) and the seam's radius. */
+interface LimbSeam {
+  root: [number, number, number];
+  radius: number;
+}
+
+/** What the skinning needs of the limb partition: each shell vertex's part (0 rest, k PROXY_LIMBS[k − 1]) and the seams. */
+interface LimbInfo {
+  limb: Uint8Array;
+  seams: LimbSeam[];
+}
+
+/** The shell's limb parts as one mesh, with the part of each vertex. */
+function concatMeshes(parts: Array<{ positions: Float32Array; triangles: Uint32Array }>): { positions: Float32Array; triangles: Uint32Array; part: Uint8Array } {
+  const V = parts.reduce((n, p) => n + p.positions.length / 3, 0), F = parts.reduce((n, p) => n + p.triangles.length, 0);
+  const positions = new Float32Array(V * 3), triangles = new Uint32Array(F), part = new Uint8Array(V);
+  let v0 = 0, f0 = 0;
+  parts.forEach((p, k) => {
+    positions.set(p.positions, v0 * 3);
+    for (let i = 0; i < p.triangles.length; i++) triangles[f0 + i] = p.triangles[i]! + v0;
+    part.fill(k, v0, v0 + p.positions.length / 3);
+    v0 += p.positions.length / 3; f0 += p.triangles.length;
+  });
+  return { positions, triangles, part };
+}
+
 /** Joints of the arms from the upper arm down (clavicles stay with the trunk). */
 function armJointSet(body: ArrayBodyModel): number[] {
+  return descendantJoints(body, ['upperarm_l', 'upperarm_r']);
+}
+
+/** The named joints and all their descendants. */
+function descendantJoints(body: ArrayBodyModel, rootNames: string[]): number[] {
   const names = body.skeleton.names, parents = body.skeleton.parents;
-  const roots = ['upperarm_l', 'upperarm_r'].map((n) => names.indexOf(n)).filter((j) => j >= 0);
+  const roots = rootNames.map((n) => names.indexOf(n)).filter((j) => j >= 0);
   const out: number[] = [];
   for (let j = 0; j < names.length; j++) {
     for (let a = j; a >= 0; a = parents[a]!) if (roots.includes(a)) { out.push(j); break; }
@@ -281,14 +357,14 @@ function armJointSet(body: ArrayBodyModel): number[] {
   return out;
 }
 
-/** Distance of each shell vertex to the nearest arm or hand vertex of the posed body. */
-function distanceToArms(body: ArrayBodyModel, bodyPosed: Float32Array, posed: Float32Array, shellCount: number): Float32Array {
+/** Distance of each shell vertex to the nearest arm or hand vertex of the posed body, clamped at `bound` (only compared with reaches below it). */
+function distanceToArms(body: ArrayBodyModel, bodyPosed: Float32Array, posed: Float32Array, shellCount: number, bound: number): Float32Array {
   const arm = new Set<number>([PART_INDEX.leftUpperArm, PART_INDEX.rightUpperArm, PART_INDEX.leftForearm, PART_INDEX.rightForearm, PART_INDEX.leftHand, PART_INDEX.rightHand]);
   const pts: number[] = [];
   for (let v = 0; v < body.vertexCount; v++) if (arm.has(body.partLabels[v]!)) pts.push(bodyPosed[v * 3]!, bodyPosed[v * 3 + 1]!, bodyPosed[v * 3 + 2]!);
   const index = new PointIndex(Float32Array.from(pts), 0.05);
   const out = new Float32Array(shellCount);
-  for (let v = 0; v < shellCount; v++) out[v] = Math.sqrt(index.nearest(posed[v * 3]!, posed[v * 3 + 1]!, posed[v * 3 + 2]!).dist2);
+  for (let v = 0; v < shellCount; v++) out[v] = index.distanceWithin(posed[v * 3]!, posed[v * 3 + 1]!, posed[v * 3 + 2]!, bound);
   return out;
 }
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { squaredDistanceToSeeds, signedDistance } from '../../src/shape/edt.js';
 import { marchingTetrahedra } from '../../src/shape/marchingTetrahedra.js';
-import { meshTopology } from '../../src/shape/meshOps.js';
+import { meshTopology, PointIndex } from '../../src/shape/meshOps.js';
 import { computeVertexNormals } from '../../src/render/index.js';
 import { voxelizeMesh } from '../../src/shape/voxelize.js';
 import { pointTriangleDist2 } from '../../src/shape/meshDistance.js';
@@ -89,5 +89,21 @@ test('point–triangle distance matches dense sampling of the triangle', () => {
     }
     const d = pointTriangleDist2(P, 0, 1, 2, p[0], p[1], p[2]);
     assert.ok(d <= best + 1e-12 && Math.sqrt(best) - Math.sqrt(d) < 0.01, `exact ${d} vs sampled ${best}`);
+  }
+});
+
+test('point index: bounded nearest distance equals brute force, clamped at the bound', () => {
+  const rng = new Rng(7);
+  const pts = new Float32Array(300 * 3);
+  for (let i = 0; i < pts.length; i++) pts[i] = rng.next() * 0.6 - 0.3;
+  const index = new PointIndex(pts, 0.05);
+  for (let q = 0; q < 200; q++) {
+    const x = rng.next() * 1.2 - 0.6, y = rng.next() * 1.2 - 0.6, z = rng.next() * 1.2 - 0.6;
+    let best = Infinity;
+    for (let i = 0; i < 300; i++) best = Math.min(best, Math.hypot(pts[i * 3]! - x, pts[i * 3 + 1]! - y, pts[i * 3 + 2]! - z));
+    for (const bound of [0.02, 0.07, 0.2, Infinity]) {
+      const d = index.distanceWithin(x, y, z, bound);
+      assert.ok(Math.abs(d - Math.min(best, bound)) < 1e-6, `bound ${bound}: ${d} vs ${Math.min(best, bound)}`);
+    }
   }
 });
