@@ -24,7 +24,7 @@ import { skinningMatrices } from './pose.js';
 import { skinPoints, skinPointsBackward, skinPointsPoseBackward } from './lbs.js';
 import { kinematicChainBackward } from '../body/fk.js';
 import { vertexNormals, vertexNormalsBackward, type VertexNormals } from './normals.js';
-import { buildSkinningVolume, sampleSkinningWeights, type SkinningVolume } from './skinningVolume.js';
+import { buildSkinningVolume, sampleSkinningWeights, type SkinningVolume } from '../body/index.js';
 import type { GaussianTemplate } from './template.js';
 
 /** Channel layout of the fused render. */

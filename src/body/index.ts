@@ -9,3 +9,4 @@ export * from './phenotype.js';
 export * from './preview.js';
 export type { BodyMeta } from './compiled.js';
 export * from './keypointAnchors.js';
+export * from './skinningVolume.js';

@@ -13,7 +13,7 @@ import { ArrayBodyModel } from '../body/model.js';
 import { BodyPoser } from '../body/skinning.js';
 import { PART_INDEX, type BodyPose, type SkinWeights, type SparseRegressor } from '../body/types.js';
 import { rasterizeMesh, resizeImage } from '../render/index.js';
-import { buildSkinningVolume, sampleSkinningWeights } from '../avatar/skinningVolume.js';
+import { buildSkinningVolume, sampleSkinningWeights } from '../body/index.js';
 import { SHAPE_CONFIG, type ShapeConfig } from './config.js';
 import { buildSlabs, type DepthSlabs } from './slabs.js';
 import { occupancyField, sampleGrid } from './field.js';

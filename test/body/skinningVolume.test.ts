@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildSkinningVolume, sampleSkinningWeights } from '../../src/avatar/skinningVolume.js';
+import { buildSkinningVolume, sampleSkinningWeights } from '../../src/body/index.js';
 
 /** Two "bones" of points along Y: the lower half weighted to joint 0, the upper half to joint 1. */
 function twoBoneCloud(): { verts: Float32Array; skin: { influences: number; joints: Uint16Array; weights: Float32Array } } {

@@ -7,7 +7,7 @@
  * mean of 13 trilinear samples around it (centre 1, ±1σ on each axis 0.5, ±2σ 0.3), as in
  * PERSONA_RELEASE module.py get_skinning_weight; hands and face keep the template's own weights.
  */
-import type { SkinWeights } from '../body/types.js';
+import type { SkinWeights } from './types.js';
 
 /** Volume settings (sources in comments). */
 export const SKINNING_VOLUME = {
