@@ -41,6 +41,8 @@ export interface FitOptions {
   silhouette?: boolean;
   /** Sex for the shape prior: from the photo's face (auto, the default) or the user's word. */
   sex?: SexChoice;
+  /** Let the body vote on the sex too (fit as a man and as a woman); default FIT_CONFIG.sexPrior.bodyEvidence. */
+  bodyEvidence?: boolean;
 }
 
 const anchorCache = new WeakMap<ArrayBodyModel, KeypointAnchor[]>();
@@ -313,7 +315,7 @@ export function fitImage(p: Perception, body: ArrayBodyModel, options: FitOption
     ? worldDirectionTerm(p, anchors, FIT_CONFIG.weights.worldDirections, WORLD_LIMBS_WITH_TORSO) : undefined;
   optimise(body, poser, cam, anchors, target, st, ['rot', 'trans'], Math.round(S.pose * k), frozen, undefined, withSil, false, world);
   let finalPrior = sexPrior;
-  if ((options.sex ?? 'auto') === 'auto' && sexPrior.record.applied && FIT_CONFIG.sexPrior.bodyEvidence) {
+  if ((options.sex ?? 'auto') === 'auto' && sexPrior.record.applied && (options.bodyEvidence ?? FIT_CONFIG.sexPrior.bodyEvidence)) {
     // Body evidence: fit the shape under both hypotheses and compare how well each explains the keypoints and
     // the matte; combined with the face's vote (phenotypePrior.ts combineSexEvidence). Costs one more shape stage.
     const trial = (sex: 'male' | 'female') => {
