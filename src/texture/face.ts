@@ -31,7 +31,27 @@ export const FACE_FILL = {
   lipRadius: 0.0055,
   /** A hand counts as unseen below this mean visibility of its BlazePose keypoints (with no hand landmarks). */
   handVisibility: 0.5,
+  /**
+   * Hands by colour (issue #19: BlazePose and the hand model report a hand in a pocket with confidence ≥ 0.5,
+   * guessing where it is): a hand whose seen texels are mostly not skin-coloured — chromaticity (r, g over
+   * r + g + b) farther than handChroma from the seen face's skin tone, or brightness outside handBrightness× of
+   * it — takes the colour of what covers it, so it is painted in the skin tone like an unseen hand. Decided
+   * only with at least handMinSamples seen texels of the hand and face skin samples; a hand counts as covered
+   * below handSkinFraction skin-like texels. Chosen by looking at woman-print-dress (hand in a dress pocket: a
+   * green/blue print and a white cuff, chroma distance ≥ 0.08 from skin) and at the synthetic scenes of
+   * test/texture/face.test.ts; gloves are painted as skin too (docs/texture.md).
+   */
+  handChroma: 0.045, handBrightness: [0.45, 1.7] as const, handMinSamples: 20, handSkinFraction: 0.3,
 } as const;
+
+/** Whether colour `rgb` looks like the skin tone `skin` (FACE_FILL.handChroma, handBrightness). */
+export function skinLike(rgb: ArrayLike<number>, skin: ArrayLike<number>): boolean {
+  const s = rgb[0]! + rgb[1]! + rgb[2]!, t = skin[0]! + skin[1]! + skin[2]!;
+  if (s <= 1e-6 || t <= 1e-6) return false;
+  const ratio = s / t;
+  if (ratio < FACE_FILL.handBrightness[0] || ratio > FACE_FILL.handBrightness[1]) return false;
+  return Math.hypot(rgb[0]! / s - skin[0]! / t, rgb[1]! / s - skin[1]! / t) <= FACE_FILL.handChroma;
+}
 
 /** Where the face's features are on the posed body (world, metres) and which way is up on the head. */
 export interface FaceFeatures {
