@@ -192,8 +192,8 @@ export function unwrapTexture(input: UnwrapInput): UnwrapResult {
   const median = (a: number[]): number => { const b = a.slice().sort((x, y) => x - y); return b[b.length >> 1]!; };
   // hands perception calls seen whose colour is not the face's skin are covered (a hand in a pocket)
   const handsCovered: number[] = [];
-  if ((input.handColourCheck ?? true) && skinSamples[0]!.length >= FACE_FILL.handMinSamples) {
-    const faceSkin = [median(skinSamples[0]!), median(skinSamples[1]!), median(skinSamples[2]!)];
+  if (input.handColourCheck ?? true) {
+    const faceSkin = skinSamples[0]!.length >= FACE_FILL.handMinSamples ? [median(skinSamples[0]!), median(skinSamples[1]!), median(skinSamples[2]!)] : null;
     for (const h of handParts) {
       const qs = handSeen.get(h)!;
       if (hidden.has(h) || qs.length < FACE_FILL.handMinSamples) continue;

@@ -136,6 +136,16 @@ test('skinLike: the same chromaticity in shade is skin; print green and a white 
   assert.equal(skinLike([0.1, 0.6, 0.2], skin), false);
   assert.equal(skinLike([0.95, 0.95, 0.95], skin), false);
   assert.equal(skinLike([0.08, 0.06, 0.05], skin), false); // far too dark: a pocket's shadow
+  // a face lit warmer than the hands (woman-red-dress-jump): the pale hand is still skin by the locus
+  const warmFace = [0.43, 0.23, 0.16];
+  assert.equal(skinLike([0.8, 0.6, 0.5], warmFace), true);
+  assert.equal(skinLike([0.8, 0.6, 0.5], null), true);
+  // a tone outside the locus counts only near the face's own tone
+  const greyish = [0.5, 0.47, 0.45];
+  assert.equal(skinLike(greyish, null), false);
+  assert.equal(skinLike(greyish, [0.52, 0.49, 0.46]), true);
+  // a red dress is not skin
+  assert.equal(skinLike([0.7, 0.1, 0.12], skin), false);
 });
 
 test('unseenHands: a hand with unseen keypoints and no hand landmarks is unseen', () => {
