@@ -15,7 +15,7 @@
  * Run: npm run bench:real [-- <photo-dir>] [--out <dir>] [--label before]
  *        [--only name1,name2] [--max-side 1024] [--force]
  */
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { loadavg, tmpdir } from 'node:os';
 import { writeJsonAtomic } from '../src/core/atomic.js';
@@ -46,6 +46,12 @@ export interface RealRow {
   /** What the fit inferred about the person (fit/body.json `phenotypePrior`), when the fit records it. */
   sex?: { inferred: string; confidence: number; used: string } | null;
   seenFraction?: number;
+  /** Limb segments the fit orders the other way round in depth from BlazePose's world landmarks (fit/body.json). */
+  depthOrder?: string[];
+  /** Hands perception called seen that the unwrap found covered by clothing (texture stage notes, PART_INDEX). */
+  handsCovered?: number[];
+  /** Hands painted in the skin tone (unseen or covered). */
+  handsPainted?: number[];
   seconds: Record<string, number>;
   error?: string;
 }
@@ -86,6 +92,7 @@ const STAGES: Array<{ name: string; run: (c: Context) => Promise<void> }> = [
       c.row.silhouetteIoU = r.fit.residuals.silhouetteIoU;
       c.row.uncertain = r.fit.uncertain;
       c.row.sex = f.phenotypePrior?.sex ?? null;
+      c.row.depthOrder = (r.fit.depthOrder ?? []).map((d) => d.segment);
       if (r.fit.uncertain.length > 0) c.row.warnings.push(`fit: uncertain parts: ${r.fit.uncertain.join(', ')}`);
     },
   },
@@ -94,6 +101,9 @@ const STAGES: Array<{ name: string; run: (c: Context) => Promise<void> }> = [
     run: async (c) => {
       const r = await runTextureStage(c.dir, { force: c.force });
       c.row.seenFraction = r.seenFraction;
+      const notes = JSON.parse(readFileSync(join(c.dir, 'manifest.json'), 'utf8')).stages?.texture?.notes ?? {};
+      c.row.handsCovered = notes.handsCovered ?? [];
+      c.row.handsPainted = notes.handsPainted ?? [];
     },
   },
 ];

@@ -1,9 +1,14 @@
 /**
  * bench:sexprior — the sex prior of the body shape on the synthetic subjects (issue #19): each subject's photo
- * goes through real perception; the bench reports the sex the face-description model infers (against the
- * subject's phenotype gender) and fits the body twice, without the prior (the face attributes removed: the
- * neutral prior of before) and with it, reporting the fitted shape against the truth: mean distance of the
- * rest-pose vertices (shape only, both centred on their mean vertex, millimetres) and of the chest depth.
+ * goes through real perception, and the body is fitted four ways:
+ * - neutral: the face attributes removed (the neutral prior of before the sex prior);
+ * - face: the sex the face-description model infers (`--sex auto`, the default);
+ * - face+body: auto with the body-evidence vote (fit as a man and as a woman, FIT_CONFIG.sexPrior.bodyEvidence);
+ * - given: the true sex given as with `--sex male|female` (the prior itself, with the inference taken out).
+ * It reports the sex each way used and the fitted shape against the truth: mean distance of the rest-pose
+ * vertices (shape only, both centred on their mean vertex, millimetres), raw and scale-normalised (the fitted
+ * body scaled about its centre by the least-squares factor onto the truth: absolute scale is not observable from
+ * one photo, docs/fit.md "How absolute scale is fixed", and dominates the raw figure).
  *
  * Run: npm run bench:sexprior [-- --quick]
  */
@@ -14,23 +19,38 @@ import { packageRoot } from '../src/core/version.js';
 import { loadBodyModel } from '../src/body/model.js';
 import { SUBJECT_SPECS, makeSubject } from '../src/bench/subjects.js';
 import { perceive } from '../src/perceive/stage.js';
-import { fitImage } from '../src/fit/fitImage.js';
+import { fitImage, type FitOptions } from '../src/fit/fitImage.js';
 import type { Perception } from '../src/perceive/types.js';
 
-/** Mean distance (mm) between two rest shapes' vertices, each centred on its mean vertex. */
-function restDistanceMm(a: ArrayLike<number>, b: ArrayLike<number>): number {
+/**
+ * Mean distance (mm) between two rest shapes' vertices, each centred on its mean vertex; with `scaled`, `b` is
+ * first scaled about its centre by the least-squares factor onto `a`.
+ */
+export function restDistanceMm(a: ArrayLike<number>, b: ArrayLike<number>, scaled = false): number {
   const V = a.length / 3;
   const ca = [0, 0, 0], cb = [0, 0, 0];
   for (let v = 0; v < V; v++) for (let c = 0; c < 3; c++) { ca[c]! += a[v * 3 + c]! / V; cb[c]! += b[v * 3 + c]! / V; }
+  let k = 1;
+  if (scaled) {
+    let ab = 0, bb = 0;
+    for (let v = 0; v < V; v++) for (let c = 0; c < 3; c++) { const y = b[v * 3 + c]! - cb[c]!; ab += (a[v * 3 + c]! - ca[c]!) * y; bb += y * y; }
+    k = bb > 0 ? ab / bb : 1;
+  }
   let s = 0;
-  for (let v = 0; v < V; v++) s += Math.hypot(a[v * 3]! - ca[0]! - b[v * 3]! + cb[0]!, a[v * 3 + 1]! - ca[1]! - b[v * 3 + 1]! + cb[1]!, a[v * 3 + 2]! - ca[2]! - b[v * 3 + 2]! + cb[2]!);
+  for (let v = 0; v < V; v++) {
+    s += Math.hypot(a[v * 3]! - ca[0]! - k * (b[v * 3]! - cb[0]!), a[v * 3 + 1]! - ca[1]! - k * (b[v * 3 + 1]! - cb[1]!), a[v * 3 + 2]! - ca[2]! - k * (b[v * 3 + 2]! - cb[2]!));
+  }
   return (1000 * s) / V;
 }
+
+const VARIANTS = ['neutral', 'face', 'faceBody', 'given'] as const;
+type Variant = (typeof VARIANTS)[number];
+interface Fitted { used: string; votes: unknown; rawMm: number; normMm: number; keypointPx: number; silhouetteIoU: number }
+interface Row { subject: string; truth: 'male' | 'female'; phenotypeGender: number; face: { sex: string; confidence: number; age: number | null }; fits: Record<Variant, Fitted> }
 
 async function main(): Promise<void> {
   const body = loadBodyModel();
   const quick = process.argv.includes('--quick');
-  interface Row { subject: string; truth: string; phenotypeGender: number; inferred: string; used: string; votes: unknown; confidence: number; apparentAge: number | null; correct: boolean; shapeErrorMm: { before: number; after: number }; keypointPx: { before: number; after: number }; silhouetteIoU: { before: number; after: number } }
   const rows: Row[] = [];
   for (const spec of SUBJECT_SPECS) {
     const s = makeSubject(spec.id, { model: body, textureSize: 1024 });
@@ -39,34 +59,38 @@ async function main(): Promise<void> {
     const gender = spec.phenotype.gender ?? 0.5;
     const truth = gender >= 0.5 ? 'male' : 'female';
     const noFace: Perception = { ...p, face: p.face ? { ...p.face, attributes: null } : null };
-    const opts = { iterationScale: quick ? 0.5 : 1 };
-    const before = fitImage(noFace, body, opts);
-    const after = fitImage(p, body, opts);
-    const trueRest = body.shapedVertices(s.shape);
-    const row: Row = {
-      subject: spec.name,
-      truth,
-      phenotypeGender: gender,
-      inferred: after.phenotypePrior?.sex.inferred ?? 'unknown',
-      used: after.phenotypePrior?.sex.used ?? 'neutral',
-      votes: after.phenotypePrior?.sex.body ?? null,
-      confidence: after.phenotypePrior?.sex.confidence ?? 0,
-      apparentAge: after.phenotypePrior?.sex.age ?? null,
-      correct: (after.phenotypePrior?.sex.used ?? 'neutral') === truth,
-      shapeErrorMm: { before: restDistanceMm(body.shapedVertices(before.shape), trueRest), after: restDistanceMm(body.shapedVertices(after.shape), trueRest) },
-      keypointPx: { before: before.residuals.keypointPx, after: after.residuals.keypointPx },
-      silhouetteIoU: { before: before.residuals.silhouetteIoU, after: after.residuals.silhouetteIoU },
+    const base: FitOptions = { iterationScale: quick ? 0.5 : 1 };
+    const runs: Record<Variant, [Perception, FitOptions]> = {
+      neutral: [noFace, base], face: [p, base], faceBody: [p, { ...base, bodyEvidence: true }], given: [p, { ...base, sex: truth }],
     };
+    const trueRest = body.shapedVertices(s.shape);
+    const fits = {} as Record<Variant, Fitted>;
+    for (const v of VARIANTS) {
+      const [pp, o] = runs[v];
+      const f = fitImage(pp, body, o);
+      const rest = body.shapedVertices(f.shape);
+      fits[v] = {
+        used: f.phenotypePrior?.sex.used ?? 'neutral', votes: f.phenotypePrior?.sex.body ?? null,
+        rawMm: restDistanceMm(trueRest, rest), normMm: restDistanceMm(trueRest, rest, true),
+        keypointPx: f.residuals.keypointPx, silhouetteIoU: f.residuals.silhouetteIoU,
+      };
+    }
+    const a = p.face?.attributes ?? null;
+    const row: Row = { subject: spec.name, truth, phenotypeGender: gender, face: { sex: a?.sex ?? 'unknown', confidence: a?.sexConfidence ?? 0, age: a?.age ?? null }, fits };
     rows.push(row);
-    console.log(`${spec.name}: truth ${truth}, face ${row.inferred} ${row.confidence.toFixed(2)} (age ${row.apparentAge}), used ${row.used} ${JSON.stringify(row.votes)}; shape error ${row.shapeErrorMm.before.toFixed(1)} → ${row.shapeErrorMm.after.toFixed(1)} mm; kp ${row.keypointPx.before.toFixed(1)} → ${row.keypointPx.after.toFixed(1)} px`);
+    console.log(`${spec.name}: truth ${truth}, face ${row.face.sex} ${row.face.confidence.toFixed(2)}; ` + VARIANTS.map((v) => `${v} ${fits[v].used} ${fits[v].rawMm.toFixed(1)}/${fits[v].normMm.toFixed(1)} mm kp ${fits[v].keypointPx.toFixed(1)}`).join('; '));
   }
   const mean = (f: (r: Row) => number) => rows.reduce((s, r) => s + f(r), 0) / rows.length;
-  const summary = {
-    correct: rows.filter((r) => r.correct).length,
-    subjects: rows.length,
-    meanShapeErrorMm: { before: mean((r) => r.shapeErrorMm.before), after: mean((r) => r.shapeErrorMm.after) },
-  };
-  console.log(`sex right on ${summary.correct}/${summary.subjects}; mean rest-shape error ${summary.meanShapeErrorMm.before.toFixed(1)} → ${summary.meanShapeErrorMm.after.toFixed(1)} mm (load ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
+  const summary = Object.fromEntries(VARIANTS.map((v) => [v, {
+    correct: rows.filter((r) => r.fits[v].used === r.truth).length,
+    rawMm: mean((r) => r.fits[v].rawMm), normMm: mean((r) => r.fits[v].normMm),
+    keypointPx: mean((r) => r.fits[v].keypointPx), silhouetteIoU: mean((r) => r.fits[v].silhouetteIoU),
+  }]));
+  for (const v of VARIANTS) {
+    const m = summary[v]!;
+    console.log(`${v.padEnd(8)} sex right ${m.correct}/${rows.length}; rest-shape error ${m.rawMm.toFixed(1)} mm raw, ${m.normMm.toFixed(1)} mm scale-normalised; kp ${m.keypointPx.toFixed(2)} px; IoU ${m.silhouetteIoU.toFixed(3)}`);
+  }
+  console.log(`load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   await writeJsonAtomic(join(packageRoot(), 'bench', 'results', 'sexprior.json'), { date: new Date().toISOString(), quick, loadAverage: loadavg(), summary, rows });
   process.exit(0);
 }

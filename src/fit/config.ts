@@ -52,6 +52,14 @@ export const FIT_CONFIG = {
      */
     bodyEvidence: false, bodyScale: 0.05,
   },
+  /**
+   * Per-limb depth-ordering check (depthOrder.ts, issue #19): a segment whose ends BlazePose's world landmarks
+   * put at least minGap metres apart in depth, and which the fit orders the other way by more than tolerance
+   * metres, makes its part uncertain and multiplies the part's confidence by penalty. minGap: BlazePose's world
+   * depth is coarse (a few centimetres on the synthetic subjects' straight limbs); 8 cm is about half a forearm's
+   * depth swing at 30°. Chosen, not tuned (no ground truth of depth order on the real photos).
+   */
+  depthOrder: { minGap: 0.08, tolerance: 0.02, penalty: 0.5 },
   /** Adam learning rates. */
   lr: { rotation: 0.02, translation: 0.01, shape: 0.03 },
   /** Iterations of the single-photo schedule: camera/orientation, then pose, then shape (+ pose). */

@@ -29,6 +29,7 @@ import { distanceTransform } from './distance.js';
 import { dataEnergy, matteSamples, type FitTarget } from './energy.js';
 import { cameraToJson, type BodyFit } from './types.js';
 import { worldDirectionTerm, WORLD_LIMBS_WITH_TORSO } from './worldDirection.js';
+import { depthOrderConflicts } from './depthOrder.js';
 import { combineSexEvidence, decideSex, phenotypePrior, shapePriorEnergy, type SexChoice, type ShapePrior } from './phenotypePrior.js';
 
 /** Options of `fitImage`. */
@@ -41,6 +42,8 @@ export interface FitOptions {
   silhouette?: boolean;
   /** Sex for the shape prior: from the photo's face (auto, the default) or the user's word. */
   sex?: SexChoice;
+  /** Let the body vote on the sex too (fit as a man and as a woman); default FIT_CONFIG.sexPrior.bodyEvidence. */
+  bodyEvidence?: boolean;
 }
 
 const anchorCache = new WeakMap<ArrayBodyModel, KeypointAnchor[]>();
@@ -232,6 +235,7 @@ function evaluate(body: ArrayBodyModel, poser: BodyPoser, cam: Camera, anchors: 
   const q = new Float64Array(5);
   const uncertain = new Set<string>();
   const partSum: Record<string, [number, number]> = {};
+  const depth = new Float64Array(33).fill(NaN); // camera-space depth of each keypoint's anchor (metres)
   for (const n of names) {
     const k = BODY_INDEX[n];
     const [x, y, c] = p.body.keypoints[k]!;
@@ -239,6 +243,7 @@ function evaluate(body: ArrayBodyModel, poser: BodyPoser, cam: Camera, anchors: 
     const src = a.kind === 'joint' ? posed.joints : posed.vertices;
     const R = cam.R, t = cam.t, X = src[a.index * 3]!, Y = src[a.index * 3 + 1]!, Z = src[a.index * 3 + 2]!;
     const zc = R[6]! * X + R[7]! * Y + R[8]! * Z + t[2]!;
+    depth[k] = zc;
     q[0] = (cam.fx * (R[0]! * X + R[1]! * Y + R[2]! * Z + t[0]!)) / zc + cam.cx;
     q[1] = (cam.fy * (R[3]! * X + R[4]! * Y + R[5]! * Z + t[1]!)) / zc + cam.cy;
     const part = partOfKeypoint(n);
@@ -265,8 +270,16 @@ function evaluate(body: ArrayBodyModel, poser: BodyPoser, cam: Camera, anchors: 
   }
   const keypointPx = wsum > 0 ? sum / wsum : NaN;
   const partConfidence: Record<string, number> = {};
+  // per-limb depth order against BlazePose's world landmarks (depthOrder.ts)
+  const hasWorld = p.body.world?.some((w) => w[0] !== 0 || w[1] !== 0 || w[2] !== 0) ?? false;
+  const depthOrder = hasWorld ? depthOrderConflicts(p.body.world, p.body.keypoints.map((k) => k[2]), depth) : [];
+  const penalised = new Set(depthOrder.map((d) => d.part));
+  for (const part of penalised) {
+    uncertain.add(part);
+    if (partSum[part]) partSum[part]![0] *= FIT_CONFIG.depthOrder.penalty;
+  }
   for (const [part, [sum, n]] of Object.entries(partSum)) partConfidence[part] = Number((sum / n).toFixed(3));
-  return { keypointPx, keypointRelative: keypointPx / p.person.heightPx, silhouetteIoU: iou, perKeypointPx: per, uncertain: [...uncertain].filter((u) => u), partConfidence };
+  return { keypointPx, keypointRelative: keypointPx / p.person.heightPx, silhouetteIoU: iou, perKeypointPx: per, uncertain: [...uncertain].filter((u) => u), partConfidence, depthOrder };
 }
 
 /** Which body region a keypoint belongs to (for the "uncertain parts" report). */
@@ -313,7 +326,7 @@ export function fitImage(p: Perception, body: ArrayBodyModel, options: FitOption
     ? worldDirectionTerm(p, anchors, FIT_CONFIG.weights.worldDirections, WORLD_LIMBS_WITH_TORSO) : undefined;
   optimise(body, poser, cam, anchors, target, st, ['rot', 'trans'], Math.round(S.pose * k), frozen, undefined, withSil, false, world);
   let finalPrior = sexPrior;
-  if ((options.sex ?? 'auto') === 'auto' && sexPrior.record.applied && FIT_CONFIG.sexPrior.bodyEvidence) {
+  if ((options.sex ?? 'auto') === 'auto' && sexPrior.record.applied && (options.bodyEvidence ?? FIT_CONFIG.sexPrior.bodyEvidence)) {
     // Body evidence: fit the shape under both hypotheses and compare how well each explains the keypoints and
     // the matte; combined with the face's vote (phenotypePrior.ts combineSexEvidence). Costs one more shape stage.
     const trial = (sex: 'male' | 'female') => {
@@ -344,6 +357,7 @@ export function fitImage(p: Perception, body: ArrayBodyModel, options: FitOption
     residuals: { keypointPx: ev.keypointPx, keypointRelative: ev.keypointRelative, silhouetteIoU: ev.silhouetteIoU, perKeypointPx: ev.perKeypointPx },
     uncertain: ev.uncertain,
     partConfidence: ev.partConfidence,
+    depthOrder: ev.depthOrder,
     phenotypePrior: finalPrior.record,
     scaleNote: `absolute scale from the shape prior with an assumed ${options.fovDeg ?? FIT_CONFIG.defaultFovDeg}° field of view on the long side`,
   };

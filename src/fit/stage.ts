@@ -68,7 +68,7 @@ export async function runFitStage(subjectDir: string, options: FitStageOptions =
   const outcome = await subject.runStage(
     'fit',
     {
-      version: 3,
+      version: 4, // 4: depthOrder (per-limb depth-ordering check, issue #19)
       inputs: { keypoints: SUBJECT_FILES.keypoints, mask: SUBJECT_FILES.mask },
       options: { body: options.body ?? 'default', fovDeg: options.fovDeg ?? null, iterationScale: options.iterationScale ?? 1, sex: options.sex ?? 'auto' },
       outputs: [SUBJECT_FILES.fit, SUBJECT_FILES.fitOverlay],

@@ -5,6 +5,7 @@
 import type { Camera } from '../core/camera.js';
 import type { BodyPose } from '../body/types.js';
 import type { PhenotypePriorRecord } from './phenotypePrior.js';
+import type { DepthConflict } from './depthOrder.js';
 
 /** A camera as stored in JSON (plain arrays for R and t). */
 export type CameraJson = Omit<Camera, 'R' | 't'> & { R: number[]; t: number[] };
@@ -42,6 +43,11 @@ export interface BodyFit {
    * their confidence, scaled down where the fit misses a keypoint by more than the robust scale (unseen: 0).
    */
   partConfidence?: Record<string, number>;
+  /**
+   * Limb segments whose depth order (which end is nearer the camera) the fit gets the other way round from
+   * BlazePose's world landmarks (depthOrder.ts); their parts are in `uncertain` and their confidence is lowered.
+   */
+  depthOrder?: DepthConflict[];
   /** What the photo said about the person's sex and how the shape prior used it (issue #19). */
   phenotypePrior?: PhenotypePriorRecord;
   /** How absolute scale was fixed (single-photo scale ambiguity). */

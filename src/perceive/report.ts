@@ -115,6 +115,12 @@ export function buildReport(inp: ReportInput): PersonReport {
   // The matte reaching the bottom border cuts the feet only where the feet are: a shadow or the floor matted
   // beside a person whose feet are seen well inside the image is not a cut (issue #19: a man in mid-jump,
   // head to toe in the photo, was told his feet were cut off).
+  // A foot whose heel and toe are both seen inside the image (confidence ≥ VISIBLE_SCORE, BORDER_FRACTION from
+  // the border) is whole: the matte reaching the border beneath it is its sole standing on the frame's edge or
+  // its shadow (man-suit-dance: the shoe ends at the bottom row, heel and toe seen at 0.99). Only feet not seen
+  // whole count as cut where the matte touches the border under them.
+  const wholeFoot = (s: 'left' | 'right'): boolean => vis(`${s}Ankle`) && vis(`${s}Heel`) && vis(`${s}FootIndex`);
+  if (touches.bottom && feetVisible && wholeFoot('left') && wholeFoot('right')) touches.bottom = false;
   if (touches.bottom && feetVisible && inp.mask && !matteTouchesNear(inp.mask, footColumns(body, 0.15 * Math.max(heightPx, 1)))) touches.bottom = false;
   const truncated = {
     top: touches.top || !headVisible,

@@ -31,7 +31,38 @@ export const FACE_FILL = {
   lipRadius: 0.0055,
   /** A hand counts as unseen below this mean visibility of its BlazePose keypoints (with no hand landmarks). */
   handVisibility: 0.5,
+  /**
+   * Hands by colour (issue #19: BlazePose and the hand model report a hand in a pocket with confidence ≥ 0.5,
+   * guessing where it is): a hand fewer than handSkinFraction of whose seen texels (at least handMinSamples)
+   * look like skin takes the colour of what covers it, so it is painted in the skin tone like an unseen hand.
+   * A texel looks like skin (skinLike) when it lies in a broad skin-chromaticity locus — r > g > b, r/(r+g+b) in
+   * skinR, g/(r+g+b) in skinG, r+g+b above skinMinSum (not a pocket's shadow) — or near the seen face's own tone
+   * (chromaticity within handChroma, brightness within handBrightness× of it). The face's tone alone was too
+   * narrow on real photos (a face lit warmer than the hands: woman-red-dress-jump's bare, seen hands scored 0.04–0.09
+   * and were painted); the locus alone misses tones outside it. Set by looking at the 21 real photos of bench:real
+   * (hands seen vs. in a pocket or a sleeve; the skin-like fractions are in docs/texture.md), not fitted.
+   */
+  handChroma: 0.045, handBrightness: [0.45, 1.7] as const, handMinSamples: 20, handSkinFraction: 0.3,
+  skinR: [0.36, 0.62] as const, skinG: [0.24, 0.37] as const, skinMinSum: 0.24,
 } as const;
+
+/**
+ * Whether colour `rgb` looks like skin: in the broad skin-chromaticity locus, or near the tone `skin` seen on the
+ * face (null: no face seen). FACE_FILL.skinR, skinG, skinMinSum, handChroma, handBrightness.
+ */
+export function skinLike(rgb: ArrayLike<number>, skin: ArrayLike<number> | null): boolean {
+  const r = rgb[0]!, g = rgb[1]!, b = rgb[2]!;
+  const s = r + g + b;
+  if (s <= 1e-6) return false;
+  const F = FACE_FILL;
+  if (s > F.skinMinSum && r > g && g > b && r / s >= F.skinR[0] && r / s <= F.skinR[1] && g / s >= F.skinG[0] && g / s <= F.skinG[1]) return true;
+  if (!skin) return false;
+  const t = skin[0]! + skin[1]! + skin[2]!;
+  if (t <= 1e-6) return false;
+  const ratio = s / t;
+  if (ratio < F.handBrightness[0] || ratio > F.handBrightness[1]) return false;
+  return Math.hypot(r / s - skin[0]! / t, g / s - skin[1]! / t) <= F.handChroma;
+}
 
 /** Where the face's features are on the posed body (world, metres) and which way is up on the head. */
 export interface FaceFeatures {

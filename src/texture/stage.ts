@@ -32,7 +32,7 @@ export async function runTextureStage(subjectDir: string, options: TextureStageO
   const outcome = await subject.runStage(
     'texture',
     {
-      version: 2,
+      version: 3, // 3: hands covered by clothing (colour check, issue #19)
       inputs: { image: SUBJECT_FILES.image, mask: SUBJECT_FILES.mask, fit: SUBJECT_FILES.fit, keypoints: SUBJECT_FILES.keypoints, ...(hasProxy ? { proxy: SUBJECT_FILES.proxy, proxyBin: SUBJECT_FILES.proxyBin } : {}) },
       options: { size, body: options.body ?? 'default' },
       outputs: [SUBJECT_FILES.texture, SUBJECT_FILES.visibility, ...(hasProxy ? [SUBJECT_FILES.proxyColors] : [])],
@@ -60,7 +60,7 @@ export async function runTextureStage(subjectDir: string, options: TextureStageO
       });
       await writePng(subject.path(SUBJECT_FILES.texture), r.texture);
       await writePng(subject.path(SUBJECT_FILES.visibility), r.visibility);
-      const notes = { seenFraction: r.seenFraction, facePainted: r.facePainted, handsPainted: r.handsPainted, skin: r.skin.map((c) => Number(c.toFixed(3))) };
+      const notes = { seenFraction: r.seenFraction, facePainted: r.facePainted, handsPainted: r.handsPainted, handsCovered: r.handsCovered, skin: r.skin.map((c) => Number(c.toFixed(3))) };
       if (!hasProxy) return notes;
       const proxy = readProxy(subject.path(SUBJECT_FILES.shapeDir));
       const pc = proxyColors(proxy, body, r.texture, photo, matte.data, cameraFromJson(fit.camera));

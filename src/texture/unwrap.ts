@@ -22,7 +22,7 @@ import { createImage, sampleBilinear } from '../core/image.js';
 import { rasterizeMesh, computeVertexNormals, rasterizeUvSpace } from '../render/index.js';
 import { BODY_PARTS, PART_INDEX } from '../body/types.js';
 import { bodySpaceFill, pushPullFill } from './fill.js';
-import { FACE_FILL, paintedFaceColour, type FaceFeatures } from './face.js';
+import { FACE_FILL, paintedFaceColour, skinLike, type FaceFeatures } from './face.js';
 
 /** Constants of the unwrap (see the module comment). */
 export const UNWRAP = {
@@ -63,6 +63,12 @@ export interface UnwrapInput {
   face?: { features: FaceFeatures; foundInPhoto: boolean };
   /** Parts (PART_INDEX) the photo does not show (an unseen hand): painted in the skin tone, never sampled. */
   hiddenParts?: number[];
+  /**
+   * Paint a hand whose seen texels are mostly not skin-coloured (against the seen face's skin tone) in the skin
+   * tone, as if unseen (FACE_FILL.handSkinFraction; a hand in a pocket that perception reports as seen).
+   * Default true.
+   */
+  handColourCheck?: boolean;
 }
 
 /** The unwrapped texture and its confidence map. */
@@ -75,8 +81,10 @@ export interface UnwrapResult {
   /** Whether the face was painted from the body model's face (not seen in the photo), and the skin tone used. */
   facePainted: boolean;
   skin: [number, number, number];
-  /** Hand parts painted in the skin tone (unseen in the photo). */
+  /** Hand parts painted in the skin tone (unseen in the photo, or covered: see handsCovered). */
   handsPainted: number[];
+  /** Of those, the hands perception called seen whose photo colour was not skin (handColourCheck). */
+  handsCovered: number[];
 }
 
 /** Unwraps the photo onto the UV map (see the module comment for the rules). */
@@ -109,7 +117,10 @@ export function unwrapTexture(input: UnwrapInput): UnwrapResult {
   const hidden = new Set(input.hiddenParts ?? []);
   const paintTexels: number[] = []; // face, eyes and hidden-hand texels, painted if needed
   const texelPart = new Int8Array(size * size).fill(-1);
-  const skinSamples: number[][] = [[], [], []];
+  const skinSamples: number[][] = [[], [], []]; // face skin
+  const handParts = [PART_INDEX.leftHand, PART_INDEX.rightHand];
+  const handSeen = new Map<number, number[]>(handParts.map((h) => [h, []])); // seen texels per hand
+  const handAll = new Map<number, number[]>(handParts.map((h) => [h, []])); // all texels per hand
   let faceTexels = 0, faceSeen = 0;
   for (let q = 0; q < size * size; q++) {
     const f = uv.triangleId[q]!;
@@ -127,6 +138,7 @@ export function unwrapTexture(input: UnwrapInput): UnwrapResult {
     const isFace = part === PART_INDEX.face || part === PART_INDEX.eyes;
     if (part === PART_INDEX.face) faceTexels++;
     if (isFace || hidden.has(part)) paintTexels.push(q);
+    handAll.get(part)?.push(q);
     texelPos[q * 3] = x; texelPos[q * 3 + 1] = y; texelPos[q * 3 + 2] = z;
     // body-space fill on the torso and legs only (wide surfaces whose front and back lie far apart in the UV
     // map); on arms, hands and head the push–pull fill in UV space looked cleaner (photo-edge colours of a thin
@@ -153,7 +165,8 @@ export function unwrapTexture(input: UnwrapInput): UnwrapResult {
       // skin samples: the seen face (cheeks and forehead face the camera) and seen hands
       // (not the face when perception found none there: a bowed head shows hair where the fit puts the face)
       const faceSkin = part === PART_INDEX.face && input.face?.foundInPhoto !== false;
-      if ((faceSkin || part === PART_INDEX.leftHand || part === PART_INDEX.rightHand) && facing > 0.4) for (let c = 0; c < 3; c++) skinSamples[c]!.push(rgb[c]!);
+      if (faceSkin && facing > 0.4) for (let c = 0; c < 3; c++) skinSamples[c]!.push(rgb[c]!);
+      if (facing > 0.4) handSeen.get(part)?.push(q);
       // the top of the head seen from the front approximates the hair colour
       if (head && y >= scalpY && facing > 0.3) { for (let c = 0; c < 3; c++) hairSum[c]! += rgb[c]!; hairCount++; }
     } else {
@@ -177,6 +190,26 @@ export function unwrapTexture(input: UnwrapInput): UnwrapResult {
   }
   // the skin tone: per-channel median of the seen skin samples
   const median = (a: number[]): number => { const b = a.slice().sort((x, y) => x - y); return b[b.length >> 1]!; };
+  // hands perception calls seen whose colour is not the face's skin are covered (a hand in a pocket)
+  const handsCovered: number[] = [];
+  if (input.handColourCheck ?? true) {
+    const faceSkin = skinSamples[0]!.length >= FACE_FILL.handMinSamples ? [median(skinSamples[0]!), median(skinSamples[1]!), median(skinSamples[2]!)] : null;
+    for (const h of handParts) {
+      const qs = handSeen.get(h)!;
+      if (hidden.has(h) || qs.length < FACE_FILL.handMinSamples) continue;
+      const like = qs.filter((q) => skinLike(tex.data.subarray(q * 3, q * 3 + 3), faceSkin)).length;
+      if (like >= FACE_FILL.handSkinFraction * qs.length) continue;
+      hidden.add(h);
+      handsCovered.push(h);
+      seen -= qs.length;
+      for (const q of handAll.get(h)!) paintTexels.push(q);
+    }
+  }
+  // the skin tone: per-channel median of the seen face's and the seen (uncovered) hands' skin samples
+  for (const h of handParts) {
+    if (hidden.has(h)) continue;
+    for (const q of handSeen.get(h)!) for (let c = 0; c < 3; c++) skinSamples[c]!.push(tex.data[q * 3 + c]!);
+  }
   const skin: [number, number, number] = skinSamples[0]!.length >= 20 ? [median(skinSamples[0]!), median(skinSamples[1]!), median(skinSamples[2]!)] : [...FACE_FILL.defaultSkin];
   const facePainted = input.face !== undefined && (!input.face.foundInPhoto || faceSeen < FACE_FILL.minSeen * faceTexels);
   for (const q of paintTexels) {
@@ -194,7 +227,7 @@ export function unwrapTexture(input: UnwrapInput): UnwrapResult {
   pushPullFill(tex.data, weights, size, size, 3);
   const visibility = createImage(size, size, 1);
   visibility.data.set(conf);
-  return { texture: tex, visibility, seenFraction: bodyTexels > 0 ? seen / bodyTexels : 0, facePainted, skin, handsPainted: [...hidden] };
+  return { texture: tex, visibility, seenFraction: bodyTexels > 0 ? seen / bodyTexels : 0, facePainted, skin, handsPainted: [...hidden], handsCovered };
 }
 
 /** 1 where the matte (≥ 0.5) holds over the whole (2r+1)² square around a pixel (separable min filter). */

@@ -58,8 +58,14 @@ test('buildReport: a matte touching the bottom border away from the seen feet (a
   for (let y = 280; y < H; y++) for (let x = 180; x < 250; x++) mask.data[y * W + x] = 1; // shadow reaching the border
   const jump = buildReport({ body: bodyResult(k), width: W, height: H, mask, index: 0, peopleFound: 1, faceFound: true });
   assert.equal(jump.fullBodyVisible, true, jump.warnings.join('; '));
-  // the same matte reaching the border under the feet is a cut
+  // a shoe whose sole ends on the bottom row, heel and toe seen inside the image (man-suit-dance): not a cut
   for (let y = 300; y < H; y++) for (let x = 60; x < 100; x++) mask.data[y * W + x] = 1;
-  const cut = buildReport({ body: bodyResult(k), width: W, height: H, mask, index: 0, peopleFound: 1, faceFound: true });
+  const sole = buildReport({ body: bodyResult(k), width: W, height: H, mask, index: 0, peopleFound: 1, faceFound: true });
+  assert.equal(sole.fullBodyVisible, true, sole.warnings.join('; '));
+  assert.equal(sole.truncated.bottom, false);
+  // the same matte, but the toes are not seen (the frame cuts the shoes: BlazePose's toe confidence drops): a cut
+  const cutK = { ...k, leftFootIndex: [98, 305, 0.2] as [number, number, number], rightFootIndex: [62, 305, 0.2] as [number, number, number] };
+  const cut = buildReport({ body: bodyResult(cutK), width: W, height: H, mask, index: 0, peopleFound: 1, faceFound: true });
   assert.equal(cut.fullBodyVisible, false);
+  assert.ok(cut.warnings.some((w) => /feet cut off/.test(w)), cut.warnings.join('; '));
 });

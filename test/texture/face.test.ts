@@ -8,7 +8,7 @@ import { lookAtCamera, projectPoint } from '../../src/core/camera.js';
 import { createImage } from '../../src/core/image.js';
 import { rasterizeMesh, rasterizeUvSpace } from '../../src/render/index.js';
 import { unwrapTexture } from '../../src/texture/unwrap.js';
-import { faceFeatures, unseenHands } from '../../src/texture/face.js';
+import { faceFeatures, skinLike, unseenHands } from '../../src/texture/face.js';
 import type { Perception } from '../../src/perceive/types.js';
 
 const SIZE = 512;
@@ -92,14 +92,60 @@ test('a hand the photo does not show (in a pocket) keeps the skin colour instead
   const base = { posedVertices: verts, triangles: body.triangles, cornerUvs: body.cornerUvs, partLabels: body.partLabels, camera, photo, matte, size: SIZE, face: { features: faceFeatures(body, posed.vertices, posed.joints), foundInPhoto: true } };
   const hand = partTexels(body, PART_INDEX.leftHand);
   const meanGreenExcess = (t: Float32Array) => hand.reduce((s, q) => s + t[q * 3 + 1]! - t[q * 3]!, 0) / hand.length;
-  const naive = unwrapTexture(base);
+  const naive = unwrapTexture({ ...base, handColourCheck: false });
   assert.ok(meanGreenExcess(naive.texture.data) > 0.2, `without occlusion evidence the hand takes the print (${meanGreenExcess(naive.texture.data).toFixed(2)})`);
   const aware = unwrapTexture({ ...base, hiddenParts: [PART_INDEX.leftHand] });
-  assert.deepEqual(aware.handsPainted, [PART_INDEX.leftHand]);
+  assert.ok(aware.handsPainted.includes(PART_INDEX.leftHand));
+  assert.ok(!aware.handsCovered.includes(PART_INDEX.leftHand), 'unseen by perception, not by the colour check');
   // (texels on the wrist seam may belong to the forearm in the unwrap's labelling)
   const skinTexels = hand.filter((q) => [0, 1, 2].every((c) => Math.abs(aware.texture.data[q * 3 + c]! - aware.skin[c]!) < 0.03)).length;
   assert.ok(skinTexels > 0.95 * hand.length, `skin texels ${skinTexels}/${hand.length}`);
   assert.ok(Math.abs(aware.skin[0] - skin[0]!) < 0.05 && Math.abs(aware.skin[1] - skin[1]!) < 0.05, `skin from the seen face ${aware.skin}`);
+});
+
+test('a hand perception calls seen (a guessed hand in a dress pocket) but whose photo colour is the print keeps the skin colour', () => {
+  const skin = [0.8, 0.6, 0.5], print = [0.1, 0.6, 0.2];
+  const { body, verts, camera, photo, matte, posed } = scene({}, (_u, v, neckRow) => (v < neckRow ? skin : print));
+  // no hiddenParts: BlazePose and the hand model reported both hands (woman-print-dress: confidence ≥ 0.5)
+  const r = unwrapTexture({ posedVertices: verts, triangles: body.triangles, cornerUvs: body.cornerUvs, partLabels: body.partLabels, camera, photo, matte, size: SIZE, face: { features: faceFeatures(body, posed.vertices, posed.joints), foundInPhoto: true } });
+  assert.deepEqual([...r.handsCovered].sort(), [PART_INDEX.leftHand, PART_INDEX.rightHand].sort());
+  assert.deepEqual([...r.handsPainted].sort(), [...r.handsCovered].sort());
+  for (const h of [PART_INDEX.leftHand, PART_INDEX.rightHand]) {
+    const hand = partTexels(body, h);
+    const skinTexels = hand.filter((q) => [0, 1, 2].every((c) => Math.abs(r.texture.data[q * 3 + c]! - skin[c]!) < 0.05)).length;
+    assert.ok(skinTexels > 0.95 * hand.length, `part ${h}: skin texels ${skinTexels}/${hand.length}`);
+  }
+});
+
+test('a seen hand in the skin tone (darker in shade) is sampled from the photo, not painted', () => {
+  const skin = [0.8, 0.6, 0.5];
+  // the body below the neck in the same skin, 30 % darker (shading): the hands are seen and skin-coloured
+  const { body, verts, camera, photo, matte, posed } = scene({}, (_u, v, neckRow) => (v < neckRow ? skin : skin.map((c) => c * 0.7)));
+  const r = unwrapTexture({ posedVertices: verts, triangles: body.triangles, cornerUvs: body.cornerUvs, partLabels: body.partLabels, camera, photo, matte, size: SIZE, face: { features: faceFeatures(body, posed.vertices, posed.joints), foundInPhoto: true } });
+  assert.deepEqual(r.handsCovered, []);
+  assert.deepEqual(r.handsPainted, []);
+  // the seen front of the hand keeps the photo's (darker) colour
+  const hand = partTexels(body, PART_INDEX.leftHand);
+  const dark = hand.filter((q) => Math.abs(r.texture.data[q * 3]! - 0.56) < 0.03).length;
+  assert.ok(dark > 0.3 * hand.length, `photo-coloured hand texels ${dark}/${hand.length}`);
+});
+
+test('skinLike: the same chromaticity in shade is skin; print green and a white cuff are not', () => {
+  const skin = [0.8, 0.6, 0.5];
+  assert.equal(skinLike([0.56, 0.42, 0.35], skin), true);
+  assert.equal(skinLike([0.1, 0.6, 0.2], skin), false);
+  assert.equal(skinLike([0.95, 0.95, 0.95], skin), false);
+  assert.equal(skinLike([0.08, 0.06, 0.05], skin), false); // far too dark: a pocket's shadow
+  // a face lit warmer than the hands (woman-red-dress-jump): the pale hand is still skin by the locus
+  const warmFace = [0.43, 0.23, 0.16];
+  assert.equal(skinLike([0.8, 0.6, 0.5], warmFace), true);
+  assert.equal(skinLike([0.8, 0.6, 0.5], null), true);
+  // a tone outside the locus counts only near the face's own tone
+  const greyish = [0.5, 0.47, 0.45];
+  assert.equal(skinLike(greyish, null), false);
+  assert.equal(skinLike(greyish, [0.52, 0.49, 0.46]), true);
+  // a red dress is not skin
+  assert.equal(skinLike([0.7, 0.1, 0.12], skin), false);
 });
 
 test('unseenHands: a hand with unseen keypoints and no hand landmarks is unseen', () => {
