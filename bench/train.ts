@@ -6,7 +6,11 @@
  * machine load). The subject and the model are built once; each engine trains its own copy from the same
  * seed, so the engines see the same frames in the same order.
  *
- * Usage: npm run bench:train [-- --steps 12] [-- --engine reference,fast] [-- --preset fast] [-- --threads N]
+ * With `--subject <dir>` (a subject folder after `generate`, e.g. the demo's) it times what the train stage trains
+ * on: the Gaussian template on the subject's clothed proxy and its photo and generated frames, in the trainer's
+ * balanced order (half the steps see the photo).
+ *
+ * Usage: npm run bench:train [-- --steps 12] [-- --engine reference,fast-serial,fast] [-- --preset fast] [-- --threads N] [-- --subject DIR]
  * Writes bench/results/train-<date>.json (medians per phase, CPU per thread, load average before/after).
  */
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
@@ -22,7 +26,10 @@ import { BodyPoser } from '../src/body/skinning.js';
 import type { BodyPose } from '../src/body/types.js';
 import { renderTextured } from '../src/render/index.js';
 import { buildGaussianTemplate } from '../src/avatar/buildTemplate.js';
-import { AvatarModel } from '../src/avatar/model.js';
+import { AvatarModel, SKIN_RESAMPLE_EVERY } from '../src/avatar/model.js';
+import type { GaussianTemplate } from '../src/avatar/template.js';
+import { loadTrainingInputs } from '../src/train/stage.js';
+import { BalancedSampler } from '../src/train/sampler.js';
 import { trainConfig, type PresetName } from '../src/train/config.js';
 import { renderGeometryTargets } from '../src/train/targets.js';
 import { boundaryWeights } from '../src/train/boundary.js';
@@ -104,16 +111,33 @@ function timeMethod(obj: object, method: string, acc: Record<string, number>, ke
 }
 
 interface Runner {
-  engine: LossEngine;
+  engine: Engine;
   step: (it: number) => Record<string, number>;
   /** Total loss of the last step (the engines should follow the same trajectory up to rounding). */
   lastLoss: () => number;
 }
 
-function makeRunner(engine: LossEngine, frames: TrainingFrame[], preset: PresetName, threads: number | undefined): Runner {
+/** The default subject: the textured default body (not the clothed proxy the demo trains on). */
+function benchTemplate(preset: PresetName): GaussianTemplate {
   const cfg = trainConfig(preset, { seed: 0 });
   const body = loadBodyModel();
-  const template = buildGaussianTemplate(body, { shape: new Float64Array(body.shapeCount), levels: cfg.avatar.subdivisions, texture: stripedTexture() });
+  return buildGaussianTemplate(body, { shape: new Float64Array(body.shapeCount), levels: cfg.avatar.subdivisions, texture: stripedTexture() });
+}
+
+/** Frame of iteration `it`: round robin over the bench frames, or the trainer's balanced order (--subject). */
+type FrameOrder = (it: number) => TrainingFrame;
+
+/**
+ * Engines: `reference` (full-frame float64 SSIM, MLP and Laplacians on the main thread), `fast-serial` (the fast
+ * losses, MLP rows on two threads, Laplacians in the background; the two renders' losses one after the other,
+ * SSIM in row bands), `fast` (as fast-serial, the two renders' losses on two threads at once: the trainer's path).
+ */
+type Engine = 'reference' | 'fast-serial' | 'fast';
+
+function makeRunner(engine: Engine, template: GaussianTemplate, frameAt: FrameOrder, preset: PresetName, threads: number | undefined): Runner {
+  const lossEngine: LossEngine = engine === 'reference' ? 'reference' : 'fast';
+  const parallelRenders = engine === 'fast';
+  const cfg = trainConfig(preset, { seed: 0 });
   const model = new AvatarModel(template, cfg.avatar, 0);
   const graphs = regularizerGraphs(template);
   const lrOf: Record<string, number> = { ...cfg.lr };
@@ -130,24 +154,25 @@ function makeRunner(engine: LossEngine, frames: TrainingFrame[], preset: PresetN
   const step = (it: number): Record<string, number> => {
     for (const k of Object.keys(acc)) acc[k] = 0;
     // reference: the old path (full-frame float64 SSIM, MLP on the calling thread); fast: the new one
-    setLossEngine(engine);
+    setLossEngine(lossEngine);
     setNnTaskRunner(runTasks);
     setNnThreads(engine === 'reference' ? 1 : undefined);
     lossProfile.ssimMs = 0; lossProfile.l1Ms = 0;
-    const frame = frames[it % frames.length]!;
+    const frame = frameAt(it);
     const t0 = performance.now();
     model.zeroGrad();
     const fwd = model.forward(frame.pose, frame.camera, { threads });
     const t1 = performance.now();
     // fast: the regularizers run on a background worker during the losses ("laplacians" is then the wait)
     const pending = engine === 'reference' ? null : startRegularizers(model, fwd.anchorOffsets, graphs, cfg, startBackgroundTask);
-    const { losses, dBase, dRefined } = frameLosses(fwd, frame, cfg, { geometryWeighting: true });
+    const { losses, dBase, dRefined } = frameLosses(fwd, frame, cfg, { geometryWeighting: true, parallelRenders });
     const t2 = performance.now();
     const regs = pending ? pending.finish() : addRegularizers(model, fwd.anchorOffsets, graphs, cfg);
     const t3 = performance.now();
     model.backward(fwd, dBase, dRefined, { dAnchorOffsets: regs.dAnchorOffsets, threads });
     const t4 = performance.now();
     adam.step();
+    if ((it + 1) % SKIN_RESAMPLE_EVERY === 0) model.resampleSkinning(); // as the trainer
     const t5 = performance.now();
     const st = [fwd.base.result.stats, fwd.refined.result.stats];
     const rasterPre = st[0]!.preprocessMs + st[1]!.preprocessMs, rasterComp = st[0]!.rasterMs + st[1]!.rasterMs;
@@ -167,15 +192,31 @@ async function main(): Promise<void> {
   const opt = (name: string, def: string): string => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1]! : def; };
   const steps = Number(opt('steps', '12'));
   const preset = opt('preset', 'fast') as PresetName;
-  const engines = opt('engine', 'reference,fast').split(',') as LossEngine[];
+  const engines = opt('engine', 'reference,fast').split(',') as Engine[];
+  for (const e of engines) if (!['reference', 'fast-serial', 'fast'].includes(e)) throw new Error(`unknown engine ${e} (reference, fast-serial, fast)`);
   const threads = args.includes('--threads') ? Number(opt('threads', '2')) : undefined;
   const warmup = Number(opt('warmup', '2'));
+  const subjectDir = args.includes('--subject') ? opt('subject', '') : undefined;
   const cfg = trainConfig(preset);
-  const long = cfg.avatar.renderSize, short = Math.round((long * 2) / 3);
+  let template: GaussianTemplate, frameAt: FrameOrder, what: string;
+  if (subjectDir) {
+    // exactly what the train stage trains on (template on the clothed proxy, the photo and every generated frame)
+    const inputs = await loadTrainingInputs(subjectDir, { quality: preset });
+    template = inputs.template;
+    const frames = inputs.frames;
+    const sampler = new BalancedSampler({ generatedFrames: frames.length - 1, balanced: true, seed: inputs.cfg.seed });
+    frameAt = (it) => { const s = sampler.at(it); return frames[s.kind === 'photo' ? 0 : s.index + 1]!; };
+    what = `subject ${subjectDir} (${inputs.clothed ? 'clothed proxy' : 'bare body'}, ${frames.length} frames, ${frames[0]!.width}×${frames[0]!.height})`;
+  } else {
+    const long = cfg.avatar.renderSize, short = Math.round((long * 2) / 3);
+    const frames = benchFrames(3, short, long);
+    template = benchTemplate(preset);
+    frameAt = (it) => frames[it % frames.length]!;
+    what = `the default body, ${short}×${long}`;
+  }
   const loadBefore = loadavg();
-  console.log(`bench:train preset ${preset}, ${short}×${long}, ${steps} steps (+${warmup} warm-up) per engine [${engines.join(', ')}], load ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
-  const frames = benchFrames(3, short, long);
-  const runners = engines.map((e) => makeRunner(e, frames, preset, threads));
+  console.log(`bench:train preset ${preset}, ${what}, ${template.count} Gaussians, ${template.anchorCount} anchors, ${steps} steps (+${warmup} warm-up) per engine [${engines.join(', ')}], load ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
+  const runners = engines.map((e) => makeRunner(e, template, frameAt, preset, threads));
   const samples: Record<string, Array<Record<string, number>>> = {};
   const cpuByEngine: Record<string, Record<string, { name: string; s: number }>> = {};
   const wallByEngine: Record<string, number> = {};
@@ -215,12 +256,12 @@ async function main(): Promise<void> {
   }
   console.log(`\nload average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')}`);
   const out = {
-    date: new Date().toISOString(), preset, width: short, height: long, steps, warmup, engines, threads: threads ?? 'default',
+    date: new Date().toISOString(), preset, subject: subjectDir ?? 'default body', gaussians: template.count, anchors: template.anchorCount, steps, warmup, engines, threads: threads ?? 'default',
     machine: { cpus: cpus().length, availableParallelism: availableParallelism(), model: cpus()[0]?.model }, loadBefore, loadAfter, results: report,
   };
   const dir = join(packageRoot(), 'bench', 'results');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `train-${out.date.slice(0, 10)}.json`);
+  const file = join(dir, `train-${subjectDir ? 'subject-' : ''}${out.date.slice(0, 10)}.json`);
   await writeJsonAtomic(file, out);
   console.log(`wrote ${file}`);
   process.exit(0);

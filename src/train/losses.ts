@@ -43,6 +43,11 @@ export function setLossThreads(n: number | undefined): void {
   lossThreads = n;
 }
 
+/** The SSIM threads set by `setLossThreads` (undefined: default). */
+export function getLossThreads(): number | undefined {
+  return lossThreads;
+}
+
 /** Wall time spent in the SSIM and L1 losses since the last reset (bench/train.ts reads and resets it). */
 export const lossProfile = { ssimMs: 0, l1Ms: 0 };
 

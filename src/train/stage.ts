@@ -19,7 +19,8 @@ import { bundleFromModel } from '../avatar/toBundle.js';
 import { writeAvatarBundle } from '../avatar/bundle.js';
 import { CHANNELS, type AvatarModel } from '../avatar/model.js';
 import { contactSheet } from '../render/index.js';
-import { trainConfig, type PresetName } from './config.js';
+import { trainConfig, type PresetName, type TrainConfig } from './config.js';
+import type { GaussianTemplate } from '../avatar/template.js';
 import { loadSubjectFrames } from './data.js';
 import { trainAvatar, type TrainResult } from './trainer.js';
 import { generatedClips } from '../generate/stage.js';
@@ -69,6 +70,40 @@ async function writePreview(path: string, model: AvatarModel, frames: TrainingFr
   await writePng(path, contactSheet(tiles, { columns: 4, labels: ['photo', 'avatar', 'generated', 'avatar'] }));
 }
 
+/** What the train stage trains on: the configuration, the Gaussian template and the frames (photo first). */
+export interface TrainingInputs {
+  cfg: TrainConfig;
+  template: GaussianTemplate;
+  frames: TrainingFrame[];
+  /** Whether the template was built on the clothed proxy (else on the bare fitted body). */
+  clothed: boolean;
+}
+
+/**
+ * Loads a subject's training inputs exactly as the train stage does (bench:train --subject times these).
+ * The Gaussians start on the clothed proxy (stage shape) when the subject has one; its base mesh is about the
+ * body template's size (shape/config.ts voxelSize), so the preset's subdivision levels apply unchanged.
+ */
+export async function loadTrainingInputs(
+  subjectDir: string,
+  options: { quality: PresetName; seed?: number; body?: BodySpec; clips?: string[]; progress?: Progress },
+): Promise<TrainingInputs> {
+  const subject = new Subject(subjectDir);
+  const clips = options.clips ?? (await generatedClips(subjectDir));
+  const cfg = trainConfig(options.quality, { seed: options.seed ?? 0 });
+  const fit = JSON.parse(await readFile(subject.path(SUBJECT_FILES.fit), 'utf8')) as BodyFit;
+  const body = resolveBody(options.body);
+  const texture = await readImage(subject.path(SUBJECT_FILES.texture), 3);
+  const clothed = loadSubjectProxy(subjectDir);
+  const templateBody = clothed ? proxyWithExpression(clothed.proxy, body) : body; // with the body's expression units (docs/avatar.md)
+  const templateShape = clothed ? [] : fit.shape;
+  const levels = cfg.avatar.subdivisions;
+  const template = buildGaussianTemplate(templateBody, { shape: templateShape, levels, texture, vertexColors: clothed?.colors, texturedTriangles: clothed?.proxy.templateTriangles });
+  options.progress?.info(`train: ${template.count} Gaussians on the ${clothed ? 'clothed proxy' : 'bare body'} (${levels} subdivisions), ${template.anchorCount} pose-offset anchors, quality ${options.quality}`);
+  const frames = await loadSubjectFrames(subjectDir, { body: templateBody, shape: templateShape, renderSize: cfg.avatar.renderSize, boundary: { threshold: cfg.sampling.boundaryThreshold, kernelRatio: cfg.sampling.boundaryKernelRatio } }, clips);
+  return { cfg, template, frames, clothed: !!clothed };
+}
+
 /** Runs (or skips) the train stage (which also writes the avatar bundle). */
 export async function runTrainStage(subjectDir: string, options: TrainStageOptions = {}): Promise<{ ran: boolean; result?: TrainResult; notes?: Record<string, unknown> }> {
   const subject = new Subject(subjectDir);
@@ -87,19 +122,7 @@ export async function runTrainStage(subjectDir: string, options: TrainStageOptio
     'train',
     { version: 1, inputs, options: stageOptions, outputs: [SUBJECT_FILES.checkpoint, `${SUBJECT_FILES.avatarDir}/avatar.json`, `${SUBJECT_FILES.avatarDir}/avatar.bin`], force: options.force },
     async () => {
-      const cfg = trainConfig(quality, { seed: stageOptions.seed });
-      const fit = JSON.parse(await readFile(subject.path(SUBJECT_FILES.fit), 'utf8')) as BodyFit;
-      const body = resolveBody(options.body);
-      const texture = await readImage(subject.path(SUBJECT_FILES.texture), 3);
-      // The Gaussians start on the clothed proxy (stage shape) when the subject has one; its base mesh is about
-      // the body template's size (shape/config.ts voxelSize), so the preset's subdivision levels apply unchanged.
-      const clothed = loadSubjectProxy(subjectDir);
-      const templateBody = clothed ? proxyWithExpression(clothed.proxy, body) : body; // with the body's expression units (docs/avatar.md)
-      const templateShape = clothed ? [] : fit.shape;
-      const levels = cfg.avatar.subdivisions;
-      const template = buildGaussianTemplate(templateBody, { shape: templateShape, levels, texture, vertexColors: clothed?.colors, texturedTriangles: clothed?.proxy.templateTriangles });
-      options.progress?.info(`train: ${template.count} Gaussians on the ${clothed ? 'clothed proxy' : 'bare body'} (${levels} subdivisions), ${template.anchorCount} pose-offset anchors, quality ${quality}`);
-      const frames = await loadSubjectFrames(subjectDir, { body: templateBody, shape: templateShape, renderSize: cfg.avatar.renderSize, boundary: { threshold: cfg.sampling.boundaryThreshold, kernelRatio: cfg.sampling.boundaryKernelRatio } }, clips);
+      const { cfg, template, frames } = await loadTrainingInputs(subjectDir, { quality, seed: stageOptions.seed, body: options.body, clips, progress: options.progress });
       // Resume only a checkpoint written for these very inputs and options.
       const key = hashJson({ inputs: await subject.hashInputs(inputs), stageOptions });
       const ckPath = subject.path(SUBJECT_FILES.checkpoint);
@@ -131,7 +154,7 @@ export async function runTrainStage(subjectDir: string, options: TrainStageOptio
         ...stageOptions, iterations: result.iterations, seconds: result.seconds, secondsPerIteration: result.secondsPerIteration,
         photoPsnrBefore: result.photoPsnrBefore, photoPsnrAfter: result.photoPsnrAfter,
         photoPsnrOutsideBoundary: result.photoPsnrOutsideBoundary, finalLosses: result.finalLosses,
-        frames: frames.length, gaussians: template.count,
+        frames: frames.length, gaussians: template.count, profile: result.profile,
       };
       // the bundle also keeps the photo's refined pose, so that tools can show the avatar exactly as in the photo
       const photoPose = { rotations: Array.from(result.photoPose.rotations), translation: Array.from(result.photoPose.translation) };

@@ -18,9 +18,9 @@
  */
 import type { TrainConfig } from './config.js';
 import type { TrainingFrame } from './frame.js';
-import { imageLoss, maskLoss, normalLoss, segLoss, depthLoss, l1Loss } from './losses.js';
+import { imageLoss, maskLoss, normalLoss, segLoss, depthLoss, l1Loss, getLossEngine, getLossThreads, setLossEngine, setLossThreads, type LossEngine } from './losses.js';
 import { CHANNELS, type AvatarForward, type RenderGradients } from '../avatar/model.js';
-import type { RasterResult } from '../splat/index.js';
+import { runTasks, type RasterResult } from '../splat/index.js';
 
 /** Loss values of one step, by name (already weighted). */
 export type LossBreakdown = Record<string, number>;
@@ -28,6 +28,8 @@ export type LossBreakdown = Record<string, number>;
 /** Options that switch parts of the method off (ablations). */
 export interface StepOptions {
   geometryWeighting: boolean;
+  /** The two renders' losses on two threads at once (default false; see `frameLosses`). */
+  parallelRenders?: boolean;
 }
 
 /** Copies `count` channels starting at `start` out of an H×W×C interleaved image. */
@@ -59,88 +61,175 @@ function compositeBackward(dI: ArrayLike<number>, target: Float32Array, dRenderC
   }
 }
 
-function zeroGrads(r: RasterResult): RenderGradients {
-  const P = r.width * r.height;
-  return { image: new Float32Array(P * CHANNELS.count), alpha: new Float32Array(P), depth: new Float32Array(P) };
+function zeroGrads(P: number, shared = false): RenderGradients {
+  const f32 = (n: number) => (shared ? new Float32Array(new SharedArrayBuffer(4 * n)) : new Float32Array(n));
+  return { image: f32(P * CHANNELS.count), alpha: f32(P), depth: f32(P) };
+}
+
+/** The losses of one render, in the order they are reported (`handMask` has no render suffix). */
+export const RENDER_LOSS_SLOTS = ['image', 'boundary', 'imageAux', 'mask', 'normal', 'seg', 'handMask', 'depth'] as const;
+
+/** What the losses of one render read and write: plain arrays, so that a worker can compute them. */
+export interface RenderLossJob {
+  which: 'base' | 'refined';
+  photo: boolean;
+  geometryWeighting: boolean;
+  width: number;
+  height: number;
+  /** The render: H×W×12 channels, alpha, expected depth (null when not rendered). */
+  render: { image: Float32Array; alpha: Float32Array; depth: Float32Array | null };
+  /** The frame: target RGB (H×W×3), matte, geometry targets, the photo's boundary mask (null elsewhere). */
+  frame: { image: Float32Array; mask: Float32Array; normal: Float32Array; seg: Float32Array; depth: Float32Array; boundary: Uint8Array | null };
+  loss: TrainConfig['loss'];
+  /** Gradients with respect to the render's outputs (added into; zero on entry). */
+  grads: RenderGradients;
+  /** One value per RENDER_LOSS_SLOTS entry, NaN where the loss does not apply. */
+  values: Float64Array;
+}
+
+/** The losses of one render (base or refined) of a frame, and their gradients (see the module comment). */
+export function renderLosses(job: RenderLossJob): void {
+  const L = job.loss, W = job.width, H = job.height, P = W * H, C = CHANNELS.count;
+  const dims3 = { width: W, height: H, channels: 3 };
+  const { photo, which, render: r, frame: f, grads: d } = job;
+  const gw = job.geometryWeighting;
+  const v = job.values;
+  v.fill(NaN);
+  const slot = (name: (typeof RENDER_LOSS_SLOTS)[number], value: number): void => { v[RENDER_LOSS_SLOTS.indexOf(name)] = value; };
+  // image weights on the photo: boundaryImage on boundary pixels, 1 elsewhere
+  const boundary = photo && gw ? f.boundary : null;
+  const imgWeight = boundary ? Float32Array.from(boundary, (b) => (b ? L.boundaryImage : 1)) : undefined;
+  const refinedScale = photo && !gw ? 1 : L.refinedImage;
+  const geoScale = photo ? (gw ? L.geometryPhoto : 1) : L.geometryGenerated;
+  const rgb = extractChannels(r.image, C, CHANNELS.rgb, 3);
+  const I = composite(rgb, r.alpha, f.image);
+  const dI = new Float32Array(P * 3);
+  const dRgb = new Float32Array(P * 3);
+  const imgScale = which === 'base' ? 1 : refinedScale;
+  slot('image', imageLoss(I, f.image, dims3, { weight: imgWeight, scale: imgScale, grad: dI, weights: { l1: L.imageL1, ssim: L.imageSsim } }).value);
+  // photo boundaries: pull the main colours towards the auxiliary colours (PERSONA img_boundary)
+  if (boundary) {
+    const aux = extractChannels(r.image, C, CHANNELS.aux, 3);
+    const Iaux = composite(aux, r.alpha, f.image);
+    const Ib = new Float32Array(P * 3), Tb = new Float32Array(P * 3), dIb = new Float32Array(P * 3);
+    for (let p = 0; p < P; p++) if (boundary[p]) for (let c = 0; c < 3; c++) { Ib[p * 3 + c] = I[p * 3 + c]!; Tb[p * 3 + c] = Iaux[p * 3 + c]!; }
+    slot('boundary', imageLoss(Ib, Tb, dims3, { grad: dIb, weights: { l1: L.imageL1, ssim: L.imageSsim } }).value);
+    for (let p = 0; p < P; p++) if (boundary[p]) for (let c = 0; c < 3; c++) dI[p * 3 + c] += dIb[p * 3 + c]!;
+  }
+  compositeBackward(dI, f.image, dRgb, d.alpha);
+  addChannels(d.image, C, CHANNELS.rgb, 3, dRgb);
+  // generated frames: the auxiliary colours fit the generated video (refined render)
+  if (!photo && which === 'refined') {
+    const aux = extractChannels(r.image, C, CHANNELS.aux, 3);
+    const Iaux = composite(aux, r.alpha, f.image);
+    const dIa = new Float32Array(P * 3), dAux = new Float32Array(P * 3);
+    slot('imageAux', imageLoss(Iaux, f.image, dims3, { grad: dIa, weights: { l1: L.imageL1, ssim: L.imageSsim } }).value);
+    compositeBackward(dIa, f.image, dAux, null); // PERSONA detaches alpha in the aux render
+    addChannels(d.image, C, CHANNELS.aux, 3, dAux);
+  }
+  // mask
+  slot('mask', maskLoss(r.alpha, f.mask, { width: W, height: H }, { scale: L.mask, grad: d.alpha }).value);
+  // geometry: normal + segmentation + depth
+  const normals = extractChannels(r.image, C, CHANNELS.normal, 3);
+  const valid = new Float32Array(P);
+  for (let p = 0; p < P; p++) valid[p] = r.alpha[p]! > 0.5 && (f.normal[p * 3] !== 0 || f.normal[p * 3 + 1] !== 0 || f.normal[p * 3 + 2] !== 0) ? 1 : 0;
+  const dN = new Float32Array(P * 3);
+  slot('normal', normalLoss(normals, f.normal, { width: W, height: H }, { mask: valid, scale: geoScale * L.normal, grad: dN }).value);
+  addChannels(d.image, C, CHANNELS.normal, 3, dN);
+  const seg = extractChannels(r.image, C, CHANNELS.seg, 3);
+  const dS = new Float32Array(P * 3);
+  slot('seg', segLoss(seg, f.seg, dims3, { scale: geoScale * L.segmentation, grad: dS }).value);
+  if (!photo && which === 'base') {
+    // hand mask × 50 on generated frames: the rendered hand channel against the body's hand mask
+    const hand = extractChannels(seg, 3, 1, 1), handT = extractChannels(f.seg, 3, 1, 1), dH = new Float32Array(P);
+    slot('handMask', l1Loss(hand, handT, { width: W, height: H, channels: 1 }, { scale: L.handMask, grad: dH }).value);
+    for (let p = 0; p < P; p++) dS[p * 3 + 1] += dH[p]!;
+  }
+  addChannels(d.image, C, CHANNELS.seg, 3, dS);
+  if (r.depth) slot('depth', depthLoss(r.depth, f.depth, { width: W, height: H }, { scale: geoScale * L.depth, grad: d.depth }).value);
+}
+
+/** Worker entry (splat runTasks): one render's losses on one thread, with the caller's loss engine. */
+export function renderLossTask(job: RenderLossJob & { engine: LossEngine }): void {
+  setLossEngine(job.engine);
+  setLossThreads(1); // this thread is one of the two; no nested bands
+  renderLosses(job);
+}
+
+const STEP_MODULE = new URL('./step.js', import.meta.url).href;
+const isShared = (a: ArrayBufferView): boolean => a.buffer instanceof SharedArrayBuffer;
+/** Shared copies of a frame's arrays for the worker, reused while the size fits. */
+let sharedFrame: { P: number; f: RenderLossJob['frame'] } | null = null;
+
+function frameArrays(frame: TrainingFrame): RenderLossJob['frame'] {
+  return { image: frame.image, mask: frame.mask, normal: frame.targets.normal, seg: frame.targets.seg, depth: frame.targets.depth, boundary: frame.boundary ?? null };
+}
+
+/** The frame's arrays in shared memory (copied each step into buffers reused across steps). */
+function sharedFrameArrays(frame: TrainingFrame, P: number): RenderLossJob['frame'] {
+  if (!sharedFrame || sharedFrame.P !== P) {
+    const f32 = (n: number) => new Float32Array(new SharedArrayBuffer(4 * n));
+    sharedFrame = { P, f: { image: f32(3 * P), mask: f32(P), normal: f32(3 * P), seg: f32(3 * P), depth: f32(P), boundary: new Uint8Array(new SharedArrayBuffer(P)) } };
+  }
+  const s = sharedFrame.f, a = frameArrays(frame);
+  const share = <T extends Float32Array | Uint8Array>(src: T, dst: T): T => {
+    if (isShared(src)) return src;
+    dst.set(src);
+    return dst;
+  };
+  return {
+    image: share(a.image, s.image), mask: share(a.mask, s.mask), normal: share(a.normal, s.normal), seg: share(a.seg, s.seg), depth: share(a.depth, s.depth),
+    boundary: a.boundary ? share(a.boundary, s.boundary!) : null,
+  };
+}
+
+function renderArrays(r: RasterResult, shared: boolean): RenderLossJob['render'] {
+  const sh = (a: Float32Array): Float32Array => {
+    if (!shared || isShared(a)) return a; // the rasterizer's workspace lives in shared memory already
+    const c = new Float32Array(new SharedArrayBuffer(4 * a.length));
+    c.set(a);
+    return c;
+  };
+  return { image: sh(r.image), alpha: sh(r.alpha), depth: r.depth ? sh(r.depth) : null };
 }
 
 /**
  * Losses of one frame for the two renders, and the gradients with respect to each render's outputs.
+ * With `parallelRenders`, the base render's losses run on the calling thread and the refined render's on
+ * the splat worker pool (runTasks) at the same time, each on one thread; otherwise one after the other, the
+ * SSIM split in row bands over the pool (losses.ts). The parallel path equals the serial one with
+ * `setLossThreads(1)` bit for bit (the same code per render, on one thread each); against the default bands,
+ * values and gradients agree to float32 rounding (a band's SSIM gradient is summed before it is added). Tested.
  */
 export function frameLosses(fwd: AvatarForward, frame: TrainingFrame, cfg: TrainConfig, opts: StepOptions): { losses: LossBreakdown; dBase: RenderGradients; dRefined: RenderGradients } {
-  const L = cfg.loss;
   const W = frame.width, H = frame.height, P = W * H;
-  const dims3 = { width: W, height: H, channels: 3 };
-  const losses: LossBreakdown = {};
   const photo = frame.kind === 'photo';
-  const gw = opts.geometryWeighting;
-  // image weights on the photo: boundaryImage on boundary pixels, 1 elsewhere
-  let imgWeight: Float32Array | undefined;
-  if (photo && gw && frame.boundary) imgWeight = Float32Array.from(frame.boundary, (b) => (b ? L.boundaryImage : 1));
-  const refinedScale = photo && !gw ? 1 : L.refinedImage;
-  const geoScale = photo ? (gw ? L.geometryPhoto : 1) : L.geometryGenerated;
-  const out = { dBase: zeroGrads(fwd.base.result), dRefined: zeroGrads(fwd.refined.result) };
-  const add = (name: string, v: number): void => { losses[name] = (losses[name] ?? 0) + v; };
-
-  for (const [which, render, d] of [['base', fwd.base, out.dBase], ['refined', fwd.refined, out.dRefined]] as const) {
-    const r = render.result, C = CHANNELS.count;
-    const rgb = extractChannels(r.image, C, CHANNELS.rgb, 3);
-    const I = composite(rgb, r.alpha, frame.image);
-    const dI = new Float32Array(P * 3);
-    const dRgb = new Float32Array(P * 3);
-    const imgScale = which === 'base' ? 1 : refinedScale;
-    const li = imageLoss(I, frame.image, dims3, { weight: imgWeight, scale: imgScale, grad: dI, weights: { l1: L.imageL1, ssim: L.imageSsim } });
-    add(`image.${which}`, li.value);
-    // photo boundaries: pull the main colours towards the auxiliary colours (PERSONA img_boundary)
-    if (photo && gw && frame.boundary) {
-      const aux = extractChannels(r.image, C, CHANNELS.aux, 3);
-      const Iaux = composite(aux, r.alpha, frame.image);
-      const Ib = new Float32Array(P * 3), Tb = new Float32Array(P * 3), dIb = new Float32Array(P * 3);
-      for (let p = 0; p < P; p++) if (frame.boundary[p]) for (let c = 0; c < 3; c++) { Ib[p * 3 + c] = I[p * 3 + c]!; Tb[p * 3 + c] = Iaux[p * 3 + c]!; }
-      const lb = imageLoss(Ib, Tb, dims3, { grad: dIb, weights: { l1: L.imageL1, ssim: L.imageSsim } });
-      add(`boundary.${which}`, lb.value);
-      for (let p = 0; p < P; p++) if (frame.boundary[p]) for (let c = 0; c < 3; c++) dI[p * 3 + c] += dIb[p * 3 + c]!;
+  const parallel = opts.parallelRenders === true;
+  const jobs = ([['base', fwd.base.result], ['refined', fwd.refined.result]] as const).map(([which, r], k): RenderLossJob => {
+    const shared = parallel && k === 1;
+    return {
+      which, photo, geometryWeighting: opts.geometryWeighting, width: W, height: H,
+      render: renderArrays(r, shared),
+      frame: shared ? sharedFrameArrays(frame, P) : frameArrays(frame),
+      loss: cfg.loss,
+      grads: zeroGrads(P, shared),
+      values: shared ? new Float64Array(new SharedArrayBuffer(8 * RENDER_LOSS_SLOTS.length)) : new Float64Array(RENDER_LOSS_SLOTS.length),
+    };
+  });
+  if (parallel) {
+    const engine = getLossEngine(), threads = getLossThreads();
+    setLossThreads(1);
+    try {
+      runTasks(STEP_MODULE, 'renderLossTask', jobs.map((j) => ({ ...j, engine })), renderLosses);
+    } finally {
+      setLossThreads(threads);
     }
-    compositeBackward(dI, frame.image, dRgb, d.alpha);
-    addChannels(d.image, C, CHANNELS.rgb, 3, dRgb);
-    // generated frames: the auxiliary colours fit the generated video (refined render)
-    if (!photo && which === 'refined') {
-      const aux = extractChannels(r.image, C, CHANNELS.aux, 3);
-      const Iaux = composite(aux, r.alpha, frame.image);
-      const dIa = new Float32Array(P * 3), dAux = new Float32Array(P * 3);
-      const la = imageLoss(Iaux, frame.image, dims3, { grad: dIa, weights: { l1: L.imageL1, ssim: L.imageSsim } });
-      add('imageAux.refined', la.value);
-      compositeBackward(dIa, frame.image, dAux, null); // PERSONA detaches alpha in the aux render
-      addChannels(d.image, C, CHANNELS.aux, 3, dAux);
-    }
-    // mask
-    const lm = maskLoss(r.alpha, frame.mask, { width: W, height: H }, { scale: L.mask, grad: d.alpha });
-    add(`mask.${which}`, lm.value);
-    // geometry: normal + segmentation + depth
-    const t = frame.targets;
-    const normals = extractChannels(r.image, C, CHANNELS.normal, 3);
-    const valid = new Float32Array(P);
-    for (let p = 0; p < P; p++) valid[p] = r.alpha[p]! > 0.5 && (t.normal[p * 3] !== 0 || t.normal[p * 3 + 1] !== 0 || t.normal[p * 3 + 2] !== 0) ? 1 : 0;
-    const dN = new Float32Array(P * 3);
-    const ln = normalLoss(normals, t.normal, { width: W, height: H }, { mask: valid, scale: geoScale * L.normal, grad: dN });
-    add(`normal.${which}`, ln.value);
-    addChannels(d.image, C, CHANNELS.normal, 3, dN);
-    const seg = extractChannels(r.image, C, CHANNELS.seg, 3);
-    const dS = new Float32Array(P * 3);
-    const ls = segLoss(seg, t.seg, dims3, { scale: geoScale * L.segmentation, grad: dS });
-    add(`seg.${which}`, ls.value);
-    if (!photo && which === 'base') {
-      // hand mask × 50 on generated frames: the rendered hand channel against the body's hand mask
-      const hand = extractChannels(seg, 3, 1, 1), handT = extractChannels(t.seg, 3, 1, 1), dH = new Float32Array(P);
-      const lh = l1Loss(hand, handT, { width: W, height: H, channels: 1 }, { scale: L.handMask, grad: dH });
-      add('handMask', lh.value);
-      for (let p = 0; p < P; p++) dS[p * 3 + 1] += dH[p]!;
-    }
-    addChannels(d.image, C, CHANNELS.seg, 3, dS);
-    if (r.depth) {
-      const ld = depthLoss(r.depth, t.depth, { width: W, height: H }, { scale: geoScale * L.depth, grad: d.depth });
-      add(`depth.${which}`, ld.value);
-    }
-  }
-  return { losses, ...out };
+  } else for (const j of jobs) renderLosses(j);
+  const losses: LossBreakdown = {};
+  for (const j of jobs)
+    RENDER_LOSS_SLOTS.forEach((name, i) => {
+      const v = j.values[i]!;
+      if (!Number.isNaN(v)) losses[name === 'handMask' ? name : `${name}.${j.which}`] = v;
+    });
+  return { losses, dBase: jobs[0]!.grads, dRefined: jobs[1]!.grads };
 }

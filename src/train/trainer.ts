@@ -25,6 +25,7 @@ import { CHANNELS } from '../avatar/model.js';
 import type { BodyPose } from '../body/types.js';
 import type { Param } from '../nn/types.js';
 import { FramePoses } from './poseRefinement.js';
+import { TrainProfile, type TrainProfileSummary } from './profile.js';
 import { setNnTaskRunner } from '../nn/index.js';
 import { runTasks, startBackgroundTask } from '../splat/index.js';
 
@@ -74,6 +75,8 @@ export interface TrainResult {
   secondsPerIteration: number;
   /** Mean losses over the last 10 % of iterations. */
   finalLosses: LossBreakdown;
+  /** Where the loop's time went (phases, CPU per thread; profile.ts). */
+  profile: TrainProfileSummary;
   /** Photo-view PSNR (dB) of the base render inside the matte, before and after training. */
   photoPsnrBefore: number;
   photoPsnrAfter: number;
@@ -198,8 +201,12 @@ export async function trainAvatar(template: GaussianTemplate, frames: TrainingFr
   const tail: LossBreakdown[] = [];
   const stopAt = options.stopAfter !== undefined ? Math.min(total, start + options.stopAfter) : total;
   let it = start;
+  const prof = new TrainProfile();
+  prof.start();
   for (; it < stopAt; it++) {
+    prof.begin();
     await new Promise<void>((resolve) => setImmediate(resolve)); // a yield point: lets Ctrl-C be seen
+    prof.lap('yield');
     if (signal.aborted) {
       if (it > lastCheckpointStep) await save(it); // keep the work done: the next run resumes here
       throwIfInterrupted(signal, `train (iteration ${it}/${total}, checkpoint saved)`);
@@ -209,24 +216,36 @@ export async function trainAvatar(template: GaussianTemplate, frames: TrainingFr
     const frame = frames[frameIndex]!;
     model.zeroGrad();
     const fwd = model.forward(poses ? poses.pose(frameIndex) : frame.pose, frame.camera, { poseOffsets, threads: options.threads });
+    prof.lap('forward');
     // the regularizers run on a background worker while this thread computes the image losses
     const pendingRegs = startRegularizers(model, fwd.anchorOffsets, graphs, cfg, backgroundRegularizers ? startBackgroundTask : null);
-    const { losses, dBase, dRefined } = frameLosses(fwd, frame, cfg, { geometryWeighting });
+    // and the two renders' losses run on two threads at once (step.ts)
+    const { losses, dBase, dRefined } = frameLosses(fwd, frame, cfg, { geometryWeighting, parallelRenders: backgroundRegularizers });
+    prof.lap('losses');
     const regs = pendingRegs.finish();
+    prof.lap('regularizers');
     const dPose = poses?.emptyGradient();
     model.backward(fwd, dBase, dRefined, { poseOffsets, dAnchorOffsets: regs.dAnchorOffsets, threads: options.threads, dPose });
     if (poses && dPose) poses.setGradient(frameIndex, dPose);
+    prof.lap('backward');
     adam.setLrScale(lrMultiplier(it, total, cfg.schedule.decayAt, cfg.schedule.decayFactor));
     adam.step(activeGroups(frameIndex));
+    prof.lap('adam');
     if ((it + 1) % SKIN_RESAMPLE_EVERY === 0) model.resampleSkinning();
+    prof.lap('skinResample');
     const all = { ...losses, ...regs.losses };
     const totalLoss = Object.values(all).reduce((a, b) => a + b, 0);
     if (it >= total * 0.9) tail.push(all);
     if (options.logPath) await appendFile(options.logPath, JSON.stringify({ it, frame: frame.id, total: totalLoss, ...all }) + '\n');
     task?.update(it + 1, { loss: totalLoss, image: all['image.base'] ?? 0, mask: all['mask.base'] ?? 0, frame: frame.kind });
+    prof.lap('log');
     if (options.onPreview && options.previewEvery && (it + 1) % options.previewEvery === 0) await options.onPreview(model, it + 1);
+    prof.lap('preview');
     if (Date.now() - lastCheckpoint > saveEvery || it + 1 - lastCheckpointStep >= saveEveryIterations) await save(it + 1);
+    prof.lap('checkpoint');
+    prof.end(frame.kind);
   }
+  const profile = prof.summary();
   const completed = it >= total;
   const photoPose = poses ? poses.pose(0) : photo.pose;
   await save(it);
@@ -242,6 +261,7 @@ export async function trainAvatar(template: GaussianTemplate, frames: TrainingFr
     seconds,
     secondsPerIteration: seconds / Math.max(1, it - start),
     finalLosses,
+    profile,
     photoPsnrBefore,
     photoPsnrAfter: after.matte,
     photoPsnrOutsideBoundary: after.outsideBoundary,
