@@ -136,7 +136,7 @@ export async function encodeGlb(input: GlbInput): Promise<Uint8Array> {
     for (const mt of input.morphTargets) {
       if (mt.deltas.length !== V * 3) throw new PersonaError(`GLB export: morph target ${mt.name} does not match the vertices.`);
       const target = doc.createPrimitiveTarget(mt.name)
-        .setAttribute('POSITION', doc.createAccessor(`morph ${mt.name}`, buffer).setType('VEC3').setArray(perCorner(Float32Array.from(mt.deltas), 3)));
+        .setAttribute('POSITION', doc.createAccessor(`morph ${mt.name}`, buffer).setType('VEC3').setSparse(true).setArray(perCorner(Float32Array.from(mt.deltas), 3)));
       prim.addTarget(target);
     }
     mesh.setWeights(input.morphTargets.map(() => 0)).setExtras({ targetNames: input.morphTargets.map((m) => m.name) });

@@ -14,6 +14,12 @@ import { avatarVrm, readGlbChunks } from '../../src/export/vrm.js';
 import { VRM_EXPRESSION_PRESETS } from '../../src/export/config.js';
 import { bundleFromTemplate } from '../avatar/templateBundle.js';
 
+/** The same avatar without its expression basis (header and buffers). */
+function bundleWithoutExpression(a: ReturnType<typeof createAvatarBundle>): ReturnType<typeof createAvatarBundle> {
+  const { expressionGaussians: _g, expressionBasis: _b, ...rest } = a.buffers;
+  return { ...a, header: { ...a.header, expression: null }, buffers: rest } as ReturnType<typeof createAvatarBundle>;
+}
+
 interface Report { issues: { numErrors: number; numWarnings: number; messages: Array<{ code: string; message: string; severity: number; pointer?: string }> } }
 const VALIDATOR = 'gltf-validator';
 
@@ -25,6 +31,11 @@ test('VRM export of an avatar with an expression basis: morph targets + VRMC_vrm
     means: { data: b.buffers.means as Float32Array, shape: [tpl.count, 3] }, colors: { data: b.buffers.colors as Float32Array, shape: [tpl.count, 3] },
     triangles: { data: Uint32Array.from(tpl.triangles), shape: [tpl.triangles.length / 3, 3] } } as Parameters<typeof createAvatarBundle>[1]);
   const bytes = await avatarVrm(avatar, { author: 'A. Person' });
+  const plain = await avatarVrm(bundleWithoutExpression(avatar), { author: 'A. Person' });
+  if (process.env.PERSONA_TEST_VERBOSE) console.log(`VRM ${bytes.length} bytes with expressions, ${plain.length} without`);
+  // Morph targets are written as sparse accessors (only the moved face vertices): far below 11 dense copies.
+  assert.ok(bytes.length < plain.length * 1.5, `${bytes.length} vs ${plain.length} bytes`);
+  assert.equal((readGlbChunks(plain).json.extensions as { VRMC_vrm: { expressions?: unknown } }).VRMC_vrm.expressions, undefined, 'no basis → no expressions');
 
   const doc = await new NodeIO().readBinary(bytes);
   const mesh = doc.getRoot().listMeshes()[0]!;
