@@ -13,6 +13,9 @@ import { buildGaussianTemplate } from '../../src/avatar/buildTemplate.js';
 import { avatarVrm, readGlbChunks } from '../../src/export/vrm.js';
 import { VRM_EXPRESSION_PRESETS } from '../../src/export/config.js';
 import { bundleFromTemplate } from '../avatar/templateBundle.js';
+import { chromium, type Browser } from 'playwright-core';
+import { findChromium } from '../../src/viewer/chromium.js';
+import { IMPORT_MAP, startStaticServer } from './browser.js';
 
 /** The same avatar without its expression basis (header and buffers). */
 function bundleWithoutExpression(a: ReturnType<typeof createAvatarBundle>): ReturnType<typeof createAvatarBundle> {
@@ -81,4 +84,69 @@ test('VRM export of an avatar with an expression basis: morph targets + VRMC_vrm
   const bad = r.issues.messages.filter((m) => m.severity <= 1).slice(0, 5).map((m) => `${m.code} ${m.message} ${m.pointer ?? ''}`).join('; ');
   assert.equal(r.issues.numErrors, 0, bad);
   assert.equal(r.issues.numWarnings, 0, bad);
+});
+
+/** A page that loads the VRM with three-vrm, applies each preset through its expression manager and measures how far three.js moves the mesh's vertices (morphs + skinning). */
+const vrmExpressionPage = `<!doctype html><html><body>
+<script type="importmap">${IMPORT_MAP}</script>
+<script type="module">
+import * as THREE from 'three';
+import { GLTFLoader } from 'three/addons/loaders/GLTFLoader.js';
+import { VRMLoaderPlugin } from '@pixiv/three-vrm';
+window.__state = { ready: false, error: null };
+try {
+  const loader = new GLTFLoader();
+  loader.register((parser) => new VRMLoaderPlugin(parser));
+  const vrm = (await loader.loadAsync('/avatar.vrm')).userData.vrm;
+  const em = vrm.expressionManager;
+  let mesh = null;
+  vrm.scene.traverse((o) => { if (o.isSkinnedMesh && !mesh) mesh = o; });
+  vrm.update(0);
+  vrm.scene.updateMatrixWorld(true);
+  const n = mesh.geometry.attributes.position.count;
+  const snapshot = () => { const a = new Float32Array(n * 3), v = new THREE.Vector3(); for (let i = 0; i < n; i++) { mesh.getVertexPosition(i, v); a[i * 3] = v.x; a[i * 3 + 1] = v.y; a[i * 3 + 2] = v.z; } return a; };
+  const rest = snapshot();
+  const moved = {};
+  for (const e of em.expressions) {
+    const name = e.expressionName;
+    for (const o of em.expressions) em.setValue(o.expressionName, 0);
+    em.setValue(name, 1);
+    vrm.update(0);
+    const p = snapshot();
+    let max = 0;
+    for (let i = 0; i < n; i++) max = Math.max(max, Math.hypot(p[i * 3] - rest[i * 3], p[i * 3 + 1] - rest[i * 3 + 1], p[i * 3 + 2] - rest[i * 3 + 2]));
+    moved[name] = max;
+  }
+  window.__state.moved = moved;
+  window.__state.ready = true;
+} catch (e) { window.__state.error = String(e && e.stack || e); }
+</script></body></html>`;
+
+test('three-vrm applies the exported expression presets: each moves the face, neutral moves nothing', { timeout: 300_000 }, async () => {
+  const launch = await findChromium();
+  const body = loadBodyModel();
+  const tpl = buildGaussianTemplate(body, { shape: [0, 0, 0, 0], levels: 0 });
+  const b = bundleFromTemplate(tpl, true);
+  const avatar = createAvatarBundle(b.header, { ...Object.fromEntries(Object.entries(b.buffers).map(([k, v]) => [k, { data: v, shape: [v.length] }])),
+    means: { data: b.buffers.means as Float32Array, shape: [tpl.count, 3] }, colors: { data: b.buffers.colors as Float32Array, shape: [tpl.count, 3] },
+    triangles: { data: Uint32Array.from(tpl.triangles), shape: [tpl.triangles.length / 3, 3] } } as Parameters<typeof createAvatarBundle>[1]);
+  const server = await startStaticServer(new Map<string, Uint8Array | string>([['/avatar.vrm', await avatarVrm(avatar)], ['/page.html', vrmExpressionPage]]));
+  let browser: Browser | undefined;
+  try {
+    browser = await chromium.launch({ executablePath: launch.executablePath, headless: true, args: launch.args, env: launch.env });
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/page.html`);
+    await page.waitForFunction(() => { const s = (window as unknown as { __state: { ready: boolean; error: string | null } }).__state; return s && (s.ready || s.error); }, null, { timeout: 240_000 });
+    const s = await page.evaluate(() => (window as unknown as { __state: { error: string | null; moved: Record<string, number> } }).__state);
+    assert.equal(s.error, null);
+    if (process.env.PERSONA_TEST_VERBOSE) console.log(JSON.stringify(s.moved));
+    for (const preset of Object.keys(VRM_EXPRESSION_PRESETS)) {
+      assert.ok(preset in s.moved, `three-vrm knows ${preset} (${Object.keys(s.moved).join(', ')})`);
+      if (preset === 'neutral') assert.ok(s.moved[preset]! < 1e-6, `neutral moves ${s.moved[preset]}`);
+      else assert.ok(s.moved[preset]! > 0.005, `${preset} moves vertices at most ${(s.moved[preset]! * 1000).toFixed(2)} mm`);
+    }
+  } finally {
+    await browser?.close();
+    await server.close();
+  }
 });
