@@ -9,3 +9,14 @@ export const EXPORT_CONFIG = {
   /** glTF skins carry 4 influences per vertex in JOINTS_0/WEIGHTS_0 (glTF 2.0 §3.7.3.3). */
   GLTF_INFLUENCES: 4,
 } as const;
+
+/**
+ * VRM 1.0 expression presets (VRMC_vrm-1.0 expressions.md, "Preset Expressions") ← Persona's named expressions
+ * (src/avatar/config.ts NAMED_EXPRESSIONS). Each preset binds one morph target (the named expression at the
+ * rest pose) at weight 1; `neutral` binds nothing (the rest face). VRM's `relaxed`, `blink` and the look-at
+ * presets have no named expression and are left out.
+ */
+export const VRM_EXPRESSION_PRESETS: Readonly<Record<string, string>> = {
+  happy: 'smile', angry: 'anger', sad: 'sadness', surprised: 'surprise',
+  aa: 'aa', ih: 'ih', ou: 'ou', ee: 'ee', oh: 'oh', blinkLeft: 'blinkLeft', blinkRight: 'blinkRight', neutral: 'neutral',
+};

@@ -13,6 +13,8 @@ import { bakeAtlas, expand } from './atlas.js';
 import { rebasePose, tPoseRest } from './tpose.js';
 import type { AvatarBundle } from '../avatar/bundle.js';
 import { vertexNormals } from '../avatar/normals.js';
+import { createPoseScratch, poseAvatarMeans } from '../avatar/pose.js';
+import { hasExpression, resolveExpression } from '../avatar/expression.js';
 import { axisAngleToQuat } from '../core/rotation.js';
 import { PersonaError } from '../core/errors.js';
 import { avatarCloud, type AvatarPose } from './cloud.js';
@@ -54,6 +56,8 @@ export interface GlbInput {
    * square every colour (glTF 2.0 §3.9.2: base colour = factor × texture × COLOR_0).
    */
   texture?: boolean;
+  /** Morph targets (glTF 2.0 §3.7.2.2): V×3 POSITION deltas each, named in mesh.extras.targetNames, weights 0. */
+  morphTargets?: { name: string; deltas: Float32Array }[];
 }
 
 /** sRGB → linear (IEC 61966-2-1). */
@@ -128,6 +132,15 @@ export async function encodeGlb(input: GlbInput): Promise<Uint8Array> {
   }
   prim.setMaterial(material);
   const mesh = doc.createMesh('body').addPrimitive(prim);
+  if (input.morphTargets?.length) {
+    for (const mt of input.morphTargets) {
+      if (mt.deltas.length !== V * 3) throw new PersonaError(`GLB export: morph target ${mt.name} does not match the vertices.`);
+      const target = doc.createPrimitiveTarget(mt.name)
+        .setAttribute('POSITION', doc.createAccessor(`morph ${mt.name}`, buffer).setType('VEC3').setSparse(true).setArray(perCorner(Float32Array.from(mt.deltas), 3)));
+      prim.addTarget(target);
+    }
+    mesh.setWeights(input.morphTargets.map(() => 0)).setExtras({ targetNames: input.morphTargets.map((m) => m.name) });
+  }
   const meshNode = doc.createNode('body').setMesh(mesh);
   scene.addChild(meshNode);
 
@@ -205,6 +218,8 @@ export const REST_POSES: readonly RestPoseKind[] = ['apose', 'tpose'];
 
 /** Options of {@link avatarGlb}. */
 export interface AvatarGlbOptions {
+  /** Rigged only: named expressions (src/avatar/config.ts) added as morph targets (avatars with an expression basis). */
+  expressions?: string[];
   /** Pose (rest when omitted). Baked into positions unless `rigged`. */
   pose?: AvatarPose;
   /** Write a skinned mesh with a joint hierarchy instead of baked positions. */
@@ -245,6 +260,25 @@ function shifted(xyz: ArrayLike<number>, d: [number, number, number]): Float32Ar
   return out;
 }
 
+/**
+ * Morph targets of named expressions at the rigged rest pose: posed(rest rotations + the expression's jaw
+ * opening, expression units) − posed(rest rotations), so offsets (before skinning, as poseAvatarMeans) and
+ * the jaw both land in the delta a glTF/VRM player adds before its own skinning.
+ */
+function expressionMorphs(avatar: AvatarBundle, names: string[], restRotations: Float64Array): { name: string; deltas: Float32Array }[] {
+  const N = avatar.header.gaussianCount, scratch = createPoseScratch(avatar);
+  const base = poseAvatarMeans(avatar, restRotations, [0, 0, 0], new Float32Array(N * 3), scratch, { poseOffsets: false });
+  const jaw = avatar.header.skeleton.names.indexOf('jaw');
+  return names.map((name) => {
+    const r = resolveExpression(avatar, name);
+    const rot = Float64Array.from(restRotations);
+    if (jaw >= 0) rot[jaw * 3] += r.jaw;
+    const d = poseAvatarMeans(avatar, rot, [0, 0, 0], new Float32Array(N * 3), scratch, { poseOffsets: false, expression: r.weights });
+    for (let i = 0; i < d.length; i++) d[i] -= base[i]!;
+    return { name, deltas: d };
+  });
+}
+
 /** The avatar's body surface as GLB (see the module comment for the modes). */
 export async function avatarGlb(avatar: AvatarBundle, options: AvatarGlbOptions = {}): Promise<Uint8Array> {
   const h = avatar.header;
@@ -256,8 +290,10 @@ export async function avatarGlb(avatar: AvatarBundle, options: AvatarGlbOptions 
     let means = avatar.buffers.means as Float32Array;
     let restJoints: ArrayLike<number> = h.skeleton.restJoints;
     let pose = options.pose, animation = options.animation;
+    let restRotations: Float64Array = new Float64Array(h.skeleton.names.length * 3);
     if (options.rest === 'tpose') {
       const t = tPoseRest(avatar);
+      restRotations = t.rotations;
       means = t.positions;
       restJoints = t.restJoints;
       const rebase = (p: AvatarPose): AvatarPose => ({ rotations: rebasePose(p.rotations, t.rotations, h.skeleton.parents), translation: p.translation });
@@ -265,7 +301,9 @@ export async function avatarGlb(avatar: AvatarBundle, options: AvatarGlbOptions 
       if (animation) animation = { ...animation, poses: animation.poses.map(rebase) };
     }
     const origin = floorOrigin(avatar, means, restJoints);
+    const morphTargets = options.expressions && hasExpression(avatar) ? expressionMorphs(avatar, options.expressions, restRotations) : undefined;
     return encodeGlb({
+      morphTargets,
       positions: shifted(means, origin),
       triangles: tri ?? null,
       colors,

@@ -11,6 +11,8 @@ import type { AvatarBundle } from '../avatar/bundle.js';
 import { PersonaError } from '../core/errors.js';
 import { avatarGlb } from './glb.js';
 import { exportJointNames } from './skeletonNames.js';
+import { VRM_EXPRESSION_PRESETS } from './config.js';
+import { hasExpression } from '../avatar/expression.js';
 
 /** Bones VRM 1.0 requires (humanoid.md, "Required bones"). */
 export const VRM_REQUIRED_BONES = [
@@ -70,7 +72,9 @@ export async function avatarVrm(avatar: AvatarBundle, options: VrmOptions = {}):
   if (options.licence !== undefined && !/^[a-z][a-z0-9+.-]*:\S+$/i.test(options.licence))
     throw new PersonaError(`--licence "${options.licence}" is not a URL.`, { hint: 'Give the URL of the licence text, e.g. https://creativecommons.org/licenses/by-nc/4.0/.', exitCode: 2 });
   const { names } = exportJointNames(avatar.header.skeleton.names, 'vrm');
-  const glb = await avatarGlb(avatar, { rigged: true, skeleton: 'vrm', rest: 'tpose', texture: true });
+  // Avatars with an expression basis: one morph target per mapped named expression (neutral needs none).
+  const morphNames = hasExpression(avatar) ? [...new Set(Object.values(VRM_EXPRESSION_PRESETS))].filter((n) => n !== 'neutral') : [];
+  const glb = await avatarGlb(avatar, { rigged: true, skeleton: 'vrm', rest: 'tpose', texture: true, expressions: morphNames });
   const { json, bin } = readGlbChunks(glb);
   const nodes = (json.nodes ?? []) as Array<{ name?: string }>;
   const humanBones: Record<string, { node: number }> = {};
@@ -95,7 +99,20 @@ export async function avatarVrm(avatar: AvatarBundle, options: VrmOptions = {}):
   };
   if (options.licence) meta.otherLicenseUrl = options.licence;
   json.extensionsUsed = [...new Set([...((json.extensionsUsed ?? []) as string[]), 'VRMC_vrm'])];
-  json.extensions = { ...((json.extensions ?? {}) as object), VRMC_vrm: { specVersion: '1.0', meta, humanoid: { humanBones } } };
+  const vrm: Record<string, unknown> = { specVersion: '1.0', meta, humanoid: { humanBones } };
+  if (morphNames.length) {
+    const meshNode = nodes.findIndex((n) => (n as { mesh?: number }).mesh !== undefined);
+    const preset: Record<string, unknown> = {};
+    for (const [vrmName, ours] of Object.entries(VRM_EXPRESSION_PRESETS)) {
+      const index = morphNames.indexOf(ours);
+      preset[vrmName] = {
+        morphTargetBinds: index >= 0 ? [{ node: meshNode, index, weight: 1 }] : [],
+        isBinary: false, overrideBlink: 'none', overrideLookAt: 'none', overrideMouth: 'none',
+      };
+    }
+    vrm.expressions = { preset };
+  }
+  json.extensions = { ...((json.extensions ?? {}) as object), VRMC_vrm: vrm };
   return writeGlbChunks(json, bin);
 }
 

@@ -10,6 +10,7 @@ import type { AvatarHeader } from '../../avatar/bundle.js';
 import { createPoseScratch, skinningMatrices, type PosableAvatar } from '../../avatar/pose.js';
 import { viewAvatarBundle } from '../bundleView.js';
 import { packSplatTexture } from '../splatTexture.js';
+import { addExpressionOffsets, hasExpression, listNamedExpressions, resolveExpression } from '../../avatar/expression.js';
 import { bindMotion, framePosition, motionDuration, samplePose, type BoundMotion } from '../motionPlayer.js';
 import { parseMotionJson } from '../../motion/json.js';
 import type { Motion } from '../../motion/types.js';
@@ -49,11 +50,16 @@ interface ViewerState {
   offsetMs: number;
   offsetFramesCached: number;
   static: boolean;
+  /** Expression slider values (named expression → 0..1); empty when the avatar carries no expression basis. */
+  expression: Record<string, number>;
+  /** Times the expression offsets were applied to the canonical means. */
+  expressionUpdates: number;
 }
 
 const state: ViewerState = {
   ready: false, error: null, frames: 0, fps: 0, gaussians: 0, motion: 'rest', motions: ['rest'], playing: params.get('play') !== '0',
   time: 0, sorts: 0, sortCurrent: false, sortMs: 0, offsetMs: 0, offsetFramesCached: 0, static: params.get('static') === '1',
+  expression: {}, expressionUpdates: 0,
 };
 
 async function fetchOk(url: string): Promise<Response> {
@@ -183,6 +189,69 @@ async function main(): Promise<void> {
       .catch(showError);
   });
 
+  // Expression sliders: Σ slider·(named expression's unit weights) added to the canonical means before skinning
+  // (same math as poseAvatarMeans), by re-uploading the means texels; the jaw opening is added to the jaw joint.
+  const exPanel = $('expressions');
+  const jawJoint = header.skeleton.names.indexOf('jaw');
+  let jawOpen = 0;
+  let posedDirty = false;
+  const exSliders = new Map<string, HTMLInputElement>();
+  const applyExpression = (): void => {
+    const E = header.expression?.names.length ?? 0;
+    const w = new Float64Array(E);
+    jawOpen = 0;
+    for (const [name, v] of Object.entries(state.expression)) {
+      if (v === 0) continue;
+      const r = resolveExpression(avatar, name);
+      for (let k = 0; k < E; k++) w[k] += v * r.weights[k]!;
+      jawOpen += v * r.jaw;
+    }
+    const ex = Float32Array.from(means);
+    addExpressionOffsets(avatar, w, ex);
+    const gs = avatar.buffers.expressionGaussians as Uint32Array;
+    for (let r = 0; r < gs.length; r++) {
+      const i = gs[r]!, b = i * layout.stride * 4;
+      data[b] = ex[i * 3]!; data[b + 1] = ex[i * 3 + 1]!; data[b + 2] = ex[i * 3 + 2]!;
+    }
+    renderer.setSplatData(layout, data);
+    state.expressionUpdates++;
+    posedDirty = true;
+  };
+  const setExpression = (name: string, value: number): void => {
+    if (!(name in state.expression)) throw new Error(`unknown expression ${name}`);
+    state.expression[name] = Math.min(1, Math.max(0, value));
+    const el = exSliders.get(name);
+    if (el) el.value = String(state.expression[name]);
+    applyExpression();
+  };
+  const neutral = (): void => {
+    for (const k of Object.keys(state.expression)) { state.expression[k] = 0; exSliders.get(k)!.value = '0'; }
+    applyExpression();
+  };
+  if (hasExpression(avatar)) {
+    const title = document.createElement('div');
+    title.textContent = 'Expression';
+    const reset = document.createElement('button');
+    reset.type = 'button'; reset.id = 'expr-neutral'; reset.textContent = 'neutral';
+    reset.onclick = neutral;
+    title.append(' ', reset);
+    exPanel.append(title);
+    for (const name of listNamedExpressions()) {
+      if (name === 'neutral') continue;
+      state.expression[name] = 0;
+      const label = document.createElement('label');
+      const input = document.createElement('input');
+      input.type = 'range'; input.min = '0'; input.max = '1'; input.step = '0.01'; input.value = '0'; input.id = `expr-${name}`;
+      input.oninput = () => setExpression(name, Number(input.value));
+      exSliders.set(name, input);
+      label.append(input, ` ${name}`);
+      exPanel.append(label);
+    }
+  } else {
+    exPanel.textContent = 'This avatar carries no expression basis (re-create it to get expression sliders).';
+    exPanel.classList.add('note');
+  }
+
   // Per-frame pose state.
   const rotations = new Float64Array(J * 3), translation = new Float64Array(3);
   const scratch = createPoseScratch(avatar);
@@ -200,11 +269,13 @@ async function main(): Promise<void> {
     const dt = Math.min(0.1, (now - lastT) / 1000);
     lastT = now;
     resize();
-    const animate = !state.static || !posedOnce;
+    const animate = !state.static || !posedOnce || posedDirty;
+    posedDirty = false;
     if (current && state.playing && !scrubbing && !state.static) state.time = (state.time + dt) % motionDuration(current);
     if (animate) {
       if (current) samplePose(current, state.time, rotations, translation);
       else { rotations.fill(0); translation.fill(0); }
+      if (jawJoint >= 0 && jawOpen !== 0) rotations[jawJoint * 3] += jawOpen;
       skinningMatrices(header.skeleton.parents, header.skeleton.restJoints, rotations, translation, scratch.world, skin);
       renderer.setJoints(skin);
       posedOnce = true;
@@ -262,6 +333,9 @@ async function main(): Promise<void> {
     setStatic: (s: boolean) => { state.static = s; posedOnce = false; sortedFor = ''; },
     loadMotionText: (name: string, text: string) => { const m = importMotionFile(name, text, header); addMotion(m); return state.motions[state.motions.length - 1]; },
     orbit: (dyaw: number) => { camera.yaw += dyaw; camera.version++; },
+    lookAt: (target: [number, number, number], distance: number) => { camera.target = [...target]; camera.distance = distance; camera.version++; },
+    setExpression,
+    neutral,
   });
 }
 

@@ -179,6 +179,13 @@ export class SplatRenderer {
     gl.uniform1i(u.uOffsets!, 0);
   }
 
+  /** Re-uploads the packed per-Gaussian texture (same layout), e.g. after expression offsets changed the canonical means. */
+  setSplatData(layout: SplatLayout, data: Float32Array): void {
+    const gl = this.gl;
+    gl.bindTexture(gl.TEXTURE_2D, this.splatTex);
+    gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, layout.width, layout.height, gl.RGBA, gl.FLOAT, data);
+  }
+
   /** Uploads the J×12 skinning matrices (3×4 row-major each) for this frame. */
   setJoints(skin: ArrayLike<number>): void {
     this.jointData.set(skin as ArrayLike<number>);
