@@ -13,7 +13,7 @@
  * Usage: npm run bench:train [-- --steps 12] [-- --engine reference,fast-serial,fast] [-- --preset fast] [-- --threads N] [-- --subject DIR]
  * Writes bench/results/train-<date>.json (medians per phase, CPU per thread, load average before/after).
  */
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { availableParallelism, cpus, loadavg } from 'node:os';
@@ -37,6 +37,7 @@ import type { TrainingFrame } from '../src/train/frame.js';
 import { frameLosses } from '../src/train/step.js';
 import { addRegularizers, startRegularizers } from '../src/train/regularizers.js';
 import { regularizerGraphs } from '../src/train/trainer.js';
+import { threadCpuSeconds } from '../src/train/profile.js';
 import { Adam, type ParamGroup } from '../src/train/adam.js';
 import { lossProfile, setLossEngine, type LossEngine } from '../src/train/losses.js';
 import { setNnTaskRunner, setNnThreads } from '../src/nn/index.js';
@@ -80,22 +81,6 @@ function benchFrames(n: number, width: number, height: number): TrainingFrame[] 
     frames.push(frame);
   }
   return frames;
-}
-
-/** CPU seconds (user + system) of each thread of this process, by thread id (Linux /proc; empty elsewhere). */
-function threadCpu(): Map<string, { name: string; s: number }> {
-  const out = new Map<string, { name: string; s: number }>();
-  let tids: string[] = [];
-  try { tids = readdirSync('/proc/self/task'); } catch { return out; }
-  for (const tid of tids) {
-    try {
-      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const name = readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
-      out.set(tid, { name, s: (Number(f[11]) + Number(f[12])) / 100 }); // utime, stime in clock ticks (USER_HZ = 100)
-    } catch { /* the thread ended */ }
-  }
-  return out;
 }
 
 function median(xs: number[]): number {
@@ -223,9 +208,9 @@ async function main(): Promise<void> {
   for (const r of runners) { samples[r.engine] = []; cpuByEngine[r.engine] = {}; wallByEngine[r.engine] = 0; }
   for (let it = 0; it < warmup + steps; it++) {
     for (const r of runners) {
-      const c0 = threadCpu(), w0 = performance.now();
+      const c0 = threadCpuSeconds(), w0 = performance.now();
       const s = r.step(it);
-      const w1 = performance.now(), c1 = threadCpu();
+      const w1 = performance.now(), c1 = threadCpuSeconds();
       if (it < warmup) continue;
       samples[r.engine]!.push(s);
       wallByEngine[r.engine]! += (w1 - w0) / 1000;
