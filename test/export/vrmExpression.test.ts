@@ -17,6 +17,15 @@ import { chromium, type Browser } from 'playwright-core';
 import { findChromium } from '../../src/viewer/chromium.js';
 import { IMPORT_MAP, startStaticServer } from './browser.js';
 
+/** The template (level 0) as an avatar bundle with its expression basis. */
+function templateAvatar(): ReturnType<typeof createAvatarBundle> {
+  const tpl = buildGaussianTemplate(loadBodyModel(), { shape: [0, 0, 0, 0], levels: 0 });
+  const b = bundleFromTemplate(tpl, true);
+  return createAvatarBundle(b.header, { ...Object.fromEntries(Object.entries(b.buffers).map(([k, v]) => [k, { data: v, shape: [v.length] }])),
+    means: { data: b.buffers.means as Float32Array, shape: [tpl.count, 3] }, colors: { data: b.buffers.colors as Float32Array, shape: [tpl.count, 3] },
+    triangles: { data: Uint32Array.from(tpl.triangles), shape: [tpl.triangles.length / 3, 3] } } as Parameters<typeof createAvatarBundle>[1]);
+}
+
 /** The same avatar without its expression basis (header and buffers). */
 function bundleWithoutExpression(a: ReturnType<typeof createAvatarBundle>): ReturnType<typeof createAvatarBundle> {
   const { expressionGaussians: _g, expressionBasis: _b, ...rest } = a.buffers;
@@ -27,12 +36,7 @@ interface Report { issues: { numErrors: number; numWarnings: number; messages: A
 const VALIDATOR = 'gltf-validator';
 
 test('VRM export of an avatar with an expression basis: morph targets + VRMC_vrm expression presets, valid glTF', { timeout: 300_000 }, async () => {
-  const body = loadBodyModel();
-  const tpl = buildGaussianTemplate(body, { shape: [0, 0, 0, 0], levels: 0 });
-  const b = bundleFromTemplate(tpl, true);
-  const avatar = createAvatarBundle(b.header, { ...Object.fromEntries(Object.entries(b.buffers).map(([k, v]) => [k, { data: v, shape: [v.length] }])),
-    means: { data: b.buffers.means as Float32Array, shape: [tpl.count, 3] }, colors: { data: b.buffers.colors as Float32Array, shape: [tpl.count, 3] },
-    triangles: { data: Uint32Array.from(tpl.triangles), shape: [tpl.triangles.length / 3, 3] } } as Parameters<typeof createAvatarBundle>[1]);
+  const avatar = templateAvatar();
   const bytes = await avatarVrm(avatar, { author: 'A. Person' });
   const plain = await avatarVrm(bundleWithoutExpression(avatar), { author: 'A. Person' });
   if (process.env.PERSONA_TEST_VERBOSE) console.log(`VRM ${bytes.length} bytes with expressions, ${plain.length} without`);
@@ -124,12 +128,7 @@ try {
 
 test('three-vrm applies the exported expression presets: each moves the face, neutral moves nothing', { timeout: 300_000 }, async () => {
   const launch = await findChromium();
-  const body = loadBodyModel();
-  const tpl = buildGaussianTemplate(body, { shape: [0, 0, 0, 0], levels: 0 });
-  const b = bundleFromTemplate(tpl, true);
-  const avatar = createAvatarBundle(b.header, { ...Object.fromEntries(Object.entries(b.buffers).map(([k, v]) => [k, { data: v, shape: [v.length] }])),
-    means: { data: b.buffers.means as Float32Array, shape: [tpl.count, 3] }, colors: { data: b.buffers.colors as Float32Array, shape: [tpl.count, 3] },
-    triangles: { data: Uint32Array.from(tpl.triangles), shape: [tpl.triangles.length / 3, 3] } } as Parameters<typeof createAvatarBundle>[1]);
+  const avatar = templateAvatar();
   const server = await startStaticServer(new Map<string, Uint8Array | string>([['/avatar.vrm', await avatarVrm(avatar)], ['/page.html', vrmExpressionPage]]));
   let browser: Browser | undefined;
   try {
