@@ -17,7 +17,7 @@ import { buildSkinningVolume, sampleSkinningWeights } from '../body/index.js';
 import { SHAPE_CONFIG, type ShapeConfig } from './config.js';
 import { buildSlabs, type DepthSlabs } from './slabs.js';
 import { occupancyField, sampleGrid } from './field.js';
-import { bodyLimbs, cropToInside, limbFields, PROXY_LIMBS, PROXY_REST, type LimbPartitionSettings } from './partition.js';
+import { bodyLimbs, cropToInside, limbFields, PROXY_LIMBS, PROXY_REST } from './partition.js';
 import { marchingTetrahedra } from './marchingTetrahedra.js';
 import { MeshDistance } from './meshDistance.js';
 import { compact, largestComponent, meshTopology, PointIndex, relaxTangential, vertexNeighbours } from './meshOps.js';
@@ -110,7 +110,7 @@ export function buildClothedProxy(inp: ProxyInputs): ClothedProxy {
   const origin: [number, number, number] = [lo[0]! - cfg.padding, lo[1]! - cfg.padding, lo[2]! - cfg.padding];
   const gdims = [0, 1, 2].map((a) => Math.ceil((hi[a]! - lo[a]! + 2 * cfg.padding) / h) + 1) as [number, number, number];
   const field = occupancyField({ grid: { origin, spacing: h, dims: gdims }, bodyPositions: bodyPosed, bodyTriangles: body.triangles, camera: cam, matte, slabs });
-  // each limb part (left arm, right arm, the rest) carved as its own closed surface: see partition.ts
+  // each limb part (the arms, the feet, the rest) carved as its own closed surface: see partition.ts
   const parts = limbFields(field, bodyPosed, body.partLabels, cfg)
     .map((f) => {
       const box = cropToInside(f);
@@ -127,7 +127,7 @@ export function buildClothedProxy(inp: ProxyInputs): ClothedProxy {
   const S = shell.positions.length / 3;
   const nearest = new Int32Array(S), dist = new Float32Array(S);
   // each limb part is the body's own near its own bones: its nearest body point is searched on its limb only, except
-  // around the shoulders where the parts meet (a cut face between a forearm and the chest must not take the arm's weights)
+  // around the seams where the parts meet (a cut face between a forearm and the chest must not take the arm's weights)
   const bodyLimb = bodyLimbs(body.partLabels);
   const seams: LimbSeam[] = PROXY_LIMBS.map((l) => ({ root: joint(l.root), radius: cfg[l.seam] }));
   const ownLimb = (g: number) => (bv: number) => bodyLimb[bv] === g;
@@ -283,7 +283,7 @@ function proxySkinning(body: ArrayBodyModel, bodyPosed: Float32Array, posed: Flo
       if (armDistance[v]! > reach) for (const j of armJoints) acc[j] = 0;
     }
     // Limb parts move with their own bones only: an arm's part drops every other joint, the rest drops the arms' joints —
-    // fading in from the shoulder (limbSeamRadius), where the parts' surfaces meet and must move together.
+    // fading in from the shoulder or ankle (the seam radii), where the parts' surfaces meet and must move together.
     if (v < shellCount) {
       const limb = limbs.limb[v]!;
       limbs.seams.forEach((s, k) => {
