@@ -154,14 +154,16 @@ export async function captureImages(images: ReadonlyArray<FloatImage | string>, 
   const lostCount = lost.filter((x) => x).length;
   if (lostCount > 0) progress.warn(`the person was lost on ${lostCount} of ${F} frames; they are filled by interpolation and flagged`);
 
-  // Fit: shape on the first good frame, then every frame with that shape.
+  // Fit: shape on the first good frame, then every frame with that shape. The body fit sees no face (the face is
+  // only for the expression channels below): its attributes would switch on the fit's sex prior and change the body.
   const tf = performance.now();
-  const shapeFit = fitImage(perceptions[first]!, body, { fovDeg: options.fovDeg, iterationScale: CAPTURE_CONFIG.shapeIterationScale, silhouette: false });
+  const bodyPerceptions = perceptions.map((p) => (p && p.face ? { ...p, face: null } : p));
+  const shapeFit = fitImage(bodyPerceptions[first]!, body, { fovDeg: options.fovDeg, iterationScale: CAPTURE_CONFIG.shapeIterationScale, silhouette: false });
   const camera = defaultCamera(size!.width, size!.height, options.fovDeg);
   const anchors = bodyAnchors(body);
   const fitTask = progress.task('fit', F);
   const tfit = performance.now();
-  const fitted = fitFrames(perceptions, shapeFit, body, {
+  const fitted = fitFrames(bodyPerceptions, shapeFit, body, {
     camera, fovDeg: options.fovDeg, iterationScale: options.iterationScale ?? CAPTURE_CONFIG.frameIterationScale, silhouette: false,
     frameTerm: options.worldWeight === 0 ? undefined : (p) => worldDirectionTerm(p, anchors, options.worldWeight),
     onFrame: (done) => fitTask.update(done, { 'frames/s': Number((done / ((performance.now() - tfit) / 1000)).toFixed(2)) }),
