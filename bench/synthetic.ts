@@ -47,6 +47,13 @@ This file holds the **synthetic benchmark with ground truth** (issue #11): \`npm
 `;
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    // the usage is this file's header comment (lines starting with " * ")
+    const { readFileSync } = await import('node:fs');
+    const header = readFileSync(new URL(import.meta.url).pathname.replace(/dist\/bench\/synthetic\.js$/, 'bench/synthetic.ts'), 'utf8').split('*/')[0]!;
+    process.stdout.write(header.split('\n').filter((l) => l.startsWith(' * ')).map((l) => l.slice(3)).join('\n') + '\n');
+    return;
+  }
   const quick = process.argv.includes('--quick');
   const quality = (arg('quality') ?? 'fast') as PresetName;
   if (!PRESET_NAMES.includes(quality)) throw new Error(`unknown --quality ${quality}`);
