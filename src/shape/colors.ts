@@ -37,6 +37,8 @@ export interface ProxyColors {
   handPrints: number;
   /** Unseen clothing vertices standing on a hand's part, refilled from the clothing nearby instead of the hand's skin texture. */
   clothOnHands: number;
+  /** Unseen clothing hanging free of the body (freedom 1) whose body texel has the skin tone (bare legs under a skirt): refilled. */
+  skinUnderCloth: number;
 }
 
 /** V×3 colours (see the module comment). */
@@ -68,7 +70,7 @@ export function proxyColors(proxy: ClothedProxy, body: ArrayBodyModel, texture: 
   const arms = options.posedBody ? armOccluders(options.posedBody, body, camera) : null;
   const handIndex = options.posedBody && options.skinTone ? handPoints(options.posedBody, body) : null;
   const refill = new Uint8Array(V);
-  let seen = 0, shell = 0, armOccluded = 0, handPrints = 0, clothOnHands = 0;
+  let seen = 0, shell = 0, armOccluded = 0, handPrints = 0, clothOnHands = 0, skinUnderCloth = 0;
   for (let v = 0; v < V; v++) {
     if (count[v]! > 0) { for (let c = 0; c < 3; c++) colors[v * 3 + c]! /= count[v]!; continue; }
     shell++;
@@ -97,7 +99,7 @@ export function proxyColors(proxy: ClothedProxy, body: ArrayBodyModel, texture: 
       // clothing on a hand's part, or beside a hand and of the skin tone, shows the photo's hand (the fitted hand is a few
       // pixels off the photo's; the hand's part claims clothing within handReach of the fitted hand)
       if (cloth && (HANDS.has(part) || (options.skinTone && handIndex && handIndex.distanceWithin(x, y, z, PROXY_COLOR_CONFIG.handPrintReach) < PROXY_COLOR_CONFIG.handPrintReach
-        && Math.hypot(rgb[0]! - options.skinTone[0], rgb[1]! - options.skinTone[1], rgb[2]! - options.skinTone[2]) < PROXY_COLOR_CONFIG.skinToneDistance))) {
+        && isSkinTone(rgb, options.skinTone)))) {
         refill[v] = 1;
         handPrints++;
       }
@@ -105,15 +107,22 @@ export function proxyColors(proxy: ClothedProxy, body: ArrayBodyModel, texture: 
       sampleTexture(texture, bodyUv[bv * 2]!, bodyUv[bv * 2 + 1]!, rgb);
       // unseen clothing the hand's part claimed (a skirt beside the hand): the hand's texture is skin, not the clothing's
       if (!refill[v] && cloth && HANDS.has(part)) { refill[v] = 1; clothOnHands++; }
+      // unseen clothing hanging free of the body (a skirt's hem behind bare calves) whose body texel is skin: the texel
+      // is the limb under the clothing, not the clothing
+      else if (!refill[v] && cloth && options.skinTone && proxy.freedom[v]! >= 1 && isSkinTone(rgb, options.skinTone)) { refill[v] = 1; skinUnderCloth++; }
     }
     colors.set(rgb, v * 3);
   }
-  if (armOccluded + handPrints + clothOnHands > 0) {
+  if (armOccluded + handPrints + clothOnHands + skinUnderCloth > 0) {
     // donors: clothing not refilled itself
     const donor = (u: number): boolean => !refill[u] && proxy.material[u] === PROXY_MATERIAL.cloth;
     refillFromNearest(colors, refill, proxy.posed, donor, vertexNeighbours(V, m.triangles), PROXY_COLOR_CONFIG.refillSmoothPasses);
   }
-  return { colors, seenFraction: seen / Math.max(1, shell), armOccluded, handPrints, clothOnHands };
+  return { colors, seenFraction: seen / Math.max(1, shell), armOccluded, handPrints, clothOnHands, skinUnderCloth };
+}
+
+function isSkinTone(rgb: ArrayLike<number>, skin: readonly [number, number, number]): boolean {
+  return Math.hypot(rgb[0]! - skin[0], rgb[1]! - skin[1], rgb[2]! - skin[2]) < PROXY_COLOR_CONFIG.skinToneDistance;
 }
 
 /** The posed body's hand vertices, indexed for distance queries. */

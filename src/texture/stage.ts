@@ -65,7 +65,7 @@ export async function runTextureStage(subjectDir: string, options: TextureStageO
       const proxy = readProxy(subject.path(SUBJECT_FILES.shapeDir));
       const pc = proxyColors(proxy, body, r.texture, photo, matte.data, cameraFromJson(fit.camera), { posedBody: Float32Array.from(posed.vertices), skinTone: r.skin });
       await writeProxyColors(subject.path('texture'), pc.colors);
-      return { ...notes, proxySeenFraction: pc.seenFraction, proxyArmOccluded: pc.armOccluded, proxyHandPrints: pc.handPrints, proxyClothOnHands: pc.clothOnHands };
+      return { ...notes, proxySeenFraction: pc.seenFraction, proxyArmOccluded: pc.armOccluded, proxyHandPrints: pc.handPrints, proxyClothOnHands: pc.clothOnHands, proxySkinUnderCloth: pc.skinUnderCloth };
     },
   );
   return { ran: outcome.ran, seenFraction: outcome.record.notes?.seenFraction as number | undefined };
