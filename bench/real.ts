@@ -25,7 +25,7 @@ import { ingest } from '../src/ingest/ingest.js';
 import { perceiveSubject } from '../src/perceive/index.js';
 import { fitViews, readFit, runFitStage } from '../src/fit/stage.js';
 import { runTextureStage } from '../src/texture/stage.js';
-import { resolveBody } from '../src/pipeline/body.js';
+import { resolveBody } from '../src/body/index.js';
 import { Subject } from '../src/subject/manifest.js';
 import { SUBJECT_FILES } from '../src/subject/files.js';
 import { contactSheet, resizeImage } from '../src/render/index.js';

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { runGenerateStage } from '../src/generate/stage.js';
 import { loadSubjectProxy } from '../src/shape/index.js';
 import { proxySurface } from '../src/generate/builtin.js';
-import { resolveBody } from '../src/pipeline/body.js';
+import { resolveBody } from '../src/body/index.js';
 import { readFit } from '../src/fit/stage.js';
 import { Subject } from '../src/subject/manifest.js';
 import { loadavg } from 'node:os';

@@ -38,7 +38,7 @@ import { frameLosses } from '../src/train/step.js';
 import { addRegularizers, startRegularizers } from '../src/train/regularizers.js';
 import { regularizerGraphs } from '../src/train/trainer.js';
 import { threadCpuSeconds } from '../src/train/profile.js';
-import { Adam, type ParamGroup } from '../src/train/adam.js';
+import { Adam, type ParamGroup } from '../src/nn/adam.js';
 import { lossProfile, setLossEngine, type LossEngine } from '../src/train/losses.js';
 import { setNnTaskRunner, setNnThreads } from '../src/nn/index.js';
 import { runTasks, startBackgroundTask } from '../src/splat/index.js';

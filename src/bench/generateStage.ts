@@ -28,7 +28,7 @@ import { restSkeletonOf, getBuiltinMotion, createPoseSampler, listBuiltinMotions
 import { placeMotionPose } from '../generate/place.js';
 import { axisAngleToMatrix, mat3Multiply, mat3Transpose, matrixToAxisAngle } from '../core/rotation.js';
 import type { GeneratedClipFile } from '../generate/types.js';
-import { resolveBody } from '../pipeline/body.js';
+import { resolveBody } from '../body/index.js';
 import { renderSyntheticClip, type DiffusionArtefacts } from './generated.js';
 import type { SyntheticSubject } from './subjects.js';
 

@@ -23,7 +23,7 @@ import { runGenerateStage } from '../generate/stage.js';
 import { runTrainStage } from '../train/stage.js';
 import { trainConfig, type PresetName } from '../train/config.js';
 import { loadAvatar } from '../avatar/bundle.js';
-import { resolveBody } from '../pipeline/body.js';
+import { resolveBody } from '../body/index.js';
 import { QUALITY } from '../pipeline/quality.js';
 import { SUBJECT_FILES } from '../subject/files.js';
 import type { Manifest } from '../subject/manifest.js';

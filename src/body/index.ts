@@ -10,3 +10,4 @@ export * from './preview.js';
 export type { BodyMeta } from './compiled.js';
 export * from './keypointAnchors.js';
 export * from './skinningVolume.js';
+export * from './resolve.js';

@@ -3,7 +3,7 @@ import { runFitStage } from '../fit/stage.js';
 import type { SexChoice } from '../fit/phenotypePrior.js';
 import { runTextureStage } from '../texture/stage.js';
 import { runShapeStage } from '../shape/index.js';
-import { resolveBody } from '../pipeline/body.js';
+import { resolveBody } from '../body/index.js';
 import { runGenerateStage, exportSubjectPoseVideo, DEFAULT_MOTIONS } from '../generate/stage.js';
 import { runTrainStage } from '../train/stage.js';
 import { PRESET_NAMES, type PresetName } from '../train/config.js';

@@ -22,7 +22,7 @@ import { keypointAnchors, type KeypointAnchor } from '../body/index.js';
 import { BODY_INDEX, type BodyKeypointName } from '../perceive/names.js';
 import type { Perception } from '../perceive/types.js';
 import { rasterizeMesh } from '../render/index.js';
-import { Adam } from '../train/adam.js';
+import { Adam } from '../nn/index.js';
 import type { Param } from '../nn/types.js';
 import { FIT_CONFIG } from './config.js';
 import { distanceTransform } from './distance.js';

@@ -12,7 +12,7 @@ import { BodyPoser } from '../body/skinning.js';
 import type { ArrayBodyModel } from '../body/model.js';
 import { readPerception } from '../perceive/stage.js';
 import { renderShaded, contactSheet } from '../render/index.js';
-import { resolveBody, type BodySpec } from '../pipeline/body.js';
+import { resolveBody, type BodySpec } from '../body/index.js';
 import { fitImage, type FitOptions } from './fitImage.js';
 import { cameraFromJson, fitPose, type BodyFit } from './types.js';
 import { readFile } from 'node:fs/promises';

@@ -14,7 +14,7 @@ import { Subject } from '../subject/manifest.js';
 import { SUBJECT_FILES, clipFiles } from '../subject/files.js';
 import { cameraFromJson, cameraToJson, fitPose } from '../fit/types.js';
 import { listBuiltinMotions } from '../motion/index.js';
-import { resolveBody, type BodySpec } from '../pipeline/body.js';
+import { resolveBody, type BodySpec } from '../body/index.js';
 import { readFit } from '../fit/stage.js';
 import { renderBuiltinClip, proxySurface, BUILTIN_NOTE, BUILTIN_BODY_NOTE } from './builtin.js';
 import { loadSubjectProxy } from '../shape/index.js';

@@ -16,7 +16,7 @@ import { runFitStage } from '../fit/stage.js';
 import type { SexChoice } from '../fit/phenotypePrior.js';
 import { runTextureStage } from '../texture/stage.js';
 import { runShapeStage } from '../shape/index.js';
-import { resolveBody } from './body.js';
+import { resolveBody } from '../body/index.js';
 import { runGenerateStage, checkGenerateOptions, DEFAULT_MOTIONS } from '../generate/stage.js';
 import { runTrainStage } from '../train/stage.js';
 import { PRESET_NAMES, type PresetName } from '../train/config.js';
@@ -26,7 +26,7 @@ import { loadMotionArg, resolvePose } from '../animate/motionArg.js';
 import { avatarRestSkeleton } from '../animate/poses.js';
 import { SUBJECT_FILES } from '../subject/files.js';
 import { checkSubjectFolder, lockSubject } from '../subject/writer.js';
-import { checkBodySpec, type BodySpec } from './body.js';
+import { checkBodySpec, type BodySpec } from '../body/index.js';
 import { QUALITY } from './quality.js';
 
 /** Options of `create`. */

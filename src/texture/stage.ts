@@ -8,7 +8,7 @@ import { SUBJECT_FILES } from '../subject/files.js';
 import { BodyPoser } from '../body/skinning.js';
 import { cameraFromJson, fitPose } from '../fit/types.js';
 import { readFit } from '../fit/stage.js';
-import { resolveBody, type BodySpec } from '../pipeline/body.js';
+import { resolveBody, type BodySpec } from '../body/index.js';
 import { unwrapTexture } from './unwrap.js';
 import { faceFeatures, unseenHands } from './face.js';
 import { readPerception } from '../perceive/stage.js';

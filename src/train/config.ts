@@ -5,6 +5,7 @@
  * common/nets/loss.py, common/base.py, data/dataset.py, common/nets/module.py).
  */
 import { PersonaError } from '../core/errors.js';
+import type { AvatarShape } from '../avatar/model.js';
 
 /** Loss weights. */
 export interface LossWeights {
@@ -104,23 +105,8 @@ export interface Sampling {
    */
 }
 
-/** The avatar's size (a preset chooses it). */
-export interface AvatarShape {
-  /** Template subdivisions: PERSONA subdivides SMPL-X twice (~167k Gaussians). */
-  subdivisions: number;
-  /** Triplane (code: triplane_shape = (32, 128, 128), triplane_shape_3d = 2 m). */
-  triplaneChannels: number;
-  triplaneResolution: number;
-  triplaneExtent: number;
-  /** Hidden widths of the pose-offset MLP (code: [.., 128, 128, 128, 3]). */
-  mlpHidden: number[];
-  /** GroupNorm groups (code: nn.GroupNorm(4, ·)). */
-  mlpGroups: number;
-  /** Output scale of the MLP: offsets = MLP(·)/100 (code: get_mean_offset_offset). */
-  mlpOutputScale: number;
-  /** Training render size (longer side, pixels). */
-  renderSize: number;
-}
+/** The avatar's size (a preset chooses it): defined beside the model that reads it (src/avatar/model.ts). */
+export type { AvatarShape };
 
 /** The complete training configuration. */
 export interface TrainConfig {

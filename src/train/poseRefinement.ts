@@ -9,7 +9,7 @@
 import type { BodyPose } from '../body/types.js';
 import type { Param } from '../nn/types.js';
 import type { PoseGradient } from '../avatar/model.js';
-import type { ParamGroup } from './adam.js';
+import type { ParamGroup } from '../nn/index.js';
 import { FINGER_LR_FACTOR } from './config.js';
 
 /** Finger joints (their learning rate is FINGER_LR_FACTOR × the pose's: config.ts). */

@@ -12,7 +12,7 @@ import { PersonaError } from '../core/errors.js';
 import { Subject } from '../subject/manifest.js';
 import { SUBJECT_FILES, clipFiles } from '../subject/files.js';
 import type { BodyFit } from '../fit/types.js';
-import { resolveBody, type BodySpec } from '../pipeline/body.js';
+import { resolveBody, type BodySpec } from '../body/index.js';
 import { buildGaussianTemplate } from '../avatar/buildTemplate.js';
 import { loadSubjectProxy, proxyWithExpression } from '../shape/index.js';
 import { bundleFromModel } from '../avatar/toBundle.js';

@@ -12,7 +12,7 @@ import { PersonaError } from '../core/errors.js';
 import type { Progress } from '../core/progress.js';
 import { AvatarModel, SKIN_RESAMPLE_EVERY } from '../avatar/model.js';
 import type { GaussianTemplate } from '../avatar/template.js';
-import { Adam, lrMultiplier, type ParamGroup } from './adam.js';
+import { Adam, lrMultiplier, type ParamGroup } from '../nn/index.js';
 import { loadCheckpoint, saveCheckpoint, tensorsOf, restoreParams } from './checkpoint.js';
 import type { TrainConfig } from './config.js';
 import type { TrainingFrame } from './frame.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Adam, lrMultiplier } from '../../src/train/adam.js';
+import { Adam, lrMultiplier } from '../../src/nn/adam.js';
 import type { Param } from '../../src/nn/types.js';
 import { PersonaError } from '../../src/core/errors.js';
 

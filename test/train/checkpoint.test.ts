@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Adam } from '../../src/train/adam.js';
+import { Adam } from '../../src/nn/adam.js';
 import { decodeCheckpoint, encodeCheckpoint, loadCheckpoint, restoreParams, saveCheckpoint, tensorsOf } from '../../src/train/checkpoint.js';
 import { PersonaError } from '../../src/core/errors.js';
 import type { Param } from '../../src/nn/types.js';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Rng } from '../../src/core/rng.js';
 import { PoseOffsetMlp } from '../../src/nn/pose-mlp.js';
 import { Triplane } from '../../src/nn/triplane.js';
-import { Adam } from '../../src/train/adam.js';
+import { Adam } from '../../src/nn/adam.js';
 
 /**
  * Integration: triplane → PoseOffsetMlp → MSE, optimised with Adam, must fit a smooth

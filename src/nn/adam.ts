@@ -5,7 +5,7 @@
  * PERSONA's step schedule (every lr ÷ factor once, at a fraction of the iterations).
  */
 import { PersonaError } from '../core/errors.js';
-import type { Floats, Param } from '../nn/types.js';
+import type { Floats, Param } from './types.js';
 
 /** One optimised group: its tensors and its base learning rate. */
 export interface ParamGroup {
