@@ -12,8 +12,8 @@
  * plus expected depth. Two renders per step: base (offsets only) and refined (+ pose-driven offsets).
  */
 import type { Camera } from '../core/camera.js';
-import type { BodyPose } from '../body/types.js';
-import { PART_INDEX } from '../body/types.js';
+import type { BodyPose } from '../body/index.js';
+import { PART_INDEX } from '../body/index.js';
 import { Rng } from '../core/rng.js';
 import { axisAngleToMatrix, matrixTo6d } from '../core/rotation.js';
 import { Triplane, PoseOffsetMlp, jointRingMask, poseConditionTable, type Param, type TriplaneTaps } from '../nn/index.js';
@@ -21,7 +21,7 @@ import { rasterize, rasterizeBackward, allocateGrads, RasterWorkspace, type Gaus
 import { segOneHot, SEG_CHANNEL_COUNT } from './segmentation.js';
 import { skinningMatrices } from './pose.js';
 import { skinPoints, skinPointsBackward, skinPointsPoseBackward } from './lbs.js';
-import { kinematicChainBackward } from '../body/fk.js';
+import { kinematicChainBackward } from '../body/index.js';
 import { vertexNormals, vertexNormalsBackward, type VertexNormals } from './normals.js';
 import { buildSkinningVolume, sampleSkinningWeights, type SkinningVolume } from '../body/index.js';
 import type { GaussianTemplate } from './template.js';

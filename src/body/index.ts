@@ -11,3 +11,5 @@ export type { BodyMeta } from './compiled.js';
 export * from './keypointAnchors.js';
 export * from './skinningVolume.js';
 export * from './resolve.js';
+export { kinematicChainBackward } from './fk.js';
+export { readContainer, writeContainer } from './format.js';

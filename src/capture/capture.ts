@@ -14,15 +14,15 @@ import { readImage } from '../core/image.js';
 import { PersonaError } from '../core/errors.js';
 import { yieldToSignals } from '../core/cancel.js';
 import { Progress } from '../core/progress.js';
-import { loadBodyModel, type ArrayBodyModel } from '../body/model.js';
-import type { BodyPose } from '../body/types.js';
+import { loadBodyModel, type ArrayBodyModel } from '../body/index.js';
+import type { BodyPose } from '../body/index.js';
 import { bodyAnchors, defaultCamera, fitFrames, fitImage } from '../fit/fitImage.js';
 import type { BodyFit } from '../fit/types.js';
-import { restSkeletonOf } from '../motion/body.js';
-import type { RestSkeleton } from '../motion/canonical.js';
-import type { Motion } from '../motion/types.js';
-import { Perceiver } from '../perceive/perceiver.js';
-import type { Perception } from '../perceive/types.js';
+import { restSkeletonOf } from '../motion/index.js';
+import type { RestSkeleton } from '../motion/index.js';
+import type { Motion } from '../motion/index.js';
+import { Perceiver } from '../perceive/index.js';
+import type { Perception } from '../perceive/index.js';
 import { CAPTURE_CONFIG } from './config.js';
 import { detectContacts, pinFeet, placeOnFloor } from './contacts.js';
 import { fillMissingFrames, posesToMotion, smoothRootDepth, smoothRootPath } from './convert.js';
@@ -31,7 +31,7 @@ import { PersonTracker, type LostReason } from './track.js';
 import { worldDirectionTerm } from './worldprior.js';
 import { estimateUp, levelMotion, type GroundEstimate } from './ground.js';
 import { footImageSpeed } from './imagefeet.js';
-import { footPoints } from '../motion/ground.js';
+import { footPoints } from '../motion/index.js';
 
 /** Options of motion capture. */
 export interface CaptureOptions {

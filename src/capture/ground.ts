@@ -15,10 +15,10 @@
  * bounded by CAPTURE_CONFIG.maxCameraTiltDeg.
  */
 import { quatMultiply, type Quat } from '../core/rotation.js';
-import type { RestSkeleton } from '../motion/canonical.js';
-import { createFkResult, forwardKinematics } from '../motion/fk.js';
-import { assignRoles } from '../motion/names.js';
-import type { Motion } from '../motion/types.js';
+import type { RestSkeleton } from '../motion/index.js';
+import { createFkResult, forwardKinematics } from '../motion/index.js';
+import { assignRoles } from '../motion/index.js';
+import type { Motion } from '../motion/index.js';
 import { CAPTURE_CONFIG } from './config.js';
 
 type Vec3 = [number, number, number];

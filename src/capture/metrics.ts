@@ -2,11 +2,11 @@
  * Accuracy figures of a captured motion against ground truth (tests and bench/capture.ts):
  * limb direction error, elbow/knee flexion error, and foot skating.
  */
-import type { RestSkeleton } from '../motion/canonical.js';
-import { createFkResult, forwardKinematics } from '../motion/fk.js';
-import { footPoints } from '../motion/ground.js';
-import { assignRoles, type JointRole } from '../motion/names.js';
-import type { Motion } from '../motion/types.js';
+import type { RestSkeleton } from '../motion/index.js';
+import { createFkResult, forwardKinematics } from '../motion/index.js';
+import { footPoints } from '../motion/index.js';
+import { assignRoles, type JointRole } from '../motion/index.js';
+import type { Motion } from '../motion/index.js';
 
 /** The limbs scored: [name, proximal role, distal role]. */
 export const SCORED_LIMBS: ReadonlyArray<readonly [string, JointRole, JointRole]> = [

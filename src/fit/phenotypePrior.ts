@@ -10,9 +10,9 @@
  * along the gender axis only (the other macros stay at the population mean). g = 0.5 ± 0.5·s, where the
  * strength s grows linearly from 0 at the confidence floor to 1 at FIT_CONFIG.sexPrior.fullConfidence.
  */
-import type { ArrayBodyModel } from '../body/model.js';
-import type { Phenotype } from '../body/phenotype.js';
-import type { Perception } from '../perceive/types.js';
+import type { ArrayBodyModel } from '../body/index.js';
+import type { Phenotype } from '../body/index.js';
+import type { Perception } from '../perceive/index.js';
 import { FIT_CONFIG } from './config.js';
 
 /** `--sex`: use the photo's evidence (auto) or the user's word. */

@@ -3,7 +3,7 @@
  * Shared by fitting, texture unwrap, the training-video generators and training.
  */
 import type { Camera } from '../core/camera.js';
-import type { BodyPose } from '../body/types.js';
+import type { BodyPose } from '../body/index.js';
 import type { PhenotypePriorRecord } from './phenotypePrior.js';
 import type { DepthConflict } from './depthOrder.js';
 

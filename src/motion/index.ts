@@ -19,3 +19,5 @@ export { forwardKinematics, createFkResult, type FkResult } from './fk.js';
 export { restSkeletonOf } from './body.js';
 export { drawStickFrame, motionContactSheet } from './sticks.js';
 export { assignRoles, SMPLX_JOINTS, type JointRole } from './names.js';
+export { MAX_ANIMATE_FRAMES } from './config.js';
+export { footPoints } from './ground.js';

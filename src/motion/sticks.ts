@@ -3,8 +3,8 @@
  * are plausible, and a contact sheet of a few frames of several motions.
  */
 import { createImage, type FloatImage } from '../core/image.js';
-import { contactSheet } from '../render/sheet.js';
-import { drawLine, drawPoint } from '../render/draw.js';
+import { contactSheet } from '../render/index.js';
+import { drawLine, drawPoint } from '../render/index.js';
 import type { RestSkeleton } from './canonical.js';
 import { createFkResult, forwardKinematics } from './fk.js';
 import { assignRoles } from './names.js';

@@ -6,3 +6,4 @@ export { Perceiver, type PerceiverOptions, type PerceiveCallOptions, growBox, cl
 export { perceive, perceiveSubject, perceiveTarget, readPerception, writePerception, PERCEPTION_FILES, type PerceiveOptions } from './stage.js';
 export { drawOverlay } from './overlay.js';
 export { buildReport, facingYaw, facingFromYaw } from './report.js';
+export { type PerceiveStageOptions, type PerceiveStageResult } from './stage.js';

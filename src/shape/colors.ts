@@ -6,7 +6,7 @@
  */
 import { projectPoint, type Camera } from '../core/camera.js';
 import type { FloatImage } from '../core/image.js';
-import type { ArrayBodyModel } from '../body/model.js';
+import type { ArrayBodyModel } from '../body/index.js';
 import { computeVertexNormals, rasterizeMesh, sampleTexture } from '../render/index.js';
 import type { ClothedProxy } from './proxy.js';
 

@@ -5,13 +5,13 @@
 import { readImage, writePng } from '../core/image.js';
 import { Subject } from '../subject/manifest.js';
 import { SUBJECT_FILES } from '../subject/files.js';
-import { BodyPoser } from '../body/skinning.js';
+import { BodyPoser } from '../body/index.js';
 import { cameraFromJson, fitPose } from '../fit/types.js';
 import { readFit } from '../fit/stage.js';
 import { resolveBody, type BodySpec } from '../body/index.js';
 import { unwrapTexture } from './unwrap.js';
 import { faceFeatures, unseenHands } from './face.js';
-import { readPerception } from '../perceive/stage.js';
+import { readPerception } from '../perceive/index.js';
 import { existsSync } from 'node:fs';
 import { proxyColors, readProxy, writeProxyColors } from '../shape/index.js';
 

@@ -5,3 +5,5 @@ export * from './laplacian.js';
 export * from './sampler.js';
 export * from './boundary.js';
 export * from './checkpoint.js';
+export { runTrainStage, type TrainStageOptions } from './stage.js';
+export { type TrainResult } from './trainer.js';

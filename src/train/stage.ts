@@ -25,7 +25,7 @@ import { loadSubjectFrames } from './data.js';
 import { trainAvatar, type TrainResult } from './trainer.js';
 import { generatedClips } from '../generate/stage.js';
 import type { TrainingFrame } from './frame.js';
-import type { BodyPose } from '../body/types.js';
+import type { BodyPose } from '../body/index.js';
 import { loadCheckpoint } from './checkpoint.js';
 
 /** Options of the train stage. */

@@ -22,8 +22,8 @@ import { offsetLaplacianWeights, startRegularizers, type RegularizerGraphs } fro
 import { BalancedSampler } from './sampler.js';
 import { frameLosses, extractChannels, type LossBreakdown } from './step.js';
 import { CHANNELS } from '../avatar/model.js';
-import type { BodyPose } from '../body/types.js';
-import type { Param } from '../nn/types.js';
+import type { BodyPose } from '../body/index.js';
+import type { Param } from '../nn/index.js';
 import { FramePoses } from './poseRefinement.js';
 import { TrainProfile, type TrainProfileSummary } from './profile.js';
 import { setNnTaskRunner } from '../nn/index.js';
