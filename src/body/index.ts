@@ -13,3 +13,4 @@ export * from './skinningVolume.js';
 export * from './resolve.js';
 export { kinematicChainBackward } from './fk.js';
 export { readContainer, writeContainer } from './format.js';
+export { createFkResult, quatForwardKinematics, quatGlobalRotations, type FkResult } from './fk.js';
