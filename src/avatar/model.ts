@@ -20,7 +20,7 @@ import { Triplane, PoseOffsetMlp, jointRingMask, poseConditionTable, type Param,
 import { rasterize, rasterizeBackward, allocateGrads, RasterWorkspace, type GaussianSet, type RasterResult, type RasterGrads } from '../splat/index.js';
 import { segOneHot, SEG_CHANNEL_COUNT } from './segmentation.js';
 import { skinningMatrices } from './pose.js';
-import { skinPoints, skinPointsBackward, skinPointsPoseBackward } from './lbs.js';
+import { skinPoints, skinPointsBackward, skinPointsPoseBackward } from '../body/index.js';
 import { kinematicChainBackward } from '../body/index.js';
 import { vertexNormals, vertexNormalsBackward, type VertexNormals } from './normals.js';
 import { buildSkinningVolume, sampleSkinningWeights, type SkinningVolume } from '../body/index.js';

@@ -4,7 +4,7 @@
  * Conventions: docs/formats.md ("Posing") and src/body/types.ts.
  */
 import type { AvatarHeader, BundleArray } from './bundle.js';
-import { skinPoints } from './lbs.js';
+import { skinPoints } from '../body/lbs.js';
 import { forwardKinematics } from '../body/fk.js';
 import { axisAngleToMatrix, matrixTo6d } from '../core/rotation.js';
 import { PoseOffsetMlp } from '../nn/pose-mlp.js';

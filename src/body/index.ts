@@ -14,3 +14,4 @@ export * from './resolve.js';
 export { kinematicChainBackward } from './fk.js';
 export { readContainer, writeContainer } from './format.js';
 export { createFkResult, quatForwardKinematics, quatGlobalRotations, type FkResult } from './fk.js';
+export { skinPoints, skinPointsBackward, skinPointsPoseBackward } from './lbs.js';
