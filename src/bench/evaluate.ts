@@ -27,7 +27,7 @@ import { fitPose } from '../fit/types.js';
 import { restSkeletonOf, getBuiltinMotion, createPoseSampler, motionDuration } from '../motion/index.js';
 import { placeMotionPose } from '../generate/place.js';
 import { poseFromJson } from '../generate/types.js';
-import { FastSplatRenderer, type IsotropicGaussians } from '../animate/fastSplat.js';
+import { FastSplatRenderer, type IsotropicGaussians } from '../splat/index.js';
 import { createPoseScratch, poseAvatarMeans } from '../avatar/pose.js';
 import { BodyPoser } from '../body/index.js';
 import { MATERIALS } from './appearance.js';

@@ -7,4 +7,4 @@ export { shutdownRasterWorkers, runTasks, startBackgroundTask, type BackgroundTa
 export { RasterWorkspace } from './workspace.js';
 export type { RasterEngine, GaussianSet, RasterOptions, RasterResult, RasterGrads, RasterSaved, RasterStats, BackwardOptions } from './types.js';
 export * as splatConfig from './config.js';
-export { ALPHA_MAX, ALPHA_MIN, DEFAULT_DILATION, DEFAULT_NEAR, FOV_CLAMP, T_MIN } from './config.js';
+export { FastSplatRenderer, type FastFrame, type IsotropicGaussians } from './fast.js';
