@@ -16,7 +16,7 @@ import { runGenerateStage } from '../src/generate/stage.js';
 import { loadSubjectProxy } from '../src/shape/index.js';
 import { proxySurface } from '../src/generate/builtin.js';
 import { resolveBody } from '../src/body/index.js';
-import { readFit } from '../src/fit/stage.js';
+import { readFit } from '../src/subject/artefacts.js';
 import { Subject } from '../src/subject/manifest.js';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';

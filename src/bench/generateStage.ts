@@ -23,7 +23,7 @@ import type { BodyPose } from '../body/index.js';
 import { Subject } from '../subject/manifest.js';
 import { SUBJECT_FILES, clipFiles } from '../subject/files.js';
 import { cameraFromJson, cameraToJson, fitPose, type BodyFit } from '../fit/types.js';
-import { readFit } from '../fit/stage.js';
+import { readFit } from '../subject/artefacts.js';
 import { restSkeletonOf, getBuiltinMotion, createPoseSampler, listBuiltinMotions } from '../motion/index.js';
 import { placeMotionPose } from '../generate/place.js';
 import { axisAngleToMatrix, mat3Multiply, mat3Transpose, matrixToAxisAngle } from '../core/rotation.js';

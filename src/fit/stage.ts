@@ -8,6 +8,7 @@ import { lookAtCamera } from '../core/camera.js';
 import type { Progress } from '../core/progress.js';
 import { Subject } from '../subject/manifest.js';
 import { SUBJECT_FILES } from '../subject/files.js';
+import { readFit } from '../subject/artefacts.js';
 import { BodyPoser } from '../body/index.js';
 import type { ArrayBodyModel } from '../body/index.js';
 import { readPerception } from '../perceive/index.js';
@@ -50,15 +51,6 @@ export function fitViews(photo: FloatImage, fit: BodyFit, body: ArrayBodyModel):
 export function fitOverlay(photo: FloatImage, fit: BodyFit, body: ArrayBodyModel): FloatImage {
   const { over, side } = fitViews(photo, fit, body);
   return contactSheet([over, side], { columns: 2, labels: ['fit over photo', 'side view'] });
-}
-
-/** Reads `fit/body.json` of a subject (a clear error when the fit stage has not run). */
-export async function readFit(subject: Subject): Promise<BodyFit> {
-  const file = subject.path(SUBJECT_FILES.fit);
-  if (!existsSync(file)) throw new PersonaError(`${file} is missing.`, { hint: `Run \`persona fit ${subject.dir}\` first.` });
-  const fit = JSON.parse(await readFile(file, 'utf8')) as BodyFit;
-  if (fit.format !== 'persona-fit') throw new PersonaError(`${file} is not a Persona fit file.`, { hint: 'Run `persona fit --force`.' });
-  return fit;
 }
 
 /** Runs (or skips) the fit stage. */

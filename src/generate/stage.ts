@@ -15,7 +15,7 @@ import { SUBJECT_FILES, clipFiles } from '../subject/files.js';
 import { cameraFromJson, cameraToJson, fitPose } from '../fit/types.js';
 import { listBuiltinMotions } from '../motion/index.js';
 import { resolveBody, type BodySpec } from '../body/index.js';
-import { readFit } from '../fit/stage.js';
+import { readFit } from '../subject/artefacts.js';
 import { renderBuiltinClip, proxySurface, BUILTIN_NOTE, BUILTIN_BODY_NOTE } from './builtin.js';
 import { loadSubjectProxy } from '../shape/index.js';
 import { prepareCloth } from '../sim/index.js';
@@ -58,12 +58,6 @@ export function checkGenerateOptions(o: GenerateStageOptions): void {
   const known = new Set(listBuiltinMotions().map((m) => m.name));
   for (const m of o.motions ?? DEFAULT_MOTIONS)
     if (!known.has(m)) throw new PersonaError(`unknown motion "${m}"`, { hint: `builtin motions: ${[...known].join(', ')}`, exitCode: 2 });
-}
-
-/** The clips a subject has (from the manifest). */
-export async function generatedClips(subjectDir: string): Promise<string[]> {
-  const rec = await new Subject(subjectDir).stage('generate');
-  return (rec?.notes?.clips as string[] | undefined) ?? [];
 }
 
 /** Runs (or skips) the generate stage. */

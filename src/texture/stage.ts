@@ -7,7 +7,7 @@ import { Subject } from '../subject/manifest.js';
 import { SUBJECT_FILES } from '../subject/files.js';
 import { BodyPoser } from '../body/index.js';
 import { cameraFromJson, fitPose } from '../fit/types.js';
-import { readFit } from '../fit/stage.js';
+import { readFit } from '../subject/artefacts.js';
 import { resolveBody, type BodySpec } from '../body/index.js';
 import { unwrapTexture } from './unwrap.js';
 import { faceFeatures, unseenHands } from './face.js';

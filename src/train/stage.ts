@@ -23,7 +23,7 @@ import { trainConfig, type PresetName, type TrainConfig } from './config.js';
 import type { GaussianTemplate } from '../avatar/template.js';
 import { loadSubjectFrames } from './data.js';
 import { trainAvatar, type TrainResult } from './trainer.js';
-import { generatedClips } from '../generate/stage.js';
+import { generatedClips } from '../subject/artefacts.js';
 import type { TrainingFrame } from './frame.js';
 import type { BodyPose } from '../body/index.js';
 import { loadCheckpoint } from './checkpoint.js';
