@@ -15,7 +15,7 @@ import { packageRoot } from '../../src/core/version.js';
  * carries the same list; change both together.
  */
 export const LAYERS = [
-  'core', 'subject', 'ingest', 'render', 'body', 'nn', 'splat', 'motion', 'perceive', 'fit', 'shape', 'texture', 'sim',
+  'core', 'render', 'body', 'subject', 'ingest', 'nn', 'splat', 'motion', 'perceive', 'fit', 'shape', 'texture', 'sim',
   'generate', 'avatar', 'train', 'export', 'animate', 'capture', 'viewer', 'pipeline', 'serve', 'cli', 'bench',
 ] as const;
 
