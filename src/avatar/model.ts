@@ -30,8 +30,6 @@ import type { GaussianTemplate } from './template.js';
 export const CHANNELS = { rgb: 0, aux: 3, normal: 6, seg: 9, count: 12 } as const;
 /** Logit clamp used to initialise colours/segmentation (PERSONA: torch.logit(x, eps=1e-4)). */
 export const LOGIT_EPS = 1e-4;
-/** How often (steps) skinning weights are re-sampled from the volume at the current positions. */
-export const SKIN_RESAMPLE_EVERY = 50;
 
 const logit = (x: number): number => {
   const c = Math.min(Math.max(x, LOGIT_EPS), 1 - LOGIT_EPS);

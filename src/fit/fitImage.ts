@@ -201,6 +201,7 @@ function optimise(
   const kneeIdx = ['calf_l', 'calf_r'].map((n) => body.skeleton.names.indexOf(n)).filter((j) => j >= 0);
   const adam = new Adam(
     groups.map((g) => ({ name: g, params: [st[g]], lr: g === 'rot' ? FIT_CONFIG.lr.rotation : g === 'trans' ? FIT_CONFIG.lr.translation : FIT_CONFIG.lr.shape })),
+    FIT_CONFIG.adam,
   );
   const V = body.vertexCount, J = body.skeleton.names.length;
   const gV = new Float64Array(V * 3), gJ = new Float64Array(J * 3);

@@ -183,6 +183,20 @@ export const LAPLACIAN_PART_WEIGHTS = { faceEyes: 50, hands: 10, other: 1 } as c
 export const FINGER_LR_FACTOR = 0.1;
 
 /**
+ * How often (iterations) the trainer re-samples every Gaussian's skinning weights from the diffused skinning
+ * volume at its current position (the interval is Persona's own, not a paper value; unchanged since the first
+ * training loop, commit 94870b4).
+ */
+export const SKIN_RESAMPLE_EVERY = 50;
+
+/**
+ * Checkpoints during training (resume loses at most this much): every `seconds` of wall time and every
+ * 1/`runDivisor` of the run's iterations but at least `minIterations` apart (ours: a short run, e.g. the
+ * `test` preset, never reaches `seconds` and must still resume after an interruption).
+ */
+export const CHECKPOINT_EVERY = { seconds: 120, runDivisor: 10, minIterations: 5 } as const;
+
+/**
  * Avatar sizes per preset. `standard` is the paper's (two subdivisions ≈ 167k Gaussians on
  * SMPL-X, triplane 3×32×128², MLP 128³). `fast` subdivides once (~40k Gaussians) and halves the
  * triplane; `test` is tiny so a whole training runs in seconds; `high` renders larger.
