@@ -14,6 +14,7 @@ import { BODY_INDEX, type BodyKeypointName } from '../perceive/index.js';
 import { placeMotionPose } from '../generate/place.js';
 import { posesToMotion } from '../capture/index.js';
 import { SCORED_LIMBS } from '../capture/index.js';
+import { NAMED_EXPRESSIONS } from '../avatar/config.js';
 
 /** Options of renderCaptureClip. */
 export interface CaptureClipOptions {
@@ -30,6 +31,13 @@ export interface CaptureClipOptions {
   supersample?: number;
   /** Camera pitch (degrees; positive: raised on an arc around the subject and looking down at it). */
   pitchDeg?: number;
+  /**
+   * Expression channels performed over the clip: named expressions (src/avatar/config.ts) with
+   * frames×C weights; each frame's face gets Σ weight·(units, jaw) of the named expressions.
+   */
+  expressions?: { names: string[]; weights: Float32Array };
+  /** Fraction of the frame the subject's framing box fills (default: the subject's own, 0.86). */
+  fill?: number;
 }
 
 /** A rendered clip with its truth. */
@@ -40,6 +48,8 @@ export interface CaptureClip {
   /** The true motion on `skeleton` (world axes as the camera sees them: camera on +Z looking at the person). */
   truth: Motion;
   skeleton: RestSkeleton;
+  /** The body model's expression-unit weights of each frame (frames×E; present with options.expressions). */
+  expressionUnits?: Float32Array[];
   /** F×L (SCORED_LIMBS) 1 where both ends of the limb are visible. */
   limbVisible: Uint8Array;
 }
@@ -77,10 +87,15 @@ export function renderCaptureClip(o: CaptureClipOptions): CaptureClip {
     const p = sample(Math.min(duration, start + k / o.fps));
     return { rotations: Float64Array.from(p.rotations), translation: [...p.translation] as [number, number, number] };
   });
+  const units = o.expressions ? expressionUnits(model.expressionNames, o.expressions, o.frames) : undefined;
+  if (units) {
+    const jaw = model.skeleton.names.indexOf('jaw');
+    poses.forEach((p, k) => { p.rotations[jaw * 3] = p.rotations[jaw * 3]! + units.jaw[k]!; });
+  }
   const placed = poses.map((p) => placeMotionPose(p, { rotations: new Float64Array(p.rotations.length), translation: [0, 0, 0] }));
-  const posed = placed.map((p) => subject.pose(p));
+  const posed = placed.map((p, k) => subject.pose(p, { expression: units?.weights[k] }));
   const fovDeg = o.fovDeg ?? 40;
-  let camera = subject.frameCamera(posed, { width: o.size, height: o.size, fovYDeg: fovDeg, yawDeg: 0 });
+  let camera = subject.frameCamera(posed, { width: o.size, height: o.size, fovYDeg: fovDeg, yawDeg: 0, fill: o.fill });
   if (o.pitchDeg) camera = pitchedCamera(camera, posed.map((p) => p.body), o.pitchDeg);
   const L = SCORED_LIMBS.length;
   const limbVisible = new Uint8Array(o.frames * L);
@@ -93,5 +108,28 @@ export function renderCaptureClip(o: CaptureClipOptions): CaptureClip {
     return r.image;
   });
   const truth = posesToMotion(placed, model.skeleton.names, o.fps, `${o.motion}-truth`);
-  return { images, camera, fovDeg, truth, skeleton, limbVisible };
+  if (o.expressions) truth.expressions = { names: [...o.expressions.names], weights: o.expressions.weights.slice() };
+  return { images, camera, fovDeg, truth, skeleton, limbVisible, ...(units ? { expressionUnits: units.weights } : {}) };
+}
+
+/** Per-frame body-model unit weights and jaw opening (radians) of named-expression channels. */
+function expressionUnits(unitNames: readonly string[], e: { names: string[]; weights: Float32Array }, frames: number): { weights: Float32Array[]; jaw: Float64Array } {
+  const C = e.names.length;
+  const weights: Float32Array[] = [], jaw = new Float64Array(frames);
+  for (let f = 0; f < frames; f++) {
+    const w = new Float32Array(unitNames.length);
+    for (let c = 0; c < C; c++) {
+      const named = NAMED_EXPRESSIONS[e.names[c]!];
+      if (!named) throw new Error(`unknown named expression ${e.names[c]}`);
+      const a = e.weights[f * C + c]!;
+      for (const [u, v] of Object.entries(named.units)) {
+        const i = unitNames.indexOf(u);
+        if (i < 0) throw new Error(`the body model has no expression unit ${u}`);
+        w[i] = w[i]! + a * v;
+      }
+      jaw[f] = jaw[f]! + a * (named.jaw ?? 0);
+    }
+    weights.push(w);
+  }
+  return { weights, jaw };
 }

@@ -303,15 +303,16 @@ export class SyntheticSubject {
 
   /**
    * Poses body and garments: garment offsets (canonical, pose-dependent) then LBS. With
-   * `deform: false` the garments follow LBS only (no pose-dependent offsets).
+   * `deform: false` the garments follow LBS only (no pose-dependent offsets). `expression`: the body
+   * model's expression-unit weights (face only; garments and hair do not follow them).
    */
-  pose(pose: BodyPose, options: { deform?: boolean } = {}): PosedSubject {
+  pose(pose: BodyPose, options: { deform?: boolean; expression?: ArrayLike<number> } = {}): PosedSubject {
     const deform = options.deform ?? true;
-    const posed = this.poser.forward({ shape: this.shape, pose });
+    const posed = this.poser.forward({ shape: this.shape, pose, expression: options.expression });
     const names = this.model.skeleton.names;
     let body = posed.vertices;
     if (this.sleeves && deform) {
-      const rest = Float64Array.from(this.rest);
+      const rest = options.expression ? this.model.shapedVertices64(this.shape, options.expression) : Float64Array.from(this.rest);
       addSleeveOffsets(this.sleeves, names, this.restJoints, posed.globals, rest);
       body = new Float64Array(rest.length);
       linearBlendSkinning(rest, this.model.skinning, posed.skinTransforms, pose.translation, body);

@@ -32,6 +32,7 @@ import { worldDirectionTerm } from './worldprior.js';
 import { estimateUp, levelMotion, type GroundEstimate } from './ground.js';
 import { footImageSpeed } from './imagefeet.js';
 import { footPoints } from '../motion/index.js';
+import { applyFaceChannels, estimateFaceChannels, type FaceChannels } from './face.js';
 
 /** Options of motion capture. */
 export interface CaptureOptions {
@@ -53,7 +54,12 @@ export interface CaptureOptions {
   level?: boolean;
   /** Weight of the world-landmark direction term (worldprior.ts; 0 = off). */
   worldWeight?: number;
-  /** Perception models to use (default: capturePerceiver()). */
+  /**
+   * Track the face and write expression channels (aa, smile, blinks) and gaze (eye joints) into the motion
+   * (face.ts; default true). Needs the face models (about 0.1 s more per frame).
+   */
+  face?: boolean;
+  /** Perception models to use (default: capturePerceiver(face)). */
   perceiver?: Perceiver;
   /** Body model (default: loadBodyModel()). */
   body?: ArrayBodyModel;
@@ -88,22 +94,28 @@ export interface CaptureResult {
   camera: Camera;
   /** The camera tilt removed from the motion (ground.ts). */
   ground: GroundEstimate;
+  /** Face channels written into the motion (null when face tracking was off or no face was found). */
+  face: FaceChannels | null;
   timings: { perceiveSeconds: number; fitSeconds: number; totalSeconds: number; framesPerSecond: number };
 }
 
-let shared: Promise<Perceiver> | undefined;
+const shared = new Map<boolean, Promise<Perceiver>>();
 
 /**
- * The process-wide Perceiver of motion capture: body keypoints and people detection only (no
- * face, hands or matte: ~0.4 s per frame instead of ~2 s; measured in docs/capture.md). It
- * coexists with perceive's sharedPerceiver (neither is ever closed).
+ * The process-wide Perceivers of motion capture: body keypoints and people detection, with or without
+ * the face models (no hands or matte: ~0.4 s per frame instead of ~2 s; measured in docs/capture.md). They
+ * coexist with perceive's sharedPerceiver (none is ever closed).
  */
-export function capturePerceiver(): Promise<Perceiver> {
-  shared ??= Perceiver.create({ face: false, hands: false, matte: false, people: true }).catch((err: unknown) => {
-    shared = undefined;
-    throw err;
-  });
-  return shared;
+export function capturePerceiver(face = false): Promise<Perceiver> {
+  let p = shared.get(face);
+  if (!p) {
+    p = Perceiver.create({ face, hands: false, matte: false, people: true }).catch((err: unknown) => {
+      shared.delete(face);
+      throw err;
+    });
+    shared.set(face, p);
+  }
+  return p;
 }
 
 /** Captures a motion from images (in time order; FloatImages or paths) at `fps`. */
@@ -112,7 +124,7 @@ export async function captureImages(images: ReadonlyArray<FloatImage | string>, 
   if (!(fps > 0)) throw new PersonaError(`--fps must be positive (got ${fps}).`, { exitCode: 2 });
   const progress = options.progress ?? Progress.silent();
   const t0 = performance.now();
-  const perceiver = options.perceiver ?? (await capturePerceiver());
+  const perceiver = options.perceiver ?? (await capturePerceiver(options.face !== false));
   const body = options.body ?? loadBodyModel();
   const tracker = new PersonTracker(perceiver, options.person ?? 0);
   const F = images.length;
@@ -142,14 +154,16 @@ export async function captureImages(images: ReadonlyArray<FloatImage | string>, 
   const lostCount = lost.filter((x) => x).length;
   if (lostCount > 0) progress.warn(`the person was lost on ${lostCount} of ${F} frames; they are filled by interpolation and flagged`);
 
-  // Fit: shape on the first good frame, then every frame with that shape.
+  // Fit: shape on the first good frame, then every frame with that shape. The body fit sees no face (the face is
+  // only for the expression channels below): its attributes would switch on the fit's sex prior and change the body.
   const tf = performance.now();
-  const shapeFit = fitImage(perceptions[first]!, body, { fovDeg: options.fovDeg, iterationScale: CAPTURE_CONFIG.shapeIterationScale, silhouette: false });
+  const bodyPerceptions = perceptions.map((p) => (p && p.face ? { ...p, face: null } : p));
+  const shapeFit = fitImage(bodyPerceptions[first]!, body, { fovDeg: options.fovDeg, iterationScale: CAPTURE_CONFIG.shapeIterationScale, silhouette: false });
   const camera = defaultCamera(size!.width, size!.height, options.fovDeg);
   const anchors = bodyAnchors(body);
   const fitTask = progress.task('fit', F);
   const tfit = performance.now();
-  const fitted = fitFrames(perceptions, shapeFit, body, {
+  const fitted = fitFrames(bodyPerceptions, shapeFit, body, {
     camera, fovDeg: options.fovDeg, iterationScale: options.iterationScale ?? CAPTURE_CONFIG.frameIterationScale, silhouette: false,
     frameTerm: options.worldWeight === 0 ? undefined : (p) => worldDirectionTerm(p, anchors, options.worldWeight),
     onFrame: (done) => fitTask.update(done, { 'frames/s': Number((done / ((performance.now() - tfit) / 1000)).toFixed(2)) }),
@@ -188,9 +202,14 @@ export async function captureImages(images: ReadonlyArray<FloatImage | string>, 
   const T = motion.rootTranslation, x0 = T[0]!, z0 = T[2]!;
   for (let f = 0; f < F; f++) { T[f * 3] = T[f * 3]! - x0; T[f * 3 + 2] = T[f * 3 + 2]! - z0; }
 
+  // Face: expression channels and gaze from the tracked face meshes.
+  const face = options.face === false ? null : estimateFaceChannels(perceptions.map((p) => p?.face ?? null));
+  if (face) applyFaceChannels(motion, face);
+  else if (options.face !== false) progress.warn('no face was found on any frame; the motion has no expression channels');
+
   const totalSeconds = (performance.now() - t0) / 1000;
   return {
-    motion, skeleton, shapeFit, camera: cameraInMotionWorld(levelled, fitPath, motion.rootTranslation),
+    motion, skeleton, face, shapeFit, camera: cameraInMotionWorld(levelled, fitPath, motion.rootTranslation),
     ground: ground ?? { up: [0, 1, 0], pitchDeg: 0, rollDeg: 0, source: 'none', cameraHeight: null },
     frames: fitted.map((r, f) => ({ lost: lost[f] ?? null, keypointPx: r.residuals && !flags[f] ? r.residuals.keypointPx : null })),
     contacts, maxPinCorrection,

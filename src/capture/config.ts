@@ -55,3 +55,30 @@ export const CAPTURE_CONFIG = {
   /** Root path smoothing before pinning: centred moving average over this many frames (odd; 1 = none). */
   rootSmoothFrames: 3,
 } as const;
+
+/**
+ * Face channels of motion capture (face.ts): expression weights, jaw and gaze from the face mesh. Feature gains
+ * were measured on the synthetic subject's renders (body model's named expressions at known weights, 512² full-body
+ * frames of the idle motion with head turns, the clip of test/capture/face.test.ts): a weight-1 change of a channel moves its feature by this much (3D landmark
+ * distances over the outer-eye-corner distance).
+ */
+export const FACE_CAPTURE_CONFIG = {
+  /** A face mesh below this detector score is not used (the frame's channels are interpolated). */
+  minFaceScore: 0.5,
+  /** The neutral face of a clip: this quantile of a feature over the frames (people are mostly at rest). */
+  neutralQuantile: 0.1,
+  /** Eyes: the open reference is this quantile of the lid gap (eyes are open most of the time). */
+  openEyeQuantile: 0.9,
+  /** aa (mouth and jaw opening): inner-lip gap change at weight 1 (least squares over 24 frames: 0.41). */
+  aaGap: 0.41,
+  /** smile: change of mouth width over cheek width at weight 1 (least squares: 0.073; residual 0.015) … */
+  smileWidth: 0.073,
+  /** … after removing the widening that opening the mouth brings (width change per unit of lip-gap change: 0.020 / 0.41 ≈ 0.05). */
+  widthPerGap: 0.05,
+  /** Gaze: eyeball radius over eye width (≈ 12 mm / 30 mm, adult anthropometry): sin(angle) = offset of the iris / eye width ÷ this. */
+  eyeRadiusOverWidth: 0.4,
+  /** Largest gaze angle written (radians; the eye's range of motion is about ±0.6 rad). */
+  maxGaze: 0.6,
+  /** Channels are smoothed with a centred moving median over this many frames (odd; 1 = none). */
+  medianFrames: 3,
+} as const;

@@ -5,7 +5,8 @@ export { PersonTracker, boxIoU, usablePerception, type TrackedFrame, type LostRe
 export { placeOnFloor, detectContacts, pinFeet, restFootHeight, fillGaps, type ContactOptions } from './contacts.js';
 export { posesToMotion, fillMissingFrames, smoothRootPath, smoothRootDepth } from './convert.js';
 export { angleErrors, footSkating, torsoPitch, jointJitter, rootSpeed, SCORED_LIMBS, type AngleErrors } from './metrics.js';
-export { CAPTURE_CONFIG } from './config.js';
+export { CAPTURE_CONFIG, FACE_CAPTURE_CONFIG } from './config.js';
 export { worldDirectionTerm, WORLD_LIMBS, WORLD_DIRECTION_WEIGHT } from './worldprior.js';
 export { estimateUp, levelMotion, fitPlane, type GroundEstimate } from './ground.js';
 export { footImageSpeed } from './imagefeet.js';
+export { estimateFaceChannels, applyFaceChannels, faceFeatures, FACE_CHANNELS, type FaceChannels, type FaceFeatures } from './face.js';

@@ -71,3 +71,25 @@ export const FIT_CONFIG = {
   /** Every k-th vertex takes part in the silhouette term (speed). */
   silhouetteStride: 3,
 } as const;
+
+/**
+ * The photo's own expression from its face mesh (expression.ts). One photo has no neutral frame to compare with,
+ * so the neutral face is a fixed reference: the features (perceive/faceFeatures.ts) of the six synthetic subjects
+ * (src/bench/subjects.ts) photographed in their photo pose with a neutral face (512×768, faces 86–94 px tall),
+ * and the gains are their mean changes with each named expression at weight 1 (all six subjects; scripts in
+ * /work/notes/faces.md). Real faces vary more than six synthetic ones: neutral mouth width varied 0.328–0.353 here.
+ */
+export const PHOTO_EXPRESSION_CONFIG = {
+  /** Neutral inner-lip gap over the outer-eye-corner distance (mean of six subjects; range 0.032–0.086). */
+  neutralGap: 0.052,
+  /** Neutral mouth width over the cheek width (mean; range 0.328–0.353, sd 0.009). */
+  neutralWidth: 0.341,
+  /** aa at weight 1 opens the lip gap by this much (mean; 0.25–0.43 over the subjects). */
+  aaGap: 0.362,
+  /** smile at weight 1 widens the mouth by this much (mean; 0.096–0.124). */
+  smileWidth: 0.11,
+  /** Mouth widening per unit of lip-gap opening (aa: +0.021 width for +0.362 gap). */
+  widthPerGap: 0.058,
+  /** A face mesh below this detector score gives no estimate. */
+  minFaceScore: 0.5,
+} as const;

@@ -25,6 +25,7 @@ import { rasterizeMesh } from '../render/index.js';
 import { Adam } from '../nn/index.js';
 import type { Param } from '../nn/index.js';
 import { FIT_CONFIG } from './config.js';
+import { estimatePhotoExpression } from './expression.js';
 import { distanceTransform } from './distance.js';
 import { dataEnergy, matteSamples, type FitTarget } from './energy.js';
 import { cameraToJson, type BodyFit } from './types.js';
@@ -360,6 +361,7 @@ export function fitImage(p: Perception, body: ArrayBodyModel, options: FitOption
     partConfidence: ev.partConfidence,
     depthOrder: ev.depthOrder,
     phenotypePrior: finalPrior.record,
+    photoExpression: estimatePhotoExpression(p.face),
     scaleNote: `absolute scale from the shape prior with an assumed ${options.fovDeg ?? FIT_CONFIG.defaultFovDeg}° field of view on the long side`,
   };
 }

@@ -74,7 +74,7 @@ export async function runGenerateStage(subjectDir: string, options: GenerateStag
     'generate',
     {
       version: 1,
-      inputs: { fit: SUBJECT_FILES.fit, texture: SUBJECT_FILES.texture, ...(hasProxy ? { proxy: SUBJECT_FILES.proxy, proxyBin: SUBJECT_FILES.proxyBin, proxyColors: SUBJECT_FILES.proxyColors } : {}) },
+      inputs: { fit: SUBJECT_FILES.fit, texture: SUBJECT_FILES.texture, ...(hasProxy ? { proxy: SUBJECT_FILES.proxy, proxyBin: SUBJECT_FILES.proxyBin, proxyColors: SUBJECT_FILES.proxyColors, proxyColorsBin: SUBJECT_FILES.proxyColorsBin } : {}) },
       options: { generator: options.generator ?? 'builtin', motions, framesPerClip, size, body: ctx.bodySpec, clothDynamics },
       outputs,
       force: ctx.force,

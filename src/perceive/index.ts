@@ -7,3 +7,4 @@ export { perceive, perceiveSubject, perceiveTarget, readPerception, writePercept
 export { drawOverlay } from './overlay.js';
 export { buildReport, facingYaw, facingFromYaw } from './report.js';
 export { type PerceiveStageOptions, type PerceiveStageResult } from './stage.js';
+export { faceFeatures, type FaceFeatures } from './faceFeatures.js';

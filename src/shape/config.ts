@@ -69,3 +69,28 @@ export const SHAPE_CONFIG = {
 } as const;
 
 export type ShapeConfig = { -readonly [K in keyof typeof SHAPE_CONFIG]: (typeof SHAPE_CONFIG)[K] extends number ? number : (typeof SHAPE_CONFIG)[K] };
+
+/** Settings of the proxy's vertex colours (colors.ts, run by the texture stage). */
+export const PROXY_COLOR_CONFIG = {
+  /** Photo pixels closer than this to the matte's edge are not trusted (background bleeds in). */
+  edgeMarginPx: 2,
+  /** A vertex is seen when its normal faces the camera at least this much (cosine; grazing views smear). */
+  minFacing: 0.25,
+  /** A photo pixel where the fitted body's hand or forearm is the front-most surface shows that arm, not the clothing behind it,
+   * unless the clothing lies more than this far (metres) in front of the arm. The carved shell wraps the matte, hand included, so the
+   * skirt's or coat's surface lies at or in front of a hand resting on it: the depth test against the proxy alone let the skirt take
+   * the hand's colour (synthetic subject 4, real photos with hands at the sides), and the generated frames showed skin-coloured
+   * hand prints on the skirt wherever the arm moved away. */
+  armOcclusionMargin: 0.05,
+  /** The arm's pixels are grown by this many pixels (fit error at the hand's outline on real photos is a few pixels). */
+  armDilatePx: 2,
+  /** Clothing within this distance (metres) of the fitted body's hand is checked against the skin tone: on the synthetic skirted subject
+   * with the fitted arms 6° off, skirt vertices up to 5 cm from the fitted hand showed the photo's hand. */
+  handPrintReach: 0.06,
+  /** A photo colour within this RGB distance of the skin tone is skin (the unwrap's skin tone is a median of the face's and hands'
+   * texels; shading spreads a hand's colours about ±0.1). Clothing of the skin's own colour refilled by mistake takes its neighbours'
+   * colour, which is the same colour. */
+  skinToneDistance: 0.15,
+  /** Smoothing passes over clothing vertices refilled from their neighbours after the nearest-neighbour fill (evens out seams). */
+  refillSmoothPasses: 8,
+} as const;

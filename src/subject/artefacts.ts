@@ -54,6 +54,11 @@ export interface BodyFit {
   depthOrder?: DepthConflict[];
   /** What the photo said about the person's sex and how the shape prior used it (issue #19). */
   phenotypePrior?: PhenotypePriorRecord;
+  /**
+   * The photo's own expression from its face mesh (src/fit/expression.ts): named-expression weights (aa, smile);
+   * null without a face. Absent in fits made before it existed.
+   */
+  photoExpression?: { names: string[]; weights: number[]; features: { gap: number; width: number } } | null;
   /** How absolute scale was fixed (single-photo scale ambiguity). */
   scaleNote?: string;
 }

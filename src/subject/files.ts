@@ -14,6 +14,7 @@ export const SUBJECT_FILES = {
   proxyOverlay: 'shape/overlay.png',
   proxyGlb: 'shape/proxy.glb',
   proxyColors: 'texture/proxy-colors.json',
+  proxyColorsBin: 'texture/proxy-colors.bin',
   texture: 'texture/texture.png',
   visibility: 'texture/visibility.png',
   generatedDir: 'generated',

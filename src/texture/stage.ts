@@ -31,10 +31,10 @@ export async function runTextureStage(subjectDir: string, options: TextureStageO
   const outcome = await subject.runStage(
     'texture',
     {
-      version: 3, // 3: hands covered by clothing (colour check, issue #19)
+      version: 4, // 3: hands covered by clothing (colour check, issue #19); 4: clothing behind a hand or forearm refilled, not photo-coloured
       inputs: { image: SUBJECT_FILES.image, mask: SUBJECT_FILES.mask, fit: SUBJECT_FILES.fit, keypoints: SUBJECT_FILES.keypoints, ...(hasProxy ? { proxy: SUBJECT_FILES.proxy, proxyBin: SUBJECT_FILES.proxyBin } : {}) },
       options: { size, body: ctx.bodySpec },
-      outputs: [SUBJECT_FILES.texture, SUBJECT_FILES.visibility, ...(hasProxy ? [SUBJECT_FILES.proxyColors] : [])],
+      outputs: [SUBJECT_FILES.texture, SUBJECT_FILES.visibility, ...(hasProxy ? [SUBJECT_FILES.proxyColors, SUBJECT_FILES.proxyColorsBin] : [])],
       force: ctx.force,
     },
     async () => {
@@ -62,9 +62,9 @@ export async function runTextureStage(subjectDir: string, options: TextureStageO
       const notes = { seenFraction: r.seenFraction, facePainted: r.facePainted, handsPainted: r.handsPainted, handsCovered: r.handsCovered, skin: r.skin.map((c) => Number(c.toFixed(3))) };
       if (!hasProxy) return notes;
       const proxy = readProxy(subject.path(SUBJECT_FILES.shapeDir));
-      const pc = proxyColors(proxy, body, r.texture, photo, matte.data, cameraFromJson(fit.camera));
+      const pc = proxyColors(proxy, body, r.texture, photo, matte.data, cameraFromJson(fit.camera), { posedBody: Float32Array.from(posed.vertices), skinTone: r.skin });
       await writeProxyColors(subject.path('texture'), pc.colors);
-      return { ...notes, proxySeenFraction: pc.seenFraction };
+      return { ...notes, proxySeenFraction: pc.seenFraction, proxyArmOccluded: pc.armOccluded, proxyHandPrints: pc.handPrints, proxyClothOnHands: pc.clothOnHands };
     },
   );
   return { ran: outcome.ran, seenFraction: outcome.record.notes?.seenFraction as number | undefined };

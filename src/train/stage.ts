@@ -114,7 +114,7 @@ export async function runTrainStage(subjectDir: string, options: TrainStageOptio
   };
   const inputs: Record<string, string> = { image: SUBJECT_FILES.image, mask: SUBJECT_FILES.mask, fit: SUBJECT_FILES.fit, texture: SUBJECT_FILES.texture };
   for (const c of clips) inputs[`clip:${c}`] = clipFiles(c).poses;
-  if (existsSync(subject.path(SUBJECT_FILES.proxy))) { inputs.proxy = SUBJECT_FILES.proxy; inputs.proxyBin = SUBJECT_FILES.proxyBin; inputs.proxyColors = SUBJECT_FILES.proxyColors; }
+  if (existsSync(subject.path(SUBJECT_FILES.proxy))) { inputs.proxy = SUBJECT_FILES.proxy; inputs.proxyBin = SUBJECT_FILES.proxyBin; inputs.proxyColors = SUBJECT_FILES.proxyColors; inputs.proxyColorsBin = SUBJECT_FILES.proxyColorsBin; }
   let result: TrainResult | undefined;
   const outcome = await subject.runStage(
     'train',

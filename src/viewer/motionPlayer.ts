@@ -20,6 +20,8 @@ export interface BoundMotion {
   /** How many avatar joints the motion drives. */
   matchedJoints: number;
   jointCount: number;
+  /** The motion's expression channels (names, frames×C weights), when it has them. */
+  expressions?: { names: string[]; weights: Float32Array };
 }
 
 /** Duration in seconds of a bound motion (at least one frame long). */
@@ -57,7 +59,22 @@ export function bindMotion(motion: Motion, skeletonNames: readonly string[]): Bo
       quats[o] = w / n; quats[o + 1] = x / n; quats[o + 2] = y / n; quats[o + 3] = z / n;
     }
   }
-  return { name: motion.name, fps: motion.fps, frameCount: F, quats, translation: Float32Array.from(motion.rootTranslation), matchedJoints: matched, jointCount: J };
+  let expressions: BoundMotion['expressions'];
+  if (motion.expressions && motion.expressions.names.length > 0) {
+    const C = motion.expressions.names.length;
+    if (motion.expressions.weights.length !== F * C) throw new PersonaError(`motion "${motion.name}": expression weights have ${motion.expressions.weights.length} values, expected ${F}×${C}.`);
+    expressions = { names: [...motion.expressions.names], weights: Float32Array.from(motion.expressions.weights) };
+  }
+  return { name: motion.name, fps: motion.fps, frameCount: F, quats, translation: Float32Array.from(motion.rootTranslation), matchedJoints: matched, jointCount: J, ...(expressions ? { expressions } : {}) };
+}
+
+/** The expression-channel weights at time `t` (seconds, looping; linear between frames) into `out` (C); false without channels. */
+export function sampleExpression(m: BoundMotion, t: number, out: Float64Array): boolean {
+  if (!m.expressions) return false;
+  const { f0, f1, alpha } = framePosition(m, t);
+  const C = m.expressions.names.length, w = m.expressions.weights;
+  for (let c = 0; c < C; c++) out[c] = (1 - alpha) * w[f0 * C + c]! + alpha * w[f1 * C + c]!;
+  return true;
 }
 
 /** Frame position of time `t` seconds in a looping motion: the two frames and the blend between them. */

@@ -166,3 +166,33 @@ test('bad BVH files give errors naming the line', () => {
   assert.throws(() => parseBvh(bad((l) => { l[offLine] = l[offLine]!.replace(/OFFSET \S+/, 'OFFSET q'); }), 'x.bvh'), new RegExp(`line ${offLine + 1}: expected an OFFSET x, got 'q'`));
   assert.throws(() => parseBvh(bad((l) => { l.splice(l.indexOf('MOTION') + 1, 1); }), 'x.bvh'), /expected 'Frames: <count>'/);
 });
+
+test('Mixamo finger curls reach the body model’s finger joints (index and little finger of the left hand)', () => {
+  // The Mixamo skeleton with the left hand's index and little fingers (T-pose: fingers along +X, palm down).
+  const root = mixamoSkeleton();
+  const hand = flatten(root).find((n) => n.name === 'mixamorig:LeftHand')!;
+  const finger = (name: string, z: number): J_ => ({
+    name: `mixamorig:LeftHand${name}1`, offset: [9, 0, z], channels: 'Zrotation Xrotation Yrotation',
+    children: [{ name: `mixamorig:LeftHand${name}2`, offset: [4, 0, 0], channels: 'Zrotation Xrotation Yrotation',
+      children: [{ name: `mixamorig:LeftHand${name}3`, offset: [3, 0, 0], channels: 'Zrotation Xrotation Yrotation', children: [], end: [2.5, 0, 0] }] }],
+  });
+  hand.children = [finger('Index', 2.5), finger('Pinky', -2.5)];
+  delete hand.end;
+  // Frame 0: open hand; frame 1: the index finger curled 30° at each of its three joints (towards the palm, −Z rotation), the little finger open.
+  const curl = { Zrotation: -30 };
+  const m = bvhToMotion(parseBvh(writeBvhText(root, [{}, { LeftHandIndex1: curl, LeftHandIndex2: curl, LeftHandIndex3: curl }]), 'fingers.bvh'), rs, { recenter: false });
+  const angleDeg = (a: number[], b: number[]): number => (Math.acos(Math.min(1, a[0]! * b[0]! + a[1]! * b[1]! + a[2]! * b[2]!)) * 180) / Math.PI;
+  // The finger joints move: index_03's local rotation is the 30° curl; its middle phalanx turns by the 60° of the first two joints.
+  const j3 = at('index_03_l');
+  const open = [0, 1, 2, 3].map((k) => m.rotations[(0 * J + j3) * 4 + k]!), curled = [0, 1, 2, 3].map((k) => m.rotations[(1 * J + j3) * 4 + k]!);
+  const rel = 2 * Math.acos(Math.min(1, Math.abs(open[0]! * curled[0]! + open[1]! * curled[1]! + open[2]! * curled[2]! + open[3]! * curled[3]!))) * 180 / Math.PI;
+  assert.ok(Math.abs(rel - 30) < 3, `index_03_l turned by ${rel.toFixed(1)}°`);
+  const mid0 = boneDir(m, 0, 'index_02_l', 'index_03_l'), mid1 = boneDir(m, 1, 'index_02_l', 'index_03_l');
+  const bend = angleDeg(mid0, mid1);
+  assert.ok(Math.abs(bend - 60) < 5, `middle phalanx bent by ${bend.toFixed(1)}°`);
+  assert.ok(mid1[1]! < -0.6, `curled towards the palm (down): ${mid1.map((x) => x.toFixed(2)).join(',')}`);
+  // The open hand points its fingers along the T-pose arm, and the little finger does not follow the index.
+  assertDir(mid0, [1, 0, 0], 15, 'open index finger');
+  assert.ok(angleDeg(boneDir(m, 0, 'pinky_02_l', 'pinky_03_l'), boneDir(m, 1, 'pinky_02_l', 'pinky_03_l')) < 1, 'little finger unchanged');
+  console.log(`BVH fingers: index_03_l local turn ${rel.toFixed(1)}°, middle phalanx bend ${bend.toFixed(1)}° (truth 30°, 60°); open finger ${angleDeg(mid0, [1, 0, 0]).toFixed(1)}° from +X`);
+});

@@ -11,7 +11,7 @@ import { createPoseScratch, skinningMatrices, type PosableAvatar } from '../../a
 import { viewAvatarBundle } from '../bundleView.js';
 import { packSplatTexture } from '../splatTexture.js';
 import { addExpressionOffsets, hasExpression, listNamedExpressions, resolveExpression } from '../../avatar/expression.js';
-import { bindMotion, framePosition, motionDuration, samplePose, type BoundMotion } from '../motionPlayer.js';
+import { bindMotion, framePosition, motionDuration, sampleExpression, samplePose, type BoundMotion } from '../motionPlayer.js';
 import { parseMotionJson } from '../../motion/json.js';
 import type { Motion } from '../../motion/types.js';
 import { SplatRenderer } from './renderer.js';
@@ -54,12 +54,14 @@ interface ViewerState {
   expression: Record<string, number>;
   /** Times the expression offsets were applied to the canonical means. */
   expressionUpdates: number;
+  /** The playing motion's expression channels and their weights at the current time (empty when it has none). */
+  motionExpression: Record<string, number>;
 }
 
 const state: ViewerState = {
   ready: false, error: null, frames: 0, fps: 0, gaussians: 0, motion: 'rest', motions: ['rest'], playing: params.get('play') !== '0',
   time: 0, sorts: 0, sortCurrent: false, sortMs: 0, offsetMs: 0, offsetFramesCached: 0, static: params.get('static') === '1',
-  expression: {}, expressionUpdates: 0,
+  expression: {}, expressionUpdates: 0, motionExpression: {},
 };
 
 async function fetchOk(url: string): Promise<Response> {
@@ -189,20 +191,45 @@ async function main(): Promise<void> {
       .catch(showError);
   });
 
-  // Expression sliders: Σ slider·(named expression's unit weights) added to the canonical means before skinning
-  // (same math as poseAvatarMeans), by re-uploading the means texels; the jaw opening is added to the jaw joint.
+  // Expression sliders and the playing motion's expression channels: Σ weight·(named expression's or unit's
+  // weights) added to the canonical means before skinning (same math as poseAvatarMeans), by re-uploading the
+  // means texels; the jaw opening is added to the jaw joint. A motion's channels are re-applied whenever their
+  // weights at the current time change (one texture upload per displayed frame while it plays).
   const exPanel = $('expressions');
   const jawJoint = header.skeleton.names.indexOf('jaw');
   let jawOpen = 0;
   let posedDirty = false;
   const exSliders = new Map<string, HTMLInputElement>();
+  const resolvedCache = new Map<string, ReturnType<typeof resolveExpression>>();
+  const resolved = (name: string): ReturnType<typeof resolveExpression> => {
+    let r = resolvedCache.get(name);
+    if (!r) { r = resolveExpression(avatar, name); resolvedCache.set(name, r); }
+    return r;
+  };
+  let channelValues = new Float64Array(0), channelKey = '';
+  /** Sets state.motionExpression from the playing motion at the current time; true when it changed. */
+  const sampleMotionExpression = (): boolean => {
+    const ch = current?.expressions;
+    if (!ch || !hasExpression(avatar)) {
+      if (channelKey === '') return false;
+      state.motionExpression = {}; channelKey = '';
+      return true;
+    }
+    if (channelValues.length !== ch.names.length) channelValues = new Float64Array(ch.names.length);
+    sampleExpression(current!, state.time, channelValues);
+    const key = `${current!.name}:${Array.from(channelValues, (v) => v.toFixed(4)).join(',')}`;
+    if (key === channelKey) return false;
+    channelKey = key;
+    state.motionExpression = Object.fromEntries(ch.names.map((n, c) => [n, channelValues[c]!]));
+    return true;
+  };
   const applyExpression = (): void => {
     const E = header.expression?.names.length ?? 0;
     const w = new Float64Array(E);
     jawOpen = 0;
-    for (const [name, v] of Object.entries(state.expression)) {
+    for (const [name, v] of [...Object.entries(state.expression), ...Object.entries(state.motionExpression)]) {
       if (v === 0) continue;
-      const r = resolveExpression(avatar, name);
+      const r = resolved(name);
       for (let k = 0; k < E; k++) w[k] += v * r.weights[k]!;
       jawOpen += v * r.jaw;
     }
@@ -272,7 +299,9 @@ async function main(): Promise<void> {
     const animate = !state.static || !posedOnce || posedDirty;
     posedDirty = false;
     if (current && state.playing && !scrubbing && !state.static) state.time = (state.time + dt) % motionDuration(current);
-    if (animate) {
+    if (sampleMotionExpression()) applyExpression();
+    if (animate || posedDirty) {
+      posedDirty = false;
       if (current) samplePose(current, state.time, rotations, translation);
       else { rotations.fill(0); translation.fill(0); }
       if (jawJoint >= 0 && jawOpen !== 0) rotations[jawJoint * 3] += jawOpen;
@@ -336,6 +365,14 @@ async function main(): Promise<void> {
     lookAt: (target: [number, number, number], distance: number) => { camera.target = [...target]; camera.distance = distance; camera.version++; },
     setExpression,
     neutral,
+    /** The canonical means (before skinning) of the Gaussians the expression basis moves, as the GPU has them (flat, Nf×3). */
+    expressionMeans: () => {
+      const gs = avatar.buffers.expressionGaussians as Uint32Array | undefined;
+      if (!gs) return [];
+      const out: number[] = [];
+      for (const i of gs) { const b = i * layout.stride * 4; out.push(data[b]!, data[b + 1]!, data[b + 2]!); }
+      return out;
+    },
   });
 }
 

@@ -1,0 +1,104 @@
+/**
+ * The proxy's vertex colours around the hands: on the synthetic long-skirted subject (emi, hands resting at the sides
+ * of the skirt) the skirt near a hand must take the skirt's colours, not the hand's skin. A real fit is a little off:
+ * here both upper arms are turned 6° towards the body, so the fitted hands sink into the skirt (the hands' parts of the
+ * proxy claim skirt surface) and the photo's hands no longer lie exactly over the fitted ones.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { makeSubject } from '../../src/bench/subjects.js';
+import { createImage } from '../../src/core/image.js';
+import { projectPoint } from '../../src/core/camera.js';
+import { BodyPoser, PART_INDEX, type BodyPose } from '../../src/body/index.js';
+import { buildClothedProxy, proxyColors, refillFromNearest, PROXY_MATERIAL } from '../../src/shape/index.js';
+import { vertexNeighbours } from '../../src/shape/meshOps.js';
+import { unwrapTexture } from '../../src/texture/unwrap.js';
+
+const subject = makeSubject(4, { textureSize: 256 });
+const photo = subject.photo();
+const matte = createImage(photo.camera.width, photo.camera.height, 1);
+matte.data.set(photo.render.alpha);
+const body = subject.model;
+const pose: BodyPose = { rotations: Float64Array.from(photo.posed.pose.rotations), translation: photo.posed.pose.translation };
+for (const [joint, sign] of [['upperarm_l', 1], ['upperarm_r', -1]] as const) pose.rotations[body.skeleton.names.indexOf(joint) * 3 + 2] += (-sign * 6 * Math.PI) / 180;
+const posedBody = Float32Array.from(new BodyPoser(body).forward({ shape: subject.shape, pose }).vertices);
+const proxy = buildClothedProxy({ body, shape: subject.shape, pose, camera: photo.camera, matte });
+const hands = new Set([PART_INDEX.leftHand, PART_INDEX.rightHand]);
+// the body texture as the texture stage makes it: unwrapped from the photo through the fit
+const unwrapped = unwrapTexture({
+  posedVertices: posedBody, triangles: body.triangles, cornerUvs: body.cornerUvs, partLabels: body.partLabels,
+  camera: photo.camera, photo: photo.render.image, matte: matte.data, size: 256,
+});
+const texture = unwrapped.texture;
+
+/** The true skin colour: the photo at the true hands' vertices. */
+function handSkin(): number[] {
+  const sum = [0, 0, 0], bp = photo.posed.body, W = photo.camera.width;
+  let n = 0;
+  for (let b = 0; b < body.vertexCount; b++) {
+    if (!hands.has(body.partLabels[b]!)) continue;
+    const q = projectPoint(photo.camera, bp[b * 3]!, bp[b * 3 + 1]!, bp[b * 3 + 2]!);
+    const p = (Math.floor(q.v) * W + Math.floor(q.u)) * 3;
+    for (let c = 0; c < 3; c++) sum[c]! += photo.render.image.data[p + c]!;
+    n++;
+  }
+  return sum.map((s) => s / n);
+}
+
+/** Clothing vertices within 6 cm of the fitted body's hands whose colour lies within 0.15 (RGB distance) of the skin. */
+function skinColouredClothNearHands(colors: Float32Array): { near: number; skinLike: number } {
+  const skin = handSkin();
+  const handPts: number[] = [];
+  for (let b = 0; b < body.vertexCount; b++) if (hands.has(body.partLabels[b]!)) handPts.push(b);
+  const bp = posedBody;
+  let near = 0, skinLike = 0;
+  for (let v = 0; v < proxy.model.vertexCount; v++) {
+    if (proxy.material[v] !== PROXY_MATERIAL.cloth) continue;
+    const x = proxy.posed[v * 3]!, y = proxy.posed[v * 3 + 1]!, z = proxy.posed[v * 3 + 2]!;
+    if (!handPts.some((b) => Math.hypot(bp[b * 3]! - x, bp[b * 3 + 1]! - y, bp[b * 3 + 2]! - z) < 0.06)) continue;
+    near++;
+    if (Math.hypot(colors[v * 3]! - skin[0]!, colors[v * 3 + 1]! - skin[1]!, colors[v * 3 + 2]! - skin[2]!) < 0.15) skinLike++;
+  }
+  return { near, skinLike };
+}
+
+test('skirt beside the hands takes the skirt colours, not the hand skin', () => {
+  const plain = proxyColors(proxy, body, texture, photo.render.image, matte.data, photo.camera);
+  const fitted = proxyColors(proxy, body, texture, photo.render.image, matte.data, photo.camera, { posedBody, skinTone: unwrapped.skin });
+  const a = skinColouredClothNearHands(fitted.colors);
+  assert.ok(a.near > 300, `clothing near the fitted hands: ${a.near} vertices`);
+  assert.ok(fitted.handPrints + fitted.clothOnHands + fitted.armOccluded > 20, `refilled: ${JSON.stringify(fitted)}`.slice(0, 200));
+  assert.ok(a.skinLike <= 0.05 * a.near, `${a.skinLike} of ${a.near} clothing vertices near the hands stay skin-coloured`);
+  // besides clothing, only surface hidden behind the fitted arms changes; the template's hands and face never do
+  let changedTemplate = 0, changedOther = 0;
+  for (let v = 0; v < proxy.model.vertexCount; v++) {
+    if (![0, 1, 2].some((c) => plain.colors[v * 3 + c] !== fitted.colors[v * 3 + c])) continue;
+    if (proxy.material[v] === PROXY_MATERIAL.template) changedTemplate++;
+    else if (proxy.material[v] !== PROXY_MATERIAL.cloth) changedOther++;
+  }
+  assert.equal(changedTemplate, 0, 'template hands and face keep their colours');
+  assert.ok(changedOther <= fitted.armOccluded, `${changedOther} skin/hair vertices changed, ${fitted.armOccluded} hidden behind the arms`);
+});
+
+test('refillFromNearest: marked vertices copy the nearest donor, then smooth among themselves', () => {
+  // a strip of 5 vertices along x (two triangles per cell); vertices 0 and 4 are donors (red, blue), 1–3 marked
+  const positions = new Float32Array([0, 0, 0, 1, 0, 0, 2, 0, 0, 3, 0, 0, 4, 0, 0, 0, 1, 0, 1, 1, 0, 2, 1, 0, 3, 1, 0, 4, 1, 0]);
+  const triangles = new Uint32Array([0, 1, 5, 1, 6, 5, 1, 2, 6, 2, 7, 6, 2, 3, 7, 3, 8, 7, 3, 4, 8, 4, 9, 8]);
+  const colors = new Float32Array(30);
+  const red = [1, 0, 0], blue = [0, 0, 1];
+  for (const v of [0, 5]) colors.set(red, v * 3);
+  for (const v of [4, 9]) colors.set(blue, v * 3);
+  const marked = new Uint8Array(10);
+  for (const v of [1, 2, 3, 6, 7, 8]) marked[v] = 1;
+  const donor = (v: number): boolean => !marked[v];
+  const nearestOnly = Float32Array.from(colors);
+  refillFromNearest(nearestOnly, marked, positions, donor, vertexNeighbours(10, triangles), 0);
+  assert.deepEqual([...nearestOnly.subarray(3, 6)], red, 'vertex 1 copies its nearest donor (0)');
+  assert.deepEqual([...nearestOnly.subarray(9, 12)], blue, 'vertex 3 copies its nearest donor (4)');
+  const smoothed = Float32Array.from(colors);
+  refillFromNearest(smoothed, marked, positions, donor, vertexNeighbours(10, triangles), 20);
+  // the middle blends both ends; donors never change
+  assert.ok(smoothed[2 * 3]! > 0.2 && smoothed[2 * 3 + 2]! > 0.2, `vertex 2 mixes red and blue: ${[...smoothed.subarray(6, 9)]}`);
+  assert.deepEqual([...smoothed.subarray(0, 3)], red);
+  assert.deepEqual([...smoothed.subarray(12, 15)], blue);
+});
