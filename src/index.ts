@@ -9,24 +9,24 @@
  */
 import { create as runCreate, type CreateOptions, type CreateSummary } from './pipeline/create.js';
 import { ingest as runIngest, type IngestOptions, type IngestResult } from './ingest/ingest.js';
-import { perceiveSubject, type PerceiveStageOptions, type PerceiveStageResult } from './perceive/stage.js';
+import { perceiveSubject, type PerceiveStageOptions, type PerceiveStageResult } from './perceive/index.js';
 import { runFitStage, type FitStageOptions } from './fit/stage.js';
 import type { BodyFit } from './fit/types.js';
 import { runTextureStage, type TextureStageOptions } from './texture/stage.js';
 import { runGenerateStage, type GenerateStageOptions } from './generate/stage.js';
-import { runTrainStage, type TrainStageOptions } from './train/stage.js';
-import type { TrainResult } from './train/trainer.js';
+import { runTrainStage, type TrainStageOptions } from './train/index.js';
+import type { TrainResult } from './train/index.js';
 import { loadAvatar as loadBundle, type AvatarBundle } from './avatar/bundle.js';
 import { animateAvatar as runAnimate, type AnimateOptions, type AnimateResult } from './animate/animate.js';
 import { avatarRestSkeleton } from './animate/poses.js';
 import { resolvePose } from './animate/motionArg.js';
 import { exportAvatar as runExport, EXPORT_FORMATS, type ExportFormat, type ExportOptions } from './export/export.js';
 import type { AvatarPose } from './export/cloud.js';
-import { loadMotion as loadMotionOn, type LoadMotionOptions } from './motion/load.js';
-import { listBuiltinMotions } from './motion/builtin.js';
-import type { RestSkeleton } from './motion/canonical.js';
-import type { Motion } from './motion/types.js';
-import { PRESET_NAMES, type PresetName } from './train/config.js';
+import { loadMotion as loadMotionOn, type LoadMotionOptions } from './motion/index.js';
+import { listBuiltinMotions } from './motion/index.js';
+import type { RestSkeleton } from './motion/index.js';
+import type { Motion } from './motion/index.js';
+import { PRESET_NAMES, type PresetName } from './train/index.js';
 
 export { PersonaError } from './core/errors.js';
 export { Progress, type ProgressMode } from './core/progress.js';

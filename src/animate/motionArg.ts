@@ -4,13 +4,13 @@
  */
 import type { AvatarBundle } from '../avatar/bundle.js';
 import { PersonaError } from '../core/errors.js';
-import { getBuiltinMotion, listBuiltinMotions } from '../motion/builtin.js';
-import type { RestSkeleton } from '../motion/canonical.js';
-import type { Motion } from '../motion/types.js';
+import { getBuiltinMotion, listBuiltinMotions } from '../motion/index.js';
+import type { RestSkeleton } from '../motion/index.js';
+import type { Motion } from '../motion/index.js';
 import type { AvatarPose } from '../export/cloud.js';
 import { restPose } from '../export/cloud.js';
 import { avatarRestSkeleton, bindMotion, framePose } from './poses.js';
-import { loadMotion, type LoadMotionOptions } from '../motion/load.js';
+import { loadMotion, type LoadMotionOptions } from '../motion/index.js';
 import { resolveExpression } from '../avatar/expression.js';
 
 /**

@@ -4,11 +4,11 @@
  */
 import type { AvatarBundle } from '../avatar/bundle.js';
 import { PersonaError } from '../core/errors.js';
-import { MAX_ANIMATE_FRAMES } from '../motion/config.js';
+import { MAX_ANIMATE_FRAMES } from '../motion/index.js';
 import { quatToAxisAngle } from '../core/rotation.js';
-import type { Motion } from '../motion/types.js';
+import type { Motion } from '../motion/index.js';
 import type { AvatarPose } from '../export/cloud.js';
-import type { RestSkeleton } from '../motion/canonical.js';
+import type { RestSkeleton } from '../motion/index.js';
 import { listNamedExpressions, resolveExpression, type ResolvedExpression } from '../avatar/expression.js';
 
 /** The avatar's skeleton with its rest joints, as the motion module expects. */

@@ -1,7 +1,7 @@
 /**
  * Renders posed avatar frames: posing (pose offsets + LBS) into preallocated buffers, then a forward
  * rasterization of the isotropic Gaussians with RGB features, by the forward-only fast path
- * (fastSplat.ts, default) or by the differentiable rasterizer of src/splat (`engine: 'splat'`).
+ * (src/splat/fast.ts, default) or by the differentiable rasterizer (src/splat `rasterize`, `engine: 'splat'`).
  */
 import type { AvatarBundle } from '../avatar/bundle.js';
 import { createPoseScratch, poseAvatarMeans, type PoseScratch } from '../avatar/pose.js';
@@ -9,7 +9,7 @@ import type { Camera } from '../core/camera.js';
 import type { FloatImage } from '../core/image.js';
 import { rasterize, RasterWorkspace, type GaussianSet } from '../splat/index.js';
 import type { AvatarPose } from '../export/cloud.js';
-import { FastSplatRenderer } from './fastSplat.js';
+import { FastSplatRenderer } from '../splat/index.js';
 
 /** Which rasterizer draws the frames. */
 export type RenderEngine = 'fast' | 'splat';

@@ -4,8 +4,8 @@
  * per vertex), so the basis of the subdivided model lines up with the bundle's Gaussians when the counts match.
  */
 import { PersonaError } from '../core/errors.js';
-import type { ArrayBodyModel } from '../body/model.js';
-import { subdivide } from '../body/subdivide.js';
+import type { ArrayBodyModel } from '../body/index.js';
+import { subdivide } from '../body/index.js';
 import { createAvatarBundle, type AvatarBundle, type BundleArray } from './bundle.js';
 import { sparseExpressionBasis } from './expression.js';
 

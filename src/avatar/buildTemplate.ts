@@ -5,9 +5,9 @@
  * from the subdivision's edge-midpoint parents).
  */
 import type { FloatImage } from '../core/image.js';
-import { PART_INDEX } from '../body/types.js';
-import type { ArrayBodyModel } from '../body/model.js';
-import { subdivide } from '../body/subdivide.js';
+import { PART_INDEX } from '../body/index.js';
+import type { ArrayBodyModel } from '../body/index.js';
+import { subdivide } from '../body/index.js';
 import { sampleTexture } from '../render/index.js';
 import type { GaussianTemplate } from './template.js';
 import { sparseExpressionBasis } from './expression.js';

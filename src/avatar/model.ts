@@ -12,17 +12,16 @@
  * plus expected depth. Two renders per step: base (offsets only) and refined (+ pose-driven offsets).
  */
 import type { Camera } from '../core/camera.js';
-import type { BodyPose } from '../body/types.js';
-import { PART_INDEX } from '../body/types.js';
+import type { BodyPose } from '../body/index.js';
+import { PART_INDEX } from '../body/index.js';
 import { Rng } from '../core/rng.js';
 import { axisAngleToMatrix, matrixTo6d } from '../core/rotation.js';
 import { Triplane, PoseOffsetMlp, jointRingMask, poseConditionTable, type Param, type TriplaneTaps } from '../nn/index.js';
 import { rasterize, rasterizeBackward, allocateGrads, RasterWorkspace, type GaussianSet, type RasterResult, type RasterGrads } from '../splat/index.js';
-import type { TrainConfig } from '../train/config.js';
-import { segOneHot, SEG_CHANNEL_COUNT } from '../train/segmentation.js';
+import { segOneHot, SEG_CHANNEL_COUNT } from './segmentation.js';
 import { skinningMatrices } from './pose.js';
-import { skinPoints, skinPointsBackward, skinPointsPoseBackward } from './lbs.js';
-import { kinematicChainBackward } from '../body/fk.js';
+import { skinPoints, skinPointsBackward, skinPointsPoseBackward } from '../body/index.js';
+import { kinematicChainBackward } from '../body/index.js';
 import { vertexNormals, vertexNormalsBackward, type VertexNormals } from './normals.js';
 import { buildSkinningVolume, sampleSkinningWeights, type SkinningVolume } from '../body/index.js';
 import type { GaussianTemplate } from './template.js';
@@ -31,8 +30,6 @@ import type { GaussianTemplate } from './template.js';
 export const CHANNELS = { rgb: 0, aux: 3, normal: 6, seg: 9, count: 12 } as const;
 /** Logit clamp used to initialise colours/segmentation (PERSONA: torch.logit(x, eps=1e-4)). */
 export const LOGIT_EPS = 1e-4;
-/** How often (steps) skinning weights are re-sampled from the volume at the current positions. */
-export const SKIN_RESAMPLE_EVERY = 50;
 
 const logit = (x: number): number => {
   const c = Math.min(Math.max(x, LOGIT_EPS), 1 - LOGIT_EPS);
@@ -98,10 +95,28 @@ export interface RenderGradients {
   depth: Float32Array; // H×W
 }
 
+/** The avatar's size (a preset of src/train/config.ts chooses it; the paper's values are named there and here). */
+export interface AvatarShape {
+  /** Template subdivisions: PERSONA subdivides SMPL-X twice (~167k Gaussians). */
+  subdivisions: number;
+  /** Triplane (code: triplane_shape = (32, 128, 128), triplane_shape_3d = 2 m). */
+  triplaneChannels: number;
+  triplaneResolution: number;
+  triplaneExtent: number;
+  /** Hidden widths of the pose-offset MLP (code: [.., 128, 128, 128, 3]). */
+  mlpHidden: number[];
+  /** GroupNorm groups (code: nn.GroupNorm(4, ·)). */
+  mlpGroups: number;
+  /** Output scale of the MLP: offsets = MLP(·)/100 (code: get_mean_offset_offset). */
+  mlpOutputScale: number;
+  /** Training render size (longer side, pixels). */
+  renderSize: number;
+}
+
 /** The trainable avatar. */
 export class AvatarModel {
   readonly template: GaussianTemplate;
-  readonly config: TrainConfig['avatar'];
+  readonly config: AvatarShape;
   readonly n: number;
   readonly offset: Param;
   readonly logScale: Param;
@@ -134,7 +149,7 @@ export class AvatarModel {
     grads: Array<RasterGrads | undefined>; // base, refined
   };
 
-  constructor(template: GaussianTemplate, config: TrainConfig['avatar'], seed = 0) {
+  constructor(template: GaussianTemplate, config: AvatarShape, seed = 0) {
     this.template = template;
     this.config = config;
     const N = (this.n = template.count);

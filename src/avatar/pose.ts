@@ -4,10 +4,11 @@
  * Conventions: docs/formats.md ("Posing") and src/body/types.ts.
  */
 import type { AvatarHeader, BundleArray } from './bundle.js';
-import { skinPoints } from './lbs.js';
+import { skinPoints } from '../body/lbs.js';
 import { forwardKinematics } from '../body/fk.js';
 import { axisAngleToMatrix, matrixTo6d } from '../core/rotation.js';
 import { PoseOffsetMlp } from '../nn/pose-mlp.js';
+import { groupNormAffineRelu } from '../nn/groupnorm.js';
 import { addExpressionOffsets, hasExpression } from './expression.js';
 
 /** What posing needs from a bundle (the header and its buffers). */
@@ -193,7 +194,7 @@ export function anchorPoseOffsetsReference(avatar: PosableAvatar, rotations: Arr
       }
       if (l < layers - 1) {
         const G = po.groupNormGroups;
-        if (G > 0) groupNormRelu(y, nout, G, avatar.buffers[`mlp.${l}.gamma`] as Float32Array, avatar.buffers[`mlp.${l}.beta`] as Float32Array);
+        if (G > 0) groupNormAffineRelu(y, null, y, 1, nout, G, avatar.buffers[`mlp.${l}.gamma`] as Float32Array, avatar.buffers[`mlp.${l}.beta`] as Float32Array);
         else for (let o = 0; o < nout; o++) if (y[o]! < 0) y[o] = 0;
       }
       const t = x; x = y; y = t;
@@ -201,24 +202,6 @@ export function anchorPoseOffsetsReference(avatar: PosableAvatar, rotations: Arr
     out[a * 3] = x[0]! * po.outputScale; out[a * 3 + 1] = x[1]! * po.outputScale; out[a * 3 + 2] = x[2]! * po.outputScale;
   }
   return out;
-}
-
-/** Group norm over the channels of one row (eps 1e-5, affine), then ReLU. */
-export const GROUP_NORM_EPS = 1e-5;
-function groupNormRelu(y: Float32Array, n: number, groups: number, gamma: Float32Array, beta: Float32Array): void {
-  const size = n / groups;
-  for (let g = 0; g < groups; g++) {
-    let mean = 0;
-    for (let i = g * size; i < (g + 1) * size; i++) mean += y[i]!;
-    mean /= size;
-    let v = 0;
-    for (let i = g * size; i < (g + 1) * size; i++) v += (y[i]! - mean) ** 2;
-    const inv = 1 / Math.sqrt(v / size + GROUP_NORM_EPS);
-    for (let i = g * size; i < (g + 1) * size; i++) {
-      const z = (y[i]! - mean) * inv * gamma[i]! + beta[i]!;
-      y[i] = z > 0 ? z : 0;
-    }
-  }
 }
 
 /**

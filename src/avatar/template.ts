@@ -10,7 +10,7 @@
  * offsets at those vertices and interpolates between them — 4× (1 level) to 16× (2 levels) fewer MLP
  * rows, which is what makes CPU training fit in minutes. Documented in docs/avatar.md.
  */
-import type { SkinWeights, Skeleton } from '../body/types.js';
+import type { SkinWeights, Skeleton } from '../body/index.js';
 import type { ExpressionBasis } from './expression.js';
 
 /** Everything per Gaussian and per anchor that the avatar model needs. */

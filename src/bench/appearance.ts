@@ -9,8 +9,8 @@ import { HM08_LIPS_UV } from '../body/index.js';
 import { PersonaError } from '../core/errors.js';
 import { createImage, type FloatImage } from '../core/image.js';
 import { Rng } from '../core/rng.js';
-import { PART_INDEX } from '../body/types.js';
-import { dilateTexture, rasterizeUvSpace } from '../render/uvraster.js';
+import { PART_INDEX } from '../body/index.js';
+import { dilateTexture, rasterizeUvSpace } from '../render/index.js';
 
 /** Linear-ish display RGB in [0,1]. */
 export type RGB = [number, number, number];

@@ -8,12 +8,12 @@ import { lookAtCamera, type Camera } from '../core/camera.js';
 import type { FloatImage } from '../core/image.js';
 import { makeSubject } from './subjects.js';
 import { createPoseSampler, getBuiltinMotion, motionDuration, restSkeletonOf } from '../motion/index.js';
-import type { RestSkeleton } from '../motion/canonical.js';
-import type { Motion } from '../motion/types.js';
-import { BODY_INDEX, type BodyKeypointName } from '../perceive/names.js';
+import type { RestSkeleton } from '../motion/index.js';
+import type { Motion } from '../motion/index.js';
+import { BODY_INDEX, type BodyKeypointName } from '../perceive/index.js';
 import { placeMotionPose } from '../generate/place.js';
-import { posesToMotion } from '../capture/convert.js';
-import { SCORED_LIMBS } from '../capture/metrics.js';
+import { posesToMotion } from '../capture/index.js';
+import { SCORED_LIMBS } from '../capture/index.js';
 import { NAMED_EXPRESSIONS } from '../avatar/config.js';
 
 /** Options of renderCaptureClip. */

@@ -32,7 +32,7 @@
  * i.e. the sleeve hem sags towards the ground and opens as the arm is raised.
  */
 import { PersonaError } from '../core/errors.js';
-import { PART_INDEX, type SkinWeights } from '../body/types.js';
+import { PART_INDEX, type SkinWeights } from '../body/index.js';
 
 /** Deformation amplitudes (metres); chosen so a 45° step moves the hem by a few centimetres. */
 export const GARMENT_CONFIG = {

@@ -19,7 +19,7 @@ import type { Camera } from '../core/camera.js';
 import { PersonaError } from '../core/errors.js';
 import { createImage, type FloatImage } from '../core/image.js';
 import { Rng } from '../core/rng.js';
-import type { BodyPose } from '../body/types.js';
+import type { BodyPose } from '../body/index.js';
 import { restSkeletonOf, getBuiltinMotion, createPoseSampler, motionDuration, listBuiltinMotions } from '../motion/index.js';
 import { placeMotionPose } from '../generate/place.js';
 import type { RGB } from './appearance.js';

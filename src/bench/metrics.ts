@@ -6,7 +6,7 @@
  * averaged over the mask, so that a region's score still sees its 5-pixel neighbourhood.
  */
 import { PersonaError } from '../core/errors.js';
-import { gaussianFilterJs, gaussianWindow, psnr, SSIM_C1, SSIM_C2 } from '../train/losses.js';
+import { gaussianFilterJs, gaussianWindow, psnr, SSIM_C1, SSIM_C2 } from '../train/index.js';
 
 /** Alpha (coverage) above which a pixel counts as inside a silhouette. */
 export const SILHOUETTE_THRESHOLD = 0.5;

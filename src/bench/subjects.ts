@@ -11,15 +11,15 @@ import { lookAtCamera } from '../core/camera.js';
 import { PersonaError } from '../core/errors.js';
 import { createImage, type FloatImage } from '../core/image.js';
 import { axisAngleToMatrix } from '../core/rotation.js';
-import type { BodyPose } from '../body/types.js';
-import { loadBodyModel, type MakeHumanBodyModel } from '../body/model.js';
-import { BodyPoser, forwardKinematics, linearBlendSkinning } from '../body/skinning.js';
-import { rasterizeMesh } from '../render/raster.js';
-import { computeVertexNormals, renderVertexLabels, sampleTexture, shadeRaster } from '../render/shade.js';
-import { rasterizeUvSpace, dilateTexture } from '../render/uvraster.js';
+import type { BodyPose } from '../body/index.js';
+import { loadBodyModel, type MakeHumanBodyModel } from '../body/index.js';
+import { BodyPoser, forwardKinematics, linearBlendSkinning } from '../body/index.js';
+import { rasterizeMesh } from '../render/index.js';
+import { computeVertexNormals, renderVertexLabels, sampleTexture, shadeRaster } from '../render/index.js';
+import { rasterizeUvSpace, dilateTexture } from '../render/index.js';
 import { bakeAppearance, evaluatePattern, MATERIALS, restLandmarks, valueNoise, type Appearance } from './appearance.js';
 import { addSleeveOffsets, buildHair, buildSkirt, buildSleeveBand, hairOffsets, skirtDrivers, skirtOffsets, type GarmentMesh, type SkirtSpec, type SleeveBand } from './garments.js';
-import type { Phenotype } from '../body/phenotype.js';
+import type { Phenotype } from '../body/index.js';
 import { keypointAnchors, posedKeypoints, type KeypointAnchor } from './keypoints.js';
 
 /** A pose written as world directions of bones (aimed in order) plus extra rotations, all by joint name. */

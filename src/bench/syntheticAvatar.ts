@@ -5,8 +5,8 @@
  * anchors. It looks like a mannequin, not like anyone, and exercises every code path of the viewer.
  */
 import { createAvatarBundle, type AvatarBundle } from '../avatar/bundle.js';
-import { PART_INDEX, type BodyPart } from '../body/types.js';
-import { canonicalSkeleton } from '../motion/canonical.js';
+import { PART_INDEX, type BodyPart } from '../body/index.js';
+import { canonicalSkeleton } from '../motion/index.js';
 import { Rng } from '../core/rng.js';
 
 /** Options for `syntheticAvatar`. */

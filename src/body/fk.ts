@@ -1,5 +1,11 @@
-/** Forward kinematics (browser-safe: no Node imports; the viewer bundles it through src/avatar/pose.ts). */
-import { axisAngleToMatrixDerivatives } from '../core/rotation.js';
+/**
+ * Forward kinematics, the one home of it (browser-safe: no Node imports; the viewer bundles it through
+ * src/avatar/pose.ts and src/motion/retarget.ts). Two forms of the same chain: on 3×3 matrices with the
+ * skinning transforms and the analytic backward (posing, fitting, training), and on quaternions (motions:
+ * G_j = G_parent(j) · R_j, P_j = P_parent(j) + G_parent(j) · (J_j − J_parent(j)), the root at J_root + translation).
+ */
+import type { Skeleton } from './types.js';
+import { axisAngleToMatrixDerivatives, qmul, qrotate } from '../core/rotation.js';
 
 /**
  * Forward kinematics: global transforms (J×12, 3×4 row-major) and skinning transforms from
@@ -84,4 +90,65 @@ export function kinematicChainBackward(
     }
   }
   return pose;
+}
+
+/** Global joint rotations and positions of one posed frame. */
+export interface FkResult {
+  /** J×4 global rotations [w, x, y, z]. */
+  globalQuats: Float64Array;
+  /** J×3 posed joint positions. */
+  positions: Float64Array;
+}
+
+/** Allocates FK outputs for `jointCount` joints. */
+export function createFkResult(jointCount: number): FkResult {
+  return { globalQuats: new Float64Array(jointCount * 4), positions: new Float64Array(jointCount * 3) };
+}
+
+const tmpQ = new Float64Array(3);
+
+/**
+ * Forward kinematics on quaternions (motions, grounding, retargeting, stick figures). `localQuats` is J×4 (at `quatOffset`, in floats), `rest` J×3,
+ * `translation` the root translation (3 at `transOffset`) or null. Writes into `out`.
+ */
+export function quatForwardKinematics(
+  skeleton: Skeleton,
+  rest: ArrayLike<number>,
+  localQuats: ArrayLike<number>,
+  translation: ArrayLike<number> | null,
+  out: FkResult,
+  quatOffset = 0,
+  transOffset = 0,
+): FkResult {
+  const { parents } = skeleton;
+  const G = out.globalQuats, P = out.positions;
+  for (let j = 0; j < parents.length; j++) {
+    const p = parents[j]!;
+    if (p < 0) {
+      for (let k = 0; k < 4; k++) G[j * 4 + k] = localQuats[quatOffset + j * 4 + k]!;
+      for (let k = 0; k < 3; k++) P[j * 3 + k] = rest[j * 3 + k]! + (translation ? translation[transOffset + k]! : 0);
+    } else {
+      qmul(G, p * 4, localQuats, quatOffset + j * 4, G, j * 4);
+      tmpQ[0] = rest[j * 3]! - rest[p * 3]!;
+      tmpQ[1] = rest[j * 3 + 1]! - rest[p * 3 + 1]!;
+      tmpQ[2] = rest[j * 3 + 2]! - rest[p * 3 + 2]!;
+      qrotate(G, p * 4, tmpQ, 0, tmpQ, 0);
+      P[j * 3] = P[p * 3]! + tmpQ[0]!;
+      P[j * 3 + 1] = P[p * 3 + 1]! + tmpQ[1]!;
+      P[j * 3 + 2] = P[p * 3 + 2]! + tmpQ[2]!;
+    }
+  }
+  return out;
+}
+
+/** Global rotations only (J×4) of local rotations; no positions. */
+export function quatGlobalRotations(
+  parents: Int32Array, localQuats: ArrayLike<number>, out: Float64Array, quatOffset = 0,
+): Float64Array {
+  for (let j = 0; j < parents.length; j++) {
+    const p = parents[j]!;
+    if (p < 0) for (let k = 0; k < 4; k++) out[j * 4 + k] = localQuats[quatOffset + j * 4 + k]!;
+    else qmul(out, p * 4, localQuats, quatOffset + j * 4, out, j * 4);
+  }
+  return out;
 }

@@ -10,3 +10,8 @@ export * from './preview.js';
 export type { BodyMeta } from './compiled.js';
 export * from './keypointAnchors.js';
 export * from './skinningVolume.js';
+export * from './resolve.js';
+export { kinematicChainBackward } from './fk.js';
+export { readContainer, writeContainer } from './format.js';
+export { createFkResult, quatForwardKinematics, quatGlobalRotations, type FkResult } from './fk.js';
+export { skinPoints, skinPointsBackward, skinPointsPoseBackward } from './lbs.js';

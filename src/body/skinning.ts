@@ -76,26 +76,8 @@ export interface BodyGradients {
 }
 
 import { forwardKinematics, kinematicChainBackward } from './fk.js';
-export { forwardKinematics };
-
-/** Linear blend skinning of V×3 rest vertices with J×12 skinning transforms plus translation. */
-export function linearBlendSkinning(rest: ArrayLike<number>, skin: SkinWeights, transforms: Float64Array, translation: ArrayLike<number>, out: Float64Array | Float32Array): void {
-  const K = skin.influences, V = rest.length / 3;
-  const tx = translation[0]!, ty = translation[1]!, tz = translation[2]!;
-  for (let i = 0; i < V; i++) {
-    const x = rest[i * 3]!, y = rest[i * 3 + 1]!, z = rest[i * 3 + 2]!;
-    let ox = 0, oy = 0, oz = 0;
-    for (let k = 0; k < K; k++) {
-      const w = skin.weights[i * K + k]!;
-      if (w === 0) continue;
-      const m = skin.joints[i * K + k]! * 12;
-      ox += w * (transforms[m]! * x + transforms[m + 1]! * y + transforms[m + 2]! * z + transforms[m + 3]!);
-      oy += w * (transforms[m + 4]! * x + transforms[m + 5]! * y + transforms[m + 6]! * z + transforms[m + 7]!);
-      oz += w * (transforms[m + 8]! * x + transforms[m + 9]! * y + transforms[m + 10]! * z + transforms[m + 11]!);
-    }
-    out[i * 3] = ox + tx; out[i * 3 + 1] = oy + ty; out[i * 3 + 2] = oz + tz;
-  }
-}
+import { linearBlendSkinning } from './lbs.js';
+export { forwardKinematics, linearBlendSkinning };
 
 /** Adds Rᵀ-weighted regressor transpose: dV[v] += Σ_j R[j,v]·dJ[j]. */
 function regressorTranspose(r: SparseRegressor, dJ: Float64Array, dV: Float64Array): void {

@@ -16,10 +16,10 @@
  *    put the lowest contact point on the floor; frames between contacts interpolate that
  *    correction linearly (ends hold it), so jumps keep their height.
  */
-import type { RestSkeleton } from '../motion/canonical.js';
-import { footPoints } from '../motion/ground.js';
-import { assignRoles } from '../motion/names.js';
-import type { Motion } from '../motion/types.js';
+import type { RestSkeleton } from '../motion/index.js';
+import { footPoints } from '../motion/index.js';
+import { assignRoles } from '../motion/index.js';
+import type { Motion } from '../motion/index.js';
 import { CAPTURE_CONFIG } from './config.js';
 
 /** Contact points per foot in footPoints' layout (ankle, ball, heel). */

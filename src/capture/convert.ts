@@ -9,8 +9,8 @@
  * floor (contacts.ts).
  */
 import { axisAngleToQuat, slerp } from '../core/rotation.js';
-import type { BodyPose } from '../body/types.js';
-import type { Motion } from '../motion/types.js';
+import type { BodyPose } from '../body/index.js';
+import type { Motion } from '../motion/index.js';
 
 /** Poses (one per frame, J×3 axis-angle each) as a Motion on joints `jointNames`; `flags` marks filled frames. */
 export function posesToMotion(poses: BodyPose[], jointNames: string[], fps: number, name: string, flags?: Uint8Array): Motion {

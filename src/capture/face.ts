@@ -11,7 +11,7 @@
  * the synthetic subject's renders). Gaze comes from the iris centres between the eye corners.
  */
 import { faceFeatures, type FaceFeatures, type FaceResult } from '../perceive/index.js';
-import type { Motion } from '../motion/types.js';
+import type { Motion } from '../motion/index.js';
 import { FACE_CAPTURE_CONFIG } from './config.js';
 
 /** The expression channels capture writes (named expressions, src/avatar/config.ts). */

@@ -15,10 +15,10 @@
  * bounded by CAPTURE_CONFIG.maxCameraTiltDeg.
  */
 import { quatMultiply, type Quat } from '../core/rotation.js';
-import type { RestSkeleton } from '../motion/canonical.js';
-import { createFkResult, forwardKinematics } from '../motion/fk.js';
-import { assignRoles } from '../motion/names.js';
-import type { Motion } from '../motion/types.js';
+import type { RestSkeleton } from '../motion/index.js';
+import { createFkResult, quatForwardKinematics } from '../body/index.js';
+import { assignRoles } from '../motion/index.js';
+import type { Motion } from '../motion/index.js';
 import { CAPTURE_CONFIG } from './config.js';
 
 type Vec3 = [number, number, number];
@@ -72,7 +72,7 @@ function bodyUpSamples(motion: Motion, rs: RestSkeleton, skip?: Uint8Array): { u
   const J = rs.skeleton.names.length, fk = createFkResult(J);
   for (let f = 0; f < motion.frameCount; f++) {
     if (skip?.[f]) continue;
-    forwardKinematics(rs.skeleton, rs.rest, motion.rotations, motion.rootTranslation, fk, f * J * 4, f * 3);
+    quatForwardKinematics(rs.skeleton, rs.rest, motion.rotations, motion.rootTranslation, fk, f * J * 4, f * 3);
     ups.push(dir(fk.positions));
   }
   return { ups, rest };

@@ -6,7 +6,7 @@
  * person box's height), so near and far people compare.
  */
 import { FIT_CONFIG } from '../fit/config.js';
-import type { Perception } from '../perceive/types.js';
+import type { Perception } from '../perceive/index.js';
 
 /** BlazePose keypoints of each foot: [ankle, heel, foot index], left then right. */
 const FOOT_KEYPOINTS: ReadonlyArray<readonly number[]> = [[27, 29, 31], [28, 30, 32]];

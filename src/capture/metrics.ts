@@ -2,11 +2,11 @@
  * Accuracy figures of a captured motion against ground truth (tests and bench/capture.ts):
  * limb direction error, elbow/knee flexion error, and foot skating.
  */
-import type { RestSkeleton } from '../motion/canonical.js';
-import { createFkResult, forwardKinematics } from '../motion/fk.js';
-import { footPoints } from '../motion/ground.js';
-import { assignRoles, type JointRole } from '../motion/names.js';
-import type { Motion } from '../motion/types.js';
+import type { RestSkeleton } from '../motion/index.js';
+import { createFkResult, quatForwardKinematics } from '../body/index.js';
+import { footPoints } from '../motion/index.js';
+import { assignRoles, type JointRole } from '../motion/index.js';
+import type { Motion } from '../motion/index.js';
 
 /** The limbs scored: [name, proximal role, distal role]. */
 export const SCORED_LIMBS: ReadonlyArray<readonly [string, JointRole, JointRole]> = [
@@ -38,7 +38,7 @@ function limbDirections(motion: Motion, rs: RestSkeleton): Float64Array {
   const fk = createFkResult(J);
   const out = new Float64Array(F * L * 3);
   for (let f = 0; f < F; f++) {
-    forwardKinematics(rs.skeleton, rs.rest, motion.rotations, motion.rootTranslation, fk, f * J * 4, f * 3);
+    quatForwardKinematics(rs.skeleton, rs.rest, motion.rotations, motion.rootTranslation, fk, f * J * 4, f * 3);
     SCORED_LIMBS.forEach(([, a, b], l) => {
       const i = idx(a), k = idx(b);
       const d = [0, 1, 2].map((c) => fk.positions[k * 3 + c]! - fk.positions[i * 3 + c]!);
@@ -113,7 +113,7 @@ export function torsoPitch(motion: Motion, rs: RestSkeleton): Float64Array {
   if (L < 0 || R < 0 || N < 0) return out;
   const J = rs.skeleton.names.length, fk = createFkResult(J), P = fk.positions;
   for (let f = 0; f < F; f++) {
-    forwardKinematics(rs.skeleton, rs.rest, motion.rotations, motion.rootTranslation, fk, f * J * 4, f * 3);
+    quatForwardKinematics(rs.skeleton, rs.rest, motion.rotations, motion.rootTranslation, fk, f * J * 4, f * 3);
     const sx = P[L * 3]! - P[R * 3]!, sz = P[L * 3 + 2]! - P[R * 3 + 2]!;
     // forward = side × up = (−sz, 0, sx)·… for up = +Y: (sx, sy, sz) × (0, 1, 0) = (−sz, 0, sx)
     const fn = Math.hypot(sz, sx) || 1, fx = -sz / fn, fz = sx / fn;
@@ -135,7 +135,7 @@ export function jointJitter(motion: Motion, rs: RestSkeleton): number {
   if (F < 3 || joints.length === 0) return NaN;
   const fk = createFkResult(J), pos = new Float64Array(F * joints.length * 3);
   for (let f = 0; f < F; f++) {
-    forwardKinematics(rs.skeleton, rs.rest, motion.rotations, motion.rootTranslation, fk, f * J * 4, f * 3);
+    quatForwardKinematics(rs.skeleton, rs.rest, motion.rotations, motion.rootTranslation, fk, f * J * 4, f * 3);
     joints.forEach((j, i) => { for (let c = 0; c < 3; c++) pos[(f * joints.length + i) * 3 + c] = fk.positions[j * 3 + c]!; });
   }
   let sum = 0, n = 0;

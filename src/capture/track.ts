@@ -8,8 +8,8 @@
  */
 import { PersonaError } from '../core/errors.js';
 import type { FloatImage } from '../core/image.js';
-import type { Perceiver } from '../perceive/perceiver.js';
-import type { Box, Perception } from '../perceive/types.js';
+import type { Perceiver } from '../perceive/index.js';
+import type { Box, Perception } from '../perceive/index.js';
 import { FIT_CONFIG } from '../fit/config.js';
 import { CAPTURE_CONFIG } from './config.js';
 

@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { PersonaError } from '../core/errors.js';
 import { writePng, type FloatImage } from '../core/image.js';
-import { loadBodyModel, type ArrayBodyModel, type MakeHumanBodyModel } from '../body/model.js';
-import { loadSmplx } from '../body/smplx.js';
-import { BodyPoser } from '../body/skinning.js';
-import { namedPose, POSE_NAMES } from '../body/poses.js';
-import { frameOf, renderBodyViews, type PreviewView } from '../body/preview.js';
-import { subdivide } from '../body/subdivide.js';
-import type { Phenotype } from '../body/phenotype.js';
+import { loadBodyModel, type ArrayBodyModel, type MakeHumanBodyModel } from '../body/index.js';
+import { loadSmplx } from '../body/index.js';
+import { BodyPoser } from '../body/index.js';
+import { namedPose, POSE_NAMES } from '../body/index.js';
+import { frameOf, renderBodyViews, type PreviewView } from '../body/index.js';
+import { subdivide } from '../body/index.js';
+import type { Phenotype } from '../body/index.js';
 import { contactSheet } from '../render/index.js';
 import { progressFrom } from './context.js';
 

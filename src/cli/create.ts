@@ -3,7 +3,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { create, formatSummary } from '../pipeline/create.js';
 import { packageRoot } from '../core/version.js';
-import { PRESET_NAMES, type PresetName } from '../train/config.js';
+import { PRESET_NAMES, type PresetName } from '../train/index.js';
 import { DEFAULT_MOTIONS } from '../generate/stage.js';
 import { parseSeed, progressFrom } from './context.js';
 import { parseList, parseQuality, parseSex } from './stages.js';

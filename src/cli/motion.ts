@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { extname } from 'node:path';
-import { captureMotion } from '../capture/capture.js';
+import { captureMotion } from '../capture/index.js';
 import { PersonaError } from '../core/errors.js';
 import { writeJsonAtomic } from '../core/atomic.js';
-import { writeBvh, writeMotionJson } from '../motion/io.js';
+import { writeBvh, writeMotionJson } from '../motion/index.js';
 import { parsePositiveInt, progressFrom } from './context.js';
 
 function parseNonNegativeInt(name: string) {

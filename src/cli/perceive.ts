@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { perceiveTarget } from '../perceive/stage.js';
+import { perceiveTarget } from '../perceive/index.js';
 import { progressFrom } from './context.js';
 import { withSubjectWriter } from '../subject/writer.js';
 import { PersonaError } from '../core/errors.js';

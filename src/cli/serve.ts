@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { PersonaError } from '../core/errors.js';
 import { BullQueue, EmbeddedQueue, JobEvents, JobStore, SERVE_CONFIG, startServeServer, startWorker, type JobQueue } from '../serve/index.js';
-import { isLoopbackHost } from '../serve/server.js';
+import { isLoopbackHost } from '../serve/index.js';
 import { parsePositiveInt, progressFrom } from './context.js';
 
 function parsePort(value: string): number {

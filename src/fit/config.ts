@@ -62,6 +62,8 @@ export const FIT_CONFIG = {
   depthOrder: { minGap: 0.08, tolerance: 0.02, penalty: 0.5 },
   /** Adam learning rates. */
   lr: { rotation: 0.02, translation: 0.01, shape: 0.03 },
+  /** Adam moments and ε of the fit: PyTorch's `torch.optim.Adam` defaults, with which the fitter was tuned. */
+  adam: { beta1: 0.9, beta2: 0.999, eps: 1e-8 },
   /** Iterations of the single-photo schedule: camera/orientation, then pose, then shape (+ pose). */
   stages: { global: 60, pose: 150, shape: 150 },
   /** Iterations per frame in sequences (warm-started from the previous frame). */

@@ -30,8 +30,8 @@ export const DEPTH_PAIRS: readonly DepthPair[] = [
   { part: 'rightHand', a: 11, b: 16, label: 'left shoulder → right wrist' },
 ];
 
-/** A disagreement: the landmarks' and the fit's depth of b minus a (metres; > 0: b farther from the camera). */
-export interface DepthConflict { part: string; segment: string; photo: number; fit: number }
+import type { DepthConflict } from '../subject/artefacts.js';
+export type { DepthConflict };
 
 /**
  * The segments whose depth order the fit gets the other way round from the landmarks.

@@ -15,15 +15,15 @@
 import type { Camera } from '../core/camera.js';
 import { PersonaError } from '../core/errors.js';
 import { axisAngleToMatrix, mat3Multiply, mat3Transpose, matrixToAxisAngle } from '../core/rotation.js';
-import type { ArrayBodyModel } from '../body/model.js';
-import { BodyPoser, type PosedBody } from '../body/skinning.js';
-import type { BodyPose } from '../body/types.js';
+import type { ArrayBodyModel } from '../body/index.js';
+import { BodyPoser, type PosedBody } from '../body/index.js';
+import type { BodyPose } from '../body/index.js';
 import { keypointAnchors, type KeypointAnchor } from '../body/index.js';
-import { BODY_INDEX, type BodyKeypointName } from '../perceive/names.js';
-import type { Perception } from '../perceive/types.js';
+import { BODY_INDEX, type BodyKeypointName } from '../perceive/index.js';
+import type { Perception } from '../perceive/index.js';
 import { rasterizeMesh } from '../render/index.js';
-import { Adam } from '../train/adam.js';
-import type { Param } from '../nn/types.js';
+import { Adam } from '../nn/index.js';
+import type { Param } from '../nn/index.js';
 import { FIT_CONFIG } from './config.js';
 import { estimatePhotoExpression } from './expression.js';
 import { distanceTransform } from './distance.js';
@@ -202,6 +202,7 @@ function optimise(
   const kneeIdx = ['calf_l', 'calf_r'].map((n) => body.skeleton.names.indexOf(n)).filter((j) => j >= 0);
   const adam = new Adam(
     groups.map((g) => ({ name: g, params: [st[g]], lr: g === 'rot' ? FIT_CONFIG.lr.rotation : g === 'trans' ? FIT_CONFIG.lr.translation : FIT_CONFIG.lr.shape })),
+    FIT_CONFIG.adam,
   );
   const V = body.vertexCount, J = body.skeleton.names.length;
   const gV = new Float64Array(V * 3), gJ = new Float64Array(J * 3);

@@ -10,39 +10,16 @@
  * along the gender axis only (the other macros stay at the population mean). g = 0.5 ± 0.5·s, where the
  * strength s grows linearly from 0 at the confidence floor to 1 at FIT_CONFIG.sexPrior.fullConfidence.
  */
-import type { ArrayBodyModel } from '../body/model.js';
-import type { Phenotype } from '../body/phenotype.js';
-import type { Perception } from '../perceive/types.js';
+import type { ArrayBodyModel } from '../body/index.js';
+import type { Phenotype } from '../body/index.js';
+import type { Perception } from '../perceive/index.js';
 import { FIT_CONFIG } from './config.js';
 
 /** `--sex`: use the photo's evidence (auto) or the user's word. */
 export type SexChoice = 'male' | 'female' | 'auto';
 
-/** What `fit/body.json` records about the shape prior (`phenotypePrior`). */
-export interface PhenotypePriorRecord {
-  sex: {
-    /** What the photo says (face-description model), or 'unknown' (no face seen, or undecided). */
-    inferred: 'male' | 'female' | 'unknown';
-    /** Its confidence, 0 … 1 (2·|p − 0.5| of the model's output). */
-    confidence: number;
-    /** Apparent age (years) from the same model, when a face was seen. */
-    age: number | null;
-    /** What the fit used: the inference, the user's --sex, or neutral when unsure. */
-    used: 'male' | 'female' | 'neutral';
-    /** 'photo' (auto), 'user' (--sex), or 'none'. */
-    source: 'photo' | 'user' | 'none';
-    /**
-     * Body evidence (auto only): relative data energy (keypoints + matte) of the shape fitted as a woman minus
-     * as a man, over the smaller of the two (> 0: the male body explains the photo better), and the votes.
-     */
-    body?: { relativeEnergy: number; bodyVote: number; faceVote: number };
-  };
-  /** The MakeHuman gender value (0 female … 1 male) at the prior's centre. */
-  gender: number;
-  /** False when the body model has no semantic shape map (SMPL-X): the prior stayed neutral. */
-  applied: boolean;
-  note: string;
-}
+import type { PhenotypePriorRecord } from '../subject/artefacts.js';
+export type { PhenotypePriorRecord };
 
 /** The shape prior the optimiser uses: isotropic weight around a centre, plus stiffer directions. */
 export interface ShapePrior {

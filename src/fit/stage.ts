@@ -5,14 +5,14 @@
 import { writeJsonAtomic } from '../core/atomic.js';
 import { createImage, readImage, writePng, type FloatImage } from '../core/image.js';
 import { lookAtCamera } from '../core/camera.js';
-import type { Progress } from '../core/progress.js';
 import { Subject } from '../subject/manifest.js';
 import { SUBJECT_FILES } from '../subject/files.js';
-import { BodyPoser } from '../body/skinning.js';
-import type { ArrayBodyModel } from '../body/model.js';
-import { readPerception } from '../perceive/stage.js';
+import { readFit } from '../subject/artefacts.js';
+import { BodyPoser } from '../body/index.js';
+import type { ArrayBodyModel } from '../body/index.js';
+import { readPerception } from '../perceive/index.js';
 import { renderShaded, contactSheet } from '../render/index.js';
-import { resolveBody, type BodySpec } from '../pipeline/body.js';
+import { stageContext, type StageContextOptions } from '../subject/context.js';
 import { fitImage, type FitOptions } from './fitImage.js';
 import { cameraFromJson, fitPose, type BodyFit } from './types.js';
 import { readFile } from 'node:fs/promises';
@@ -20,11 +20,7 @@ import { existsSync } from 'node:fs';
 import { PersonaError } from '../core/errors.js';
 
 /** Options of the fit stage. */
-export interface FitStageOptions extends FitOptions {
-  body?: BodySpec;
-  force?: boolean;
-  progress?: Progress;
-}
+export interface FitStageOptions extends FitOptions, StageContextOptions {}
 
 /** The fitted mesh shaded over the photo (60 % blend) and a side view of it (camera 90° around the body). */
 export function fitViews(photo: FloatImage, fit: BodyFit, body: ArrayBodyModel): { over: FloatImage; side: FloatImage } {
@@ -52,17 +48,9 @@ export function fitOverlay(photo: FloatImage, fit: BodyFit, body: ArrayBodyModel
   return contactSheet([over, side], { columns: 2, labels: ['fit over photo', 'side view'] });
 }
 
-/** Reads `fit/body.json` of a subject (a clear error when the fit stage has not run). */
-export async function readFit(subject: Subject): Promise<BodyFit> {
-  const file = subject.path(SUBJECT_FILES.fit);
-  if (!existsSync(file)) throw new PersonaError(`${file} is missing.`, { hint: `Run \`persona fit ${subject.dir}\` first.` });
-  const fit = JSON.parse(await readFile(file, 'utf8')) as BodyFit;
-  if (fit.format !== 'persona-fit') throw new PersonaError(`${file} is not a Persona fit file.`, { hint: 'Run `persona fit --force`.' });
-  return fit;
-}
-
 /** Runs (or skips) the fit stage. */
 export async function runFitStage(subjectDir: string, options: FitStageOptions = {}): Promise<{ ran: boolean; fit: BodyFit }> {
+  const ctx = stageContext(subjectDir, options);
   const subject = new Subject(subjectDir);
   let fit: BodyFit | undefined;
   const outcome = await subject.runStage(
@@ -70,12 +58,12 @@ export async function runFitStage(subjectDir: string, options: FitStageOptions =
     {
       version: 4, // 4: depthOrder (per-limb depth-ordering check, issue #19)
       inputs: { keypoints: SUBJECT_FILES.keypoints, mask: SUBJECT_FILES.mask },
-      options: { body: options.body ?? 'default', fovDeg: options.fovDeg ?? null, iterationScale: options.iterationScale ?? 1, sex: options.sex ?? 'auto' },
+      options: { body: ctx.bodySpec, fovDeg: options.fovDeg ?? null, iterationScale: options.iterationScale ?? 1, sex: options.sex ?? 'auto' },
       outputs: [SUBJECT_FILES.fit, SUBJECT_FILES.fitOverlay],
-      force: options.force,
+      force: ctx.force,
     },
     async () => {
-      const body = resolveBody(options.body);
+      const body = ctx.body();
       const perception = await readPerception(subjectDir);
       const t0 = Date.now();
       fit = fitImage(perception, body, options);
@@ -83,8 +71,8 @@ export async function runFitStage(subjectDir: string, options: FitStageOptions =
       await writeJsonAtomic(subject.path(SUBJECT_FILES.fit), fit);
       const photo = await readImage(subject.path(SUBJECT_FILES.image), 3);
       await writePng(subject.path(SUBJECT_FILES.fitOverlay), fitOverlay(photo, fit, body));
-      if (fit.uncertain.length > 0) options.progress?.warn(`fit: uncertain parts: ${fit.uncertain.join(', ')} (unseen or high residual)`);
-      if (fit.phenotypePrior) options.progress?.info(`fit: ${fit.phenotypePrior.note}`);
+      if (fit.uncertain.length > 0) ctx.progress?.warn(`fit: uncertain parts: ${fit.uncertain.join(', ')} (unseen or high residual)`);
+      if (fit.phenotypePrior) ctx.progress?.info(`fit: ${fit.phenotypePrior.note}`);
       return { seconds, keypointPx: fit.residuals.keypointPx, silhouetteIoU: fit.residuals.silhouetteIoU, uncertain: fit.uncertain, sex: fit.phenotypePrior?.sex.used ?? null, sexInferred: fit.phenotypePrior?.sex.inferred ?? null, sexConfidence: fit.phenotypePrior?.sex.confidence ?? null };
     },
   );

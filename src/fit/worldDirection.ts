@@ -12,7 +12,7 @@
 import type { KeypointAnchor } from '../body/index.js';
 import type { PosedTerm } from './fitImage.js';
 import { FIT_CONFIG } from './config.js';
-import type { Perception } from '../perceive/types.js';
+import type { Perception } from '../perceive/index.js';
 
 /** BlazePose keypoint pairs (indices) of the limbs the term uses: upper arms, forearms, thighs, shins. */
 export const WORLD_LIMBS: ReadonlyArray<readonly [number, number]> = [[11, 13], [13, 15], [12, 14], [14, 16], [23, 25], [25, 27], [24, 26], [26, 28]];

@@ -8,9 +8,9 @@
 import type { Camera } from '../core/camera.js';
 import type { FloatImage } from '../core/image.js';
 import { createImage } from '../core/image.js';
-import type { ArrayBodyModel } from '../body/model.js';
-import { BodyPoser } from '../body/skinning.js';
-import type { BodyPose } from '../body/types.js';
+import type { ArrayBodyModel } from '../body/index.js';
+import { BodyPoser } from '../body/index.js';
+import type { BodyPose } from '../body/index.js';
 import { renderTextured } from '../render/index.js';
 import { restSkeletonOf, getBuiltinMotion, createPoseSampler, motionDuration } from '../motion/index.js';
 import { placeMotionPose } from './place.js';

@@ -4,7 +4,7 @@
  * root rotation R_f·R_m, translation R_f·t_m + t_f (the other joints keep the motion's rotations).
  */
 import { axisAngleToMatrix, mat3Multiply, matrixToAxisAngle } from '../core/rotation.js';
-import type { BodyPose } from '../body/types.js';
+import type { BodyPose } from '../body/index.js';
 
 /** The motion pose placed in the fit's world frame. */
 export function placeMotionPose(motionPose: BodyPose, fitPose: BodyPose): BodyPose {

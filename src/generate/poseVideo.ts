@@ -19,13 +19,13 @@ import { PersonaError } from '../core/errors.js';
 import { ffmpegAvailable, findFfmpeg } from '../core/ffmpeg.js';
 import { createImage, writePng, type FloatImage } from '../core/image.js';
 import type { Progress } from '../core/progress.js';
-import type { ArrayBodyModel } from '../body/model.js';
-import { BodyPoser } from '../body/skinning.js';
-import type { BodyPose } from '../body/types.js';
+import type { ArrayBodyModel } from '../body/index.js';
+import { BodyPoser } from '../body/index.js';
+import type { BodyPose } from '../body/index.js';
 import { drawLine, drawPoint } from '../render/index.js';
 import { bodyAnchors } from '../fit/fitImage.js';
 import { cameraFromJson, cameraToJson, fitPose, type BodyFit, type CameraJson } from '../fit/types.js';
-import { BODY_INDEX } from '../perceive/names.js';
+import { BODY_INDEX } from '../perceive/index.js';
 import { placedMotion } from './builtin.js';
 import { letterboxCamera, letterboxImage } from './letterbox.js';
 

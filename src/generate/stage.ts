@@ -14,8 +14,9 @@ import { Subject } from '../subject/manifest.js';
 import { SUBJECT_FILES, clipFiles } from '../subject/files.js';
 import { cameraFromJson, cameraToJson, fitPose } from '../fit/types.js';
 import { listBuiltinMotions } from '../motion/index.js';
-import { resolveBody, type BodySpec } from '../pipeline/body.js';
-import { readFit } from '../fit/stage.js';
+import { resolveBody, type BodySpec } from '../body/index.js';
+import { stageContext, type StageContext, type StageContextOptions } from '../subject/context.js';
+import { readFit } from '../subject/artefacts.js';
 import { renderBuiltinClip, proxySurface, BUILTIN_NOTE, BUILTIN_BODY_NOTE } from './builtin.js';
 import { loadSubjectProxy } from '../shape/index.js';
 import { prepareCloth } from '../sim/index.js';
@@ -27,20 +28,17 @@ import type { GeneratedClipFile } from './types.js';
 export const DEFAULT_MOTIONS = ['turnaround', 'dance', 'punch-kick'] as const;
 
 /** Options of the generate stage. */
-export interface GenerateStageOptions {
+export interface GenerateStageOptions extends StageContextOptions {
   generator?: string;
   motions?: string[];
   framesPerClip?: number;
   /** Long side of the generated frames (pixels). */
   size?: number;
-  body?: BodySpec;
   /**
    * Simulate cloth and hair of the clothed proxy (src/sim) when the builtin generator renders one (default
    * false: docs/sim.md has the measurements behind it; `--cloth-dynamics` turns it on).
    */
   clothDynamics?: boolean;
-  force?: boolean;
-  progress?: Progress;
 }
 
 /** Checks generator and motion names early. */
@@ -60,16 +58,11 @@ export function checkGenerateOptions(o: GenerateStageOptions): void {
     if (!known.has(m)) throw new PersonaError(`unknown motion "${m}"`, { hint: `builtin motions: ${[...known].join(', ')}`, exitCode: 2 });
 }
 
-/** The clips a subject has (from the manifest). */
-export async function generatedClips(subjectDir: string): Promise<string[]> {
-  const rec = await new Subject(subjectDir).stage('generate');
-  return (rec?.notes?.clips as string[] | undefined) ?? [];
-}
-
 /** Runs (or skips) the generate stage. */
 export async function runGenerateStage(subjectDir: string, options: GenerateStageOptions = {}): Promise<{ ran: boolean; clips: string[]; frames: number }> {
   checkGenerateOptions(options);
-  if ((options.generator ?? 'builtin').startsWith('frames:')) return runFramesImport(subjectDir, options);
+  const ctx = stageContext(subjectDir, options);
+  if ((options.generator ?? 'builtin').startsWith('frames:')) return runFramesImport(ctx, options);
   const subject = new Subject(subjectDir);
   const motions = options.motions ?? [...DEFAULT_MOTIONS];
   const framesPerClip = options.framesPerClip ?? 12;
@@ -82,20 +75,20 @@ export async function runGenerateStage(subjectDir: string, options: GenerateStag
     {
       version: 1,
       inputs: { fit: SUBJECT_FILES.fit, texture: SUBJECT_FILES.texture, ...(hasProxy ? { proxy: SUBJECT_FILES.proxy, proxyBin: SUBJECT_FILES.proxyBin, proxyColors: SUBJECT_FILES.proxyColors, proxyColorsBin: SUBJECT_FILES.proxyColorsBin } : {}) },
-      options: { generator: options.generator ?? 'builtin', motions, framesPerClip, size, body: options.body ?? 'default', clothDynamics },
+      options: { generator: options.generator ?? 'builtin', motions, framesPerClip, size, body: ctx.bodySpec, clothDynamics },
       outputs,
-      force: options.force,
+      force: ctx.force,
     },
     async () => {
       const fit = await readFit(subject);
-      const body = resolveBody(options.body);
+      const body = ctx.body();
       const texture = await readImage(subject.path(SUBJECT_FILES.texture), 3);
       const proxy = hasProxy ? loadSubjectProxy(subjectDir) : undefined;
       const note = proxy ? BUILTIN_NOTE : BUILTIN_BODY_NOTE;
       const fitCam = cameraFromJson(fit.camera);
       const dims = fitLongSide(fitCam.width, fitCam.height, size);
       const camera = resizeCamera(fitCam, dims.width, dims.height);
-      const task = options.progress?.task('generate', motions.length * framesPerClip);
+      const task = ctx.progress?.task('generate', motions.length * framesPerClip);
       let done = 0;
       // one simulation setup (particles, constraints, body capsules) for every clip
       const clothSetup = proxy && clothDynamics ? prepareCloth(proxySurface(proxy.proxy), body, fit.shape) : undefined;
@@ -127,8 +120,8 @@ export async function runGenerateStage(subjectDir: string, options: GenerateStag
 }
 
 /** The generate stage with `frames:<dir>`: imports every clip of the folder (frames.ts). */
-async function runFramesImport(subjectDir: string, options: GenerateStageOptions): Promise<{ ran: boolean; clips: string[]; frames: number }> {
-  const subject = new Subject(subjectDir);
+async function runFramesImport(ctx: StageContext, options: GenerateStageOptions): Promise<{ ran: boolean; clips: string[]; frames: number }> {
+  const subject = new Subject(ctx.subjectDir);
   const dir = (options.generator ?? '').slice('frames:'.length);
   const sources: FrameClipSource[] = await scanFramesDir(dir);
   const maxFrames = options.framesPerClip ?? 12;
@@ -138,13 +131,13 @@ async function runFramesImport(subjectDir: string, options: GenerateStageOptions
     {
       version: 1,
       inputs: { fit: SUBJECT_FILES.fit },
-      options: { generator: 'frames', dir, clips: sources.map((c) => ({ clip: c.clip, files: c.fingerprint })), framesPerClip: maxFrames, size, body: options.body ?? 'default' },
+      options: { generator: 'frames', dir, clips: sources.map((c) => ({ clip: c.clip, files: c.fingerprint })), framesPerClip: maxFrames, size, body: ctx.bodySpec },
       outputs: sources.map((c) => clipFiles(c.clip).poses),
-      force: options.force,
+      force: ctx.force,
     },
     async () => {
       const fit = await readFit(subject);
-      const body = resolveBody(options.body);
+      const body = ctx.body();
       let total = 0;
       await rm(subject.path(SUBJECT_FILES.generatedDir), { recursive: true, force: true });
       for (const src of sources) {
@@ -152,7 +145,7 @@ async function runFramesImport(subjectDir: string, options: GenerateStageOptions
         await rm(subject.path(files.dir), { recursive: true, force: true });
         const names: string[] = [];
         const r = await importFrameClip(src, {
-          body, fit, size, maxFrames, progress: options.progress,
+          body, fit, size, maxFrames, progress: ctx.progress,
           onFrame: async (f, k) => {
             await yieldToSignals(undefined, 'generate'); // Ctrl-C stops between frames (the clip has no poses.json, so it is redone)
           const file = `${String(k).padStart(4, '0')}.png`;

@@ -4,7 +4,7 @@
  * a GPU); ours are `builtin` (the person's own textured body, re-posed — identity and pose, no cloth
  * dynamics) and `frames:<dir>` (frames made by any image-animation model, re-fitted).
  */
-import type { BodyPose } from '../body/types.js';
+import type { BodyPose } from '../body/index.js';
 import type { CameraJson } from '../fit/types.js';
 
 /** One generated frame's parameters (`generated/<clip>/poses.json`). */

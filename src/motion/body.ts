@@ -1,7 +1,7 @@
 /**
  * Glue between a BodyModel and the motion functions, which take a skeleton plus rest joints.
  */
-import type { BodyModel, ShapeCoefficients } from '../body/types.js';
+import type { BodyModel, ShapeCoefficients } from '../body/index.js';
 import type { RestSkeleton } from './canonical.js';
 
 /** The body model's skeleton with its rest joint positions (mean shape, or shape `beta`). */

@@ -2,7 +2,7 @@
  * Builtin motions: keyframed clips (library.ts) sampled on the canonical skeleton and
  * retargeted onto a body skeleton, with feet kept on the floor.
  */
-import type { Skeleton } from '../body/types.js';
+import type { Skeleton } from '../body/index.js';
 import { PersonaError } from '../core/errors.js';
 import { canonicalSkeleton, type RestSkeleton } from './canonical.js';
 import { groundMotion } from './ground.js';

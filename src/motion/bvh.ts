@@ -16,7 +16,7 @@ import { matrixToQuat, quatToMatrix } from '../core/rotation.js';
 import { BVH_EXPORT_UNITS_PER_METRE } from './config.js';
 import type { RestSkeleton } from './canonical.js';
 import { assignRoles, stripNamespace } from './names.js';
-import { qmul } from './quat.js';
+import { qmul } from '../core/rotation.js';
 import { retargetMotion, validateRestSkeleton } from './retarget.js';
 import { validateMotion } from './sample.js';
 import type { Motion } from './types.js';

@@ -6,8 +6,8 @@
  */
 import type { RestSkeleton } from './canonical.js';
 import { assignRoles } from './names.js';
-import { createFkResult, forwardKinematics } from './fk.js';
-import { qrotate } from './quat.js';
+import { createFkResult, quatForwardKinematics } from '../body/index.js';
+import { qrotate } from '../core/rotation.js';
 import type { Motion } from './types.js';
 
 /** Feet found on a skeleton: per side the ankle and ball joint (−1 if absent). */
@@ -36,7 +36,7 @@ export function footPoints(motion: Motion, rs: RestSkeleton): Float64Array | nul
   const out = new Float64Array(F * 2 * POINTS * 3);
   const heel = new Float64Array(3);
   for (let f = 0; f < F; f++) {
-    forwardKinematics(rs.skeleton, rs.rest, motion.rotations, motion.rootTranslation, fk, f * J * 4, f * 3);
+    quatForwardKinematics(rs.skeleton, rs.rest, motion.rotations, motion.rootTranslation, fk, f * J * 4, f * 3);
     for (let s = 0; s < 2; s++) {
       const a = feet.ankle[s]!, b = feet.ball[s]!;
       const o = (f * 2 + s) * POINTS * 3;

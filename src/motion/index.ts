@@ -15,7 +15,8 @@ export { parseSmplxJson, smplxToMotion, smplxSequenceFromArrays, type SmplxSeque
 export { readMotionJson, writeMotionJson, readBvh, readBvhMotion, writeBvh, readSmplxNpz, readSmplxJson, readSmplxMotion } from './io.js';
 export { createRetargeter, retargetFrame, retargetMotion, type Retargeter } from './retarget.js';
 export { groundMotion } from './ground.js';
-export { forwardKinematics, createFkResult, type FkResult } from './fk.js';
 export { restSkeletonOf } from './body.js';
 export { drawStickFrame, motionContactSheet } from './sticks.js';
 export { assignRoles, SMPLX_JOINTS, type JointRole } from './names.js';
+export { MAX_ANIMATE_FRAMES } from './config.js';
+export { footPoints } from './ground.js';

@@ -18,8 +18,8 @@ import type { Skeleton } from '../body/types.js';
 import { PersonaError } from '../core/errors.js';
 import { assignRoles, boneAcrossRoles, boneEndRole, stripNamespace, type JointRole } from './names.js';
 import { legLength, type RestSkeleton } from './canonical.js';
-import { globalRotations } from './fk.js';
-import { minimalArc, qmul, qmulConjA, qnormalize, qrotate } from './quat.js';
+import { quatGlobalRotations } from '../body/fk.js';
+import { minimalArc, qmul, qmulConjA, qnormalize, qrotate } from '../core/rotation.js';
 import type { Motion } from './types.js';
 
 /** A prepared mapping from a source skeleton to a target skeleton. */
@@ -152,7 +152,7 @@ export function retargetFrame(
   scratch: RetargetScratch = createRetargetScratch(rt), srcOffset = 0, outOffset = 0,
 ): void {
   const { gs, gt } = scratch;
-  globalRotations(rt.source.skeleton.parents, srcLocal, gs, srcOffset);
+  quatGlobalRotations(rt.source.skeleton.parents, srcLocal, gs, srcOffset);
   const parents = rt.target.skeleton.parents, A = rt.alignment;
   for (let j = 0; j < parents.length; j++) {
     const p = parents[j]!, s = rt.sourceOf[j]!;

@@ -19,7 +19,7 @@ import { checkMotionSize } from './limits.js';
 import { axisAngleToQuat } from '../core/rotation.js';
 import { canonicalSkeleton, type RestSkeleton } from './canonical.js';
 import { SMPLX_JOINTS, SMPLH_JOINTS } from './names.js';
-import { qmul, qrotate } from './quat.js';
+import { qmul, qrotate } from '../core/rotation.js';
 import { retargetMotion, validateRestSkeleton } from './retarget.js';
 import type { Motion } from './types.js';
 

@@ -3,10 +3,10 @@
  * are plausible, and a contact sheet of a few frames of several motions.
  */
 import { createImage, type FloatImage } from '../core/image.js';
-import { contactSheet } from '../render/sheet.js';
-import { drawLine, drawPoint } from '../render/draw.js';
+import { contactSheet } from '../render/index.js';
+import { drawLine, drawPoint } from '../render/index.js';
 import type { RestSkeleton } from './canonical.js';
-import { createFkResult, forwardKinematics } from './fk.js';
+import { createFkResult, quatForwardKinematics } from '../body/index.js';
 import { assignRoles } from './names.js';
 import type { Motion } from './types.js';
 
@@ -32,7 +32,7 @@ export function drawStickFrame(motion: Motion, rs: RestSkeleton, frame: number, 
   const size = options.size ?? 160;
   const J = rs.skeleton.names.length;
   const fk = createFkResult(J);
-  forwardKinematics(rs.skeleton, rs.rest, motion.rotations, motion.rootTranslation, fk, frame * J * 4, frame * 3);
+  quatForwardKinematics(rs.skeleton, rs.rest, motion.rotations, motion.rootTranslation, fk, frame * J * 4, frame * 3);
   let ymin = Infinity, ymax = -Infinity;
   for (let j = 0; j < J; j++) { ymin = Math.min(ymin, rs.rest[j * 3 + 1]!); ymax = Math.max(ymax, rs.rest[j * 3 + 1]!); }
   const extent = options.extent ?? (ymax - ymin) * 1.35;

@@ -27,6 +27,30 @@ function groupRstd(x: Floats, s: number, e: number, mean: number, eps: number): 
 }
 
 /**
+ * Group norm of n×C rows (G groups), affine (γ, β per channel), then ReLU: the plain-loop forward that
+ * `GroupNorm.normalizeAffineRelu` runs without WASM and the browser's pose offsets (src/avatar/pose.ts) run
+ * on one row. x becomes x̂; `rstd` (n×G, or null) receives 1/σ; y = ReLU(γ·x̂ + β). y may be x (then x̂ is
+ * overwritten by the output).
+ */
+export function groupNormAffineRelu(x: Floats, rstd: Floats | null, y: Floats, n: number, C: number, G: number, gamma: Floats, beta: Floats, eps = GROUP_NORM_EPS): void {
+  const cg = C / G;
+  for (let r = 0; r < n; r++) {
+    for (let g = 0; g < G; g++) {
+      const s = r * C + g * cg, e = s + cg, c0 = g * cg - s;
+      const mean = groupMean(x, s, e);
+      const rs = groupRstd(x, s, e, mean, eps);
+      if (rstd) rstd[r * G + g] = rs;
+      for (let i = s; i < e; i++) {
+        const xh = (x[i]! - mean) * rs;
+        x[i] = xh;
+        const a = gamma[c0 + i]! * xh + beta[c0 + i]!;
+        y[i] = (a + Math.abs(a)) * 0.5;
+      }
+    }
+  }
+}
+
+/**
  * Group normalisation of N×C rows, as PyTorch's `nn.GroupNorm(G, C)` applied to an (N, C)
  * tensor — which is how PERSONA uses it on per-Gaussian features (make_linear_layers with
  * use_gn=True, `nn.GroupNorm(4, 128)` after each hidden Linear). Each row is its own "sample":
@@ -89,19 +113,7 @@ export class GroupNorm {
     checkRows('GroupNorm rstd', rstd, n, G);
     checkRows('GroupNorm y', y, n, C);
     if (this.useWasm(n, x, rstd, y) && wasmGnNormAffineRelu(x as Float32Array, rstd as Float32Array, y as Float32Array, gamma as Float32Array, beta as Float32Array, n, C, G, eps)) return;
-    for (let r = 0; r < n; r++) {
-      for (let g = 0; g < G; g++) {
-        const s = r * C + g * cg, e = s + cg, c0 = g * cg - s;
-        const mean = groupMean(x, s, e);
-        const rs = (rstd[r * G + g] = groupRstd(x, s, e, mean, eps));
-        for (let i = s; i < e; i++) {
-          const xh = (x[i]! - mean) * rs;
-          x[i] = xh;
-          const a = gamma[c0 + i]! * xh + beta[c0 + i]!;
-          y[i] = (a + Math.abs(a)) * 0.5;
-        }
-      }
-    }
+    groupNormAffineRelu(x, rstd, y, n, C, G, gamma, beta, eps);
   }
 
   /** y (n×C) = γ·x̂ + β, optionally followed by ReLU (fused, as PERSONA's GN→ReLU). */

@@ -11,3 +11,4 @@ export * from './pose-condition.js';
 export * from './wasm-linear.js';
 export * from './triplane.js';
 export * from './parallel.js';
+export * from './adam.js';

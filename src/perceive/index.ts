@@ -6,4 +6,5 @@ export { Perceiver, type PerceiverOptions, type PerceiveCallOptions, growBox, cl
 export { perceive, perceiveSubject, perceiveTarget, readPerception, writePerception, PERCEPTION_FILES, type PerceiveOptions } from './stage.js';
 export { drawOverlay } from './overlay.js';
 export { buildReport, facingYaw, facingFromYaw } from './report.js';
+export { type PerceiveStageOptions, type PerceiveStageResult } from './stage.js';
 export { faceFeatures, type FaceFeatures } from './faceFeatures.js';

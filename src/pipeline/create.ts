@@ -11,22 +11,22 @@ import { ensureDir } from '../core/atomic.js';
 import { Progress } from '../core/progress.js';
 import { writePng } from '../core/image.js';
 import { decodePhoto, ingest } from '../ingest/ingest.js';
-import { perceiveSubject } from '../perceive/stage.js';
+import { perceiveSubject } from '../perceive/index.js';
 import { runFitStage } from '../fit/stage.js';
 import type { SexChoice } from '../fit/phenotypePrior.js';
 import { runTextureStage } from '../texture/stage.js';
 import { runShapeStage } from '../shape/index.js';
-import { resolveBody } from './body.js';
+import { createStageContext } from '../subject/context.js';
 import { runGenerateStage, checkGenerateOptions, DEFAULT_MOTIONS } from '../generate/stage.js';
-import { runTrainStage } from '../train/stage.js';
-import { PRESET_NAMES, type PresetName } from '../train/config.js';
+import { runTrainStage } from '../train/index.js';
+import { PRESET_NAMES, type PresetName } from '../train/index.js';
 import { loadAvatar } from '../avatar/bundle.js';
 import { animateAvatar, turntable } from '../animate/animate.js';
 import { loadMotionArg, resolvePose } from '../animate/motionArg.js';
 import { avatarRestSkeleton } from '../animate/poses.js';
 import { SUBJECT_FILES } from '../subject/files.js';
 import { checkSubjectFolder, lockSubject } from '../subject/writer.js';
-import { checkBodySpec, type BodySpec } from './body.js';
+import { checkBodySpec, type BodySpec } from '../body/index.js';
 import { QUALITY } from './quality.js';
 
 /** Options of `create`. */
@@ -94,6 +94,8 @@ export async function create(photo: string, out: string, o: CreateOptions = {}):
 
 async function runPipeline(photo: string, out: string, o: CreateOptions, progress: Progress, t0: number): Promise<CreateSummary> {
   const q = QUALITY[o.quality ?? 'standard'];
+  // one context for the run: every stage gets the same body model (resolved once, when a stage first needs it)
+  const context = createStageContext(out, { body: o.body, force: o.force, progress });
   const stages: CreateSummary['stages'] = [];
   const stage = async <T extends { ran: boolean }>(name: string, run: () => Promise<T>): Promise<T> => {
     const s = Date.now();
@@ -107,15 +109,15 @@ async function runPipeline(photo: string, out: string, o: CreateOptions, progres
   const perceived = await stage('perceive', () => perceiveSubject(out, { person: o.person, force: o.force, progress }));
   // the stage itself warns when it runs; repeat its warnings only when it was skipped (issue #19: printed twice)
   if (!perceived.ran) for (const w of perceived.perception?.person.warnings ?? []) progress.warn(w);
-  const fitted = await stage('fit', () => runFitStage(out, { body: o.body, force: o.force, progress, iterationScale: q.fitIterationScale, sex: o.sex }));
+  const fitted = await stage('fit', () => runFitStage(out, { context, iterationScale: q.fitIterationScale, sex: o.sex }));
   progress.info(`fit: keypoint error ${fitted.fit.residuals.keypointPx.toFixed(1)} px, silhouette IoU ${fitted.fit.residuals.silhouetteIoU.toFixed(3)}`);
-  const shaped = await stage('shape', () => runShapeStage(out, { body: resolveBody(o.body), bodySpec: typeof o.body === 'string' ? o.body : 'default', force: o.force }));
+  const shaped = await stage('shape', () => runShapeStage(out, { body: context.body(), bodySpec: context.bodySpec, force: context.force }));
   if (shaped.silhouetteIoU !== undefined) progress.info(`shape: clothed proxy, silhouette IoU ${shaped.silhouetteIoU.toFixed(3)} against the matte`);
-  await stage('texture', () => runTextureStage(out, { size: q.textureSize, body: o.body, force: o.force }));
+  await stage('texture', () => runTextureStage(out, { context, size: q.textureSize }));
   await stage('generate', () =>
-    runGenerateStage(out, { generator: o.generator, motions: o.motions ?? [...DEFAULT_MOTIONS], framesPerClip: q.framesPerClip, size: q.generatedSize, body: o.body, clothDynamics: o.clothDynamics, force: o.force, progress }),
+    runGenerateStage(out, { generator: o.generator, motions: o.motions ?? [...DEFAULT_MOTIONS], framesPerClip: q.framesPerClip, size: q.generatedSize, clothDynamics: o.clothDynamics, context }),
   );
-  await stage('train', () => runTrainStage(out, { quality: q.preset, seed: o.seed, body: o.body, force: o.force, progress }));
+  await stage('train', () => runTrainStage(out, { context, quality: q.preset, seed: o.seed }));
   const preview: CreateSummary['preview'] = { training: join(out, SUBJECT_FILES.trainPreview) };
   if (!o.noPreview) {
     await stage('preview', async () => {

@@ -3,7 +3,7 @@
  * `test` is for CI: tiny everything, seconds. PERSONA's generated video has hundreds of frames; on two
  * CPU cores we use a few per motion and say so.
  */
-import type { PresetName } from '../train/config.js';
+import type { PresetName } from '../train/index.js';
 
 /** Per-stage settings of a quality level. */
 export interface QualitySettings {

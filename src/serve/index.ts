@@ -7,3 +7,4 @@ export { JobStore, isJobId } from './store.js';
 export { JobEvents } from './events.js';
 export { SERVE_CONFIG } from './config.js';
 export type { JobRecord, JobState, JobOptions } from './types.js';
+export { isLoopbackHost } from './server.js';

@@ -1,8 +1,8 @@
 /** A job's options from the upload form's fields, checked the way the CLI checks its flags. */
 import { PersonaError } from '../core/errors.js';
 import { checkGenerateOptions, DEFAULT_MOTIONS } from '../generate/stage.js';
-import { listBuiltinMotions } from '../motion/builtin.js';
-import { PRESET_NAMES, type PresetName } from '../train/config.js';
+import { listBuiltinMotions } from '../motion/index.js';
+import { PRESET_NAMES, type PresetName } from '../train/index.js';
 import type { JobOptions } from './types.js';
 import { HttpError } from './upload.js';
 

@@ -8,7 +8,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { PersonaError } from '../core/errors.js';
 import { Progress } from '../core/progress.js';
 import { ingest } from '../ingest/ingest.js';
-import { perceiveSubject } from '../perceive/stage.js';
+import { perceiveSubject } from '../perceive/index.js';
 import { create } from '../pipeline/create.js';
 import { loadAvatar } from '../avatar/bundle.js';
 import { EXPORT_FORMATS, exportAvatar, type ExportFormat } from '../export/export.js';

@@ -7,7 +7,7 @@
  */
 import { projectPoint, type Camera } from '../core/camera.js';
 import type { FloatImage } from '../core/image.js';
-import type { ArrayBodyModel } from '../body/model.js';
+import type { ArrayBodyModel } from '../body/index.js';
 import { PART_INDEX } from '../body/index.js';
 import { computeVertexNormals, rasterizeMesh, sampleTexture } from '../render/index.js';
 import { PROXY_COLOR_CONFIG } from './config.js';

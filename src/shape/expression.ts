@@ -4,8 +4,8 @@
  * vertex it stands on (`bodyVertex`); cloth and hair keep none (hair over the brow does not follow the brows).
  * Only vertices of the face, eyes and head (the chin, which the mouth-open unit moves) take a basis.
  */
-import { ArrayBodyModel } from '../body/model.js';
-import { PART_INDEX, type BodyModel } from '../body/types.js';
+import { ArrayBodyModel } from '../body/index.js';
+import { PART_INDEX, type BodyModel } from '../body/index.js';
 import { PROXY_MATERIAL, type ClothedProxy } from './proxy.js';
 
 /** The proxy's model with the body's expression basis gathered onto it (docs/avatar.md "Expression"). */

@@ -5,9 +5,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PersonaError } from '../core/errors.js';
-import { ArrayBodyModel } from '../body/model.js';
-import { readContainer, writeContainer } from '../body/format.js';
-import type { Skeleton } from '../body/types.js';
+import { ArrayBodyModel } from '../body/index.js';
+import { readContainer, writeContainer } from '../body/index.js';
+import type { Skeleton } from '../body/index.js';
 import type { ClothedProxy, ProxyStats } from './proxy.js';
 
 /** Header facts kept beside the buffers. */

@@ -5,8 +5,8 @@
 import { lookAtCamera, type Camera } from '../core/camera.js';
 import { createImage, type FloatImage } from '../core/image.js';
 import { contactSheet, rasterizeMesh, renderShaded, resizeImage } from '../render/index.js';
-import { BodyPoser } from '../body/skinning.js';
-import type { BodyPose } from '../body/types.js';
+import { BodyPoser } from '../body/index.js';
+import type { BodyPose } from '../body/index.js';
 import { PROXY_MATERIAL, type ClothedProxy } from './proxy.js';
 
 /** Colours of the materials in pictures (skin tan, cloth blue, hair brown, template hands/face pink). */

@@ -19,7 +19,7 @@
  */
 import type { ScalarGrid } from './marchingTetrahedra.js';
 import { PointIndex } from './meshOps.js';
-import { BODY_PARTS, PART_INDEX } from '../body/types.js';
+import { BODY_PARTS, PART_INDEX } from '../body/index.js';
 
 /** Settings of the partition (from SHAPE_CONFIG). */
 export interface LimbPartitionSettings {

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { readImage, writePng } from '../core/image.js';
 import { writeFileAtomic } from '../core/atomic.js';
-import type { ArrayBodyModel } from '../body/model.js';
+import type { ArrayBodyModel } from '../body/index.js';
 import { Subject } from '../subject/manifest.js';
 import { SUBJECT_FILES } from '../subject/files.js';
 import { cameraFromJson, fitPose, type BodyFit } from '../fit/types.js';

@@ -10,7 +10,7 @@
  * 0, weights unchanged) to the hem is smooth. The leg capsules then push the cloth out (the solver's
  * collisions). Loose cloth around one leg (a wide trouser leg) and hair keep their weights.
  */
-import type { SkinWeights } from '../body/types.js';
+import type { SkinWeights } from '../body/index.js';
 import { isFree, weldMap } from './topology.js';
 import { MATERIAL, type DeformableSurface } from './types.js';
 

@@ -12,7 +12,7 @@
  * a quantile of the distances from the axis (config.ts). The radius is then shrunk (bounded below) so that
  * no free particle of the simulated surface starts inside.
  */
-import type { SkinWeights } from '../body/types.js';
+import type { SkinWeights } from '../body/index.js';
 import { SIM_CONFIG } from './config.js';
 import { segmentDistance } from './geometry.js';
 

@@ -10,9 +10,9 @@
  */
 import { axisAngleToMatrix } from '../core/rotation.js';
 import { PersonaError } from '../core/errors.js';
-import { forwardKinematics, linearBlendSkinning } from '../body/skinning.js';
-import type { ArrayBodyModel } from '../body/model.js';
-import type { BodyPose } from '../body/types.js';
+import { forwardKinematics, linearBlendSkinning } from '../body/index.js';
+import type { ArrayBodyModel } from '../body/index.js';
+import type { BodyPose } from '../body/index.js';
 import type { DeformableSurface } from './types.js';
 import { SIM_CONFIG, type SimMaterial } from './config.js';
 import { buildTopology, type ClothTopology } from './topology.js';

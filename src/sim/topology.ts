@@ -3,7 +3,7 @@
  * they are tied to, and the constraints between them (edges for stretch, cross-edges for bending).
  */
 import { PersonaError } from '../core/errors.js';
-import type { SkinWeights } from '../body/types.js';
+import type { SkinWeights } from '../body/index.js';
 import type { DeformableSurface } from './types.js';
 import { MATERIAL } from './types.js';
 import { SIM_CONFIG, type SimMaterial } from './config.js';

@@ -3,7 +3,7 @@
  * body skeleton. Issue #17's clothed proxy (body ∪ clothing ∪ hair) provides one; the synthetic
  * benchmark builds one from its skirt and hair meshes.
  */
-import type { SkinWeights } from '../body/types.js';
+import type { SkinWeights } from '../body/index.js';
 
 /** Material codes of `DeformableSurface.material`. */
 export const MATERIAL = { skin: 0, cloth: 1, hair: 2 } as const;

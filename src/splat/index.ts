@@ -7,3 +7,4 @@ export { shutdownRasterWorkers, runTasks, startBackgroundTask, type BackgroundTa
 export { RasterWorkspace } from './workspace.js';
 export type { RasterEngine, GaussianSet, RasterOptions, RasterResult, RasterGrads, RasterSaved, RasterStats, BackwardOptions } from './types.js';
 export * as splatConfig from './config.js';
+export { FastSplatRenderer, type FastFrame, type IsotropicGaussians } from './fast.js';

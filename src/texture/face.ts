@@ -9,10 +9,10 @@
  *    hand landmarks) is not sampled from the photo — the fitted hand lies over the dress or coat that covers
  *    it — but painted in the skin tone.
  */
-import type { Perception } from '../perceive/types.js';
-import { BODY_INDEX, type BodyKeypointName } from '../perceive/names.js';
-import type { ArrayBodyModel } from '../body/model.js';
-import { PART_INDEX } from '../body/types.js';
+import type { Perception } from '../perceive/index.js';
+import { BODY_INDEX, type BodyKeypointName } from '../perceive/index.js';
+import type { ArrayBodyModel } from '../body/index.js';
+import { PART_INDEX } from '../body/index.js';
 
 /** Constants of the face and hand painting. */
 export const FACE_FILL = {

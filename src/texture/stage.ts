@@ -5,26 +5,25 @@
 import { readImage, writePng } from '../core/image.js';
 import { Subject } from '../subject/manifest.js';
 import { SUBJECT_FILES } from '../subject/files.js';
-import { BodyPoser } from '../body/skinning.js';
+import { BodyPoser } from '../body/index.js';
 import { cameraFromJson, fitPose } from '../fit/types.js';
-import { readFit } from '../fit/stage.js';
-import { resolveBody, type BodySpec } from '../pipeline/body.js';
+import { readFit } from '../subject/artefacts.js';
+import { stageContext, type StageContextOptions } from '../subject/context.js';
 import { unwrapTexture } from './unwrap.js';
 import { faceFeatures, unseenHands } from './face.js';
-import { readPerception } from '../perceive/stage.js';
+import { readPerception } from '../perceive/index.js';
 import { existsSync } from 'node:fs';
 import { proxyColors, readProxy, writeProxyColors } from '../shape/index.js';
 
 /** Options of the texture stage. */
-export interface TextureStageOptions {
+export interface TextureStageOptions extends StageContextOptions {
   /** Texture side in texels (default 1024). */
   size?: number;
-  body?: BodySpec;
-  force?: boolean;
 }
 
 /** Runs (or skips) the texture stage. */
 export async function runTextureStage(subjectDir: string, options: TextureStageOptions = {}): Promise<{ ran: boolean; seenFraction?: number }> {
+  const ctx = stageContext(subjectDir, options);
   const subject = new Subject(subjectDir);
   const size = options.size ?? 1024;
   // with a clothed proxy (stage shape), its vertices get colours too
@@ -34,13 +33,13 @@ export async function runTextureStage(subjectDir: string, options: TextureStageO
     {
       version: 4, // 3: hands covered by clothing (colour check, issue #19); 4: clothing behind a hand or forearm refilled, not photo-coloured
       inputs: { image: SUBJECT_FILES.image, mask: SUBJECT_FILES.mask, fit: SUBJECT_FILES.fit, keypoints: SUBJECT_FILES.keypoints, ...(hasProxy ? { proxy: SUBJECT_FILES.proxy, proxyBin: SUBJECT_FILES.proxyBin } : {}) },
-      options: { size, body: options.body ?? 'default' },
+      options: { size, body: ctx.bodySpec },
       outputs: [SUBJECT_FILES.texture, SUBJECT_FILES.visibility, ...(hasProxy ? [SUBJECT_FILES.proxyColors, SUBJECT_FILES.proxyColorsBin] : [])],
-      force: options.force,
+      force: ctx.force,
     },
     async () => {
       const fit = await readFit(subject);
-      const body = resolveBody(options.body);
+      const body = ctx.body();
       const photo = await readImage(subject.path(SUBJECT_FILES.image), 3);
       const matte = await readImage(subject.path(SUBJECT_FILES.mask), 1);
       const posed = new BodyPoser(body).forward({ shape: fit.shape, expression: fit.expression, pose: fitPose(fit) });

@@ -20,7 +20,7 @@ import { projectPoint } from '../core/camera.js';
 import type { FloatImage } from '../core/image.js';
 import { createImage, sampleBilinear } from '../core/image.js';
 import { rasterizeMesh, computeVertexNormals, rasterizeUvSpace } from '../render/index.js';
-import { BODY_PARTS, PART_INDEX } from '../body/types.js';
+import { BODY_PARTS, PART_INDEX } from '../body/index.js';
 import { bodySpaceFill, pushPullFill } from './fill.js';
 import { FACE_FILL, paintedFaceColour, skinLike, type FaceFeatures } from './face.js';
 

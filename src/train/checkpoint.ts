@@ -17,8 +17,8 @@ import { endianness } from 'node:os';
 import { createHash } from 'node:crypto';
 import { writeFileAtomic } from '../core/atomic.js';
 import { PersonaError } from '../core/errors.js';
-import type { Floats, Param } from '../nn/types.js';
-import type { AdamState } from './adam.js';
+import type { Floats, Param } from '../nn/index.js';
+import type { AdamState } from '../nn/index.js';
 
 export const CHECKPOINT_MAGIC = 'PRSNCKPT';
 export const CHECKPOINT_VERSION = 1;

@@ -5,6 +5,7 @@
  * common/nets/loss.py, common/base.py, data/dataset.py, common/nets/module.py).
  */
 import { PersonaError } from '../core/errors.js';
+import type { AvatarShape } from '../avatar/model.js';
 
 /** Loss weights. */
 export interface LossWeights {
@@ -104,23 +105,8 @@ export interface Sampling {
    */
 }
 
-/** The avatar's size (a preset chooses it). */
-export interface AvatarShape {
-  /** Template subdivisions: PERSONA subdivides SMPL-X twice (~167k Gaussians). */
-  subdivisions: number;
-  /** Triplane (code: triplane_shape = (32, 128, 128), triplane_shape_3d = 2 m). */
-  triplaneChannels: number;
-  triplaneResolution: number;
-  triplaneExtent: number;
-  /** Hidden widths of the pose-offset MLP (code: [.., 128, 128, 128, 3]). */
-  mlpHidden: number[];
-  /** GroupNorm groups (code: nn.GroupNorm(4, ·)). */
-  mlpGroups: number;
-  /** Output scale of the MLP: offsets = MLP(·)/100 (code: get_mean_offset_offset). */
-  mlpOutputScale: number;
-  /** Training render size (longer side, pixels). */
-  renderSize: number;
-}
+/** The avatar's size (a preset chooses it): defined beside the model that reads it (src/avatar/model.ts). */
+export type { AvatarShape };
 
 /** The complete training configuration. */
 export interface TrainConfig {
@@ -195,6 +181,20 @@ export const LAPLACIAN_PART_WEIGHTS = { faceEyes: 50, hands: 10, other: 1 } as c
 
 /** Pose refinement: finger joints learn at this fraction of the pose learning rate (PERSONA code: 0.1×). */
 export const FINGER_LR_FACTOR = 0.1;
+
+/**
+ * How often (iterations) the trainer re-samples every Gaussian's skinning weights from the diffused skinning
+ * volume at its current position (the interval is Persona's own, not a paper value; unchanged since the first
+ * training loop, commit 94870b4).
+ */
+export const SKIN_RESAMPLE_EVERY = 50;
+
+/**
+ * Checkpoints during training (resume loses at most this much): every `seconds` of wall time and every
+ * 1/`runDivisor` of the run's iterations but at least `minIterations` apart (ours: a short run, e.g. the
+ * `test` preset, never reaches `seconds` and must still resume after an interruption).
+ */
+export const CHECKPOINT_EVERY = { seconds: 120, runDivisor: 10, minIterations: 5 } as const;
 
 /**
  * Avatar sizes per preset. `standard` is the paper's (two subdivisions ≈ 167k Gaussians on

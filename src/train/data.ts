@@ -5,10 +5,10 @@
 import { readFile } from 'node:fs/promises';
 import { fitLongSide, resizeCamera, type Camera } from '../core/camera.js';
 import { readImage, type FloatImage } from '../core/image.js';
-import type { ArrayBodyModel } from '../body/model.js';
-import { BodyPoser } from '../body/skinning.js';
-import type { BodyPose } from '../body/types.js';
-import { PART_INDEX } from '../body/types.js';
+import type { ArrayBodyModel } from '../body/index.js';
+import { BodyPoser } from '../body/index.js';
+import type { BodyPose } from '../body/index.js';
+import { PART_INDEX } from '../body/index.js';
 import { rasterizeMesh, interpolateVertexAttributes, resizeImage } from '../render/index.js';
 import { Subject } from '../subject/manifest.js';
 import { SUBJECT_FILES, clipFiles } from '../subject/files.js';

@@ -3,7 +3,7 @@
  * body pose, matte and geometry targets.
  */
 import type { Camera } from '../core/camera.js';
-import type { BodyPose } from '../body/types.js';
+import type { BodyPose } from '../body/index.js';
 import type { GeometryTargets } from './targets.js';
 
 /** A frame the avatar is fitted to. */

@@ -4,7 +4,7 @@
  * penalised as a weighted mean of squares.
  */
 import { PersonaError } from '../core/errors.js';
-import type { Floats } from '../nn/types.js';
+import type { Floats } from '../nn/index.js';
 import type { LossResult } from './losses.js';
 
 /** A neighbour graph in CSR form: the neighbours of i are neighbors[offsets[i] .. offsets[i+1]). */

@@ -11,8 +11,8 @@
  *   allocating; otherwise a fresh buffer is returned.
  */
 import { PersonaError } from '../core/errors.js';
-import type { Floats } from '../nn/types.js';
-import { wasmGaussianFilter11, wasmGemmAvailable } from '../nn/wasm-linear.js';
+import type { Floats } from '../nn/index.js';
+import { wasmGaussianFilter11, wasmGemmAvailable } from '../nn/index.js';
 import { availableParallelism } from 'node:os';
 import { runTasks } from '../splat/index.js';
 import { ssimBand, type Rect, type SsimBandJob } from './ssimBands.js';

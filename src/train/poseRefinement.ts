@@ -6,10 +6,10 @@
  * against the photo itself. Each frame owns two tensors — body joints + root translation, and finger
  * joints (a tenth of the lr, config.ts) — stepped by Adam only on the iterations that see the frame.
  */
-import type { BodyPose } from '../body/types.js';
-import type { Param } from '../nn/types.js';
+import type { BodyPose } from '../body/index.js';
+import type { Param } from '../nn/index.js';
 import type { PoseGradient } from '../avatar/model.js';
-import type { ParamGroup } from './adam.js';
+import type { ParamGroup } from '../nn/index.js';
 import { FINGER_LR_FACTOR } from './config.js';
 
 /** Finger joints (their learning rate is FINGER_LR_FACTOR × the pose's: config.ts). */

@@ -6,7 +6,7 @@
  * - pose-driven offsets: Laplacian of the anchor offsets over the base mesh (where the MLP runs);
  * - scales (linear σ) and colours (sigmoid of the logits).
  */
-import { PART_INDEX } from '../body/types.js';
+import { PART_INDEX } from '../body/index.js';
 import type { AvatarModel } from '../avatar/model.js';
 import { LAPLACIAN_PART_WEIGHTS, type TrainConfig } from './config.js';
 import { laplacianLoss, type CsrGraph } from './laplacian.js';

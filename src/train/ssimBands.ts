@@ -15,7 +15,7 @@
  *
  * This module has no imports from losses.ts so that a worker can load it alone (splat/pool.ts runTasks).
  */
-import { wasmGaussianFilter11, wasmGemmAvailable } from '../nn/wasm-linear.js';
+import { wasmGaussianFilter11, wasmGemmAvailable } from '../nn/index.js';
 
 /** A rectangle [x0, x1) × [y0, y1) of pixels. */
 export interface Rect {

@@ -12,7 +12,7 @@ import { PersonaError } from '../core/errors.js';
 import { Subject } from '../subject/manifest.js';
 import { SUBJECT_FILES, clipFiles } from '../subject/files.js';
 import type { BodyFit } from '../fit/types.js';
-import { resolveBody, type BodySpec } from '../pipeline/body.js';
+import { stageContext, type StageContext, type StageContextOptions } from '../subject/context.js';
 import { buildGaussianTemplate } from '../avatar/buildTemplate.js';
 import { loadSubjectProxy, proxyWithExpression } from '../shape/index.js';
 import { bundleFromModel } from '../avatar/toBundle.js';
@@ -23,13 +23,13 @@ import { trainConfig, type PresetName, type TrainConfig } from './config.js';
 import type { GaussianTemplate } from '../avatar/template.js';
 import { loadSubjectFrames } from './data.js';
 import { trainAvatar, type TrainResult } from './trainer.js';
-import { generatedClips } from '../generate/stage.js';
+import { generatedClips } from '../subject/artefacts.js';
 import type { TrainingFrame } from './frame.js';
-import type { BodyPose } from '../body/types.js';
+import type { BodyPose } from '../body/index.js';
 import { loadCheckpoint } from './checkpoint.js';
 
 /** Options of the train stage. */
-export interface TrainStageOptions {
+export interface TrainStageOptions extends StageContextOptions {
   quality?: PresetName;
   iterations?: number;
   balanced?: boolean;
@@ -38,9 +38,6 @@ export interface TrainStageOptions {
   /** Per-frame pose refinement (default false: see config.ts `refinePoses`). */
   poseRefinement?: boolean;
   seed?: number;
-  body?: BodySpec;
-  force?: boolean;
-  progress?: Progress;
   threads?: number;
   /** Continue from train/checkpoint.bin when it was written for the same inputs (default true). */
   resume?: boolean;
@@ -86,13 +83,13 @@ export interface TrainingInputs {
  */
 export async function loadTrainingInputs(
   subjectDir: string,
-  options: { quality: PresetName; seed?: number; body?: BodySpec; clips?: string[]; progress?: Progress },
+  options: { quality: PresetName; seed?: number; clips?: string[]; progress?: Progress; context?: StageContext } & Pick<StageContextOptions, 'body'>,
 ): Promise<TrainingInputs> {
   const subject = new Subject(subjectDir);
   const clips = options.clips ?? (await generatedClips(subjectDir));
   const cfg = trainConfig(options.quality, { seed: options.seed ?? 0 });
   const fit = JSON.parse(await readFile(subject.path(SUBJECT_FILES.fit), 'utf8')) as BodyFit;
-  const body = resolveBody(options.body);
+  const body = stageContext(subjectDir, options).body();
   const texture = await readImage(subject.path(SUBJECT_FILES.texture), 3);
   const clothed = loadSubjectProxy(subjectDir);
   const templateBody = clothed ? proxyWithExpression(clothed.proxy, body) : body; // with the body's expression units (docs/avatar.md)
@@ -106,13 +103,14 @@ export async function loadTrainingInputs(
 
 /** Runs (or skips) the train stage (which also writes the avatar bundle). */
 export async function runTrainStage(subjectDir: string, options: TrainStageOptions = {}): Promise<{ ran: boolean; result?: TrainResult; notes?: Record<string, unknown> }> {
+  const ctx = stageContext(subjectDir, options);
   const subject = new Subject(subjectDir);
   const clips = await generatedClips(subjectDir);
   if (clips.length === 0) throw new PersonaError(`no generated frames in ${subjectDir}`, { hint: 'run `persona generate <subject>` first (or `persona create`)' });
   const quality = options.quality ?? 'standard';
   const stageOptions = {
     quality, iterations: options.iterations ?? null, balanced: options.balanced ?? true, geometryWeighting: options.geometryWeighting ?? true,
-    poseOffsets: options.poseOffsets ?? true, poseRefinement: options.poseRefinement ?? false, seed: options.seed ?? 0, body: options.body ?? 'default',
+    poseOffsets: options.poseOffsets ?? true, poseRefinement: options.poseRefinement ?? false, seed: options.seed ?? 0, body: ctx.bodySpec,
   };
   const inputs: Record<string, string> = { image: SUBJECT_FILES.image, mask: SUBJECT_FILES.mask, fit: SUBJECT_FILES.fit, texture: SUBJECT_FILES.texture };
   for (const c of clips) inputs[`clip:${c}`] = clipFiles(c).poses;
@@ -120,14 +118,14 @@ export async function runTrainStage(subjectDir: string, options: TrainStageOptio
   let result: TrainResult | undefined;
   const outcome = await subject.runStage(
     'train',
-    { version: 1, inputs, options: stageOptions, outputs: [SUBJECT_FILES.checkpoint, `${SUBJECT_FILES.avatarDir}/avatar.json`, `${SUBJECT_FILES.avatarDir}/avatar.bin`], force: options.force },
+    { version: 1, inputs, options: stageOptions, outputs: [SUBJECT_FILES.checkpoint, `${SUBJECT_FILES.avatarDir}/avatar.json`, `${SUBJECT_FILES.avatarDir}/avatar.bin`], force: ctx.force },
     async () => {
-      const { cfg, template, frames } = await loadTrainingInputs(subjectDir, { quality, seed: stageOptions.seed, body: options.body, clips, progress: options.progress });
+      const { cfg, template, frames } = await loadTrainingInputs(subjectDir, { quality, seed: stageOptions.seed, context: ctx, clips, progress: ctx.progress });
       // Resume only a checkpoint written for these very inputs and options.
       const key = hashJson({ inputs: await subject.hashInputs(inputs), stageOptions });
       const ckPath = subject.path(SUBJECT_FILES.checkpoint);
       let resume = false;
-      if (existsSync(ckPath) && !options.force && options.resume !== false) {
+      if (existsSync(ckPath) && !ctx.force && options.resume !== false) {
         try {
           resume = (await loadCheckpoint(ckPath)).meta?.key === key;
         } catch {
@@ -145,7 +143,7 @@ export async function runTrainStage(subjectDir: string, options: TrainStageOptio
         checkpointMeta: { key },
         resume,
         logPath: subject.path(SUBJECT_FILES.trainLog),
-        progress: options.progress,
+        progress: ctx.progress,
         threads: options.threads,
         previewEvery: options.previewEvery ?? Math.max(10, Math.ceil((options.iterations ?? cfg.schedule.epochs * 2 * (frames.length - 1)) / 8)),
         onPreview: (model) => writePreview(subject.path(SUBJECT_FILES.trainPreview), model, frames),

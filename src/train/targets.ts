@@ -10,7 +10,7 @@
  */
 import type { Camera } from '../core/camera.js';
 import { rasterizeMesh, toCameraFrame, computeVertexNormals } from '../render/index.js';
-import { SEG_CHANNEL_COUNT, segChannelOfPart } from './segmentation.js';
+import { SEG_CHANNEL_COUNT, segChannelOfPart } from '../avatar/segmentation.js';
 
 /** Per-pixel geometry targets (H×W layouts). Zero where there is no supervision. */
 export interface GeometryTargets {

@@ -10,11 +10,11 @@ import { interruptSignal, throwIfInterrupted } from '../core/cancel.js';
 import { dirname } from 'node:path';
 import { PersonaError } from '../core/errors.js';
 import type { Progress } from '../core/progress.js';
-import { AvatarModel, SKIN_RESAMPLE_EVERY } from '../avatar/model.js';
+import { AvatarModel } from '../avatar/model.js';
 import type { GaussianTemplate } from '../avatar/template.js';
-import { Adam, lrMultiplier, type ParamGroup } from './adam.js';
+import { Adam, lrMultiplier, type ParamGroup } from '../nn/index.js';
 import { loadCheckpoint, saveCheckpoint, tensorsOf, restoreParams } from './checkpoint.js';
-import type { TrainConfig } from './config.js';
+import { CHECKPOINT_EVERY, SKIN_RESAMPLE_EVERY, type TrainConfig } from './config.js';
 import type { TrainingFrame } from './frame.js';
 import { graphFromFaces } from './laplacian.js';
 import { psnr } from './losses.js';
@@ -22,8 +22,8 @@ import { offsetLaplacianWeights, startRegularizers, type RegularizerGraphs } fro
 import { BalancedSampler } from './sampler.js';
 import { frameLosses, extractChannels, type LossBreakdown } from './step.js';
 import { CHANNELS } from '../avatar/model.js';
-import type { BodyPose } from '../body/types.js';
-import type { Param } from '../nn/types.js';
+import type { BodyPose } from '../body/index.js';
+import type { Param } from '../nn/index.js';
 import { FramePoses } from './poseRefinement.js';
 import { TrainProfile, type TrainProfileSummary } from './profile.js';
 import { setNnTaskRunner } from '../nn/index.js';
@@ -184,7 +184,7 @@ export async function trainAvatar(template: GaussianTemplate, frames: TrainingFr
   const photoPsnrBefore = start === 0 ? photoPsnr(model, photo, options.threads).matte : resumedPsnr ?? NaN;
   const t0 = Date.now();
   let lastCheckpoint = Date.now();
-  const saveEvery = (options.checkpointSeconds ?? 120) * 1000;
+  const saveEvery = (options.checkpointSeconds ?? CHECKPOINT_EVERY.seconds) * 1000;
   const save = async (step: number): Promise<void> => {
     if (!options.checkpointPath) return;
     const tensors = { ...tensorsOf(trainable()), 'skin.weights': model.skinWeights, 'skin.joints': Float32Array.from(model.skinJoints) };
@@ -193,7 +193,7 @@ export async function trainAvatar(template: GaussianTemplate, frames: TrainingFr
     lastCheckpointStep = step;
   };
   let lastCheckpointStep = start;
-  const saveEveryIterations = options.checkpointIterations ?? Math.max(5, Math.ceil(total / 10));
+  const saveEveryIterations = options.checkpointIterations ?? Math.max(CHECKPOINT_EVERY.minIterations, Math.ceil(total / CHECKPOINT_EVERY.runDivisor));
   const signal = options.signal ?? interruptSignal();
   // The log holds each iteration once: a fresh run starts it afresh, a resumed one drops the lines past the checkpoint.
   if (options.logPath) await truncateLog(options.logPath, start);

@@ -4,8 +4,8 @@
  * only plays them.
  */
 import type { AvatarHeader } from '../avatar/bundle.js';
-import { getBuiltinMotion, listBuiltinMotions } from '../motion/builtin.js';
-import { motionToJson } from '../motion/json.js';
+import { getBuiltinMotion, listBuiltinMotions } from '../motion/index.js';
+import { motionToJson } from '../motion/index.js';
 
 /** One entry of motions/index.json. */
 export interface MotionIndexEntry { name: string; file: string; frameCount: number; fps: number; description: string }

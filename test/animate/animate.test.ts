@@ -156,7 +156,7 @@ test('turntable contact sheet has one cell per view', async () => {
 });
 
 test('fast forward renderer equals the float64 reference renderer of src/splat on random isotropic Gaussians', async () => {
-  const { FastSplatRenderer } = await import('../../src/animate/fastSplat.js');
+  const { FastSplatRenderer } = await import('../../src/splat/fast.js');
   const { referenceRender } = await import('../../src/splat/reference.js');
   const { lookAtCamera } = await import('../../src/core/camera.js');
   const N = 1500;

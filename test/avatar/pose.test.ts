@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createAvatarBundle } from '../../src/avatar/bundle.js';
 import { poseAvatarMeans, skinningMatrices } from '../../src/avatar/pose.js';
-import { skinPoints, skinPointsBackward } from '../../src/avatar/lbs.js';
+import { skinPoints, skinPointsBackward } from '../../src/body/lbs.js';
 import { Rng } from '../../src/core/rng.js';
 
 /** Two joints: root at the origin, child at (0,1,0). Gaussian 0 follows the root, 1 the child. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { loadBodyModel } from '../../src/body/model.js';
 import { kinematicChainBackward } from '../../src/body/fk.js';
 import { skinningMatrices } from '../../src/avatar/pose.js';
-import { skinPoints, skinPointsPoseBackward } from '../../src/avatar/lbs.js';
+import { skinPoints, skinPointsPoseBackward } from '../../src/body/lbs.js';
 import { buildGaussianTemplate } from '../../src/avatar/buildTemplate.js';
 import { AvatarModel, CHANNELS } from '../../src/avatar/model.js';
 import { trainConfig } from '../../src/train/config.js';

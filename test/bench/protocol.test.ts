@@ -12,7 +12,7 @@ import { resizeImage } from '../../src/render/index.js';
 import { cameraToJson, type BodyFit } from '../../src/fit/types.js';
 import { SUBJECT_FILES, clipFiles } from '../../src/subject/files.js';
 import { Subject } from '../../src/subject/manifest.js';
-import { generatedClips } from '../../src/generate/stage.js';
+import { generatedClips } from '../../src/subject/artefacts.js';
 import type { GeneratedClipFile } from '../../src/generate/types.js';
 import { runTrainStage } from '../../src/train/stage.js';
 import { loadAvatar } from '../../src/avatar/bundle.js';

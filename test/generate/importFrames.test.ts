@@ -12,7 +12,8 @@ import { bodyAnchors } from '../../src/fit/fitImage.js';
 import { cameraFromJson, cameraToJson, type BodyFit } from '../../src/fit/types.js';
 import { placedMotion } from '../../src/generate/builtin.js';
 import { letterboxCamera } from '../../src/generate/letterbox.js';
-import { runGenerateStage, generatedClips } from '../../src/generate/stage.js';
+import { runGenerateStage } from '../../src/generate/stage.js';
+import { generatedClips } from '../../src/subject/artefacts.js';
 import { poseFromJson, type GeneratedClipFile } from '../../src/generate/types.js';
 
 test('frames:<dir> imports an external model\'s frames: masks from the matte, poses re-fitted with the subject\'s shape', async () => {

@@ -5,9 +5,9 @@ import { canonicalSkeleton } from '../../src/motion/canonical.js';
 import { sampleClip } from '../../src/motion/keyframes.js';
 import { NEUTRAL_POSE } from '../../src/motion/library.js';
 import { createRetargeter, retargetFrame } from '../../src/motion/retarget.js';
-import { createFkResult, forwardKinematics } from '../../src/motion/fk.js';
+import { createFkResult, quatForwardKinematics } from '../../src/body/fk.js';
 import { assignRoles } from '../../src/motion/names.js';
-import { qrotate, quatAngle } from '../../src/motion/quat.js';
+import { qrotate, quatAngle } from '../../src/core/rotation.js';
 import { MAX_FRAME_STEP_DEG, MOTION_FPS } from '../../src/motion/config.js';
 import { bodyRig } from './rig.js';
 import type { Motion } from '../../src/motion/types.js';
@@ -47,8 +47,8 @@ test('no joint flips or root jumps: per-frame rotation steps (global and local) 
   for (const m of motions) {
     let worst = 0, where = '';
     for (let f = 1; f < m.frameCount; f++) {
-      forwardKinematics(rs.skeleton, rs.rest, m.rotations, m.rootTranslation, fkA, (f - 1) * J * 4, (f - 1) * 3);
-      forwardKinematics(rs.skeleton, rs.rest, m.rotations, m.rootTranslation, fkB, f * J * 4, f * 3);
+      quatForwardKinematics(rs.skeleton, rs.rest, m.rotations, m.rootTranslation, fkA, (f - 1) * J * 4, (f - 1) * 3);
+      quatForwardKinematics(rs.skeleton, rs.rest, m.rotations, m.rootTranslation, fkB, f * J * 4, f * 3);
       for (let j = 0; j < J; j++) {
         const local = quatAngle(m.rotations, ((f - 1) * J + j) * 4, m.rotations, (f * J + j) * 4);
         const global = quatAngle(fkA.globalQuats, j * 4, fkB.globalQuats, j * 4);
@@ -105,7 +105,7 @@ test('knees and elbows bend the anatomical way in every frame', () => {
   const hinges = { left: hinge('left'), right: hinge('right') };
   for (const m of motions) {
     for (let f = 0; f < m.frameCount; f++) {
-      forwardKinematics(rs.skeleton, rs.rest, m.rotations, m.rootTranslation, fk, f * J * 4, f * 3);
+      quatForwardKinematics(rs.skeleton, rs.rest, m.rotations, m.rootTranslation, fk, f * J * 4, f * 3);
       for (const s of ['left', 'right'] as const) {
         const hip = at(`${s}_hip`), knee = at(`${s}_knee`), ankle = at(`${s}_ankle`);
         sub(knee, hip, u); sub(ankle, knee, w);
@@ -132,7 +132,7 @@ test('hands and feet stay clear of the torso and legs do not cross', () => {
   let closest = Infinity, who = '';
   for (const m of motions) {
     for (let f = 0; f < m.frameCount; f++) {
-      forwardKinematics(rs.skeleton, rs.rest, m.rotations, m.rootTranslation, fk, f * J * 4, f * 3);
+      quatForwardKinematics(rs.skeleton, rs.rest, m.rotations, m.rootTranslation, fk, f * J * 4, f * 3);
       for (const r of ['left_wrist', 'right_wrist', 'left_ankle', 'right_ankle', 'left_knee', 'right_knee']) {
         for (let i = 0; i + 1 < axial.length; i++) {
           const d = segDist(at(r), axial[i]!, axial[i + 1]!);

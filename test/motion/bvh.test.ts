@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bvhToMotion, motionToBvh, parseBvh, quatToEulerZXY } from '../../src/motion/bvh.js';
 import { getBuiltinMotion } from '../../src/motion/builtin.js';
-import { createFkResult, forwardKinematics } from '../../src/motion/fk.js';
-import { quatAngle } from '../../src/motion/quat.js';
+import { createFkResult, quatForwardKinematics } from '../../src/body/fk.js';
+import { quatAngle } from '../../src/core/rotation.js';
 import { axisAngleToMatrix, mat3Multiply, matrixToQuat } from '../../src/core/rotation.js';
 import { bodyRig } from './rig.js';
 import type { Motion } from '../../src/motion/types.js';
@@ -62,7 +62,7 @@ function writeBvhText(root: J_, frames: Array<Record<string, Record<string, numb
 const at = (name: string): number => rs.skeleton.names.indexOf(name);
 function boneDir(m: Motion, f: number, from: string, to: string): number[] {
   const fk = createFkResult(J);
-  forwardKinematics(rs.skeleton, rs.rest, m.rotations, m.rootTranslation, fk, f * J * 4, f * 3);
+  quatForwardKinematics(rs.skeleton, rs.rest, m.rotations, m.rootTranslation, fk, f * J * 4, f * 3);
   const a = at(from), b = at(to);
   const d = [0, 1, 2].map((k) => fk.positions[b * 3 + k]! - fk.positions[a * 3 + k]!);
   const n = Math.hypot(d[0]!, d[1]!, d[2]!);

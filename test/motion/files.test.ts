@@ -9,8 +9,8 @@ import { motionToJson, parseMotionJson } from '../../src/motion/json.js';
 import { readMotionJson, readSmplxNpz, writeMotionJson } from '../../src/motion/io.js';
 import { loadMotion, saveMotion } from '../../src/motion/load.js';
 import { parseSmplxJson, smplxToMotion } from '../../src/motion/smplx.js';
-import { createFkResult, forwardKinematics } from '../../src/motion/fk.js';
-import { quatAngle } from '../../src/motion/quat.js';
+import { createFkResult, quatForwardKinematics } from '../../src/body/fk.js';
+import { quatAngle } from '../../src/core/rotation.js';
 import { SMPLX_JOINTS } from '../../src/motion/names.js';
 import { bodyRig } from './rig.js';
 import type { Motion } from '../../src/motion/types.js';
@@ -109,7 +109,7 @@ function amassArrays(width: 165 | 156): { poses: Float64Array; trans: Float64Arr
 
 function dirOf(m: Motion, f: number, a: string, b: string): number[] {
   const fk = createFkResult(J);
-  forwardKinematics(rs.skeleton, rs.rest, m.rotations, m.rootTranslation, fk, f * J * 4, f * 3);
+  quatForwardKinematics(rs.skeleton, rs.rest, m.rotations, m.rootTranslation, fk, f * J * 4, f * 3);
   const ia = rs.skeleton.names.indexOf(a), ib = rs.skeleton.names.indexOf(b);
   const d = [0, 1, 2].map((k) => fk.positions[ib * 3 + k]! - fk.positions[ia * 3 + k]!);
   const n = Math.hypot(d[0]!, d[1]!, d[2]!);

@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/core/rng.js';
 import { axisAngleToMatrix, mat3Multiply, matrixToQuat, quatToMatrix, rotationAngleBetween } from '../../src/core/rotation.js';
-import { createFkResult, forwardKinematics } from '../../src/motion/fk.js';
+import { createFkResult, quatForwardKinematics } from '../../src/body/fk.js';
 import { hermite, monotoneSlopes } from '../../src/motion/keyframes.js';
-import { minimalArc, qmul, qmulConjA, qrotate, quatAngle } from '../../src/motion/quat.js';
+import { minimalArc, qmul, qmulConjA, qrotate, quatAngle } from '../../src/core/rotation.js';
 import { anglesToQuat } from '../../src/motion/anatomy.js';
 import { canonicalSkeleton } from '../../src/motion/canonical.js';
 import { createRetargeter, retargetMotion } from '../../src/motion/retarget.js';
@@ -51,7 +51,7 @@ test('forward kinematics matches a plain matrix implementation', () => {
   const local = new Float64Array(J * 4);
   for (let j = 0; j < J; j++) local.set(randQuat(), j * 4);
   const t = [0.1, -0.2, 0.3];
-  const fk = forwardKinematics(skeleton, rest, local, t, createFkResult(J));
+  const fk = quatForwardKinematics(skeleton, rest, local, t, createFkResult(J));
   // Reference: 4×4-style recursion with 3×3 matrices.
   const G: Float64Array[] = [], P: number[][] = [];
   for (let j = 0; j < J; j++) {
@@ -189,8 +189,8 @@ test('wrist alignment lines up the palms when a rig’s hand rests rolled about 
   const rolled = { skeleton: c.skeleton, rest };
   const m = retargetMotion(getCanonicalBuiltinMotion('t-pose'), c, rolled);
   const f = 30; // held T-pose
-  const fk = forwardKinematics(rolled.skeleton, rest, m.rotations, m.rootTranslation, createFkResult(J), f * J * 4, f * 3);
-  const ref = forwardKinematics(c.skeleton, c.rest, getCanonicalBuiltinMotion('t-pose').rotations, null, createFkResult(J), f * J * 4);
+  const fk = quatForwardKinematics(rolled.skeleton, rest, m.rotations, m.rootTranslation, createFkResult(J), f * J * 4, f * 3);
+  const ref = quatForwardKinematics(c.skeleton, c.rest, getCanonicalBuiltinMotion('t-pose').rotations, null, createFkResult(J), f * J * 4);
   const across = (P: Float64Array): number[] => {
     const a = names.indexOf('left_index1'), b = names.indexOf('left_pinky1');
     const v = [0, 1, 2].map((k) => P[b * 3 + k]! - P[a * 3 + k]!); const l = Math.hypot(...v); return v.map((x) => x / l);
@@ -236,7 +236,7 @@ test('builtins on an SMPL-X-named T-pose body (the canonical skeleton) are the c
     const feet = ['left_ankle', 'right_ankle', 'left_foot', 'right_foot'].map((n) => c.skeleton.names.indexOf(n));
     const floor = Math.min(...feet.map((j) => c.rest[j * 3 + 1]!));
     for (let f = 0; f < m.frameCount; f += 5) {
-      forwardKinematics(c.skeleton, c.rest, m.rotations, m.rootTranslation, fk, f * J * 4, f * 3);
+      quatForwardKinematics(c.skeleton, c.rest, m.rotations, m.rootTranslation, fk, f * J * 4, f * 3);
       const lo = Math.min(...feet.map((j) => fk.positions[j * 3 + 1]!));
       assert.ok(lo >= floor - 0.03 && lo <= floor + 0.01, `${name} frame ${f}: lowest foot joint at ${lo.toFixed(3)}, floor ${floor}`);
     }

@@ -6,7 +6,7 @@ import { PART_INDEX, type BodyPose } from '../../src/body/types.js';
 import { restSkeletonOf } from '../../src/motion/body.js';
 import { getBuiltinMotion, listBuiltinMotions } from '../../src/motion/builtin.js';
 import { createPoseSampler } from '../../src/motion/sample.js';
-import { createFkResult, forwardKinematics } from '../../src/motion/fk.js';
+import { createFkResult, quatForwardKinematics } from '../../src/body/fk.js';
 import { quatToMatrix } from '../../src/core/rotation.js';
 
 /** Convex hull (monotone chain) of 2-D points, counter-clockwise. */
@@ -48,7 +48,7 @@ const fk = createFkResult(J);
 function deepest(localQuats: ArrayLike<number>, translation: ArrayLike<number>, pose: BodyPose): { depth: number; vertex: number } {
   const x = poser.forward({ pose }).vertices;
   // Work in the mid-spine frame so that the torso is upright.
-  forwardKinematics(rs.skeleton, rs.rest, localQuats, translation, fk);
+  quatForwardKinematics(rs.skeleton, rs.rest, localQuats, translation, fk);
   const R = quatToMatrix(fk.globalQuats.subarray(spine * 4, spine * 4 + 4));
   const o = [0, 1, 2].map((k) => fk.positions[spine * 3 + k]!);
   const local = (v: number): [number, number, number] => {

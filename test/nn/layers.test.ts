@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/core/rng.js';
 import { Linear } from '../../src/nn/linear.js';
-import { GroupNorm } from '../../src/nn/groupnorm.js';
+import { GroupNorm, groupNormAffineRelu } from '../../src/nn/groupnorm.js';
 import { reluBackward, reluForward, sigmoidBackward, sigmoidForward } from '../../src/nn/activations.js';
 import { PersonaError } from '../../src/core/errors.js';
 import { checkGradient, dot, randArray } from './fd.js';
@@ -62,6 +62,38 @@ test('GroupNorm: per-row, per-group statistics, γ/β applied; matches a plain r
         assert.ok(Math.abs(y[r * C + c]! - ref) < 1e-12);
       }
     }
+});
+
+test('groupNormAffineRelu in place on one row (the browser pose offsets) gives the bits of GroupNorm.normalizeAffineRelu', () => {
+  const rng = new Rng(12);
+  const C = 16, G = 4;
+  const gn = new GroupNorm(C, G); // float32, one row: the plain-loop path
+  for (let c = 0; c < C; c++) {
+    gn.gamma[c] = rng.uniform(0.5, 1.5);
+    gn.beta[c] = rng.uniform(-0.5, 0.5);
+  }
+  const x = Float32Array.from(randArray(rng, C, -2, 3));
+  const y = new Float32Array(C);
+  gn.normalizeAffineRelu(Float32Array.from(x), new Float32Array(G), y, 1);
+  const row = Float32Array.from(x);
+  groupNormAffineRelu(row, null, row, 1, C, G, gn.gamma, gn.beta);
+  assert.deepEqual([...row], [...y]);
+  assert.ok(y.some((v) => v === 0) && y.some((v) => v > 0), 'the ReLU clips some channels and passes others');
+  // The old per-row loop of src/avatar/pose.ts (z > 0 ? z : 0, (y − μ)²), bit for bit.
+  const old = Float32Array.from(x);
+  for (let g = 0; g < G; g++) {
+    let mean = 0;
+    for (let i = g * 4; i < (g + 1) * 4; i++) mean += old[i]!;
+    mean /= 4;
+    let v = 0;
+    for (let i = g * 4; i < (g + 1) * 4; i++) v += (old[i]! - mean) ** 2;
+    const inv = 1 / Math.sqrt(v / 4 + 1e-5);
+    for (let i = g * 4; i < (g + 1) * 4; i++) {
+      const z = (old[i]! - mean) * inv * gn.gamma[i]! + gn.beta[i]!;
+      old[i] = z > 0 ? z : 0;
+    }
+  }
+  assert.deepEqual([...row], [...old]);
 });
 
 test('GroupNorm: backward matches finite differences (float64)', () => {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Adam } from '../../src/train/adam.js';
+import { Adam } from '../../src/nn/adam.js';
 import { decodeCheckpoint, encodeCheckpoint, loadCheckpoint, restoreParams, saveCheckpoint, tensorsOf } from '../../src/train/checkpoint.js';
 import { PersonaError } from '../../src/core/errors.js';
 import type { Param } from '../../src/nn/types.js';
@@ -19,7 +19,7 @@ test('checkpoint round-trips tensors, Adam state, step and meta through a file',
   const { dir, cleanup } = await tempDir();
   try {
     const params = makeParams();
-    const adam = new Adam([{ name: 'geo', params, lr: 1e-3 }], { eps: 1e-15 });
+    const adam = new Adam([{ name: 'geo', params, lr: 1e-3 }], { beta1: 0.9, beta2: 0.999, eps: 1e-15 });
     adam.step();
     const path = join(dir, 'train', 'checkpoint-000001.bin');
     await saveCheckpoint(path, { step: 1, tensors: tensorsOf(params), adam: adam.state(), meta: { preset: 'test' } });
@@ -30,7 +30,7 @@ test('checkpoint round-trips tensors, Adam state, step and meta through a file',
     const fresh = makeParams();
     restoreParams(fresh, ck.tensors);
     assert.deepEqual([...fresh[1]!.value], [...params[1]!.value]);
-    const adam2 = new Adam([{ name: 'geo', params: fresh, lr: 1e-3 }], { eps: 1e-15 });
+    const adam2 = new Adam([{ name: 'geo', params: fresh, lr: 1e-3 }], { beta1: 0.9, beta2: 0.999, eps: 1e-15 });
     adam2.loadState(ck.adam!);
     adam.step();
     adam2.step();

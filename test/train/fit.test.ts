@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Rng } from '../../src/core/rng.js';
 import { PoseOffsetMlp } from '../../src/nn/pose-mlp.js';
 import { Triplane } from '../../src/nn/triplane.js';
-import { Adam } from '../../src/train/adam.js';
+import { Adam } from '../../src/nn/adam.js';
 
 /**
  * Integration: triplane → PoseOffsetMlp → MSE, optimised with Adam, must fit a smooth
@@ -31,7 +31,7 @@ test('triplane + PoseOffsetMlp + Adam fit a pose-dependent field (loss falls > 2
   const adam = new Adam([
     { name: 'triplane', params: tp.params(), lr: 1e-2 },
     { name: 'mlp', params: mlp.params(), lr: 3e-3 },
-  ], { eps: 1e-15 });
+  ], { beta1: 0.9, beta2: 0.999, eps: 1e-15 });
   // the planes start at zero, as PERSONA's; give them a little signal so gradients are not symmetric
   for (let i = 0; i < tp.planes.length; i++) tp.planes[i] = rng.uniform(-0.01, 0.01);
   const lossAt = (): number => {

@@ -4,8 +4,8 @@
  */
 import { existsSync } from 'node:fs';
 import { PersonaError } from '../core/errors.js';
-import { loadBodyModel, type ArrayBodyModel } from '../body/model.js';
-import { loadSmplx } from '../body/smplx.js';
+import { loadBodyModel, type ArrayBodyModel } from './model.js';
+import { loadSmplx } from './smplx.js';
 
 /** A body choice as given on the command line: "default" or "smplx:<path.npz>". */
 export type BodySpec = string;

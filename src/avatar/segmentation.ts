@@ -4,7 +4,7 @@
  * fitted body's part labels, so we group BODY_PARTS into the three regions whose boundaries matter most for
  * geometry-weighted optimisation: head (face, scalp, eyes), hands, and the rest of the body (clothing).
  */
-import { BODY_PARTS, type BodyPart } from '../body/types.js';
+import { BODY_PARTS, type BodyPart } from '../body/index.js';
 
 /** Channel names, in order. */
 export const SEG_CHANNELS = ['head', 'hands', 'body'] as const;

@@ -14,7 +14,7 @@
  */
 import type { Camera } from '../core/camera.js';
 import { PersonaError } from '../core/errors.js';
-import { ALPHA_MAX, ALPHA_MIN, DEFAULT_DILATION, DEFAULT_NEAR, FOV_CLAMP, T_MIN } from '../splat/config.js';
+import { ALPHA_MAX, ALPHA_MIN, DEFAULT_DILATION, DEFAULT_NEAR, FOV_CLAMP, T_MIN } from './config.js';
 
 /** The Gaussians to draw (arrays are read only). */
 export interface IsotropicGaussians {

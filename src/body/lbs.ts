@@ -1,10 +1,15 @@
 /**
- * Linear blend skinning of points by per-joint 3×4 skinning matrices (from `skinningMatrices` in
- * pose.ts), and its backward pass with respect to the canonical points. Pure TypeScript (browser-safe).
- * Forward: x' = Σ_k w_k (A_k · [x; 1]);  backward: dL/dx = Σ_k w_k A_kᵀ[:3,:3] · dL/dx'.
+ * Linear blend skinning, the one home of it: points by per-joint 3×4 skinning matrices (from
+ * `forwardKinematics` in fk.ts, or `skinningMatrices` in src/avatar/pose.ts), and its backward passes with
+ * respect to the canonical points and to the pose. Pure TypeScript (browser-safe: the viewer bundles it).
+ * Forward: x' = Σ_k w_k (A_k · [x; 1]) + t;  backward: dL/dx = Σ_k w_k A_kᵀ[:3,:3] · dL/dx'.
  */
+import type { SkinWeights } from './types.js';
 
-/** Skins N points: `points` N×3 canonical → `out` N×3 posed. */
+/**
+ * Skins N points: `points` N×3 canonical → `out` N×3 posed, plus `translation` (3) when given. (The sum
+ * is never −0, so adding a zero translation leaves every bit as it was.)
+ */
 export function skinPoints(
   points: ArrayLike<number>,
   joints: ArrayLike<number>,
@@ -12,8 +17,10 @@ export function skinPoints(
   influences: number,
   skin: Float64Array,
   out: Float32Array | Float64Array,
+  translation?: ArrayLike<number>,
 ): void {
   const n = points.length / 3, K = influences;
+  const tx = translation ? translation[0]! : 0, ty = translation ? translation[1]! : 0, tz = translation ? translation[2]! : 0;
   for (let i = 0; i < n; i++) {
     const x = points[i * 3]!, y = points[i * 3 + 1]!, z = points[i * 3 + 2]!;
     let ox = 0, oy = 0, oz = 0;
@@ -25,8 +32,13 @@ export function skinPoints(
       oy += w * (skin[g + 4]! * x + skin[g + 5]! * y + skin[g + 6]! * z + skin[g + 7]!);
       oz += w * (skin[g + 8]! * x + skin[g + 9]! * y + skin[g + 10]! * z + skin[g + 11]!);
     }
-    out[i * 3] = ox; out[i * 3 + 1] = oy; out[i * 3 + 2] = oz;
+    out[i * 3] = ox + tx; out[i * 3 + 1] = oy + ty; out[i * 3 + 2] = oz + tz;
   }
+}
+
+/** Linear blend skinning of V×3 rest vertices with J×12 skinning transforms plus translation. */
+export function linearBlendSkinning(rest: ArrayLike<number>, skin: SkinWeights, transforms: Float64Array, translation: ArrayLike<number>, out: Float64Array | Float32Array): void {
+  skinPoints(rest, skin.joints, skin.weights, skin.influences, transforms, out, translation);
 }
 
 /** Backward of `skinPoints`: accumulates dL/dpoints (N×3) from dL/dout (N×3). */

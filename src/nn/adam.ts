@@ -5,7 +5,7 @@
  * PERSONA's step schedule (every lr ÷ factor once, at a fraction of the iterations).
  */
 import { PersonaError } from '../core/errors.js';
-import type { Floats, Param } from '../nn/types.js';
+import type { Floats, Param } from './types.js';
 
 /** One optimised group: its tensors and its base learning rate. */
 export interface ParamGroup {
@@ -14,12 +14,14 @@ export interface ParamGroup {
   lr: number;
 }
 
-/** Adam hyper-parameters. */
+/**
+ * Adam hyper-parameters: no defaults here, so that no default shadows a caller's configuration. The avatar's
+ * come from src/train/config.ts (`schedule.adam*`; PERSONA: ε = 1e-15), the body fit's from src/fit/config.ts.
+ */
 export interface AdamOptions {
-  beta1?: number;
-  beta2?: number;
-  /** PERSONA: 1e-15. */
-  eps?: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
 }
 
 /** Serialisable optimizer state: per tensor (by name) the moments, per group its step count. */
@@ -50,10 +52,10 @@ export class Adam {
   readonly eps: number;
   private readonly groups: { group: ParamGroup; slots: Slot[]; step: number; lrScale: number }[];
 
-  constructor(groups: ParamGroup[], options: AdamOptions = {}) {
-    this.beta1 = options.beta1 ?? 0.9;
-    this.beta2 = options.beta2 ?? 0.999;
-    this.eps = options.eps ?? 1e-8;
+  constructor(groups: ParamGroup[], options: AdamOptions) {
+    this.beta1 = options.beta1;
+    this.beta2 = options.beta2;
+    this.eps = options.eps;
     const names = new Set<string>();
     this.groups = groups.map((group) => {
       if (names.has(group.name)) throw new PersonaError(`Adam: duplicate group name "${group.name}"`);
