@@ -202,19 +202,18 @@ export function axisAngleToMatrixDerivatives(rx: number, ry: number, rz: number,
 export function qmul(
   a: ArrayLike<number>, ao: number, b: ArrayLike<number>, bo: number, out: Float64Array | Float32Array, o: number,
 ): void {
-  const aw = a[ao]!, ax = a[ao + 1]!, ay = a[ao + 2]!, az = a[ao + 3]!;
-  const bw = b[bo]!, bx = b[bo + 1]!, by = b[bo + 2]!, bz = b[bo + 3]!;
-  out[o] = aw * bw - ax * bx - ay * by - az * bz;
-  out[o + 1] = aw * bx + ax * bw + ay * bz - az * by;
-  out[o + 2] = aw * by - ax * bz + ay * bw + az * bx;
-  out[o + 3] = aw * bz + ax * by - ay * bx + az * bw;
+  hamilton(a[ao]!, a[ao + 1]!, a[ao + 2]!, a[ao + 3]!, b, bo, out, o);
 }
 
 /** out = conj(a) · b, i.e. a⁻¹·b for unit a. `out` may alias an input. */
 export function qmulConjA(
   a: ArrayLike<number>, ao: number, b: ArrayLike<number>, bo: number, out: Float64Array | Float32Array, o: number,
 ): void {
-  const aw = a[ao]!, ax = -a[ao + 1]!, ay = -a[ao + 2]!, az = -a[ao + 3]!;
+  hamilton(a[ao]!, -a[ao + 1]!, -a[ao + 2]!, -a[ao + 3]!, b, bo, out, o);
+}
+
+/** out[o..o+4] = (aw, ax, ay, az) · b[bo..]; b is read before out is written, so `out` may alias b. */
+function hamilton(aw: number, ax: number, ay: number, az: number, b: ArrayLike<number>, bo: number, out: Float64Array | Float32Array, o: number): void {
   const bw = b[bo]!, bx = b[bo + 1]!, by = b[bo + 2]!, bz = b[bo + 3]!;
   out[o] = aw * bw - ax * bx - ay * by - az * bz;
   out[o + 1] = aw * bx + ax * bw + ay * bz - az * by;
