@@ -43,10 +43,11 @@ export async function runTextureStage(subjectDir: string, options: TextureStageO
       const photo = await readImage(subject.path(SUBJECT_FILES.image), 3);
       const matte = await readImage(subject.path(SUBJECT_FILES.mask), 1);
       const posed = new BodyPoser(body).forward({ shape: fit.shape, expression: fit.expression, pose: fitPose(fit) });
+      const posedVertices = Float32Array.from(posed.vertices);
       // perception tells whether the face and the hands are seen (issue #19); older subject folders may lack it
       const perception = existsSync(subject.path(SUBJECT_FILES.keypoints)) ? await readPerception(subjectDir) : null;
       const r = unwrapTexture({
-        posedVertices: Float32Array.from(posed.vertices),
+        posedVertices,
         triangles: body.triangles,
         cornerUvs: body.cornerUvs,
         partLabels: body.partLabels,
@@ -62,7 +63,7 @@ export async function runTextureStage(subjectDir: string, options: TextureStageO
       const notes = { seenFraction: r.seenFraction, facePainted: r.facePainted, handsPainted: r.handsPainted, handsCovered: r.handsCovered, skin: r.skin.map((c) => Number(c.toFixed(3))) };
       if (!hasProxy) return notes;
       const proxy = readProxy(subject.path(SUBJECT_FILES.shapeDir));
-      const pc = proxyColors(proxy, body, r.texture, photo, matte.data, cameraFromJson(fit.camera), { posedBody: Float32Array.from(posed.vertices), skinTone: r.skin });
+      const pc = proxyColors(proxy, body, r.texture, photo, matte.data, cameraFromJson(fit.camera), { posedBody: posedVertices, skinTone: r.skin });
       await writeProxyColors(subject.path('texture'), pc.colors);
       return { ...notes, proxySeenFraction: pc.seenFraction, proxyArmOccluded: pc.armOccluded, proxyHandPrints: pc.handPrints, proxyClothOnHands: pc.clothOnHands, proxySkinUnderCloth: pc.skinUnderCloth };
     },
