@@ -1,5 +1,5 @@
 /**
- * Renders the default body's face with each named expression (src/avatar/config.ts), front and
+ * Renders the default body's face with each named expression (src/body/expressions.ts), front and
  * three-quarter: the renders the named expressions were chosen by.
  * `node dist/scripts/expression-mesh.js [out.png] [name=unit:w,unit:w,jaw:r ...]` (default docs/images/expressions-body.png).
  */
@@ -8,7 +8,7 @@ import { loadBodyModel } from '../src/body/model.js';
 import { BodyPoser } from '../src/body/skinning.js';
 import { renderBodyViews } from '../src/body/preview.js';
 import { contactSheet } from '../src/render/sheet.js';
-import { NAMED_EXPRESSIONS, type NamedExpression } from '../src/avatar/config.js';
+import { NAMED_EXPRESSIONS, type NamedExpression } from '../src/body/index.js';
 import { axisAngleToMatrix } from '../src/core/rotation.js';
 
 const out = process.argv[2] ?? 'docs/images/expressions-body.png';

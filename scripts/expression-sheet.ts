@@ -1,5 +1,5 @@
 /**
- * Contact sheet of an avatar with each named expression (src/avatar/config.ts), front and three-quarter
+ * Contact sheet of an avatar with each named expression (src/body/expressions.ts), front and three-quarter
  * close-ups of the head: `node dist/scripts/expression-sheet.js <subject-or-avatar-dir> [out.png]`
  * (default docs/images/expressions-avatar.png). An avatar bundled before expressions existed gets the basis
  * of its body (its subject's clothed proxy when it has one) in memory; the bundle on disk is not changed.

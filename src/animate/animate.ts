@@ -34,7 +34,7 @@ export interface AnimateOptions {
   engine?: RenderEngine;
   /** Evaluate the pose-driven offset MLP (default true; false poses by skinning only, much faster on the CPU). */
   poseOffsets?: boolean;
-  /** A named expression (src/avatar/config.ts) or unit=weight list held for the whole clip, on top of the motion's expression channels. */
+  /** A named expression (src/body/expressions.ts) or unit=weight list held for the whole clip, on top of the motion's expression channels. */
   expression?: string;
   /** src/splat threads (engine 'splat' only). */
   threads?: number;

@@ -9,7 +9,7 @@
  */
 import { PersonaError } from '../core/errors.js';
 import type { AvatarHeader, BundleArray } from './bundle.js';
-import { NAMED_EXPRESSIONS, type NamedExpression } from './config.js';
+import { NAMED_EXPRESSIONS, type NamedExpression } from '../body/index.js';
 
 /** The expression part of a template or bundle: E units over Nf Gaussians. */
 export interface ExpressionBasis {

@@ -14,7 +14,7 @@ import { BODY_INDEX, type BodyKeypointName } from '../perceive/index.js';
 import { placeMotionPose } from '../generate/place.js';
 import { posesToMotion } from '../capture/index.js';
 import { SCORED_LIMBS } from '../capture/index.js';
-import { NAMED_EXPRESSIONS } from '../avatar/config.js';
+import { NAMED_EXPRESSIONS } from '../body/index.js';
 
 /** Options of renderCaptureClip. */
 export interface CaptureClipOptions {
@@ -32,7 +32,7 @@ export interface CaptureClipOptions {
   /** Camera pitch (degrees; positive: raised on an arc around the subject and looking down at it). */
   pitchDeg?: number;
   /**
-   * Expression channels performed over the clip: named expressions (src/avatar/config.ts) with
+   * Expression channels performed over the clip: named expressions (src/body/expressions.ts) with
    * frames×C weights; each frame's face gets Σ weight·(units, jaw) of the named expressions.
    */
   expressions?: { names: string[]; weights: Float32Array };

@@ -15,3 +15,4 @@ export { kinematicChainBackward } from './fk.js';
 export { readContainer, writeContainer } from './format.js';
 export { createFkResult, quatForwardKinematics, quatGlobalRotations, type FkResult } from './fk.js';
 export { skinPoints, skinPointsBackward, skinPointsPoseBackward } from './lbs.js';
+export * from './expressions.js';

@@ -14,7 +14,7 @@ import { faceFeatures, type FaceFeatures, type FaceResult } from '../perceive/in
 import type { Motion } from '../motion/index.js';
 import { FACE_CAPTURE_CONFIG } from './config.js';
 
-/** The expression channels capture writes (named expressions, src/avatar/config.ts). */
+/** The expression channels capture writes (named expressions, src/body/expressions.ts). */
 export const FACE_CHANNELS = ['aa', 'smile', 'blinkLeft', 'blinkRight'] as const;
 
 export { faceFeatures, type FaceFeatures };

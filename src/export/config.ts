@@ -12,7 +12,7 @@ export const EXPORT_CONFIG = {
 
 /**
  * VRM 1.0 expression presets (VRMC_vrm-1.0 expressions.md, "Preset Expressions") ← Persona's named expressions
- * (src/avatar/config.ts NAMED_EXPRESSIONS). Each preset binds one morph target (the named expression at the
+ * (src/body/expressions.ts NAMED_EXPRESSIONS). Each preset binds one morph target (the named expression at the
  * rest pose) at weight 1; `neutral` binds nothing (the rest face). VRM's `relaxed`, `blink` and the look-at
  * presets have no named expression and are left out.
  */

@@ -218,7 +218,7 @@ export const REST_POSES: readonly RestPoseKind[] = ['apose', 'tpose'];
 
 /** Options of {@link avatarGlb}. */
 export interface AvatarGlbOptions {
-  /** Rigged only: named expressions (src/avatar/config.ts) added as morph targets (avatars with an expression basis). */
+  /** Rigged only: named expressions (src/body/expressions.ts) added as morph targets (avatars with an expression basis). */
   expressions?: string[];
   /** Pose (rest when omitted). Baked into positions unless `rigged`. */
   pose?: AvatarPose;

@@ -14,7 +14,7 @@ export interface Motion {
   /** frameCount×3 root translation (metres) relative to the rest root position. */
   rootTranslation: Float32Array;
   /**
-   * Optional expression channels: `names` are named expressions (smile, aa, … — src/avatar/config.ts) or
+   * Optional expression channels: `names` are named expressions (smile, aa, … — src/body/expressions.ts) or
    * expression units of the avatar's body model; `weights` is frameCount×C, linearly interpolated in time.
    */
   expressions?: { names: string[]; weights: Float32Array };

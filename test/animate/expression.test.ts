@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { loadBodyModel } from '../../src/body/model.js';
 import { buildGaussianTemplate } from '../../src/avatar/buildTemplate.js';
 import { bundleFromTemplate } from '../avatar/templateBundle.js';
-import { NAMED_EXPRESSIONS } from '../../src/avatar/config.js';
+import { NAMED_EXPRESSIONS } from '../../src/body/index.js';
 import { bindMotion, samplePose } from '../../src/animate/poses.js';
 import { motionToJson, parseMotionJson } from '../../src/motion/json.js';
 import type { Motion } from '../../src/motion/types.js';

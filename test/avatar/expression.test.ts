@@ -6,7 +6,7 @@ import { buildGaussianTemplate } from '../../src/avatar/buildTemplate.js';
 import { bundleFromTemplate } from './templateBundle.js';
 import { addExpressionOffsets, hasExpression, resolveExpression, listNamedExpressions } from '../../src/avatar/expression.js';
 import { poseAvatarMeans } from '../../src/avatar/pose.js';
-import { NAMED_EXPRESSIONS } from '../../src/avatar/config.js';
+import { NAMED_EXPRESSIONS } from '../../src/body/index.js';
 import { Rng } from '../../src/core/rng.js';
 
 const body = loadBodyModel();

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeSubject } from '../../src/bench/subjects.js';
-import { NAMED_EXPRESSIONS } from '../../src/avatar/config.js';
+import { NAMED_EXPRESSIONS } from '../../src/body/index.js';
 import { Perceiver } from '../../src/perceive/index.js';
 import { estimatePhotoExpression } from '../../src/fit/expression.js';
 import type { FaceResult } from '../../src/perceive/index.js';
