@@ -60,8 +60,14 @@ export function hasExpression(avatar: ExpressiveAvatar): boolean {
 /** Adds Σ_k w_k B_k to `out` (N×3 canonical means, already holding the means) at the expression Gaussians. */
 export function addExpressionOffsets(avatar: ExpressiveAvatar, weights: ArrayLike<number>, out: Float32Array): void {
   if (!hasExpression(avatar)) return;
-  const gs = avatar.buffers.expressionGaussians as Uint32Array, B = avatar.buffers.expressionBasis as Float32Array;
-  const Nf = gs.length, E = Math.min(weights.length, avatar.header.expression!.names.length);
+  const basis: ExpressionBasis = { names: avatar.header.expression!.names, gaussians: avatar.buffers.expressionGaussians as Uint32Array, basis: avatar.buffers.expressionBasis as Float32Array };
+  addBasisOffsets(basis, weights, out);
+}
+
+/** Adds Σ_k w_k B_k of a sparse basis to `out` (N×3 canonical means) at its Gaussians (weights in `basis.names` order). */
+export function addBasisOffsets(expression: ExpressionBasis, weights: ArrayLike<number>, out: Float32Array): void {
+  const gs = expression.gaussians, B = expression.basis;
+  const Nf = gs.length, E = Math.min(weights.length, expression.names.length);
   for (let k = 0; k < E; k++) {
     const w = weights[k]!;
     if (w === 0) continue;

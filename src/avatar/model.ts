@@ -25,6 +25,7 @@ import { kinematicChainBackward } from '../body/index.js';
 import { vertexNormals, vertexNormalsBackward, type VertexNormals } from './normals.js';
 import { buildSkinningVolume, sampleSkinningWeights, type SkinningVolume } from '../body/index.js';
 import type { GaussianTemplate } from './template.js';
+import { addBasisOffsets } from './expression.js';
 
 /** Channel layout of the fused render. */
 export const CHANNELS = { rgb: 0, aux: 3, normal: 6, seg: 9, count: 12 } as const;
@@ -239,8 +240,13 @@ export class AvatarModel {
     return poseConditionTable(six, this.inputJoints, this.jointMask, J) as Float32Array;
   }
 
-  /** Forward: pose the avatar and render base and refined views with all channels. */
-  forward(pose: BodyPose, camera: Camera, options: { poseOffsets?: boolean; threads?: number } = {}): AvatarForward {
+  /**
+   * Forward: pose the avatar and render base and refined views with all channels. `expression`: unit weights (the
+   * template's expression names) added to the canonical means before skinning — the photo view carries the photo's
+   * own expression so the canonical face the avatar learns stays neutral (issue #25); a constant per frame, so the
+   * backward pass needs no term for it.
+   */
+  forward(pose: BodyPose, camera: Camera, options: { poseOffsets?: boolean; threads?: number; expression?: ArrayLike<number> } = {}): AvatarForward {
     const t = this.template, N = this.n, A = t.anchorCount, J = t.skeleton.names.length;
     const world = new Float64Array(J * 12), skin = new Float64Array(J * 12);
     skinningMatrices(t.skeleton.parents, t.restJoints, pose.rotations, pose.translation, world, skin);
@@ -261,6 +267,7 @@ export class AvatarModel {
     for (let i = 0; i < N; i++) scales[i] = Math.exp(this.logScale.value[i]!);
     const baseCanon = new Float32Array(N * 3);
     for (let i = 0; i < N * 3; i++) baseCanon[i] = t.rest[i]! + this.offset.value[i]!;
+    if (options.expression && t.expression) addBasisOffsets(t.expression, options.expression, baseCanon);
     const refinedCanon = new Float32Array(N * 3);
     const M = t.anchorsPerGaussian;
     for (let i = 0; i < N; i++) {

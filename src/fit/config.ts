@@ -92,4 +92,10 @@ export const PHOTO_EXPRESSION_CONFIG = {
   widthPerGap: 0.058,
   /** A face mesh below this detector score gives no estimate. */
   minFaceScore: 0.5,
+  /**
+   * Estimates below these are read as noise and not applied to the fit's expression (issue #25). Measured by
+   * test/fit/photoExpression.test.ts on subjects 0, 2, 4: neutral photos read smile ≤ 0.11 and aa ≤ 0.09; smiling
+   * photos read aa up to 0.22 (a smile parts the lips a little); half smiles read 0.28–0.61.
+   */
+  applyAbove: { aa: 0.25, smile: 0.15 } as Record<string, number>,
 } as const;

@@ -25,7 +25,7 @@ import { rasterizeMesh } from '../render/index.js';
 import { Adam } from '../nn/index.js';
 import type { Param } from '../nn/index.js';
 import { FIT_CONFIG } from './config.js';
-import { estimatePhotoExpression } from './expression.js';
+import { estimatePhotoExpression, photoExpressionPose } from './expression.js';
 import { distanceTransform } from './distance.js';
 import { dataEnergy, matteSamples, type FitTarget } from './energy.js';
 import { cameraToJson, type BodyFit } from './types.js';
@@ -347,13 +347,18 @@ export function fitImage(p: Perception, body: ArrayBodyModel, options: FitOption
     else optimise(body, poser, cam, anchors, target, st, ['rot', 'trans', 'shape'], Math.round(S.shape * k), frozen, undefined, withSil, false, world, finalPrior.prior);
   } else optimise(body, poser, cam, anchors, target, st, ['rot', 'trans', 'shape'], Math.round(S.shape * k), frozen, undefined, withSil, false, world, sexPrior.prior);
   const pose: BodyPose = { rotations: Float64Array.from(st.rot.value), translation: [st.trans.value[0]!, st.trans.value[1]!, st.trans.value[2]!] };
+  const photoExpression = estimatePhotoExpression(p.face);
+  // the photo's own expression goes into the fit (units + jaw) so the canonical avatar stays neutral (issue #25)
+  const expr = photoExpressionPose(photoExpression, body.expressionNames);
+  const jawJoint = body.skeleton.names.indexOf('jaw');
+  if (jawJoint >= 0 && expr.jaw !== 0) pose.rotations[jawJoint * 3] = pose.rotations[jawJoint * 3]! + expr.jaw;
   const ev = evaluate(body, poser, cam, anchors, p, st.shape.value, pose);
   return {
     format: 'persona-fit',
     formatVersion: 1,
     body: { kind: body.kind, shapeCount: body.shapeCount },
     shape: Array.from(st.shape.value),
-    expression: [],
+    expression: expr.weights,
     pose: { rotations: Array.from(pose.rotations), translation: pose.translation },
     camera: cameraToJson(cam),
     residuals: { keypointPx: ev.keypointPx, keypointRelative: ev.keypointRelative, silhouetteIoU: ev.silhouetteIoU, perKeypointPx: ev.perKeypointPx },
@@ -361,7 +366,7 @@ export function fitImage(p: Perception, body: ArrayBodyModel, options: FitOption
     partConfidence: ev.partConfidence,
     depthOrder: ev.depthOrder,
     phenotypePrior: finalPrior.record,
-    photoExpression: estimatePhotoExpression(p.face),
+    photoExpression: photoExpression ? { ...photoExpression, applied: expr.applied, jaw: expr.jaw } : null,
     scaleNote: `absolute scale from the shape prior with an assumed ${options.fovDeg ?? FIT_CONFIG.defaultFovDeg}° field of view on the long side`,
   };
 }

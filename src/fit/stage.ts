@@ -56,7 +56,7 @@ export async function runFitStage(subjectDir: string, options: FitStageOptions =
   const outcome = await subject.runStage(
     'fit',
     {
-      version: 4, // 4: depthOrder (per-limb depth-ordering check, issue #19)
+      version: 5, // 4: depthOrder (per-limb depth-ordering check, issue #19); 5: the photo's expression applied (issue #25)
       inputs: { keypoints: SUBJECT_FILES.keypoints, mask: SUBJECT_FILES.mask },
       options: { body: ctx.bodySpec, fovDeg: options.fovDeg ?? null, iterationScale: options.iterationScale ?? 1, sex: options.sex ?? 'auto' },
       outputs: [SUBJECT_FILES.fit, SUBJECT_FILES.fitOverlay],

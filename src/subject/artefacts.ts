@@ -56,9 +56,10 @@ export interface BodyFit {
   phenotypePrior?: PhenotypePriorRecord;
   /**
    * The photo's own expression from its face mesh (src/fit/expression.ts): named-expression weights (aa, smile);
-   * null without a face. Absent in fits made before it existed.
+   * null without a face. Absent in fits made before it existed. `applied`: the weights turned into `expression`
+   * (unit weights) and `jaw` (radians added to the jaw joint's X rotation in `pose`).
    */
-  photoExpression?: { names: string[]; weights: number[]; features: { gap: number; width: number } } | null;
+  photoExpression?: { names: string[]; weights: number[]; features: { gap: number; width: number }; applied?: Record<string, number>; jaw?: number } | null;
   /** How absolute scale was fixed (single-photo scale ambiguity). */
   scaleNote?: string;
 }

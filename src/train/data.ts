@@ -68,17 +68,20 @@ export async function prepareFrame(
   matte: FloatImage,
   camera: Camera,
   pose: BodyPose,
+  expression?: ArrayLike<number>,
 ): Promise<TrainingFrame> {
   const dims = fitLongSide(image.width, image.height, ctx.renderSize);
   const img = resizeImage(image, dims.width, dims.height);
   const m = resizeImage(matte, dims.width, dims.height);
   const cam = resizeCamera(camera, dims.width, dims.height);
   const poser = (ctx.poser ??= new BodyPoser(ctx.body));
-  const posed = poser.forward({ shape: ctx.shape, pose });
+  const withExpression = expression && expression.length > 0 ? Float64Array.from(expression) : undefined;
+  const posed = poser.forward({ shape: ctx.shape, pose, expression: withExpression });
   const verts = Float32Array.from(posed.vertices);
   const targets = renderGeometryTargets(verts, ctx.body.triangles, ctx.body.partLabels, cam, m.data);
   const frame: TrainingFrame = { kind, id, camera: cam, pose, width: dims.width, height: dims.height, image: img.data, mask: m.data, targets };
   if (kind === 'photo') frame.boundary = photoBoundary(verts, posed.restVertices, ctx.body, cam, m.data, ctx.boundary);
+  if (withExpression) frame.expression = withExpression;
   return frame;
 }
 
@@ -89,7 +92,7 @@ export async function loadSubjectFrames(subjectDir: string, ctx: FrameContext, c
   const frames: TrainingFrame[] = [];
   const photo = await readImage(subject.path(SUBJECT_FILES.image), 3);
   const matte = await readImage(subject.path(SUBJECT_FILES.mask), 1);
-  frames.push(await prepareFrame(ctx, 'photo', 'photo', photo, matte, cameraFromJson(fit.camera), fitPose(fit)));
+  frames.push(await prepareFrame(ctx, 'photo', 'photo', photo, matte, cameraFromJson(fit.camera), fitPose(fit), fit.expression));
   for (const clip of clips) {
     const files = clipFiles(clip);
     const record = JSON.parse(await readFile(subject.path(files.poses), 'utf8')) as GeneratedClipFile;

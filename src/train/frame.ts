@@ -22,4 +22,9 @@ export interface TrainingFrame {
   targets: GeometryTargets;
   /** Photo only: 1 on dilated part-boundary pixels (geometry-weighted optimisation), else 0. */
   boundary?: Uint8Array;
+  /**
+   * Photo only: the photo's own expression (fit/body.json `expression`, unit weights in the body model's order =
+   * the template's), applied to the canonical face when rendering this frame so the avatar learns a neutral face.
+   */
+  expression?: Float64Array;
 }

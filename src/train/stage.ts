@@ -47,7 +47,7 @@ export interface TrainStageOptions extends StageContextOptions {
 
 /** Renders the avatar's refined colour over white for a frame's pose and camera. */
 export function renderModelView(model: AvatarModel, frame: TrainingFrame, pose: BodyPose = frame.pose): FloatImage {
-  const fwd = model.forward(pose, frame.camera);
+  const fwd = model.forward(pose, frame.camera, { expression: frame.expression });
   const r = fwd.refined.result;
   const img = createImage(frame.width, frame.height, 3);
   for (let p = 0; p < frame.width * frame.height; p++)

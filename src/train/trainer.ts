@@ -124,7 +124,7 @@ export function regularizerGraphs(t: GaussianTemplate): RegularizerGraphs {
  * matte but outside the photo's part-boundary bands.
  */
 export function photoPsnr(model: AvatarModel, photo: TrainingFrame, threads?: number, pose: BodyPose = photo.pose): { matte: number; outsideBoundary: number } {
-  const fwd = model.forward(pose, photo.camera, { poseOffsets: false, threads });
+  const fwd = model.forward(pose, photo.camera, { poseOffsets: false, threads, expression: photo.expression });
   const r = fwd.base.result;
   const rgb = extractChannels(r.image, CHANNELS.count, CHANNELS.rgb, 3);
   for (let p = 0; p < r.alpha.length; p++) for (let c = 0; c < 3; c++) rgb[p * 3 + c] += photo.image[p * 3 + c]! * (1 - r.alpha[p]!);
@@ -215,7 +215,7 @@ export async function trainAvatar(template: GaussianTemplate, frames: TrainingFr
     const frameIndex = sample.kind === 'photo' ? 0 : sample.index + 1;
     const frame = frames[frameIndex]!;
     model.zeroGrad();
-    const fwd = model.forward(poses ? poses.pose(frameIndex) : frame.pose, frame.camera, { poseOffsets, threads: options.threads });
+    const fwd = model.forward(poses ? poses.pose(frameIndex) : frame.pose, frame.camera, { poseOffsets, threads: options.threads, expression: frame.expression });
     prof.lap('forward');
     // the regularizers run on a background worker while this thread computes the image losses
     const pendingRegs = startRegularizers(model, fwd.anchorOffsets, graphs, cfg, backgroundRegularizers ? startBackgroundTask : null);
