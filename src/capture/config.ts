@@ -67,8 +67,14 @@ export const FACE_CAPTURE_CONFIG = {
   minFaceScore: 0.5,
   /** The neutral face of a clip: this quantile of a feature over the frames (people are mostly at rest). */
   neutralQuantile: 0.1,
-  /** Eyes: the open reference is this quantile of the lid gap (eyes are open most of the time). */
-  openEyeQuantile: 0.9,
+  /** Eyes: the open reference is this quantile of the lid gap within ±openEyeWindowSeconds (eyes are open most of the time) … */
+  openEyeQuantile: 0.75,
+  /** … a window short enough that a head turn or another face does not shift it, long enough to hold open-eye frames around a blink (~0.1–0.4 s). */
+  openEyeWindowSeconds: 0.5,
+  /** Blink weight: the lid closure 1 − gap/open mapped from this (noise, weight 0) … */
+  blinkFrom: 0,
+  /** … to this (weight 1; a closed eye's lid landmarks keep a small gap). */
+  blinkTo: 1,
   /** aa (mouth and jaw opening): inner-lip gap change at weight 1 (least squares over 24 frames: 0.41). */
   aaGap: 0.41,
   /** smile: change of mouth width over cheek width at weight 1 (least squares: 0.073; residual 0.015) … */

@@ -42,7 +42,7 @@ const clamp01 = (x: number): number => Math.min(1, Math.max(0, x));
  * Estimates the face channels of a clip from its per-frame faces (null where none was found). Returns null
  * when no frame has a usable face.
  */
-export function estimateFaceChannels(faces: ReadonlyArray<FaceResult | null>): FaceChannels | null {
+export function estimateFaceChannels(faces: ReadonlyArray<FaceResult | null>, fps: number): FaceChannels | null {
   const cfg = FACE_CAPTURE_CONFIG;
   const F = faces.length;
   const feats = faces.map((f) => (f && f.score >= cfg.minFaceScore && f.mesh.length >= 468 ? faceFeatures(f) : null));
@@ -51,14 +51,15 @@ export function estimateFaceChannels(faces: ReadonlyArray<FaceResult | null>): F
   if (good.length === 0) return null;
   const gap0 = quantile(good.map((x) => x.gap), cfg.neutralQuantile);
   const width0 = quantile(good.map((x) => x.width - cfg.widthPerGap * (x.gap - gap0)), cfg.neutralQuantile);
-  const openL = quantile(good.map((x) => x.eyeLeft), cfg.openEyeQuantile), openR = quantile(good.map((x) => x.eyeRight), cfg.openEyeQuantile);
+  const half = Math.max(1, Math.round(cfg.openEyeWindowSeconds * fps));
+  const openL = openReference(feats.map((x) => x?.eyeLeft ?? null), half), openR = openReference(feats.map((x) => x?.eyeRight ?? null), half);
   const withIris = good.filter((x) => x.iris);
   const iris0 = withIris.length > 0 ? [0, 1].map((k) => quantile(withIris.map((x) => x.iris![k]!), 0.5)) : null;
   const C = FACE_CHANNELS.length;
-  const raw: Array<number[] | null> = feats.map((x) => {
+  const raw: Array<number[] | null> = feats.map((x, f) => {
     if (!x) return null;
     const dGap = x.gap - gap0;
-    const ch = [dGap / cfg.aaGap, (x.width - cfg.widthPerGap * dGap - width0) / cfg.smileWidth, 1 - x.eyeLeft / openL, 1 - x.eyeRight / openR].map(clamp01);
+    const ch = [dGap / cfg.aaGap, (x.width - cfg.widthPerGap * dGap - width0) / cfg.smileWidth, blinkWeight(x.eyeLeft, openL[f]!), blinkWeight(x.eyeRight, openR[f]!)].map(clamp01);
     if (iris0) {
       const g = x.iris ?? iris0;
       const angle = (o: number): number => Math.max(-cfg.maxGaze, Math.min(cfg.maxGaze, Math.asin(Math.max(-1, Math.min(1, o / cfg.eyeRadiusOverWidth)))));
@@ -77,6 +78,28 @@ export function estimateFaceChannels(faces: ReadonlyArray<FaceResult | null>): F
     if (gaze) { gaze[f * 2] = smooth[f * K + C]!; gaze[f * 2 + 1] = smooth[f * K + C + 1]!; }
   }
   return { names: [...FACE_CHANNELS], weights, gaze, seen };
+}
+
+/**
+ * The open-eye lid gap around each frame: the FACE_CAPTURE_CONFIG.openEyeQuantile of the gaps seen within ±`half`
+ * frames (eyes are open most of the time; a local reference follows head turns and lighting). NaN where the
+ * window saw no face.
+ */
+export function openReference(gaps: ReadonlyArray<number | null>, half: number): Float64Array {
+  const F = gaps.length, out = new Float64Array(F);
+  for (let f = 0; f < F; f++) {
+    const w: number[] = [];
+    for (let g = Math.max(0, f - half); g <= Math.min(F - 1, f + half); g++) if (gaps[g] !== null) w.push(gaps[g]!);
+    out[f] = w.length ? quantile(w, FACE_CAPTURE_CONFIG.openEyeQuantile) : NaN;
+  }
+  return out;
+}
+
+/** Blink weight of a lid gap against the open gap: the closure 1 − gap/open mapped from [blinkFrom, blinkTo] onto [0, 1]. */
+export function blinkWeight(gap: number, open: number): number {
+  const cfg = FACE_CAPTURE_CONFIG;
+  if (!(open > 0)) return 0;
+  return clamp01((1 - gap / open - cfg.blinkFrom) / (cfg.blinkTo - cfg.blinkFrom));
 }
 
 /** Frames without a face take the linear interpolation of their seen neighbours (or the nearest one at the ends). */
