@@ -2,13 +2,15 @@
  * Face channels of motion capture: per-frame expression weights (mouth opening `aa` with its jaw, `smile`,
  * `blinkLeft`, `blinkRight`) and gaze (the `eye_l` / `eye_r` joints) from the face mesh of each frame.
  *
+ * Capture reads the meshes of the face crop pass (Perceiver.refineFace), whose lids come from the iris model.
  * Features are ratios of face-mesh distances, so they do not depend on the face's size in the image: the lip
- * and lid gaps in 3D (pixels, with the mesh's relative depth) over the outer-eye-corner and eye-corner distances,
- * the mouth width in the image plane over the cheek-to-cheek width (on the synthetic clip this ratio followed
+ * gap in 3D (pixels, with the mesh's relative depth) over the outer-eye-corner distance, the lid gaps (five
+ * landmark pairs per eye, image plane) over the eye-corner distances, the mouth width in the image plane over the cheek-to-cheek width (on the synthetic clip this ratio followed
  * the smile best through head turns: correlation 0.86 against 0.84 over the eye distance in 2D, 0.86 in 3D, with
  * half the residual noise). A clip's neutral face is a low quantile of each feature over its frames (people are mostly at rest);
  * weights are the change from it divided by the change a weight of 1 brings (FACE_CAPTURE_CONFIG, measured on
- * the synthetic subject's renders). Gaze comes from the iris centres between the eye corners.
+ * the synthetic subject's renders). Blinks are the lid closure against the open gap around the frame (a sliding
+ * quantile over ±0.5 s), not smoothed. Gaze comes from the iris centres between the eye corners.
  */
 import { faceFeatures, type FaceFeatures, type FaceResult } from '../perceive/index.js';
 import type { Motion } from '../motion/index.js';
@@ -39,8 +41,8 @@ function quantile(values: number[], q: number): number {
 const clamp01 = (x: number): number => Math.min(1, Math.max(0, x));
 
 /**
- * Estimates the face channels of a clip from its per-frame faces (null where none was found). Returns null
- * when no frame has a usable face.
+ * Estimates the face channels of a clip from its per-frame faces (null where none was found) at `fps` frames per
+ * second (the open-eye reference window is in seconds). Returns null when no frame has a usable face.
  */
 export function estimateFaceChannels(faces: ReadonlyArray<FaceResult | null>, fps: number): FaceChannels | null {
   const cfg = FACE_CAPTURE_CONFIG;
