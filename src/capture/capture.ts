@@ -146,8 +146,10 @@ export async function captureImages(images: ReadonlyArray<FloatImage | string>, 
       throw new PersonaError(`Frame ${f} is ${img.width}×${img.height}, earlier frames are ${size.width}×${size.height}.`, { hint: 'All frames of a clip must have one size.', exitCode: 2 });
     size ??= { width: img.width, height: img.height };
     const r = await tracker.next(img);
+    // The face crop pass; a frame whose crop holds no face is left to interpolation (the first pass's mesh reads
+    // lids and lips on another scale than the gains assume).
     if (r.perception?.face && options.face !== false && options.refineFace !== false)
-      r.perception.face = (await perceiver.refineFace(img, r.perception.face)) ?? r.perception.face;
+      r.perception.face = await perceiver.refineFace(img, r.perception.face);
     perceptions.push(r.perception);
     lost.push(r.perception ? null : r.lost ?? 'no-person');
     const s = (performance.now() - tp) / 1000;

@@ -5,9 +5,9 @@
  * Capture reads the meshes of the face crop pass (Perceiver.refineFace), whose lids come from the iris model.
  * Features are ratios of face-mesh distances, so they do not depend on the face's size in the image: the lip
  * gap in 3D (pixels, with the mesh's relative depth) over the outer-eye-corner distance, the lid gaps (five
- * landmark pairs per eye, image plane) over the eye-corner distances, the mouth width in the image plane over the cheek-to-cheek width (on the synthetic clip this ratio followed
- * the smile best through head turns: correlation 0.86 against 0.84 over the eye distance in 2D, 0.86 in 3D, with
- * half the residual noise). A clip's neutral face is a low quantile of each feature over its frames (people are mostly at rest);
+ * landmark pairs per eye, image plane) over the eye-corner distances, the mouth width in the image plane over
+ * the cheek-to-cheek width (on the synthetic clip this ratio followed the smile best through head turns:
+ * correlation 0.86 against 0.84 over the eye distance in 2D, 0.86 in 3D, with half the residual noise). A clip's neutral face is a low quantile of each feature over its frames (people are mostly at rest);
  * weights are the change from it divided by the change a weight of 1 brings (FACE_CAPTURE_CONFIG, measured on
  * the synthetic subject's renders). Blinks are the lid closure against the open gap around the frame (a sliding
  * quantile over ±0.5 s), not smoothed. Gaze comes from the iris centres between the eye corners.

@@ -1,8 +1,8 @@
 /**
  * Scale-free features of a face mesh for expression estimates (motion capture's face channels, the fit's photo
  * expression): the lip gap in 3D (pixels, with the mesh's relative depth) over the outer-eye-corner distance, the
- * lid gaps in the image plane over the eye-corner distances, the mouth width in the image plane over the cheek-to-cheek width (turning the head
- * foreshortens both alike), and the iris offsets within the eyes.
+ * lid gaps in the image plane over the eye-corner distances, the mouth width in the image plane over the
+ * cheek-to-cheek width (turning the head foreshortens both alike), and the iris offsets within the eyes.
  */
 import type { FaceResult } from './types.js';
 import { FACE_LANDMARKS } from './names.js';
