@@ -59,6 +59,11 @@ export interface CaptureOptions {
    * (face.ts; default true). Needs the face models (about 0.1 s more per frame).
    */
   face?: boolean;
+  /**
+   * Run the face crop pass (Perceiver.refineFace) on each frame's face before reading the face channels (default
+   * true; the eyes of a whole-frame face mesh are too coarse for blinks, docs/capture.md).
+   */
+  refineFace?: boolean;
   /** Perception models to use (default: capturePerceiver(face)). */
   perceiver?: Perceiver;
   /** Body model (default: loadBodyModel()). */
@@ -141,6 +146,10 @@ export async function captureImages(images: ReadonlyArray<FloatImage | string>, 
       throw new PersonaError(`Frame ${f} is ${img.width}×${img.height}, earlier frames are ${size.width}×${size.height}.`, { hint: 'All frames of a clip must have one size.', exitCode: 2 });
     size ??= { width: img.width, height: img.height };
     const r = await tracker.next(img);
+    // The face crop pass; a frame whose crop holds no face is left to interpolation (the first pass's mesh reads
+    // lids and lips on another scale than the gains assume).
+    if (r.perception?.face && options.face !== false && options.refineFace !== false)
+      r.perception.face = await perceiver.refineFace(img, r.perception.face);
     perceptions.push(r.perception);
     lost.push(r.perception ? null : r.lost ?? 'no-person');
     const s = (performance.now() - tp) / 1000;
@@ -203,7 +212,7 @@ export async function captureImages(images: ReadonlyArray<FloatImage | string>, 
   for (let f = 0; f < F; f++) { T[f * 3] = T[f * 3]! - x0; T[f * 3 + 2] = T[f * 3 + 2]! - z0; }
 
   // Face: expression channels and gaze from the tracked face meshes.
-  const face = options.face === false ? null : estimateFaceChannels(perceptions.map((p) => p?.face ?? null));
+  const face = options.face === false ? null : estimateFaceChannels(perceptions.map((p) => p?.face ?? null), fps);
   if (face) applyFaceChannels(motion, face);
   else if (options.face !== false) progress.warn('no face was found on any frame; the motion has no expression channels');
 

@@ -57,28 +57,42 @@ export const CAPTURE_CONFIG = {
 } as const;
 
 /**
- * Face channels of motion capture (face.ts): expression weights, jaw and gaze from the face mesh. Feature gains
- * were measured on the synthetic subject's renders (body model's named expressions at known weights, 512² full-body
- * frames of the idle motion with head turns, the clip of test/capture/face.test.ts): a weight-1 change of a channel moves its feature by this much (3D landmark
- * distances over the outer-eye-corner distance).
+ * Face channels of motion capture (face.ts): expression weights, jaw and gaze from the face mesh of the face crop
+ * pass (Perceiver.refineFace). Gains and blink thresholds were measured on synthetic face clip A (src/bench/faceClip.ts:
+ * the body model's named expressions at known weights, 512² full-body frames of the idle motion with head turns, the
+ * clip of test/capture/face.test.ts); clip B (another subject) is held out (scripts/face-capture-bench.ts,
+ * docs/capture.md). A weight-1 change of a channel moves its feature by the gain (landmark distances over the
+ * outer-eye-corner distance).
  */
 export const FACE_CAPTURE_CONFIG = {
   /** A face mesh below this detector score is not used (the frame's channels are interpolated). */
   minFaceScore: 0.5,
   /** The neutral face of a clip: this quantile of a feature over the frames (people are mostly at rest). */
   neutralQuantile: 0.1,
-  /** Eyes: the open reference is this quantile of the lid gap (eyes are open most of the time). */
-  openEyeQuantile: 0.9,
-  /** aa (mouth and jaw opening): inner-lip gap change at weight 1 (least squares over 24 frames: 0.41). */
-  aaGap: 0.41,
-  /** smile: change of mouth width over cheek width at weight 1 (least squares: 0.073; residual 0.015) … */
-  smileWidth: 0.073,
-  /** … after removing the widening that opening the mouth brings (width change per unit of lip-gap change: 0.020 / 0.41 ≈ 0.05). */
-  widthPerGap: 0.05,
+  /**
+   * Eyes: the open reference is this quantile of the lid gap within ±openEyeWindowSeconds (eyes are open most of the
+   * time; on clip A 0.75 beat 0.9: blink correlations 1.00 / 1.00 against 0.99 / 0.97) …
+   */
+  openEyeQuantile: 0.75,
+  /** … a window short enough that a head turn or another face does not shift it, long enough to hold open eyes around a blink (~0.1–0.4 s). */
+  openEyeWindowSeconds: 0.5,
+  /**
+   * Blink weight: the lid closure 1 − gap/open mapped from this (weight 0) … Clip A, refined mesh: open-eye frames
+   * read closures of 0–0.18 (lid landmark noise), so 0.15 drops most of it.
+   */
+  blinkFrom: 0.15,
+  /** … to this (weight 1): the closed-eye frames of clip A read 0.52–0.65 (a closed eye's lid landmarks keep a gap). */
+  blinkTo: 0.55,
+  /** aa (mouth and jaw opening): inner-lip gap change at weight 1 (least squares over clip A's 24 frames: 0.30; first-pass mesh 0.46). */
+  aaGap: 0.3,
+  /** smile: change of mouth width over cheek width at weight 1 (least squares, clip A: 0.058; residual 0.009) … */
+  smileWidth: 0.058,
+  /** … after removing the widening that opening the mouth brings (width change per unit of lip-gap change, same fit: 0.127). */
+  widthPerGap: 0.127,
   /** Gaze: eyeball radius over eye width (≈ 12 mm / 30 mm, adult anthropometry): sin(angle) = offset of the iris / eye width ÷ this. */
   eyeRadiusOverWidth: 0.4,
   /** Largest gaze angle written (radians; the eye's range of motion is about ±0.6 rad). */
   maxGaze: 0.6,
-  /** Channels are smoothed with a centred moving median over this many frames (odd; 1 = none). */
+  /** aa and smile are smoothed with a centred moving median over this many frames (odd; 1 = none). Blinks are not: one lasts 1–3 frames. */
   medianFrames: 3,
 } as const;

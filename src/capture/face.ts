@@ -2,13 +2,15 @@
  * Face channels of motion capture: per-frame expression weights (mouth opening `aa` with its jaw, `smile`,
  * `blinkLeft`, `blinkRight`) and gaze (the `eye_l` / `eye_r` joints) from the face mesh of each frame.
  *
+ * Capture reads the meshes of the face crop pass (Perceiver.refineFace), whose lids come from the iris model.
  * Features are ratios of face-mesh distances, so they do not depend on the face's size in the image: the lip
- * and lid gaps in 3D (pixels, with the mesh's relative depth) over the outer-eye-corner and eye-corner distances,
- * the mouth width in the image plane over the cheek-to-cheek width (on the synthetic clip this ratio followed
- * the smile best through head turns: correlation 0.86 against 0.84 over the eye distance in 2D, 0.86 in 3D, with
- * half the residual noise). A clip's neutral face is a low quantile of each feature over its frames (people are mostly at rest);
+ * gap in 3D (pixels, with the mesh's relative depth) over the outer-eye-corner distance, the lid gaps (five
+ * landmark pairs per eye, image plane) over the eye-corner distances, the mouth width in the image plane over
+ * the cheek-to-cheek width (on the synthetic clip this ratio followed the smile best through head turns:
+ * correlation 0.86 against 0.84 over the eye distance in 2D, 0.86 in 3D, with half the residual noise). A clip's neutral face is a low quantile of each feature over its frames (people are mostly at rest);
  * weights are the change from it divided by the change a weight of 1 brings (FACE_CAPTURE_CONFIG, measured on
- * the synthetic subject's renders). Gaze comes from the iris centres between the eye corners.
+ * the synthetic subject's renders). Blinks are the lid closure against the open gap around the frame (a sliding
+ * quantile over ±0.5 s), not smoothed. Gaze comes from the iris centres between the eye corners.
  */
 import { faceFeatures, type FaceFeatures, type FaceResult } from '../perceive/index.js';
 import type { Motion } from '../motion/index.js';
@@ -39,10 +41,10 @@ function quantile(values: number[], q: number): number {
 const clamp01 = (x: number): number => Math.min(1, Math.max(0, x));
 
 /**
- * Estimates the face channels of a clip from its per-frame faces (null where none was found). Returns null
- * when no frame has a usable face.
+ * Estimates the face channels of a clip from its per-frame faces (null where none was found) at `fps` frames per
+ * second (the open-eye reference window is in seconds). Returns null when no frame has a usable face.
  */
-export function estimateFaceChannels(faces: ReadonlyArray<FaceResult | null>): FaceChannels | null {
+export function estimateFaceChannels(faces: ReadonlyArray<FaceResult | null>, fps: number): FaceChannels | null {
   const cfg = FACE_CAPTURE_CONFIG;
   const F = faces.length;
   const feats = faces.map((f) => (f && f.score >= cfg.minFaceScore && f.mesh.length >= 468 ? faceFeatures(f) : null));
@@ -51,14 +53,15 @@ export function estimateFaceChannels(faces: ReadonlyArray<FaceResult | null>): F
   if (good.length === 0) return null;
   const gap0 = quantile(good.map((x) => x.gap), cfg.neutralQuantile);
   const width0 = quantile(good.map((x) => x.width - cfg.widthPerGap * (x.gap - gap0)), cfg.neutralQuantile);
-  const openL = quantile(good.map((x) => x.eyeLeft), cfg.openEyeQuantile), openR = quantile(good.map((x) => x.eyeRight), cfg.openEyeQuantile);
+  const half = Math.max(1, Math.round(cfg.openEyeWindowSeconds * fps));
+  const openL = openReference(feats.map((x) => x?.eyeLeft ?? null), half), openR = openReference(feats.map((x) => x?.eyeRight ?? null), half);
   const withIris = good.filter((x) => x.iris);
   const iris0 = withIris.length > 0 ? [0, 1].map((k) => quantile(withIris.map((x) => x.iris![k]!), 0.5)) : null;
   const C = FACE_CHANNELS.length;
-  const raw: Array<number[] | null> = feats.map((x) => {
+  const raw: Array<number[] | null> = feats.map((x, f) => {
     if (!x) return null;
     const dGap = x.gap - gap0;
-    const ch = [dGap / cfg.aaGap, (x.width - cfg.widthPerGap * dGap - width0) / cfg.smileWidth, 1 - x.eyeLeft / openL, 1 - x.eyeRight / openR].map(clamp01);
+    const ch = [dGap / cfg.aaGap, (x.width - cfg.widthPerGap * dGap - width0) / cfg.smileWidth, blinkWeight(x.eyeLeft, openL[f]!), blinkWeight(x.eyeRight, openR[f]!)].map(clamp01);
     if (iris0) {
       const g = x.iris ?? iris0;
       const angle = (o: number): number => Math.max(-cfg.maxGaze, Math.min(cfg.maxGaze, Math.asin(Math.max(-1, Math.min(1, o / cfg.eyeRadiusOverWidth)))));
@@ -77,6 +80,28 @@ export function estimateFaceChannels(faces: ReadonlyArray<FaceResult | null>): F
     if (gaze) { gaze[f * 2] = smooth[f * K + C]!; gaze[f * 2 + 1] = smooth[f * K + C + 1]!; }
   }
   return { names: [...FACE_CHANNELS], weights, gaze, seen };
+}
+
+/**
+ * The open-eye lid gap around each frame: the FACE_CAPTURE_CONFIG.openEyeQuantile of the gaps seen within ±`half`
+ * frames (eyes are open most of the time; a local reference follows head turns and lighting). NaN where the
+ * window saw no face.
+ */
+export function openReference(gaps: ReadonlyArray<number | null>, half: number): Float64Array {
+  const F = gaps.length, out = new Float64Array(F);
+  for (let f = 0; f < F; f++) {
+    const w: number[] = [];
+    for (let g = Math.max(0, f - half); g <= Math.min(F - 1, f + half); g++) if (gaps[g] !== null) w.push(gaps[g]!);
+    out[f] = w.length ? quantile(w, FACE_CAPTURE_CONFIG.openEyeQuantile) : NaN;
+  }
+  return out;
+}
+
+/** Blink weight of a lid gap against the open gap: the closure 1 − gap/open mapped from [blinkFrom, blinkTo] onto [0, 1]. */
+export function blinkWeight(gap: number, open: number): number {
+  const cfg = FACE_CAPTURE_CONFIG;
+  if (!(open > 0)) return 0;
+  return clamp01((1 - gap / open - cfg.blinkFrom) / (cfg.blinkTo - cfg.blinkFrom));
 }
 
 /** Frames without a face take the linear interpolation of their seen neighbours (or the nearest one at the ends). */

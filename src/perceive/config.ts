@@ -76,3 +76,47 @@ export const HAND_CROP_SCALE = 2.6;
 export const HAND_REFINE_SCALE = 2.6;
 /** Hand presence (sigmoid of the model's hand flag) below which no hand is reported (MediaPipe: 0.5). */
 export const HAND_MIN_SCORE = 0.5;
+
+/**
+ * The face crop pass (faceCrop.ts, Perceiver.refineFace): the face mesh and iris models run again on a crop made
+ * from the first pass's mesh, the way MediaPipe's face-landmark graph tracks a face from its previous landmarks.
+ */
+export const FACE_REFINE = {
+  /** Face-mesh model input side (facemesh.json: 1×192×192×3, values in [0, 1]). */
+  meshInput: 192,
+  /**
+   * Side of the face crop over the landmarks' extent in the eye-line frame (MediaPipe
+   * face_landmark_landmarks_to_roi: scale 1.5, square long side, rotated so that landmarks 33 → 263 are level).
+   */
+  faceScale: 1.5,
+  /** Iris model input side (iris.json: N×64×64×3, values in [0, 1]). */
+  irisInput: 64,
+  /** Side of an eye crop over the eye-corner distance (MediaPipe iris_landmark_left_and_right: 2.3; Human's default too). */
+  eyeScale: 2.3,
+  /** The iris model's output per eye: 71 eye-contour and brow points, then 5 iris points (centre first), × (x, y, z). */
+  irisContourPoints: 71,
+  irisPoints: 5,
+  /** A refined mesh whose face flag (the mesh model's presence output) is below this is dropped (Human's face minConfidence here: 0.3). */
+  minScore: 0.3,
+} as const;
+
+/**
+ * Iris-model contour points → face-mesh indices (MediaPipe iris_landmark_landmarks_to_face / Human's irisIndices and
+ * meshAnnotations): the lid contours EyeUpper0 (7 points, outer → inner) and EyeLower0 (9 points, outer corner →
+ * inner corner) of the person's right eye; the left eye's indices are the mirror ones, in the same order.
+ */
+export const IRIS_TO_MESH = {
+  contour: { upper: [9, 10, 11, 12, 13, 14, 15], lower: [0, 1, 2, 3, 4, 5, 6, 7, 8] },
+  right: { upper: [246, 161, 160, 159, 158, 157, 173], lower: [33, 7, 163, 144, 145, 153, 154, 155, 133] },
+  left: { upper: [466, 388, 387, 386, 385, 384, 398], lower: [263, 249, 390, 373, 374, 380, 381, 382, 362] },
+} as const;
+
+/**
+ * Eyelid landmark pairs of the face mesh (upper, lower), five across each eye: the inner points of the canonical
+ * EyeUpper0 / EyeLower0 contours (IRIS_TO_MESH), upper k + 1 facing lower k + 2 (as in the eye-aspect-ratio
+ * measures used with MediaPipe face mesh). The person's right eye, then left.
+ */
+export const EYELID_PAIRS = {
+  right: [[161, 163], [160, 144], [159, 145], [158, 153], [157, 154]],
+  left: [[388, 390], [387, 373], [386, 374], [385, 380], [384, 381]],
+} as const;

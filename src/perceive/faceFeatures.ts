@@ -1,14 +1,12 @@
 /**
  * Scale-free features of a face mesh for expression estimates (motion capture's face channels, the fit's photo
- * expression): the lip and lid gaps in 3D (pixels, with the mesh's relative depth) over the outer-eye-corner and
- * eye-corner distances, the mouth width in the image plane over the cheek-to-cheek width (turning the head
- * foreshortens both alike), and the iris offsets within the eyes.
+ * expression): the lip gap in 3D (pixels, with the mesh's relative depth) over the outer-eye-corner distance, the
+ * lid gaps in the image plane over the eye-corner distances, the mouth width in the image plane over the
+ * cheek-to-cheek width (turning the head foreshortens both alike), and the iris offsets within the eyes.
  */
 import type { FaceResult } from './types.js';
 import { FACE_LANDMARKS } from './names.js';
-
-/** Face-mesh indices of the eyelids (MediaPipe face mesh topology): the person's right eye, then left. */
-const LIDS = { rightUpper: 159, rightLower: 145, leftUpper: 386, leftLower: 374 } as const;
+import { EYELID_PAIRS } from './config.js';
 
 /** Features of one face mesh (ratios to the outer-eye-corner distance). */
 export interface FaceFeatures {
@@ -16,7 +14,10 @@ export interface FaceFeatures {
   gap: number;
   /** Mouth-corner distance over the cheek-to-cheek distance, both in the image plane (turning the head foreshortens both alike). */
   width: number;
-  /** Lid gap over eye width, the person's left and right eye. */
+  /**
+   * Lid gap over eye width in the image plane, the person's left and right eye: the mean distance of the five
+   * EYELID_PAIRS over the eye-corner distance (depth is left out: the mesh's relative depth of a lid is noisy).
+   */
   eyeLeft: number;
   eyeRight: number;
   /**
@@ -29,6 +30,13 @@ export interface FaceFeatures {
 type P3 = readonly [number, number, number];
 const dist = (a: P3, b: P3): number => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
 const dist2 = (a: P3, b: P3): number => Math.hypot(a[0] - b[0], a[1] - b[1]);
+
+/** Mean image-plane distance of lid landmark pairs (pixels). */
+function lidGap(m: readonly P3[], pairs: ReadonlyArray<readonly [number, number]>): number {
+  let sum = 0;
+  for (const [u, l] of pairs) sum += dist2(m[u]!, m[l]!);
+  return sum / pairs.length;
+}
 
 /** The features of one face mesh. */
 export function faceFeatures(face: FaceResult): FaceFeatures {
@@ -52,8 +60,8 @@ export function faceFeatures(face: FaceResult): FaceFeatures {
   return {
     gap: dist(m[L.upperLip]!, m[L.lowerLip]!) / io,
     width: dist2(m[L.mouthRight]!, m[L.mouthLeft]!) / dist2(m[L.rightCheek]!, m[L.leftCheek]!),
-    eyeLeft: dist(m[LIDS.leftUpper]!, m[LIDS.leftLower]!) / eyeL,
-    eyeRight: dist(m[LIDS.rightUpper]!, m[LIDS.rightLower]!) / eyeR,
+    eyeLeft: lidGap(m, EYELID_PAIRS.left) / dist2(m[L.leftEyeOuter]!, m[L.leftEyeInner]!),
+    eyeRight: lidGap(m, EYELID_PAIRS.right) / dist2(m[L.rightEyeOuter]!, m[L.rightEyeInner]!),
     iris,
   };
 }

@@ -5,21 +5,14 @@
  * back into image pixels. A second pass re-centres the region on the found landmarks.
  */
 import { type FloatImage } from '../core/image.js';
+import { cropToImage, sampleRoi, type SquareRoi } from './roi.js';
 import { HAND_CROP_SCALE, HAND_INPUT, HAND_MIN_SCORE, HAND_REFINE_SCALE, VISIBLE_SCORE } from './config.js';
 import { BODY_INDEX } from './names.js';
 import { type Tf, tf } from './tfenv.js';
 import type { BodyResult, Box, HandResult } from './types.js';
 
-/** An oriented square region: centre, side (pixels) and the image directions of the crop's x and y axes. */
-export interface HandRoi {
-  cx: number;
-  cy: number;
-  size: number;
-  /** Unit vector of the crop's x axis in the image. */
-  ex: [number, number];
-  /** Unit vector of the crop's y axis (down in the crop) in the image; fingers point along −ey. */
-  ey: [number, number];
-}
+/** A hand's region: fingers point along −ey. */
+export type HandRoi = SquareRoi;
 
 /**
  * The region of one hand from body keypoints: fingers (wrist → mean of index and pinky
@@ -49,39 +42,6 @@ export function handRoiFromLandmarks(k: Array<[number, number, number]>): HandRo
   const w = k[0]!, m = k[9]!;
   // Wrist → middle MCP is about half the hand length; centre the square on the palm–finger middle.
   return roiAlong(w[0], w[1], (m[0] - w[0]) * 1.0, (m[1] - w[1]) * 1.0, HAND_REFINE_SCALE);
-}
-
-/** Image position of crop pixel (px, py) of an S×S crop of `roi`. */
-export function cropToImage(roi: HandRoi, px: number, py: number, S: number): [number, number] {
-  const u = px / S - 0.5, v = py / S - 0.5;
-  return [roi.cx + roi.size * (u * roi.ex[0] + v * roi.ey[0]), roi.cy + roi.size * (u * roi.ex[1] + v * roi.ey[1])];
-}
-
-/**
- * Resamples the oriented region into an S×S×3 crop (values in [0, 1], bilinear, zero
- * outside the image). `out` is reused when given.
- */
-export function sampleRoi(image: FloatImage, roi: HandRoi, S: number, out: Float32Array = new Float32Array(S * S * 3)): Float32Array {
-  const W = image.width, H = image.height, C = image.channels, d = image.data;
-  for (let py = 0; py < S; py++)
-    for (let px = 0; px < S; px++) {
-      const [x, y] = cropToImage(roi, px + 0.5, py + 0.5, S);
-      // Bilinear with pixel centres at +0.5; outside the image reads as 0.
-      const fx = x - 0.5, fy = y - 0.5;
-      const x0 = Math.floor(fx), y0 = Math.floor(fy), ax = fx - x0, ay = fy - y0;
-      const o = (py * S + px) * 3;
-      for (let c = 0; c < 3; c++) {
-        let acc = 0;
-        for (let j = 0; j < 2; j++)
-          for (let i = 0; i < 2; i++) {
-            const xx = x0 + i, yy = y0 + j;
-            if (xx < 0 || yy < 0 || xx >= W || yy >= H) continue;
-            acc += (i ? ax : 1 - ax) * (j ? ay : 1 - ay) * d[(yy * W + xx) * C + c]!;
-          }
-        out[o + c] = acc;
-      }
-    }
-  return out;
 }
 
 /** Runs the hand-landmark model on one region; returns landmarks in image pixels and the presence score. */

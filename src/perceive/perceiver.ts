@@ -24,6 +24,7 @@ import { BODY_INDEX, BODY_KEYPOINTS, FACE_LANDMARKS, FACE_MESH_POINTS } from './
 import { detectPeople } from './people.js';
 import { skeletonFromBody, skeletonFromCoco, splitTouchingPeople } from './split.js';
 import { handsFromBody } from './hands.js';
+import { refineFace, type FaceCropModels } from './faceCrop.js';
 import { buildReport } from './report.js';
 import { humanModule, initBackend, loadGraphModel, modelsDir, type Tf, tf } from './tfenv.js';
 import type { BodyResult, Box, FaceResult, HandResult, Perception, PersonCandidate } from './types.js';
@@ -68,6 +69,7 @@ export class Perceiver {
   private lastWorld: Float32Array | null = null;
   private chain: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private faceCropModels: Promise<FaceCropModels> | null = null;
   /** Seconds the models took to load. */
   readonly loadSeconds: number;
 
@@ -146,12 +148,27 @@ export class Perceiver {
     return run;
   }
 
+  /**
+   * The face crop pass (faceCrop.ts) on a face found in `image`: the face mesh and iris models again on a crop
+   * made from the face's mesh, landmarks back in `image` pixels. Null when the crop holds no face. The two models
+   * load on the first call. Calls are serialized with `perceive`.
+   */
+  refineFace(image: FloatImage, face: FaceResult): Promise<FaceResult | null> {
+    if (this.closed) return Promise.reject(new PersonaError('This Perceiver was closed.'));
+    this.faceCropModels ??= Promise.all([loadGraphModel(MODELS.faceMesh), loadGraphModel(MODELS.iris)]).then(([mesh, iris]) => ({ mesh, iris }));
+    const models = this.faceCropModels;
+    const run = this.chain.then(async () => refineFace(await models, image, face));
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
   /** Releases the models. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await this.chain;
-    for (const m of [this.peopleModel, this.matteModel, this.handModel]) m?.dispose?.();
+    const crop = await this.faceCropModels?.catch(() => null);
+    for (const m of [this.peopleModel, this.matteModel, this.handModel, crop?.mesh, crop?.iris]) m?.dispose?.();
     for (const m of Object.values((this.human.models?.models ?? {}) as Record<string, Tf>)) m?.dispose?.();
   }
 

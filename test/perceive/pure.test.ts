@@ -7,7 +7,8 @@ import { buildReport, facingFromYaw, facingYaw, matteTouches } from '../../src/p
 import { drawDisc, drawLine } from '../../src/perceive/overlay.js';
 import { BODY_EDGES, BODY_INDEX, BODY_KEYPOINTS, HAND_EDGES, HAND_KEYPOINTS } from '../../src/perceive/names.js';
 import { createImage, sampleBilinear } from '../../src/core/image.js';
-import { cropToImage, handRoiFromBody, sampleRoi } from '../../src/perceive/hands.js';
+import { handRoiFromBody } from '../../src/perceive/hands.js';
+import { cropToImage, sampleRoi } from '../../src/perceive/roi.js';
 import { keepPersonRegions } from '../../src/perceive/matte.js';
 import { Rng } from '../../src/core/rng.js';
 import type { BodyResult } from '../../src/perceive/types.js';
