@@ -1,24 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeSubject } from '../../src/bench/subjects.js';
-import { NAMED_EXPRESSIONS } from '../../src/body/index.js';
+import { expressivePhoto } from '../../src/bench/expressionPhoto.js';
+import { mixNamedExpressions, NAMED_EXPRESSIONS } from '../../src/body/index.js';
 import { Perceiver } from '../../src/perceive/index.js';
-import { estimatePhotoExpression } from '../../src/fit/expression.js';
+import { estimatePhotoExpression, photoExpressionPose } from '../../src/fit/expression.js';
 import type { FaceResult } from '../../src/perceive/index.js';
-
-/** Subject `id`'s photo (photo pose, framing camera) with `expr` at `weight`. */
-function photo(id: number, expr: string, weight: number) {
-  const s = makeSubject(id);
-  const names = s.model.expressionNames, jaw = s.model.skeleton.names.indexOf('jaw');
-  const ne = NAMED_EXPRESSIONS[expr]!;
-  const w = new Float64Array(names.length);
-  for (const [u, v] of Object.entries(ne.units)) w[names.indexOf(u)] = weight * v;
-  const pose = s.photoPose();
-  const rotations = Float64Array.from(pose.rotations);
-  rotations[jaw * 3] = rotations[jaw * 3]! + weight * (ne.jaw ?? 0);
-  const posed = s.pose({ ...pose, rotations }, { expression: w });
-  return s.render(posed, s.frameCamera(posed), { supersample: 2, background: [1, 1, 1] }).image;
-}
 
 test('the fit reads the photo’s own expression from its face mesh: smiling and open-mouthed photos of synthetic subjects', { timeout: 300_000 }, async () => {
   const perceiver = await Perceiver.create({ face: true, hands: false, matte: false, people: true });
@@ -26,7 +12,7 @@ test('the fit reads the photo’s own expression from its face mesh: smiling and
   for (const id of [0, 2, 4]) {
     const est: Record<string, { aa: number; smile: number }> = {};
     for (const [expr, weight] of [['neutral', 1], ['smile', 1], ['smile', 0.5], ['aa', 1]] as const) {
-      const p = await perceiver.perceive(photo(id, expr, weight), {});
+      const p = await perceiver.perceive(expressivePhoto(id, expr, weight), {});
       const e = estimatePhotoExpression(p.face);
       assert.ok(e, `subject ${id} ${expr}: a face`);
       est[`${expr}${weight === 0.5 ? "Half" : ""}`] = { aa: e.weights[0]!, smile: e.weights[1]! };
@@ -40,4 +26,20 @@ test('the fit reads the photo’s own expression from its face mesh: smiling and
   console.log(`photo expression:\n${rows.join('\n')}`);
   assert.equal(estimatePhotoExpression(null), null);
   assert.equal(estimatePhotoExpression({ score: 0.1, box: [0, 0, 1, 1], mesh: [], rotation: null, iris: null } as FaceResult), null);
+});
+
+test('the photo’s expression becomes the fit’s unit weights and jaw; noise under the thresholds and models without the units stay neutral', () => {
+  const units = ['mouth-open', 'mouth-corner-puller', 'mouth-upward-retraction', 'eye-left-slit', 'eye-right-slit'];
+  const e = (aa: number, smile: number) => ({ names: ['aa', 'smile'], weights: [aa, smile], features: { gap: 0, width: 0 } });
+  const smile = photoExpressionPose(e(0.1, 0.8), units);
+  assert.deepEqual(smile.applied, { smile: 0.8 }, 'aa 0.1 is under its threshold');
+  assert.equal(smile.jaw, 0);
+  const mix = mixNamedExpressions(units, { smile: 0.8 });
+  assert.deepEqual(smile.weights, Array.from(mix.weights, (w) => Math.round(w * 1e4) / 1e4));
+  assert.equal(smile.weights[units.indexOf('mouth-corner-puller')], 0.8 * NAMED_EXPRESSIONS.smile!.units['mouth-corner-puller']!);
+  const open = photoExpressionPose(e(0.9, 0), units);
+  assert.ok(Math.abs(open.jaw - 0.9 * NAMED_EXPRESSIONS.aa!.jaw!) < 1e-4, 'aa opens the jaw');
+  assert.deepEqual(photoExpressionPose(e(0.1, 0.1), units), { weights: [], jaw: 0, applied: {} }, 'a neutral reading applies nothing');
+  assert.deepEqual(photoExpressionPose(null, units).weights, []);
+  assert.deepEqual(photoExpressionPose(e(0.9, 0.9), ['expr00', 'expr01']).weights, [], 'SMPL-X components are not the named units: neutral');
 });
