@@ -145,8 +145,8 @@ async function main(): Promise<void> {
   // posing with the pose-driven offset network (PERSONA MLP on the base-mesh anchors), on an untrained avatar
   // built by the training path (1 subdivision level: the anchors, and so the MLP cost, do not depend on it)
   const { buildGaussianTemplate } = await import('../src/avatar/buildTemplate.js');
-  const { AvatarModel } = await import('../src/avatar/model.js');
-  const { bundleFromModel } = await import('../src/avatar/toBundle.js');
+  const { AvatarModel } = await import('../src/train/model.js');
+  const { bundleFromModel } = await import('../src/train/toBundle.js');
   const { trainConfig } = await import('../src/train/config.js');
   const { createPoseScratch, poseAvatarMeans } = await import('../src/avatar/pose.js');
   const cfg = trainConfig('standard');

@@ -26,7 +26,7 @@ import { BodyPoser } from '../src/body/skinning.js';
 import type { BodyPose } from '../src/body/types.js';
 import { renderTextured } from '../src/render/index.js';
 import { buildGaussianTemplate } from '../src/avatar/buildTemplate.js';
-import { AvatarModel } from '../src/avatar/model.js';
+import { AvatarModel } from '../src/train/model.js';
 import type { GaussianTemplate } from '../src/avatar/template.js';
 import { loadTrainingInputs } from '../src/train/stage.js';
 import { BalancedSampler } from '../src/train/sampler.js';

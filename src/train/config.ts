@@ -5,7 +5,7 @@
  * common/nets/loss.py, common/base.py, data/dataset.py, common/nets/module.py).
  */
 import { PersonaError } from '../core/errors.js';
-import type { AvatarShape } from '../avatar/model.js';
+import type { AvatarShape } from './model.js';
 
 /** Loss weights. */
 export interface LossWeights {
@@ -105,7 +105,7 @@ export interface Sampling {
    */
 }
 
-/** The avatar's size (a preset chooses it): defined beside the model that reads it (src/avatar/model.ts). */
+/** The avatar's size (a preset chooses it): defined beside the model that reads it (src/train/model.ts). */
 export type { AvatarShape };
 
 /** The complete training configuration. */

@@ -19,7 +19,7 @@
 import type { TrainConfig } from './config.js';
 import type { TrainingFrame } from './frame.js';
 import { imageLoss, maskLoss, normalLoss, segLoss, depthLoss, l1Loss, getLossEngine, getLossThreads, setLossEngine, setLossThreads, type LossEngine } from './losses.js';
-import { CHANNELS, type AvatarForward, type RenderGradients } from '../avatar/model.js';
+import { CHANNELS, type AvatarForward, type RenderGradients } from './model.js';
 import { runTasks, type RasterResult } from '../splat/index.js';
 
 /** Loss values of one step, by name (already weighted). */

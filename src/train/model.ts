@@ -18,13 +18,13 @@ import { Rng } from '../core/rng.js';
 import { axisAngleToMatrix, matrixTo6d } from '../core/rotation.js';
 import { Triplane, PoseOffsetMlp, jointRingMask, poseConditionTable, type Param, type TriplaneTaps } from '../nn/index.js';
 import { rasterize, rasterizeBackward, allocateGrads, RasterWorkspace, type GaussianSet, type RasterResult, type RasterGrads } from '../splat/index.js';
-import { segOneHot, SEG_CHANNEL_COUNT } from './segmentation.js';
-import { skinningMatrices } from './pose.js';
+import { segOneHot, SEG_CHANNEL_COUNT } from '../avatar/segmentation.js';
+import { skinningMatrices } from '../avatar/pose.js';
 import { skinPoints, skinPointsBackward, skinPointsPoseBackward } from '../body/index.js';
 import { kinematicChainBackward } from '../body/index.js';
-import { vertexNormals, vertexNormalsBackward, type VertexNormals } from './normals.js';
+import { vertexNormals, vertexNormalsBackward, type VertexNormals } from '../avatar/normals.js';
 import { buildSkinningVolume, sampleSkinningWeights, type SkinningVolume } from '../body/index.js';
-import type { GaussianTemplate } from './template.js';
+import type { GaussianTemplate } from '../avatar/template.js';
 
 /** Channel layout of the fused render. */
 export const CHANNELS = { rgb: 0, aux: 3, normal: 6, seg: 9, count: 12 } as const;
