@@ -53,12 +53,13 @@ export async function runFitStage(subjectDir: string, options: FitStageOptions =
   const ctx = stageContext(subjectDir, options);
   const subject = new Subject(subjectDir);
   let fit: BodyFit | undefined;
+  const iterationScale = options.iterationScale ?? ctx.quality().fit.iterationScale;
   const outcome = await subject.runStage(
     'fit',
     {
       version: 4, // 4: depthOrder (per-limb depth-ordering check, issue #19)
       inputs: { keypoints: SUBJECT_FILES.keypoints, mask: SUBJECT_FILES.mask },
-      options: { body: ctx.bodySpec, fovDeg: options.fovDeg ?? null, iterationScale: options.iterationScale ?? 1, sex: options.sex ?? 'auto' },
+      options: { body: ctx.bodySpec, fovDeg: options.fovDeg ?? null, iterationScale, sex: options.sex ?? 'auto' },
       outputs: [SUBJECT_FILES.fit, SUBJECT_FILES.fitOverlay],
       force: ctx.force,
     },
@@ -66,7 +67,7 @@ export async function runFitStage(subjectDir: string, options: FitStageOptions =
       const body = ctx.body();
       const perception = await readPerception(subjectDir);
       const t0 = Date.now();
-      fit = fitImage(perception, body, options);
+      fit = fitImage(perception, body, { ...options, iterationScale });
       const seconds = (Date.now() - t0) / 1000;
       await writeJsonAtomic(subject.path(SUBJECT_FILES.fit), fit);
       const photo = await readImage(subject.path(SUBJECT_FILES.image), 3);

@@ -17,7 +17,7 @@ import { proxyColors, readProxy, writeProxyColors } from '../shape/index.js';
 
 /** Options of the texture stage. */
 export interface TextureStageOptions extends StageContextOptions {
-  /** Texture side in texels (default 1024). */
+  /** Texture side in texels (default: the preset's `texture.size`, src/subject/quality.ts). */
   size?: number;
 }
 
@@ -25,7 +25,7 @@ export interface TextureStageOptions extends StageContextOptions {
 export async function runTextureStage(subjectDir: string, options: TextureStageOptions = {}): Promise<{ ran: boolean; seenFraction?: number }> {
   const ctx = stageContext(subjectDir, options);
   const subject = new Subject(subjectDir);
-  const size = options.size ?? 1024;
+  const size = options.size ?? ctx.quality().texture.size;
   // with a clothed proxy (stage shape), its vertices get colours too
   const hasProxy = existsSync(subject.path(SUBJECT_FILES.proxy));
   const outcome = await subject.runStage(

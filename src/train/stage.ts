@@ -19,7 +19,8 @@ import { bundleFromModel } from './toBundle.js';
 import { writeAvatarBundle } from '../avatar/bundle.js';
 import { CHANNELS, type AvatarModel } from './model.js';
 import { contactSheet } from '../render/index.js';
-import { trainConfig, type PresetName, type TrainConfig } from './config.js';
+import { trainConfig, type TrainConfig } from './config.js';
+import type { PresetName } from '../subject/quality.js';
 import type { GaussianTemplate } from '../avatar/template.js';
 import { loadSubjectFrames } from './data.js';
 import { trainAvatar, type TrainResult } from './trainer.js';
@@ -30,7 +31,7 @@ import { loadCheckpoint } from './checkpoint.js';
 
 /** Options of the train stage. */
 export interface TrainStageOptions extends StageContextOptions {
-  quality?: PresetName;
+  /** Override the iterations of the preset's schedule (epochs × steps per epoch). */
   iterations?: number;
   balanced?: boolean;
   geometryWeighting?: boolean;
@@ -107,7 +108,7 @@ export async function runTrainStage(subjectDir: string, options: TrainStageOptio
   const subject = new Subject(subjectDir);
   const clips = await generatedClips(subjectDir);
   if (clips.length === 0) throw new PersonaError(`no generated frames in ${subjectDir}`, { hint: 'run `persona generate <subject>` first (or `persona create`)' });
-  const quality = options.quality ?? 'standard';
+  const quality = ctx.preset;
   const stageOptions = {
     quality, iterations: options.iterations ?? null, balanced: options.balanced ?? true, geometryWeighting: options.geometryWeighting ?? true,
     poseOffsets: options.poseOffsets ?? true, poseRefinement: options.poseRefinement ?? false, seed: options.seed ?? 0, body: ctx.bodySpec,

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PRESET_NAMES, stepWeights, totalIterations, trainConfig } from '../../src/train/config.js';
+import { stepWeights, totalIterations, trainConfig } from '../../src/train/config.js';
+import { PRESET_NAMES } from '../../src/subject/quality.js';
 import { PersonaError } from '../../src/core/errors.js';
 
 test('standard preset carries the paper/code constants', () => {
@@ -23,7 +24,6 @@ test('standard preset carries the paper/code constants', () => {
   assert.equal(c.schedule.decayFactor, 10);
   assert.equal(c.schedule.decayAt, 0.75);
   assert.equal(c.schedule.epochs, 5);
-  assert.equal(c.schedule.batchSize, 1);
   assert.deepEqual(c.avatar.mlpHidden, [128, 128, 128]);
   assert.equal(c.avatar.triplaneChannels, 32);
   assert.equal(c.avatar.triplaneResolution, 128);
