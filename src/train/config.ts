@@ -158,9 +158,6 @@ const PAPER_SAMPLING: Sampling = {
   boundaryKernelRatio: 0.015,
 };
 
-/** The paper's sampling settings (defaults of src/train/boundary.ts too). */
-export const PAPER_BOUNDARY = { threshold: PAPER_SAMPLING.boundaryThreshold, kernelRatio: PAPER_SAMPLING.boundaryKernelRatio } as const;
-
 // Initialisation of the training model (src/train/model.ts)
 
 /** Logit clamp used to initialise colours/segmentation (PERSONA: torch.logit(x, eps=1e-4)). */
@@ -250,36 +247,26 @@ export function totalIterations(cfg: TrainConfig, stepsPerEpoch: number): number
 /** Which kind of frame a training step sees. */
 export type FrameKind = 'photo' | 'generated';
 
-/** The scalar loss weights of one step, by frame kind (code: main/model.py forward). */
+/** The scalar loss weights of one step that depend on the frame's kind (code: main/model.py forward). */
 export interface StepWeights {
-  /** Whether to multiply the image loss by the boundary weight map (photo + geometry weighting on). */
+  /** Whether to weight the image loss by the part boundary (`loss.boundaryImage` on it; photo + geometry weighting on). */
   useBoundaryWeights: boolean;
-  /** Image loss of the base render (before any per-pixel map). */
-  image: number;
   /** Image loss of the refined (pose-offset) render: ×0.1 (×1 on the photo when geometry weighting is off). */
   refinedImage: number;
   /** Normal, depth (× depth weight inside) and segmentation losses: 1.0 generated, 0.1 photo. */
   geometry: number;
-  /** Mask L1 on alpha (outside the geometry weight in the code). */
-  mask: number;
-  /** Hand-mask L1: 50 on generated frames, 0 on the photo. */
-  handMask: number;
 }
 
 /**
- * The weights PERSONA applies on a step of the given kind. With `sampling.geometryWeighted`
- * off (ablation), the photo is treated like a generated frame: image weight 1 everywhere,
- * refined-image weight 1 and geometry weight 1 (the same reading as src/train/step.ts).
+ * The weights PERSONA applies on a step of the given kind (read by src/train/step.ts). With geometry weighting
+ * off (ablation), the photo is treated like a generated frame: no boundary weights, refined-image weight 1 and
+ * the generated frames' geometry weight.
  */
-export function stepWeights(cfg: TrainConfig, kind: FrameKind): StepWeights {
-  const l = cfg.loss, gw = cfg.sampling.geometryWeighted;
-  const photo = kind === 'photo';
+export function stepWeights(loss: LossWeights, kind: FrameKind, geometryWeighting: boolean): StepWeights {
+  const photo = kind === 'photo', gw = geometryWeighting;
   return {
     useBoundaryWeights: photo && gw,
-    image: 1,
-    refinedImage: photo && !gw ? 1 : l.refinedImage,
-    geometry: photo && gw ? l.geometryPhoto : l.geometryGenerated,
-    mask: l.mask,
-    handMask: photo ? 0 : l.handMask,
+    refinedImage: photo && !gw ? 1 : loss.refinedImage,
+    geometry: photo && gw ? loss.geometryPhoto : loss.geometryGenerated,
   };
 }

@@ -130,7 +130,7 @@ export class AvatarModel {
     grads: Array<RasterGrads | undefined>; // base, refined
   };
 
-  constructor(template: GaussianTemplate, config: AvatarShape, seed = 0) {
+  constructor(template: GaussianTemplate, config: AvatarShape, seed: number) {
     this.template = template;
     this.config = config;
     const N = (this.n = template.count);

@@ -109,9 +109,10 @@ export async function runTrainStage(subjectDir: string, options: TrainStageOptio
   const clips = await generatedClips(subjectDir);
   if (clips.length === 0) throw new PersonaError(`no generated frames in ${subjectDir}`, { hint: 'run `persona generate <subject>` first (or `persona create`)' });
   const quality = ctx.preset;
+  const defaults = trainConfig(quality); // the ablation switches default to the config's settings
   const stageOptions = {
-    quality, iterations: options.iterations ?? null, balanced: options.balanced ?? true, geometryWeighting: options.geometryWeighting ?? true,
-    poseOffsets: options.poseOffsets ?? true, poseRefinement: options.poseRefinement ?? false, seed: options.seed ?? 0, body: ctx.bodySpec,
+    quality, iterations: options.iterations ?? null, balanced: options.balanced ?? defaults.sampling.balanced, geometryWeighting: options.geometryWeighting ?? defaults.sampling.geometryWeighted,
+    poseOffsets: options.poseOffsets ?? true, poseRefinement: options.poseRefinement ?? defaults.schedule.refinePoses, seed: options.seed ?? defaults.seed, body: ctx.bodySpec,
   };
   const inputs: Record<string, string> = { image: SUBJECT_FILES.image, mask: SUBJECT_FILES.mask, fit: SUBJECT_FILES.fit, texture: SUBJECT_FILES.texture };
   for (const c of clips) inputs[`clip:${c}`] = clipFiles(c).poses;

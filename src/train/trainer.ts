@@ -31,9 +31,9 @@ import { runTasks, startBackgroundTask } from '../splat/index.js';
 
 /** Switches for ablations and run control. */
 export interface TrainOptions {
-  /** Balanced sampling (default true). */
+  /** Balanced sampling (default: the config's `sampling.balanced`; false is the ablation). */
   balanced?: boolean;
-  /** Geometry-weighted optimisation (default true). */
+  /** Geometry-weighted optimisation (default: the config's `sampling.geometryWeighted`; false is the ablation). */
   geometryWeighting?: boolean;
   /** Pose-driven offsets (default true). */
   poseOffsets?: boolean;
