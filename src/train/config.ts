@@ -186,6 +186,15 @@ export const INITIAL_SCALE_MAX_EDGE_RATIO = 3;
  */
 export const LAPLACIAN_PART_WEIGHTS = { faceEyes: 50, hands: 10, other: 1 } as const;
 
+/**
+ * Neighbours kept per vertex in the Laplacian graphs (PERSONA code utils/transforms.py get_neighbor,
+ * neighbor_max_num = 10; PERSONA keeps the first 10 of a Python set, we the 10 lowest indices). Until this
+ * change the graphs were uncapped; on the shipped body and on the sample's clothed proxy no vertex has more
+ * than 10 neighbours (measured at the test and fast presets, subdivisions 0 and 1), so the cap changed no
+ * result there; an SMPL-X body with higher-valence vertices now gets PERSONA's cap.
+ */
+export const LAPLACIAN_MAX_NEIGHBORS = 10;
+
 /** Pose refinement: finger joints learn at this fraction of the pose learning rate (PERSONA code: 0.1×). */
 export const FINGER_LR_FACTOR = 0.1;
 

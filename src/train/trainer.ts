@@ -14,7 +14,7 @@ import { AvatarModel } from './model.js';
 import type { GaussianTemplate } from '../avatar/template.js';
 import { Adam, lrMultiplier, type ParamGroup } from '../nn/index.js';
 import { loadCheckpoint, saveCheckpoint, tensorsOf, restoreParams } from './checkpoint.js';
-import { CHECKPOINT_EVERY, SKIN_RESAMPLE_EVERY, type TrainConfig } from './config.js';
+import { CHECKPOINT_EVERY, LAPLACIAN_MAX_NEIGHBORS, SKIN_RESAMPLE_EVERY, type TrainConfig } from './config.js';
 import type { TrainingFrame } from './frame.js';
 import { graphFromFaces } from './laplacian.js';
 import { psnr } from './losses.js';
@@ -112,8 +112,8 @@ export async function truncateLog(logPath: string, start: number): Promise<void>
 /** Graphs of the regularizers for a template. */
 export function regularizerGraphs(t: GaussianTemplate): RegularizerGraphs {
   return {
-    gaussians: graphFromFaces(t.count, t.triangles),
-    anchors: graphFromFaces(t.anchorCount, t.anchorTriangles),
+    gaussians: graphFromFaces(t.count, t.triangles, 3, LAPLACIAN_MAX_NEIGHBORS),
+    anchors: graphFromFaces(t.anchorCount, t.anchorTriangles, 3, LAPLACIAN_MAX_NEIGHBORS),
     offsetWeights: offsetLaplacianWeights(t.parts),
   };
 }
