@@ -26,7 +26,7 @@ import { loadMotion as loadMotionOn, type LoadMotionOptions } from './motion/ind
 import { listBuiltinMotions } from './motion/index.js';
 import type { RestSkeleton } from './motion/index.js';
 import type { Motion } from './motion/index.js';
-import { PRESET_NAMES, type PresetName } from './subject/quality.js';
+import { PRESET_NAMES, type PresetName } from './subject/index.js';
 
 export { PersonaError } from './core/errors.js';
 export { Progress, type ProgressMode } from './core/progress.js';

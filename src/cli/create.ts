@@ -3,7 +3,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { create, formatSummary } from '../pipeline/create.js';
 import { packageRoot } from '../core/version.js';
-import { DEFAULT_PRESET, PRESET_NAMES, type PresetName } from '../subject/quality.js';
+import { DEFAULT_PRESET, PRESET_NAMES, type PresetName } from '../subject/index.js';
 import { DEFAULT_MOTIONS } from '../generate/stage.js';
 import { parseSeed, progressFrom } from './context.js';
 import { parseList, parseQuality, parseSex } from './stages.js';

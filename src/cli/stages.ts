@@ -6,10 +6,9 @@ import { runShapeStage } from '../shape/index.js';
 import { resolveBody } from '../body/index.js';
 import { runGenerateStage, exportSubjectPoseVideo, DEFAULT_MOTIONS } from '../generate/stage.js';
 import { runTrainStage } from '../train/index.js';
-import { DEFAULT_PRESET, PRESET_NAMES, isPresetName, type PresetName } from '../subject/quality.js';
+import { DEFAULT_PRESET, PRESET_NAMES, isPresetName, type PresetName, withSubjectWriter } from '../subject/index.js';
 import { PersonaError } from '../core/errors.js';
 import { parsePositiveInt, parseSeed, progressFrom } from './context.js';
-import { withSubjectWriter } from '../subject/writer.js';
 
 /** Parses --quality. */
 export function parseQuality(v: string): PresetName {

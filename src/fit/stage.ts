@@ -5,14 +5,11 @@
 import { writeJsonAtomic } from '../core/atomic.js';
 import { createImage, readImage, writePng, type FloatImage } from '../core/image.js';
 import { lookAtCamera } from '../core/camera.js';
-import { Subject } from '../subject/manifest.js';
-import { SUBJECT_FILES } from '../subject/files.js';
-import { readFit } from '../subject/artefacts.js';
+import { Subject, SUBJECT_FILES, readFit, stageContext, type StageContextOptions } from '../subject/index.js';
 import { BodyPoser } from '../body/index.js';
 import type { ArrayBodyModel } from '../body/index.js';
 import { readPerception } from '../perceive/index.js';
 import { renderShaded, contactSheet } from '../render/index.js';
-import { stageContext, type StageContextOptions } from '../subject/context.js';
 import { fitImage, type FitOptions } from './fitImage.js';
 import { cameraFromJson, fitPose, type BodyFit } from './types.js';
 import { readFile } from 'node:fs/promises';

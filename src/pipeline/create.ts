@@ -16,16 +16,13 @@ import { runFitStage } from '../fit/stage.js';
 import type { SexChoice } from '../fit/phenotypePrior.js';
 import { runTextureStage } from '../texture/stage.js';
 import { runShapeStage } from '../shape/index.js';
-import { createStageContext } from '../subject/context.js';
+import { createStageContext, DEFAULT_PRESET, PRESET_NAMES, isPresetName, type PresetName, SUBJECT_FILES, checkSubjectFolder, lockSubject } from '../subject/index.js';
 import { runGenerateStage, checkGenerateOptions, DEFAULT_MOTIONS } from '../generate/stage.js';
 import { runTrainStage } from '../train/index.js';
-import { DEFAULT_PRESET, PRESET_NAMES, isPresetName, type PresetName } from '../subject/quality.js';
 import { loadAvatar } from '../avatar/bundle.js';
 import { animateAvatar, turntable } from '../animate/animate.js';
 import { loadMotionArg, resolvePose } from '../animate/motionArg.js';
 import { avatarRestSkeleton } from '../animate/poses.js';
-import { SUBJECT_FILES } from '../subject/files.js';
-import { checkSubjectFolder, lockSubject } from '../subject/writer.js';
 import { checkBodySpec, type BodySpec } from '../body/index.js';
 
 /** Options of `create`. */

@@ -15,7 +15,7 @@ import { EXPORT_FORMATS, exportAvatar, type ExportFormat } from '../export/expor
 import { animateAvatar } from '../animate/animate.js';
 import { isBuiltinMotion, loadMotionArg } from '../animate/motionArg.js';
 import { avatarRestSkeleton } from '../animate/poses.js';
-import { QUALITY } from '../subject/quality.js';
+import { QUALITY } from '../subject/index.js';
 import type { ProgressLine } from './progress.js';
 import type { JobOptions } from './types.js';
 

@@ -3,12 +3,9 @@
  * the matte `perception/mask.png`; writes `texture/texture.png` and `texture/visibility.png`.
  */
 import { readImage, writePng } from '../core/image.js';
-import { Subject } from '../subject/manifest.js';
-import { SUBJECT_FILES } from '../subject/files.js';
+import { Subject, SUBJECT_FILES, readFit, stageContext, type StageContextOptions } from '../subject/index.js';
 import { BodyPoser } from '../body/index.js';
 import { cameraFromJson, fitPose } from '../fit/types.js';
-import { readFit } from '../subject/artefacts.js';
-import { stageContext, type StageContextOptions } from '../subject/context.js';
 import { unwrapTexture } from './unwrap.js';
 import { faceFeatures, unseenHands } from './face.js';
 import { readPerception } from '../perceive/index.js';

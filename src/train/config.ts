@@ -5,7 +5,7 @@
  * common/nets/loss.py, common/base.py, data/dataset.py, common/nets/module.py).
  */
 import { PersonaError } from '../core/errors.js';
-import { DEFAULT_PRESET, PRESET_NAMES, QUALITY, type AvatarShape, type PresetName } from '../subject/quality.js';
+import { DEFAULT_PRESET, PRESET_NAMES, QUALITY, type AvatarShape, type PresetName } from '../subject/index.js';
 
 /** Loss weights. */
 export interface LossWeights {

@@ -26,7 +26,7 @@ import { vertexNormals, vertexNormalsBackward, type VertexNormals } from '../ava
 import { buildSkinningVolume, sampleSkinningWeights, type SkinningVolume } from '../body/index.js';
 import type { GaussianTemplate } from '../avatar/template.js';
 import { INITIAL_SCALE_FACTOR, INITIAL_SCALE_MAX_EDGE_RATIO, LOGIT_EPS } from './config.js';
-import type { AvatarShape } from '../subject/quality.js';
+import type { AvatarShape } from '../subject/index.js';
 
 /** Channel layout of the fused render. */
 export const CHANNELS = { rgb: 0, aux: 3, normal: 6, seg: 9, count: 12 } as const;
