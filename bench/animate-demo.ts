@@ -7,8 +7,8 @@
  */
 import { buildGaussianTemplate } from '../src/avatar/buildTemplate.js';
 import { createAvatarBundle, type BundleArray } from '../src/avatar/bundle.js';
-import { AvatarModel } from '../src/avatar/model.js';
-import { bundleFromModel } from '../src/avatar/toBundle.js';
+import { AvatarModel } from '../src/train/model.js';
+import { bundleFromModel } from '../src/train/toBundle.js';
 import { loadBodyModel } from '../src/body/model.js';
 import { trainConfig } from '../src/train/config.js';
 import { animateAvatar } from '../src/animate/animate.js';

@@ -12,7 +12,8 @@ import { pathToFileURL } from 'node:url';
 import { createAvatarBundle, type AvatarBundle } from '../src/avatar/bundle.js';
 import { loadBodyModel } from '../src/body/model.js';
 import { writeJsonAtomic } from '../src/core/atomic.js';
-import { AvatarRenderer, type RenderEngine } from '../src/animate/renderer.js';
+import { AvatarRenderer } from '../src/animate/renderer.js';
+import type { SplatEngine } from '../src/splat/index.js';
 import { cameraAt } from '../src/animate/cameras.js';
 import { frameClip } from '../src/animate/animate.js';
 import { avatarRestSkeleton, bindMotion, outputFrameCount, samplePose } from '../src/animate/poses.js';
@@ -115,7 +116,7 @@ async function main(): Promise<void> {
   const results: Record<string, unknown>[] = [];
   console.log(`avatar: ${N} Gaussians (body subdivided ${LEVELS}×, built in ${buildS.toFixed(1)} s); motion ${MOTION}; ${frames} frames at ${SIZE}²; load ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores`);
   console.log('engine   frames/s  ms/frame(median)  cpu-ms/frame  pose  project+sort  composite  visible');
-  for (const engine of ['fast', 'splat'] as RenderEngine[]) {
+  for (const engine of ['fast', 'reference'] as SplatEngine[]) {
     const r = new AvatarRenderer(avatar, { engine });
     const framing = frameClip(r, avatar, bound, total, 30);
     const pose = samplePose(bound, 0);
@@ -145,8 +146,8 @@ async function main(): Promise<void> {
   // posing with the pose-driven offset network (PERSONA MLP on the base-mesh anchors), on an untrained avatar
   // built by the training path (1 subdivision level: the anchors, and so the MLP cost, do not depend on it)
   const { buildGaussianTemplate } = await import('../src/avatar/buildTemplate.js');
-  const { AvatarModel } = await import('../src/avatar/model.js');
-  const { bundleFromModel } = await import('../src/avatar/toBundle.js');
+  const { AvatarModel } = await import('../src/train/model.js');
+  const { bundleFromModel } = await import('../src/train/toBundle.js');
   const { trainConfig } = await import('../src/train/config.js');
   const { createPoseScratch, poseAvatarMeans } = await import('../src/avatar/pose.js');
   const cfg = trainConfig('standard');

@@ -57,9 +57,9 @@ const rng = new Rng(1);
 const rand = (len: number) => Float32Array.from({ length: len }, () => rng.uniform(-1, 1));
 
 const gx = rand(N * 128), gw = rand(128 * 128), gb = rand(128), gy = new Float32Array(N * 128);
-const dense = new Mlp({ inDim: FEAT + COND, outDim: 3, rng });
+const dense = new Mlp({ inDim: FEAT + COND, outDim: 3, hidden: [128, 128, 128], groups: 4, rng });
 const xDense = rand(N * (FEAT + COND)), dOut = rand(N * 3), dxDense = new Float32Array(N * (FEAT + COND));
-const pm = new PoseOffsetMlp({ featDim: FEAT, condDim: COND, rng });
+const pm = new PoseOffsetMlp({ featDim: FEAT, condDim: COND, hidden: [128, 128, 128], groups: 4, rng });
 const feat = rand(N * FEAT), cond = rand(JOINTS * COND), dFeat = new Float32Array(N * FEAT);
 const gIdx = Int32Array.from({ length: N }, () => rng.int(JOINTS));
 
@@ -94,7 +94,7 @@ const imgGrad = new Float32Array(512 * 512 * 3);
 function measureLosses() {
   return {
     ssimLoss512: time(() => ssimLoss(imgA, imgB, IMG, { grad: imgGrad })),
-    imageLoss512: time(() => imageLoss(imgA, imgB, IMG, { grad: imgGrad })),
+    imageLoss512: time(() => imageLoss(imgA, imgB, IMG, { grad: imgGrad, weights: { l1: 0.8, ssim: 0.2 } })),
   };
 }
 

@@ -26,7 +26,7 @@ import { makeSubject } from '../src/bench/subjects.js';
 import { clothedStandIn, skirtSurface } from '../src/bench/clothSurface.js';
 import { renderBuiltinClip, placedMotion } from '../src/generate/builtin.js';
 import { DEFAULT_MOTIONS } from '../src/generate/stage.js';
-import { QUALITY } from '../src/pipeline/quality.js';
+import { QUALITY } from '../src/subject/quality.js';
 import { prepareCloth, simulateCloth, SIM_CONFIG } from '../src/sim/index.js';
 import { restPose } from '../src/body/index.js';
 
@@ -34,7 +34,7 @@ const { values } = parseArgs({ options: { subjects: { type: 'string', default: '
 const subjects = values.subjects!.split(',').map(Number), motions = values.motions!.split(',');
 const q = QUALITY.fast;
 const load0 = loadavg()[0]!;
-console.log(`cloth simulation benchmark — load average ${load0.toFixed(2)} (1 min); ${SIM_CONFIG.fps} Hz × ${SIM_CONFIG.substeps} substeps; fast: ${q.framesPerClip} frames/clip at ${q.generatedSize} px`);
+console.log(`cloth simulation benchmark — load average ${load0.toFixed(2)} (1 min); ${SIM_CONFIG.fps} Hz × ${SIM_CONFIG.substeps} substeps; fast: ${q.generate.framesPerClip} frames/clip at ${q.generate.size} px`);
 const results: Array<Record<string, unknown>> = [];
 const stageRows: Array<Record<string, unknown>> = [];
 for (const dir of values['subject-dirs'] ? values['subject-dirs'].split(',') : []) {
@@ -51,10 +51,10 @@ for (const dir of values['subject-dirs'] ? values['subject-dirs'].split(',') : [
   const times: Record<string, number[]> = { skinnedCpu: [], simulatedCpu: [], skinnedWall: [], simulatedWall: [] };
   for (let r = 0; r < Number(values.repeats); r++) for (const dyn of [false, true]) {
     const c0 = process.cpuUsage(), w0 = performance.now();
-    await runGenerateStage(work, { motions, framesPerClip: q.framesPerClip, size: q.generatedSize, clothDynamics: dyn, force: true });
+    await runGenerateStage(work, { motions, framesPerClip: q.generate.framesPerClip, size: q.generate.size, clothDynamics: dyn, force: true });
     const c = process.cpuUsage(c0), wall = performance.now() - w0, cpu = (c.user + c.system) / 1000;
     times[dyn ? 'simulatedCpu' : 'skinnedCpu']!.push(cpu); times[dyn ? 'simulatedWall' : 'skinnedWall']!.push(wall);
-    console.log(`  generate stage (${motions.length} clips × ${q.framesPerClip} frames, ${q.generatedSize} px) ${dyn ? 'simulated' : 'skinned  '}: CPU ${(cpu / 1000).toFixed(1)} s, wall ${(wall / 1000).toFixed(1)} s (load ${loadavg()[0]!.toFixed(2)})`);
+    console.log(`  generate stage (${motions.length} clips × ${q.generate.framesPerClip} frames, ${q.generate.size} px) ${dyn ? 'simulated' : 'skinned  '}: CPU ${(cpu / 1000).toFixed(1)} s, wall ${(wall / 1000).toFixed(1)} s (load ${loadavg()[0]!.toFixed(2)})`);
   }
   rmSync(work, { recursive: true, force: true });
   const sumOf = (k: string) => times[k]!.reduce((a, b) => a + b, 0);
@@ -63,27 +63,27 @@ for (const dir of values['subject-dirs'] ? values['subject-dirs'].split(',') : [
   console.log(`  → simulation adds ${(100 * row.cpuOverhead).toFixed(1)} % CPU, ${(100 * row.wallOverhead).toFixed(1)} % wall to the generate stage`);
 }
 for (const id of values['subject-dirs'] ? [] : subjects) {
-  const s = makeSubject(id, { textureSize: q.textureSize });
+  const s = makeSubject(id, { textureSize: q.texture.size });
   const fitPose = restPose(s.model.skeleton.names.length);
   const shape = Array.from(s.shape);
   const standIn = clothedStandIn(s);
   const t0 = performance.now();
   const setup = prepareCloth(standIn.surface, s.model, shape);
   const prepareMs = performance.now() - t0;
-  const camera = s.frameCamera(s.pose(fitPose), { width: Math.round((q.generatedSize * 2) / 3), height: q.generatedSize });
+  const camera = s.frameCamera(s.pose(fitPose), { width: Math.round((q.generate.size * 2) / 3), height: q.generate.size });
   const skirtOnly = prepareCloth(skirtSurface(s), s.model, shape);
   console.log(`subject ${id}: stand-in ${standIn.surface.rest.length / 3} vertices, ${setup.topo.free} free particles (${setup.topo.edgeRest.length} stretch, ${setup.topo.bendRest.length} bend constraints), ${setup.capsules.joints.length} capsules; prepare ${prepareMs.toFixed(0)} ms`);
   for (const motion of motions) {
     const { duration, poseAt } = placedMotion(s.model, shape, fitPose, motion);
-    const times = Array.from({ length: q.framesPerClip }, (_, k) => (duration * (k + 0.5)) / q.framesPerClip);
+    const times = Array.from({ length: q.generate.framesPerClip }, (_, k) => (duration * (k + 0.5)) / q.generate.framesPerClip);
     const skirtSim = simulateCloth(skirtOnly, { poseAt, duration, times });
-    const clip = (o: object) => { const t = performance.now(); renderBuiltinClip({ body: s.model, shape, fitPose, camera, texture: s.texture, motion, frames: q.framesPerClip, ...o }); return performance.now() - t; };
+    const clip = (o: object) => { const t = performance.now(); renderBuiltinClip({ body: s.model, shape, fitPose, camera, texture: s.texture, motion, frames: q.generate.framesPerClip, ...o }); return performance.now() - t; };
     const bodyMs = clip({});
     const skinnedMs = clip({ surface: standIn, clothDynamics: false });
     const simulatedMs = clip({ surface: standIn, clothSetup: setup });
     const row = { subject: id, motion, duration, skirtFreeParticles: skirtSim.freeParticles, skirtSimMs: skirtSim.milliseconds, simSteps: skirtSim.steps, bodyMs, skinnedMs, simulatedMs, overheadVsSkinned: simulatedMs / skinnedMs - 1, overheadVsBody: simulatedMs / bodyMs - 1 };
     results.push(row);
-    console.log(`  ${motion.padEnd(11)} ${duration.toFixed(1)} s clip: skirt sim ${skirtSim.milliseconds.toFixed(0)} ms (${skirtSim.steps} frames, ${(skirtSim.milliseconds / skirtSim.steps).toFixed(2)} ms/frame); generate ${q.framesPerClip} frames: body ${bodyMs.toFixed(0)} ms, stand-in skinned ${skinnedMs.toFixed(0)} ms, simulated ${simulatedMs.toFixed(0)} ms (+${(100 * row.overheadVsSkinned).toFixed(0)} % vs skinned, +${(100 * row.overheadVsBody).toFixed(0)} % vs body)`);
+    console.log(`  ${motion.padEnd(11)} ${duration.toFixed(1)} s clip: skirt sim ${skirtSim.milliseconds.toFixed(0)} ms (${skirtSim.steps} frames, ${(skirtSim.milliseconds / skirtSim.steps).toFixed(2)} ms/frame); generate ${q.generate.framesPerClip} frames: body ${bodyMs.toFixed(0)} ms, stand-in skinned ${skinnedMs.toFixed(0)} ms, simulated ${simulatedMs.toFixed(0)} ms (+${(100 * row.overheadVsSkinned).toFixed(0)} % vs skinned, +${(100 * row.overheadVsBody).toFixed(0)} % vs body)`);
   }
 }
 const sum = (k: string) => results.reduce((a, r) => a + (r[k] as number), 0);
@@ -101,5 +101,5 @@ const load1 = loadavg()[0]!;
 console.log(`total: body ${summary.bodyMs.toFixed(0)} ms, skinned ${summary.skinnedMs.toFixed(0)} ms, simulated ${summary.simulatedMs.toFixed(0)} ms → simulation adds ${(100 * summary.overheadVsSkinned).toFixed(0)} % to the clothed generate time (${(100 * summary.overheadVsBody).toFixed(0)} % over the bare body); load average ${load0.toFixed(2)} → ${load1.toFixed(2)}`);
 const dir = join(packageRoot(), 'bench', 'results');
 mkdirSync(dir, { recursive: true });
-writeFileSync(join(dir, 'sim.json'), JSON.stringify({ date: new Date().toISOString(), loadAverage: [load0, load1], config: { fps: SIM_CONFIG.fps, substeps: SIM_CONFIG.substeps, quality: 'fast', framesPerClip: q.framesPerClip, size: q.generatedSize }, results, summary }, null, 2));
+writeFileSync(join(dir, 'sim.json'), JSON.stringify({ date: new Date().toISOString(), loadAverage: [load0, load1], config: { fps: SIM_CONFIG.fps, substeps: SIM_CONFIG.substeps, quality: 'fast', framesPerClip: q.generate.framesPerClip, size: q.generate.size }, results, summary }, null, 2));
 console.log(`wrote ${join(dir, 'sim.json')}`);

@@ -18,9 +18,9 @@ import { join } from 'node:path';
 import { writeJsonAtomic } from '../src/core/atomic.js';
 import { Progress } from '../src/core/progress.js';
 import { packageRoot } from '../src/core/version.js';
-import { PRESET_NAMES, type PresetName } from '../src/train/config.js';
+import { PRESET_NAMES, type PresetName } from '../src/subject/quality.js';
 import { DEFAULT_MOTIONS } from '../src/generate/stage.js';
-import { QUALITY } from '../src/pipeline/quality.js';
+import { QUALITY } from '../src/subject/quality.js';
 import { runBenchmark, VARIANT_NAMES, type BenchSettings, type VariantName } from '../src/bench/protocol.js';
 import { reportMarkdown, replaceSection } from '../src/bench/report.js';
 
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
     subjects: nums(arg('subjects')) ?? (quick ? [0] : [0, 1, 2, 3, 4, 5]),
     quality,
     motions: list(arg('motions')) ?? (quick ? ['turnaround', 'dance'] : [...DEFAULT_MOTIONS]),
-    framesPerClip: Number(arg('frames') ?? (quick ? 6 : QUALITY[quality].framesPerClip)),
+    framesPerClip: Number(arg('frames') ?? (quick ? 6 : QUALITY[quality].generate.framesPerClip)),
     heldOutMotions: list(arg('held-out')) ?? ['walk', 'arms-up'],
     posesPerMotion: Number(arg('poses') ?? (quick ? 1 : 2)),
     yawsDeg: nums(arg('yaws')) ?? (quick ? [0, 90] : [0, 90, 180]),

@@ -26,13 +26,14 @@ import { BodyPoser } from '../src/body/skinning.js';
 import type { BodyPose } from '../src/body/types.js';
 import { renderTextured } from '../src/render/index.js';
 import { buildGaussianTemplate } from '../src/avatar/buildTemplate.js';
-import { AvatarModel } from '../src/avatar/model.js';
+import { AvatarModel } from '../src/train/model.js';
 import type { GaussianTemplate } from '../src/avatar/template.js';
 import { loadTrainingInputs } from '../src/train/stage.js';
 import { BalancedSampler } from '../src/train/sampler.js';
-import { SKIN_RESAMPLE_EVERY, trainConfig, type PresetName } from '../src/train/config.js';
+import { SKIN_RESAMPLE_EVERY, trainConfig } from '../src/train/config.js';
+import type { PresetName } from '../src/subject/quality.js';
 import { renderGeometryTargets } from '../src/train/targets.js';
-import { boundaryWeights } from '../src/train/boundary.js';
+import { partBoundary } from '../src/train/boundary.js';
 import type { TrainingFrame } from '../src/train/frame.js';
 import { frameLosses } from '../src/train/step.js';
 import { addRegularizers, startRegularizers } from '../src/train/regularizers.js';
@@ -42,6 +43,9 @@ import { Adam, type ParamGroup } from '../src/nn/adam.js';
 import { lossProfile, setLossEngine, type LossEngine } from '../src/train/losses.js';
 import { setNnTaskRunner, setNnThreads } from '../src/nn/index.js';
 import { runTasks, startBackgroundTask } from '../src/splat/index.js';
+
+/** The paper's boundary settings (the config's `sampling`). */
+const PAPER = trainConfig('standard');
 
 function stripedTexture(size = 64): FloatImage {
   const img = createImage(size, size, 3);
@@ -77,7 +81,7 @@ function benchFrames(n: number, width: number, height: number): TrainingFrame[] 
     const targets = renderGeometryTargets(verts, body.triangles, body.partLabels, camera, render.alpha);
     const kind = i === 0 ? 'photo' : 'generated';
     const frame: TrainingFrame = { kind, id: i === 0 ? 'photo' : `gen/${i}`, camera, pose, width, height, image: render.image.data, mask: render.alpha, targets };
-    if (kind === 'photo') frame.boundary = boundaryWeights(targets.seg, width, height, 3, { alpha: render.alpha }).boundary;
+    if (kind === 'photo') frame.boundary = partBoundary(targets.seg, width, height, 3, { threshold: PAPER.sampling.boundaryThreshold, kernel: { ratio: PAPER.sampling.boundaryKernelRatio, alpha: render.alpha } }).boundary;
     frames.push(frame);
   }
   return frames;

@@ -26,22 +26,23 @@ import { loadMotion as loadMotionOn, type LoadMotionOptions } from './motion/ind
 import { listBuiltinMotions } from './motion/index.js';
 import type { RestSkeleton } from './motion/index.js';
 import type { Motion } from './motion/index.js';
-import { PRESET_NAMES, type PresetName } from './train/index.js';
+import { PRESET_NAMES, QUALITY, type PresetName, type QualityPreset } from './subject/index.js';
 
 export { PersonaError } from './core/errors.js';
 export { Progress, type ProgressMode } from './core/progress.js';
 export { packageVersion as version } from './core/version.js';
-export { EXPORT_FORMATS, PRESET_NAMES, listBuiltinMotions, resolvePose };
+export { EXPORT_FORMATS, PRESET_NAMES, QUALITY, listBuiltinMotions, resolvePose };
 export type {
   AnimateOptions, AnimateResult, AvatarBundle, AvatarPose, BodyFit, CreateOptions, CreateSummary, ExportFormat, ExportOptions,
   FitStageOptions, GenerateStageOptions, IngestOptions, IngestResult, LoadMotionOptions, Motion, PerceiveStageOptions,
-  PerceiveStageResult, PresetName, RestSkeleton, TextureStageOptions, TrainResult, TrainStageOptions,
+  PerceiveStageResult, PresetName, QualityPreset, RestSkeleton, TextureStageOptions, TrainResult, TrainStageOptions,
 };
 
 /**
  * The whole pipeline: one photo → an animatable avatar in `out` (the subject folder), plus a turntable
  * sheet and a dance GIF unless `noPreview`. Stages are cached in the folder: calling it again resumes
- * (training from its last checkpoint). `quality`: 'test' (seconds, for CI) | 'fast' | 'standard' | 'high'.
+ * (training from its last checkpoint). `quality`: 'test' (seconds, for CI) | 'fast' | 'standard' | 'high', a row
+ * of `QUALITY` (every stage's sizes; docs/cli.md).
  * Returns where everything is and how long each stage took.
  */
 export function create(photo: string, out: string, options: CreateOptions = {}): Promise<CreateSummary> {

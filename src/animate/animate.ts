@@ -10,7 +10,8 @@ import type { FloatImage } from '../core/image.js';
 import type { Motion } from '../motion/index.js';
 import { contactSheet } from '../render/index.js';
 import type { AvatarPose } from '../export/cloud.js';
-import { AvatarRenderer, type Background, type RenderEngine } from './renderer.js';
+import { AvatarRenderer, type Background } from './renderer.js';
+import type { SplatEngine } from '../splat/index.js';
 import { Bounds, cameraAt, resolveCameraMode, type CameraMode, type Framing } from './cameras.js';
 import { bindMotion, outputFrameCount, samplePose, type BoundMotion } from './poses.js';
 import { openSink, type SinkKind } from './sinks.js';
@@ -31,12 +32,12 @@ export interface AnimateOptions {
   background?: Background;
   progress?: Progress;
   /** Rasterizer: the forward-only fast path (default) or src/splat's differentiable one. */
-  engine?: RenderEngine;
+  engine?: SplatEngine;
   /** Evaluate the pose-driven offset MLP (default true; false poses by skinning only, much faster on the CPU). */
   poseOffsets?: boolean;
   /** A named expression (src/body/expressions.ts) or unit=weight list held for the whole clip, on top of the motion's expression channels. */
   expression?: string;
-  /** src/splat threads (engine 'splat' only). */
+  /** src/splat threads (engine 'reference' only). */
   threads?: number;
   /** Cancels the render between frames (default: the process-wide Ctrl-C signal, src/core/cancel.ts). */
   signal?: AbortSignal;

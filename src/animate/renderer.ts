@@ -1,18 +1,14 @@
 /**
  * Renders posed avatar frames: posing (pose offsets + LBS) into preallocated buffers, then a forward
- * rasterization of the isotropic Gaussians with RGB features, by the forward-only fast path
- * (src/splat/fast.ts, default) or by the differentiable rasterizer (src/splat `rasterize`, `engine: 'splat'`).
+ * rasterization of the isotropic Gaussians with RGB features by one of src/splat's engines
+ * (`createRasterizer`: `fast`, the default, or `reference`, the differentiable rasterizer run forward).
  */
 import type { AvatarBundle } from '../avatar/bundle.js';
 import { createPoseScratch, poseAvatarMeans, type PoseScratch } from '../avatar/pose.js';
 import type { Camera } from '../core/camera.js';
 import type { FloatImage } from '../core/image.js';
-import { rasterize, RasterWorkspace, type GaussianSet } from '../splat/index.js';
+import { createRasterizer, type IsotropicGaussians, type Rasterizer, type SplatEngine } from '../splat/index.js';
 import type { AvatarPose } from '../export/cloud.js';
-import { FastSplatRenderer } from '../splat/index.js';
-
-/** Which rasterizer draws the frames. */
-export type RenderEngine = 'fast' | 'splat';
 
 /** Frame background: an RGB colour, or transparent (RGBA output with alpha). */
 export type Background = [number, number, number] | 'transparent';
@@ -28,13 +24,13 @@ export interface FrameTimings {
 /** Reusable renderer for one avatar (allocates once; `render` allocates only the returned image). */
 export class AvatarRenderer {
   private readonly scratch: PoseScratch;
-  private readonly gaussians: GaussianSet;
-  private readonly workspace = new RasterWorkspace();
-  private readonly fast = new FastSplatRenderer();
+  private readonly gaussians: IsotropicGaussians;
+  private readonly rasterizer: Rasterizer;
   /** Timings of the most recent `render`. */
   last: FrameTimings = { poseMs: 0, preprocessMs: 0, rasterMs: 0, visible: 0 };
 
-  constructor(private readonly avatar: AvatarBundle, private readonly options: { threads?: number; poseOffsets?: boolean; engine?: RenderEngine } = {}) {
+  /** `engine`: src/splat's engine (default `fast`); `threads`: the `reference` engine's threads. */
+  constructor(private readonly avatar: AvatarBundle, private readonly options: { threads?: number; poseOffsets?: boolean; engine?: SplatEngine } = {}) {
     const n = avatar.header.gaussianCount;
     this.scratch = createPoseScratch(avatar);
     this.gaussians = {
@@ -42,9 +38,9 @@ export class AvatarRenderer {
       means: new Float32Array(n * 3),
       scales: avatar.buffers.scales as Float32Array,
       opacities: avatar.buffers.opacities as Float32Array,
-      features: avatar.buffers.colors as Float32Array,
-      channels: 3,
+      colors: avatar.buffers.colors as Float32Array,
     };
+    this.rasterizer = createRasterizer({ engine: options.engine ?? 'fast', threads: options.threads });
   }
 
   /** World positions of the Gaussians in the last posed frame (N×3, reused). */
@@ -64,21 +60,8 @@ export class AvatarRenderer {
     const t1 = performance.now();
     const transparent = background === 'transparent';
     const bg = transparent ? [0, 0, 0] : background;
-    let r: { width: number; height: number; image: Float32Array; alpha: Float32Array };
-    if ((this.options.engine ?? 'fast') === 'fast') {
-      const g = this.gaussians;
-      const f = this.fast.render({ count: g.count, means: g.means, scales: g.scales, colors: g.features, opacities: g.opacities! }, camera, bg);
-      this.last = { poseMs: t1 - t0, preprocessMs: f.preprocessMs, rasterMs: f.rasterMs, visible: f.visible };
-      r = f;
-    } else {
-      const s = rasterize(this.gaussians, camera, {
-        background: bg,
-        workspace: this.workspace,
-        ...(this.options.threads ? { threads: this.options.threads } : {}),
-      });
-      this.last = { poseMs: t1 - t0, preprocessMs: s.stats.preprocessMs, rasterMs: s.stats.rasterMs, visible: s.stats.visible };
-      r = s;
-    }
+    const r = this.rasterizer.render(this.gaussians, camera, bg);
+    this.last = { poseMs: t1 - t0, preprocessMs: r.preprocessMs, rasterMs: r.rasterMs, visible: r.visible };
     const W = r.width, H = r.height;
     if (!transparent) return { width: W, height: H, channels: 3, data: Float32Array.from(r.image) };
     const data = new Float32Array(W * H * 4);

@@ -27,7 +27,7 @@ import { fitPose } from '../fit/types.js';
 import { restSkeletonOf, getBuiltinMotion, createPoseSampler, motionDuration } from '../motion/index.js';
 import { placeMotionPose } from '../generate/place.js';
 import { poseFromJson } from '../generate/types.js';
-import { FastSplatRenderer, type IsotropicGaussians } from '../splat/index.js';
+import { createRasterizer, type IsotropicGaussians } from '../splat/index.js';
 import { createPoseScratch, poseAvatarMeans } from '../avatar/pose.js';
 import { BodyPoser } from '../body/index.js';
 import { MATERIALS } from './appearance.js';
@@ -130,7 +130,7 @@ interface AvatarView { image: Float32Array; alpha: Float32Array }
 
 /** The frozen avatar posed once; root corrections move its posed Gaussians rigidly. */
 export class FrozenAvatar {
-  private readonly fast = new FastSplatRenderer();
+  private readonly rasterizer = createRasterizer({ engine: 'fast' });
   private readonly scratch: ReturnType<typeof createPoseScratch>;
   private readonly posed: Float32Array;
   private readonly moved: Float32Array;
@@ -167,7 +167,7 @@ export class FrozenAvatar {
       m[i + 1] = R[3]! * x + R[4]! * y + R[5]! * z + ry + d[4]!;
       m[i + 2] = R[6]! * x + R[7]! * y + R[8]! * z + rz + d[5]!;
     }
-    const f = this.fast.render(this.g, camera, [0, 0, 0]);
+    const f = this.rasterizer.render(this.g, camera, [0, 0, 0]);
     const P = camera.width * camera.height;
     const image = new Float32Array(P * 3), alpha = Float32Array.from(f.alpha.subarray(0, P));
     for (let q = 0; q < P; q++) for (let c = 0; c < 3; c++) image[q * 3 + c] = f.image[q * 3 + c]! + (1 - alpha[q]!);

@@ -7,7 +7,7 @@ import { CAMERA_MODES, type CameraMode } from '../animate/cameras.js';
 import { loadMotionArg } from '../animate/motionArg.js';
 import { avatarRestSkeleton } from '../animate/poses.js';
 import type { Background } from '../animate/renderer.js';
-import { shutdownRasterWorkers } from '../splat/index.js';
+import { shutdownRasterWorkers, SPLAT_ENGINES, type SplatEngine } from '../splat/index.js';
 import { parsePositiveInt, progressFrom } from './context.js';
 
 /** Parses --background: white, black, transparent or #rrggbb. */
@@ -30,6 +30,12 @@ function parseCamera(value: string): CameraMode {
   return value as CameraMode;
 }
 
+function parseEngine(value: string): SplatEngine {
+  if (!(SPLAT_ENGINES as readonly string[]).includes(value))
+    throw new PersonaError(`--engine must be one of ${SPLAT_ENGINES.join(', ')} (got "${value}").`, { exitCode: 2 });
+  return value as SplatEngine;
+}
+
 /** `persona animate <avatar-dir> --motion M --out OUT` */
 export function registerAnimate(program: Command): void {
   program
@@ -43,11 +49,10 @@ export function registerAnimate(program: Command): void {
     .option('--fps <n>', 'output frame rate (the motion is resampled)', parsePositiveInt('fps'), ANIMATE_DEFAULTS.fps)
     .option('--background <bg>', 'white, black, transparent or #rrggbb', parseBackground, ANIMATE_DEFAULTS.background)
     .option('--no-pose-offsets', 'skip the pose-driven offset network (skinning only; much faster preview)')
-    .option('--engine <engine>', 'rasterizer: fast (forward-only) or splat (the training rasterizer)', 'fast')
+    .option('--engine <engine>', 'rasterizer: fast (forward-only) or reference (the training rasterizer run forward)', parseEngine, 'fast')
     .option('--expression <expr>', `face held for the whole clip: ${listNamedExpressions().join(', ')}, or unit=weight pairs (e.g. mouth-open=0.5,jaw=0.2)`)
-    .action(async (dir: string, opts: { expression?: string; motion: string; out: string; camera: CameraMode; size: number; fps: number; background: Background; engine: string; poseOffsets: boolean }, cmd: Command) => {
+    .action(async (dir: string, opts: { expression?: string; motion: string; out: string; camera: CameraMode; size: number; fps: number; background: Background; engine: SplatEngine; poseOffsets: boolean }, cmd: Command) => {
       const progress = progressFrom(cmd);
-      if (opts.engine !== 'fast' && opts.engine !== 'splat') throw new PersonaError(`--engine must be fast or splat (got "${opts.engine}").`, { exitCode: 2 });
       const avatar = await loadAvatar(dir);
       const motion = await loadMotionArg(opts.motion, avatarRestSkeleton(avatar));
       try {
@@ -57,7 +62,7 @@ export function registerAnimate(program: Command): void {
         });
         progress.info(`animate: ${r.frames} frames of "${motion.name}" → ${opts.out} (${r.kind}, ${(r.frames / r.seconds).toFixed(1)} frames/s)`);
       } finally {
-        if (opts.engine === 'splat') shutdownRasterWorkers();
+        if (opts.engine === 'reference') shutdownRasterWorkers();
       }
     });
 }

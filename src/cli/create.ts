@@ -3,7 +3,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { create, formatSummary } from '../pipeline/create.js';
 import { packageRoot } from '../core/version.js';
-import { PRESET_NAMES, type PresetName } from '../train/index.js';
+import { DEFAULT_PRESET, PRESET_NAMES, type PresetName } from '../subject/index.js';
 import { DEFAULT_MOTIONS } from '../generate/stage.js';
 import { parseSeed, progressFrom } from './context.js';
 import { parseList, parseQuality, parseSex } from './stages.js';
@@ -28,7 +28,7 @@ export function registerCreate(program: Command): void {
     .description('the whole pipeline: one photo → an animatable avatar, a turntable sheet and a dance GIF')
     .argument('<photo>', 'JPEG, PNG or WebP photo of one person, whole body visible')
     .requiredOption('-o, --out <dir>', 'subject folder to write (re-running resumes)')
-    .option('--quality <q>', `${PRESET_NAMES.join('|')}`, parseQuality, 'standard')
+    .option('--quality <q>', `${PRESET_NAMES.join('|')}: every stage's sizes (docs/cli.md)`, parseQuality, DEFAULT_PRESET)
     .option('--generator <name>', 'builtin or frames:<dir>', 'builtin')
     .option('--motions <list>', 'motions of the training video', parseList, [...DEFAULT_MOTIONS])
     .option('--body <spec>', 'default, or smplx:<path/to/SMPLX_NEUTRAL.npz> (not shipped: bring your own)', 'default')

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ingest, DEFAULT_MAX_SIDE } from '../ingest/ingest.js';
 import { parsePositiveInt, progressFrom } from './context.js';
-import { withSubjectWriter } from '../subject/writer.js';
+import { withSubjectWriter } from '../subject/index.js';
 
 /** `persona ingest <image> --out <dir>` */
 export function registerIngest(program: Command): void {

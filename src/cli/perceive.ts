@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { perceiveTarget } from '../perceive/index.js';
 import { progressFrom } from './context.js';
-import { withSubjectWriter } from '../subject/writer.js';
+import { withSubjectWriter } from '../subject/index.js';
 import { PersonaError } from '../core/errors.js';
 
 /** `persona perceive <image|subject-dir> [--out <dir>]` */

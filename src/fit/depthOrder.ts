@@ -30,7 +30,7 @@ export const DEPTH_PAIRS: readonly DepthPair[] = [
   { part: 'rightHand', a: 11, b: 16, label: 'left shoulder → right wrist' },
 ];
 
-import type { DepthConflict } from '../subject/artefacts.js';
+import type { DepthConflict } from '../subject/index.js';
 export type { DepthConflict };
 
 /**

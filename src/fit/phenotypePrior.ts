@@ -18,7 +18,7 @@ import { FIT_CONFIG } from './config.js';
 /** `--sex`: use the photo's evidence (auto) or the user's word. */
 export type SexChoice = 'male' | 'female' | 'auto';
 
-import type { PhenotypePriorRecord } from '../subject/artefacts.js';
+import type { PhenotypePriorRecord } from '../subject/index.js';
 export type { PhenotypePriorRecord };
 
 /** The shape prior the optimiser uses: isotropic weight around a centre, plus stiffer directions. */

@@ -5,14 +5,11 @@
 import { writeJsonAtomic } from '../core/atomic.js';
 import { createImage, readImage, writePng, type FloatImage } from '../core/image.js';
 import { lookAtCamera } from '../core/camera.js';
-import { Subject } from '../subject/manifest.js';
-import { SUBJECT_FILES } from '../subject/files.js';
-import { readFit } from '../subject/artefacts.js';
+import { Subject, SUBJECT_FILES, readFit, stageContext, type StageContextOptions } from '../subject/index.js';
 import { BodyPoser } from '../body/index.js';
 import type { ArrayBodyModel } from '../body/index.js';
 import { readPerception } from '../perceive/index.js';
 import { renderShaded, contactSheet } from '../render/index.js';
-import { stageContext, type StageContextOptions } from '../subject/context.js';
 import { fitImage, type FitOptions } from './fitImage.js';
 import { cameraFromJson, fitPose, type BodyFit } from './types.js';
 import { readFile } from 'node:fs/promises';
@@ -53,12 +50,13 @@ export async function runFitStage(subjectDir: string, options: FitStageOptions =
   const ctx = stageContext(subjectDir, options);
   const subject = new Subject(subjectDir);
   let fit: BodyFit | undefined;
+  const iterationScale = options.iterationScale ?? ctx.quality().fit.iterationScale;
   const outcome = await subject.runStage(
     'fit',
     {
       version: 5, // 4: depthOrder (per-limb depth-ordering check, issue #19); 5: the photo's expression applied (issue #25)
       inputs: { keypoints: SUBJECT_FILES.keypoints, mask: SUBJECT_FILES.mask },
-      options: { body: ctx.bodySpec, fovDeg: options.fovDeg ?? null, iterationScale: options.iterationScale ?? 1, sex: options.sex ?? 'auto' },
+      options: { body: ctx.bodySpec, fovDeg: options.fovDeg ?? null, iterationScale, sex: options.sex ?? 'auto' },
       outputs: [SUBJECT_FILES.fit, SUBJECT_FILES.fitOverlay],
       force: ctx.force,
     },
@@ -66,7 +64,7 @@ export async function runFitStage(subjectDir: string, options: FitStageOptions =
       const body = ctx.body();
       const perception = await readPerception(subjectDir);
       const t0 = Date.now();
-      fit = fitImage(perception, body, options);
+      fit = fitImage(perception, body, { ...options, iterationScale });
       const seconds = (Date.now() - t0) / 1000;
       await writeJsonAtomic(subject.path(SUBJECT_FILES.fit), fit);
       const photo = await readImage(subject.path(SUBJECT_FILES.image), 3);

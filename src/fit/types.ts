@@ -4,9 +4,9 @@
  */
 import type { Camera } from '../core/camera.js';
 import type { BodyPose } from '../body/index.js';
-import type { BodyFit, CameraJson } from '../subject/artefacts.js';
+import type { BodyFit, CameraJson } from '../subject/index.js';
 
-export type { CameraJson, FitResiduals, BodyFit } from '../subject/artefacts.js';
+export type { CameraJson, FitResiduals, BodyFit } from '../subject/index.js';
 
 /** Converts a stored camera to the runtime Camera. */
 export function cameraFromJson(c: CameraJson): Camera {

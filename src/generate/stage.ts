@@ -10,13 +10,10 @@ import { fitLongSide, resizeCamera } from '../core/camera.js';
 import { readImage, writePng } from '../core/image.js';
 import { writeJsonAtomic } from '../core/atomic.js';
 import type { Progress } from '../core/progress.js';
-import { Subject } from '../subject/manifest.js';
-import { SUBJECT_FILES, clipFiles } from '../subject/files.js';
+import { Subject, SUBJECT_FILES, clipFiles, stageContext, type StageContext, type StageContextOptions, readFit } from '../subject/index.js';
 import { cameraFromJson, cameraToJson, fitPose } from '../fit/types.js';
 import { listBuiltinMotions } from '../motion/index.js';
 import { resolveBody, type BodySpec } from '../body/index.js';
-import { stageContext, type StageContext, type StageContextOptions } from '../subject/context.js';
-import { readFit } from '../subject/artefacts.js';
 import { renderBuiltinClip, proxySurface, BUILTIN_NOTE, BUILTIN_BODY_NOTE } from './builtin.js';
 import { loadSubjectProxy } from '../shape/index.js';
 import { prepareCloth } from '../sim/index.js';
@@ -31,8 +28,9 @@ export const DEFAULT_MOTIONS = ['turnaround', 'dance', 'punch-kick'] as const;
 export interface GenerateStageOptions extends StageContextOptions {
   generator?: string;
   motions?: string[];
+  /** Frames per motion clip (default: the preset's `generate.framesPerClip`, src/subject/quality.ts). */
   framesPerClip?: number;
-  /** Long side of the generated frames (pixels). */
+  /** Long side of the generated frames in pixels (default: the preset's `generate.size`). */
   size?: number;
   /**
    * Simulate cloth and hair of the clothed proxy (src/sim) when the builtin generator renders one (default
@@ -65,8 +63,8 @@ export async function runGenerateStage(subjectDir: string, options: GenerateStag
   if ((options.generator ?? 'builtin').startsWith('frames:')) return runFramesImport(ctx, options);
   const subject = new Subject(subjectDir);
   const motions = options.motions ?? [...DEFAULT_MOTIONS];
-  const framesPerClip = options.framesPerClip ?? 12;
-  const size = options.size ?? 512;
+  const framesPerClip = options.framesPerClip ?? ctx.quality().generate.framesPerClip;
+  const size = options.size ?? ctx.quality().generate.size;
   const outputs = motions.map((m) => clipFiles(m).poses);
   const hasProxy = existsSync(subject.path(SUBJECT_FILES.proxy));
   const clothDynamics = options.clothDynamics ?? false;
@@ -124,8 +122,8 @@ async function runFramesImport(ctx: StageContext, options: GenerateStageOptions)
   const subject = new Subject(ctx.subjectDir);
   const dir = (options.generator ?? '').slice('frames:'.length);
   const sources: FrameClipSource[] = await scanFramesDir(dir);
-  const maxFrames = options.framesPerClip ?? 12;
-  const size = options.size ?? 512;
+  const maxFrames = options.framesPerClip ?? ctx.quality().generate.framesPerClip;
+  const size = options.size ?? ctx.quality().generate.size;
   const outcome = await subject.runStage(
     'generate',
     {

@@ -3,8 +3,7 @@ import { resolve } from 'node:path';
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import { PersonaError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/atomic.js';
-import { Subject } from '../subject/manifest.js';
-import { checkSubjectFolder } from '../subject/writer.js';
+import { Subject, checkSubjectFolder } from '../subject/index.js';
 
 /** Formats `ingest` accepts. */
 export const SUPPORTED_FORMATS = ['jpeg', 'png', 'webp'] as const;

@@ -34,8 +34,11 @@ export interface AdamState {
   moments: Record<string, { m: Float32Array; v: Float32Array }>;
 }
 
-/** The step schedule: lr multiplier 1, then 1/factor from iteration ⌊at·total⌋ on (code base.py set_lr). */
-export function lrMultiplier(iteration: number, totalIterations: number, decayAt = 0.75, factor = 10): number {
+/**
+ * The step schedule: lr multiplier 1, then 1/factor from iteration ⌊decayAt·total⌋ on (code base.py set_lr; the
+ * avatar's `decayAt` and `factor` are `schedule.decayAt`/`decayFactor` of src/train/config.ts).
+ */
+export function lrMultiplier(iteration: number, totalIterations: number, decayAt: number, factor: number): number {
   return iteration >= Math.floor(decayAt * totalIterations) ? 1 / factor : 1;
 }
 
@@ -75,7 +78,7 @@ export class Adam {
       }
   }
 
-  /** Sets the schedule multiplier of every group's lr (e.g. `lrMultiplier(it, total)`). */
+  /** Sets the schedule multiplier of every group's lr (e.g. `lrMultiplier(it, total, decayAt, factor)`). */
   setLrScale(scale: number): void {
     for (const g of this.groups) g.lrScale = scale;
   }

@@ -5,19 +5,14 @@ import { GroupNorm } from './groupnorm.js';
 import { checkRows, Linear } from './linear.js';
 import { ensureLength, type FloatCtor, type Floats, type Param } from './types.js';
 
-/** Default hidden widths: PERSONA's pose-offset MLP, 128-128-128 (avatar/common/nets/module.py). */
-export const MLP_DEFAULT_HIDDEN: readonly number[] = [128, 128, 128];
-/** Default group count: `nn.GroupNorm(4, C)` in PERSONA's make_linear_layers. */
-export const MLP_DEFAULT_GROUPS = 4;
-
 /** Options of an `Mlp`. */
 export interface MlpOptions {
   inDim: number;
   outDim: number;
-  /** Hidden widths (default 128-128-128). */
-  hidden?: readonly number[];
-  /** Groups of the GroupNorm after each hidden Linear; 0 = no normalisation (default 4). */
-  groups?: number;
+  /** Hidden widths (the avatar's come from its preset: `AvatarShape.mlpHidden`, PERSONA 128-128-128). */
+  hidden: readonly number[];
+  /** Groups of the GroupNorm after each hidden Linear; 0 = no normalisation (PERSONA: GroupNorm(4, ·)). */
+  groups: number;
   rng?: Rng;
   dtype?: FloatCtor;
   /** Parameter-name prefix (default `mlp`). */
@@ -54,8 +49,7 @@ export class Mlp {
   private capacity = 0;
 
   constructor(options: MlpOptions) {
-    const hidden = options.hidden ?? MLP_DEFAULT_HIDDEN;
-    const groups = options.groups ?? MLP_DEFAULT_GROUPS;
+    const { hidden, groups } = options;
     if (hidden.length === 0) throw new PersonaError('Mlp: needs at least one hidden layer');
     const name = options.name ?? 'mlp';
     this.inDim = options.inDim;

@@ -1,7 +1,7 @@
 import { PersonaError } from '../core/errors.js';
 import type { Rng } from '../core/rng.js';
 import { checkRows, Linear } from './linear.js';
-import { Mlp, MLP_DEFAULT_GROUPS, MLP_DEFAULT_HIDDEN } from './mlp.js';
+import { Mlp } from './mlp.js';
 import { ensureLength, type FloatCtor, type Floats, type Param } from './types.js';
 import { nnTaskRunner, rowChunks, rowThreads } from './parallel.js';
 import type { PoseMlpRowsJob } from './pose-mlp-rows.js';
@@ -18,8 +18,9 @@ export interface PoseOffsetMlpOptions {
   condDim: number;
   /** Output width (3: a mean offset). */
   outDim?: number;
-  hidden?: readonly number[];
-  groups?: number;
+  /** Hidden widths and GroupNorm groups (as `MlpOptions`; the avatar's come from its preset). */
+  hidden: readonly number[];
+  groups: number;
   rng?: Rng;
   dtype?: FloatCtor;
   name?: string;
@@ -53,7 +54,7 @@ export class PoseOffsetMlp {
 
   constructor(options: PoseOffsetMlpOptions) {
     const name = options.name ?? 'poseMlp';
-    const hidden = options.hidden ?? MLP_DEFAULT_HIDDEN;
+    const hidden = options.hidden;
     const dtype = options.dtype ?? Float32Array;
     this.featDim = options.featDim;
     this.condDim = options.condDim;
@@ -61,7 +62,7 @@ export class PoseOffsetMlp {
       inDim: options.featDim,
       outDim: options.outDim ?? 3,
       hidden,
-      groups: options.groups ?? MLP_DEFAULT_GROUPS,
+      groups: options.groups,
       rng: options.rng,
       dtype,
       name,

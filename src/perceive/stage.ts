@@ -10,7 +10,7 @@ import { PersonaError } from '../core/errors.js';
 import { type FloatImage, readImage, writePng } from '../core/image.js';
 import { Progress } from '../core/progress.js';
 import { ingest } from '../ingest/ingest.js';
-import { Subject } from '../subject/manifest.js';
+import { Subject } from '../subject/index.js';
 import { drawOverlay } from './overlay.js';
 import { type PerceiveCallOptions, Perceiver } from './perceiver.js';
 import type { Perception } from './types.js';

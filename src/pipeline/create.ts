@@ -16,18 +16,14 @@ import { runFitStage } from '../fit/stage.js';
 import type { SexChoice } from '../fit/phenotypePrior.js';
 import { runTextureStage } from '../texture/stage.js';
 import { runShapeStage } from '../shape/index.js';
-import { createStageContext } from '../subject/context.js';
+import { createStageContext, DEFAULT_PRESET, PRESET_NAMES, isPresetName, type PresetName, SUBJECT_FILES, checkSubjectFolder, lockSubject } from '../subject/index.js';
 import { runGenerateStage, checkGenerateOptions, DEFAULT_MOTIONS } from '../generate/stage.js';
 import { runTrainStage } from '../train/index.js';
-import { PRESET_NAMES, type PresetName } from '../train/index.js';
 import { loadAvatar } from '../avatar/bundle.js';
 import { animateAvatar, turntable } from '../animate/animate.js';
 import { loadMotionArg, resolvePose } from '../animate/motionArg.js';
 import { avatarRestSkeleton } from '../animate/poses.js';
-import { SUBJECT_FILES } from '../subject/files.js';
-import { checkSubjectFolder, lockSubject } from '../subject/writer.js';
 import { checkBodySpec, type BodySpec } from '../body/index.js';
-import { QUALITY } from './quality.js';
 
 /** Options of `create`. */
 export interface CreateOptions {
@@ -60,8 +56,8 @@ export interface CreateSummary {
 
 /** Fails early on everything that can be checked before long work. */
 export async function checkCreateInputs(photo: string, out: string, o: CreateOptions): Promise<void> {
-  const quality = o.quality ?? 'standard';
-  if (!PRESET_NAMES.includes(quality)) throw new PersonaError(`unknown --quality "${quality}"`, { hint: `use one of: ${PRESET_NAMES.join(', ')}`, exitCode: 2 });
+  const quality = o.quality ?? DEFAULT_PRESET;
+  if (!isPresetName(quality)) throw new PersonaError(`unknown --quality "${quality}"`, { hint: `use one of: ${PRESET_NAMES.join(', ')}`, exitCode: 2 });
   checkBodySpec(o.body ?? 'default');
   checkGenerateOptions({ generator: o.generator, motions: o.motions });
   await decodePhoto(photo); // corrupt/empty/unsupported photos fail here, before anything is written
@@ -93,9 +89,10 @@ export async function create(photo: string, out: string, o: CreateOptions = {}):
 }
 
 async function runPipeline(photo: string, out: string, o: CreateOptions, progress: Progress, t0: number): Promise<CreateSummary> {
-  const q = QUALITY[o.quality ?? 'standard'];
-  // one context for the run: every stage gets the same body model (resolved once, when a stage first needs it)
-  const context = createStageContext(out, { body: o.body, force: o.force, progress });
+  // one context for the run: every stage gets the same body model (resolved once, when a stage first needs it) and
+  // takes its sizes from the same row of the quality table (src/subject/quality.ts)
+  const context = createStageContext(out, { body: o.body, force: o.force, quality: o.quality, progress });
+  const preview = context.quality().preview;
   const stages: CreateSummary['stages'] = [];
   const stage = async <T extends { ran: boolean }>(name: string, run: () => Promise<T>): Promise<T> => {
     const s = Date.now();
@@ -109,33 +106,33 @@ async function runPipeline(photo: string, out: string, o: CreateOptions, progres
   const perceived = await stage('perceive', () => perceiveSubject(out, { person: o.person, force: o.force, progress }));
   // the stage itself warns when it runs; repeat its warnings only when it was skipped (issue #19: printed twice)
   if (!perceived.ran) for (const w of perceived.perception?.person.warnings ?? []) progress.warn(w);
-  const fitted = await stage('fit', () => runFitStage(out, { context, iterationScale: q.fitIterationScale, sex: o.sex }));
+  const fitted = await stage('fit', () => runFitStage(out, { context, sex: o.sex }));
   progress.info(`fit: keypoint error ${fitted.fit.residuals.keypointPx.toFixed(1)} px, silhouette IoU ${fitted.fit.residuals.silhouetteIoU.toFixed(3)}`);
   const shaped = await stage('shape', () => runShapeStage(out, { body: context.body(), bodySpec: context.bodySpec, force: context.force }));
   if (shaped.silhouetteIoU !== undefined) progress.info(`shape: clothed proxy, silhouette IoU ${shaped.silhouetteIoU.toFixed(3)} against the matte`);
-  await stage('texture', () => runTextureStage(out, { context, size: q.textureSize }));
+  await stage('texture', () => runTextureStage(out, { context }));
   await stage('generate', () =>
-    runGenerateStage(out, { generator: o.generator, motions: o.motions ?? [...DEFAULT_MOTIONS], framesPerClip: q.framesPerClip, size: q.generatedSize, clothDynamics: o.clothDynamics, context }),
+    runGenerateStage(out, { generator: o.generator, motions: o.motions ?? [...DEFAULT_MOTIONS], clothDynamics: o.clothDynamics, context }),
   );
-  await stage('train', () => runTrainStage(out, { context, quality: q.preset, seed: o.seed }));
-  const preview: CreateSummary['preview'] = { training: join(out, SUBJECT_FILES.trainPreview) };
+  await stage('train', () => runTrainStage(out, { context, seed: o.seed }));
+  const previews: CreateSummary['preview'] = { training: join(out, SUBJECT_FILES.trainPreview) };
   if (!o.noPreview) {
     await stage('preview', async () => {
       const avatar = await loadAvatar(join(out, SUBJECT_FILES.avatarDir));
       const sheet = join(out, SUBJECT_FILES.previewDir, 'turntable.png');
-      await writePng(sheet, await turntable(avatar, await resolvePose(avatar, { pose: 'rest' }), { views: 8, size: q.previewSize }));
+      await writePng(sheet, await turntable(avatar, await resolvePose(avatar, { pose: 'rest' }), { views: preview.views, size: preview.size }));
       const gif = join(out, SUBJECT_FILES.previewDir, 'dance.gif');
       const motion = await loadMotionArg('dance', avatarRestSkeleton(avatar));
-      await animateAvatar(avatar, motion, { out: gif, size: q.previewSize, fps: q.previewFps, camera: 'front', progress });
-      preview.sheet = sheet;
-      preview.gif = gif;
+      await animateAvatar(avatar, motion, { out: gif, size: preview.size, fps: preview.fps, camera: 'front', progress });
+      previews.sheet = sheet;
+      previews.gif = gif;
       return { ran: true };
     });
   }
   return {
     subject: out,
     avatar: join(out, SUBJECT_FILES.avatarDir),
-    preview,
+    preview: previews,
     stages,
     warnings: [...progress.warnings],
     totalSeconds: (Date.now() - t0) / 1000,

@@ -2,7 +2,7 @@
 import { PersonaError } from '../core/errors.js';
 import { checkGenerateOptions, DEFAULT_MOTIONS } from '../generate/stage.js';
 import { listBuiltinMotions } from '../motion/index.js';
-import { PRESET_NAMES, type PresetName } from '../train/index.js';
+import { PRESET_NAMES, type PresetName } from '../subject/index.js';
 import type { JobOptions } from './types.js';
 import { HttpError } from './upload.js';
 

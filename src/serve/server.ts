@@ -16,7 +16,7 @@ import { packageRoot } from '../core/version.js';
 import type { AvatarHeader } from '../avatar/bundle.js';
 import { listBuiltinMotions } from '../motion/index.js';
 import { DEFAULT_MOTIONS } from '../generate/stage.js';
-import { PRESET_NAMES } from '../train/index.js';
+import { PRESET_NAMES } from '../subject/index.js';
 import { builtinMotionFiles } from '../viewer/motions.js';
 import { safeJoin, viewerPageDir } from '../viewer/server.js';
 import { WorkChild, WorkError } from './child.js';

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../core/atomic.js';
-import { SUBJECT_FILES } from '../subject/files.js';
+import { SUBJECT_FILES } from '../subject/index.js';
 import { SERVE_CONFIG } from './config.js';
 import type { JobRecord } from './types.js';
 

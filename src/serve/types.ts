@@ -1,5 +1,5 @@
 /** The job record that the API returns, the page shows and `job.json` stores. */
-import type { PresetName } from '../train/index.js';
+import type { PresetName } from '../subject/index.js';
 
 /** Photo types accepted (those `ingest` reads). */
 export type PhotoType = 'jpeg' | 'png' | 'webp';

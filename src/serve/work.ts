@@ -15,7 +15,7 @@ import { EXPORT_FORMATS, exportAvatar, type ExportFormat } from '../export/expor
 import { animateAvatar } from '../animate/animate.js';
 import { isBuiltinMotion, loadMotionArg } from '../animate/motionArg.js';
 import { avatarRestSkeleton } from '../animate/poses.js';
-import { QUALITY } from '../pipeline/quality.js';
+import { QUALITY } from '../subject/index.js';
 import type { ProgressLine } from './progress.js';
 import type { JobOptions } from './types.js';
 
@@ -65,12 +65,12 @@ export async function exportFile(avatarDir: string, exportsDir: string, format: 
   await mkdir(exportsDir, { recursive: true });
   const avatar = await loadAvatar(avatarDir);
   if (isVideo) {
-    const q = QUALITY[options.quality];
+    const q = QUALITY[options.quality].preview;
     const m = await loadMotionArg(motion, avatarRestSkeleton(avatar));
     // The video sinks write in place: render beside the target, then rename (no half-written download).
     const tmp = join(exportsDir, `.partial-${process.pid}-${motion}.${format}`);
     try {
-      await animateAvatar(avatar, m, { out: tmp, size: Math.max(256, q.previewSize), fps: q.previewFps, camera: 'front' });
+      await animateAvatar(avatar, m, { out: tmp, size: Math.max(256, q.size), fps: q.fps, camera: 'front' });
       await rename(tmp, out);
     } finally {
       await rm(tmp, { force: true });

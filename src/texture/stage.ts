@@ -3,12 +3,9 @@
  * the matte `perception/mask.png`; writes `texture/texture.png` and `texture/visibility.png`.
  */
 import { readImage, writePng } from '../core/image.js';
-import { Subject } from '../subject/manifest.js';
-import { SUBJECT_FILES } from '../subject/files.js';
+import { Subject, SUBJECT_FILES, readFit, stageContext, type StageContextOptions } from '../subject/index.js';
 import { BodyPoser } from '../body/index.js';
 import { cameraFromJson, fitPose } from '../fit/types.js';
-import { readFit } from '../subject/artefacts.js';
-import { stageContext, type StageContextOptions } from '../subject/context.js';
 import { unwrapTexture } from './unwrap.js';
 import { faceFeatures, unseenHands } from './face.js';
 import { readPerception } from '../perceive/index.js';
@@ -17,7 +14,7 @@ import { proxyColors, readProxy, writeProxyColors } from '../shape/index.js';
 
 /** Options of the texture stage. */
 export interface TextureStageOptions extends StageContextOptions {
-  /** Texture side in texels (default 1024). */
+  /** Texture side in texels (default: the preset's `texture.size`, src/subject/quality.ts). */
   size?: number;
 }
 
@@ -25,7 +22,7 @@ export interface TextureStageOptions extends StageContextOptions {
 export async function runTextureStage(subjectDir: string, options: TextureStageOptions = {}): Promise<{ ran: boolean; seenFraction?: number }> {
   const ctx = stageContext(subjectDir, options);
   const subject = new Subject(subjectDir);
-  const size = options.size ?? 1024;
+  const size = options.size ?? ctx.quality().texture.size;
   // with a clothed proxy (stage shape), its vertices get colours too
   const hasProxy = existsSync(subject.path(SUBJECT_FILES.proxy));
   const outcome = await subject.runStage(

@@ -1,19 +1,12 @@
 /**
- * Geometry-weighted image-loss weights (PERSONA §geometry-weighted optimization; code
- * main/model.py get_boundary): Sobel edges of a rendered rest-position map (each Gaussian
- * coloured by its template position, so part boundaries and self-occlusions show as jumps),
- * thresholded, optionally with the face interior removed, dilated by a square kernel sized
- * from the person's silhouette, then weight 0.1 on boundary pixels and 1 elsewhere.
+ * The part boundary of geometry-weighted optimization (PERSONA §geometry-weighted optimization; code
+ * main/model.py get_boundary): Sobel edges of a rendered rest-position map (each Gaussian coloured by its
+ * template position, so part boundaries and self-occlusions show as jumps), thresholded, optionally with the
+ * face interior removed, dilated by a square kernel sized from the person's silhouette. The step weights the
+ * photo's image loss by the config's `loss.boundaryImage` (0.1) on these pixels and 1 elsewhere (step.ts); the
+ * threshold and kernel ratio are the config's `sampling.boundaryThreshold` and `boundaryKernelRatio`.
  */
 import { PersonaError } from '../core/errors.js';
-import { PAPER_BOUNDARY } from './config.js';
-
-/** Sobel threshold on the rest-position map (code: cfg.boundary_thr; the config's `sampling.boundaryThreshold`). */
-export const BOUNDARY_THRESHOLD = PAPER_BOUNDARY.threshold;
-/** Kernel size ratio to the silhouette's bounding-box size (code: cfg.img_kernel_ratio; `sampling.boundaryKernelRatio`). */
-export const BOUNDARY_KERNEL_RATIO = PAPER_BOUNDARY.kernelRatio;
-/** Image-loss weight on boundary pixels (code: boundary*0.1 + (1 − boundary)). */
-export const BOUNDARY_WEIGHT = 0.1;
 
 /**
  * Per-pixel Sobel gradient magnitude, averaged over channels (kornia spatial_gradient, mode
@@ -81,7 +74,7 @@ export function dilate(mask: Uint8Array, width: number, height: number, k: numbe
  * Dilation kernel size from the silhouette (code get_kernel_size): pixels with alpha > 0.9,
  * k = round(ratio × max(bbox height, bbox width)), +1 if even. Returns 0 for an empty silhouette.
  */
-export function boundaryKernelSize(alpha: ArrayLike<number>, width: number, height: number, ratio = BOUNDARY_KERNEL_RATIO): number {
+export function boundaryKernelSize(alpha: ArrayLike<number>, width: number, height: number, ratio: number): number {
   let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
   for (let y = 0; y < height; y++)
     for (let x = 0; x < width; x++)
@@ -97,35 +90,26 @@ export function boundaryKernelSize(alpha: ArrayLike<number>, width: number, heig
   return k;
 }
 
-/** Options of `boundaryWeights`. */
-export interface BoundaryOptions {
-  /** Sobel threshold (default 0.02). */
-  threshold?: number;
-  /** Rendered alpha (H×W) that sizes the dilation kernel; without it and without kernelSize, no dilation. */
-  alpha?: ArrayLike<number>;
-  /** Kernel ratio to the silhouette size (default 0.015). */
-  kernelRatio?: number;
-  /** Explicit kernel size (odd), overriding alpha/ratio. */
-  kernelSize?: number;
+/** Options of `partBoundary`. */
+export interface PartBoundaryOptions {
+  /** Sobel threshold (the config's `sampling.boundaryThreshold`; code cfg.boundary_thr = 0.02). */
+  threshold: number;
+  /**
+   * The dilation kernel: `{ ratio, alpha }` sizes it from the silhouette (alpha H×W; the config's
+   * `sampling.boundaryKernelRatio`), `{ size }` gives it (odd), `'none'` leaves the edges undilated.
+   */
+  kernel: { ratio: number; alpha: ArrayLike<number> } | { size: number } | 'none';
   /** Pixels to exclude before dilation (H×W, > 0.9 excluded), e.g. the face interior. */
   exclude?: ArrayLike<number>;
-  /** Weight on boundary pixels (default 0.1). */
-  boundaryWeight?: number;
 }
 
-/**
- * Geometry weights from a rendered rest-position (or part-colour) map (H×W×C):
- * weight = boundaryWeight on dilated Sobel edges, 1 elsewhere. Also returns the boundary mask.
- */
-export function boundaryWeights(map: ArrayLike<number>, width: number, height: number, channels: number, opts: BoundaryOptions = {}): { weight: Float32Array; boundary: Uint8Array; kernelSize: number } {
-  const thr = opts.threshold ?? BOUNDARY_THRESHOLD;
+/** The part boundary (H×W, 1 on boundary pixels) of a rendered rest-position (or part-colour) map (H×W×C), and the kernel used. */
+export function partBoundary(map: ArrayLike<number>, width: number, height: number, channels: number, opts: PartBoundaryOptions): { boundary: Uint8Array; kernelSize: number } {
   const mag = sobelMagnitude(map, width, height, channels);
   let b: Uint8Array = new Uint8Array(width * height);
-  for (let p = 0; p < b.length; p++) b[p] = mag[p]! > thr && !(opts.exclude && opts.exclude[p]! > 0.9) ? 1 : 0;
-  const k = opts.kernelSize ?? (opts.alpha ? boundaryKernelSize(opts.alpha, width, height, opts.kernelRatio) : 0);
+  for (let p = 0; p < b.length; p++) b[p] = mag[p]! > opts.threshold && !(opts.exclude && opts.exclude[p]! > 0.9) ? 1 : 0;
+  const kernel = opts.kernel;
+  const k = kernel === 'none' ? 0 : 'size' in kernel ? kernel.size : boundaryKernelSize(kernel.alpha, width, height, kernel.ratio);
   if (k > 1) b = dilate(b, width, height, k);
-  const bw = opts.boundaryWeight ?? BOUNDARY_WEIGHT;
-  const weight = new Float32Array(width * height);
-  for (let p = 0; p < b.length; p++) weight[p] = b[p] ? bw : 1;
-  return { weight, boundary: b, kernelSize: k };
+  return { boundary: b, kernelSize: k };
 }

@@ -5,7 +5,7 @@
  * common/nets/loss.py, common/base.py, data/dataset.py, common/nets/module.py).
  */
 import { PersonaError } from '../core/errors.js';
-import type { AvatarShape } from '../avatar/model.js';
+import { DEFAULT_PRESET, PRESET_NAMES, QUALITY, type AvatarShape, type PresetName } from '../subject/index.js';
 
 /** Loss weights. */
 export interface LossWeights {
@@ -13,8 +13,6 @@ export interface LossWeights {
   imageL1: number;
   /** SSIM weight inside the image loss (code: cfg.ssim_loss_weight = 0.2). */
   imageSsim: number;
-  /** LPIPS weight (code: cfg.lpips_loss_weight = 1.0). Not used: no perceptual network on CPU. */
-  imageLpips: number;
   /** Multiplier of the refined render's image loss (code: model.py `weight = weight * 0.1`). */
   refinedImage: number;
   /** Image weight on input-photo pixels near part boundaries (paper §geometry-weighted opt.; code get_boundary → 0.1). */
@@ -71,10 +69,8 @@ export interface Schedule {
   /** Adam β1, β2 (PyTorch defaults, kept by the code). */
   adamBeta1: number;
   adamBeta2: number;
-  /** Epochs (code: cfg.end_epoch = 5). */
+  /** Epochs (code: cfg.end_epoch = 5; a preset sets it: `QUALITY[preset].train.epochs`, src/subject/quality.ts). */
   epochs: number;
-  /** Batch size (code: cfg.batch_size = 1; the rasterizer supports one view). */
-  batchSize: number;
   /** All lrs ÷ this factor once, at `decayAt` of the iterations (code base.py set_lr: ÷10 at 75%). */
   decayFactor: number;
   decayAt: number;
@@ -105,9 +101,6 @@ export interface Sampling {
    */
 }
 
-/** The avatar's size (a preset chooses it): defined beside the model that reads it (src/avatar/model.ts). */
-export type { AvatarShape };
-
 /** The complete training configuration. */
 export interface TrainConfig {
   preset: PresetName;
@@ -116,17 +109,13 @@ export interface TrainConfig {
   lr: LearningRates;
   schedule: Schedule;
   sampling: Sampling;
+  /** The avatar's size: `QUALITY[preset].train.avatar` (src/subject/quality.ts). */
   avatar: AvatarShape;
 }
-
-/** Quality presets: `test` (tiny, seconds; for tests), `fast`, `standard` (the paper's sizes), `high`. */
-export type PresetName = 'test' | 'fast' | 'standard' | 'high';
-export const PRESET_NAMES: readonly PresetName[] = ['test', 'fast', 'standard', 'high'];
 
 const PAPER_LOSS: LossWeights = {
   imageL1: 0.8,
   imageSsim: 0.2,
-  imageLpips: 1.0,
   refinedImage: 0.1,
   boundaryImage: 0.1,
   geometryGenerated: 1.0,
@@ -152,12 +141,11 @@ const PAPER_LR: LearningRates = {
   pose: 1e-3,
 };
 
-const PAPER_SCHEDULE: Schedule = {
+/** The paper's schedule; `epochs` comes from the preset (src/subject/quality.ts). */
+const PAPER_SCHEDULE: Omit<Schedule, 'epochs'> = {
   adamEps: 1e-15,
   adamBeta1: 0.9,
   adamBeta2: 0.999,
-  epochs: 5,
-  batchSize: 1,
   decayFactor: 10,
   decayAt: 0.75,
   refinePoses: false,
@@ -170,14 +158,42 @@ const PAPER_SAMPLING: Sampling = {
   boundaryKernelRatio: 0.015,
 };
 
-/** The paper's sampling settings (defaults of src/train/boundary.ts too). */
-export const PAPER_BOUNDARY = { threshold: PAPER_SAMPLING.boundaryThreshold, kernelRatio: PAPER_SAMPLING.boundaryKernelRatio } as const;
+// Initialisation of the training model (src/train/model.ts)
+
+/** Logit clamp used to initialise colours/segmentation (PERSONA: torch.logit(x, eps=1e-4)). */
+export const LOGIT_EPS = 1e-4;
+
+/**
+ * Initial isotropic scales. PERSONA: σ = √(mean squared distance to the 3 nearest neighbours) (as 3DGS).
+ * We use the root-mean-square length of all mesh edges at the vertex, halved (INITIAL_SCALE_FACTOR):
+ * with opacity fixed at 1, full-width Gaussians fatten the silhouette by ~2σ and blur colours, while the
+ * 3 shortest edges leave gaps between the rings of the MakeHuman mesh's elongated quads (striped shins in
+ * side views, seen in the benchmark). Initial photo-view PSNR on the demo subject: 15.1 dB (full width),
+ * 20.2 dB (this), 22.8 dB (3 shortest edges, halved — but with gaps).
+ */
+export const INITIAL_SCALE_FACTOR = 0.5;
+/**
+ * No initial scale above this many times the template's median edge length (× INITIAL_SCALE_FACTOR). The clothed
+ * proxy can hold a few triangles stretched by unposing (an arm that touched the trunk in the photo, docs/shape.md);
+ * their 10–30 cm edges gave Gaussians that training left as blurry discs (seen on benchmark subject 1's hand on
+ * the hip and on real photos with hands joined).
+ */
+export const INITIAL_SCALE_MAX_EDGE_RATIO = 3;
 
 /**
  * Per-vertex factors of the offset Laplacian by body part (PERSONA code: the per-vertex lap_mean weight is
  * ×50 on eyes/face and ×10 on hands; the global factor is `LossWeights.laplacianOffset`).
  */
 export const LAPLACIAN_PART_WEIGHTS = { faceEyes: 50, hands: 10, other: 1 } as const;
+
+/**
+ * Neighbours kept per vertex in the Laplacian graphs (PERSONA code utils/transforms.py get_neighbor,
+ * neighbor_max_num = 10; PERSONA keeps the first 10 of a Python set, we the 10 lowest indices). Until this
+ * change the graphs were uncapped; on the shipped body and on the sample's clothed proxy no vertex has more
+ * than 10 neighbours (measured at the test and fast presets, subdivisions 0 and 1), so the cap changed no
+ * result there; an SMPL-X body with higher-valence vertices now gets PERSONA's cap.
+ */
+export const LAPLACIAN_MAX_NEIGHBORS = 10;
 
 /** Pose refinement: finger joints learn at this fraction of the pose learning rate (PERSONA code: 0.1×). */
 export const FINGER_LR_FACTOR = 0.1;
@@ -196,35 +212,20 @@ export const SKIN_RESAMPLE_EVERY = 50;
  */
 export const CHECKPOINT_EVERY = { seconds: 120, runDivisor: 10, minIterations: 5 } as const;
 
-/**
- * Avatar sizes per preset. `standard` is the paper's (two subdivisions ≈ 167k Gaussians on
- * SMPL-X, triplane 3×32×128², MLP 128³). `fast` subdivides once (~40k Gaussians) and halves the
- * triplane; `test` is tiny so a whole training runs in seconds; `high` renders larger.
- */
-const AVATAR: Record<PresetName, AvatarShape> = {
-  test: { subdivisions: 0, triplaneChannels: 4, triplaneResolution: 16, triplaneExtent: 2, mlpHidden: [16, 16], mlpGroups: 4, mlpOutputScale: 0.01, renderSize: 64 },
-  fast: { subdivisions: 1, triplaneChannels: 16, triplaneResolution: 64, triplaneExtent: 2, mlpHidden: [128, 128, 128], mlpGroups: 4, mlpOutputScale: 0.01, renderSize: 384 },
-  standard: { subdivisions: 2, triplaneChannels: 32, triplaneResolution: 128, triplaneExtent: 2, mlpHidden: [128, 128, 128], mlpGroups: 4, mlpOutputScale: 0.01, renderSize: 512 },
-  high: { subdivisions: 2, triplaneChannels: 32, triplaneResolution: 128, triplaneExtent: 2, mlpHidden: [128, 128, 128], mlpGroups: 4, mlpOutputScale: 0.01, renderSize: 1024 },
-};
-
-/** Epochs per preset (paper: 5; `test` runs one). */
-const EPOCHS: Record<PresetName, number> = { test: 1, fast: 5, standard: 5, high: 5 };
-
 /** Deep partial, for overrides. */
 export type TrainConfigOverrides = { [K in keyof Omit<TrainConfig, 'preset'>]?: Partial<TrainConfig[K]> } & { preset?: never };
 
 /** The configuration of a preset, with optional overrides (validated). */
-export function trainConfig(preset: PresetName = 'standard', overrides: TrainConfigOverrides = {}): TrainConfig {
+export function trainConfig(preset: PresetName = DEFAULT_PRESET, overrides: TrainConfigOverrides = {}): TrainConfig {
   if (!PRESET_NAMES.includes(preset)) throw new PersonaError(`unknown quality preset "${preset}"`, { hint: `use one of: ${PRESET_NAMES.join(', ')}` });
   const cfg: TrainConfig = {
     preset,
     seed: overrides.seed ?? 0,
     loss: { ...PAPER_LOSS, ...overrides.loss },
     lr: { ...PAPER_LR, ...overrides.lr },
-    schedule: { ...PAPER_SCHEDULE, epochs: EPOCHS[preset], ...overrides.schedule },
+    schedule: { ...PAPER_SCHEDULE, epochs: QUALITY[preset].train.epochs, ...overrides.schedule },
     sampling: { ...PAPER_SAMPLING, ...overrides.sampling },
-    avatar: { ...AVATAR[preset], mlpHidden: [...AVATAR[preset].mlpHidden], ...overrides.avatar },
+    avatar: { ...QUALITY[preset].train.avatar, mlpHidden: [...QUALITY[preset].train.avatar.mlpHidden], ...overrides.avatar },
   };
   validateConfig(cfg);
   return cfg;
@@ -237,7 +238,6 @@ export function validateConfig(cfg: TrainConfig): void {
   for (const [k, v] of Object.entries(cfg.lr)) if (!(Number.isFinite(v) && v >= 0)) throw bad(`lr.${k}`, v);
   const s = cfg.schedule;
   if (!(Number.isInteger(s.epochs) && s.epochs >= 1)) throw bad('schedule.epochs', s.epochs);
-  if (s.batchSize !== 1) throw bad('schedule.batchSize (only 1 is supported, as PERSONA)', s.batchSize);
   if (!(s.decayAt > 0 && s.decayAt <= 1)) throw bad('schedule.decayAt', s.decayAt);
   if (!(s.decayFactor >= 1)) throw bad('schedule.decayFactor', s.decayFactor);
   if (!(s.adamEps > 0 && s.adamBeta1 >= 0 && s.adamBeta1 < 1 && s.adamBeta2 >= 0 && s.adamBeta2 < 1)) throw bad('schedule.adam*', `${s.adamBeta1}/${s.adamBeta2}/${s.adamEps}`);
@@ -256,36 +256,26 @@ export function totalIterations(cfg: TrainConfig, stepsPerEpoch: number): number
 /** Which kind of frame a training step sees. */
 export type FrameKind = 'photo' | 'generated';
 
-/** The scalar loss weights of one step, by frame kind (code: main/model.py forward). */
+/** The scalar loss weights of one step that depend on the frame's kind (code: main/model.py forward). */
 export interface StepWeights {
-  /** Whether to multiply the image loss by the boundary weight map (photo + geometry weighting on). */
+  /** Whether to weight the image loss by the part boundary (`loss.boundaryImage` on it; photo + geometry weighting on). */
   useBoundaryWeights: boolean;
-  /** Image loss of the base render (before any per-pixel map). */
-  image: number;
   /** Image loss of the refined (pose-offset) render: ×0.1 (×1 on the photo when geometry weighting is off). */
   refinedImage: number;
   /** Normal, depth (× depth weight inside) and segmentation losses: 1.0 generated, 0.1 photo. */
   geometry: number;
-  /** Mask L1 on alpha (outside the geometry weight in the code). */
-  mask: number;
-  /** Hand-mask L1: 50 on generated frames, 0 on the photo. */
-  handMask: number;
 }
 
 /**
- * The weights PERSONA applies on a step of the given kind. With `sampling.geometryWeighted`
- * off (ablation), the photo is treated like a generated frame: image weight 1 everywhere,
- * refined-image weight 1 and geometry weight 1 (the same reading as src/train/step.ts).
+ * The weights PERSONA applies on a step of the given kind (read by src/train/step.ts). With geometry weighting
+ * off (ablation), the photo is treated like a generated frame: no boundary weights, refined-image weight 1 and
+ * the generated frames' geometry weight.
  */
-export function stepWeights(cfg: TrainConfig, kind: FrameKind): StepWeights {
-  const l = cfg.loss, gw = cfg.sampling.geometryWeighted;
-  const photo = kind === 'photo';
+export function stepWeights(loss: LossWeights, kind: FrameKind, geometryWeighting: boolean): StepWeights {
+  const photo = kind === 'photo', gw = geometryWeighting;
   return {
     useBoundaryWeights: photo && gw,
-    image: 1,
-    refinedImage: photo && !gw ? 1 : l.refinedImage,
-    geometry: photo && gw ? l.geometryPhoto : l.geometryGenerated,
-    mask: l.mask,
-    handMask: photo ? 0 : l.handMask,
+    refinedImage: photo && !gw ? 1 : loss.refinedImage,
+    geometry: photo && gw ? loss.geometryPhoto : loss.geometryGenerated,
   };
 }

@@ -10,12 +10,10 @@ import { BodyPoser } from '../body/index.js';
 import type { BodyPose } from '../body/index.js';
 import { PART_INDEX } from '../body/index.js';
 import { rasterizeMesh, interpolateVertexAttributes, resizeImage } from '../render/index.js';
-import { Subject } from '../subject/manifest.js';
-import { SUBJECT_FILES, clipFiles } from '../subject/files.js';
+import { Subject, SUBJECT_FILES, clipFiles } from '../subject/index.js';
 import { cameraFromJson, fitPose, type BodyFit } from '../fit/types.js';
 import { poseFromJson, type GeneratedClipFile } from '../generate/types.js';
-import { boundaryWeights } from './boundary.js';
-import { PAPER_BOUNDARY } from './config.js';
+import { partBoundary } from './boundary.js';
 import { renderGeometryTargets } from './targets.js';
 import type { TrainingFrame } from './frame.js';
 
@@ -26,8 +24,8 @@ export interface FrameContext {
   /** Long side of training frames (pixels). */
   renderSize: number;
   poser?: BodyPoser;
-  /** The photo's boundary detection (config `sampling.boundaryThreshold` / `boundaryKernelRatio`; paper values by default). */
-  boundary?: { threshold: number; kernelRatio: number };
+  /** The photo's boundary detection (the config's `sampling.boundaryThreshold` / `boundaryKernelRatio`). */
+  boundary: { threshold: number; kernelRatio: number };
 }
 
 /**
@@ -35,7 +33,7 @@ export interface FrameContext {
  * rest-position map of the fitted body (PERSONA get_boundary renders the Gaussians' template positions),
  * dilated in proportion to the silhouette, excluding the face interior.
  */
-export function photoBoundary(posedVertices: Float32Array, restVertices: ArrayLike<number>, body: ArrayBodyModel, camera: Camera, mask: Float32Array, settings: { threshold: number; kernelRatio: number } = PAPER_BOUNDARY): Uint8Array {
+export function photoBoundary(posedVertices: Float32Array, restVertices: ArrayLike<number>, body: ArrayBodyModel, camera: Camera, mask: Float32Array, settings: { threshold: number; kernelRatio: number }): Uint8Array {
   const V = body.vertexCount;
   // template positions mapped into [0,1] over a 2 m cube (PERSONA: (x / (2/2) + 1)/2 around the mean)
   let cx = 0, cy = 0, cz = 0;
@@ -56,7 +54,7 @@ export function photoBoundary(posedVertices: Float32Array, restVertices: ArrayLi
     const part = body.partLabels[body.triangles[t * 3]!]!;
     if (part === PART_INDEX.face || part === PART_INDEX.eyes) face[p] = 1;
   }
-  return boundaryWeights(map.data, camera.width, camera.height, 3, { alpha: mask, exclude: face, threshold: settings.threshold, kernelRatio: settings.kernelRatio }).boundary;
+  return partBoundary(map.data, camera.width, camera.height, 3, { threshold: settings.threshold, kernel: { ratio: settings.kernelRatio, alpha: mask }, exclude: face }).boundary;
 }
 
 /** Builds one training frame from an image (RGB), its matte, camera and body pose. */

@@ -14,9 +14,6 @@ export interface CsrGraph {
   neighbors: Int32Array; // offsets[vertexCount]
 }
 
-/** PERSONA's neighbour cap (utils/transforms.py get_neighbor, neighbor_max_num = 10). */
-export const LAPLACIAN_MAX_NEIGHBORS = 10;
-
 /**
  * Builds the CSR neighbour graph of a polygon mesh: j is a neighbour of i when they share a
  * face (for triangles: an edge). `faces` is flat, `faceSize` indices per face (3 or 4).

@@ -377,11 +377,12 @@ export interface ImageLossWeights {
 }
 
 /**
- * PERSONA's image loss without LPIPS: λ·(0.8·L1 + 0.2·(1 − SSIM)), both under the same
+ * PERSONA's image loss without LPIPS: λ·(w_l1·L1 + w_ssim·(1 − SSIM)) (the config's `loss.imageL1`/`imageSsim`:
+ * 0.8, 0.2), both under the same
  * per-pixel weight map. Returns the total and each part.
  */
-export function imageLoss(pred: Floats, target: ArrayLike<number>, dims: ImageDims, opts: LossOptions & { weights?: ImageLossWeights } = {}): LossResult & { l1: number; ssim: number } {
-  const weights = opts.weights ?? { l1: 0.8, ssim: 0.2 };
+export function imageLoss(pred: Floats, target: ArrayLike<number>, dims: ImageDims, opts: LossOptions & { weights: ImageLossWeights }): LossResult & { l1: number; ssim: number } {
+  const weights = opts.weights;
   const scale = opts.scale ?? 1;
   const grad = gradBuffer(pred, opts);
   const a = l1Loss(pred, target, dims, { ...opts, grad, scale: scale * weights.l1 });

@@ -8,7 +8,7 @@
  */
 import type { BodyPose } from '../body/index.js';
 import type { Param } from '../nn/index.js';
-import type { PoseGradient } from '../avatar/model.js';
+import type { PoseGradient } from './model.js';
 import type { ParamGroup } from '../nn/index.js';
 import { FINGER_LR_FACTOR } from './config.js';
 

@@ -7,7 +7,7 @@
  * - scales (linear σ) and colours (sigmoid of the logits).
  */
 import { PART_INDEX } from '../body/index.js';
-import type { AvatarModel } from '../avatar/model.js';
+import type { AvatarModel } from './model.js';
 import { LAPLACIAN_PART_WEIGHTS, type TrainConfig } from './config.js';
 import { laplacianLoss, type CsrGraph } from './laplacian.js';
 import type { LossBreakdown } from './step.js';

@@ -14,10 +14,10 @@ export type Sample = { kind: 'photo'; index: 0 } | { kind: 'generated'; index: n
 export interface SamplerOptions {
   /** Number of generated frames (≥ 1). */
   generatedFrames: number;
-  /** Repeat the photo once per generated frame (default true). */
-  balanced?: boolean;
-  /** Seed of the shuffle; epoch e uses a stream derived from (seed, e). */
-  seed?: number;
+  /** Repeat the photo once per generated frame (the config's `sampling.balanced`; false is the ablation). */
+  balanced: boolean;
+  /** Seed of the shuffle (the config's `seed`); epoch e uses a stream derived from (seed, e). */
+  seed: number;
 }
 
 /** Deterministic epoch orders of balanced (or plain) sampling. */
@@ -32,8 +32,8 @@ export class BalancedSampler {
         hint: 'run the generate stage first (PERSONA trains on the photo plus generated frames)',
       });
     this.generatedFrames = options.generatedFrames;
-    this.balanced = options.balanced ?? true;
-    this.seed = options.seed ?? 0;
+    this.balanced = options.balanced;
+    this.seed = options.seed;
   }
 
   /** Steps per epoch: 2N when balanced, N + 1 otherwise. */

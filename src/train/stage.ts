@@ -9,28 +9,25 @@ import { readImage, createImage, writePng, type FloatImage } from '../core/image
 import { hashJson } from '../core/hash.js';
 import type { Progress } from '../core/progress.js';
 import { PersonaError } from '../core/errors.js';
-import { Subject } from '../subject/manifest.js';
-import { SUBJECT_FILES, clipFiles } from '../subject/files.js';
+import { Subject, SUBJECT_FILES, clipFiles, stageContext, type StageContext, type StageContextOptions, type PresetName, generatedClips } from '../subject/index.js';
 import type { BodyFit } from '../fit/types.js';
-import { stageContext, type StageContext, type StageContextOptions } from '../subject/context.js';
 import { buildGaussianTemplate } from '../avatar/buildTemplate.js';
 import { loadSubjectProxy, proxyWithExpression } from '../shape/index.js';
-import { bundleFromModel } from '../avatar/toBundle.js';
+import { bundleFromModel } from './toBundle.js';
 import { writeAvatarBundle } from '../avatar/bundle.js';
-import { CHANNELS, type AvatarModel } from '../avatar/model.js';
+import { CHANNELS, type AvatarModel } from './model.js';
 import { contactSheet } from '../render/index.js';
-import { trainConfig, type PresetName, type TrainConfig } from './config.js';
+import { trainConfig, type TrainConfig } from './config.js';
 import type { GaussianTemplate } from '../avatar/template.js';
 import { loadSubjectFrames } from './data.js';
 import { trainAvatar, type TrainResult } from './trainer.js';
-import { generatedClips } from '../subject/artefacts.js';
 import type { TrainingFrame } from './frame.js';
 import type { BodyPose } from '../body/index.js';
 import { loadCheckpoint } from './checkpoint.js';
 
 /** Options of the train stage. */
 export interface TrainStageOptions extends StageContextOptions {
-  quality?: PresetName;
+  /** Override the iterations of the preset's schedule (epochs × steps per epoch). */
   iterations?: number;
   balanced?: boolean;
   geometryWeighting?: boolean;
@@ -107,10 +104,11 @@ export async function runTrainStage(subjectDir: string, options: TrainStageOptio
   const subject = new Subject(subjectDir);
   const clips = await generatedClips(subjectDir);
   if (clips.length === 0) throw new PersonaError(`no generated frames in ${subjectDir}`, { hint: 'run `persona generate <subject>` first (or `persona create`)' });
-  const quality = options.quality ?? 'standard';
+  const quality = ctx.preset;
+  const defaults = trainConfig(quality); // the ablation switches default to the config's settings
   const stageOptions = {
-    quality, iterations: options.iterations ?? null, balanced: options.balanced ?? true, geometryWeighting: options.geometryWeighting ?? true,
-    poseOffsets: options.poseOffsets ?? true, poseRefinement: options.poseRefinement ?? false, seed: options.seed ?? 0, body: ctx.bodySpec,
+    quality, iterations: options.iterations ?? null, balanced: options.balanced ?? defaults.sampling.balanced, geometryWeighting: options.geometryWeighting ?? defaults.sampling.geometryWeighted,
+    poseOffsets: options.poseOffsets ?? true, poseRefinement: options.poseRefinement ?? defaults.schedule.refinePoses, seed: options.seed ?? defaults.seed, body: ctx.bodySpec,
   };
   const inputs: Record<string, string> = { image: SUBJECT_FILES.image, mask: SUBJECT_FILES.mask, fit: SUBJECT_FILES.fit, texture: SUBJECT_FILES.texture };
   for (const c of clips) inputs[`clip:${c}`] = clipFiles(c).poses;

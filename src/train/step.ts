@@ -16,10 +16,10 @@
  * hand-mask term compares the rendered hand segmentation channel with the fitted body's hand mask;
  * no face-patch, eye-mask or mouth terms.
  */
-import type { TrainConfig } from './config.js';
+import { stepWeights, type TrainConfig } from './config.js';
 import type { TrainingFrame } from './frame.js';
 import { imageLoss, maskLoss, normalLoss, segLoss, depthLoss, l1Loss, getLossEngine, getLossThreads, setLossEngine, setLossThreads, type LossEngine } from './losses.js';
-import { CHANNELS, type AvatarForward, type RenderGradients } from '../avatar/model.js';
+import { CHANNELS, type AvatarForward, type RenderGradients } from './model.js';
 import { runTasks, type RasterResult } from '../splat/index.js';
 
 /** Loss values of one step, by name (already weighted). */
@@ -92,15 +92,15 @@ export function renderLosses(job: RenderLossJob): void {
   const L = job.loss, W = job.width, H = job.height, P = W * H, C = CHANNELS.count;
   const dims3 = { width: W, height: H, channels: 3 };
   const { photo, which, render: r, frame: f, grads: d } = job;
-  const gw = job.geometryWeighting;
+  const weights = stepWeights(L, photo ? 'photo' : 'generated', job.geometryWeighting);
   const v = job.values;
   v.fill(NaN);
   const slot = (name: (typeof RENDER_LOSS_SLOTS)[number], value: number): void => { v[RENDER_LOSS_SLOTS.indexOf(name)] = value; };
   // image weights on the photo: boundaryImage on boundary pixels, 1 elsewhere
-  const boundary = photo && gw ? f.boundary : null;
+  const boundary = weights.useBoundaryWeights ? f.boundary : null;
   const imgWeight = boundary ? Float32Array.from(boundary, (b) => (b ? L.boundaryImage : 1)) : undefined;
-  const refinedScale = photo && !gw ? 1 : L.refinedImage;
-  const geoScale = photo ? (gw ? L.geometryPhoto : 1) : L.geometryGenerated;
+  const refinedScale = weights.refinedImage;
+  const geoScale = weights.geometry;
   const rgb = extractChannels(r.image, C, CHANNELS.rgb, 3);
   const I = composite(rgb, r.alpha, f.image);
   const dI = new Float32Array(P * 3);

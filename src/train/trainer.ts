@@ -10,18 +10,18 @@ import { interruptSignal, throwIfInterrupted } from '../core/cancel.js';
 import { dirname } from 'node:path';
 import { PersonaError } from '../core/errors.js';
 import type { Progress } from '../core/progress.js';
-import { AvatarModel } from '../avatar/model.js';
+import { AvatarModel } from './model.js';
 import type { GaussianTemplate } from '../avatar/template.js';
 import { Adam, lrMultiplier, type ParamGroup } from '../nn/index.js';
 import { loadCheckpoint, saveCheckpoint, tensorsOf, restoreParams } from './checkpoint.js';
-import { CHECKPOINT_EVERY, SKIN_RESAMPLE_EVERY, type TrainConfig } from './config.js';
+import { CHECKPOINT_EVERY, LAPLACIAN_MAX_NEIGHBORS, SKIN_RESAMPLE_EVERY, type TrainConfig } from './config.js';
 import type { TrainingFrame } from './frame.js';
 import { graphFromFaces } from './laplacian.js';
 import { psnr } from './losses.js';
 import { offsetLaplacianWeights, startRegularizers, type RegularizerGraphs } from './regularizers.js';
 import { BalancedSampler } from './sampler.js';
 import { frameLosses, extractChannels, type LossBreakdown } from './step.js';
-import { CHANNELS } from '../avatar/model.js';
+import { CHANNELS } from './model.js';
 import type { BodyPose } from '../body/index.js';
 import type { Param } from '../nn/index.js';
 import { FramePoses } from './poseRefinement.js';
@@ -31,9 +31,9 @@ import { runTasks, startBackgroundTask } from '../splat/index.js';
 
 /** Switches for ablations and run control. */
 export interface TrainOptions {
-  /** Balanced sampling (default true). */
+  /** Balanced sampling (default: the config's `sampling.balanced`; false is the ablation). */
   balanced?: boolean;
-  /** Geometry-weighted optimisation (default true). */
+  /** Geometry-weighted optimisation (default: the config's `sampling.geometryWeighted`; false is the ablation). */
   geometryWeighting?: boolean;
   /** Pose-driven offsets (default true). */
   poseOffsets?: boolean;
@@ -112,8 +112,8 @@ export async function truncateLog(logPath: string, start: number): Promise<void>
 /** Graphs of the regularizers for a template. */
 export function regularizerGraphs(t: GaussianTemplate): RegularizerGraphs {
   return {
-    gaussians: graphFromFaces(t.count, t.triangles),
-    anchors: graphFromFaces(t.anchorCount, t.anchorTriangles),
+    gaussians: graphFromFaces(t.count, t.triangles, 3, LAPLACIAN_MAX_NEIGHBORS),
+    anchors: graphFromFaces(t.anchorCount, t.anchorTriangles, 3, LAPLACIAN_MAX_NEIGHBORS),
     offsetWeights: offsetLaplacianWeights(t.parts),
   };
 }

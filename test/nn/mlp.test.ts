@@ -73,7 +73,7 @@ for (const [groups, hidden] of [[4, [8, 12, 8]], [0, [8, 12, 8]], [4, [8, 8]], [
 
 test('Mlp: buffers grow and shrink across calls of different n without changing results', () => {
   const rng = new Rng(30);
-  const mlp = new Mlp({ inDim: 5, outDim: 3, hidden: [8, 8], rng, dtype: Float64Array });
+  const mlp = new Mlp({ inDim: 5, outDim: 3, hidden: [8, 8], groups: 4, rng, dtype: Float64Array });
   const xs = randArray(rng, 3 * 5), xl = randArray(rng, 50 * 5);
   const small1 = Float64Array.from(mlp.forward(xs, 3));
   mlp.forward(xl, 50);
@@ -85,9 +85,9 @@ test('Mlp: buffers grow and shrink across calls of different n without changing 
 test('PoseOffsetMlp equals the plain Mlp on [feature, condition[g(n)]] and its gradients', () => {
   const rng = new Rng(40);
   const n = 11, F = 6, P = 5, M = 3, H = [8, 8, 8];
-  const pm = new PoseOffsetMlp({ featDim: F, condDim: P, hidden: H, rng, dtype: Float64Array });
+  const pm = new PoseOffsetMlp({ featDim: F, condDim: P, hidden: H, groups: 4, rng, dtype: Float64Array });
   for (const gn of pm.trunk.norms) for (let c = 0; c < gn.channels; c++) gn.beta[c] = rng.uniform(-0.3, 0.3);
-  const dense = new Mlp({ inDim: F + P, outDim: 3, hidden: H, dtype: Float64Array });
+  const dense = new Mlp({ inDim: F + P, outDim: 3, hidden: H, groups: 4, dtype: Float64Array });
   // Copy weights: dense first layer = [W_f | W_c]; everything else equal.
   const l0 = pm.trunk.layers[0]!, d0 = dense.layers[0]!;
   for (let o = 0; o < 8; o++) {
@@ -130,8 +130,8 @@ test('PoseOffsetMlp equals the plain Mlp on [feature, condition[g(n)]] and its g
 test('float32 PoseOffsetMlp (WASM SIMD path) agrees with its float64 twin', () => {
   const rng = new Rng(60);
   const n = 203, F = 96, P = 126, M = 9;
-  const m64 = new PoseOffsetMlp({ featDim: F, condDim: P, rng, dtype: Float64Array });
-  const m32 = new PoseOffsetMlp({ featDim: F, condDim: P, dtype: Float32Array });
+  const m64 = new PoseOffsetMlp({ featDim: F, condDim: P, hidden: [128, 128, 128], groups: 4, rng, dtype: Float64Array });
+  const m32 = new PoseOffsetMlp({ featDim: F, condDim: P, hidden: [128, 128, 128], groups: 4, dtype: Float32Array });
   const p64 = m64.params(), p32 = m32.params();
   for (let i = 0; i < p64.length; i++) {
     p32[i]!.value.set(p64[i]!.value);

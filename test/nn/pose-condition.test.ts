@@ -32,7 +32,7 @@ test('poseConditionTable zeroes joints outside the main joint’s ring', () => {
 test('PoseOffsetMlp.forwardFrozen equals forward', () => {
   const rng = new Rng(70);
   const n = 90, F = 12, P = 12, M = 8;
-  const pm = new PoseOffsetMlp({ featDim: F, condDim: P, hidden: [16, 16], rng });
+  const pm = new PoseOffsetMlp({ featDim: F, condDim: P, hidden: [16, 16], groups: 4, rng });
   const feat = Float32Array.from(randArray(rng, n * F)), cond = Float32Array.from(randArray(rng, M * P));
   const g = Int32Array.from({ length: n }, () => rng.int(M));
   const a = Float32Array.from(pm.forward(feat, cond, g, n, M));

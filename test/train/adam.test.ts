@@ -36,10 +36,10 @@ test('Adam: per-group lr, schedule, inactive groups are skipped, state round-tri
   assert.ok(Math.abs(a.value[0]! + 1e-3) < 1e-9);
   assert.equal(b.value[0], 0);
   assert.equal(adam.stepCount('B'), 0);
-  adam.setLrScale(lrMultiplier(75, 100));
+  adam.setLrScale(lrMultiplier(75, 100, 0.75, 10));
   assert.ok(Math.abs(adam.lr('B') - 1e-3) < 1e-15);
-  assert.equal(lrMultiplier(74, 100), 1);
-  assert.equal(lrMultiplier(75, 100), 0.1);
+  assert.equal(lrMultiplier(74, 100, 0.75, 10), 1);
+  assert.equal(lrMultiplier(75, 100, 0.75, 10), 0.1);
   const saved = adam.state();
   const a2 = param('a', [0], [1]), b2 = param('b', [0], [1]);
   const other = new Adam([{ name: 'A', params: [a2], lr: 1e-3 }, { name: 'B', params: [b2], lr: 1e-2 }], HP);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { boundaryKernelSize, boundaryWeights, dilate, sobelMagnitude } from '../../src/train/boundary.js';
+import { boundaryKernelSize, dilate, partBoundary, sobelMagnitude } from '../../src/train/boundary.js';
 
 test('sobelMagnitude: zero on flat maps, 1/2·jump next to a vertical step (normalised Sobel)', () => {
   const W = 8, H = 5;
@@ -34,7 +34,7 @@ test('dilate equals a brute-force square max filter', () => {
   assert.throws(() => dilate(mask, W, H, 2), /odd/);
 });
 
-test('boundaryWeights: 0.1 on dilated edges of a two-part map, 1 elsewhere; exclusion works', () => {
+test('partBoundary: dilated edges of a two-part map; exclusion works', () => {
   const W = 40, H = 30;
   const map = new Float32Array(W * H * 3);
   const alpha = new Float32Array(W * H);
@@ -46,15 +46,16 @@ test('boundaryWeights: 0.1 on dilated edges of a two-part map, 1 elsewhere; excl
     }
   // silhouette bbox 30 px → k = round(0.1·30) = 3
   assert.equal(boundaryKernelSize(alpha, W, H, 0.1), 3);
-  const r = boundaryWeights(map, W, H, 3, { alpha, kernelRatio: 0.1 });
+  const r = partBoundary(map, W, H, 3, { threshold: 0.02, kernel: { alpha, ratio: 0.1 } });
   assert.equal(r.kernelSize, 3);
-  assert.equal(r.weight[15 * W + 19], Math.fround(0.1)); // at the part seam
-  assert.equal(r.weight[15 * W + 18], Math.fround(0.1)); // within the dilation (radius 1)
-  assert.equal(r.weight[15 * W + 17], 1); // just outside it
-  assert.equal(r.weight[15 * W + 12], 1); // inside a part
-  assert.equal(r.weight[15 * W + 4], Math.fround(0.1)); // silhouette edge also jumps
+  assert.equal(r.boundary[15 * W + 19], 1); // at the part seam
+  assert.equal(r.boundary[15 * W + 18], 1); // within the dilation (radius 1)
+  assert.equal(r.boundary[15 * W + 17], 0); // just outside it
+  assert.equal(r.boundary[15 * W + 12], 0); // inside a part
+  assert.equal(r.boundary[15 * W + 4], 1); // silhouette edge also jumps
+  assert.equal(partBoundary(map, W, H, 3, { threshold: 0.02, kernel: { size: 5 } }).boundary[15 * W + 17], 1); // a given kernel
   const ex = new Float32Array(W * H).fill(1);
-  const none = boundaryWeights(map, W, H, 3, { exclude: ex });
-  assert.ok(none.weight.every((v) => v === 1));
-  assert.equal(boundaryKernelSize(new Float32Array(W * H), W, H), 0);
+  const none = partBoundary(map, W, H, 3, { threshold: 0.02, kernel: 'none', exclude: ex });
+  assert.ok(none.boundary.every((v) => v === 0));
+  assert.equal(boundaryKernelSize(new Float32Array(W * H), W, H, 0.1), 0);
 });

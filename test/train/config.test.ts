@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PRESET_NAMES, stepWeights, totalIterations, trainConfig } from '../../src/train/config.js';
+import { stepWeights, totalIterations, trainConfig } from '../../src/train/config.js';
+import { PRESET_NAMES } from '../../src/subject/quality.js';
 import { PersonaError } from '../../src/core/errors.js';
 
 test('standard preset carries the paper/code constants', () => {
@@ -23,7 +24,6 @@ test('standard preset carries the paper/code constants', () => {
   assert.equal(c.schedule.decayFactor, 10);
   assert.equal(c.schedule.decayAt, 0.75);
   assert.equal(c.schedule.epochs, 5);
-  assert.equal(c.schedule.batchSize, 1);
   assert.deepEqual(c.avatar.mlpHidden, [128, 128, 128]);
   assert.equal(c.avatar.triplaneChannels, 32);
   assert.equal(c.avatar.triplaneResolution, 128);
@@ -48,10 +48,11 @@ test('presets exist, overrides apply, invalid values are rejected', () => {
 
 test('stepWeights: photo vs generated, and the geometry-weighting ablation', () => {
   const c = trainConfig('standard');
-  const p = stepWeights(c, 'photo'), g = stepWeights(c, 'generated');
-  assert.deepEqual(p, { useBoundaryWeights: true, image: 1, refinedImage: 0.1, geometry: 0.1, mask: 1, handMask: 0 });
-  assert.deepEqual(g, { useBoundaryWeights: false, image: 1, refinedImage: 0.1, geometry: 1, mask: 1, handMask: 50 });
-  const off = stepWeights(trainConfig('standard', { sampling: { geometryWeighted: false } }), 'photo');
+  const p = stepWeights(c.loss, 'photo', true), g = stepWeights(c.loss, 'generated', true);
+  assert.deepEqual(p, { useBoundaryWeights: true, refinedImage: 0.1, geometry: 0.1 });
+  assert.deepEqual(g, { useBoundaryWeights: false, refinedImage: 0.1, geometry: 1 });
+  assert.deepEqual(stepWeights(c.loss, 'generated', false), g);
+  const off = stepWeights(c.loss, 'photo', false);
   assert.equal(off.useBoundaryWeights, false);
   assert.equal(off.geometry, 1);
   assert.equal(off.refinedImage, 1);

@@ -14,7 +14,7 @@ test('triplane + PoseOffsetMlp + Adam fit a pose-dependent field (loss falls > 2
   const rng = new Rng(3);
   const n = 256, M = 4, P = 6;
   const tp = new Triplane({ channels: 4, resolution: 8, extent: 2 });
-  const mlp = new PoseOffsetMlp({ featDim: tp.featDim, condDim: P, hidden: [32, 32], rng });
+  const mlp = new PoseOffsetMlp({ featDim: tp.featDim, condDim: P, hidden: [32, 32], groups: 4, rng });
   const pts = Float32Array.from({ length: n * 3 }, () => rng.uniform(-0.9, 0.9));
   const taps = tp.taps(pts, n, [0, 0, 0]);
   const cond = Float32Array.from({ length: M * P }, () => rng.uniform(-1, 1));

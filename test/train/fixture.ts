@@ -9,8 +9,12 @@ import { BodyPoser } from '../../src/body/skinning.js';
 import type { BodyPose } from '../../src/body/types.js';
 import { renderTextured } from '../../src/render/index.js';
 import { renderGeometryTargets } from '../../src/train/targets.js';
-import { boundaryWeights } from '../../src/train/boundary.js';
+import { partBoundary } from '../../src/train/boundary.js';
+import { trainConfig } from '../../src/train/config.js';
 import type { TrainingFrame } from '../../src/train/frame.js';
+
+/** The paper's boundary settings (the config's `sampling`). */
+const PAPER = trainConfig('standard');
 
 /** A striped, two-tone UV texture. */
 export function stripedTexture(size = 64): FloatImage {
@@ -50,7 +54,7 @@ export function renderFrame(kind: 'photo' | 'generated', id: string, pose: BodyP
   const targets = renderGeometryTargets(verts, body.triangles, body.partLabels, camera, render.alpha);
   const W = camera.width, H = camera.height;
   const frame: TrainingFrame = { kind, id, camera, pose, width: W, height: H, image: render.image.data, mask: render.alpha, targets };
-  if (kind === 'photo') frame.boundary = boundaryWeights(targets.seg, W, H, 3, { alpha: render.alpha }).boundary;
+  if (kind === 'photo') frame.boundary = partBoundary(targets.seg, W, H, 3, { threshold: PAPER.sampling.boundaryThreshold, kernel: { ratio: PAPER.sampling.boundaryKernelRatio, alpha: render.alpha } }).boundary;
   return frame;
 }
 

@@ -9,7 +9,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadBodyModel } from '../../src/body/model.js';
 import { buildGaussianTemplate } from '../../src/avatar/buildTemplate.js';
-import { AvatarModel } from '../../src/avatar/model.js';
+import { AvatarModel } from '../../src/train/model.js';
 import { trainConfig } from '../../src/train/config.js';
 import { frameLosses } from '../../src/train/step.js';
 import { getLossThreads, setLossThreads } from '../../src/train/losses.js';

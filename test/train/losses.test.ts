@@ -6,6 +6,11 @@ import {
   depthLoss, gaussianWindow, imageLoss, l1Loss, maskLoss, normalLoss, psnr, segLoss, ssim, ssimLoss,
 } from '../../src/train/losses.js';
 import { checkGradient, randArray } from '../nn/fd.js';
+import { trainConfig } from '../../src/train/config.js';
+
+/** The paper's image-loss weights (the config's `loss.imageL1`, `loss.imageSsim`). */
+const { imageL1, imageSsim } = trainConfig('standard').loss;
+const IMAGE_WEIGHTS = { l1: imageL1, ssim: imageSsim };
 
 const dims = { width: 13, height: 9, channels: 3 };
 const P = dims.width * dims.height;
@@ -75,14 +80,14 @@ test('ssimLoss: exact backward matches finite differences (float64), with weight
 test('imageLoss = 0.8·L1 + 0.2·SSIM-loss; accumulates into a given buffer', () => {
   const rng = new Rng(4);
   const pred = randArray(rng, P * 3, 0, 1), target = randArray(rng, P * 3, 0, 1);
-  const r = imageLoss(pred, target, dims);
+  const r = imageLoss(pred, target, dims, { weights: IMAGE_WEIGHTS });
   const l1 = l1Loss(pred, target, dims).value, s = ssimLoss(pred, target, dims).value;
   assert.ok(Math.abs(r.value - (0.8 * l1 + 0.2 * s)) < 1e-12);
-  checkGradient('image', pred, r.grad, () => imageLoss(pred, target, dims).value, { samples: 40, atol: 1e-9 });
+  checkGradient('image', pred, r.grad, () => imageLoss(pred, target, dims, { weights: IMAGE_WEIGHTS }).value, { samples: 40, atol: 1e-9 });
   const acc = new Float64Array(P * 3).fill(1);
-  imageLoss(pred, target, dims, { grad: acc, scale: 0.1 });
+  imageLoss(pred, target, dims, { grad: acc, scale: 0.1, weights: IMAGE_WEIGHTS });
   for (let i = 0; i < 10; i++) assert.ok(Math.abs(acc[i]! - (1 + 0.1 * r.grad[i]!)) < 1e-12);
-  assert.throws(() => imageLoss(pred, target, { ...dims, width: 12 }), /buffer has/);
+  assert.throws(() => imageLoss(pred, target, { ...dims, width: 12 }, { weights: IMAGE_WEIGHTS }), /buffer has/);
 });
 
 test('maskLoss and segLoss: values and gradients; seg ignores unlabelled (black) target pixels', () => {

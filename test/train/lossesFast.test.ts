@@ -8,6 +8,11 @@ import { Rng } from '../../src/core/rng.js';
 import { differenceBox, imageLoss, l1Loss, setLossEngine, setLossThreads, ssimLoss, type LossEngine } from '../../src/train/losses.js';
 import { shutdownRasterWorkers } from '../../src/splat/index.js';
 import { checkGradient } from '../nn/fd.js';
+import { trainConfig } from '../../src/train/config.js';
+
+/** The paper's image-loss weights (the config's `loss.imageL1`, `loss.imageSsim`). */
+const { imageL1, imageSsim } = trainConfig('standard').loss;
+const IMAGE_WEIGHTS = { l1: imageL1, ssim: imageSsim };
 
 after(() => { setLossEngine('fast'); setLossThreads(undefined); shutdownRasterWorkers(); });
 
@@ -93,13 +98,13 @@ test('fast L1 (cropped) is bit-identical to the full-frame reference; imageLoss 
   const fast = withEngine('fast', 1, () => l1Loss(pred, target, dims, { weight, scale: 0.7 }));
   assert.equal(fast.value, ref.value);
   assert.deepEqual(fast.grad, ref.grad);
-  const iRef = withEngine('reference', 1, () => imageLoss(pred, target, dims, { weight }));
-  const iFast = withEngine('fast', 1, () => imageLoss(pred, target, dims, { weight }));
+  const iRef = withEngine('reference', 1, () => imageLoss(pred, target, dims, { weight, weights: IMAGE_WEIGHTS }));
+  const iFast = withEngine('fast', 1, () => imageLoss(pred, target, dims, { weight, weights: IMAGE_WEIGHTS }));
   assert.ok(Math.abs(iFast.value - iRef.value) < 1e-6 * iRef.value);
   const scale = maxAbs(iRef.grad);
   for (let i = 0; i < iRef.grad.length; i++) assert.ok(Math.abs(iFast.grad[i]! - iRef.grad[i]!) < 1e-3 * scale, `grad[${i}]`);
   // no difference at all: zero loss, zero gradient
-  const same = withEngine('fast', 2, () => imageLoss(target, target, dims));
+  const same = withEngine('fast', 2, () => imageLoss(target, target, dims, { weights: IMAGE_WEIGHTS }));
   assert.equal(same.value, 0);
   assert.equal(maxAbs(same.grad), 0);
 });

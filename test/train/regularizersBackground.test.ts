@@ -5,7 +5,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/core/rng.js';
-import type { AvatarModel } from '../../src/avatar/model.js';
+import type { AvatarModel } from '../../src/train/model.js';
 import { trainConfig } from '../../src/train/config.js';
 import { graphFromFaces } from '../../src/train/laplacian.js';
 import { addRegularizers, startRegularizers, type RegularizerGraphs } from '../../src/train/regularizers.js';

@@ -6,7 +6,7 @@ import { loadBodyModel } from '../../src/body/model.js';
 import { buildGaussianTemplate } from '../../src/avatar/buildTemplate.js';
 import { trainConfig } from '../../src/train/config.js';
 import { trainAvatar } from '../../src/train/trainer.js';
-import { bundleFromModel } from '../../src/avatar/toBundle.js';
+import { bundleFromModel } from '../../src/train/toBundle.js';
 import { poseAvatarMeans } from '../../src/avatar/pose.js';
 import { syntheticFrames, stripedTexture } from './fixture.js';
 import { tempDir } from '../helpers.js';

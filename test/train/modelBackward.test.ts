@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadBodyModel } from '../../src/body/model.js';
 import { buildGaussianTemplate } from '../../src/avatar/buildTemplate.js';
-import { AvatarModel, CHANNELS } from '../../src/avatar/model.js';
+import { AvatarModel, CHANNELS } from '../../src/train/model.js';
 import { trainConfig } from '../../src/train/config.js';
 import { lookAtCamera } from '../../src/core/camera.js';
 import { Rng } from '../../src/core/rng.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mainJoints, poseInputJoints } from '../../src/avatar/model.js';
+import { mainJoints, poseInputJoints } from '../../src/train/model.js';
 import { loadBodyModel } from '../../src/body/model.js';
 
 test('main joint is the influence with the largest weight', () => {

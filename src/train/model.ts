@@ -18,20 +18,19 @@ import { Rng } from '../core/rng.js';
 import { axisAngleToMatrix, matrixTo6d } from '../core/rotation.js';
 import { Triplane, PoseOffsetMlp, jointRingMask, poseConditionTable, type Param, type TriplaneTaps } from '../nn/index.js';
 import { rasterize, rasterizeBackward, allocateGrads, RasterWorkspace, type GaussianSet, type RasterResult, type RasterGrads } from '../splat/index.js';
-import { segOneHot, SEG_CHANNEL_COUNT } from './segmentation.js';
-import { skinningMatrices } from './pose.js';
+import { segOneHot, SEG_CHANNEL_COUNT } from '../avatar/segmentation.js';
+import { skinningMatrices } from '../avatar/pose.js';
 import { skinPoints, skinPointsBackward, skinPointsPoseBackward } from '../body/index.js';
 import { kinematicChainBackward } from '../body/index.js';
-import { vertexNormals, vertexNormalsBackward, type VertexNormals } from './normals.js';
+import { vertexNormals, vertexNormalsBackward, type VertexNormals } from '../avatar/normals.js';
 import { buildSkinningVolume, sampleSkinningWeights, type SkinningVolume } from '../body/index.js';
-import type { GaussianTemplate } from './template.js';
-import { addBasisOffsets } from './expression.js';
+import type { GaussianTemplate } from '../avatar/template.js';
+import { addBasisOffsets } from '../avatar/expression.js';
+import { INITIAL_SCALE_FACTOR, INITIAL_SCALE_MAX_EDGE_RATIO, LOGIT_EPS } from './config.js';
+import type { AvatarShape } from '../subject/index.js';
 
 /** Channel layout of the fused render. */
 export const CHANNELS = { rgb: 0, aux: 3, normal: 6, seg: 9, count: 12 } as const;
-/** Logit clamp used to initialise colours/segmentation (PERSONA: torch.logit(x, eps=1e-4)). */
-export const LOGIT_EPS = 1e-4;
-
 const logit = (x: number): number => {
   const c = Math.min(Math.max(x, LOGIT_EPS), 1 - LOGIT_EPS);
   return Math.log(c / (1 - c));
@@ -96,24 +95,6 @@ export interface RenderGradients {
   depth: Float32Array; // H×W
 }
 
-/** The avatar's size (a preset of src/train/config.ts chooses it; the paper's values are named there and here). */
-export interface AvatarShape {
-  /** Template subdivisions: PERSONA subdivides SMPL-X twice (~167k Gaussians). */
-  subdivisions: number;
-  /** Triplane (code: triplane_shape = (32, 128, 128), triplane_shape_3d = 2 m). */
-  triplaneChannels: number;
-  triplaneResolution: number;
-  triplaneExtent: number;
-  /** Hidden widths of the pose-offset MLP (code: [.., 128, 128, 128, 3]). */
-  mlpHidden: number[];
-  /** GroupNorm groups (code: nn.GroupNorm(4, ·)). */
-  mlpGroups: number;
-  /** Output scale of the MLP: offsets = MLP(·)/100 (code: get_mean_offset_offset). */
-  mlpOutputScale: number;
-  /** Training render size (longer side, pixels). */
-  renderSize: number;
-}
-
 /** The trainable avatar. */
 export class AvatarModel {
   readonly template: GaussianTemplate;
@@ -150,7 +131,7 @@ export class AvatarModel {
     grads: Array<RasterGrads | undefined>; // base, refined
   };
 
-  constructor(template: GaussianTemplate, config: AvatarShape, seed = 0) {
+  constructor(template: GaussianTemplate, config: AvatarShape, seed: number) {
     this.template = template;
     this.config = config;
     const N = (this.n = template.count);
@@ -417,22 +398,7 @@ export function mainJoints(joints: ArrayLike<number>, weights: ArrayLike<number>
   return out;
 }
 
-/**
- * Initial isotropic scales. PERSONA: σ = √(mean squared distance to the 3 nearest neighbours) (as 3DGS).
- * We use the root-mean-square length of all mesh edges at the vertex, halved (INITIAL_SCALE_FACTOR):
- * with opacity fixed at 1, full-width Gaussians fatten the silhouette by ~2σ and blur colours, while the
- * 3 shortest edges leave gaps between the rings of the MakeHuman mesh's elongated quads (striped shins in
- * side views, seen in the benchmark). Initial photo-view PSNR on the demo subject: 15.1 dB (full width),
- * 20.2 dB (this), 22.8 dB (3 shortest edges, halved — but with gaps).
- */
-export const INITIAL_SCALE_FACTOR = 0.5;
-/**
- * No initial scale above this many times the template's median edge length (× INITIAL_SCALE_FACTOR). The clothed
- * proxy can hold a few triangles stretched by unposing (an arm that touched the trunk in the photo, docs/shape.md);
- * their 10–30 cm edges gave Gaussians that training left as blurry discs (seen on benchmark subject 1's hand on
- * the hip and on real photos with hands joined).
- */
-export const INITIAL_SCALE_MAX_EDGE_RATIO = 3;
+/** Initial log-scales of the template's Gaussians (INITIAL_SCALE_FACTOR × the capped RMS edge length at each vertex; config.ts). */
 export function initialLogScales(t: GaussianTemplate): Float32Array {
   const N = t.count, T = t.triangles, P = t.rest;
   const sum = new Float64Array(N), count = new Uint32Array(N);

@@ -5,7 +5,7 @@ import { kinematicChainBackward } from '../../src/body/fk.js';
 import { skinningMatrices } from '../../src/avatar/pose.js';
 import { skinPoints, skinPointsPoseBackward } from '../../src/body/lbs.js';
 import { buildGaussianTemplate } from '../../src/avatar/buildTemplate.js';
-import { AvatarModel, CHANNELS } from '../../src/avatar/model.js';
+import { AvatarModel, CHANNELS } from '../../src/train/model.js';
 import { trainConfig } from '../../src/train/config.js';
 import { lookAtCamera } from '../../src/core/camera.js';
 import { axisAngleToMatrix } from '../../src/core/rotation.js';

@@ -3,7 +3,7 @@
  * scales, colours, skinning, and the pose-offset network with its triplane features pre-sampled at the
  * anchors (the triplane itself is not needed at run time, since the rest positions never change).
  */
-import { createAvatarBundle, type AvatarBundle, type BundleArray } from './bundle.js';
+import { createAvatarBundle, type AvatarBundle, type BundleArray } from '../avatar/bundle.js';
 import type { AvatarModel } from './model.js';
 
 /** Builds the bundle of a model; `training` is stored as provenance. */
