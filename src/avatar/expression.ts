@@ -9,7 +9,7 @@
  */
 import { PersonaError } from '../core/errors.js';
 import type { AvatarHeader, BundleArray } from './bundle.js';
-import { NAMED_EXPRESSIONS, type NamedExpression } from '../body/index.js';
+import { NAMED_EXPRESSIONS, type NamedExpression } from '../body/expressions.js'; // pure: the viewer bundles this file
 
 /** The expression part of a template or bundle: E units over Nf Gaussians. */
 export interface ExpressionBasis {
