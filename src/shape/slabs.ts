@@ -158,8 +158,34 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
     }
     const overhang = Math.max(0, ((x1 - x0 + 1) - (bx1 - bx0 + 1)) / 2) * metresPerPx;
     const depth = looseDepth(y, ((x1 - x0 + 1) / 2) * metresPerPx, hb, overhang);
-    looseRun(y, x0, x1, zc, depth);
+    // above the hips a loose top follows the body's own depth pixel by pixel; below them a skirt spans the legs
+    // as one round cross-section, and hair beside the neck falls behind it (looseRun)
+    if (y < inp.hipRow && !(y >= inp.headRow && y <= inp.shoulderRow)) followingRun(y, x0, x1, nearest, metresPerPx, depthOverhang(y, overhang));
+    else looseRun(y, x0, x1, zc, depth);
     return { x0, x1, zc, hb: depth };
+  }
+
+  /**
+   * A loose run above the hips as the body's own cross-section inflated: each covered pixel takes the body's depth
+   * interval grown by `e` in front and behind; each pixel beyond the body takes the interval of the nearest covered
+   * pixel in the row, grown by `e` and rounded off elliptically towards the run's end. One camera-aligned ellipse
+   * over the whole run (looseRun) is as deep as the row's nearest and farthest body points: on a trunk turned
+   * 30–40° from the camera, or an arm held against it, it bulges behind the back where no body is, and unposed
+   * these bulges become fins (man-jump-yellow, docs/shape.md).
+   */
+  function followingRun(y: number, x0: number, x1: number, nearest: Int32Array, metresPerPx: number, e: number): void {
+    for (let x = x0; x <= x1; x++) {
+      const p = y * W + x;
+      loose[p] = 1;
+      const q = nearest[x - x0]!;
+      if (q === x) { setSlab(p, 0, bodyFront[p]! - e, bodyBack[p]! + e); continue; }
+      const pq = y * W + q;
+      const zq = (bodyFront[pq]! + bodyBack[pq]!) / 2, half = (bodyBack[pq]! - bodyFront[pq]!) / 2 + e;
+      const reach = (x < q ? q - x0 + 0.5 : x1 - q + 0.5) * metresPerPx, s = Math.abs(x - q) * metresPerPx;
+      const h = Math.max(cfg.minHalfThickness, half * Math.sqrt(Math.max(0, 1 - (s / reach) ** 2)));
+      setSlab(p, 0, zq - h, zq + h);
+      kind[p] = 1;
+    }
   }
 
   /** How far a garment reaches in front and behind, from its sideways overhang in row y. */

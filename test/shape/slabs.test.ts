@@ -1,0 +1,44 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildSlabs } from '../../src/shape/slabs.js';
+import { SHAPE_CONFIG } from '../../src/shape/config.js';
+import type { Camera } from '../../src/core/camera.js';
+
+/**
+ * A trunk turned away from the camera, in rows above the hips: its depth grows across the row (near side at
+ * 2.0 m, far side at 2.3 m, 10 cm deep everywhere), and a loose top's matte overhangs it 6 px on each side.
+ */
+function turnedTrunk() {
+  const W = 60, H = 8;
+  const camera: Camera = { R: [1, 0, 0, 0, 1, 0, 0, 0, 1], t: [0, 0, 0], fx: 100, fy: 100, cx: W / 2, cy: H / 2, width: W, height: H };
+  const matte = new Float32Array(W * H), bodyFront = new Float32Array(W * H).fill(Infinity), bodyBack = new Float32Array(W * H).fill(Infinity);
+  for (let y = 0; y < H; y++)
+    for (let x = 14; x < 46; x++) {
+      const p = y * W + x;
+      matte[p] = 1;
+      if (x >= 20 && x < 40) { bodyFront[p] = 2 + 0.015 * (x - 20); bodyBack[p] = bodyFront[p]! + 0.1; }
+    }
+  return buildSlabs({ camera, matte, bodyFront, bodyBack, chinRow: NaN, headRow: NaN, shoulderRow: NaN, neckColumn: NaN, hipRow: H + 10, up: [0, 1, 0] });
+}
+
+test('above the hips a loose top follows a turned trunk: no slab bulges behind the near side, and every matte pixel gets depth', () => {
+  const s = turnedTrunk(), W = s.width, e = SHAPE_CONFIG.maxOverhangDepth;
+  for (let y = 0; y < s.height; y++) {
+    for (let x = 14; x < 46; x++) {
+      const p = y * W + x;
+      assert.ok(s.front[p * 2]! < s.back[p * 2]!, `pixel ${x},${y} has a slab`);
+      assert.equal(s.loose[p], 1);
+      if (x >= 20 && x < 40) {
+        const f = 2 + 0.015 * (x - 20);
+        // the body's own interval grown by at most the overhang depth, not the row's whole 2.0–2.4 m span
+        assert.ok(s.front[p * 2]! >= f - e - 1e-6 && s.back[p * 2]! <= f + 0.1 + e + 1e-6, `pixel ${x}: ${s.front[p * 2]}–${s.back[p * 2]}`);
+      } else {
+        // beyond the body it rounds off from the nearest body pixel's interval
+        const q = x < 20 ? 20 : 39, fq = 2 + 0.015 * (q - 20);
+        assert.ok(s.front[p * 2]! >= fq - e - 1e-6 && s.back[p * 2]! <= fq + 0.1 + e + 1e-6, `pixel ${x}: ${s.front[p * 2]}–${s.back[p * 2]}`);
+      }
+    }
+  }
+  // near-side pixel: one camera-aligned ellipse over the run would reach 2.4 m behind it (zc 2.2 + 0.15 + 0.1)
+  assert.ok(s.back[(2 * W + 20) * 2]! < 2.25);
+});
