@@ -23,9 +23,18 @@ import { restDistanceMm } from '../src/bench/metrics.js';
 const which = process.argv[2] ?? 'both';
 const dir = process.argv[3] ?? '/tmp/persona-real';
 const out = process.argv[4] ?? '/tmp/sex-evidence.json';
+const only = process.argv[5] ? new RegExp(process.argv[5]) : null;
 const body = loadBodyModel();
 const perceiver = await Perceiver.create({ face: true, hands: false, matte: true, people: true });
 const rows: Array<Record<string, unknown>> = [];
+
+/** Shoulder width over hip width: BlazePose world landmarks (3D) and image keypoints (2D). */
+function widthRatios(p: Perception): { world: number; image: number } | null {
+  if (!p.body) return null;
+  const d = (a: number[], b: number[], n: number) => Math.hypot(...Array.from({ length: n }, (_, i) => a[i]! - b[i]!));
+  const w = p.body.world, k = p.body.keypoints;
+  return { world: Number((d(w[11]!, w[12]!, 3) / d(w[23]!, w[24]!, 3)).toFixed(3)), image: Number((d(k[11]!, k[12]!, 2) / d(k[23]!, k[24]!, 2)).toFixed(3)) };
+}
 
 function evidence(name: string, truth: string, p: Perception, trueShape?: Float64Array | Float32Array): Record<string, unknown> {
   const t0 = Date.now();
@@ -35,11 +44,19 @@ function evidence(name: string, truth: string, p: Perception, trueShape?: Float6
   const rec = f.phenotypePrior;
   const row: Record<string, unknown> = {
     name, truth, face: a ? { sex: a.sex, confidence: a.sexConfidence, age: a.age } : null,
-    body: rec?.sex.body ?? null, used: rec?.sex.used ?? 'neutral', gender: rec?.gender ?? 0.5, seconds: sec,
+    ratios: widthRatios(p), body: rec?.sex.body ?? null, used: rec?.sex.used ?? 'neutral', gender: rec?.gender ?? 0.5, seconds: sec,
   };
+  // the gender the data chooses: the shape fitted with the neutral prior (face attributes removed), projected on
+  // the body model's gender axis (0 female … 1 male)
+  const neutral = fitImage({ ...p, face: p.face ? { ...p.face, attributes: null } : null }, body, { iterationScale: 0.5 });
+  const sf = body.semanticShape({ gender: 0 }), sm = body.semanticShape({ gender: 1 });
+  let dot = 0, nn = 0;
+  for (let k = 0; k < sf.length; k++) { const d = sm[k]! - sf[k]!; dot += d * neutral.shape[k]!; nn += d * d; }
+  row.neutralGender = Number((0.5 + dot / nn).toFixed(3));
+  if (trueShape) row.restNeutralMm = restDistanceMm(body.shapedVertices(trueShape), body.shapedVertices(Float64Array.from(neutral.shape)));
   if (trueShape) row.restMm = restDistanceMm(body.shapedVertices(trueShape), body.shapedVertices(f.shape));
   const b = rec?.sex.body;
-  console.log(`${name.padEnd(26)} truth ${truth.padEnd(6)} face ${a ? `${a.sex} ${a.sexConfidence.toFixed(2)}` : 'none'} rel ${b ? b.relativeEnergy.toFixed(4) : '-'} bodyVote ${b ? b.bodyVote.toFixed(2) : '-'} → ${row.used}${row.restMm !== undefined ? ` rest ${(row.restMm as number).toFixed(1)} mm` : ''} (${sec.toFixed(0)} s)`);
+  console.log(`${name.padEnd(26)} truth ${truth.padEnd(6)} face ${a ? `${a.sex} ${a.sexConfidence.toFixed(2)}` : 'none'} rel ${b ? b.relativeEnergy.toFixed(4) : '-'} bodyVote ${b ? b.bodyVote.toFixed(2) : '-'} → ${row.used}${row.restMm !== undefined ? ` rest ${(row.restMm as number).toFixed(1)} mm` : ''} E ${b?.energies ? (['male', 'female'] as const).map((k) => `${k[0]} kp ${b.energies![k].keypoints.toFixed(4)} out ${b.energies![k].silhouetteOut.toFixed(4)} in ${b.energies![k].silhouetteIn.toFixed(4)}`).join(' | ') : '-'} (${sec.toFixed(0)} s) neutral-fit gender ${row.neutralGender}`);
   return row;
 }
 
