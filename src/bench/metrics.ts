@@ -158,3 +158,24 @@ export function scoreView(
   for (const [name, m] of Object.entries(regions)) out.regions[name] = maskedPsnr(pred, truth, width, height, m);
   return out;
 }
+
+/**
+ * Mean distance (mm) between two rest shapes' vertices, each centred on its mean vertex; with `scaled`, `b` is
+ * first scaled about its centre by the least-squares factor onto `a`.
+ */
+export function restDistanceMm(a: ArrayLike<number>, b: ArrayLike<number>, scaled = false): number {
+  const V = a.length / 3;
+  const ca = [0, 0, 0], cb = [0, 0, 0];
+  for (let v = 0; v < V; v++) for (let c = 0; c < 3; c++) { ca[c]! += a[v * 3 + c]! / V; cb[c]! += b[v * 3 + c]! / V; }
+  let k = 1;
+  if (scaled) {
+    let ab = 0, bb = 0;
+    for (let v = 0; v < V; v++) for (let c = 0; c < 3; c++) { const y = b[v * 3 + c]! - cb[c]!; ab += (a[v * 3 + c]! - ca[c]!) * y; bb += y * y; }
+    k = bb > 0 ? ab / bb : 1;
+  }
+  let s = 0;
+  for (let v = 0; v < V; v++) {
+    s += Math.hypot(a[v * 3]! - ca[0]! - k * (b[v * 3]! - cb[0]!), a[v * 3 + 1]! - ca[1]! - k * (b[v * 3 + 1]! - cb[1]!), a[v * 3 + 2]! - ca[2]! - k * (b[v * 3 + 2]! - cb[2]!));
+  }
+  return (1000 * s) / V;
+}

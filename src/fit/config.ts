@@ -47,8 +47,11 @@ export const FIT_CONFIG = {
     /**
      * Body evidence: fit the shape as a man and as a woman and let the better fit vote (phenotypePrior.ts
      * combineSexEvidence); bodyScale is the relative energy difference that counts as a strong vote (tanh(1)).
-     * Off: not yet measured (no time in issue #19's session; it costs a second shape stage, and picking the
-     * full-strength trial moved the forearm proportion of a gender-0.3 body by 8 % in test/fit/fit.test.ts).
+     * Off, measured (scripts/sex-evidence.ts, bench/results/sex-evidence.json, docs/fit.md "What the sex decision
+     * sees"): on, it gets 5 of the 6 synthetic subjects right (face alone: 3) but misreads 4 of the 20 real photos
+     * (face alone: none) — the fit energy favours the female body on 7 of the 10 real men. It also costs a second
+     * shape stage, and picking the full-strength trial moved the forearm proportion of a gender-0.3 body by 8 % in
+     * test/fit/fit.test.ts.
      */
     bodyEvidence: false, bodyScale: 0.05,
   },

@@ -29,6 +29,9 @@ export interface FitTarget {
 export interface EnergyTerms {
   keypoints: number;
   silhouette: number;
+  /** The silhouette's two halves: model vertices outside the matte, and matte pixels far from the model. */
+  silhouetteOut?: number;
+  silhouetteIn?: number;
   total: number;
 }
 
@@ -87,7 +90,7 @@ export function dataEnergy(
     const g = (norm * c * 2 * s2) / ((r2 + s2) * (r2 + s2));
     backProject(cam, p, g * du, g * dv, a.kind === 'joint' ? gradJoints : gradVertices, o);
   }
-  let esil = 0;
+  let esil = 0, esilOut = 0;
   const sil = target.silhouette;
   if (options.silhouette && sil) {
     const stride = FIT_CONFIG.silhouetteStride, V = vertices.length / 3;
@@ -106,6 +109,7 @@ export function dataEnergy(
       if (d <= 0) continue;
       const dn = d / h;
       esil += wOut * dn * dn;
+      esilOut += wOut * dn * dn;
       const gx = (sil.outside[yi * sil.width + xi + 1]! - sil.outside[yi * sil.width + xi - 1]!) / 2;
       const gy = (sil.outside[(yi + 1) * sil.width + xi]! - sil.outside[(yi - 1) * sil.width + xi]!) / 2;
       const k = (wOut * 2 * dn) / h;
@@ -145,7 +149,7 @@ export function dataEnergy(
       backProject(cam, p, k * (p[0]! - x), k * (p[1]! - y), gradVertices, v * 3);
     }
   }
-  return { keypoints: ekp, silhouette: esil, total: ekp + esil };
+  return { keypoints: ekp, silhouette: esil, silhouetteOut: esilOut, silhouetteIn: esil - esilOut, total: ekp + esil };
 }
 
 /** Samples of the matte's boundary-adjacent interior (every `step` pixels) for the chamfer term. */

@@ -337,10 +337,13 @@ export function fitImage(p: Perception, body: ArrayBodyModel, options: FitOption
       optimise(body, poser, cam, anchors, target, t, ['rot', 'trans', 'shape'], Math.round(S.shape * k), frozen, undefined, withSil, false, world, pr.prior);
       const posed = poser.forward({ shape: t.shape.value, pose: { rotations: t.rot.value as Float64Array, translation: [t.trans.value[0]!, t.trans.value[1]!, t.trans.value[2]!] } });
       const e = dataEnergy(cam, anchors, posed.vertices, posed.joints, target, new Float64Array(posed.vertices.length), new Float64Array(posed.joints.length), { silhouette: withSil });
-      return { state: t, energy: e.total };
+      return { state: t, energy: e.total, terms: e };
     };
     const m = trial('male'), f = trial('female');
     const decision = combineSexEvidence(sexPrior.record, m.energy, f.energy);
+    const r4 = (x: number | undefined) => Number((x ?? 0).toFixed(5));
+    const terms = (e: typeof m.terms) => ({ keypoints: r4(e.keypoints), silhouetteOut: r4(e.silhouetteOut), silhouetteIn: r4(e.silhouetteIn) });
+    if (decision.sex.body) decision.sex.body.energies = { male: terms(m.terms), female: terms(f.terms) };
     finalPrior = phenotypePrior(body, decision);
     const pick = decision.sex.used === 'male' ? m : decision.sex.used === 'female' ? f : null;
     if (pick) { st.rot = pick.state.rot; st.trans = pick.state.trans; st.shape = pick.state.shape; }

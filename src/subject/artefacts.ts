@@ -84,7 +84,11 @@ export interface PhenotypePriorRecord {
      * Body evidence (auto only): relative data energy (keypoints + matte) of the shape fitted as a woman minus
      * as a man, over the smaller of the two (> 0: the male body explains the photo better), and the votes.
      */
-    body?: { relativeEnergy: number; bodyVote: number; faceVote: number };
+    body?: {
+      relativeEnergy: number; bodyVote: number; faceVote: number;
+      /** The data terms of the two trial fits (keypoints, matte: model outside it, matte not covered). */
+      energies?: Record<'male' | 'female', { keypoints: number; silhouetteOut: number; silhouetteIn: number }>;
+    };
   };
   /** The MakeHuman gender value (0 female … 1 male) at the prior's centre. */
   gender: number;
