@@ -160,7 +160,7 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
     const depth = looseDepth(y, ((x1 - x0 + 1) / 2) * metresPerPx, hb, overhang);
     // above the hips a loose top follows the body's own depth pixel by pixel; below them a skirt spans the legs
     // as one round cross-section, and hair beside the neck falls behind it (looseRun)
-    if (y < inp.hipRow && !(y >= inp.headRow && y <= inp.shoulderRow)) followingRun(y, x0, x1, nearest, metresPerPx, depthOverhang(y, overhang));
+    if (y < inp.hipRow) followingRun(y, x0, x1, nearest, metresPerPx, depthOverhang(y, overhang), y >= inp.headRow && y <= inp.shoulderRow);
     else looseRun(y, x0, x1, zc, depth);
     return { x0, x1, zc, hb: depth };
   }
@@ -173,17 +173,18 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
    * 30–40° from the camera, or an arm held against it, it bulges behind the back where no body is, and unposed
    * these bulges become fins (man-jump-yellow, docs/shape.md).
    */
-  function followingRun(y: number, x0: number, x1: number, nearest: Int32Array, metresPerPx: number, e: number): void {
+  function followingRun(y: number, x0: number, x1: number, nearest: Int32Array, metresPerPx: number, e: number, behindOnly: boolean): void {
     for (let x = x0; x <= x1; x++) {
       const p = y * W + x;
       loose[p] = 1;
       const q = nearest[x - x0]!;
-      if (q === x) { setSlab(p, 0, bodyFront[p]! - e, bodyBack[p]! + e); continue; }
+      if (q === x) { setSlab(p, 0, behindOnly ? bodyFront[p]! : bodyFront[p]! - e, bodyBack[p]! + e); continue; }
       const pq = y * W + q;
       const zq = (bodyFront[pq]! + bodyBack[pq]!) / 2, half = (bodyBack[pq]! - bodyFront[pq]!) / 2 + e;
       const reach = (x < q ? q - x0 + 0.5 : x1 - q + 0.5) * metresPerPx, s = Math.abs(x - q) * metresPerPx;
       const h = Math.max(cfg.minHalfThickness, half * Math.sqrt(Math.max(0, 1 - (s / reach) ** 2)));
-      setSlab(p, 0, zq - h, zq + h);
+      // between mouth height and the shoulders, matte beside the jaw and neck is hair falling behind them
+      setSlab(p, 0, behindOnly ? zq : zq - h, zq + h);
       kind[p] = 1;
     }
   }

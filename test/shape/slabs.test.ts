@@ -8,7 +8,7 @@ import type { Camera } from '../../src/core/camera.js';
  * A trunk turned away from the camera, in rows above the hips: its depth grows across the row (near side at
  * 2.0 m, far side at 2.3 m, 10 cm deep everywhere), and a loose top's matte overhangs it 6 px on each side.
  */
-function turnedTrunk() {
+function turnedTrunk(hairRows = false) {
   const W = 60, H = 8;
   const camera: Camera = { R: [1, 0, 0, 0, 1, 0, 0, 0, 1], t: [0, 0, 0], fx: 100, fy: 100, cx: W / 2, cy: H / 2, width: W, height: H };
   const matte = new Float32Array(W * H), bodyFront = new Float32Array(W * H).fill(Infinity), bodyBack = new Float32Array(W * H).fill(Infinity);
@@ -18,7 +18,7 @@ function turnedTrunk() {
       matte[p] = 1;
       if (x >= 20 && x < 40) { bodyFront[p] = 2 + 0.015 * (x - 20); bodyBack[p] = bodyFront[p]! + 0.1; }
     }
-  return buildSlabs({ camera, matte, bodyFront, bodyBack, chinRow: NaN, headRow: NaN, shoulderRow: NaN, neckColumn: NaN, hipRow: H + 10, up: [0, 1, 0] });
+  return buildSlabs({ camera, matte, bodyFront, bodyBack, chinRow: NaN, headRow: hairRows ? 0 : NaN, shoulderRow: hairRows ? H : NaN, neckColumn: NaN, hipRow: H + 10, up: [0, 1, 0] });
 }
 
 test('above the hips a loose top follows a turned trunk: no slab bulges behind the near side, and every matte pixel gets depth', () => {
@@ -41,4 +41,15 @@ test('above the hips a loose top follows a turned trunk: no slab bulges behind t
   }
   // near-side pixel: one camera-aligned ellipse over the run would reach 2.4 m behind it (zc 2.2 + 0.15 + 0.1)
   assert.ok(s.back[(2 * W + 20) * 2]! < 2.25);
+});
+
+test('between mouth height and the shoulders the loose matte beside the neck reaches only behind the body (hair falling behind it)', () => {
+  const s = turnedTrunk(true), W = s.width;
+  for (let x = 14; x < 46; x++) {
+    const p = 3 * W + x;
+    const q = Math.min(39, Math.max(20, x)), fq = 2 + 0.015 * (q - 20);
+    // nothing in front of the body: covered pixels start at the body's front, the others at the nearest body pixel's centre
+    assert.ok(s.front[p * 2]! >= (x === q ? fq : fq + 0.05) - 1e-6, `pixel ${x}: front ${s.front[p * 2]}`);
+    assert.ok(s.back[p * 2]! > s.front[p * 2]!, `pixel ${x} has a slab`);
+  }
 });
