@@ -6,7 +6,8 @@
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readImage, sampleBilinear, createImage, writePng, type FloatImage } from '../src/core/image.js';
+import { readImage, writePng, type FloatImage } from '../src/core/image.js';
+import { sampleRoi } from '../src/perceive/roi.js';
 import { Perceiver } from '../src/perceive/index.js';
 import { estimatePhotoExpression, photoExpressionPose } from '../src/fit/expression.js';
 import { loadBodyModel } from '../src/body/index.js';
@@ -18,14 +19,10 @@ const FACE_SIDE = 160;
 const units = loadBodyModel().expressionNames;
 const perceiver = await Perceiver.create({ face: true, hands: false, matte: false, people: true });
 
-/** A square crop around a box, resampled to `side`. */
+/** A square crop around a box (1.5× its longer side), resampled to `side`. */
 function crop(img: FloatImage, box: readonly number[], side: number): FloatImage {
-  const cx = (box[0]! + box[2]!) / 2, cy = (box[1]! + box[3]!) / 2, half = Math.max(box[2]! - box[0]!, box[3]! - box[1]!) * 0.75;
-  const o = createImage(side, side, 3);
-  for (let y = 0; y < side; y++)
-    for (let x = 0; x < side; x++)
-      for (let c = 0; c < 3; c++) o.data[(y * side + x) * 3 + c] = sampleBilinear(img, cx - half + ((x + 0.5) / side) * 2 * half, cy - half + ((y + 0.5) / side) * 2 * half, c);
-  return o;
+  const roi = { cx: (box[0]! + box[2]!) / 2, cy: (box[1]! + box[3]!) / 2, size: Math.max(box[2]! - box[0]!, box[3]! - box[1]!) * 1.5, ex: [1, 0] as [number, number], ey: [0, 1] as [number, number] };
+  return { width: side, height: side, channels: 3, data: sampleRoi(img, roi, side) };
 }
 
 const images: FloatImage[] = [], labels: string[] = [];
