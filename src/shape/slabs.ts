@@ -4,13 +4,16 @@
  * pictures). Read row by row over the matte:
  * - a run of matte pixels that the body covers up to a thin rim (`tightRim`) is skin or tight clothing:
  *   the rim copies the depth interval of the nearest body pixel in the row, nothing else is added;
- * - a looser run (matte reaching beyond the body, or spanning the gap between the legs under a skirt) is a
+ * - a looser run above the hips (a loose top) follows the body: each body pixel's depth interval grown by the
+ *   overhang depth (`overhangDepthRatio` × the sideways overhang, capped), and beyond the body the nearest body
+ *   pixel's interval, grown alike and rounded off towards the run's end;
+ * - a looser run below the hips (matte beyond the legs, or spanning the gap between them under a skirt) is a
  *   garment cross-section: an ellipse as wide as the run, centred on the body's depth in that row, whose
- *   depth half-axis is the body's half-depth plus `overhangDepthRatio` × the sideways overhang;
+ *   depth half-axis is the body's half-depth plus the overhang depth (at least `skirtRoundness` × its half-width);
  * - a run with no body at all (hair above the head, a hem below hidden feet) takes its depth centre and
  *   half-depth from the nearest run above or below that has them;
  * - between mouth height (the head joint) and the shoulder line, loose matte beside the jaw and neck is hair
- *   falling behind them: its cross-section starts at the body's depth centre and reaches backwards only;
+ *   falling behind them: it follows the body like a loose top but reaches backwards only;
  * - hair that the matte shows beside the neck continues behind the shoulders, as a layer on the back
  *   `hairLengthFactor` chin-to-shoulder distances long;
  * - a hem is no lower than where the matte's lowest loose pixel of its column first meets the garment: a ray
@@ -158,8 +161,8 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
     }
     const overhang = Math.max(0, ((x1 - x0 + 1) - (bx1 - bx0 + 1)) / 2) * metresPerPx;
     const depth = looseDepth(y, ((x1 - x0 + 1) / 2) * metresPerPx, hb, overhang);
-    // above the hips a loose top follows the body's own depth pixel by pixel; below them a skirt spans the legs
-    // as one round cross-section, and hair beside the neck falls behind it (looseRun)
+    // above the hips a loose top follows the body's own depth pixel by pixel (hair beside the jaw and neck only
+    // behind it); below them a skirt spans the legs as one round cross-section (looseRun)
     if (y < inp.hipRow) followingRun(y, x0, x1, nearest, metresPerPx, depthOverhang(y, overhang), y >= inp.headRow && y <= inp.shoulderRow);
     else looseRun(y, x0, x1, zc, depth);
     return { x0, x1, zc, hb: depth };
