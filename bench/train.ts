@@ -100,6 +100,8 @@ function timeMethod(obj: object, method: string, acc: Record<string, number>, ke
 }
 
 interface Runner {
+  /** The engine, plus `+mlp<widths>` for a runner with other MLP widths (`--mlp-hidden`). */
+  label: string;
   engine: Engine;
   step: (it: number) => Record<string, number>;
   /** Total loss of the last step (the engines should follow the same trajectory up to rounding). */
@@ -123,10 +125,11 @@ type FrameOrder = (it: number) => TrainingFrame;
  */
 type Engine = 'reference' | 'fast-serial' | 'fast';
 
-function makeRunner(engine: Engine, template: GaussianTemplate, frameAt: FrameOrder, preset: PresetName, threads: number | undefined): Runner {
+function makeRunner(engine: Engine, template: GaussianTemplate, frameAt: FrameOrder, preset: PresetName, threads: number | undefined, mlpHidden?: number[]): Runner {
   const lossEngine: LossEngine = engine === 'reference' ? 'reference' : 'fast';
   const parallelRenders = engine === 'fast';
-  const cfg = trainConfig(preset, { seed: 0 });
+  const cfg = trainConfig(preset, { seed: 0, ...(mlpHidden ? { avatar: { mlpHidden } } : {}) });
+  const label = mlpHidden ? `${engine}+mlp${mlpHidden.join('-')}` : engine;
   const model = new AvatarModel(template, cfg.avatar, 0);
   const graphs = regularizerGraphs(template);
   const lrOf: Record<string, number> = { ...cfg.lr };
@@ -173,7 +176,7 @@ function makeRunner(engine: Engine, template: GaussianTemplate, frameAt: FrameOr
       rasterBackward: t4 - t3 - acc.avatarBackward!, lbsFeaturesBackward: acc.avatarBackward! - acc.mlpBackward! - acc.triplaneBackward!, forwardOther: fwdOther,
     };
   };
-  return { engine, step, lastLoss: () => lastLoss };
+  return { label, engine, step, lastLoss: () => lastLoss };
 }
 
 async function main(): Promise<void> {
@@ -205,22 +208,24 @@ async function main(): Promise<void> {
   }
   const loadBefore = loadavg();
   console.log(`bench:train preset ${preset}, ${what}, ${template.count} Gaussians, ${template.anchorCount} anchors, ${steps} steps (+${warmup} warm-up) per engine [${engines.join(', ')}], load ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
-  const runners = engines.map((e) => makeRunner(e, template, frameAt, preset, threads));
+  // --mlp-hidden 64,64,64: one more runner per engine with these MLP widths, interleaved with the preset's
+  const mlpAlt = args.includes('--mlp-hidden') ? opt('mlp-hidden', '').split(',').map(Number) : undefined;
+  const runners = engines.flatMap((e) => [makeRunner(e, template, frameAt, preset, threads), ...(mlpAlt ? [makeRunner(e, template, frameAt, preset, threads, mlpAlt)] : [])]);
   const samples: Record<string, Array<Record<string, number>>> = {};
   const cpuByEngine: Record<string, Record<string, { name: string; s: number }>> = {};
   const wallByEngine: Record<string, number> = {};
-  for (const r of runners) { samples[r.engine] = []; cpuByEngine[r.engine] = {}; wallByEngine[r.engine] = 0; }
+  for (const r of runners) { samples[r.label] = []; cpuByEngine[r.label] = {}; wallByEngine[r.label] = 0; }
   for (let it = 0; it < warmup + steps; it++) {
     for (const r of runners) {
       const c0 = threadCpuSeconds(), w0 = performance.now();
       const s = r.step(it);
       const w1 = performance.now(), c1 = threadCpuSeconds();
       if (it < warmup) continue;
-      samples[r.engine]!.push(s);
-      wallByEngine[r.engine]! += (w1 - w0) / 1000;
+      samples[r.label]!.push(s);
+      wallByEngine[r.label]! += (w1 - w0) / 1000;
       for (const [tid, v] of c1) {
         const d = v.s - (c0.get(tid)?.s ?? 0);
-        const slot = (cpuByEngine[r.engine]![tid] ??= { name: v.name, s: 0 });
+        const slot = (cpuByEngine[r.label]![tid] ??= { name: v.name, s: 0 });
         slot.s += d;
       }
     }
@@ -228,24 +233,24 @@ async function main(): Promise<void> {
   const loadAfter = loadavg();
   const report: Record<string, unknown> = {};
   for (const r of runners) {
-    const ss = samples[r.engine]!;
+    const ss = samples[r.label]!;
     const med: Record<string, number> = {};
     for (const k of Object.keys(ss[0]!)) med[k] = Math.round(median(ss.map((s) => s[k]!)) * 10) / 10;
-    const wall = wallByEngine[r.engine]!;
-    const threadsCpu = Object.entries(cpuByEngine[r.engine]!)
+    const wall = wallByEngine[r.label]!;
+    const threadsCpu = Object.entries(cpuByEngine[r.label]!)
       .filter(([, v]) => v.s > 0.005 * wall)
       .map(([tid, v]) => ({ tid, name: tid === String(process.pid) ? 'main' : v.name, cpuSeconds: Math.round(v.s * 100) / 100, cpuSecondsPerStep: Math.round((v.s / ss.length) * 1000) / 1000, utilisation: Math.round((v.s / wall) * 100) / 100 }))
       .sort((a, b) => b.cpuSeconds - a.cpuSeconds);
     const cpuTotal = threadsCpu.reduce((s, t) => s + t.cpuSeconds, 0);
     const mainCpu = threadsCpu.find((t) => t.name === 'main')?.cpuSecondsPerStep ?? NaN;
-    report[r.engine] = { medianMs: med, lastStepLoss: r.lastLoss(), mainThreadCpuSecondsPerStep: mainCpu, wallSeconds: Math.round(wall * 100) / 100, cpuSecondsPerStep: Math.round((cpuTotal / ss.length) * 1000) / 1000, coresBusy: Math.round((cpuTotal / wall) * 100) / 100, threads: threadsCpu };
-    console.log(`\n[${r.engine}] median step ${med.total} ms, CPU ${(cpuTotal / ss.length).toFixed(3)} s/step (main thread ${mainCpu.toFixed(3)}), ${(cpuTotal / wall).toFixed(2)} cores busy; loss after the last step ${r.lastLoss().toPrecision(8)}`);
+    report[r.label] = { medianMs: med, lastStepLoss: r.lastLoss(), mainThreadCpuSecondsPerStep: mainCpu, wallSeconds: Math.round(wall * 100) / 100, cpuSecondsPerStep: Math.round((cpuTotal / ss.length) * 1000) / 1000, coresBusy: Math.round((cpuTotal / wall) * 100) / 100, threads: threadsCpu };
+    console.log(`\n[${r.label}] median step ${med.total} ms, CPU ${(cpuTotal / ss.length).toFixed(3)} s/step (main thread ${mainCpu.toFixed(3)}), ${(cpuTotal / wall).toFixed(2)} cores busy; loss after the last step ${r.lastLoss().toPrecision(8)}`);
     console.log('  ' + Object.entries(med).map(([k, v]) => `${k} ${v}`).join(', '));
     console.log('  threads (CPU s/step, share of wall): ' + threadsCpu.map((t) => `${t.name}#${t.tid} ${t.cpuSecondsPerStep.toFixed(3)} ${Math.round(t.utilisation * 100)}%`).join(', '));
   }
   console.log(`\nload average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')}`);
   const out = {
-    date: new Date().toISOString(), preset, subject: subjectDir ?? 'default body', gaussians: template.count, anchors: template.anchorCount, steps, warmup, engines, threads: threads ?? 'default',
+    date: new Date().toISOString(), preset, subject: subjectDir ?? 'default body', gaussians: template.count, anchors: template.anchorCount, steps, warmup, engines, mlpHidden: mlpAlt ?? null, threads: threads ?? 'default',
     machine: { cpus: cpus().length, availableParallelism: availableParallelism(), model: cpus()[0]?.model }, loadBefore, loadAfter, results: report,
   };
   const dir = join(packageRoot(), 'bench', 'results');

@@ -259,18 +259,19 @@ export class AvatarModel {
       }
       refinedCanon[i * 3] = x; refinedCanon[i * 3 + 1] = y; refinedCanon[i * 3 + 2] = z;
     }
-    const base = this.renderOne(baseCanon, skin, camera, this.scratch.features[0]!, this.ws.base, options.threads);
-    const refined = this.renderOne(refinedCanon, skin, camera, this.scratch.features[1]!, this.ws.refined, options.threads);
+    // colour, auxiliary colour and segmentation channels are the same in both renders: computed once
+    const [baseFeatures, refinedFeatures] = this.scratch.features as [Float32Array, Float32Array];
+    this.fillLogitFeatures(baseFeatures);
+    refinedFeatures.set(baseFeatures);
+    const base = this.renderOne(baseCanon, skin, camera, baseFeatures, this.ws.base, options.threads);
+    const refined = this.renderOne(refinedCanon, skin, camera, refinedFeatures, this.ws.refined, options.threads);
     return { camera, base, refined, anchorOffsets, skin, cond, pose, world };
   }
 
-  private renderOne(canonical: Float32Array, skin: Float64Array, camera: Camera, features: Float32Array, workspace: RasterWorkspace, threads?: number): AvatarRender {
+  /** The sigmoid channels of the fused render (rgb, aux rgb, seg) into `features` (N×12). */
+  private fillLogitFeatures(features: Float32Array): void {
     const N = this.n, C = CHANNELS.count;
-    const means = new Float32Array(N * 3);
-    skinPoints(canonical, this.skinJoints, this.skinWeights, this.influences, skin, means);
-    const normals = vertexNormals(means, this.template.triangles);
-    const R = camera.R;
-    const rgb = this.rgb.value, aux = this.aux.value, seg = this.seg.value, nw = normals.normals;
+    const rgb = this.rgb.value, aux = this.aux.value, seg = this.seg.value;
     for (let i = 0; i < N; i++) {
       const o = i * C;
       for (let c = 0; c < 3; c++) {
@@ -278,6 +279,19 @@ export class AvatarModel {
         features[o + CHANNELS.aux + c] = sigmoid(aux[i * 3 + c]!);
         features[o + CHANNELS.seg + c] = sigmoid(seg[i * 3 + c]!);
       }
+    }
+  }
+
+  /** Poses `canonical` and renders it; `features` already holds the sigmoid channels (normals are set here). */
+  private renderOne(canonical: Float32Array, skin: Float64Array, camera: Camera, features: Float32Array, workspace: RasterWorkspace, threads?: number): AvatarRender {
+    const N = this.n, C = CHANNELS.count;
+    const means = new Float32Array(N * 3);
+    skinPoints(canonical, this.skinJoints, this.skinWeights, this.influences, skin, means);
+    const normals = vertexNormals(means, this.template.triangles);
+    const R = camera.R;
+    const nw = normals.normals;
+    for (let i = 0; i < N; i++) {
+      const o = i * C;
       const x = nw[i * 3]!, y = nw[i * 3 + 1]!, z = nw[i * 3 + 2]!;
       features[o + CHANNELS.normal] = R[0]! * x + R[1]! * y + R[2]! * z;
       features[o + CHANNELS.normal + 1] = R[3]! * x + R[4]! * y + R[5]! * z;
