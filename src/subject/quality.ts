@@ -70,6 +70,13 @@ export interface QualityPreset {
 
 /** The paper's pose-offset network (code: module.py, 3 hidden layers of 128, GroupNorm(4), output ÷100). */
 const PAPER_MLP = { mlpHidden: [128, 128, 128], mlpGroups: 4, mlpOutputScale: 0.01 } as const;
+/**
+ * `fast`'s pose-offset network: the paper's three hidden layers at half the width (64). The MLP was 21 % of a
+ * `fast` training step at 128 (bench:train on the demo subject, 2026-12-06: forward + backward 132 of 632 ms);
+ * at 64 it costs about 45 % of that (issue #23). Quality effect measured on the synthetic benchmark
+ * (docs/benchmarks.md, "Pose-offset network width at fast").
+ */
+const FAST_MLP_HIDDEN = [64, 64, 64];
 
 /**
  * The table. Avatar sizes: `standard` is the paper's (two subdivisions ≈ 167k Gaussians on SMPL-X, triplane
@@ -89,7 +96,7 @@ export const QUALITY: Readonly<Record<PresetName, Readonly<QualityPreset>>> = {
     fit: { iterationScale: 1 },
     texture: { size: 1024 },
     generate: { framesPerClip: 8, size: 512 },
-    train: { epochs: 5, avatar: { subdivisions: 1, triplaneChannels: 16, triplaneResolution: 64, triplaneExtent: 2, ...PAPER_MLP, mlpHidden: [...PAPER_MLP.mlpHidden], renderSize: 384 } },
+    train: { epochs: 5, avatar: { subdivisions: 1, triplaneChannels: 16, triplaneResolution: 64, triplaneExtent: 2, ...PAPER_MLP, mlpHidden: FAST_MLP_HIDDEN, renderSize: 384 } },
     preview: { views: 8, size: 256, fps: 15 },
   },
   standard: {

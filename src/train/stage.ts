@@ -109,6 +109,8 @@ export async function runTrainStage(subjectDir: string, options: TrainStageOptio
   const stageOptions = {
     quality, iterations: options.iterations ?? null, balanced: options.balanced ?? defaults.sampling.balanced, geometryWeighting: options.geometryWeighting ?? defaults.sampling.geometryWeighted,
     poseOffsets: options.poseOffsets ?? true, poseRefinement: options.poseRefinement ?? defaults.schedule.refinePoses, seed: options.seed ?? defaults.seed, body: ctx.bodySpec,
+    // the preset's avatar sizes: a changed quality table re-trains (and never resumes a checkpoint of other sizes)
+    avatar: defaults.avatar,
   };
   const inputs: Record<string, string> = { image: SUBJECT_FILES.image, mask: SUBJECT_FILES.mask, fit: SUBJECT_FILES.fit, texture: SUBJECT_FILES.texture };
   for (const c of clips) inputs[`clip:${c}`] = clipFiles(c).poses;
