@@ -7,9 +7,11 @@
  * - a looser run above the hips (a loose top) follows the body: each body pixel's depth interval grown by the
  *   overhang depth (`overhangDepthRatio` × the sideways overhang, capped), and beyond the body the nearest body
  *   pixel's interval, grown alike and rounded off towards the run's end;
- * - a looser run below the hips (matte beyond the legs, or spanning the gap between them under a skirt) is a
- *   garment cross-section: an ellipse as wide as the run, centred on the body's depth in that row, whose
- *   depth half-axis is the body's half-depth plus the overhang depth (at least `skirtRoundness` × its half-width);
+ * - a looser run below the hips that reaches at most `bridgeRim` past the legs' outer edges bridges the gaps between
+ *   them (the depth interval interpolated between the legs on either side) and rounds off its rim like a tight one;
+ * - a looser run below the hips with matte beyond the legs (a skirt, dress or coat) is a garment cross-section:
+ *   an ellipse as wide as the run, centred on the body's depth in that row, whose depth half-axis is the body's
+ *   half-depth plus the overhang depth (at least `skirtRoundness` × its half-width);
  * - a run with no body at all (hair above the head, a hem below hidden feet) takes its depth centre and
  *   half-depth from the nearest run above or below that has them;
  * - between mouth height (the head joint) and the shoulder line, loose matte beside the jaw and neck is hair
@@ -159,6 +161,11 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
       }
       return { x0, x1, zc, hb };
     }
+    // below the hips, a run loose only between the legs (nothing beyond their outer edges) is a bridge, not a skirt
+    if (y >= inp.hipRow && Math.max(bx0 - x0, x1 - bx1) * metresPerPx <= cfg.bridgeRim) {
+      bridgeRun(y, x0, x1, bx0, bx1);
+      return { x0, x1, zc, hb };
+    }
     const overhang = Math.max(0, ((x1 - x0 + 1) - (bx1 - bx0 + 1)) / 2) * metresPerPx;
     const depth = looseDepth(y, ((x1 - x0 + 1) / 2) * metresPerPx, hb, overhang);
     // above the hips a loose top follows the body's own depth pixel by pixel (hair beside the jaw and neck only
@@ -188,6 +195,36 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
       const h = Math.max(cfg.minHalfThickness, half * Math.sqrt(Math.max(0, 1 - (s / reach) ** 2)));
       // between mouth height and the shoulders, matte beside the jaw and neck is hair falling behind them
       setSlab(p, 0, behindOnly ? zq : zq - h, zq + h);
+      kind[p] = 1;
+    }
+  }
+
+  /**
+   * A run below the hips whose matte reaches at most `bridgeRim` past the body's outer edges (thighs that touch in the
+   * photo but not in the fit, a matte a little wider than the fitted legs, a straight dress over legs together): each
+   * gap pixel between covered pixels takes the depth interval interpolated between the covered pixels on either side;
+   * the rim past the outer edges takes the edge pixel's interval, rounded off elliptically towards the run's end.
+   * The skirt rule (looseRun, at least `skirtRoundness` deep) made such rows of the demo's leggings a flap 4–6 cm out in
+   * front of and behind the hips.
+   */
+  function bridgeRun(y: number, x0: number, x1: number, bx0: number, bx1: number): void {
+    let left = -1;
+    for (let x = x0; x <= x1; x++) {
+      const p = y * W + x;
+      if (covered(p)) { left = x; continue; }
+      if (x < bx0 || x > bx1) {
+        // rim past an outer edge: the edge's interval, thinning towards the run's end
+        const q = x < bx0 ? bx0 : bx1, pq = y * W + q;
+        const zq = (bodyFront[pq]! + bodyBack[pq]!) / 2, half = (bodyBack[pq]! - bodyFront[pq]!) / 2;
+        const u = Math.abs(x - q) / ((x < bx0 ? bx0 - x0 : x1 - bx1) + 0.5);
+        const h = Math.max(cfg.minHalfThickness, half * Math.sqrt(Math.max(0, 1 - u * u)));
+        setSlab(p, 0, zq - h, zq + h);
+        continue;
+      }
+      let right = x + 1;
+      while (!covered(y * W + right)) right++; // x < bx1, which is covered
+      const t = (x - left) / (right - left), pl = y * W + left, pr = y * W + right;
+      setSlab(p, 0, bodyFront[pl]! + t * (bodyFront[pr]! - bodyFront[pl]!), bodyBack[pl]! + t * (bodyBack[pr]! - bodyBack[pl]!));
       kind[p] = 1;
     }
   }

@@ -33,7 +33,7 @@ export interface StepOptions {
 }
 
 /** Copies `count` channels starting at `start` out of an H×W×C interleaved image. */
-export function extractChannels(img: Float32Array, C: number, start: number, count: number, out = new Float32Array((img.length / C) * count)): Float32Array {
+export function extractChannels(img: Float32Array, C: number, start: number, count: number, out: Float32Array = new Float32Array((img.length / C) * count)): Float32Array {
   const P = img.length / C;
   for (let p = 0; p < P; p++) for (let c = 0; c < count; c++) out[p * count + c] = img[p * C + start + c]!;
   return out;
@@ -46,8 +46,7 @@ export function addChannels(dImg: Float32Array, C: number, start: number, count:
 }
 
 /** Rendered colour composited over the target: I = render + target·(1 − α) (PERSONA `img_w_bg`). */
-function composite(render: Float32Array, alpha: Float32Array, target: Float32Array): Float32Array {
-  const out = new Float32Array(render.length);
+function composite(render: Float32Array, alpha: Float32Array, target: Float32Array, out: Float32Array = new Float32Array(render.length)): Float32Array {
   for (let p = 0; p < alpha.length; p++) for (let c = 0; c < 3; c++) out[p * 3 + c] = render[p * 3 + c]! + target[p * 3 + c]! * (1 - alpha[p]!);
   return out;
 }
@@ -64,6 +63,20 @@ function compositeBackward(dI: ArrayLike<number>, target: Float32Array, dRenderC
 function zeroGrads(P: number, shared = false): RenderGradients {
   const f32 = (n: number) => (shared ? new Float32Array(new SharedArrayBuffer(4 * n)) : new Float32Array(n));
   return { image: f32(P * CHANNELS.count), alpha: f32(P), depth: f32(P) };
+}
+
+/**
+ * Work images of this thread's render losses, by name, reused from step to step (a worker has its own module
+ * instance, so its own set). The losses allocated ~15 frame-sized arrays per render; the garbage collector's
+ * threads then took 0.1–0.2 CPU-s per step (docs/train-numerics.md). `zero` clears an accumulator; the others are
+ * overwritten whole by their first use. None of them leaves `renderLosses`.
+ */
+const scratchImages = new Map<string, Float32Array>();
+function scratch(name: string, length: number, zero = false): Float32Array {
+  let b = scratchImages.get(name);
+  if (!b || b.length !== length) scratchImages.set(name, (b = new Float32Array(length)));
+  else if (zero) b.fill(0);
+  return b;
 }
 
 /** The losses of one render, in the order they are reported (`handMask` has no render suffix). */
@@ -112,22 +125,22 @@ export function renderLosses(job: RenderLossJob): void {
   const boundary = weights.useBoundaryWeights ? f.boundary : null;
   let imgWeight: Float32Array | undefined;
   if (boundary) {
-    imgWeight = new Float32Array(P); // a loop: Float32Array.from(boundary, fn) took ~70 ms per call in V8
+    imgWeight = scratch('imgWeight', P); // a loop: Float32Array.from(boundary, fn) took ~70 ms per call in V8
     for (let p = 0; p < P; p++) imgWeight[p] = boundary[p] ? L.boundaryImage : 1;
   }
   const refinedScale = weights.refinedImage;
   const geoScale = weights.geometry;
-  const rgb = extractChannels(r.image, C, CHANNELS.rgb, 3);
-  const I = composite(rgb, r.alpha, f.image);
-  const dI = new Float32Array(P * 3);
-  const dRgb = new Float32Array(P * 3);
+  const rgb = extractChannels(r.image, C, CHANNELS.rgb, 3, scratch('rgb', P * 3));
+  const I = composite(rgb, r.alpha, f.image, scratch('I', P * 3));
+  const dI = scratch('dI', P * 3, true);
+  const dRgb = scratch('dRgb', P * 3, true);
   const imgScale = which === 'base' ? 1 : refinedScale;
   slot('image', imageLoss(I, f.image, dims3, { weight: imgWeight, scale: imgScale, grad: dI, weights: { l1: L.imageL1, ssim: L.imageSsim } }).value);
   // photo boundaries: pull the main colours towards the auxiliary colours (PERSONA img_boundary)
   if (boundary) {
-    const aux = extractChannels(r.image, C, CHANNELS.aux, 3);
-    const Iaux = composite(aux, r.alpha, f.image);
-    const Ib = new Float32Array(P * 3), Tb = new Float32Array(P * 3), dIb = new Float32Array(P * 3);
+    const aux = extractChannels(r.image, C, CHANNELS.aux, 3, scratch('aux', P * 3));
+    const Iaux = composite(aux, r.alpha, f.image, scratch('Iaux', P * 3));
+    const Ib = scratch('Ib', P * 3, true), Tb = scratch('Tb', P * 3, true), dIb = scratch('dIb', P * 3, true);
     for (let p = 0; p < P; p++) if (boundary[p]) for (let c = 0; c < 3; c++) { Ib[p * 3 + c] = I[p * 3 + c]!; Tb[p * 3 + c] = Iaux[p * 3 + c]!; }
     slot('boundary', imageLoss(Ib, Tb, dims3, { grad: dIb, weights: { l1: L.imageL1, ssim: L.imageSsim } }).value);
     for (let p = 0; p < P; p++) if (boundary[p]) for (let c = 0; c < 3; c++) dI[p * 3 + c] += dIb[p * 3 + c]!;
@@ -139,18 +152,18 @@ export function renderLosses(job: RenderLossJob): void {
   // mask
   slot('mask', maskLoss(r.alpha, f.mask, { width: W, height: H }, { scale: L.mask, grad: d.alpha }).value);
   // geometry: normal + segmentation + depth
-  const normals = extractChannels(r.image, C, CHANNELS.normal, 3);
-  const valid = new Float32Array(P);
+  const normals = extractChannels(r.image, C, CHANNELS.normal, 3, scratch('normals', P * 3));
+  const valid = scratch('valid', P);
   for (let p = 0; p < P; p++) valid[p] = r.alpha[p]! > 0.5 && (f.normal[p * 3] !== 0 || f.normal[p * 3 + 1] !== 0 || f.normal[p * 3 + 2] !== 0) ? 1 : 0;
-  const dN = new Float32Array(P * 3);
+  const dN = scratch('dN', P * 3, true);
   slot('normal', normalLoss(normals, f.normal, { width: W, height: H }, { mask: valid, scale: geoScale * L.normal, grad: dN }).value);
   addChannels(d.image, C, CHANNELS.normal, 3, dN);
-  const seg = extractChannels(r.image, C, CHANNELS.seg, 3);
-  const dS = new Float32Array(P * 3);
+  const seg = extractChannels(r.image, C, CHANNELS.seg, 3, scratch('seg', P * 3));
+  const dS = scratch('dS', P * 3, true);
   slot('seg', segLoss(seg, f.seg, dims3, { scale: geoScale * L.segmentation, grad: dS }).value);
   if (!photo && which === 'base') {
     // hand mask × 50 on generated frames: the rendered hand channel against the body's hand mask
-    const hand = extractChannels(seg, 3, 1, 1), handT = extractChannels(f.seg, 3, 1, 1), dH = new Float32Array(P);
+    const hand = extractChannels(seg, 3, 1, 1, scratch('hand', P)), handT = extractChannels(f.seg, 3, 1, 1, scratch('handT', P)), dH = scratch('dH', P, true);
     slot('handMask', l1Loss(hand, handT, { width: W, height: H, channels: 1 }, { scale: L.handMask, grad: dH }).value);
     for (let p = 0; p < P; p++) dS[p * 3 + 1] += dH[p]!;
   }
@@ -162,9 +175,9 @@ export function renderLosses(job: RenderLossJob): void {
 function auxImageLoss(job: RenderLossJob): number {
   const L = job.loss, W = job.width, H = job.height, P = W * H, C = CHANNELS.count;
   const { render: r, frame: f, grads: d } = job;
-  const aux = extractChannels(r.image, C, CHANNELS.aux, 3);
-  const Iaux = composite(aux, r.alpha, f.image);
-  const dIa = new Float32Array(P * 3), dAux = new Float32Array(P * 3);
+  const aux = extractChannels(r.image, C, CHANNELS.aux, 3, scratch('aux', P * 3));
+  const Iaux = composite(aux, r.alpha, f.image, scratch('Iaux', P * 3));
+  const dIa = scratch('dIa', P * 3, true), dAux = scratch('dAux', P * 3, true);
   const value = imageLoss(Iaux, f.image, { width: W, height: H, channels: 3 }, { grad: dIa, weights: { l1: L.imageL1, ssim: L.imageSsim } }).value;
   compositeBackward(dIa, f.image, dAux, null); // PERSONA detaches alpha in the aux render
   addChannels(d.image, C, CHANNELS.aux, 3, dAux);
