@@ -54,6 +54,16 @@ export const CAPTURE_CONFIG = {
   lowerFootMargin: 0.03,
   /** Root path smoothing before pinning: centred moving average over this many frames (odd; 1 = none). */
   rootSmoothFrames: 3,
+  /**
+   * Choosing the person when none is named (pick.ts): the people detector runs on this much of the clip's start (s).
+   * dance-twirl (12 fps): the detector misses the dancer on frame 0 and finds her from frame 1 on (8 of the first 12
+   * frames), so one frame is not enough; 1 s costs ~0.1 s of detection per frame (scripts/capture-pick-evidence.ts).
+   */
+  pickSeconds: 1,
+  /** … a track continues on the next frame's candidate overlapping its last box by at least this IoU (as minTrackIoU). */
+  pickTrackIoU: 0.3,
+  /** … a MoveNet keypoint counts as seen above this confidence (the threshold people.ts widens boxes with). */
+  pickKeypointConfidence: 0.3,
 } as const;
 
 /**

@@ -41,13 +41,19 @@ export interface TrackedFrame {
   detected: boolean;
 }
 
-/** Tracks the person chosen on the first frame (`person`, 0 = largest) through the frames given to `next`. */
+/**
+ * Tracks one person through the frames given to `next`: the first frame's candidate `person` (0 = largest), or,
+ * with `start`, the person in that box (pick.ts: a person the detector found only after the first frame). The
+ * first frame is then perceived on that box like any later frame (crop hint, IoU check).
+ */
 export class PersonTracker {
-  private last: Box | null = null;
+  private last: Box | null;
   private lostRun = 0;
-  constructor(private readonly perceiver: Perceiver, private readonly person = 0) {}
+  constructor(private readonly perceiver: Perceiver, private readonly person = 0, start: Box | null = null) {
+    this.last = start;
+  }
 
-  /** The last box the person was seen in (null before the first sighting). */
+  /** The last box the person was seen in (null before the first sighting; the start box until then). */
   get lastBox(): Box | null { return this.last; }
 
   /** Perceives the next frame of the clip. */

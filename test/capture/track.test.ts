@@ -70,3 +70,15 @@ test('tracker follows --person 1 from the first frame', async () => {
     assert.deepEqual(r.perception!.person.box, small);
   }
 });
+
+test('tracker started on a box (pick.ts: a person the detector missed on frame 0) follows that person, not the largest', async () => {
+  const spectator: Box = [0, 0, 200, 330], dancer = (x: number): Box => [x, 40, x + 120, 320];
+  const { perceiver, calls, frame } = fakePerceiver([[spectator, dancer(250)], [spectator, dancer(255)], [spectator, dancer(262)]]);
+  const tracker = new PersonTracker(perceiver, 0, dancer(255)); // the dancer's box where the detector first found her
+  const img = createImage(4, 4, 3);
+  for (frame.i = 0; frame.i < 3; frame.i++) {
+    const r = await tracker.next(img);
+    assert.deepEqual(r.perception!.person.box, dancer([250, 255, 262][frame.i]!), `frame ${frame.i}`);
+  }
+  assert.deepEqual(calls, ['roi', 'roi', 'roi'], 'the first frame is perceived on the start box, no detection');
+});
