@@ -57,7 +57,8 @@ export const CAPTURE_CONFIG = {
   /**
    * Choosing the person when none is named (pick.ts): the people detector runs on this much of the clip's start (s).
    * dance-twirl (12 fps): the detector misses the dancer on frame 0 and finds her from frame 1 on (8 of the first 12
-   * frames), so one frame is not enough; 1 s costs ~0.1 s of detection per frame (scripts/capture-pick-evidence.ts).
+   * frames), so one frame is not enough (scripts/capture-pick-evidence.ts). Detection alone takes 0.19 s a frame against
+   * 0.68 s for a frame's body perception (load 6.2), so 1 s of a 12 fps clip adds ~2 s.
    */
   pickSeconds: 1,
   /** … a track continues on the next frame's candidate overlapping its last box by at least this IoU (as minTrackIoU). */
