@@ -128,7 +128,7 @@ export function capturePerceiver(face = false): Promise<Perceiver> {
 }
 
 /** The tracker of the person with the largest visible body over the clip's first CAPTURE_CONFIG.pickSeconds (pick.ts). */
-async function pickTracker(perceiver: Perceiver, images: ReadonlyArray<FloatImage | string>, fps: number, progress: Progress): Promise<PersonTracker> {
+export async function pickTracker(perceiver: Perceiver, images: ReadonlyArray<FloatImage | string>, fps: number, progress: Progress): Promise<PersonTracker> {
   const n = Math.min(images.length, Math.max(1, Math.round(CAPTURE_CONFIG.pickSeconds * fps)));
   const frames: PickDetections[] = [];
   let height = 0;
