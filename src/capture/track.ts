@@ -49,6 +49,7 @@ export interface TrackedFrame {
 export class PersonTracker {
   private last: Box | null;
   private lostRun = 0;
+  private lastLost: LostReason | null = null;
   constructor(private readonly perceiver: Perceiver, private readonly person = 0, start: Box | null = null) {
     this.last = start;
   }
@@ -66,7 +67,7 @@ export class PersonTracker {
         p = await this.perceiver.perceive(image, { person: this.person });
         detected = true;
       } else if (reacquire) {
-        p = await this.reacquire(image, this.last);
+        p = await this.reacquire(image, this.last, CAPTURE_CONFIG.retryAfterJump && this.lastLost === 'jumped');
         detected = true;
       } else {
         p = await this.perceiver.perceive(image, { roi: this.last });
@@ -83,6 +84,7 @@ export class PersonTracker {
     if (this.last && !reacquire && boxIoU(p.person.box, this.last) < CAPTURE_CONFIG.minTrackIoU) return this.lose('jumped', detected);
     this.last = p.person.box;
     this.lostRun = 0;
+    this.lastLost = null;
     const { mask: _mask, ...rest } = p;
     void _mask;
     return { perception: rest, detected };
@@ -90,11 +92,24 @@ export class PersonTracker {
 
   private lose(reason: LostReason, detected: boolean): TrackedFrame {
     this.lostRun++;
+    this.lastLost = reason;
     return { perception: null, lost: reason, detected };
   }
 
-  /** Detects people on the whole frame and follows the candidate overlapping `last` most. */
-  private async reacquire(image: FloatImage, last: Box): Promise<Perception | null> {
+  /**
+   * Detects people on the whole frame and follows the candidate overlapping `last` most. After a jump (`retry`), the
+   * crop of the last box is tried first and kept when it holds a usable person overlapping that box (IoU ≥
+   * minTrackIoU): a jump means people overlap there, and the detector then tends to box them together (lindy-hop).
+   */
+  private async reacquire(image: FloatImage, last: Box, retry: boolean): Promise<Perception | null> {
+    if (retry) {
+      try {
+        const again = await this.perceiver.perceive(image, { roi: last });
+        if (usablePerception(again) && boxIoU(again.person.box, last) >= CAPTURE_CONFIG.minTrackIoU) return again;
+      } catch (err) {
+        if (!(err instanceof PersonaError && /No person found/.test(err.message))) throw err;
+      }
+    }
     const first = await this.perceiver.perceive(image, { person: 0 });
     const people = first.people;
     if (people.length <= 1) return first;
