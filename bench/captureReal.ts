@@ -12,7 +12,8 @@
  *   npm run bench:capture-real                                   # all clips → bench/results/capture-real.json
  *   node dist/bench/captureReal.js --only street-hug-walk --label before --gif-dir /tmp/gifs
  *   options: --videos <dir> (default /tmp/persona-real-videos), --mirror <dir> (or PERSONA_MIRROR),
- *            --out <json>, --no-gif, --gif-side <px> (default 320)
+ *            --out <json>, --no-gif, --gif-side <px> (default 320),
+ *            --person <k> (follow the first frame's person k, the rule before pick.ts; default: capture's own choice)
  */
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { mkdir } from 'node:fs/promises';
@@ -47,6 +48,7 @@ const gifDir = flag('--gif-dir') ?? join(tmpdir(), 'persona-capture-real-gifs');
 const gifSide = Number(flag('--gif-side') ?? '320');
 const label = flag('--label') ?? 'current';
 const makeGif = !args.includes('--no-gif');
+const person = flag('--person') !== undefined ? Number(flag('--person')) : undefined;
 
 const round = (x: number, d = 2): number => (Number.isFinite(x) ? Number(x.toFixed(d)) : NaN);
 const mean = (xs: ArrayLike<number>): number => { let s = 0, n = 0; for (let i = 0; i < xs.length; i++) if (Number.isFinite(xs[i]!)) { s += xs[i]!; n++; } return n ? s / n : NaN; };
@@ -142,7 +144,7 @@ for (const clip of clips) {
   let r: CaptureResult;
   const size = await readImage(source.files[0]!, 3).then((i) => ({ width: i.width, height: i.height }));
   try {
-    r = await captureImages(source.files, source.fps, { perceiver, name: clip.id, progress });
+    r = await captureImages(source.files, source.fps, { perceiver, name: clip.id, progress, person });
   } finally {
     await source.cleanup();
   }
@@ -186,7 +188,7 @@ for (const clip of clips) {
   results.push(figures);
 }
 const result = {
-  label, date: new Date().toISOString(),
+  label, date: new Date().toISOString(), person: person ?? 'auto',
   machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavg: loadavg().map((x) => round(x)) },
   clips: results,
 };

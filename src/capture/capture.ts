@@ -28,6 +28,7 @@ import { detectContacts, pinFeet, placeOnFloor } from './contacts.js';
 import { fillMissingFrames, posesToMotion, smoothRootDepth, smoothRootPath } from './convert.js';
 import { openFrames } from './frames.js';
 import { PersonTracker, type LostReason } from './track.js';
+import { choosePerson, type PickDetections } from './pick.js';
 import { worldDirectionTerm } from './worldprior.js';
 import { estimateUp, levelMotion, type GroundEstimate } from './ground.js';
 import { footImageSpeed } from './imagefeet.js';
@@ -38,7 +39,10 @@ import { applyFaceChannels, estimateFaceChannels, type FaceChannels } from './fa
 export interface CaptureOptions {
   /** Frame rate of the frames (folders) or to decode at (videos; default: the video's own). */
   fps?: number;
-  /** Which person to follow (0 = the largest on the first frame). */
+  /**
+   * Which person to follow: the first frame's candidate k (0 = the largest). Default: the person with the largest
+   * visible body over the clip's first second (pick.ts).
+   */
   person?: number;
   /** The camera's field of view on the long side (degrees; default FIT_CONFIG.defaultFovDeg). */
   fovDeg?: number;
@@ -123,6 +127,25 @@ export function capturePerceiver(face = false): Promise<Perceiver> {
   return p;
 }
 
+/** The tracker of the person with the largest visible body over the clip's first CAPTURE_CONFIG.pickSeconds (pick.ts). */
+export async function pickTracker(perceiver: Perceiver, images: ReadonlyArray<FloatImage | string>, fps: number, progress: Progress): Promise<PersonTracker> {
+  const n = Math.min(images.length, Math.max(1, Math.round(CAPTURE_CONFIG.pickSeconds * fps)));
+  const frames: PickDetections[] = [];
+  let height = 0;
+  for (let f = 0; f < n; f++) {
+    await yieldToSignals(undefined, 'capture');
+    const src = images[f]!;
+    const img = typeof src === 'string' ? await readImage(src, 3) : src;
+    height = img.height;
+    frames.push(await perceiver.detectPeople(img));
+  }
+  const pick = choosePerson(frames, height, fps);
+  if (pick.person === null && pick.box)
+    progress.info(`following the person the detector first found on frame ${pick.tracks[pick.chosen]!.firstFrame} (largest visible body over the first ${n} frames)`);
+  else if (pick.person !== null && pick.person > 0) progress.info(`following person ${pick.person} of the first frame (largest visible body over the first ${n} frames)`);
+  return pick.person !== null ? new PersonTracker(perceiver, pick.person) : new PersonTracker(perceiver, 0, pick.box);
+}
+
 /** Captures a motion from images (in time order; FloatImages or paths) at `fps`. */
 export async function captureImages(images: ReadonlyArray<FloatImage | string>, fps: number, options: CaptureOptions = {}): Promise<CaptureResult> {
   if (images.length === 0) throw new PersonaError('No frames to capture from.', { exitCode: 2 });
@@ -131,8 +154,8 @@ export async function captureImages(images: ReadonlyArray<FloatImage | string>, 
   const t0 = performance.now();
   const perceiver = options.perceiver ?? (await capturePerceiver(options.face !== false));
   const body = options.body ?? loadBodyModel();
-  const tracker = new PersonTracker(perceiver, options.person ?? 0);
   const F = images.length;
+  const tracker = options.person !== undefined ? new PersonTracker(perceiver, options.person) : await pickTracker(perceiver, images, fps, progress);
   const perceptions: Array<Perception | null> = [];
   const lost: Array<LostReason | null> = [];
   let size: { width: number; height: number } | null = null;

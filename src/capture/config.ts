@@ -8,6 +8,14 @@ export const CAPTURE_CONFIG = {
   minTrackIoU: 0.3,
   /** After this many consecutive lost frames the people detector re-acquires the person on the whole frame. */
   redetectAfter: 1,
+  /**
+   * After a *jumped* frame, re-acquisition first retries the crop of the last box (track.ts). lindy-hop: after the
+   * jump on frame 40 the detector's candidate nearest the last box held both embracing partners and its crop gave the
+   * man; the last box's crop gave the woman followed until then (IoU 0.46). After *no-person* frames the retry is not
+   * made: on street-hug-walk it kept the tight crop that had lost the hugging woman, and 5 of 62 frames were lost
+   * instead of 1.
+   */
+  retryAfterJump: true,
   /** BlazePose pose score below which a frame counts as "person lost" (MediaPipe's 0.5 detection threshold). */
   minPoseScore: 0.5,
   /** A frame needs this many body keypoints above the fit's confidence threshold to be fitted. */
@@ -54,6 +62,17 @@ export const CAPTURE_CONFIG = {
   lowerFootMargin: 0.03,
   /** Root path smoothing before pinning: centred moving average over this many frames (odd; 1 = none). */
   rootSmoothFrames: 3,
+  /**
+   * Choosing the person when none is named (pick.ts): the people detector runs on this much of the clip's start (s).
+   * dance-twirl (12 fps): the detector misses the dancer on frame 0 and finds her from frame 1 on (8 of the first 12
+   * frames), so one frame is not enough (scripts/capture-pick-evidence.ts). Detection alone takes 0.19 s a frame against
+   * 0.68 s for a frame's body perception (load 6.2), so 1 s of a 12 fps clip adds ~2 s.
+   */
+  pickSeconds: 1,
+  /** … a track continues on the next frame's candidate overlapping its last box by at least this IoU (as minTrackIoU). */
+  pickTrackIoU: 0.3,
+  /** … a MoveNet keypoint counts as seen above this confidence (the threshold people.ts widens boxes with). */
+  pickKeypointConfidence: 0.3,
 } as const;
 
 /**

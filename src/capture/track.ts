@@ -41,13 +41,20 @@ export interface TrackedFrame {
   detected: boolean;
 }
 
-/** Tracks the person chosen on the first frame (`person`, 0 = largest) through the frames given to `next`. */
+/**
+ * Tracks one person through the frames given to `next`: the first frame's candidate `person` (0 = largest), or,
+ * with `start`, the person in that box (pick.ts: a person the detector found only after the first frame). The
+ * first frame is then perceived on that box like any later frame (crop hint, IoU check).
+ */
 export class PersonTracker {
-  private last: Box | null = null;
+  private last: Box | null;
   private lostRun = 0;
-  constructor(private readonly perceiver: Perceiver, private readonly person = 0) {}
+  private lastLost: LostReason | null = null;
+  constructor(private readonly perceiver: Perceiver, private readonly person = 0, start: Box | null = null) {
+    this.last = start;
+  }
 
-  /** The last box the person was seen in (null before the first sighting). */
+  /** The last box the person was seen in (null before the first sighting; the start box until then). */
   get lastBox(): Box | null { return this.last; }
 
   /** Perceives the next frame of the clip. */
@@ -60,7 +67,7 @@ export class PersonTracker {
         p = await this.perceiver.perceive(image, { person: this.person });
         detected = true;
       } else if (reacquire) {
-        p = await this.reacquire(image, this.last);
+        p = await this.reacquire(image, this.last, CAPTURE_CONFIG.retryAfterJump && this.lastLost === 'jumped');
         detected = true;
       } else {
         p = await this.perceiver.perceive(image, { roi: this.last });
@@ -77,6 +84,7 @@ export class PersonTracker {
     if (this.last && !reacquire && boxIoU(p.person.box, this.last) < CAPTURE_CONFIG.minTrackIoU) return this.lose('jumped', detected);
     this.last = p.person.box;
     this.lostRun = 0;
+    this.lastLost = null;
     const { mask: _mask, ...rest } = p;
     void _mask;
     return { perception: rest, detected };
@@ -84,11 +92,24 @@ export class PersonTracker {
 
   private lose(reason: LostReason, detected: boolean): TrackedFrame {
     this.lostRun++;
+    this.lastLost = reason;
     return { perception: null, lost: reason, detected };
   }
 
-  /** Detects people on the whole frame and follows the candidate overlapping `last` most. */
-  private async reacquire(image: FloatImage, last: Box): Promise<Perception | null> {
+  /**
+   * Detects people on the whole frame and follows the candidate overlapping `last` most. After a jump (`retry`), the
+   * crop of the last box is tried first and kept when it holds a usable person overlapping that box (IoU ≥
+   * minTrackIoU): a jump means people overlap there, and the detector then tends to box them together (lindy-hop).
+   */
+  private async reacquire(image: FloatImage, last: Box, retry: boolean): Promise<Perception | null> {
+    if (retry) {
+      try {
+        const again = await this.perceiver.perceive(image, { roi: last });
+        if (usablePerception(again) && boxIoU(again.person.box, last) >= CAPTURE_CONFIG.minTrackIoU) return again;
+      } catch (err) {
+        if (!(err instanceof PersonaError && /No person found/.test(err.message))) throw err;
+      }
+    }
     const first = await this.perceiver.perceive(image, { person: 0 });
     const people = first.people;
     if (people.length <= 1) return first;

@@ -30,13 +30,13 @@ export function registerMotion(program: Command): void {
     .requiredOption('-o, --out <motion.json>', 'persona-motion JSON to write (for `persona animate --motion` and the viewer)')
     .option('--bvh <file.bvh>', 'also write the motion as BVH (the body skeleton, centimetres)')
     .option('--fps <n>', 'frame rate: of the frames folder (default 30), or to decode the video at (default: its own)', parsePositiveInt('fps'))
-    .option('--person <k>', 'which person to follow when several are in the first frame (0 = the largest)', parseNonNegativeInt('person'), 0)
+    .option('--person <k>', 'follow the first frame\'s person k (0 = the largest; default: the person with the largest visible body over the first second)', parseNonNegativeInt('person'))
     .option('--fov <deg>', 'camera field of view on the long side (degrees; default 55, a phone main camera)', parseFov)
     .option('--max-side <px>', 'videos: decode frames with this long side at most', parsePositiveInt('max-side'), 960)
     .option('--no-pin-feet', 'keep the fitted root path (no foot-contact pinning)')
     .option('--no-face', 'do not track the face (no expression channels or gaze in the motion)')
     .option('--report <file.json>', 'write per-frame details (lost frames, fit residuals, contacts, timings)')
-    .action(async (input: string, opts: { out: string; bvh?: string; fps?: number; person: number; fov?: number; maxSide: number; pinFeet: boolean; face: boolean; report?: string }, cmd: Command) => {
+    .action(async (input: string, opts: { out: string; bvh?: string; fps?: number; person?: number; fov?: number; maxSide: number; pinFeet: boolean; face: boolean; report?: string }, cmd: Command) => {
       const progress = progressFrom(cmd);
       if (extname(opts.out).toLowerCase() !== '.json') throw new PersonaError(`--out must be a .json file (got "${opts.out}").`, { hint: 'Use --bvh for BVH output.', exitCode: 2 });
       if (opts.bvh && extname(opts.bvh).toLowerCase() !== '.bvh') throw new PersonaError(`--bvh must name a .bvh file (got "${opts.bvh}").`, { exitCode: 2 });

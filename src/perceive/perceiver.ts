@@ -162,6 +162,29 @@ export class Perceiver {
     return run;
   }
 
+  /**
+   * People detection only (MoveNet MultiPose on the whole image): the candidates `perceive` chooses from, largest
+   * first, in the same order (so index k here is `perceive(image, { person: k })`). Empty when the Perceiver was
+   * created without the people model. Calls are serialized with `perceive`.
+   */
+  detectPeople(image: FloatImage): Promise<PersonCandidate[]> {
+    if (this.closed) return Promise.reject(new PersonaError('This Perceiver was closed.'));
+    const run = this.chain.then(async () => {
+      if (!this.peopleModel) return [];
+      const W = image.width, H = image.height;
+      const rgb = new Float32Array(W * H * 3);
+      for (let i = 0, ch = image.channels; i < W * H; i++) for (let k = 0; k < 3; k++) rgb[i * 3 + k] = image.data[i * ch + k]! * 255;
+      const full = tf().tensor(rgb, [1, H, W, 3], 'float32');
+      try {
+        return await detectPeople(this.peopleModel, full);
+      } finally {
+        full.dispose();
+      }
+    });
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
   /** Releases the models. */
   async close(): Promise<void> {
     if (this.closed) return;

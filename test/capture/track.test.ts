@@ -4,7 +4,7 @@ import { PersonaError } from '../../src/core/errors.js';
 import { createImage, type FloatImage } from '../../src/core/image.js';
 import type { Perceiver, PerceiveCallOptions } from '../../src/perceive/perceiver.js';
 import type { Box, Perception } from '../../src/perceive/types.js';
-import { PersonTracker } from '../../src/capture/track.js';
+import { PersonTracker, boxIoU } from '../../src/capture/track.js';
 
 /** A scripted scene: per frame, the people's boxes (person A first). The fake perceiver answers like the real one. */
 function fakePerceiver(scene: Box[][]): { perceiver: Perceiver; calls: string[]; frame: { i: number } } {
@@ -69,4 +69,74 @@ test('tracker follows --person 1 from the first frame', async () => {
     const r = await tracker.next(img);
     assert.deepEqual(r.perception!.person.box, small);
   }
+});
+
+test('tracker started on a box (pick.ts: a person the detector missed on frame 0) follows that person, not the largest', async () => {
+  const spectator: Box = [0, 0, 200, 330], dancer = (x: number): Box => [x, 40, x + 120, 320];
+  const { perceiver, calls, frame } = fakePerceiver([[spectator, dancer(250)], [spectator, dancer(255)], [spectator, dancer(262)]]);
+  const tracker = new PersonTracker(perceiver, 0, dancer(255)); // the dancer's box where the detector first found her
+  const img = createImage(4, 4, 3);
+  for (frame.i = 0; frame.i < 3; frame.i++) {
+    const r = await tracker.next(img);
+    assert.deepEqual(r.perception!.person.box, dancer([250, 255, 262][frame.i]!), `frame ${frame.i}`);
+  }
+  assert.deepEqual(calls, ['roi', 'roi', 'roi'], 'the first frame is perceived on the start box, no detection');
+});
+
+/** A perceiver scripted per frame for re-acquisition: `roi(frame, crop)` and `detect(frame)` give the person found. */
+function scriptedPerceiver(roi: (f: number, crop: Box) => Box | null, detect: (f: number) => { person: Box; people: Box[] }) {
+  const state = { f: 0, calls: [] as string[] };
+  const perceptionOf = (box: Box, people: Box[]): Perception => ({
+    body: { score: 0.95, keypoints: Array.from({ length: 33 }, () => [(box[0] + box[2]) / 2, (box[1] + box[3]) / 2, 0.9] as [number, number, number]), world: [] },
+    person: { box, heightPx: box[3] - box[1] },
+    people: people.map((b) => ({ box: b, score: 0.9 })),
+  }) as unknown as Perception;
+  const perceiver = {
+    perceive: async (_img: FloatImage, call: PerceiveCallOptions = {}) => {
+      if (call.roi) {
+        state.calls.push(`roi ${state.f}`);
+        const b = roi(state.f, call.roi);
+        if (!b) throw new PersonaError('No person found in the photo.');
+        return perceptionOf(b, []);
+      }
+      state.calls.push(`detect ${state.f}`);
+      const d = detect(state.f);
+      return perceptionOf(d.person, d.people);
+    },
+  } as unknown as Perceiver;
+  return { perceiver, state };
+}
+
+// Partners A and B overlap; the detector boxes them together as U, and BlazePose in U's crop finds B.
+const A: Box = [200, 50, 260, 350], B: Box = [230, 40, 320, 350], U: Box = [190, 30, 330, 355];
+const nearest = (crop: Box): Box => (boxIoU(crop, A) >= boxIoU(crop, B) ? A : B);
+
+test('after a jump, re-acquisition retries the last box before the detector, whose box holds both partners (lindy-hop)', async () => {
+  const { perceiver, state } = scriptedPerceiver(
+    (f, crop) => (f === 1 ? [240, 40, 330, 200] : nearest(crop)), // frame 1: the crop's person is someone else (IoU 0.10: jumped)
+    (f) => (f === 0 ? { person: A, people: [A] } : { person: B, people: [U] }),
+  );
+  const tracker = new PersonTracker(perceiver, 0);
+  const img = createImage(4, 4, 3);
+  const seen: Array<Box | null> = [];
+  const lost: Array<string | undefined> = [];
+  for (state.f = 0; state.f < 3; state.f++) {
+    const r = await tracker.next(img);
+    seen.push(r.perception ? r.perception.person.box : null);
+    lost.push(r.lost);
+  }
+  assert.deepEqual(lost, [undefined, 'jumped', undefined]);
+  assert.deepEqual(seen[2], A, 'still A (the detector alone gave B: the old rule swapped here)');
+  assert.deepEqual(state.calls, ['detect 0', 'roi 1', 'roi 2']);
+});
+
+test('after a no-person frame, re-acquisition goes straight to the detector (street-hug-walk)', async () => {
+  const { perceiver, state } = scriptedPerceiver(
+    (f, crop) => (f === 1 ? null : nearest(crop)),
+    (f) => (f === 0 ? { person: A, people: [A] } : { person: A, people: [A] }),
+  );
+  const tracker = new PersonTracker(perceiver, 0);
+  const img = createImage(4, 4, 3);
+  for (state.f = 0; state.f < 3; state.f++) await tracker.next(img);
+  assert.deepEqual(state.calls, ['detect 0', 'roi 1', 'detect 2']);
 });
