@@ -7,9 +7,10 @@
  * - a looser run above the hips (a loose top) follows the body: each body pixel's depth interval grown by the
  *   overhang depth (`overhangDepthRatio` × the sideways overhang, capped), and beyond the body the nearest body
  *   pixel's interval, grown alike and rounded off towards the run's end;
- * - a looser run below the hips that reaches at most `bridgeRim` past the legs' outer edges bridges the gaps between
- *   them (the depth interval interpolated between the legs on either side) and rounds off its rim like a tight one;
- * - a looser run below the hips with matte beyond the legs (a skirt, dress or coat) is a garment cross-section:
+ * - a region of looser runs below the hips (overlapping runs in consecutive rows) in which every pixel lies within
+ *   `bridgeRim` of a leg bridges the narrow gaps between them (the depth interval interpolated between the legs on
+ *   either side) and rounds off its rim like a tight one;
+ * - any other looser run below the hips (a skirt, dress or coat) is a garment cross-section:
  *   an ellipse as wide as the run, centred on the body's depth in that row, whose depth half-axis is the body's
  *   half-depth plus the overhang depth (at least `skirtRoundness` × its half-width);
  * - a run with no body at all (hair above the head, a hem below hidden feet) takes its depth centre and
@@ -76,6 +77,8 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
   const covered = (p: number): boolean => Number.isFinite(bodyFront[p]!) && Number.isFinite(bodyBack[p]!) && bodyBack[p]! > bodyFront[p]!;
   const rows: RunStats[][] = [];
   const orphans: Array<{ y: number; x0: number; x1: number }> = [];
+  // loose runs below the hips, written once the rows above and below are known (resolveBelowHips)
+  const belowHips: Array<{ y: number; x0: number; x1: number; bx0: number; bx1: number; zc: number; depth: number; narrow: boolean }> = [];
   for (let y = 0; y < H; y++) {
     const runs: RunStats[] = [];
     let x = 0;
@@ -90,6 +93,7 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
     }
     rows.push(runs);
   }
+  resolveBelowHips();
   // Runs with no body pixels borrow depth from the nearest run above or below overlapping them.
   for (const o of orphans) {
     let best: RunStats | undefined;
@@ -138,7 +142,7 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
     const zc = (zf + zb) / 2, hb = (zb - zf) / 2;
     const metresPerPx = zc / cam.fx;
     // distance of each uncovered pixel to the nearest covered one in the row, both directions
-    let loose = false;
+    let loose = false, farthest = 0; // farthest: the largest distance (px) of a run pixel from the body in the row
     const nearest = new Int32Array(x1 - x0 + 1).fill(-1);
     let last = -1;
     for (let x = x0; x <= x1; x++) { if (covered(y * W + x)) last = x; nearest[x - x0] = last; }
@@ -147,8 +151,9 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
       if (covered(y * W + x)) last = x;
       const l = nearest[x - x0]!;
       if (last >= 0 && (l < 0 || last - x < x - l)) nearest[x - x0] = last;
-      if (Math.abs(nearest[x - x0]! - x) * metresPerPx > cfg.tightRim) loose = true;
+      farthest = Math.max(farthest, Math.abs(nearest[x - x0]! - x));
     }
+    loose = farthest * metresPerPx > cfg.tightRim;
     if (!loose) {
       // the rim rounds off like the run's own elliptical cross-section (no overhang)
       const a = (x1 - x0 + 1) / 2, xm = (x0 + x1 + 1) / 2;
@@ -161,17 +166,13 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
       }
       return { x0, x1, zc, hb };
     }
-    // below the hips, a run loose only between the legs (nothing beyond their outer edges) is a bridge, not a skirt
-    if (y >= inp.hipRow && Math.max(bx0 - x0, x1 - bx1) * metresPerPx <= cfg.bridgeRim) {
-      bridgeRun(y, x0, x1, bx0, bx1);
-      return { x0, x1, zc, hb };
-    }
     const overhang = Math.max(0, ((x1 - x0 + 1) - (bx1 - bx0 + 1)) / 2) * metresPerPx;
     const depth = looseDepth(y, ((x1 - x0 + 1) / 2) * metresPerPx, hb, overhang);
     // above the hips a loose top follows the body's own depth pixel by pixel (hair beside the jaw and neck only
-    // behind it); below them a skirt spans the legs as one round cross-section (looseRun)
+    // behind it); below them a skirt spans the legs as one round cross-section (looseRun) or, in a region of narrow
+    // runs only, the legs are bridged (resolveBelowHips)
     if (y < inp.hipRow) followingRun(y, x0, x1, nearest, metresPerPx, depthOverhang(y, overhang), y >= inp.headRow && y <= inp.shoulderRow);
-    else looseRun(y, x0, x1, zc, depth);
+    else belowHips.push({ y, x0, x1, bx0, bx1, zc, depth, narrow: farthest * metresPerPx <= cfg.bridgeRim });
     return { x0, x1, zc, hb: depth };
   }
 
@@ -200,12 +201,40 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
   }
 
   /**
-   * A run below the hips whose matte reaches at most `bridgeRim` past the body's outer edges (thighs that touch in the
-   * photo but not in the fit, a matte a little wider than the fitted legs, a straight dress over legs together): each
-   * gap pixel between covered pixels takes the depth interval interpolated between the covered pixels on either side;
-   * the rim past the outer edges takes the edge pixel's interval, rounded off elliptically towards the run's end.
-   * The skirt rule (looseRun, at least `skirtRoundness` deep) made such rows of the demo's leggings a flap 4–6 cm out in
-   * front of and behind the hips.
+   * Writes the loose runs below the hips. Runs in consecutive rows that overlap form a region; a region whose runs are
+   * all narrow (every pixel within `bridgeRim` of the body in its row) is a gap between the legs that the fit opened
+   * and the photo did not, or a matte a little wider than the legs: it is bridged (bridgeRun). Any other region is a
+   * skirt, dress or coat: round cross-sections (looseRun), its narrow rows included (a coat hanging close to the legs
+   * below its hips, then flaring).
+   */
+  function resolveBelowHips(): void {
+    const n = belowHips.length, parent = Int32Array.from({ length: n }, (_, i) => i);
+    const find = (a: number): number => { while (parent[a] !== a) { parent[a] = parent[parent[a]!]!; a = parent[a]!; } return a; };
+    let prev0 = 0, cur0 = 0; // first index of the previous row's runs and of this row's
+    for (let i = 0; i < n; i++) {
+      const r = belowHips[i]!;
+      if (i > 0 && r.y !== belowHips[i - 1]!.y) { prev0 = belowHips[i - 1]!.y === r.y - 1 ? cur0 : i; cur0 = i; }
+      for (let k = prev0; k < cur0; k++) {
+        const q = belowHips[k]!;
+        if (q.y === r.y - 1 && q.x1 >= r.x0 && q.x0 <= r.x1) { const a = find(i), b = find(k); if (a !== b) parent[Math.max(a, b)] = Math.min(a, b); }
+      }
+    }
+    const wide = new Uint8Array(n);
+    for (let i = 0; i < n; i++) if (!belowHips[i]!.narrow) wide[find(i)] = 1;
+    for (let i = 0; i < n; i++) {
+      const r = belowHips[i]!;
+      if (wide[find(i)]) looseRun(r.y, r.x0, r.x1, r.zc, r.depth);
+      else bridgeRun(r.y, r.x0, r.x1, r.bx0, r.bx1);
+    }
+  }
+
+  /**
+   * A run below the hips whose every pixel lies within `bridgeRim` of the body in its row (thighs that touch in the
+   * photo but not in the fit, a matte a little wider than the fitted legs): each gap pixel between covered pixels
+   * takes the depth interval interpolated between the covered pixels on either side; the rim past the outer edges
+   * takes the edge pixel's interval, rounded off elliptically towards the run's end. The skirt rule (looseRun, at
+   * least `skirtRoundness` deep) made such rows of the demo's leggings a flap 4–6 cm out in front of and behind the
+   * hips. A skirt over legs set wide apart reaches hardly past their outer edges but spans a wide gap: it stays a skirt.
    */
   function bridgeRun(y: number, x0: number, x1: number, bx0: number, bx1: number): void {
     let left = -1;

@@ -58,25 +58,26 @@ test('between mouth height and the shoulders the loose matte beside the neck rea
  * Rows below the hips: two legs 20 px wide (2.0–2.15 m deep; 1 cm per px at the rows' centre depth 2.075 m and fx 207.5) with a gap of `gap` px
  * between them in the fitted body, and a matte that spans the gap and reaches `rim` px past each leg's outer edge.
  */
-function legsBelowHips(gap: number, rim: number) {
+function legsBelowHips(gap: number, rim: number | ((y: number) => number)) {
   const W = 90, H = 4;
+  const rimOf = typeof rim === 'number' ? () => rim : rim;
   const camera: Camera = { R: [1, 0, 0, 0, 1, 0, 0, 0, 1], t: [0, 0, 0], fx: 207.5, fy: 207.5, cx: W / 2, cy: H / 2, width: W, height: H };
   const matte = new Float32Array(W * H), bodyFront = new Float32Array(W * H).fill(Infinity), bodyBack = new Float32Array(W * H).fill(Infinity);
   const l0 = 25, l1 = l0 + 20, r0 = l1 + gap, r1 = r0 + 20;
   for (let y = 0; y < H; y++)
-    for (let x = l0 - rim; x < r1 + rim; x++) {
+    for (let x = l0 - rimOf(y); x < r1 + rimOf(y); x++) {
       const p = y * W + x;
       matte[p] = 1;
       if ((x >= l0 && x < l1) || (x >= r0 && x < r1)) { bodyFront[p] = 2; bodyBack[p] = 2.15; }
     }
   const s = buildSlabs({ camera, matte, bodyFront, bodyBack, chinRow: NaN, headRow: NaN, shoulderRow: NaN, neckColumn: NaN, hipRow: -1, up: [0, 1, 0] });
   const onLeg = (x: number): boolean => (x >= l0 && x < l1) || (x >= r0 && x < r1);
-  return { s, W, x0: l0 - rim, x1: r1 + rim, onLeg };
+  return { s, W, x0: l0 - rimOf(0), x1: r1 + rimOf(0), onLeg };
 }
 
 test('below the hips a gap between the fitted legs that the matte spans, with a rim under bridgeRim, is bridged at the legs\' depth, not made a skirt', () => {
-  // 6 cm gap and 2 cm rim, like the demo's crotch rows (2.5 cm rim), where the skirt rule built a 32 cm deep flap
-  const { s, W, x0, x1, onLeg } = legsBelowHips(6, 2);
+  // 4 cm gap and 2 cm rim, like the demo's crotch rows (2–3 cm gap, 2.5 cm rim), where the skirt rule built a 32 cm deep flap
+  const { s, W, x0, x1, onLeg } = legsBelowHips(4, 2);
   assert.ok(0.02 < SHAPE_CONFIG.bridgeRim, 'the case is under the threshold');
   for (let x = x0; x < x1; x++) {
     const p = W + x;
@@ -87,9 +88,19 @@ test('below the hips a gap between the fitted legs that the matte spans, with a 
   }
 });
 
-test('below the hips a matte reaching well past the legs (a skirt) still gets a round cross-section deeper than the legs', () => {
-  const { s, W } = legsBelowHips(6, 8); // 8 cm past each leg
-  const mid = W + 25 + 20 + 3; // the middle of the gap
+test('below the hips a skirt stays a round cross-section deeper than the legs: past the legs, or over legs set wide apart', () => {
+  // 8 cm past each leg; and a 24 cm gap with no overhang at all (woman-plaid-skirt: legs wide apart inside the skirt)
+  for (const [gap, rim] of [[6, 8], [24, 0]] as const) {
+    const { s, W } = legsBelowHips(gap, rim);
+    const mid = W + 25 + 20 + gap / 2; // the middle of the gap
+    assert.equal(s.loose[mid], 1, `gap ${gap}, rim ${rim}: loose`);
+    assert.ok(s.back[mid * 2]! - s.front[mid * 2]! > 0.15 + 0.1, `gap ${gap}, rim ${rim}: skirt depth ${s.back[mid * 2]! - s.front[mid * 2]!} m at the gap`);
+  }
+});
+
+test('below the hips narrow rows that continue into a skirt below them (a coat close to the legs, then flaring) stay part of the skirt', () => {
+  const { s, W } = legsBelowHips(4, (y) => (y < 2 ? 2 : 8));
+  const mid = W + 25 + 20 + 2; // row 1 (narrow), the middle of the gap
   assert.equal(s.loose[mid], 1);
-  assert.ok(s.back[mid * 2]! - s.front[mid * 2]! > 0.15 + 0.1, `skirt depth ${s.back[mid * 2]! - s.front[mid * 2]!} m at the gap`);
+  assert.ok(s.back[mid * 2]! - s.front[mid * 2]! > 0.15 + 0.05, `depth ${s.back[mid * 2]! - s.front[mid * 2]!} m`);
 });
