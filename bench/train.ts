@@ -121,13 +121,16 @@ type FrameOrder = (it: number) => TrainingFrame;
 /**
  * Engines: `reference` (full-frame float64 SSIM, MLP and Laplacians on the main thread), `fast-serial` (the fast
  * losses, MLP rows on two threads, Laplacians in the background; the two renders' losses one after the other,
- * SSIM in row bands), `fast` (as fast-serial, the two renders' losses on two threads at once: the trainer's path).
+ * SSIM in row bands), `fast-serial-chain` (as fast-serial, the two renders' losses on two threads at once; the state
+ * before 2026-12-06), `fast` (as fast-serial-chain, and the two renders' LBS/normal chains of the forward and backward
+ * on two threads at once too: the trainer's path).
  */
-type Engine = 'reference' | 'fast-serial' | 'fast';
+type Engine = 'reference' | 'fast-serial' | 'fast-serial-chain' | 'fast';
 
 function makeRunner(engine: Engine, template: GaussianTemplate, frameAt: FrameOrder, preset: PresetName, threads: number | undefined, mlpHidden?: number[]): Runner {
   const lossEngine: LossEngine = engine === 'reference' ? 'reference' : 'fast';
-  const parallelRenders = engine === 'fast';
+  const parallelRenders = engine === 'fast' || engine === 'fast-serial-chain';
+  const parallelChains = engine === 'fast';
   const cfg = trainConfig(preset, { seed: 0, ...(mlpHidden ? { avatar: { mlpHidden } } : {}) });
   const label = mlpHidden ? `${engine}+mlp${mlpHidden.join('-')}` : engine;
   const model = new AvatarModel(template, cfg.avatar, 0);
@@ -141,7 +144,7 @@ function makeRunner(engine: Engine, template: GaussianTemplate, frameAt: FrameOr
   timeMethod(model.mlp, 'backward', acc, 'mlpBackward');
   timeMethod(model.triplane, 'sample', acc, 'triplaneForward');
   timeMethod(model.triplane, 'backward', acc, 'triplaneBackward');
-  timeMethod(model, 'renderOne', acc, 'lbsFeaturesRasterForward');
+  timeMethod(model, 'renderPair', acc, 'lbsFeaturesRasterForward');
   timeMethod(model, 'backwardFromGaussians', acc, 'avatarBackward');
   const step = (it: number): Record<string, number> => {
     for (const k of Object.keys(acc)) acc[k] = 0;
@@ -153,7 +156,7 @@ function makeRunner(engine: Engine, template: GaussianTemplate, frameAt: FrameOr
     const frame = frameAt(it);
     const t0 = performance.now();
     model.zeroGrad();
-    const fwd = model.forward(frame.pose, frame.camera, { threads });
+    const fwd = model.forward(frame.pose, frame.camera, { threads, parallelRenders: parallelChains });
     const t1 = performance.now();
     // fast: the regularizers run on a background worker during the losses ("laplacians" is then the wait)
     const pending = engine === 'reference' ? null : startRegularizers(model, fwd.anchorOffsets, graphs, cfg, startBackgroundTask);
@@ -161,7 +164,7 @@ function makeRunner(engine: Engine, template: GaussianTemplate, frameAt: FrameOr
     const t2 = performance.now();
     const regs = pending ? pending.finish() : addRegularizers(model, fwd.anchorOffsets, graphs, cfg);
     const t3 = performance.now();
-    model.backward(fwd, dBase, dRefined, { dAnchorOffsets: regs.dAnchorOffsets, threads });
+    model.backward(fwd, dBase, dRefined, { dAnchorOffsets: regs.dAnchorOffsets, threads, parallelRenders: parallelChains });
     const t4 = performance.now();
     adam.step();
     if ((it + 1) % SKIN_RESAMPLE_EVERY === 0) model.resampleSkinning(); // as the trainer
@@ -185,7 +188,7 @@ async function main(): Promise<void> {
   const steps = Number(opt('steps', '12'));
   const preset = opt('preset', 'fast') as PresetName;
   const engines = opt('engine', 'reference,fast').split(',') as Engine[];
-  for (const e of engines) if (!['reference', 'fast-serial', 'fast'].includes(e)) throw new Error(`unknown engine ${e} (reference, fast-serial, fast)`);
+  for (const e of engines) if (!['reference', 'fast-serial', 'fast-serial-chain', 'fast'].includes(e)) throw new Error(`unknown engine ${e} (reference, fast-serial, fast-serial-chain, fast)`);
   const threads = args.includes('--threads') ? Number(opt('threads', '2')) : undefined;
   const warmup = Number(opt('warmup', '2'));
   const subjectDir = args.includes('--subject') ? opt('subject', '') : undefined;

@@ -20,17 +20,32 @@ import { Triplane, PoseOffsetMlp, jointRingMask, poseConditionTable, type Param,
 import { rasterize, rasterizeBackward, allocateGrads, RasterWorkspace, type GaussianSet, type RasterResult, type RasterGrads } from '../splat/index.js';
 import { segOneHot, SEG_CHANNEL_COUNT } from '../avatar/segmentation.js';
 import { skinningMatrices } from '../avatar/pose.js';
-import { skinPoints, skinPointsBackward, skinPointsPoseBackward } from '../body/index.js';
+import { skinPointsPoseBackward } from '../body/index.js';
 import { kinematicChainBackward } from '../body/index.js';
-import { vertexNormals, vertexNormalsBackward, type VertexNormals } from '../avatar/normals.js';
+import type { VertexNormals } from '../avatar/normals.js';
 import { buildSkinningVolume, sampleSkinningWeights, type SkinningVolume } from '../body/index.js';
 import type { GaussianTemplate } from '../avatar/template.js';
 import { addBasisOffsets } from '../avatar/expression.js';
 import { INITIAL_SCALE_FACTOR, INITIAL_SCALE_MAX_EDGE_RATIO, LOGIT_EPS } from './config.js';
 import type { AvatarShape } from '../subject/index.js';
+import { runTasks } from '../splat/index.js';
+import { CHANNELS, renderBackwardChain, renderForwardChain, type RenderBackwardJob, type RenderForwardJob } from './renderChain.js';
 
-/** Channel layout of the fused render. */
-export const CHANNELS = { rgb: 0, aux: 3, normal: 6, seg: 9, count: 12 } as const;
+export { CHANNELS } from './renderChain.js';
+/** The worker module of the per-render chains (`parallelRenders`). */
+const CHAIN_MODULE = new URL('./renderChain.js', import.meta.url).href;
+/** A Float32Array / Float64Array on a SharedArrayBuffer (what a pool worker can write). */
+const sharedF32 = (n: number): Float32Array => new Float32Array(new SharedArrayBuffer(4 * n));
+const sharedF64 = (n: number): Float64Array => new Float64Array(new SharedArrayBuffer(8 * n));
+const isShared = (a: ArrayBufferView): boolean => a.buffer instanceof SharedArrayBuffer;
+/** `src` itself when a worker can see it, else a shared copy (template arrays, copied once per model). */
+function sharedCopy<T extends Uint16Array | Uint32Array | Float32Array>(src: T): T {
+  if (isShared(src)) return src;
+  const C = src.constructor as new (b: SharedArrayBuffer) => T;
+  const out = new C(new SharedArrayBuffer(src.byteLength));
+  out.set(src);
+  return out;
+}
 const logit = (x: number): number => {
   const c = Math.min(Math.max(x, LOGIT_EPS), 1 - LOGIT_EPS);
   return Math.log(c / (1 - c));
@@ -95,6 +110,36 @@ export interface RenderGradients {
   depth: Float32Array; // H×W
 }
 
+/** Options of `AvatarModel.backward` / `backwardFromGaussians`. */
+export interface BackwardOptions {
+  poseOffsets?: boolean;
+  dAnchorOffsets?: Float32Array;
+  dPose?: PoseGradient;
+  /** The refined render's per-render chain on a splat pool worker while this thread runs the base render's (bit-identical). */
+  parallelRenders?: boolean;
+}
+
+/** The SharedArrayBuffer memory of the refined render's chain on a pool worker (`parallelRenders`). */
+interface ParallelState {
+  /** Shared copies of the template's triangles and Gaussian → anchor table. */
+  triangles: Uint32Array;
+  anchors: Uint32Array;
+  anchorWeights: Float32Array;
+  /** The refined render's canonical and posed means (N×3) and vertex normals (forward). */
+  canonical: Float32Array;
+  means: Float32Array;
+  normals: VertexNormals;
+  /** The refined render's rasterizer gradients (means and features shared). */
+  grads: RasterGrads;
+  /** The refined render's logit gradient terms, N×3 each, float64 (see renderChain.ts `renderBackwardTask`). */
+  dRgb: Float64Array;
+  dAux: Float64Array;
+  dSeg: Float64Array;
+  /** Its canonical-mean gradient (N×3) and anchor spread (A×3). */
+  dCanon: Float32Array;
+  dAnchor: Float32Array;
+}
+
 /** The trainable avatar. */
 export class AvatarModel {
   readonly template: GaussianTemplate;
@@ -130,6 +175,8 @@ export class AvatarModel {
     dCanon: Float32Array; // N×3
     grads: Array<RasterGrads | undefined>; // base, refined
   };
+  /** Shared memory of the refined render's chain on a pool worker (`parallelRenders`), allocated on first use. */
+  private par?: ParallelState;
 
   constructor(template: GaussianTemplate, config: AvatarShape, seed: number) {
     this.template = template;
@@ -164,13 +211,14 @@ export class AvatarModel {
     this.influences = template.skin.influences;
     this.volume = buildSkinningVolume(template.rest, template.skin, names.length);
     const w = this.sampleSkin();
-    this.skinJoints = w.joints;
-    this.skinWeights = w.weights;
+    // in shared memory, so that the pool worker of `parallelRenders` reads them without a copy per step
+    this.skinJoints = sharedCopy(w.joints);
+    this.skinWeights = sharedCopy(w.weights);
     this.scratch = {
       feats: new Float32Array(A * this.triplane.featDim),
       dFeats: new Float32Array(A * this.triplane.featDim),
       scales: new Float32Array(N),
-      features: [new Float32Array(N * CHANNELS.count), new Float32Array(N * CHANNELS.count)],
+      features: [new Float32Array(N * CHANNELS.count), sharedF32(N * CHANNELS.count)], // the refined one: read and written by a worker
       dAnchor: new Float32Array(A * 3),
       dCanon: new Float32Array(N * 3),
       grads: [],
@@ -197,8 +245,22 @@ export class AvatarModel {
   /** Re-samples skinning weights from the diffused volume at the current canonical positions. */
   resampleSkinning(): void {
     const w = this.sampleSkin();
-    this.skinJoints = w.joints;
-    this.skinWeights = w.weights;
+    this.skinJoints = sharedCopy(w.joints);
+    this.skinWeights = sharedCopy(w.weights);
+  }
+
+  /** The shared buffers of `parallelRenders` (allocated once per model). */
+  private parallelState(): ParallelState {
+    if (this.par) return this.par;
+    const t = this.template, N = this.n, C = CHANNELS.count;
+    const grads: RasterGrads = {
+      means: sharedF32(3 * N), scales: new Float32Array(N), rotations: new Float32Array(4 * N), opacities: new Float32Array(N), features: sharedF32(N * C),
+    };
+    return (this.par = {
+      triangles: sharedCopy(t.triangles), anchors: sharedCopy(t.gaussianAnchors), anchorWeights: sharedCopy(t.gaussianAnchorWeights),
+      canonical: sharedF32(3 * N), means: sharedF32(3 * N), normals: { raw: sharedF64(3 * N), normals: sharedF32(3 * N) }, grads,
+      dRgb: sharedF64(3 * N), dAux: sharedF64(3 * N), dSeg: sharedF64(3 * N), dCanon: sharedF32(3 * N), dAnchor: sharedF32(3 * t.anchorCount),
+    });
   }
 
   private sampleSkin() {
@@ -226,8 +288,13 @@ export class AvatarModel {
    * template's expression names) added to the canonical means before skinning — the photo view carries the photo's
    * own expression so the canonical face the avatar learns stays neutral (issue #25); a constant per frame, so the
    * backward pass needs no term for it.
+   *
+   * `parallelRenders` (ignored with `threads: 1`): the refined render's LBS, vertex normals and normal channels run
+   * on a splat pool worker while this thread does the base render's (same results, bit for bit). Its canonical and
+   * posed means and normals then live in buffers of this model that the next such forward overwrites — as the
+   * features and the rasterizer workspaces already are: differentiate only the latest forward.
    */
-  forward(pose: BodyPose, camera: Camera, options: { poseOffsets?: boolean; threads?: number; expression?: ArrayLike<number> } = {}): AvatarForward {
+  forward(pose: BodyPose, camera: Camera, options: { poseOffsets?: boolean; threads?: number; expression?: ArrayLike<number>; parallelRenders?: boolean } = {}): AvatarForward {
     const t = this.template, N = this.n, A = t.anchorCount, J = t.skeleton.names.length;
     const world = new Float64Array(J * 12), skin = new Float64Array(J * 12);
     skinningMatrices(t.skeleton.parents, t.restJoints, pose.rotations, pose.translation, world, skin);
@@ -249,7 +316,8 @@ export class AvatarModel {
     const baseCanon = new Float32Array(N * 3);
     for (let i = 0; i < N * 3; i++) baseCanon[i] = t.rest[i]! + this.offset.value[i]!;
     if (options.expression && t.expression) addBasisOffsets(t.expression, options.expression, baseCanon);
-    const refinedCanon = new Float32Array(N * 3);
+    const parallel = options.parallelRenders === true && options.threads !== 1;
+    const refinedCanon = parallel ? this.parallelState().canonical : new Float32Array(N * 3); // every element is written below
     const M = t.anchorsPerGaussian;
     for (let i = 0; i < N; i++) {
       let x = baseCanon[i * 3]!, y = baseCanon[i * 3 + 1]!, z = baseCanon[i * 3 + 2]!;
@@ -263,8 +331,7 @@ export class AvatarModel {
     const [baseFeatures, refinedFeatures] = this.scratch.features as [Float32Array, Float32Array];
     this.fillLogitFeatures(baseFeatures);
     refinedFeatures.set(baseFeatures);
-    const base = this.renderOne(baseCanon, skin, camera, baseFeatures, this.ws.base, options.threads);
-    const refined = this.renderOne(refinedCanon, skin, camera, refinedFeatures, this.ws.refined, options.threads);
+    const [base, refined] = this.renderPair(baseCanon, refinedCanon, skin, camera, baseFeatures, refinedFeatures, options.threads, parallel);
     return { camera, base, refined, anchorOffsets, skin, cond, pose, world };
   }
 
@@ -282,37 +349,53 @@ export class AvatarModel {
     }
   }
 
-  /** Poses `canonical` and renders it; `features` already holds the sigmoid channels (normals are set here). */
-  private renderOne(canonical: Float32Array, skin: Float64Array, camera: Camera, features: Float32Array, workspace: RasterWorkspace, threads?: number): AvatarRender {
-    const N = this.n, C = CHANNELS.count;
-    const means = new Float32Array(N * 3);
-    skinPoints(canonical, this.skinJoints, this.skinWeights, this.influences, skin, means);
-    const normals = vertexNormals(means, this.template.triangles);
-    const R = camera.R;
-    const nw = normals.normals;
-    for (let i = 0; i < N; i++) {
-      const o = i * C;
-      const x = nw[i * 3]!, y = nw[i * 3 + 1]!, z = nw[i * 3 + 2]!;
-      features[o + CHANNELS.normal] = R[0]! * x + R[1]! * y + R[2]! * z;
-      features[o + CHANNELS.normal + 1] = R[3]! * x + R[4]! * y + R[5]! * z;
-      features[o + CHANNELS.normal + 2] = R[6]! * x + R[7]! * y + R[8]! * z;
+  /** Poses and renders the base and the refined canonical means; `features` already hold the sigmoid channels. */
+  private renderPair(baseCanon: Float32Array, refinedCanon: Float32Array, skin: Float64Array, camera: Camera, baseFeatures: Float32Array, refinedFeatures: Float32Array, threads: number | undefined, parallel: boolean): [AvatarRender, AvatarRender] {
+    const N = this.n;
+    const job = (canonical: Float32Array, features: Float32Array, means: Float32Array, normals: VertexNormals, triangles: Uint32Array): RenderForwardJob => ({
+      canonical, skinJoints: this.skinJoints, skinWeights: this.skinWeights, influences: this.influences, skin, triangles, R: camera.R, means, normals, features,
+    });
+    const fresh = (): [Float32Array, VertexNormals] => [new Float32Array(N * 3), { raw: new Float64Array(N * 3), normals: new Float32Array(N * 3) }];
+    const b = job(baseCanon, baseFeatures, ...fresh(), this.template.triangles);
+    if (!parallel) {
+      renderForwardChain(b);
+      const base = this.rasterizeRender(b, camera, this.ws.base, threads);
+      const r = job(refinedCanon, refinedFeatures, ...fresh(), this.template.triangles);
+      renderForwardChain(r);
+      return [base, this.rasterizeRender(r, camera, this.ws.refined, threads)];
     }
-    const gs: GaussianSet = { count: N, means, scales: this.scratch.scales, features, channels: C };
+    const p = this.parallelState();
+    const r = job(refinedCanon, refinedFeatures, p.means, p.normals, p.triangles);
+    runTasks(CHAIN_MODULE, 'renderForwardChain', [b, r], renderForwardChain);
+    return [this.rasterizeRender(b, camera, this.ws.base, threads), this.rasterizeRender(r, camera, this.ws.refined, threads)];
+  }
+
+  /** Rasterizes a render whose forward chain has run. */
+  private rasterizeRender(job: RenderForwardJob, camera: Camera, workspace: RasterWorkspace, threads?: number): AvatarRender {
+    const gs: GaussianSet = { count: this.n, means: job.means, scales: this.scratch.scales, features: job.features, channels: CHANNELS.count };
     const result = rasterize(gs, camera, { depth: true, workspace, threads });
-    return { result, means, canonical, normals };
+    return { result, means: job.means, canonical: job.canonical, normals: job.normals };
   }
 
   /**
    * Backward of `forward`: accumulates parameter gradients (call `zeroGrad` first) from the gradients of
-   * the loss with respect to each render's image (H×W×12), alpha and depth.
+   * the loss with respect to each render's image (H×W×12), alpha and depth. `parallelRenders`: see
+   * `backwardFromGaussians`.
    */
-  backward(fwd: AvatarForward, dBase: RenderGradients, dRefined: RenderGradients, options: { poseOffsets?: boolean; threads?: number; dAnchorOffsets?: Float32Array; dPose?: PoseGradient } = {}): void {
+  backward(fwd: AvatarForward, dBase: RenderGradients, dRefined: RenderGradients, options: BackwardOptions & { threads?: number } = {}): void {
+    const parallel = this.parallelBackward(options);
     const grads = [fwd.base, fwd.refined].map((render, k) => {
       const d = k === 0 ? dBase : dRefined;
-      const buf = (this.scratch.grads[k] ??= allocateGrads(render.result.saved));
+      // the refined render's means and feature gradients go to a pool worker: shared memory
+      const buf = parallel && k === 1 ? this.parallelState().grads : (this.scratch.grads[k] ??= allocateGrads(render.result.saved));
       return rasterizeBackward(render.result.saved, d.image, d.alpha, { dDepth: d.depth, grads: buf, threads: options.threads });
     });
     this.backwardFromGaussians(fwd, grads[0]!, grads[1]!, options);
+  }
+
+  /** Whether the per-render chains of this backward run on two threads (not with the pose gradient, nor on one thread). */
+  private parallelBackward(options: BackwardOptions & { threads?: number }): boolean {
+    return options.parallelRenders === true && options.threads !== 1 && !options.dPose;
   }
 
   /**
@@ -322,35 +405,60 @@ export class AvatarModel {
    * With `dPose`, also accumulates the gradient with respect to the frame's pose through LBS and the
    * kinematic chain (PERSONA optimises every frame's SMPL-X parameters); the path through the offset
    * MLP's pose condition is not followed (the pose enters the refinement through the skinning only).
+   *
+   * `parallelRenders` (not with `dPose` or `threads: 1`): the refined render's chain (renderChain.ts) runs on a
+   * splat pool worker into buffers of its own while this thread runs the base render's into the parameter
+   * gradients; its terms are then added after the base render's, element by element, as in the serial path —
+   * the same gradients bit for bit (test/train/renderChainParallel.test.ts).
    */
-  backwardFromGaussians(fwd: AvatarForward, gBase: GaussianGrads, gRefined: GaussianGrads, options: { poseOffsets?: boolean; dAnchorOffsets?: Float32Array; dPose?: PoseGradient } = {}): void {
+  backwardFromGaussians(fwd: AvatarForward, gBase: GaussianGrads, gRefined: GaussianGrads, options: BackwardOptions & { threads?: number } = {}): void {
     const N = this.n, t = this.template, A = t.anchorCount, J = t.skeleton.names.length, M = t.anchorsPerGaussian;
     const dAnchor = this.scratch.dAnchor;
     dAnchor.fill(0);
-    const dRg = options.dPose ? new Float64Array(J * 9) : null, dtg = options.dPose ? new Float64Array(J * 3) : null;
-    for (const [render, grads, refined] of [[fwd.base, gBase, false], [fwd.refined, gRefined, true]] as const) {
-      this.featureBackward(render, grads, fwd.camera);
-      // scales: isotropic linear σ = exp(logScale)
-      for (let i = 0; i < N; i++) this.logScale.grad[i] += grads.scales[i]! * this.scratch.scales[i]!;
-      // posed means → canonical
-      const dCanon = this.scratch.dCanon;
-      dCanon.fill(0);
-      skinPointsBackward(grads.means, this.skinJoints, this.skinWeights, this.influences, fwd.skin, dCanon);
-      if (options.dPose) skinPointsPoseBackward(grads.means, render.canonical, this.skinJoints, this.skinWeights, this.influences, t.restJoints, dRg!, dtg!, options.dPose.translation);
-      for (let i = 0; i < N * 3; i++) this.offset.grad[i] += dCanon[i]!;
-      if (refined) {
-        for (let i = 0; i < N; i++)
-          for (let m = 0; m < M; m++) {
-            const a = t.gaussianAnchors[i * M + m]!, w = t.gaussianAnchorWeights[i * M + m]!;
-            dAnchor[a * 3] += w * dCanon[i * 3]!; dAnchor[a * 3 + 1] += w * dCanon[i * 3 + 1]!; dAnchor[a * 3 + 2] += w * dCanon[i * 3 + 2]!;
-          }
+    const scales = this.scratch.scales;
+    const job = (render: AvatarRender, grads: GaussianGrads, triangles: Uint32Array, targets: Pick<RenderBackwardJob, 'dRgb' | 'dAux' | 'dSeg' | 'dCanon' | 'spread'>): RenderBackwardJob => ({
+      features: render.result.saved.gaussians.features, dFeatures: grads.features, dMeans: grads.means, means: render.means, normals: render.normals,
+      triangles, R: fwd.camera.R, skinJoints: this.skinJoints, skinWeights: this.skinWeights, influences: this.influences, skin: fwd.skin, ...targets,
+    });
+    const paramTargets = { dRgb: this.rgb.grad, dAux: this.aux.grad, dSeg: this.seg.grad, dCanon: this.scratch.dCanon };
+    if (this.parallelBackward(options)) {
+      const p = this.parallelState();
+      // the worker adds the normals' term into the refined render's means gradient: it must be shared
+      const copyMeans = !isShared(gRefined.means);
+      if (copyMeans) p.grads.means.set(gRefined.means);
+      const refined = job(fwd.refined, { ...gRefined, means: copyMeans ? p.grads.means : gRefined.means }, p.triangles, {
+        dRgb: p.dRgb, dAux: p.dAux, dSeg: p.dSeg, dCanon: p.dCanon, spread: { anchors: p.anchors, weights: p.anchorWeights, perGaussian: M, dAnchor: p.dAnchor },
+      });
+      const base = job(fwd.base, gBase, t.triangles, paramTargets);
+      runTasks(CHAIN_MODULE, 'renderBackwardTask', [base, refined], (b) => {
+        renderBackwardChain(b);
+        for (let i = 0; i < N; i++) this.logScale.grad[i] += gBase.scales[i]! * scales[i]!;
+        for (let i = 0; i < N * 3; i++) this.offset.grad[i] += b.dCanon[i]!;
+      });
+      // the refined render's terms after the base render's (float64 terms into float32 sums: the serial rounding)
+      const rgb = this.rgb.grad, aux = this.aux.grad, seg = this.seg.grad;
+      for (let i = 0; i < N * 3; i++) { rgb[i] += p.dRgb[i]!; aux[i] += p.dAux[i]!; seg[i] += p.dSeg[i]!; }
+      for (let i = 0; i < N; i++) this.logScale.grad[i] += gRefined.scales[i]! * scales[i]!;
+      for (let i = 0; i < N * 3; i++) this.offset.grad[i] += p.dCanon[i]!;
+      dAnchor.set(p.dAnchor); // dAnchor was zero: the spread summed on the worker in the same order
+      if (copyMeans) gRefined.means.set(p.grads.means); // as the serial path, leave the normals' term in the caller's array
+    } else {
+      const dRg = options.dPose ? new Float64Array(J * 9) : null, dtg = options.dPose ? new Float64Array(J * 3) : null;
+      for (const [render, grads, refined] of [[fwd.base, gBase, false], [fwd.refined, gRefined, true]] as const) {
+        const spread = refined ? { anchors: t.gaussianAnchors, weights: t.gaussianAnchorWeights, perGaussian: M, dAnchor } : undefined;
+        const j = job(render, grads, t.triangles, { ...paramTargets, spread });
+        renderBackwardChain(j);
+        // scales: isotropic linear σ = exp(logScale)
+        for (let i = 0; i < N; i++) this.logScale.grad[i] += grads.scales[i]! * scales[i]!;
+        if (options.dPose) skinPointsPoseBackward(grads.means, render.canonical, this.skinJoints, this.skinWeights, this.influences, t.restJoints, dRg!, dtg!, options.dPose.translation);
+        for (let i = 0; i < N * 3; i++) this.offset.grad[i] += j.dCanon[i]!;
       }
-    }
-    if (options.dPose) {
-      const rot = fwd.pose.rotations, local = new Float64Array(J * 9), R = new Float64Array(9);
-      for (let j = 0; j < J; j++) local.set(axisAngleToMatrix(rot[j * 3]!, rot[j * 3 + 1]!, rot[j * 3 + 2]!, R), j * 9);
-      const g = kinematicChainBackward(t.skeleton.parents, t.restJoints, local, fwd.world, rot, dRg!, dtg!);
-      for (let i = 0; i < J * 3; i++) options.dPose.rotations[i] += g[i]!;
+      if (options.dPose) {
+        const rot = fwd.pose.rotations, local = new Float64Array(J * 9), R = new Float64Array(9);
+        for (let j = 0; j < J; j++) local.set(axisAngleToMatrix(rot[j * 3]!, rot[j * 3 + 1]!, rot[j * 3 + 2]!, R), j * 9);
+        const g = kinematicChainBackward(t.skeleton.parents, t.restJoints, local, fwd.world, rot, dRg!, dtg!);
+        for (let i = 0; i < J * 3; i++) options.dPose.rotations[i] += g[i]!;
+      }
     }
     if (options.dAnchorOffsets) for (let i = 0; i < A * 3; i++) dAnchor[i] += options.dAnchorOffsets[i]!;
     if (options.poseOffsets ?? true) {
@@ -363,28 +471,6 @@ export class AvatarModel {
       this.mlp.backward(this.scratch.feats, fwd.cond, this.anchorMainJoint, dAnchor, A, J, this.scratch.dFeats);
       this.triplane.backward(this.triplaneTaps, this.scratch.dFeats);
     }
-  }
-
-  /** Feature gradients → colour/seg logits and (through the normals) the posed means. */
-  private featureBackward(render: AvatarRender, grads: GaussianGrads, camera: Camera): void {
-    const N = this.n, C = CHANNELS.count, f = grads.features, R = camera.R;
-    const dNormals = new Float64Array(N * 3);
-    const feats = render.result.saved.gaussians.features;
-    for (let i = 0; i < N; i++) {
-      const o = i * C;
-      for (let c = 0; c < 3; c++) {
-        const s1 = feats[o + CHANNELS.rgb + c]!, s2 = feats[o + CHANNELS.aux + c]!, s3 = feats[o + CHANNELS.seg + c]!;
-        this.rgb.grad[i * 3 + c] += f[o + CHANNELS.rgb + c]! * s1 * (1 - s1);
-        this.aux.grad[i * 3 + c] += f[o + CHANNELS.aux + c]! * s2 * (1 - s2);
-        this.seg.grad[i * 3 + c] += f[o + CHANNELS.seg + c]! * s3 * (1 - s3);
-      }
-      // n_cam = R n_world → dn_world = Rᵀ dn_cam
-      const gx = f[o + CHANNELS.normal]!, gy = f[o + CHANNELS.normal + 1]!, gz = f[o + CHANNELS.normal + 2]!;
-      dNormals[i * 3] = R[0]! * gx + R[3]! * gy + R[6]! * gz;
-      dNormals[i * 3 + 1] = R[1]! * gx + R[4]! * gy + R[7]! * gz;
-      dNormals[i * 3 + 2] = R[2]! * gx + R[5]! * gy + R[8]! * gz;
-    }
-    vertexNormalsBackward(render.means, this.template.triangles, render.normals, dNormals, grads.means);
   }
 
   /** Zeroes every gradient. */

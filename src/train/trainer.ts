@@ -215,17 +215,18 @@ export async function trainAvatar(template: GaussianTemplate, frames: TrainingFr
     const frameIndex = sample.kind === 'photo' ? 0 : sample.index + 1;
     const frame = frames[frameIndex]!;
     model.zeroGrad();
-    const fwd = model.forward(poses ? poses.pose(frameIndex) : frame.pose, frame.camera, { poseOffsets, threads: options.threads, expression: frame.expression });
+    const fwd = model.forward(poses ? poses.pose(frameIndex) : frame.pose, frame.camera, { poseOffsets, threads: options.threads, expression: frame.expression, parallelRenders: backgroundRegularizers });
     prof.lap('forward');
     // the regularizers run on a background worker while this thread computes the image losses
     const pendingRegs = startRegularizers(model, fwd.anchorOffsets, graphs, cfg, backgroundRegularizers ? startBackgroundTask : null);
-    // and the two renders' losses run on two threads at once (step.ts)
+    // and the two renders' losses run on two threads at once (step.ts), as do their LBS/normal chains in the
+    // forward and backward (renderChain.ts; the backward's only without the pose gradient)
     const { losses, dBase, dRefined } = frameLosses(fwd, frame, cfg, { geometryWeighting, parallelRenders: backgroundRegularizers });
     prof.lap('losses');
     const regs = pendingRegs.finish();
     prof.lap('regularizers');
     const dPose = poses?.emptyGradient();
-    model.backward(fwd, dBase, dRefined, { poseOffsets, dAnchorOffsets: regs.dAnchorOffsets, threads: options.threads, dPose });
+    model.backward(fwd, dBase, dRefined, { poseOffsets, dAnchorOffsets: regs.dAnchorOffsets, threads: options.threads, dPose, parallelRenders: backgroundRegularizers });
     if (poses && dPose) poses.setGradient(frameIndex, dPose);
     prof.lap('backward');
     adam.setLrScale(lrMultiplier(it, total, cfg.schedule.decayAt, cfg.schedule.decayFactor));
