@@ -14,7 +14,7 @@ import { AvatarModel } from './model.js';
 import type { GaussianTemplate } from '../avatar/template.js';
 import { Adam, lrMultiplier, type ParamGroup } from '../nn/index.js';
 import { loadCheckpoint, saveCheckpoint, tensorsOf, restoreParams } from './checkpoint.js';
-import { CHECKPOINT_EVERY, LAPLACIAN_MAX_NEIGHBORS, SKIN_RESAMPLE_EVERY, type TrainConfig } from './config.js';
+import { CHECKPOINT_EVERY, LAPLACIAN_MAX_NEIGHBORS, SKIN_RESAMPLE_EVERY, TRAIN_LOG_FLUSH_EVERY, type TrainConfig } from './config.js';
 import type { TrainingFrame } from './frame.js';
 import { graphFromFaces } from './laplacian.js';
 import { psnr } from './losses.js';
@@ -185,7 +185,16 @@ export async function trainAvatar(template: GaussianTemplate, frames: TrainingFr
   const t0 = Date.now();
   let lastCheckpoint = Date.now();
   const saveEvery = (options.checkpointSeconds ?? CHECKPOINT_EVERY.seconds) * 1000;
+  // log lines are buffered (TRAIN_LOG_FLUSH_EVERY) and written before previews, checkpoints and interruptions
+  const logLines: string[] = [];
+  const flushLog = async (): Promise<void> => {
+    if (!options.logPath || logLines.length === 0) return;
+    const text = logLines.join('');
+    logLines.length = 0;
+    await appendFile(options.logPath, text);
+  };
   const save = async (step: number): Promise<void> => {
+    await flushLog();
     if (!options.checkpointPath) return;
     const tensors = { ...tensorsOf(trainable()), 'skin.weights': model.skinWeights, 'skin.joints': Float32Array.from(model.skinJoints) };
     await saveCheckpoint(options.checkpointPath, { step, tensors, adam: adam.state(), meta: { preset: cfg.preset, total, photoPsnrBefore, ...options.checkpointMeta } });
@@ -208,6 +217,7 @@ export async function trainAvatar(template: GaussianTemplate, frames: TrainingFr
     await new Promise<void>((resolve) => setImmediate(resolve)); // a yield point: lets Ctrl-C be seen
     prof.lap('yield');
     if (signal.aborted) {
+      await flushLog();
       if (it > lastCheckpointStep) await save(it); // keep the work done: the next run resumes here
       throwIfInterrupted(signal, `train (iteration ${it}/${total}, checkpoint saved)`);
     }
@@ -237,10 +247,16 @@ export async function trainAvatar(template: GaussianTemplate, frames: TrainingFr
     const all = { ...losses, ...regs.losses };
     const totalLoss = Object.values(all).reduce((a, b) => a + b, 0);
     if (it >= total * 0.9) tail.push(all);
-    if (options.logPath) await appendFile(options.logPath, JSON.stringify({ it, frame: frame.id, total: totalLoss, ...all }) + '\n');
+    if (options.logPath) {
+      logLines.push(JSON.stringify({ it, frame: frame.id, total: totalLoss, ...all }) + '\n');
+      if (logLines.length >= TRAIN_LOG_FLUSH_EVERY) await flushLog();
+    }
     task?.update(it + 1, { loss: totalLoss, image: all['image.base'] ?? 0, mask: all['mask.base'] ?? 0, frame: frame.kind });
     prof.lap('log');
-    if (options.onPreview && options.previewEvery && (it + 1) % options.previewEvery === 0) await options.onPreview(model, it + 1);
+    if (options.onPreview && options.previewEvery && (it + 1) % options.previewEvery === 0) {
+      await flushLog();
+      await options.onPreview(model, it + 1);
+    }
     prof.lap('preview');
     if (Date.now() - lastCheckpoint > saveEvery || it + 1 - lastCheckpointStep >= saveEveryIterations) await save(it + 1);
     prof.lap('checkpoint');
