@@ -3,11 +3,11 @@
  * normal channels forward; the feature (logit and normal) gradients, the normals' backward, LBS backward and the
  * spread to the pose-offset anchors backward. `AvatarModel` (model.ts) calls these for each render; with
  * `parallelRenders` it runs the refined render's on a splat pool worker (pool.ts `runTasks`) while the calling
- * thread runs the base render's, so this module imports only what a worker needs.
+ * thread runs the base render's; a worker imports this module (and the body room's index, as the layer rules ask).
  *
  * Arrays a worker writes must live on SharedArrayBuffers (other typed arrays reach it as structured-clone copies).
  */
-import { skinPoints, skinPointsBackward } from '../body/lbs.js';
+import { skinPoints, skinPointsBackward } from '../body/index.js';
 import { vertexNormals, vertexNormalsBackward, type VertexNormals } from '../avatar/normals.js';
 
 /** Channel layout of the fused render. */
