@@ -67,8 +67,15 @@ export const FIT_CONFIG = {
   lr: { rotation: 0.02, translation: 0.01, shape: 0.03 },
   /** Adam moments and ε of the fit: PyTorch's `torch.optim.Adam` defaults, with which the fitter was tuned. */
   adam: { beta1: 0.9, beta2: 0.999, eps: 1e-8 },
-  /** Iterations of the single-photo schedule: camera/orientation, then pose, then shape (+ pose). */
-  stages: { global: 60, pose: 150, shape: 150 },
+  /**
+   * Iterations of the single-photo schedule: camera/orientation, then pose, then shape (+ pose). The pose stage runs
+   * from two starts and keeps the one of lower energy (fitImage.ts, issue #19): with the matte from the start, and
+   * after poseKeypointsFirst iterations on keypoints alone (0: one start only). poseKeypointsFirst = 60 chosen on the
+   * jumps (scripts/fit-real.ts, docs/fit.md "Dynamic poses"): as the only schedule, 60 and 150 keypoint-only
+   * iterations gave man-jump-yellow 11.7 / 11.3 px (20.8 before), man-jump-red 7.8 / 7.6 (13.3), woman-athlete-jump
+   * 6.8 / 20.1 (14.7): 60 is enough to bring the limbs to their keypoints, more lets some drift off.
+   */
+  stages: { global: 60, poseKeypointsFirst: 60, pose: 150, shape: 150 },
   /** Iterations per frame in sequences (warm-started from the previous frame). */
   frameIterations: 50,
   /** Every k-th vertex takes part in the silhouette term (speed). */

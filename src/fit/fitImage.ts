@@ -207,7 +207,8 @@ function optimise(
   const V = body.vertexCount, J = body.skeleton.names.length;
   const gV = new Float64Array(V * 3), gJ = new Float64Array(J * 3);
   let last = 0;
-  for (let it = 0; it < iterations; it++) {
+  // the last pass (it === iterations) only evaluates the energy of the final state (no step)
+  for (let it = 0; it <= iterations; it++) {
     const pose: BodyPose = { rotations: st.rot.value as Float64Array, translation: [st.trans.value[0]!, st.trans.value[1]!, st.trans.value[2]!] };
     const posed: PosedBody = poser.forward({ shape: st.shape.value, pose });
     gV.fill(0); gJ.fill(0);
@@ -221,9 +222,10 @@ function optimise(
     if (shapePrior) prior += shapePriorEnergy(st.shape.value, shapePrior, FIT_CONFIG.weights.shapePrior, st.shape.grad as Float64Array);
     else for (let i = 0; i < st.shape.value.length; i++) { prior += FIT_CONFIG.weights.shapePrior * st.shape.value[i]! ** 2; st.shape.grad[i] += 2 * FIT_CONFIG.weights.shapePrior * st.shape.value[i]!; }
     if (extra) prior += extra(st.rot.value as Float64Array, st.rot.grad as Float64Array);
+    last = e.total + prior;
+    if (it === iterations) break;
     for (let j = 0; j < J; j++) if (frozen[j] || (globalOnly && j > 0)) st.rot.grad.fill(0, j * 3, j * 3 + 3);
     adam.step();
-    last = e.total + prior;
   }
   return last;
 }
@@ -326,7 +328,21 @@ export function fitImage(p: Perception, body: ArrayBodyModel, options: FitOption
   // BlazePose's world landmarks as bone-direction evidence (limbs and the trunk's lean in depth)
   const world = FIT_CONFIG.weights.worldDirections > 0 && p.body.world.some((w) => w[0] !== 0 || w[1] !== 0 || w[2] !== 0)
     ? worldDirectionTerm(p, anchors, FIT_CONFIG.weights.worldDirections, WORLD_LIMBS_WITH_TORSO) : undefined;
-  optimise(body, poser, cam, anchors, target, st, ['rot', 'trans'], Math.round(S.pose * k), frozen, undefined, withSil, false, world);
+  // Pose stage from two starts, keeping the one of lower energy (issue #19, dynamic poses): (a) with the matte from
+  // the start; (b) first on keypoints alone, then with the matte. In (a) the matte term (unbounded, weight 1e4)
+  // outweighs the robust keypoint term (saturated beyond its scale) for a limb that starts far from its keypoints:
+  // the limb swings into the matte by foreshortening and stays there (man-jump-yellow's right arm). In (b) the limbs
+  // reach their keypoints first; but where the body model cannot cover a loose matte (a coat's flaps) the matte can
+  // then drag a hand off its keypoints, which (a) avoids. The energy ranks the two right on the real photos (docs/fit.md).
+  const fromGlobal: FitState = { rot: cloneParam(st.rot), trans: cloneParam(st.trans), shape: cloneParam(st.shape) };
+  const energyMatte = optimise(body, poser, cam, anchors, target, st, ['rot', 'trans'], Math.round(S.pose * k), frozen, undefined, withSil, false, world);
+  let poseStart: 'matte' | 'keypointsFirst' = 'matte';
+  let energyKeypointsFirst: number | null = null;
+  if (withSil && S.poseKeypointsFirst > 0) {
+    optimise(body, poser, cam, anchors, target, fromGlobal, ['rot', 'trans'], Math.round(S.poseKeypointsFirst * k), frozen, undefined, false, false, world);
+    energyKeypointsFirst = optimise(body, poser, cam, anchors, target, fromGlobal, ['rot', 'trans'], Math.round(S.pose * k), frozen, undefined, true, false, world);
+    if (energyKeypointsFirst < energyMatte) { st.rot = fromGlobal.rot; st.trans = fromGlobal.trans; poseStart = 'keypointsFirst'; }
+  }
   let finalPrior = sexPrior;
   if ((options.sex ?? 'auto') === 'auto' && sexPrior.record.applied && (options.bodyEvidence ?? FIT_CONFIG.sexPrior.bodyEvidence)) {
     // Body evidence: fit the shape under both hypotheses and compare how well each explains the keypoints and
@@ -370,6 +386,7 @@ export function fitImage(p: Perception, body: ArrayBodyModel, options: FitOption
     depthOrder: ev.depthOrder,
     phenotypePrior: finalPrior.record,
     photoExpression: photoExpression ? { ...photoExpression, applied: expr.applied, jaw: expr.jaw } : null,
+    poseStart: { used: poseStart, energies: { matte: Number(energyMatte.toFixed(5)), keypointsFirst: energyKeypointsFirst === null ? null : Number(energyKeypointsFirst.toFixed(5)) } },
     scaleNote: `absolute scale from the shape prior with an assumed ${options.fovDeg ?? FIT_CONFIG.defaultFovDeg}° field of view on the long side`,
   };
 }

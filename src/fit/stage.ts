@@ -54,7 +54,7 @@ export async function runFitStage(subjectDir: string, options: FitStageOptions =
   const outcome = await subject.runStage(
     'fit',
     {
-      version: 5, // 4: depthOrder (per-limb depth-ordering check, issue #19); 5: the photo's expression applied (issue #25)
+      version: 6, // 4: depthOrder (per-limb depth-ordering check, issue #19); 5: the photo’s expression applied (issue #25); 6: the pose stage from two starts (issue #19, dynamic poses)
       inputs: { keypoints: SUBJECT_FILES.keypoints, mask: SUBJECT_FILES.mask },
       options: { body: ctx.bodySpec, fovDeg: options.fovDeg ?? null, iterationScale, sex: options.sex ?? 'auto' },
       outputs: [SUBJECT_FILES.fit, SUBJECT_FILES.fitOverlay],

@@ -62,6 +62,11 @@ export interface BodyFit {
   photoExpression?: { names: string[]; weights: number[]; features: { gap: number; width: number }; applied?: Record<string, number>; jaw?: number } | null;
   /** How absolute scale was fixed (single-photo scale ambiguity). */
   scaleNote?: string;
+  /**
+   * Which start of the pose stage the fit kept (src/fit/fitImage.ts, issue #19): 'matte' (the matte from the start) or
+   * 'keypointsFirst' (keypoints alone first), and the energy each reached (null: not run). Absent in older fits.
+   */
+  poseStart?: { used: 'matte' | 'keypointsFirst'; energies: { matte: number; keypointsFirst: number | null } };
 }
 
 /** A disagreement: the landmarks' and the fit's depth of b minus a (metres; > 0: b farther from the camera). */
