@@ -10,6 +10,7 @@
  *   is *added* into it, so several losses can accumulate into one image gradient without
  *   allocating; otherwise a fresh buffer is returned.
  */
+import { sharedFloat32, sharedFloat64 } from '../core/shared.js';
 import { PersonaError } from '../core/errors.js';
 import type { Floats } from '../nn/index.js';
 import { wasmGaussianFilter11, wasmGemmAvailable } from '../nn/index.js';
@@ -321,8 +322,8 @@ const MIN_SSIM_BAND_ROWS = 48;
 let sharedIn: { pred: Float32Array; target: Float32Array; weight: Float32Array; grad: Float32Array; sums: Float64Array } | null = null;
 function sharedBuffers(n: number, P: number, bands: number) {
   if (!sharedIn || sharedIn.pred.length < n || sharedIn.weight.length < P || sharedIn.sums.length < bands) {
-    const f32 = (len: number) => new Float32Array(new SharedArrayBuffer(4 * len));
-    sharedIn = { pred: f32(n), target: f32(n), weight: f32(P), grad: f32(n), sums: new Float64Array(new SharedArrayBuffer(8 * Math.max(bands, 8))) };
+    const f32 = sharedFloat32;
+    sharedIn = { pred: f32(n), target: f32(n), weight: f32(P), grad: f32(n), sums: sharedFloat64(Math.max(bands, 8)) };
   }
   return sharedIn;
 }

@@ -29,23 +29,12 @@ import { addBasisOffsets } from '../avatar/expression.js';
 import { INITIAL_SCALE_FACTOR, INITIAL_SCALE_MAX_EDGE_RATIO, LOGIT_EPS } from './config.js';
 import type { AvatarShape } from '../subject/index.js';
 import { runTasks } from '../splat/index.js';
+import { isShared, sharedCopy, sharedFloat32 as sharedF32, sharedFloat64 as sharedF64 } from '../core/shared.js';
 import { CHANNELS, renderBackwardChain, renderForwardChain, type RenderBackwardJob, type RenderForwardJob } from './renderChain.js';
 
 export { CHANNELS } from './renderChain.js';
 /** The worker module of the per-render chains (`parallelRenders`). */
 const CHAIN_MODULE = new URL('./renderChain.js', import.meta.url).href;
-/** A Float32Array / Float64Array on a SharedArrayBuffer (what a pool worker can write). */
-const sharedF32 = (n: number): Float32Array => new Float32Array(new SharedArrayBuffer(4 * n));
-const sharedF64 = (n: number): Float64Array => new Float64Array(new SharedArrayBuffer(8 * n));
-const isShared = (a: ArrayBufferView): boolean => a.buffer instanceof SharedArrayBuffer;
-/** `src` itself when a worker can see it, else a shared copy (template arrays, copied once per model). */
-function sharedCopy<T extends Uint16Array | Uint32Array | Float32Array>(src: T): T {
-  if (isShared(src)) return src;
-  const C = src.constructor as new (b: SharedArrayBuffer) => T;
-  const out = new C(new SharedArrayBuffer(src.byteLength));
-  out.set(src);
-  return out;
-}
 const logit = (x: number): number => {
   const c = Math.min(Math.max(x, LOGIT_EPS), 1 - LOGIT_EPS);
   return Math.log(c / (1 - c));

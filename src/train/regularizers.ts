@@ -11,6 +11,7 @@ import type { AvatarModel } from './model.js';
 import { LAPLACIAN_PART_WEIGHTS, type TrainConfig } from './config.js';
 import { laplacianLoss, type CsrGraph } from './laplacian.js';
 import type { LossBreakdown } from './step.js';
+import { sharedCopy, sharedFloat32, sharedFloat64 } from '../core/shared.js';
 
 
 /** Per-Gaussian weights from part labels. */
@@ -97,9 +98,9 @@ export function regularizerTask(a: RegularizerArrays): void {
 }
 
 const REGULARIZERS_MODULE = new URL('./regularizers.js', import.meta.url).href;
-const sharedF32 = (src: ArrayLike<number>): Float32Array => { const a = new Float32Array(new SharedArrayBuffer(4 * Math.max(1, src.length))).subarray(0, src.length); a.set(src); return a; };
-const sharedI32 = (src: Int32Array): Int32Array => { const a = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, src.length))).subarray(0, src.length); a.set(src); return a; };
-const sharedGraph = (g: CsrGraph): CsrGraph => ({ vertexCount: g.vertexCount, offsets: sharedI32(g.offsets), neighbors: sharedI32(g.neighbors) });
+/** A shared Float32Array holding `src`'s values (also converts, e.g. the anchors' 0/1 flags). */
+const sharedF32 = (src: ArrayLike<number>): Float32Array => { const a = sharedFloat32(src.length); a.set(src); return a; };
+const sharedGraph = (g: CsrGraph): CsrGraph => ({ vertexCount: g.vertexCount, offsets: sharedCopy(g.offsets), neighbors: sharedCopy(g.neighbors) });
 /** Shared copies of the constant inputs (graphs, weights) and the per-step buffers, per graph set. */
 const sharedState = new WeakMap<RegularizerGraphs, Omit<RegularizerArrays, 'weights'>>();
 
@@ -120,12 +121,12 @@ export function startRegularizers(
   let st = sharedState.get(graphs);
   const N = model.n;
   if (!st || st.logScale.length !== N || st.anchorOffsets.length !== anchorOffsets.length) {
-    const z = (n: number) => sharedF32(new Float32Array(n));
+    const z = sharedFloat32;
     st = {
       offset: z(3 * N), offsetGrad: z(3 * N), logScale: z(N), logScaleGrad: z(N), rgbLogits: z(3 * N), rgbGrad: z(3 * N),
       anchorOffsets: z(anchorOffsets.length), dAnchorOffsets: z(anchorOffsets.length), anchorEnabled: sharedF32(model.template.anchorEnabled),
       gaussians: sharedGraph(graphs.gaussians), anchors: sharedGraph(graphs.anchors), offsetWeights: sharedF32(graphs.offsetWeights),
-      losses: new Float64Array(new SharedArrayBuffer(32)),
+      losses: sharedFloat64(4),
     };
     sharedState.set(graphs, st);
   }

@@ -21,6 +21,7 @@ import type { TrainingFrame } from './frame.js';
 import { imageLoss, maskLoss, normalLoss, segLoss, depthLoss, l1Loss, getLossEngine, getLossThreads, setLossEngine, setLossThreads, type LossEngine } from './losses.js';
 import { CHANNELS, type AvatarForward, type RenderGradients } from './model.js';
 import { runTasks, type RasterResult } from '../splat/index.js';
+import { isShared, sharedCopy, sharedFloat32, sharedFloat64 } from '../core/shared.js';
 
 /** Loss values of one step, by name (already weighted). */
 export type LossBreakdown = Record<string, number>;
@@ -61,7 +62,7 @@ function compositeBackward(dI: ArrayLike<number>, target: Float32Array, dRenderC
 }
 
 function zeroGrads(P: number, shared = false): RenderGradients {
-  const f32 = (n: number) => (shared ? new Float32Array(new SharedArrayBuffer(4 * n)) : new Float32Array(n));
+  const f32 = (n: number) => (shared ? sharedFloat32(n) : new Float32Array(n));
   return { image: f32(P * CHANNELS.count), alpha: f32(P), depth: f32(P) };
 }
 
@@ -192,7 +193,6 @@ export function renderLossTask(job: RenderLossJob & { engine: LossEngine }): voi
 }
 
 const STEP_MODULE = new URL('./step.js', import.meta.url).href;
-const isShared = (a: ArrayBufferView): boolean => a.buffer instanceof SharedArrayBuffer;
 /** Shared copies of a frame's arrays for the worker, reused while the size fits. */
 let sharedFrame: { P: number; f: RenderLossJob['frame'] } | null = null;
 
@@ -203,7 +203,7 @@ function frameArrays(frame: TrainingFrame): RenderLossJob['frame'] {
 /** The frame's arrays in shared memory (copied each step into buffers reused across steps). */
 function sharedFrameArrays(frame: TrainingFrame, P: number): RenderLossJob['frame'] {
   if (!sharedFrame || sharedFrame.P !== P) {
-    const f32 = (n: number) => new Float32Array(new SharedArrayBuffer(4 * n));
+    const f32 = sharedFloat32;
     sharedFrame = { P, f: { image: f32(3 * P), mask: f32(P), normal: f32(3 * P), seg: f32(3 * P), depth: f32(P), boundary: new Uint8Array(new SharedArrayBuffer(P)) } };
   }
   const s = sharedFrame.f, a = frameArrays(frame);
@@ -219,12 +219,8 @@ function sharedFrameArrays(frame: TrainingFrame, P: number): RenderLossJob['fram
 }
 
 function renderArrays(r: RasterResult, shared: boolean): RenderLossJob['render'] {
-  const sh = (a: Float32Array): Float32Array => {
-    if (!shared || isShared(a)) return a; // the rasterizer's workspace lives in shared memory already
-    const c = new Float32Array(new SharedArrayBuffer(4 * a.length));
-    c.set(a);
-    return c;
-  };
+  // the rasterizer's workspace lives in shared memory already (sharedCopy returns it as it is)
+  const sh = (a: Float32Array): Float32Array => (shared ? sharedCopy(a) : a);
   return { image: sh(r.image), alpha: sh(r.alpha), depth: r.depth ? sh(r.depth) : null };
 }
 
@@ -248,7 +244,7 @@ export function frameLosses(fwd: AvatarForward, frame: TrainingFrame, cfg: Train
       frame: shared ? sharedFrameArrays(frame, P) : frameArrays(frame),
       loss: cfg.loss,
       grads: zeroGrads(P, shared),
-      values: shared ? new Float64Array(new SharedArrayBuffer(8 * RENDER_LOSS_SLOTS.length)) : new Float64Array(RENDER_LOSS_SLOTS.length),
+      values: shared ? sharedFloat64(RENDER_LOSS_SLOTS.length) : new Float64Array(RENDER_LOSS_SLOTS.length),
     };
   });
   if (parallel) {
