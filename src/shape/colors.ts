@@ -39,6 +39,9 @@ export interface ProxyColors {
   clothOnHands: number;
   /** Unseen clothing hanging free of the body (freedom 1) whose body texel has the skin tone (bare legs under a skirt): refilled. */
   skinUnderCloth: number;
+  /** Unseen hair vertices (the hair prior's layer on the back, the back of a hair volume) refilled from the nearest hair the photo
+   * shows: their nearest body vertex is the back or the neck, whose texel is the clothing's or the skin's, not the hair's. */
+  hairUnseen: number;
 }
 
 /** V×3 colours (see the module comment). */
@@ -69,8 +72,8 @@ export function proxyColors(proxy: ClothedProxy, body: ArrayBodyModel, texture: 
   const edge = matteEdgeDistance(matte, W, H, PROXY_COLOR_CONFIG.edgeMarginPx);
   const arms = options.posedBody ? armOccluders(options.posedBody, body, camera) : null;
   const handIndex = options.posedBody && options.skinTone ? handPoints(options.posedBody, body) : null;
-  const refill = new Uint8Array(V);
-  let seen = 0, shell = 0, armOccluded = 0, handPrints = 0, clothOnHands = 0, skinUnderCloth = 0;
+  const refill = new Uint8Array(V), seenHair = new Uint8Array(V), hairRefill = new Uint8Array(V);
+  let hairUnseen = 0, seen = 0, shell = 0, armOccluded = 0, handPrints = 0, clothOnHands = 0, skinUnderCloth = 0;
   for (let v = 0; v < V; v++) {
     if (count[v]! > 0) { for (let c = 0; c < 3; c++) colors[v * 3 + c]! /= count[v]!; continue; }
     shell++;
@@ -78,7 +81,7 @@ export function proxyColors(proxy: ClothedProxy, body: ArrayBodyModel, texture: 
     const pr = projectPoint(camera, x, y, z);
     const px = Math.floor(pr.u), py = Math.floor(pr.v);
     const bv = proxy.bodyVertex[v]!, part = body.partLabels[bv]!;
-    const cloth = proxy.material[v] === PROXY_MATERIAL.cloth;
+    const cloth = proxy.material[v] === PROXY_MATERIAL.cloth, hair = proxy.material[v] === PROXY_MATERIAL.hair;
     let visible = false;
     if (px >= 0 && py >= 0 && px < W && py < H && edge[py * W + px]) {
       // facing: the normal against the viewing ray
@@ -96,6 +99,7 @@ export function proxyColors(proxy: ClothedProxy, body: ArrayBodyModel, texture: 
     if (visible) {
       sampleTexture(photo, pr.u / W, 1 - pr.v / H, rgb);
       seen++;
+      if (hair) seenHair[v] = 1;
       // clothing on a hand's part, or beside a hand and of the skin tone, shows the photo's hand (the fitted hand is a few
       // pixels off the photo's; the hand's part claims clothing within handReach of the fitted hand)
       if (cloth && (HANDS.has(part) || (options.skinTone && handIndex && handIndex.distanceWithin(x, y, z, PROXY_COLOR_CONFIG.handPrintReach) < PROXY_COLOR_CONFIG.handPrintReach
@@ -105,6 +109,7 @@ export function proxyColors(proxy: ClothedProxy, body: ArrayBodyModel, texture: 
       }
     } else {
       sampleTexture(texture, bodyUv[bv * 2]!, bodyUv[bv * 2 + 1]!, rgb);
+      if (hair && !refill[v]) { hairRefill[v] = 1; hairUnseen++; }
       // unseen clothing the hand's part claimed (a skirt beside the hand): the hand's texture is skin, not the clothing's
       if (!refill[v] && cloth && HANDS.has(part)) { refill[v] = 1; clothOnHands++; }
       // unseen clothing hanging free of the body (a skirt's hem behind bare calves) whose body texel is skin: the texel
@@ -118,7 +123,10 @@ export function proxyColors(proxy: ClothedProxy, body: ArrayBodyModel, texture: 
     const donor = (u: number): boolean => !refill[u] && proxy.material[u] === PROXY_MATERIAL.cloth;
     refillFromNearest(colors, refill, proxy.posed, donor, vertexNeighbours(V, m.triangles), PROXY_COLOR_CONFIG.refillSmoothPasses);
   }
-  return { colors, seenFraction: seen / Math.max(1, shell), armOccluded, handPrints, clothOnHands, skinUnderCloth };
+  // unseen hair takes the colour of the hair the photo shows (none seen: the body texture's fill stays)
+  if (hairUnseen > 0 && seenHair.includes(1)) refillFromNearest(colors, hairRefill, proxy.posed, (u) => seenHair[u] === 1, vertexNeighbours(V, m.triangles), PROXY_COLOR_CONFIG.refillSmoothPasses);
+  else hairUnseen = 0;
+  return { colors, seenFraction: seen / Math.max(1, shell), armOccluded, handPrints, clothOnHands, skinUnderCloth, hairUnseen };
 }
 
 function isSkinTone(rgb: ArrayLike<number>, skin: readonly [number, number, number]): boolean {

@@ -102,3 +102,23 @@ test('refillFromNearest: marked vertices copy the nearest donor, then smooth amo
   assert.deepEqual([...smoothed.subarray(0, 3)], red);
   assert.deepEqual([...smoothed.subarray(12, 15)], blue);
 });
+
+test('hair the photo cannot see (the prior\'s layer on the back) takes the photo\'s hair colour, not the top\'s', () => {
+  // emi: long auburn hair over a teal top; the proxy's hair behind the shoulders is unseen from the front, and its nearest
+  // body vertices are on the back, whose unwrapped texel is the top's colour
+  const c = proxyColors(proxy, body, texture, photo.render.image, matte.data, photo.camera, { posedBody, skinTone: unwrapped.skin });
+  assert.ok(c.hairUnseen > 50, `unseen hair vertices refilled: ${c.hairUnseen}`);
+  const hairTrue = subject.spec.appearance.hair, top = (subject.spec.appearance.top.pattern as { base: readonly number[] }).base;
+  const shoulderY = photo.posed.joints[body.skeleton.names.indexOf('upperarm_l') * 3 + 1]!;
+  const neckZ = photo.posed.joints[body.skeleton.names.indexOf('neck') * 3 + 2]!;
+  let n = 0, nearHair = 0;
+  for (let v = 0; v < proxy.model.vertexCount; v++) {
+    // hair below the shoulder line, behind the neck: the back layer
+    if (proxy.material[v] !== PROXY_MATERIAL.hair || proxy.posed[v * 3 + 1]! > shoulderY || proxy.posed[v * 3 + 2]! > neckZ - 0.05) continue;
+    n++;
+    const d = (rgb: readonly number[]): number => Math.hypot(c.colors[v * 3]! - rgb[0]!, c.colors[v * 3 + 1]! - rgb[1]!, c.colors[v * 3 + 2]! - rgb[2]!);
+    if (d(hairTrue) < d(top)) nearHair++;
+  }
+  assert.ok(n > 30, `hair vertices on the back: ${n}`);
+  assert.ok(nearHair >= 0.9 * n, `${nearHair} of ${n} back-hair vertices are nearer the hair colour than the top's`);
+});
