@@ -12,7 +12,10 @@
  *     surface at the same pixel — a front-to-back mirror of clothing,
  *     which is what a person's back most often looks like — except on the head, where the front would put a
  *     face on the back of the head: there we use the mean colour of the visible scalp (hair): the head
- *     texels in the top UNWRAP.scalpFraction of the head's height, seen at a facing ratio above 0.3.
+ *     texels in the top UNWRAP.scalpFraction of the head's height, seen at a facing ratio above 0.3; and on
+ *     the torso where the front's centre is not the garment that wraps around (an open jacket's shirt, a
+ *     print, a V-neck's skin): where the torso's left and right sides (seen below UNWRAP.sideFacingMax) agree
+ *     at a height and the mirrored colour is not alike them, the back takes the sides' colour (sideColours.ts).
  *  3. Everything else: push–pull fill (fill.ts), which also blends across UV seams.
  */
 import type { Camera } from '../core/camera.js';
@@ -23,6 +26,7 @@ import { rasterizeMesh, computeVertexNormals, rasterizeUvSpace } from '../render
 import { BODY_PARTS, PART_INDEX } from '../body/index.js';
 import { bodySpaceFill, pushPullFill } from './fill.js';
 import { FACE_FILL, paintedFaceColour, skinLike, type FaceFeatures } from './face.js';
+import { SideColours } from './sideColours.js';
 
 /** Constants of the unwrap (see the module comment). */
 export const UNWRAP = {
@@ -38,6 +42,20 @@ export const UNWRAP = {
   edgeErosionPx: 2,
   /** The scalp colour (hair) is averaged over the top this fraction of the head's height. */
   scalpFraction: 0.3,
+  /** Torso texels seen at a facing ratio below this are its sides (the garment wrapping around to the back; rule 2). */
+  sideFacingMax: 0.65,
+  /** Side colours are binned by height, and the back cut into cells, of this size (metres; about a hand's width). */
+  sideBinMetres: 0.04,
+  /** The sides' colours are pooled over ±2 bins (16–20 cm, more than a stripe's period) of a back cell's height, and must
+   * hold 8 texels a side. */
+  sideSearchBins: 2,
+  sideMinTexels: 8,
+  /** Another colour than the sides': chromaticity farther than 0.06, or brightness outside [0.55, 1/0.55] of theirs (a
+   * side seen at grazing light is darker, not another hue; a white shirt under a dark jacket is 3–5× brighter), and
+   * beyond 2.5 spreads of the sides' own colours (a pattern's spread keeps its mirror). */
+  sideChroma: 0.06,
+  sideShade: 0.55,
+  sideSpread: 2.5,
 } as const;
 
 /** Inputs of the unwrap. */
@@ -69,6 +87,8 @@ export interface UnwrapInput {
    * Default true.
    */
   handColourCheck?: boolean;
+  /** Torso back from its sides where the front differs (rule 2, sideColours.ts). Default true; false: the plain mirror. */
+  backFromSides?: boolean;
 }
 
 /** The unwrapped texture and its confidence map. */
@@ -85,6 +105,8 @@ export interface UnwrapResult {
   handsPainted: number[];
   /** Of those, the hands perception called seen whose photo colour was not skin (handColourCheck). */
   handsCovered: number[];
+  /** Torso back texels that took the sides' colour instead of the mirrored front (rule 2, sideColours.ts). */
+  backFromSides: number;
 }
 
 /** Unwraps the photo onto the UV map (see the module comment for the rules). */
@@ -98,7 +120,6 @@ export function unwrapTexture(input: UnwrapInput): UnwrapResult {
   const tex = createImage(size, size, 3);
   const conf = new Float32Array(size * size);
   const isHead = new Uint8Array(size * size);
-  const texelPos = new Float32Array(size * size * 3); // surface point of each body texel
   const texelGroup = new Int8Array(size * size).fill(-1); // its limb group, −1 off the body
   const mirrorCandidates: number[] = [];
   const headParts = new Set([PART_INDEX.head, PART_INDEX.face, PART_INDEX.eyes]);
@@ -113,6 +134,8 @@ export function unwrapTexture(input: UnwrapInput): UnwrapResult {
   let headLo = Infinity, headHi = -Infinity;
   for (let v = 0; v < input.partLabels.length; v++) if (headParts.has(input.partLabels[v]!)) { headLo = Math.min(headLo, P[v * 3 + 1]!); headHi = Math.max(headHi, P[v * 3 + 1]!); }
   const scalpY = headHi - UNWRAP.scalpFraction * (headHi - headLo);
+  const texelPos = new Float32Array(size * size * 3); // surface point of each body texel
+  const sides = input.backFromSides === false ? null : torsoSides(P, input.partLabels, camera, texelPos);
   let hairCount = 0;
   const hidden = new Set(input.hiddenParts ?? []);
   const paintTexels: number[] = []; // face, eyes and hidden-hand texels, painted if needed
@@ -169,6 +192,7 @@ export function unwrapTexture(input: UnwrapInput): UnwrapResult {
       if (facing > 0.4) handSeen.get(part)?.push(q);
       // the top of the head seen from the front approximates the hair colour
       if (head && y >= scalpY && facing > 0.3) { for (let c = 0; c < 3; c++) hairSum[c]! += rgb[c]!; hairCount++; }
+      if (sides && part === PART_INDEX.torso && facing < UNWRAP.sideFacingMax) sides.colours.add(sides.lateral(x, y, z), sides.height(x, y, z), rgb);
     } else {
       // mirror only from the same limb: an arm in front of the torso (or one leg before the other) says
       // nothing about the surface behind it — that is left to the fill
@@ -181,13 +205,20 @@ export function unwrapTexture(input: UnwrapInput): UnwrapResult {
     }
   }
   const hair = hairCount > 0 ? hairSum.map((s) => s / hairCount) : null;
+  let backFromSides = 0;
   for (const q of mirrorCandidates) {
     if (isHead[q]) {
       if (!hair) continue;
       for (let c = 0; c < 3; c++) tex.data[q * 3 + c] = hair[c]!;
       conf[q] = UNWRAP.hairConfidence;
-    } else conf[q] = UNWRAP.mirrorConfidence;
+      continue;
+    }
+    conf[q] = UNWRAP.mirrorConfidence;
+    if (sides && texelPart[q] === PART_INDEX.torso) sides.colours.addMirror(sides.lateralAt(q), sides.heightAt(q), tex.data.subarray(q * 3, q * 3 + 3));
   }
+  if (sides)
+    for (const q of mirrorCandidates)
+      if (!isHead[q] && texelPart[q] === PART_INDEX.torso && sides.colours.backColour(sides.lateralAt(q), sides.heightAt(q), tex.data.subarray(q * 3, q * 3 + 3))) backFromSides++;
   // the skin tone: per-channel median of the seen skin samples
   const median = (a: number[]): number => { const b = a.slice().sort((x, y) => x - y); return b[b.length >> 1]!; };
   // hands perception calls seen whose colour is not the face's skin are covered (a hand in a pocket)
@@ -227,7 +258,38 @@ export function unwrapTexture(input: UnwrapInput): UnwrapResult {
   pushPullFill(tex.data, weights, size, size, 3);
   const visibility = createImage(size, size, 1);
   visibility.data.set(conf);
-  return { texture: tex, visibility, seenFraction: bodyTexels > 0 ? seen / bodyTexels : 0, facePainted, skin, handsPainted: [...hidden], handsCovered };
+  return { texture: tex, visibility, seenFraction: bodyTexels > 0 ? seen / bodyTexels : 0, facePainted, skin, handsPainted: [...hidden], handsCovered, backFromSides };
+}
+
+/** The torso's side colours and the frame they are binned in: height along the camera's image-down axis, lateral along its
+ * image-right axis from the torso's centre (null without torso vertices). */
+function torsoSides(P: Float32Array, partLabels: Uint8Array, camera: Camera, texelPos: Float32Array): TorsoSides | null {
+  const R = camera.R;
+  const height = (x: number, y: number, z: number): number => R[3]! * x + R[4]! * y + R[5]! * z;
+  const across = (x: number, y: number, z: number): number => R[0]! * x + R[1]! * y + R[2]! * z;
+  let lo = Infinity, hi = -Infinity, centre = 0, n = 0;
+  for (let v = 0; v < partLabels.length; v++) {
+    if (partLabels[v] !== PART_INDEX.torso) continue;
+    const h = height(P[v * 3]!, P[v * 3 + 1]!, P[v * 3 + 2]!);
+    lo = Math.min(lo, h); hi = Math.max(hi, h);
+    centre += across(P[v * 3]!, P[v * 3 + 1]!, P[v * 3 + 2]!); n++;
+  }
+  if (n === 0) return null;
+  centre /= n;
+  return {
+    colours: new SideColours(lo, hi, UNWRAP), height, lateral: (x, y, z) => across(x, y, z) - centre,
+    heightAt: (q) => height(texelPos[q * 3]!, texelPos[q * 3 + 1]!, texelPos[q * 3 + 2]!),
+    lateralAt: (q) => across(texelPos[q * 3]!, texelPos[q * 3 + 1]!, texelPos[q * 3 + 2]!) - centre,
+  };
+}
+
+/** {@link torsoSides}: the side colours and the torso frame, at a point or at a texel (of the unwrap's texel positions). */
+interface TorsoSides {
+  colours: SideColours;
+  height: (x: number, y: number, z: number) => number;
+  lateral: (x: number, y: number, z: number) => number;
+  heightAt: (texel: number) => number;
+  lateralAt: (texel: number) => number;
 }
 
 /** 1 where the matte (≥ 0.5) holds over the whole (2r+1)² square around a pixel (separable min filter). */

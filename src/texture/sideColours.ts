@@ -1,0 +1,134 @@
+/**
+ * The colours of the torso's sides, by height, as the photo shows them: the prior for the torso's back where the
+ * front is not what the back looks like. Mirroring the front onto the back (unwrap.ts rule 2) puts an open
+ * jacket's shirt, a T-shirt's print or a V-neck's skin on the person's back; the garment that wraps around to the
+ * back is the one the photo shows at the torso's sides (grazing texels, seen at a low facing ratio).
+ *
+ * The back is cut into cells (sideBinMetres high and wide). A cell takes the sides' colour when, over the sides'
+ * texels within sideSearchBins bins of its height, both sides are seen and each within what the other shows, and the cell's mean mirrored
+ * colour lies outside what the sides show: farther from their mean chromaticity (rgb / (r+g+b+ε)) than
+ * max(sideChroma, sideSpread × their spread), or its brightness farther from theirs, in log ratio, than
+ * max(log(1/sideShade), sideSpread × their spread). Shading scales brightness, not hue, hence the ratio; a pattern
+ * (stripes, dots, plaid) spreads the sides' colours, so its mirror stays; a plain jacket's sides do not, so the
+ * white shirt between its lapels goes.
+ */
+
+/** Thresholds of {@link SideColours} (unwrap.ts UNWRAP holds the values used, with their reasons). */
+export interface SideColourSettings {
+  /** Height of a bin, and height and width of a back cell (metres). */
+  sideBinMetres: number;
+  /** The sides' colours are pooled over this many bins above and below a cell's, each side holding at least sideMinTexels. */
+  sideSearchBins: number;
+  sideMinTexels: number;
+  /** Least chromaticity distance and brightness ratio that count as another colour (see the module comment). */
+  sideChroma: number;
+  sideShade: number;
+  /** How many spreads (standard deviations of the sides' chromaticity or log brightness) count as another colour. */
+  sideSpread: number;
+}
+
+/** ε of the chromaticity and brightness (keeps near-black colours, whose hue is noise, alike). */
+const EPSILON = 0.05;
+
+/** Per side and bin: count, r, g, b, chromaticity r, g, b, Σ|chromaticity|², Σ log brightness, Σ (log brightness)². */
+const STRIDE = 10;
+
+/** Colour statistics of a set of texels (see {@link SideColours}). */
+interface ColourStats {
+  count: number;
+  rgb: [number, number, number];
+  chroma: [number, number, number];
+  chromaSpread: number;
+  logBrightness: number;
+  logSpread: number;
+}
+
+/** Side colours binned by height, and the back's mirrored colours by cell (see the module comment). */
+export class SideColours {
+  private readonly sums: Float64Array; // per bin: left STRIDE, right STRIDE
+  private readonly bins: number;
+  private readonly cells = new Map<number, Float64Array>(); // back cell → STRIDE sums of its mirrored colours
+
+  /**
+   * @param low the lowest height (camera image-down coordinate, metres) of the torso
+   * @param high the highest
+   * @param settings the thresholds
+   */
+  constructor(private readonly low: number, high: number, private readonly settings: SideColourSettings) {
+    this.bins = Math.max(1, Math.ceil((high - low) / settings.sideBinMetres) + 1);
+    this.sums = new Float64Array(this.bins * 2 * STRIDE);
+  }
+
+  /** Adds a seen side texel at `height`, on the left (lateral < 0) or right of the torso's centre. */
+  add(lateral: number, height: number, rgb: ArrayLike<number>): void {
+    accumulate(this.sums, (this.bin(height) * 2 + (lateral < 0 ? 0 : 1)) * STRIDE, rgb);
+  }
+
+  /** Adds a back texel's mirrored colour (all of them before the first {@link backColour}). */
+  addMirror(lateral: number, height: number, rgb: ArrayLike<number>): void {
+    const k = this.cell(lateral, height);
+    let s = this.cells.get(k);
+    if (!s) this.cells.set(k, (s = new Float64Array(STRIDE)));
+    accumulate(s, 0, rgb);
+  }
+
+  /**
+   * The colour the back takes at (`lateral`, `height`), written to `out`: true when the sides replace the mirror there
+   * (see the module comment); false (out untouched) otherwise.
+   */
+  backColour(lateral: number, height: number, out: number[] | Float32Array): boolean {
+    const cellSums = this.cells.get(this.cell(lateral, height));
+    if (!cellSums) return false;
+    const b0 = this.bin(height), w = this.settings.sideSearchBins;
+    const left = new Float64Array(STRIDE), right = new Float64Array(STRIDE);
+    for (let b = Math.max(0, b0 - w); b <= Math.min(this.bins - 1, b0 + w); b++)
+      for (let i = 0; i < STRIDE; i++) { left[i]! += this.sums[b * 2 * STRIDE + i]!; right[i]! += this.sums[(b * 2 + 1) * STRIDE + i]!; }
+    if (left[0]! < this.settings.sideMinTexels || right[0]! < this.settings.sideMinTexels) return false;
+    const both = left.map((v, i) => v + right[i]!);
+    const sides = stats(both), l = stats(left), r = stats(right), cell = stats(cellSums);
+    if (!this.within(l, r) || !this.within(r, l) || this.within(cell, sides)) return false;
+    for (let c = 0; c < 3; c++) out[c] = sides.rgb[c];
+    return true;
+  }
+
+  /** Whether the mean colour of `a` lies within what `ref` shows (its spread, or the least distances). */
+  private within(a: ColourStats, ref: ColourStats): boolean {
+    const s = this.settings;
+    const chroma = Math.hypot(a.chroma[0] - ref.chroma[0], a.chroma[1] - ref.chroma[1], a.chroma[2] - ref.chroma[2]);
+    const light = Math.abs(a.logBrightness - ref.logBrightness);
+    return chroma <= Math.max(s.sideChroma, s.sideSpread * ref.chromaSpread) && light <= Math.max(Math.log(1 / s.sideShade), s.sideSpread * ref.logSpread);
+  }
+
+  private bin(height: number): number {
+    return Math.min(this.bins - 1, Math.max(0, Math.floor((height - this.low) / this.settings.sideBinMetres)));
+  }
+
+  private cell(lateral: number, height: number): number {
+    // lateral cells offset by 2¹⁰ so that the key stays non-negative (a torso is far narrower than 2¹⁰ cells)
+    return this.bin(height) * 2048 + Math.floor(lateral / this.settings.sideBinMetres) + 1024;
+  }
+}
+
+function accumulate(sums: Float64Array, o: number, rgb: ArrayLike<number>): void {
+  const b = rgb[0]! + rgb[1]! + rgb[2]! + EPSILON;
+  sums[o]! += 1;
+  let c2 = 0;
+  for (let c = 0; c < 3; c++) { sums[o + 1 + c]! += rgb[c]!; sums[o + 4 + c]! += rgb[c]! / b; c2 += (rgb[c]! / b) ** 2; }
+  sums[o + 7]! += c2;
+  sums[o + 8]! += Math.log(b);
+  sums[o + 9]! += Math.log(b) ** 2;
+}
+
+function stats(s: ArrayLike<number>): ColourStats {
+  const n = Math.max(1, s[0]!);
+  const chroma: [number, number, number] = [s[4]! / n, s[5]! / n, s[6]! / n];
+  const logB = s[8]! / n;
+  return {
+    count: s[0]!,
+    rgb: [s[1]! / n, s[2]! / n, s[3]! / n],
+    chroma,
+    chromaSpread: Math.sqrt(Math.max(0, s[7]! / n - (chroma[0] ** 2 + chroma[1] ** 2 + chroma[2] ** 2))),
+    logBrightness: logB,
+    logSpread: Math.sqrt(Math.max(0, s[9]! / n - logB * logB)),
+  };
+}

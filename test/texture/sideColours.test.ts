@@ -1,0 +1,61 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SideColours } from '../../src/texture/sideColours.js';
+import { UNWRAP, unwrapTexture } from '../../src/texture/unwrap.js';
+import { makeSubject } from '../../src/bench/subjects.js';
+import { projectPoint } from '../../src/core/camera.js';
+import { PART_INDEX } from '../../src/body/index.js';
+import { renderTextured } from '../../src/render/index.js';
+
+/** Side texels every 5 mm from height 0 to 0.4 m, coloured by `colour(height)`, on both sides; one back cell's texels. */
+function sides(colour: (h: number, side: number) => number[], cell: number[]): { s: SideColours; out: number[]; replaced: boolean } {
+  const s = new SideColours(0, 0.4, UNWRAP);
+  for (let h = 0; h < 0.4; h += 0.005) for (const side of [-1, 1]) for (let k = 0; k < 3; k++) s.add(side * 0.15, h, colour(h, side));
+  for (let k = 0; k < 20; k++) s.addMirror(0.01, 0.2 + k * 0.001, cell);
+  const out = [-1, -1, -1];
+  return { s, out, replaced: s.backColour(0.01, 0.21, out) };
+}
+
+test('SideColours: a plain jacket replaces the shirt between its lapels; shading, patterns and disagreeing sides keep the mirror', () => {
+  const jacket = [0.12, 0.1, 0.09], shirt = [0.92, 0.92, 0.9];
+  const open = sides(() => jacket, shirt);
+  assert.ok(open.replaced, 'white shirt on the back of a dark jacket');
+  open.out.forEach((c, i) => assert.ok(Math.abs(c - jacket[i]!) < 1e-9, `back takes the sides' colour ${open.out}`));
+  // the same cloth, darker at the sides (grazing light): kept
+  assert.ok(!sides(() => [0.5, 0.1, 0.1], [0.8, 0.16, 0.16]).replaced, 'shading alone is not another colour');
+  // horizontal red/white stripes of 5 cm: the sides spread over both colours, a cell mostly white stays
+  const stripes = (h: number): number[] => (Math.floor(h / 0.025) % 2 ? [0.95, 0.95, 0.93] : [0.82, 0.12, 0.14]);
+  assert.ok(!sides(stripes, [0.95, 0.95, 0.93]).replaced, 'a stripe keeps its mirror');
+  // the sides disagree (an arm of another colour over one side): kept
+  assert.ok(!sides((_h, side) => (side < 0 ? jacket : [0.2, 0.5, 0.2]), shirt).replaced, 'sides that disagree say nothing');
+});
+
+test('unwrap: the back of an open jacket is the jacket, not the mirrored shirt (subject 3 with a white strip down its front)', () => {
+  const s = makeSubject(3, { textureSize: 512 });
+  const { posed, camera, render } = s.photo({ supersample: 1 });
+  const P = posed.body, W = camera.width;
+  // the shirt between the lapels: the middle quarter of the torso's projected width, from its upper sixth to its waist
+  let u0 = Infinity, u1 = -Infinity, v0 = Infinity, v1 = -Infinity;
+  for (let v = 0; v < s.model.partLabels.length; v++) {
+    if (s.model.partLabels[v] !== PART_INDEX.torso) continue;
+    const p = projectPoint(camera, P[v * 3]!, P[v * 3 + 1]!, P[v * 3 + 2]!);
+    u0 = Math.min(u0, p.u); u1 = Math.max(u1, p.u); v0 = Math.min(v0, p.v); v1 = Math.max(v1, p.v);
+  }
+  const photo = { ...render.image, data: Float32Array.from(render.image.data) };
+  for (let y = Math.round(v0 + 0.15 * (v1 - v0)); y < v0 + 0.7 * (v1 - v0); y++)
+    for (let x = Math.round(u0 + 0.38 * (u1 - u0)); x < u0 + 0.62 * (u1 - u0); x++) if (render.mask[y * W + x] === 1) photo.data.set([0.95, 0.95, 0.95], (y * W + x) * 3);
+  const back = s.frameCamera(posed, { yawDeg: 180, width: camera.width, height: camera.height });
+  const whiteOnBack = (backFromSides: boolean): { white: number; texels: number } => {
+    const r = unwrapTexture({ posedVertices: Float32Array.from(P), triangles: s.model.triangles, cornerUvs: s.model.cornerUvs, partLabels: s.model.partLabels, camera, photo, matte: Float32Array.from(render.mask), size: 512, backFromSides });
+    const img = renderTextured(Float32Array.from(P), s.model.triangles, s.model.cornerUvs, r.texture, back, { background: [0, 0, 0] }).image;
+    let white = 0;
+    for (let p = 0; p < W * camera.height; p++) if (img.data[p * 3]! > 0.85 && img.data[p * 3 + 1]! > 0.85 && img.data[p * 3 + 2]! > 0.85) white++;
+    return { white, texels: r.backFromSides };
+  };
+  const mirror = whiteOnBack(false), fromSides = whiteOnBack(true);
+  assert.ok(mirror.white > 500, `the plain mirror puts the shirt on the back (${mirror.white} white pixels)`);
+  assert.ok(fromSides.texels > 0 && fromSides.white < 0.5 * mirror.white, `white back pixels ${mirror.white} → ${fromSides.white}`);
+  // the subject's own grey shirt (no strip): its back stays the mirror
+  const plain = unwrapTexture({ posedVertices: Float32Array.from(P), triangles: s.model.triangles, cornerUvs: s.model.cornerUvs, partLabels: s.model.partLabels, camera, photo: render.image, matte: Float32Array.from(render.mask), size: 512 });
+  assert.equal(plain.backFromSides, 0);
+});
