@@ -18,7 +18,8 @@
  * - between mouth height (the head joint) and the shoulder line, loose matte beside the jaw and neck is hair
  *   falling behind them: it follows the body like a loose top but reaches backwards only;
  * - hair that the matte shows beside the neck continues behind the shoulders, as a layer on the back
- *   `hairLengthFactor` chin-to-shoulder distances long;
+ *   `hairLengthFactor` chin-to-shoulder distances long — if the matte shows it beside the neck down to where the
+ *   shoulders begin; hair that stops higher (a bob) ends on the back where it stops beside the neck;
  * - a hem is no lower than where the matte's lowest loose pixel of its column first meets the garment: a ray
  *   through the hem's silhouette grazes its near side, and continuing it into an ellipse would hang the far
  *   side lower by the ray's slope × the garment's depth (a band under the hem seen from behind).
@@ -293,7 +294,7 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
     if (!Number.isFinite(chinRow) || !Number.isFinite(shoulderRow) || shoulderRow <= chinRow) return;
     // widest hair beside the neck: matte runs containing the neck column between chin and shoulders,
     // compared with the body's own extent there
-    let hairHalf = 0;
+    let hairHalf = 0, lowestHairRow = -1;
     const yMid = Math.round((chinRow + 3 * shoulderRow) / 4);
     for (let y = Math.max(0, Math.round(chinRow)); y <= Math.min(H - 1, yMid); y++) {
       const run = rows[y]!.find((r) => r.x0 <= neckColumn && r.x1 >= neckColumn);
@@ -303,18 +304,23 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
       if (bx0 < 0) continue;
       const metresPerPx = run.zc / cam.fx;
       const side = Math.min(bx0 - run.x0, run.x1 - bx1) * metresPerPx;
-      if (side >= cfg.hairSideMin) hairHalf = Math.max(hairHalf, (run.x1 - run.x0 + 1) / 2);
+      if (side >= cfg.hairSideMin) { hairHalf = Math.max(hairHalf, (run.x1 - run.x0 + 1) / 2); lowestHairRow = y; }
       for (let x = run.x0; x <= run.x1; x++) if (!covered(y * W + x) && side >= cfg.hairSideMin) kind[y * W + x] = 2;
     }
     if (hairHalf === 0) return;
-    const length = cfg.hairLengthFactor * (shoulderRow - chinRow);
+    // hair seen beside the neck well down towards the shoulders falls onto the back, the prior's length below the shoulder
+    // line; hair that stops near the chin (a bob) ends on the back where it stops beside the neck
+    const reachesShoulders = lowestHairRow - chinRow >= cfg.hairShoulderReach * (yMid - chinRow);
+    const length = reachesShoulders ? cfg.hairLengthFactor * (shoulderRow - chinRow) : lowestHairRow - shoulderRow;
     const yEnd = Math.min(H - 1, Math.round(shoulderRow + length));
+    // the layer thins towards its lower end from the shoulder line (long hair) or from the chin (a bob)
+    const taperFrom = reachesShoulders ? shoulderRow : chinRow, taper = Math.max(1, yEnd - taperFrom);
     for (let y = Math.max(0, Math.round(chinRow)); y <= yEnd; y++)
       for (let x = Math.max(0, Math.round(neckColumn - hairHalf)); x <= Math.min(W - 1, Math.round(neckColumn + hairHalf)); x++) {
         const p = y * W + x;
         if (!covered(p) || matte[p]! < 0.5) continue;
         // the layer rounds off towards its sides and its lower end
-        const u = (x + 0.5 - neckColumn) / hairHalf, v = Math.max(0, (y - shoulderRow) / length);
+        const u = (x + 0.5 - neckColumn) / hairHalf, v = Math.max(0, (y - taperFrom) / taper);
         const t = cfg.hairThickness * Math.sqrt(Math.max(0, 1 - u * u)) * Math.sqrt(Math.max(0, 1 - v * v));
         if (t <= 0) continue;
         setSlab(p, 1, bodyBack[p]! - t, bodyBack[p]! + t);

@@ -73,3 +73,15 @@ test('the proxy is deterministic', () => {
   assert.deepEqual(Buffer.from(again.model.template.buffer), Buffer.from(skirted.proxy.model.template.buffer));
   assert.deepEqual(Buffer.from(again.model.triangles.buffer), Buffer.from(skirted.proxy.model.triangles.buffer));
 });
+
+test('long hair falls onto the back below the shoulders; a bob that stops at the jaw does not', () => {
+  const hairBelowShoulders = ({ proxy, subject, photo }: ReturnType<typeof proxyOf>): number => {
+    const shoulderY = photo.posed.joints[subject.model.skeleton.names.indexOf('upperarm_l') * 3 + 1]!;
+    let n = 0;
+    for (let v = 0; v < proxy.model.vertexCount; v++) if (proxy.material[v] === PROXY_MATERIAL.hair && proxy.posed[v * 3 + 1]! < shoulderY) n++;
+    return n;
+  };
+  const long = hairBelowShoulders(skirted), bob = hairBelowShoulders(proxyOf(2)); // emi: long auburn hair; chloe: black bob
+  assert.ok(long > 100, `emi's hair vertices below the shoulder line: ${long}`);
+  assert.equal(bob, 0, `chloe's hair vertices below the shoulder line: ${bob}`);
+});
