@@ -41,11 +41,12 @@ export const SHAPE_CONFIG = {
   /** Length of the hair lying on the back below the shoulder line, in chin-to-shoulder-line distances (a single view cannot see it:
    * the prior takes shoulder-blade length, between a bob and waist-long hair). */
   hairLengthFactor: 1.2,
-  /** Hair the matte shows beside the neck over at least this share of the span from the chin to three quarters of the way to the
-   * shoulder line falls onto the back (the layer above); hair that stops higher is a bob and ends on the back where it stops beside
-   * the neck. Measured on the synthetic subjects' photos: the long hair of subjects 0 and 4 reaches 0.66 and 0.62 of the span (below
-   * that the shoulders widen the body and hide it), subject 2's bob 0.23 — whose long layer, once coloured as hair, hung a black
-   * curtain down its back (novel clothing PSNR 14.0 → 13.2 dB). */
+  /** Hair the matte shows beside the neck (both sides together at least hairSideMin wide) over at least this share of the span from
+   * the chin to three quarters of the way to the shoulder line falls onto the back (the layer above); hair that stops higher is a
+   * bob and ends on the back where it stops beside the neck. Measured on the synthetic subjects' photos (true body | fitted body):
+   * the long hair of subject 0 reaches 0.70 | 0.55, of subject 4 0.65 | 0.47 (below that the widening shoulders hide it), subject
+   * 2's bob 0.27 | 0.33 — whose long layer, once coloured as hair, hung a black curtain down its back (novel clothing PSNR 14.0 →
+   * 13.2 dB). */
   hairShoulderReach: 0.4,
   /** Thickness of the hair layer on the back (metres). */
   hairThickness: 0.035,

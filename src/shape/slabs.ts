@@ -304,7 +304,9 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
       if (bx0 < 0) continue;
       const metresPerPx = run.zc / cam.fx;
       const side = Math.min(bx0 - run.x0, run.x1 - bx1) * metresPerPx;
-      if (side >= cfg.hairSideMin) { hairHalf = Math.max(hairHalf, (run.x1 - run.x0 + 1) / 2); lowestHairRow = y; }
+      if (side >= cfg.hairSideMin) hairHalf = Math.max(hairHalf, (run.x1 - run.x0 + 1) / 2);
+      // how far down the hair reaches: both sides together (a fit a few pixels to one side moves hair from one side to the other)
+      if ((bx0 - run.x0 + run.x1 - bx1) * metresPerPx >= cfg.hairSideMin) lowestHairRow = y;
       for (let x = run.x0; x <= run.x1; x++) if (!covered(y * W + x) && side >= cfg.hairSideMin) kind[y * W + x] = 2;
     }
     if (hairHalf === 0) return;
