@@ -35,7 +35,6 @@ const STRIDE = 10;
 
 /** Colour statistics of a set of texels (see {@link SideColours}). */
 interface ColourStats {
-  count: number;
   rgb: [number, number, number];
   chroma: [number, number, number];
   chromaSpread: number;
@@ -48,6 +47,7 @@ export class SideColours {
   private readonly sums: Float64Array; // per bin: left STRIDE, right STRIDE
   private readonly bins: number;
   private readonly cells = new Map<number, Float64Array>(); // back cell → STRIDE sums of its mirrored colours
+  private readonly decided = new Map<number, readonly number[] | null>(); // back cell → the sides' colour it takes, or null
 
   /**
    * @param low the lowest height (camera image-down coordinate, metres) of the torso
@@ -64,7 +64,7 @@ export class SideColours {
     accumulate(this.sums, (this.bin(height) * 2 + (lateral < 0 ? 0 : 1)) * STRIDE, rgb);
   }
 
-  /** Adds a back texel's mirrored colour (all of them before the first {@link backColour}). */
+  /** Adds a back texel's mirrored colour (all of them before the first {@link backColour}: a cell's decision is kept). */
   addMirror(lateral: number, height: number, rgb: ArrayLike<number>): void {
     const k = this.cell(lateral, height);
     let s = this.cells.get(k);
@@ -77,18 +77,27 @@ export class SideColours {
    * (see the module comment); false (out untouched) otherwise.
    */
   backColour(lateral: number, height: number, out: number[] | Float32Array): boolean {
-    const cellSums = this.cells.get(this.cell(lateral, height));
-    if (!cellSums) return false;
-    const b0 = this.bin(height), w = this.settings.sideSearchBins;
+    const key = this.cell(lateral, height);
+    let colour = this.decided.get(key);
+    if (colour === undefined) this.decided.set(key, (colour = this.decide(key, this.bin(height))));
+    if (!colour) return false;
+    for (let c = 0; c < 3; c++) out[c] = colour[c]!;
+    return true;
+  }
+
+  /** The sides' colour that back cell `key` (in height bin `b0`) takes, or null where its mirror stays (the module comment). */
+  private decide(key: number, b0: number): readonly number[] | null {
+    const cellSums = this.cells.get(key);
+    if (!cellSums) return null;
+    const w = this.settings.sideSearchBins;
     const left = new Float64Array(STRIDE), right = new Float64Array(STRIDE);
     for (let b = Math.max(0, b0 - w); b <= Math.min(this.bins - 1, b0 + w); b++)
       for (let i = 0; i < STRIDE; i++) { left[i]! += this.sums[b * 2 * STRIDE + i]!; right[i]! += this.sums[(b * 2 + 1) * STRIDE + i]!; }
-    if (left[0]! < this.settings.sideMinTexels || right[0]! < this.settings.sideMinTexels) return false;
+    if (left[0]! < this.settings.sideMinTexels || right[0]! < this.settings.sideMinTexels) return null;
     const both = left.map((v, i) => v + right[i]!);
     const sides = stats(both), l = stats(left), r = stats(right), cell = stats(cellSums);
-    if (!this.within(l, r) || !this.within(r, l) || this.within(cell, sides)) return false;
-    for (let c = 0; c < 3; c++) out[c] = sides.rgb[c];
-    return true;
+    if (!this.within(l, r) || !this.within(r, l) || this.within(cell, sides)) return null;
+    return sides.rgb;
   }
 
   /** Whether the mean colour of `a` lies within what `ref` shows (its spread, or the least distances). */
@@ -124,7 +133,6 @@ function stats(s: ArrayLike<number>): ColourStats {
   const chroma: [number, number, number] = [s[4]! / n, s[5]! / n, s[6]! / n];
   const logB = s[8]! / n;
   return {
-    count: s[0]!,
     rgb: [s[1]! / n, s[2]! / n, s[3]! / n],
     chroma,
     chromaSpread: Math.sqrt(Math.max(0, s[7]! / n - (chroma[0] ** 2 + chroma[1] ** 2 + chroma[2] ** 2))),
