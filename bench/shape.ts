@@ -7,6 +7,10 @@
  *   front and the side, both re-posed by skinning (the proxy) and rendered by the truth's own garments.
  * Writes bench/results/shape.json and a contact sheet per subject under --out (default /tmp/persona-bench-shape).
  * Run: npm run bench:shape [-- --subjects 2,4] [--set skirtRoundness=0.8]
+ *      [--motions walk,dance --motion-poses 5]: instead of the one walk pose, 5 evenly spaced poses of each motion
+ *      (front and side) — how skinning moves the proxy's garments against the truth's (docs/shape.md);
+ *      [--sim]: also the proxy's loose cloth and hair simulated through each whole motion (src/sim, the builtin
+ *      generator's `--cloth-dynamics`), its IoU beside the skinned proxy's (docs/sim.md).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -18,12 +22,16 @@ import { BodyPoser } from '../src/body/skinning.js';
 import type { BodyPose } from '../src/body/types.js';
 import { colorizeLabels, contactSheet, rasterizeMesh } from '../src/render/index.js';
 import { buildClothedProxy, proxyOverlay, proxySilhouetteIoU, SHAPE_CONFIG } from '../src/shape/index.js';
-import { placedMotion } from '../src/generate/builtin.js';
+import { placedMotion, proxySurface } from '../src/generate/builtin.js';
+import { prepareCloth, simulateCloth } from '../src/sim/index.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string): string | undefined => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : undefined; };
 const ids = (arg('subjects') ?? '0,1,2,3,4,5').split(',').map(Number);
 const outDir = arg('out') ?? '/tmp/persona-bench-shape';
+const motions = (arg('motions') ?? 'walk').split(',');
+const motionPoses = Number(arg('motion-poses') ?? 0);
+const simulate = args.includes('--sim');
 // --set name=value[,name=value] overrides numeric settings of SHAPE_CONFIG (for sweeps); --voxel X is --set voxelSize=X
 const overrides = Object.fromEntries((arg('set') ?? '').split(',').filter(Boolean).map((kv) => {
   const [k, v] = kv.split('=');
@@ -51,12 +59,25 @@ for (const id of ids) {
   const bodyPoser = new BodyPoser(subject.model), proxyPoser = new BodyPoser(proxy.model);
   const bodyRest = bodyPoser.rest(subject.shape), proxyRest = proxyPoser.rest([]);
   const bareIoU = iou(rasterizeMesh(Float32Array.from(photo.posed.body), subject.model.triangles, photo.camera, {}).triangleId, photo.render.mask, (t) => t >= 0);
-  const views: Array<{ name: string; pose: BodyPose; yaw: number }> = [];
-  const walk = placedMotion(subject.model, subject.shape, photo.posed.pose, 'walk');
-  const walkPose = walk.poseAt(walk.duration * 0.3);
+  const views: Array<{ name: string; pose: BodyPose; yaw: number; simulated?: Float32Array }> = [];
+  const clothSetup = simulate ? prepareCloth(proxySurface(proxy), subject.model, subject.shape) : undefined;
   views.push({ name: 'photo pose, side', pose: photo.posed.pose, yaw: 90 }, { name: 'photo pose, back', pose: photo.posed.pose, yaw: 180 });
-  views.push({ name: 'walk, front', pose: walkPose, yaw: 0 }, { name: 'walk, side', pose: walkPose, yaw: 90 });
-  const novel: Array<{ view: string; proxy: number; bare: number }> = [];
+  if (motionPoses > 0) {
+    for (const name of motions) {
+      const m = placedMotion(subject.model, subject.shape, photo.posed.pose, name);
+      const times = Array.from({ length: motionPoses }, (_, k) => m.duration * (k + 0.5) / motionPoses);
+      const frames = clothSetup ? simulateCloth(clothSetup, { poseAt: m.poseAt, duration: m.duration, times }).frames : undefined;
+      times.forEach((time, k) => {
+        const t = time / m.duration, pose = m.poseAt(time), simulated = frames?.[k];
+        views.push({ name: `${name} ${t.toFixed(2)}, front`, pose, yaw: 0, simulated }, { name: `${name} ${t.toFixed(2)}, side`, pose, yaw: 90, simulated });
+      });
+    }
+  } else {
+    const walk = placedMotion(subject.model, subject.shape, photo.posed.pose, 'walk');
+    const walkPose = walk.poseAt(walk.duration * 0.3);
+    views.push({ name: 'walk, front', pose: walkPose, yaw: 0 }, { name: 'walk, side', pose: walkPose, yaw: 90 });
+  }
+  const novel: Array<{ view: string; proxy: number; bare: number; simulated?: number }> = [];
   const tiles: FloatImage[] = [];
   for (const v of views) {
     const posed = subject.pose(v.pose);
@@ -64,23 +85,36 @@ for (const id of ids) {
     const truth = subject.render(posed, camera, { supersample: 1 });
     const pr = rasterizeMesh(Float32Array.from(proxyPoser.forward({ pose: v.pose, rest: proxyRest }).vertices), proxy.model.triangles, camera, {});
     const br = rasterizeMesh(Float32Array.from(bodyPoser.forward({ pose: v.pose, rest: bodyRest }).vertices), subject.model.triangles, camera, {});
-    novel.push({ view: v.name, proxy: iou(pr.triangleId, truth.mask, (t) => t >= 0), bare: iou(br.triangleId, truth.mask, (t) => t >= 0) });
+    const sr = v.simulated ? rasterizeMesh(v.simulated, proxy.model.triangles, camera, {}) : undefined;
+    novel.push({ view: v.name, proxy: iou(pr.triangleId, truth.mask, (t) => t >= 0), bare: iou(br.triangleId, truth.mask, (t) => t >= 0), ...(sr ? { simulated: iou(sr.triangleId, truth.mask, (t) => t >= 0) } : {}) });
     // truth | proxy silhouette agreement: white both, red truth only, blue proxy only
     const lab = new Int16Array(truth.mask.length);
     for (let p = 0; p < lab.length; p++) { const a = pr.triangleId[p]! >= 0, b = truth.mask[p]! > 0; lab[p] = a && b ? 7 : b ? 0 : a ? 2 : -1; }
     tiles.push(truth.image, colorizeLabels(lab, camera.width, camera.height));
+    if (clothSetup) {
+      const simLab = new Int16Array(truth.mask.length);
+      for (let p = 0; p < simLab.length; p++) { const a = (sr ? sr.triangleId[p]! : pr.triangleId[p]!) >= 0, b = truth.mask[p]! > 0; simLab[p] = a && b ? 7 : b ? 0 : a ? 2 : -1; }
+      tiles.push(colorizeLabels(simLab, camera.width, camera.height));
+    }
   }
   const photoIoU = proxySilhouetteIoU(proxy.posed, proxy.model.triangles, photo.camera, matte.data);
   const sheet = proxyOverlay(proxy, photo.render.image, matte, photo.camera, 384);
   await writePng(join(outDir, `subject-${id}.png`), sheet);
-  await writePng(join(outDir, `subject-${id}-novel.png`), contactSheet(tiles, { columns: 8, labels: views.flatMap((v) => [v.name, 'proxy vs truth']) }));
+  await writePng(join(outDir, `subject-${id}-novel.png`), contactSheet(tiles, { columns: clothSetup ? 12 : 8, labels: views.flatMap((v) => clothSetup ? [v.name, 'skinned vs truth', 'simulated vs truth'] : [v.name, 'proxy vs truth']) }));
   const row = { id, name: subject.spec.name, seconds: +seconds.toFixed(2), photoIoU: +photoIoU.toFixed(4), bareBodyPhotoIoU: +bareIoU.toFixed(4), novel, ...proxy.stats };
   rows.push(row);
+  const moving = novel.slice(2);
+  const mean = (f: (n: (typeof novel)[number]) => number): string => (moving.reduce((a, n) => a + f(n), 0) / moving.length).toFixed(4);
+  console.log(`subject ${id}: mean IoU of the ${moving.length} motion views: proxy ${mean((n) => n.proxy)}, bare ${mean((n) => n.bare)}${clothSetup ? `, simulated proxy ${mean((n) => n.simulated ?? NaN)}` : ''}`);
+  for (const name of motions) {
+    const of = moving.filter((n) => n.view.startsWith(`${name} `));
+    if (of.length && clothSetup) console.log(`  ${name}: skinned ${(of.reduce((a, n) => a + n.proxy, 0) / of.length).toFixed(4)}, simulated ${(of.reduce((a, n) => a + (n.simulated ?? NaN), 0) / of.length).toFixed(4)}`);
+  }
   console.log(`subject ${id} ${subject.spec.name}: proxy ${proxy.stats.vertices} vertices in ${seconds.toFixed(1)} s; photo IoU proxy ${photoIoU.toFixed(3)} (bare body ${bareIoU.toFixed(3)}); novel views ${novel.map((n) => `${n.view}: ${n.proxy.toFixed(3)} (bare ${n.bare.toFixed(3)})`).join(', ')}`);
 }
 const load = loadavg().map((x) => +x.toFixed(2));
 console.log(`load average ${load.join(' ')}`);
 mkdirSync('bench/results', { recursive: true });
 // a sweep (overridden settings) writes beside its pictures, not over the recorded result
-const jsonPath = Object.keys(overrides).length || arg('voxel') ? join(outDir, 'shape.json') : 'bench/results/shape.json';
+const jsonPath = Object.keys(overrides).length || arg('voxel') || motionPoses > 0 ? join(outDir, 'shape.json') : 'bench/results/shape.json';
 writeFileSync(jsonPath, JSON.stringify({ date: new Date().toISOString(), load, subjects: rows }, null, 2) + '\n');

@@ -5,7 +5,7 @@
  *        npm run bench:quick                subject 0, fast quality, 2 motions × 6 frames (a few minutes)
  * Options: --subjects 0,1,2  --quality test|fast|standard|high  --motions a,b  --frames N  --iterations N
  *          --variants full,noBalanced,noGeometryWeighting,noPoseOffsets  --poses N  --yaws 0,90,180
- *          --refine N  --work DIR  --mode NAME  --no-doc
+ *          --refine N  --work DIR  --mode NAME  --no-doc  --seed N (training seed; 0 by default: rerun with others to see the noise)
  *          --generator oracle|builtin (training video: ground truth with artefacts, or the product's own)  --bare-body (no clothed proxy)
  *          --cloth-dynamics (builtin generator: simulate the proxy's loose cloth and hair, src/sim)
  * --from-json bench/results/X.json re-renders the Markdown of a stored (possibly partial) report.
@@ -74,7 +74,7 @@ async function main(): Promise<void> {
     iterations: arg('iterations') ? Number(arg('iterations')) : undefined,
     refineEvaluations: Number(arg('refine') ?? 40),
     variants,
-    seed: 0,
+    seed: Number(arg('seed') ?? 0),
     workDir: arg('work') ?? join(tmpdir(), 'persona-bench', mode),
     generator: (arg('generator') ?? 'oracle') as 'oracle' | 'builtin',
     clothedProxy: !process.argv.includes('--bare-body'),

@@ -34,6 +34,24 @@ export const SHAPE_CONFIG = {
    * ~0.6 as deep as wide, and its side view lost the skirt's front and back). Swept on subjects 2 and 4 (bench:shape, mean of 8
    * novel-view IoUs): 0.6 → 0.880, 0.68 → 0.884, 0.75 → 0.889, 0.9 → 0.883, 1.0 → 0.875. */
   skirtRoundness: 0.75,
+  /** A garment below the hips spans the legs (a skirt, dress or coat: slabs.ts `spansLegs`) when its matte covers the gap between the
+   * fitted legs over at least this height (metres); less is a fit that opened the legs a little where the photo's trousers touch
+   * (man-tee-cluttered: 6 cm of such rows below a T-shirt; the real-photo set's skirts, dresses and coats span 13–60 cm). */
+  skirtSpanMin: 0.1,
+  /** Loose surface of a garment that spans the legs hangs from the waist and is pushed by the thighs: its leg skinning is moved from
+   * the knees down onto the thigh of the same leg, and at most this share of its weight stays on the thighs (the rest goes to the
+   * pelvis). With the diffused volume alone a long skirt's hem was skinned 93 % to the calves (subject 4) and moved like trousers:
+   * in generated and novel frames the skirt swept after one leg and the other calf came out through it. Half is where a hem panel
+   * between the legs still follows each thigh a quarter, and a side panel half its own thigh's swing. */
+  skirtLegWeight: 0.5,
+  /** …but only while the photo's legs hang nearly straight: fully up to the first angle (degrees: the largest, over both legs, of
+   * the thigh's angle from the trunk's down direction and the knee's bend), not at all beyond the second. The proxy is unposed through
+   * its skinning, and a weight moved from a shin onto a thigh bent 90° against it blends two far-apart bone transforms: unposing
+   * through that near-singular blend threw man-jump-red's bent legs (94°) out into flat panels a metre long in generated frames.
+   * A fit whose legs miss the photo's also makes their matte look like a skirt (woman-beige-trousers mid-stride, 45°). On the
+   * real-photo set the standing photos bend 12–29° (fits bend the knees a little under skirts: synthetic subject 4 23°), strides,
+   * jumps, kicks and sitting 42–121°. */
+  waistHangLift: [30, 40] as readonly [number, number],
   /** Half thickness floor (metres) of a loose cross-section at its silhouette ends, so the field resolves the matte's edge there. */
   minHalfThickness: 0.012,
   /** Hair behind the shoulders: drawn when the matte beside the neck is wider than the body by at least this much on each side (metres). */

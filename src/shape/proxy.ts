@@ -16,6 +16,7 @@ import { rasterizeMesh, resizeImage } from '../render/index.js';
 import { buildSkinningVolume, sampleSkinningWeights } from '../body/index.js';
 import { SHAPE_CONFIG, type ShapeConfig } from './config.js';
 import { buildSlabs, type DepthSlabs } from './slabs.js';
+import { legBend, waistHangShare } from './legBend.js';
 import { occupancyField, sampleGrid } from './field.js';
 import { bodyLimbs, cropToInside, limbFields, PROXY_LIMBS, PROXY_REST } from './partition.js';
 import { marchingTetrahedra } from './marchingTetrahedra.js';
@@ -55,6 +56,10 @@ export interface ProxyStats {
   /** Share of shell vertices per material. */
   looseFraction: number;
   hairFraction: number;
+  /** Share of shell vertices on a garment that spans the legs (skinned to hang from the waist). */
+  spansLegsFraction: number;
+  /** How fully such a garment hangs from the waist (1 standing; less as the photo's legs lift or bend: SHAPE_CONFIG.waistHangLift). */
+  waistHang: number;
 }
 
 /** Inputs of {@link buildClothedProxy}. */
@@ -86,7 +91,8 @@ export function buildClothedProxy(inp: ProxyInputs): ClothedProxy {
   const dims = fitLongSide(inp.camera.width, inp.camera.height, cfg.carveLongSide);
   const cam = resizeCamera(inp.camera, dims.width, dims.height);
   const matte = resizeImage(inp.matte, dims.width, dims.height).data;
-  const front = rasterizeMesh(bodyPosed, body.triangles, cam, { cull: 'back' }).depth;
+  const frontRaster = rasterizeMesh(bodyPosed, body.triangles, cam, { cull: 'back' });
+  const front = frontRaster.depth;
   const back = rasterizeMesh(bodyPosed, body.triangles, cam, { cull: 'front' }).depth;
   const joint = (name: string): [number, number, number] => {
     const j = body.skeleton.names.indexOf(name);
@@ -96,11 +102,14 @@ export function buildClothedProxy(inp: ProxyInputs): ClothedProxy {
   const neck = rowOf(joint('neck_01')), head = rowOf(joint('head'));
   const shoulders = [rowOf(joint('upperarm_l')), rowOf(joint('upperarm_r'))];
   // the chin sits about half-way between the neck and head joints in the image (MakeHuman rig: head joint at the skull base)
+  const up = trunkUp(joint('neck_01'), joint('thigh_l'), joint('thigh_r'));
+  const hang = waistHangShare(legBend(joint, up), cfg);
   const slabs: DepthSlabs = buildSlabs({
     camera: cam, matte, bodyFront: front, bodyBack: back,
     chinRow: (neck.v + head.v) / 2, headRow: head.v, shoulderRow: (shoulders[0]!.v + shoulders[1]!.v) / 2, neckColumn: neck.u,
     hipRow: (rowOf(joint('thigh_l')).v + rowOf(joint('thigh_r')).v) / 2,
-    up: trunkUp(joint('neck_01'), joint('thigh_l'), joint('thigh_r')),
+    up,
+    legSide: legSideMap(frontRaster.triangleId, body),
   }, cfg);
 
   // 2. the occupancy field on a grid around the posed body, and its surface
@@ -187,6 +196,7 @@ export function buildClothedProxy(inp: ProxyInputs): ClothedProxy {
     templateTriangles[F1 + i] = 1;
   });
   const bodyVertex = new Int32Array(V), partLabels = new Uint8Array(V), material = new Uint8Array(V), freedom = new Float32Array(V);
+  const spansLegs = new Uint8Array(K);
   let loose = 0, hair = 0;
   const headJointY = joint('head')[1];
   for (let v = 0; v < K; v++) {
@@ -199,10 +209,12 @@ export function buildClothedProxy(inp: ProxyInputs): ClothedProxy {
     else {
       const pr = projectPoint(cam, posed[v * 3]!, posed[v * 3 + 1]!, posed[v * 3 + 2]!);
       const px = Math.floor(pr.u), py = Math.floor(pr.v);
-      const k = px >= 0 && py >= 0 && px < cam.width && py < cam.height ? slabs.kind[py * cam.width + px]! : 0;
+      const inImage = px >= 0 && py >= 0 && px < cam.width && py < cam.height;
+      const k = inImage ? slabs.kind[py * cam.width + px]! : 0;
       // loose surface over the scalp (above the head joint, which sits at the skull base) is hair
       const headPart = (body.partLabels[bv] === PART_INDEX.head || body.partLabels[bv] === PART_INDEX.face) && posed[v * 3 + 1]! > headJointY;
       material[v] = k === 2 || headPart ? PROXY_MATERIAL.hair : PROXY_MATERIAL.cloth;
+      if (material[v] === PROXY_MATERIAL.cloth && inImage && hang > 0) spansLegs[v] = slabs.spansLegs[py * cam.width + px]!;
     }
     if (material[v] === PROXY_MATERIAL.cloth) loose++;
     if (material[v] === PROXY_MATERIAL.hair) hair++;
@@ -210,7 +222,7 @@ export function buildClothedProxy(inp: ProxyInputs): ClothedProxy {
   patchVerts.forEach((bv, i) => { bodyVertex[K + i] = bv; partLabels[K + i] = body.partLabels[bv]!; material[K + i] = PROXY_MATERIAL.template; });
 
   // 5. skinning: the body's weights where the proxy hugs it, the diffused volume where it leaves it
-  const skin = proxySkinning(body, bodyPosed, posed, bodyVertex, keptDist, K, cfg, { limb: keptLimb, seams });
+  const skin = proxySkinning(body, bodyPosed, posed, bodyVertex, keptDist, K, cfg, { limb: keptLimb, seams }, spansLegs, hang);
 
   // 6. unpose: rest = (Σ w_j A_j)⁻¹ (x − t); the template's own vertices take their exact rest positions
   const rest = new Float32Array(V * 3);
@@ -234,6 +246,7 @@ export function buildClothedProxy(inp: ProxyInputs): ClothedProxy {
       vertices: V, triangles: F, shellVertices: K, templateVertices: P, voxels: gdims,
       shellTopology: { boundaryEdges: shellTopology.boundaryEdges, nonManifoldEdges: shellTopology.nonManifoldEdges, inconsistentEdges: shellTopology.inconsistentEdges },
       looseFraction: loose / Math.max(1, K), hairFraction: hair / Math.max(1, K),
+      spansLegsFraction: spansLegs.reduce((n, x) => n + x, 0) / Math.max(1, K), waistHang: hang,
     },
   };
 }
@@ -256,7 +269,7 @@ function erodedHandFace(body: ArrayBodyModel, rings: number): Uint8Array {
 }
 
 /** Skinning of the proxy vertices (see step 5 of buildClothedProxy). */
-function proxySkinning(body: ArrayBodyModel, bodyPosed: Float32Array, posed: Float32Array, bodyVertex: Int32Array, shellDist: Float32Array, shellCount: number, cfg: ShapeConfig, limbs: LimbInfo): SkinWeights {
+function proxySkinning(body: ArrayBodyModel, bodyPosed: Float32Array, posed: Float32Array, bodyVertex: Int32Array, shellDist: Float32Array, shellCount: number, cfg: ShapeConfig, limbs: LimbInfo, spansLegs: Uint8Array, hang: number): SkinWeights {
   const V = posed.length / 3, Kb = body.skinning.influences, J = body.skeleton.names.length;
   const vol = buildSkinningVolume(bodyPosed, body.skinning, J);
   const sigmas = new Float32Array(V).fill(cfg.voxelSize);
@@ -266,6 +279,7 @@ function proxySkinning(body: ArrayBodyModel, bodyPosed: Float32Array, posed: Flo
   const armJoints = armJointSet(body);
   const onLimb = PROXY_LIMBS.map((l) => { const m = new Uint8Array(J); for (const j of descendantJoints(body, [l.root])) m[j] = 1; return m; });
   const armDistance = distanceToArms(body, bodyPosed, posed, shellCount, cfg.armReach + cfg.voxelSize);
+  const legs = legChains(body);
   for (let v = 0; v < V; v++) {
     const bv = bodyVertex[v]!;
     // blend factor towards the volume: 0 on the template's own vertices and where the proxy hugs the body
@@ -282,6 +296,7 @@ function proxySkinning(body: ArrayBodyModel, bodyPosed: Float32Array, posed: Flo
       const reach = ARM_PARTS.has(part) ? cfg.armReach : HAND_PARTS.has(part) ? cfg.hugDistance : -1;
       if (armDistance[v]! > reach) for (const j of armJoints) acc[j] = 0;
     }
+    if (v < shellCount && spansLegs[v]) hangFromWaist(acc, legs, t * hang, cfg.skirtLegWeight);
     // Limb parts move with their own bones only: an arm's part drops every other joint, the rest drops the arms' joints —
     // fading in from the shoulder or ankle (the seam radii), where the parts' surfaces meet and must move together.
     if (v < shellCount) {
@@ -313,6 +328,57 @@ function proxySkinning(body: ArrayBodyModel, bodyPosed: Float32Array, posed: Flo
     for (let k = 0; k < Kb; k++) weights[v * Kb + k]! /= sum;
   }
   return { influences: Kb, joints, weights };
+}
+
+/** The two leg chains: each joint below a hip mapped to that leg's thigh joint (−1 off the legs), and the pelvis. */
+interface LegChains { thighOf: Int32Array; thighs: number[]; pelvis: number }
+
+function legChains(body: ArrayBodyModel): LegChains {
+  const J = body.skeleton.names.length, thighOf = new Int32Array(J).fill(-1), thighs: number[] = [];
+  for (const name of ['thigh_l', 'thigh_r']) {
+    const t = body.skeleton.names.indexOf(name);
+    if (t < 0) continue;
+    thighs.push(t);
+    for (const j of descendantJoints(body, [name])) thighOf[j] = t;
+  }
+  return { thighOf, thighs, pelvis: body.skeleton.names.indexOf('pelvis') };
+}
+
+/**
+ * A garment that spans the legs hangs from the waist and is pushed by the thighs (SHAPE_CONFIG.skirtLegWeight): weight on
+ * the knees and below moves onto the thigh of the same leg, and the thighs keep at most `legShare` of the total, the rest
+ * going to the pelvis — blended in by `t` (0 where the garment hugs the body, 1 where it has left it).
+ */
+function hangFromWaist(acc: Float64Array, legs: LegChains, t: number, legShare: number): void {
+  if (legs.pelvis < 0 || legs.thighs.length < 2 || t <= 0) return;
+  let total = 0;
+  for (let j = 0; j < acc.length; j++) {
+    total += acc[j]!;
+    const thigh = legs.thighOf[j]!;
+    if (thigh < 0 || thigh === j) continue;
+    const moved = t * acc[j]!;
+    acc[j]! -= moved; acc[thigh]! += moved;
+  }
+  let leg = 0;
+  for (let j = 0; j < acc.length; j++) if (legs.thighOf[j]! >= 0) leg += acc[j]!;
+  const excess = t * Math.max(0, leg - legShare * total);
+  if (excess <= 0) return;
+  for (let j = 0; j < acc.length; j++) if (legs.thighOf[j]! >= 0) acc[j]! *= 1 - excess / leg;
+  acc[legs.pelvis]! += excess;
+}
+
+/** Per pixel, which leg the front-most body triangle belongs to (1 left, 2 right, 0 neither; the part of its first corner). */
+function legSideMap(triangleId: Int32Array, body: ArrayBodyModel): Uint8Array {
+  const out = new Uint8Array(triangleId.length);
+  const left = new Set<number>([PART_INDEX.leftUpperLeg, PART_INDEX.leftLowerLeg, PART_INDEX.leftFoot]);
+  const right = new Set<number>([PART_INDEX.rightUpperLeg, PART_INDEX.rightLowerLeg, PART_INDEX.rightFoot]);
+  for (let p = 0; p < triangleId.length; p++) {
+    const f = triangleId[p]!;
+    if (f < 0) continue;
+    const part = body.partLabels[body.triangles[f * 3]!]!;
+    out[p] = left.has(part) ? 1 : right.has(part) ? 2 : 0;
+  }
+  return out;
 }
 
 /** Where a limb's part meets the rest: its root joint (posed) and the seam's radius. */

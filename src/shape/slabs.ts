@@ -39,6 +39,9 @@ export interface DepthSlabs {
   kind: Uint8Array;
   /** H×W: 1 where slab 0 is a loose garment cross-section (body pixels of a loose run included). */
   loose: Uint8Array;
+  /** H×W: 1 on the rows of a garment that spans the legs (a skirt, dress or coat: its matte covers the gap between the fitted
+   * legs), from its top down to the lowest row where it still spans them; 0 elsewhere (trousers, legs below a hem). */
+  spansLegs: Uint8Array;
   /** Per image column: the height along `up` (metres) below which loose slabs hold nothing (the hem); −∞ where none. */
   hemFloor: Float32Array;
   /** The body's up direction (world, unit) the hem floor is measured along. */
@@ -65,6 +68,8 @@ export interface SlabInputs {
   hipRow: number;
   /** The body's up direction in the world (unit; the trunk's), along which a hem hangs level. */
   up: readonly [number, number, number];
+  /** H×W: which leg the front-most body surface is (1 left, 2 right, 0 neither); without it no garment spans the legs. */
+  legSide?: Uint8Array;
 }
 
 interface RunStats { x0: number; x1: number; zc: number; hb: number; }
@@ -74,7 +79,7 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
   const { camera: cam, matte, bodyFront, bodyBack } = inp;
   const W = cam.width, H = cam.height;
   const front = new Float32Array(W * H * 2).fill(1), back = new Float32Array(W * H * 2).fill(0);
-  const kind = new Uint8Array(W * H), loose = new Uint8Array(W * H);
+  const kind = new Uint8Array(W * H), loose = new Uint8Array(W * H), spansLegs = new Uint8Array(W * H);
   const covered = (p: number): boolean => Number.isFinite(bodyFront[p]!) && Number.isFinite(bodyBack[p]!) && bodyBack[p]! > bodyFront[p]!;
   const rows: RunStats[][] = [];
   const orphans: Array<{ y: number; x0: number; x1: number }> = [];
@@ -107,7 +112,7 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
     looseRun(o.y, o.x0, o.x1, best.zc, best.hb);
   }
   hairBehind();
-  return { width: W, height: H, front, back, kind, loose, hemFloor: hemFloor(), up: inp.up };
+  return { width: W, height: H, front, back, kind, loose, spansLegs, hemFloor: hemFloor(), up: inp.up };
 
   /** Per column, the higher end (along `up`) of the lowest loose pixel's slab: see the module comment. */
   function hemFloor(): Float32Array {
@@ -227,6 +232,36 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
       if (wide[find(i)]) looseRun(r.y, r.x0, r.x1, r.zc, r.depth);
       else bridgeRun(r.y, r.x0, r.x1, r.bx0, r.bx1);
     }
+    // a wide region whose runs cover the gap between the fitted legs over at least `skirtSpanMin` of height spans the legs
+    // down to its lowest such row
+    const legSide = inp.legSide;
+    if (!legSide) return;
+    const spanRows = new Float64Array(n), lowestSpan = new Int32Array(n).fill(-1);
+    for (let i = 0; i < n; i++) {
+      const r = belowHips[i]!, root = find(i);
+      if (!wide[root] || !runSpansLegs(legSide, r.y, r.x0, r.x1)) continue;
+      spanRows[root]! += r.zc / cam.fy;
+      lowestSpan[root] = Math.max(lowestSpan[root]!, r.y);
+    }
+    for (let i = 0; i < n; i++) {
+      const r = belowHips[i]!, root = find(i);
+      if (spanRows[root]! < cfg.skirtSpanMin || r.y > lowestSpan[root]!) continue;
+      for (let x = r.x0; x <= r.x1; x++) spansLegs[r.y * W + x] = 1;
+    }
+  }
+
+  /** True when the run holds an uncovered pixel with one leg's body pixels on one side and the other leg's on the other. */
+  function runSpansLegs(legSide: Uint8Array, y: number, x0: number, x1: number): boolean {
+    let side = 0, gap = false;
+    for (let x = x0; x <= x1; x++) {
+      const p = y * W + x;
+      if (!covered(p)) { if (side) gap = true; continue; }
+      const s = legSide[p]!;
+      if (s === 0) continue;
+      if (side && s !== side && gap) return true;
+      side = s; gap = false;
+    }
+    return false;
   }
 
   /**

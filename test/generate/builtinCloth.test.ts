@@ -17,7 +17,7 @@ matte.data.set(photo.render.alpha);
 const proxy = buildClothedProxy({ body: s.model, shape: s.shape, pose: photo.posed.pose, camera: photo.camera, matte });
 const colors = materialColors(proxy);
 const fitPose = photo.posed.pose;
-const camera = s.frameCamera(s.pose(fitPose), { width: 96, height: 128 }); // the simulated hem leaves the skinned one by 1–2 cm: a few pixels at this size
+const camera = s.frameCamera(s.pose(fitPose), { width: 144, height: 192 }); // the simulated hem leaves the skinned one by 1–2 cm (a skirt hung from the waist: less): a few pixels at this size
 const base = { body: s.model, shape: Array.from(s.shape), fitPose, camera, texture: s.texture, motion: 'walk', frames: 3, supersample: 1, proxy: { proxy, colors } };
 
 test('builtin generator: the simulated proxy differs from the skinned one; without dynamics it is the skinned proxy', () => {

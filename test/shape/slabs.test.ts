@@ -104,3 +104,32 @@ test('below the hips narrow rows that continue into a skirt below them (a coat c
   assert.equal(s.loose[mid], 1);
   assert.ok(s.back[mid * 2]! - s.front[mid * 2]! > 0.15 + 0.05, `depth ${s.back[mid * 2]! - s.front[mid * 2]!} m`);
 });
+
+/**
+ * `rows` rows below the hips (1 cm a row at 2.075 m): two fitted legs 20 px wide with a 10 px gap, each leg's pixels labelled
+ * with its side; the matte reaches 15 px past each outer edge (a wide garment) and covers the gap when `matteSpansGap`,
+ * else stops at the gap (two wide trouser legs).
+ */
+function sidedLegs(rows: number, matteSpansGap: boolean) {
+  const W = 120, H = rows, l0 = 30, l1 = 50, r0 = 60, r1 = 80;
+  const camera: Camera = { R: [1, 0, 0, 0, 1, 0, 0, 0, 1], t: [0, 0, 0], fx: 207.5, fy: 207.5, cx: W / 2, cy: H / 2, width: W, height: H };
+  const matte = new Float32Array(W * H), bodyFront = new Float32Array(W * H).fill(Infinity), bodyBack = new Float32Array(W * H).fill(Infinity);
+  const legSide = new Uint8Array(W * H);
+  for (let y = 0; y < H; y++)
+    for (let x = l0 - 15; x < r1 + 15; x++) {
+      const p = y * W + x, left = x >= l0 && x < l1, right = x >= r0 && x < r1;
+      if (matteSpansGap || x < l1 + 3 || x >= r0 - 3) matte[p] = 1;
+      if (left || right) { bodyFront[p] = 2; bodyBack[p] = 2.15; legSide[p] = left ? 1 : 2; }
+    }
+  return buildSlabs({ camera, matte, bodyFront, bodyBack, chinRow: NaN, headRow: NaN, shoulderRow: NaN, neckColumn: NaN, hipRow: -1, up: [0, 1, 0], legSide });
+}
+
+test('a garment whose matte covers the gap between the legs spans them (a skirt); two wide trouser legs and a few rows do not', () => {
+  const count = (s: ReturnType<typeof buildSlabs>): number => s.spansLegs.reduce((n, v) => n + v, 0);
+  const skirt = sidedLegs(12, true);
+  // every pixel of every row, legs and gap included (12 cm of rows ≥ skirtSpanMin)
+  assert.equal(count(skirt), 12 * 80);
+  assert.equal(count(sidedLegs(12, false)), 0, 'trouser legs with the background between them');
+  assert.ok(SHAPE_CONFIG.skirtSpanMin > 0.04);
+  assert.equal(count(sidedLegs(4, true)), 0, '4 cm of spanning rows is a fit that opened the legs, not a skirt');
+});
