@@ -23,7 +23,7 @@ import type { BodyPose } from '../src/body/types.js';
 import { colorizeLabels, contactSheet, rasterizeMesh } from '../src/render/index.js';
 import { buildClothedProxy, proxyOverlay, proxySilhouetteIoU, SHAPE_CONFIG } from '../src/shape/index.js';
 import { placedMotion, proxySurface } from '../src/generate/builtin.js';
-import { prepareCloth, simulateCloth } from '../src/sim/index.js';
+import { MATERIAL, poseCapsules, prepareCloth, segmentDistance, simulateCloth, type ClothSetup } from '../src/sim/index.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string): string | undefined => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : undefined; };
@@ -67,6 +67,12 @@ for (const id of ids) {
       const m = placedMotion(subject.model, subject.shape, photo.posed.pose, name);
       const times = Array.from({ length: motionPoses }, (_, k) => m.duration * (k + 0.5) / motionPoses);
       const frames = clothSetup ? simulateCloth(clothSetup, { poseAt: m.poseAt, duration: m.duration, times }).frames : undefined;
+      if (clothSetup && frames) {
+        // how far the solver moves the cloth, and how deep the posed leg and body capsules reach into the skinned cloth
+        const dyn = times.map((time, k) => simulationReach(clothSetup, subject.model, subject.shape, proxyPoser, proxyRest, m.poseAt(time), frames[k]!));
+        const maxOf = (f: (d: (typeof dyn)[number]) => number): string => (Math.max(...dyn.map(f)) * 100).toFixed(1);
+        console.log(`  ${name}: simulated − skinned at most ${maxOf((d) => d.moved)} cm; skinned loose cloth inside the body's capsules at most ${maxOf((d) => d.depth)} cm deep, on at most ${Math.max(...dyn.map((d) => d.inside))} of ${dyn[0]!.loose} loose cloth vertices`);
+      }
       times.forEach((time, k) => {
         const t = time / m.duration, pose = m.poseAt(time), simulated = frames?.[k];
         views.push({ name: `${name} ${t.toFixed(2)}, front`, pose, yaw: 0, simulated }, { name: `${name} ${t.toFixed(2)}, side`, pose, yaw: 90, simulated });
@@ -118,3 +124,22 @@ mkdirSync('bench/results', { recursive: true });
 // a sweep (overridden settings) writes beside its pictures, not over the recorded result
 const jsonPath = Object.keys(overrides).length || arg('voxel') || motionPoses > 0 ? join(outDir, 'shape.json') : 'bench/results/shape.json';
 writeFileSync(jsonPath, JSON.stringify({ date: new Date().toISOString(), load, subjects: rows }, null, 2) + '\n');
+
+/** At one pose: the largest distance of the simulated surface from the skinned one, and how many loose cloth vertices of the
+ * skinned surface lie inside one of the body's capsules (and the deepest). */
+function simulationReach(setup: ClothSetup, body: ReturnType<typeof makeSubject>['model'], shape: ArrayLike<number>, proxyPoser: BodyPoser, proxyRest: ReturnType<BodyPoser['rest']>, pose: BodyPose, simulated: Float32Array): { moved: number; depth: number; inside: number; loose: number } {
+  const skinned = proxyPoser.forward({ pose, rest: proxyRest }).vertices;
+  const caps = setup.capsules, C = caps.joints.length, ends = new Float64Array(C * 6), scratch = new Float64Array(3);
+  poseCapsules(caps, new BodyPoser(body).forward({ shape, pose }).skinTransforms, pose.translation, ends);
+  let moved = 0, depth = 0, inside = 0, loose = 0;
+  for (let v = 0; v < skinned.length / 3; v++) {
+    const x = skinned[v * 3]!, y = skinned[v * 3 + 1]!, z = skinned[v * 3 + 2]!;
+    moved = Math.max(moved, Math.hypot(simulated[v * 3]! - x, simulated[v * 3 + 1]! - y, simulated[v * 3 + 2]! - z));
+    if (setup.surface.material[v] !== MATERIAL.cloth || !(setup.surface.freedom[v]! > 0)) continue;
+    loose++;
+    let d = 0;
+    for (let c = 0; c < C; c++) d = Math.min(d, segmentDistance(x, y, z, ends, c * 6, scratch) - caps.radii[c]!);
+    if (d < 0) { inside++; depth = Math.max(depth, -d); }
+  }
+  return { moved, depth, inside, loose };
+}
