@@ -50,7 +50,9 @@ export const SHAPE_CONFIG = {
    * through that near-singular blend threw man-jump-red's bent legs (94°) out into flat panels a metre long in generated frames.
    * A fit whose legs miss the photo's also makes their matte look like a skirt (woman-beige-trousers mid-stride, 45°). On the
    * real-photo set the standing photos bend 12–29° (fits bend the knees a little under skirts: synthetic subject 4 23°), strides,
-   * jumps, kicks and sitting 42–121°. */
+   * jumps, kicks and sitting 42–121°. Beyond the second angle no region below the hips is a skirt at all (slabs.ts `skirtsAllowed`):
+   * matte beyond bent legs follows the legs' own depth, as a loose top does above the hips — the round skirt cross-sections had
+   * turned the misfitted legs of every jump, kick and stride of the set into blobs. */
   waistHangLift: [30, 40] as readonly [number, number],
   /** Half thickness floor (metres) of a loose cross-section at its silhouette ends, so the field resolves the matte's edge there. */
   minHalfThickness: 0.012,

@@ -110,6 +110,8 @@ export function buildClothedProxy(inp: ProxyInputs): ClothedProxy {
     hipRow: (rowOf(joint('thigh_l')).v + rowOf(joint('thigh_r')).v) / 2,
     up,
     legSide: legSideMap(frontRaster.triangleId, body),
+    // bent legs that the fit misses leave matte around them that is legs, not a skirt (legBend.ts)
+    skirtsAllowed: hang > 0,
   }, cfg);
 
   // 2. the occupancy field on a grid around the posed body, and its surface

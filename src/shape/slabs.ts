@@ -70,6 +70,8 @@ export interface SlabInputs {
   up: readonly [number, number, number];
   /** H×W: which leg the front-most body surface is (1 left, 2 right, 0 neither); without it no garment spans the legs. */
   legSide?: Uint8Array;
+  /** False when the fitted legs are bent (a jump, a kick, sitting): then no region below the hips is a skirt, all are bridged. */
+  skirtsAllowed?: boolean;
 }
 
 interface RunStats { x0: number; x1: number; zc: number; hb: number; }
@@ -178,6 +180,7 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
     // behind it); below them a skirt spans the legs as one round cross-section (looseRun) or, in a region of narrow
     // runs only, the legs are bridged (resolveBelowHips)
     if (y < inp.hipRow) followingRun(y, x0, x1, nearest, metresPerPx, depthOverhang(y, overhang), y >= inp.headRow && y <= inp.shoulderRow);
+    else if (inp.skirtsAllowed === false && farthest * metresPerPx > cfg.bridgeRim) followingRun(y, x0, x1, nearest, metresPerPx, Math.min(cfg.maxOverhangDepth, depthOverhang(y, overhang)), false);
     else belowHips.push({ y, x0, x1, bx0, bx1, zc, depth, narrow: farthest * metresPerPx <= cfg.bridgeRim });
     return { x0, x1, zc, hb: depth };
   }
@@ -226,7 +229,7 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
       }
     }
     const wide = new Uint8Array(n);
-    for (let i = 0; i < n; i++) if (!belowHips[i]!.narrow) wide[find(i)] = 1;
+    if (inp.skirtsAllowed !== false) for (let i = 0; i < n; i++) if (!belowHips[i]!.narrow) wide[find(i)] = 1;
     for (let i = 0; i < n; i++) {
       const r = belowHips[i]!;
       if (wide[find(i)]) looseRun(r.y, r.x0, r.x1, r.zc, r.depth);

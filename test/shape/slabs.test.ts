@@ -110,7 +110,7 @@ test('below the hips narrow rows that continue into a skirt below them (a coat c
  * with its side; the matte reaches 15 px past each outer edge (a wide garment) and covers the gap when `matteSpansGap`,
  * else stops at the gap (two wide trouser legs).
  */
-function sidedLegs(rows: number, matteSpansGap: boolean) {
+function sidedLegs(rows: number, matteSpansGap: boolean, skirtsAllowed = true) {
   const W = 120, H = rows, l0 = 30, l1 = 50, r0 = 60, r1 = 80;
   const camera: Camera = { R: [1, 0, 0, 0, 1, 0, 0, 0, 1], t: [0, 0, 0], fx: 207.5, fy: 207.5, cx: W / 2, cy: H / 2, width: W, height: H };
   const matte = new Float32Array(W * H), bodyFront = new Float32Array(W * H).fill(Infinity), bodyBack = new Float32Array(W * H).fill(Infinity);
@@ -121,7 +121,7 @@ function sidedLegs(rows: number, matteSpansGap: boolean) {
       if (matteSpansGap || x < l1 + 3 || x >= r0 - 3) matte[p] = 1;
       if (left || right) { bodyFront[p] = 2; bodyBack[p] = 2.15; legSide[p] = left ? 1 : 2; }
     }
-  return buildSlabs({ camera, matte, bodyFront, bodyBack, chinRow: NaN, headRow: NaN, shoulderRow: NaN, neckColumn: NaN, hipRow: -1, up: [0, 1, 0], legSide });
+  return buildSlabs({ camera, matte, bodyFront, bodyBack, chinRow: NaN, headRow: NaN, shoulderRow: NaN, neckColumn: NaN, hipRow: -1, up: [0, 1, 0], legSide, skirtsAllowed });
 }
 
 test('a garment whose matte covers the gap between the legs spans them (a skirt); two wide trouser legs and a few rows do not', () => {
@@ -132,4 +132,18 @@ test('a garment whose matte covers the gap between the legs spans them (a skirt)
   assert.equal(count(sidedLegs(12, false)), 0, 'trouser legs with the background between them');
   assert.ok(SHAPE_CONFIG.skirtSpanMin > 0.04);
   assert.equal(count(sidedLegs(4, true)), 0, '4 cm of spanning rows is a fit that opened the legs, not a skirt');
+});
+
+test('on bent legs (skirtsAllowed false) matte beyond the legs below the hips follows the legs\' depth: no round skirt cross-section, nothing spans', () => {
+  const skirt = sidedLegs(12, true), bent = sidedLegs(12, true, false), W = skirt.width;
+  const gap = 5 * W + 55, thickness = (s: ReturnType<typeof buildSlabs>, p: number): number => s.back[p * 2]! - s.front[p * 2]!;
+  // the skirt rule: one ellipse over the whole 80 px (0.8 m) run, at least skirtRoundness × its half-width deep
+  assert.ok(thickness(skirt, gap) > 0.5, `skirt slab ${thickness(skirt, gap)} m`);
+  // bent legs: each pixel takes its nearest leg's interval (15 cm) grown by at most maxOverhangDepth on each side
+  for (let x = 15; x < 95; x++) {
+    const p = 5 * W + x;
+    assert.ok(thickness(bent, p) > 0, `pixel ${x} has a slab`);
+    assert.ok(bent.front[p * 2]! >= 2 - SHAPE_CONFIG.maxOverhangDepth - 1e-6 && bent.back[p * 2]! <= 2.15 + SHAPE_CONFIG.maxOverhangDepth + 1e-6, `pixel ${x}: ${bent.front[p * 2]}–${bent.back[p * 2]}`);
+  }
+  assert.equal(bent.spansLegs.reduce((n, v) => n + v, 0), 0);
 });
