@@ -369,16 +369,16 @@ function hangFromWaist(acc: Float64Array, legs: LegChains, t: number, legShare: 
   acc[legs.pelvis]! += excess;
 }
 
-/** Per pixel, which leg the front-most body triangle belongs to (1 left, 2 right, 0 neither; the part of its first corner). */
+/** Per pixel, which leg part the front-most body triangle belongs to (slabs.ts legSide: 1 left thigh, 2 right thigh, 3 left shin or
+ * foot, 4 right shin or foot, 0 neither; the part of its first corner). */
 function legSideMap(triangleId: Int32Array, body: ArrayBodyModel): Uint8Array {
+  const code = new Uint8Array(PART_INDEX.rightFoot + 1);
+  code[PART_INDEX.leftUpperLeg] = 1; code[PART_INDEX.rightUpperLeg] = 2;
+  code[PART_INDEX.leftLowerLeg] = 3; code[PART_INDEX.leftFoot] = 3; code[PART_INDEX.rightLowerLeg] = 4; code[PART_INDEX.rightFoot] = 4;
   const out = new Uint8Array(triangleId.length);
-  const left = new Set<number>([PART_INDEX.leftUpperLeg, PART_INDEX.leftLowerLeg, PART_INDEX.leftFoot]);
-  const right = new Set<number>([PART_INDEX.rightUpperLeg, PART_INDEX.rightLowerLeg, PART_INDEX.rightFoot]);
   for (let p = 0; p < triangleId.length; p++) {
     const f = triangleId[p]!;
-    if (f < 0) continue;
-    const part = body.partLabels[body.triangles[f * 3]!]!;
-    out[p] = left.has(part) ? 1 : right.has(part) ? 2 : 0;
+    if (f >= 0) out[p] = code[body.partLabels[body.triangles[f * 3]!]!] ?? 0;
   }
   return out;
 }

@@ -68,7 +68,8 @@ export interface SlabInputs {
   hipRow: number;
   /** The body's up direction in the world (unit; the trunk's), along which a hem hangs level. */
   up: readonly [number, number, number];
-  /** H×W: which leg the front-most body surface is (1 left, 2 right, 0 neither); without it no garment spans the legs. */
+  /** H×W: which leg the front-most body surface is (1 left thigh, 2 right thigh, 3 left shin or foot, 4 right shin or foot, 0
+   * neither); without it no garment spans the legs and every narrow gap between legs is bridged. */
   legSide?: Uint8Array;
   /** False when the fitted legs are bent (a jump, a kick, sitting): then no region below the hips is a skirt, all are bridged. */
   skirtsAllowed?: boolean;
@@ -167,7 +168,7 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
       const a = (x1 - x0 + 1) / 2, xm = (x0 + x1 + 1) / 2;
       for (let x = x0; x <= x1; x++) {
         const p = y * W + x;
-        if (covered(p)) continue;
+        if (covered(p) || betweenCrossedShins(y, x, bx0, bx1)) continue;
         const u = (x + 0.5 - xm) / a;
         const half = Math.max(cfg.minHalfThickness, hb * Math.sqrt(Math.max(0, 1 - u * u)));
         setSlab(p, 0, zc - half, zc + half);
@@ -259,7 +260,7 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
     for (let x = x0; x <= x1; x++) {
       const p = y * W + x;
       if (!covered(p)) { if (side) gap = true; continue; }
-      const s = legSide[p]!;
+      const s = sideOf(legSide[p]!);
       if (s === 0) continue;
       if (side && s !== side && gap) return true;
       side = s; gap = false;
@@ -292,9 +293,22 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
       let right = x + 1;
       while (!covered(y * W + right)) right++; // x < bx1, which is covered
       const t = (x - left) / (right - left), pl = y * W + left, pr = y * W + right;
+      // between two shins (calves crossed in the photo, apart in the fit) a bridge is a sheet that every step tears
+      if (betweenCrossedShins(y, x, left, right)) continue;
       setSlab(p, 0, bodyFront[pl]! + t * (bodyFront[pr]! - bodyFront[pl]!), bodyBack[pl]! + t * (bodyBack[pr]! - bodyBack[pl]!));
       kind[p] = 1;
     }
+  }
+
+  /** True for an uncovered pixel of row y between covered pixels bx0…bx1 whose nearest covered pixels on either side are the shins
+   * of different legs (calves crossed in the photo, apart in the fit): filling it would join the shins with a sheet. */
+  function betweenCrossedShins(y: number, x: number, bx0: number, bx1: number): boolean {
+    const legSide = inp.legSide;
+    if (!legSide || x <= bx0 || x >= bx1) return false;
+    let l = x - 1, r = x + 1;
+    while (l > bx0 && !covered(y * W + l)) l--;
+    while (r < bx1 && !covered(y * W + r)) r++;
+    return crossedShins(legSide[y * W + l]!, legSide[y * W + r]!);
   }
 
   /** How far a garment reaches in front and behind, from its sideways overhang in row y. */
@@ -368,6 +382,12 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
       }
   }
 }
+
+/** The leg of a legSide code (1 left, 2 right, 0 neither). */
+function sideOf(code: number): number { return code > 2 ? code - 2 : code; }
+
+/** True when two legSide codes are the shins (or feet) of different legs. */
+function crossedShins(a: number, b: number): boolean { return a > 2 && b > 2 && a !== b; }
 
 /** Height along `up` of the world point at camera depth `depth` on the ray through pixel (u, v). */
 export function heightOnRay(cam: Camera, up: readonly [number, number, number], u: number, v: number, depth: number): number {

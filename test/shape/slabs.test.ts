@@ -147,3 +147,25 @@ test('on bent legs (skirtsAllowed false) matte beyond the legs below the hips fo
   }
   assert.equal(bent.spansLegs.reduce((n, v) => n + v, 0), 0);
 });
+
+test('a gap between crossed shins that the matte covers is left open; between thighs it is filled', () => {
+  // two legs 20 px wide, 3 px apart (1 cm a pixel: a tight rim), matte over both and the gap, no rim past the outer edges
+  const gapFill = (codes: [number, number]): number => {
+    const W = 80, H = 4, l0 = 20, l1 = 40, r0 = 43, r1 = 63;
+    const camera: Camera = { R: [1, 0, 0, 0, 1, 0, 0, 0, 1], t: [0, 0, 0], fx: 207.5, fy: 207.5, cx: W / 2, cy: H / 2, width: W, height: H };
+    const matte = new Float32Array(W * H), bodyFront = new Float32Array(W * H).fill(Infinity), bodyBack = new Float32Array(W * H).fill(Infinity);
+    const legSide = new Uint8Array(W * H);
+    for (let y = 0; y < H; y++)
+      for (let x = l0; x < r1; x++) {
+        const p = y * W + x;
+        matte[p] = 1;
+        if (x < l1 || x >= r0) { bodyFront[p] = 2; bodyBack[p] = 2.15; legSide[p] = x < l1 ? codes[0] : codes[1]; }
+      }
+    const s = buildSlabs({ camera, matte, bodyFront, bodyBack, chinRow: NaN, headRow: NaN, shoulderRow: NaN, neckColumn: NaN, hipRow: -1, up: [0, 1, 0], legSide });
+    let filled = 0;
+    for (let y = 0; y < H; y++) for (let x = l1; x < r0; x++) if (s.front[(y * W + x) * 2]! < s.back[(y * W + x) * 2]!) filled++;
+    return filled;
+  };
+  assert.equal(gapFill([3, 4]), 0, 'left and right shins');
+  assert.equal(gapFill([1, 2]), 4 * 3, 'left and right thighs');
+});
