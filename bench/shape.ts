@@ -69,7 +69,7 @@ for (const id of ids) {
       const frames = clothSetup ? simulateCloth(clothSetup, { poseAt: m.poseAt, duration: m.duration, times }).frames : undefined;
       if (clothSetup && frames) {
         // how far the solver moves the cloth, and how deep the posed leg and body capsules reach into the skinned cloth
-        const dyn = times.map((time, k) => simulationReach(clothSetup, subject.model, subject.shape, proxyPoser, proxyRest, m.poseAt(time), frames[k]!));
+        const dyn = times.map((time, k) => simulationReach(clothSetup, bodyPoser, subject.shape, proxyPoser, proxyRest, m.poseAt(time), frames[k]!));
         const maxOf = (f: (d: (typeof dyn)[number]) => number): string => (Math.max(...dyn.map(f)) * 100).toFixed(1);
         console.log(`  ${name}: simulated − skinned at most ${maxOf((d) => d.moved)} cm; skinned loose cloth inside the body's capsules at most ${maxOf((d) => d.depth)} cm deep, on at most ${Math.max(...dyn.map((d) => d.inside))} of ${dyn[0]!.loose} loose cloth vertices`);
       }
@@ -93,15 +93,8 @@ for (const id of ids) {
     const br = rasterizeMesh(Float32Array.from(bodyPoser.forward({ pose: v.pose, rest: bodyRest }).vertices), subject.model.triangles, camera, {});
     const sr = v.simulated ? rasterizeMesh(v.simulated, proxy.model.triangles, camera, {}) : undefined;
     novel.push({ view: v.name, proxy: iou(pr.triangleId, truth.mask, (t) => t >= 0), bare: iou(br.triangleId, truth.mask, (t) => t >= 0), ...(sr ? { simulated: iou(sr.triangleId, truth.mask, (t) => t >= 0) } : {}) });
-    // truth | proxy silhouette agreement: white both, red truth only, blue proxy only
-    const lab = new Int16Array(truth.mask.length);
-    for (let p = 0; p < lab.length; p++) { const a = pr.triangleId[p]! >= 0, b = truth.mask[p]! > 0; lab[p] = a && b ? 7 : b ? 0 : a ? 2 : -1; }
-    tiles.push(truth.image, colorizeLabels(lab, camera.width, camera.height));
-    if (clothSetup) {
-      const simLab = new Int16Array(truth.mask.length);
-      for (let p = 0; p < simLab.length; p++) { const a = (sr ? sr.triangleId[p]! : pr.triangleId[p]!) >= 0, b = truth.mask[p]! > 0; simLab[p] = a && b ? 7 : b ? 0 : a ? 2 : -1; }
-      tiles.push(colorizeLabels(simLab, camera.width, camera.height));
-    }
+    tiles.push(truth.image, agreement(pr.triangleId, truth.mask, camera));
+    if (clothSetup) tiles.push(agreement((sr ?? pr).triangleId, truth.mask, camera));
   }
   const photoIoU = proxySilhouetteIoU(proxy.posed, proxy.model.triangles, photo.camera, matte.data);
   const sheet = proxyOverlay(proxy, photo.render.image, matte, photo.camera, 384);
@@ -127,10 +120,10 @@ writeFileSync(jsonPath, JSON.stringify({ date: new Date().toISOString(), load, s
 
 /** At one pose: the largest distance of the simulated surface from the skinned one, and how many loose cloth vertices of the
  * skinned surface lie inside one of the body's capsules (and the deepest). */
-function simulationReach(setup: ClothSetup, body: ReturnType<typeof makeSubject>['model'], shape: ArrayLike<number>, proxyPoser: BodyPoser, proxyRest: ReturnType<BodyPoser['rest']>, pose: BodyPose, simulated: Float32Array): { moved: number; depth: number; inside: number; loose: number } {
+function simulationReach(setup: ClothSetup, bodyPoser: BodyPoser, shape: ArrayLike<number>, proxyPoser: BodyPoser, proxyRest: ReturnType<BodyPoser['rest']>, pose: BodyPose, simulated: Float32Array): { moved: number; depth: number; inside: number; loose: number } {
   const skinned = proxyPoser.forward({ pose, rest: proxyRest }).vertices;
   const caps = setup.capsules, C = caps.joints.length, ends = new Float64Array(C * 6), scratch = new Float64Array(3);
-  poseCapsules(caps, new BodyPoser(body).forward({ shape, pose }).skinTransforms, pose.translation, ends);
+  poseCapsules(caps, bodyPoser.forward({ shape, pose }).skinTransforms, pose.translation, ends);
   let moved = 0, depth = 0, inside = 0, loose = 0;
   for (let v = 0; v < skinned.length / 3; v++) {
     const x = skinned[v * 3]!, y = skinned[v * 3 + 1]!, z = skinned[v * 3 + 2]!;
@@ -142,4 +135,11 @@ function simulationReach(setup: ClothSetup, body: ReturnType<typeof makeSubject>
     if (d < 0) { inside++; depth = Math.max(depth, -d); }
   }
   return { moved, depth, inside, loose };
+}
+
+/** Truth | proxy silhouette agreement as a picture: white both, red truth only, blue proxy only. */
+function agreement(triangleId: Int32Array, truthMask: Uint8Array, camera: Camera): FloatImage {
+  const lab = new Int16Array(truthMask.length);
+  for (let p = 0; p < lab.length; p++) { const a = triangleId[p]! >= 0, b = truthMask[p]! > 0; lab[p] = a && b ? 7 : b ? 0 : a ? 2 : -1; }
+  return colorizeLabels(lab, camera.width, camera.height);
 }

@@ -216,7 +216,7 @@ export function buildClothedProxy(inp: ProxyInputs): ClothedProxy {
       // loose surface over the scalp (above the head joint, which sits at the skull base) is hair
       const headPart = (body.partLabels[bv] === PART_INDEX.head || body.partLabels[bv] === PART_INDEX.face) && posed[v * 3 + 1]! > headJointY;
       material[v] = k === 2 || headPart ? PROXY_MATERIAL.hair : PROXY_MATERIAL.cloth;
-      if (material[v] === PROXY_MATERIAL.cloth && inImage && hang > 0) spansLegs[v] = slabs.spansLegs[py * cam.width + px]!;
+      if (material[v] === PROXY_MATERIAL.cloth && inImage) spansLegs[v] = slabs.spansLegs[py * cam.width + px]!;
     }
     if (material[v] === PROXY_MATERIAL.cloth) loose++;
     if (material[v] === PROXY_MATERIAL.hair) hair++;

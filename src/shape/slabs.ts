@@ -71,7 +71,8 @@ export interface SlabInputs {
   /** H×W: which leg the front-most body surface is (1 left thigh, 2 right thigh, 3 left shin or foot, 4 right shin or foot, 0
    * neither); without it no garment spans the legs and every narrow gap between legs is bridged. */
   legSide?: Uint8Array;
-  /** False when the fitted legs are bent (a jump, a kick, sitting): then no region below the hips is a skirt, all are bridged. */
+  /** False when the fitted legs are bent (a jump, a kick, sitting): then no region below the hips is a skirt — a run reaching
+   * farther than `bridgeRim` from the legs follows their depth (followingRun), the narrow ones are bridged. */
   skirtsAllowed?: boolean;
 }
 
@@ -230,7 +231,7 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
       }
     }
     const wide = new Uint8Array(n);
-    if (inp.skirtsAllowed !== false) for (let i = 0; i < n; i++) if (!belowHips[i]!.narrow) wide[find(i)] = 1;
+    for (let i = 0; i < n; i++) if (!belowHips[i]!.narrow) wide[find(i)] = 1;
     for (let i = 0; i < n; i++) {
       const r = belowHips[i]!;
       if (wide[find(i)]) looseRun(r.y, r.x0, r.x1, r.zc, r.depth);
@@ -294,7 +295,7 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
       while (!covered(y * W + right)) right++; // x < bx1, which is covered
       const t = (x - left) / (right - left), pl = y * W + left, pr = y * W + right;
       // between two shins (calves crossed in the photo, apart in the fit) a bridge is a sheet that every step tears
-      if (betweenCrossedShins(y, x, left, right)) continue;
+      if (inp.legSide && crossedShins(inp.legSide[pl]!, inp.legSide[pr]!)) continue;
       setSlab(p, 0, bodyFront[pl]! + t * (bodyFront[pr]! - bodyFront[pl]!), bodyBack[pl]! + t * (bodyBack[pr]! - bodyBack[pl]!));
       kind[p] = 1;
     }
