@@ -13,7 +13,8 @@ import { ArrayBodyModel } from '../body/index.js';
 import { BodyPoser } from '../body/index.js';
 import { PART_INDEX, type BodyPose, type SkinWeights, type SparseRegressor } from '../body/index.js';
 import { rasterizeMesh, resizeImage } from '../render/index.js';
-import { buildSkinningVolume, sampleSkinningWeights } from '../body/index.js';
+import { buildSkinningVolume, sampleSkinningWeights, skinningParallel } from '../body/index.js';
+import { runTasks } from '../splat/index.js';
 import { SHAPE_CONFIG, type ShapeConfig } from './config.js';
 import { buildSlabs, type DepthSlabs } from './slabs.js';
 import { legBend, waistHangShare } from './legBend.js';
@@ -273,9 +274,10 @@ function erodedHandFace(body: ArrayBodyModel, rings: number): Uint8Array {
 /** Skinning of the proxy vertices (see step 5 of buildClothedProxy). */
 function proxySkinning(body: ArrayBodyModel, bodyPosed: Float32Array, posed: Float32Array, bodyVertex: Int32Array, shellDist: Float32Array, shellCount: number, cfg: ShapeConfig, limbs: LimbInfo, spansLegs: Uint8Array, hang: number): SkinWeights {
   const V = posed.length / 3, Kb = body.skinning.influences, J = body.skeleton.names.length;
-  const vol = buildSkinningVolume(bodyPosed, body.skinning, J);
+  const parallel = skinningParallel(runTasks); // bit-identical to one thread
+  const vol = buildSkinningVolume(bodyPosed, body.skinning, J, { parallel });
   const sigmas = new Float32Array(V).fill(cfg.voxelSize);
-  const volumeSkin = sampleSkinningWeights(vol, posed, sigmas, Kb);
+  const volumeSkin = sampleSkinningWeights(vol, posed, sigmas, Kb, undefined, parallel);
   const joints = new Uint16Array(V * Kb), weights = new Float32Array(V * Kb);
   const acc = new Float64Array(J);
   const armJoints = armJointSet(body);

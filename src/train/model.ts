@@ -23,7 +23,7 @@ import { skinningMatrices } from '../avatar/pose.js';
 import { skinPointsPoseBackward } from '../body/index.js';
 import { kinematicChainBackward } from '../body/index.js';
 import type { VertexNormals } from '../avatar/normals.js';
-import { buildSkinningVolume, sampleSkinningWeights, type SkinningVolume } from '../body/index.js';
+import { buildSkinningVolume, sampleSkinningWeights, skinningParallel, type Parallel, type SkinningVolume } from '../body/index.js';
 import type { GaussianTemplate } from '../avatar/template.js';
 import { addBasisOffsets } from '../avatar/expression.js';
 import { INITIAL_SCALE_FACTOR, INITIAL_SCALE_MAX_EDGE_RATIO, LOGIT_EPS } from './config.js';
@@ -167,8 +167,13 @@ export class AvatarModel {
   /** Shared memory of the refined render's chain on a pool worker (`parallelRenders`), allocated on first use. */
   private par?: ParallelState;
 
-  constructor(template: GaussianTemplate, config: AvatarShape, seed: number) {
+  /** The threads the skinning volume is built and sampled on (bit-identical to one thread). */
+  private readonly parallel: Parallel;
+
+  /** `threads`: for the skinning volume and its sampling (default `SKINNING_VOLUME.threads`, capped by the cores; 1 keeps them here). */
+  constructor(template: GaussianTemplate, config: AvatarShape, seed: number, threads?: number) {
     this.template = template;
+    this.parallel = skinningParallel(runTasks, threads);
     this.config = config;
     const N = (this.n = template.count);
     const A = template.anchorCount;
@@ -198,7 +203,7 @@ export class AvatarModel {
       p === PART_INDEX.leftHand || p === PART_INDEX.rightHand || p === PART_INDEX.face || p === PART_INDEX.eyes || p === PART_INDEX.head ? 1 : 0,
     );
     this.influences = template.skin.influences;
-    this.volume = buildSkinningVolume(template.rest, template.skin, names.length);
+    this.volume = buildSkinningVolume(template.rest, template.skin, names.length, { parallel: this.parallel });
     const w = this.sampleSkin();
     // in shared memory, so that the pool worker of `parallelRenders` reads them without a copy per step
     this.skinJoints = sharedCopy(w.joints);
@@ -256,7 +261,7 @@ export class AvatarModel {
     const N = this.n, pos = new Float32Array(N * 3), sig = new Float32Array(N);
     for (let i = 0; i < N * 3; i++) pos[i] = this.template.rest[i]! + this.offset.value[i]!;
     for (let i = 0; i < N; i++) sig[i] = Math.exp(this.logScale.value[i]!);
-    return sampleSkinningWeights(this.volume, pos, sig, this.influences, { skin: this.template.skin, keepTemplate: this.keepTemplateSkin });
+    return sampleSkinningWeights(this.volume, pos, sig, this.influences, { skin: this.template.skin, keepTemplate: this.keepTemplateSkin }, this.parallel);
   }
 
   /** The condition table: row j = 6D rotations of the input joints, masked to the 4-ring of joint j. */

@@ -148,7 +148,7 @@ export async function trainAvatar(template: GaussianTemplate, frames: TrainingFr
   const poseOffsets = options.poseOffsets ?? true;
   const sampler = new BalancedSampler({ generatedFrames: generated.length, balanced, seed: cfg.seed });
   const total = options.iterations ?? cfg.schedule.epochs * sampler.stepsPerEpoch;
-  const model = new AvatarModel(template, cfg.avatar, cfg.seed);
+  const model = new AvatarModel(template, cfg.avatar, cfg.seed, options.threads);
   const graphs = regularizerGraphs(template);
   const lrOf: Record<string, number> = { offset: cfg.lr.offset, scale: cfg.lr.scale, color: cfg.lr.color, segmentation: cfg.lr.segmentation, triplane: cfg.lr.triplane, mlp: cfg.lr.mlp };
   const groups: ParamGroup[] = model.paramGroups().map((g) => ({ name: g.group, params: g.params, lr: lrOf[g.group]! }));
