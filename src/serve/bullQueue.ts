@@ -6,8 +6,8 @@
  * queue, and the next worker resumes it from the subject folder. Cancelling a running job is a message on a
  * Redis channel that every worker hears; the one running the job aborts it (BullMQ's Worker.cancelJob).
  */
-import { Queue, QueueEvents, type ConnectionOptions } from 'bullmq';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { ConnectionOptions, Queue, QueueEvents } from 'bullmq';
+import type { Redis, RedisOptions } from 'ioredis';
 import { PersonaError } from '../core/errors.js';
 import { SERVE_CONFIG } from './config.js';
 import type { JobEvents } from './events.js';
@@ -47,8 +47,18 @@ export function cancelChannel(): string {
   return `${SERVE_CONFIG.queueName}:cancel`;
 }
 
+/**
+ * BullMQ and ioredis, loaded on first use: importing them costs about 0.3 s, which every CLI command paid at
+ * start-up although only `serve --queue` and `worker` use them (measured 2026-12-06: `persona --version` 0.70 s).
+ */
+export async function redisLibraries(): Promise<{ bullmq: typeof import('bullmq'); Redis: typeof Redis }> {
+  const [bullmq, ioredis] = await Promise.all([import('bullmq'), import('ioredis')]);
+  return { bullmq, Redis: ioredis.Redis };
+}
+
 /** Fails with a clear message when Redis cannot be reached within a few seconds. */
 export async function pingRedis(options: RedisOptions, url: string): Promise<void> {
+  const { Redis } = await redisLibraries();
   const r = new Redis({ ...options, lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
   r.on('error', () => undefined);
   try {
@@ -77,6 +87,7 @@ export class BullQueue implements JobQueue {
 
   async start(): Promise<void> {
     await pingRedis(this.connection, this.url);
+    const { bullmq: { Queue, QueueEvents }, Redis } = await redisLibraries();
     this.queue = new Queue(SERVE_CONFIG.queueName, { connection: bullConnection(this.connection) });
     this.queueEvents = new QueueEvents(SERVE_CONFIG.queueName, { connection: bullConnection(this.connection) });
     this.publisher = new Redis(this.connection);

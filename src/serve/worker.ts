@@ -3,10 +3,8 @@
  * shared data folder. Any number of workers on any number of machines; `concurrency` jobs at a time each.
  */
 import { hostname } from 'node:os';
-import { Worker } from 'bullmq';
-import { Redis } from 'ioredis';
 import { SERVE_CONFIG } from './config.js';
-import { bullConnection, cancelChannel, pingRedis, redisOptions } from './bullQueue.js';
+import { bullConnection, cancelChannel, pingRedis, redisLibraries, redisOptions } from './bullQueue.js';
 import { runJob } from './run.js';
 import { JobStore } from './store.js';
 import type { JobRecord } from './types.js';
@@ -34,6 +32,7 @@ const PROGRESS_EVERY_MS = 250;
 export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
   const connection = redisOptions(o.queue);
   await pingRedis(connection, o.queue);
+  const { bullmq: { Worker }, Redis } = await redisLibraries();
   const store = new JobStore(o.dataDir);
   await store.init();
   const name = o.name ?? `${hostname()}:${process.pid}`;
