@@ -21,6 +21,13 @@ export interface FrameTimings {
   visible: number;
 }
 
+/** Options of an `AvatarRenderer`: `engine`: src/splat's engine (default `fast`); `threads`: the `reference` engine's threads. */
+export interface RendererOptions {
+  threads?: number;
+  poseOffsets?: boolean;
+  engine?: SplatEngine;
+}
+
 /** Reusable renderer for one avatar (allocates once; `render` allocates only the returned image). */
 export class AvatarRenderer {
   private readonly scratch: PoseScratch;
@@ -29,8 +36,7 @@ export class AvatarRenderer {
   /** Timings of the most recent `render`. */
   last: FrameTimings = { poseMs: 0, preprocessMs: 0, rasterMs: 0, visible: 0 };
 
-  /** `engine`: src/splat's engine (default `fast`); `threads`: the `reference` engine's threads. */
-  constructor(private readonly avatar: AvatarBundle, private readonly options: { threads?: number; poseOffsets?: boolean; engine?: SplatEngine } = {}) {
+  constructor(private readonly avatar: AvatarBundle, private readonly options: RendererOptions = {}) {
     const n = avatar.header.gaussianCount;
     this.scratch = createPoseScratch(avatar);
     this.gaussians = {

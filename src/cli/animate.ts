@@ -2,7 +2,7 @@ import { listNamedExpressions } from '../avatar/expression.js';
 import type { Command } from 'commander';
 import { loadAvatar } from '../avatar/bundle.js';
 import { PersonaError } from '../core/errors.js';
-import { animateAvatar, ANIMATE_DEFAULTS } from '../animate/animate.js';
+import { animateAvatar, ANIMATE_DEFAULTS, FRAME_THREADS } from '../animate/animate.js';
 import { CAMERA_MODES, type CameraMode } from '../animate/cameras.js';
 import { loadMotionArg } from '../animate/motionArg.js';
 import { avatarRestSkeleton } from '../animate/poses.js';
@@ -51,13 +51,14 @@ export function registerAnimate(program: Command): void {
     .option('--no-pose-offsets', 'skip the pose-driven offset network (skinning only; much faster preview)')
     .option('--engine <engine>', 'rasterizer: fast (forward-only) or reference (the training rasterizer run forward)', parseEngine, 'fast')
     .option('--expression <expr>', `face held for the whole clip: ${listNamedExpressions().join(', ')}, or unit=weight pairs (e.g. mouth-open=0.5,jaw=0.2)`)
-    .action(async (dir: string, opts: { expression?: string; motion: string; out: string; camera: CameraMode; size: number; fps: number; background: Background; engine: SplatEngine; poseOffsets: boolean }, cmd: Command) => {
+    .option('--threads <n>', `frames rendered at once (default ${FRAME_THREADS}, capped by the cores; 1 renders on one thread)`, parsePositiveInt('threads'))
+    .action(async (dir: string, opts: { expression?: string; threads?: number; motion: string; out: string; camera: CameraMode; size: number; fps: number; background: Background; engine: SplatEngine; poseOffsets: boolean }, cmd: Command) => {
       const progress = progressFrom(cmd);
       const avatar = await loadAvatar(dir);
       const motion = await loadMotionArg(opts.motion, avatarRestSkeleton(avatar));
       try {
         const r = await animateAvatar(avatar, motion, {
-          out: opts.out, camera: opts.camera, size: opts.size, fps: opts.fps, background: opts.background, progress, engine: opts.engine, poseOffsets: opts.poseOffsets,
+          out: opts.out, camera: opts.camera, size: opts.size, fps: opts.fps, background: opts.background, progress, engine: opts.engine, poseOffsets: opts.poseOffsets, frameThreads: opts.threads,
           ...(opts.expression !== undefined ? { expression: opts.expression } : {}),
         });
         progress.info(`animate: ${r.frames} frames of "${motion.name}" → ${opts.out} (${r.kind}, ${(r.frames / r.seconds).toFixed(1)} frames/s)`);

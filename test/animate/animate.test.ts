@@ -117,6 +117,28 @@ test('animating a 30-frame motion writes 30 PNG frames and a 30-frame GIF', asyn
   }
 });
 
+test('frames rendered on two threads are the frames of one thread, in order (odd frame counts too)', async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const m = armMotion(7, -1.2);
+    const one = await animateAvatar(avatar, m, { out: join(dir, 'one') + '/', size: 48, camera: 'orbit', frameThreads: 1 });
+    const two = await animateAvatar(avatar, m, { out: join(dir, 'two') + '/', size: 48, camera: 'orbit', frameThreads: 2 });
+    assert.equal(two.frames, 7);
+    const files = (await readdir(join(dir, 'one'))).sort();
+    assert.deepEqual((await readdir(join(dir, 'two'))).sort(), files);
+    const distinct = new Set<string>();
+    for (const f of files) {
+      const a = await readFile(join(dir, 'one', f)), b = await readFile(join(dir, 'two', f));
+      assert.ok(a.equals(b), `${f} differs between one and two threads`);
+      distinct.add(a.toString('base64'));
+    }
+    assert.equal(distinct.size, 7, 'the orbit makes every frame different, so a swapped frame would show');
+    assert.ok(one.perFrame.rasterMs > 0 && two.perFrame.rasterMs > 0);
+  } finally {
+    await cleanup();
+  }
+});
+
 test('MP4 via ffmpeg (the npm-installed one unless PERSONA_FFMPEG or PATH has one)', async () => {
   const { dir, cleanup } = await tempDir();
   try {
