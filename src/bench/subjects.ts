@@ -102,12 +102,22 @@ const POSES: Record<string, PoseRecipe> = {
 
 const PHOTO = { width: 512, height: 768, yawDeg: 0, fovYDeg: 35 };
 
+/**
+ * The women's brows: thinner (0.45× the painted thickness) and 3.5 mm higher, as women's brows typically are. All six
+ * subjects used to share one heavy brow, and the face-description model read the three women as men (issue #19:
+ * ava male 0.65, chloe 0.26, emi 0.25) while it reads every real woman of the photo set right. Variants probed
+ * (node dist/scripts/face-sex-brows.js, docs/fit.md "Female-typical brows"): this is the one whose reading is female
+ * at ≥ 0.2 for all three women at texture sizes 256, 1024 and 2048 and supersampling 1 and 2; the men keep theirs.
+ */
+const FEMALE_BROWS = { browScale: 0.45, browLift: 0.0035 } as const;
+
 /** The six built-in subjects. */
 export const SUBJECT_SPECS: readonly SubjectSpec[] = [
   {
     id: 0, name: 'ava', description: 'woman, long dark-brown hair, red/white striped loose t-shirt, jeans, white sneakers',
     phenotype: { gender: 0.05, age: 0.45, muscle: 0.5, weight: 0.45, height: 0.55 },
     appearance: {
+      ...FEMALE_BROWS,
       skin: [0.86, 0.68, 0.56], hair: [0.24, 0.14, 0.08], hairStyle: 'long', iris: [0.35, 0.22, 0.12], lips: [0.72, 0.34, 0.36],
       top: { kind: 'tshirt', neck: 'round', pattern: { kind: 'stripes', colors: [[0.95, 0.95, 0.93], [0.82, 0.12, 0.14]], period: 0.05, direction: 'horizontal' } },
       bottom: { kind: 'trousers', pattern: { kind: 'denim', color: [0.24, 0.34, 0.58] } },
@@ -130,6 +140,7 @@ export const SUBJECT_SPECS: readonly SubjectSpec[] = [
     id: 2, name: 'chloe', description: 'woman, black bob, yellow tank top, navy pleated A-line skirt that swings with the legs, red shoes',
     phenotype: { gender: 0.0, age: 0.38, muscle: 0.45, weight: 0.4, height: 0.45 },
     appearance: {
+      ...FEMALE_BROWS,
       skin: [...SKIN.dark], hair: [0.05, 0.04, 0.04], hairStyle: 'bob', iris: [0.18, 0.1, 0.06], lips: [0.42, 0.2, 0.2],
       top: { kind: 'tank', neck: 'round', pattern: { kind: 'solid', color: [0.98, 0.8, 0.18] } },
       bottom: { kind: 'skirt', pattern: { kind: 'stripes', colors: [[0.1, 0.14, 0.36], [0.16, 0.22, 0.5]], period: 0.045, direction: 'vertical', duty: 0.5 } },
@@ -153,6 +164,7 @@ export const SUBJECT_SPECS: readonly SubjectSpec[] = [
     id: 4, name: 'emi', description: 'woman, long auburn hair, teal polka-dot long-sleeve top, long purple checked skirt, black shoes',
     phenotype: { gender: 0.1, age: 0.55, muscle: 0.4, weight: 0.55, height: 0.4 },
     appearance: {
+      ...FEMALE_BROWS,
       skin: [...SKIN.fair], hair: [0.52, 0.2, 0.1], hairStyle: 'long', iris: [0.32, 0.52, 0.32], lips: [0.76, 0.36, 0.4],
       top: { kind: 'longsleeve', neck: 'round', pattern: { kind: 'dots', base: [0.05, 0.5, 0.52], dot: [0.97, 0.97, 0.95], period: 0.04, radius: 0.009 } },
       bottom: { kind: 'skirt', pattern: { kind: 'checks', colors: [[0.42, 0.18, 0.52], [0.72, 0.6, 0.82]], period: 0.05 } },
