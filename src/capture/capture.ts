@@ -94,6 +94,8 @@ export interface CaptureResult {
   frames: CaptureFrameInfo[];
   /** F×2 foot contacts [left, right] after pinning. */
   contacts: Uint8Array;
+  /** F×2 speed of each foot's keypoints in the image (body heights per second; imagefeet.ts), the contacts' cue. */
+  footImageSpeed: Float64Array;
   /** Largest horizontal root correction made by foot pinning (m). */
   maxPinCorrection: number;
   /**
@@ -244,7 +246,7 @@ export async function captureImages(images: ReadonlyArray<FloatImage | string>, 
     motion, skeleton, face, shapeFit, camera: cameraInMotionWorld(levelled, fitPath, motion.rootTranslation),
     ground: ground ?? { up: [0, 1, 0], pitchDeg: 0, rollDeg: 0, source: 'none', cameraHeight: null },
     frames: fitted.map((r, f) => ({ lost: lost[f] ?? null, keypointPx: r.residuals && !flags[f] ? r.residuals.keypointPx : null })),
-    contacts, maxPinCorrection,
+    contacts, maxPinCorrection, footImageSpeed: imageSpeed,
     timings: { perceiveSeconds, fitSeconds, totalSeconds, framesPerSecond: F / totalSeconds },
   };
 }

@@ -24,7 +24,7 @@ export const CAPTURE_CONFIG = {
   frameIterationScale: 0.4,
   /** Scale of the single-image schedule used for the shape on the first good frame. */
   shapeIterationScale: 0.5,
-  /** Foot contact: a foot point within this height (m) of the floor … */
+  /** Foot contact: a foot point within this height (m) of the lower foot (jumpHeight: that one near the floor) … */
   contactHeight: 0.04,
   /** … moving slower than this (m/s, horizontal) is in contact (Mourot et al. 2022 survey: 2–5 cm, ~0.2–0.5 m/s). */
   contactSpeed: 0.35,
@@ -58,8 +58,14 @@ export const CAPTURE_CONFIG = {
    * this long (s) before anything else; its direction (from the image position) is kept as filmed.
    */
   depthSmoothSeconds: 0.4,
-  /** A slow foot lower than the other (within this, m) counts as down up to 3× contactHeight above the local floor. */
-  lowerFootMargin: 0.03,
+  /**
+   * Contact height is measured from the lower foot of the frame; the lower foot itself counts as lifted (a jump) more
+   * than this height (m) above its median height within ±floorWindowSeconds. Measured on the street clip (docs/capture.md,
+   * Contacts from the lower foot): depth errors of the fitted root moved both feet of the standing woman by up to 30 cm
+   * within a second, so the floor is a poor reference for a single foot. 0.15–∞ gave the same contacts on the four
+   * walking clips; 0.1 lost the jogger's (her body bounces by about 10 cm).
+   */
+  jumpHeight: 0.15,
   /** Root path smoothing before pinning: centred moving average over this many frames (odd; 1 = none). */
   rootSmoothFrames: 3,
   /**

@@ -5,8 +5,10 @@
  *    its CAPTURE_CONFIG.floorQuantile quantile over the clip is the floor, moved to the rest
  *    pose's foot height (the motion convention: feet on the floor at rootTranslation.y = 0).
  * 2. Contacts, per foot and frame: the foot's lowest point is within `contactHeight` of the
- *    floor and moves horizontally slower than `contactSpeed` (central difference); runs
- *    shorter than `minContactFrames` are dropped, gaps that short between contacts are filled.
+ *    lower foot's (the lower foot itself no more than `jumpHeight` above its median height within
+ *    ±CAPTURE_CONFIG.floorWindowSeconds) and
+ *    moves slowly, horizontally in the fitted world or in the image; runs shorter than
+ *    `minContactFrames` are dropped, gaps that short between contacts are filled.
  * 3. Pinning: a horizontal root offset o is integrated over the clip. While a foot stays in
  *    contact from frame f−1 to f, o_f = o_{f−1} − (slide of the support foot's lowest point),
  *    so the planted foot does not move; with both feet down the support is the one lower and
@@ -28,6 +30,8 @@ const POINTS = 3;
 /** Options of contact detection and pinning (defaults from CAPTURE_CONFIG). */
 export interface ContactOptions {
   contactHeight?: number;
+  /** The lower foot higher than this (m) above the local floor is off the ground (a jump). */
+  jumpHeight?: number;
   contactSpeed?: number;
   /**
    * F×2 foot speed in the image (body heights per second; NaN where unknown), from the 2D
@@ -68,8 +72,7 @@ export function restFootHeight(rs: RestSkeleton): number {
 
 /**
  * The floor height per frame: the `q` quantile of the lower foot's height over a window of ±`half`
- * frames. A local
- * floor absorbs what a monocular fit leaves of a slope or of a slow vertical drift of the root.
+ * frames. A local floor absorbs what a monocular fit leaves of a slope or of a slow vertical drift of the root.
  */
 function localFloor(y: Float64Array, F: number, half: number, q: number): Float64Array {
   const low = Float64Array.from({ length: F }, (_, f) => Math.min(y[f * 2]!, y[f * 2 + 1]!));
@@ -103,8 +106,9 @@ export function placeOnFloor(motion: Motion, rs: RestSkeleton, options: ContactO
 }
 
 /**
- * Foot contacts: F×2 (frame, [left, right]) 1 where the foot's lowest point is near the floor
- * (the rest foot height) and slow. The motion should be on the floor already (placeOnFloor).
+ * Foot contacts: F×2 (frame, [left, right]) 1 where the foot is down and slow. Down: its lowest point
+ * within `contactHeight` of the lower foot's in the same frame, and the lower foot within `jumpHeight`
+ * of its median height within ±floorWindowSeconds. The motion should be on the floor already (placeOnFloor).
  */
 export function detectContacts(motion: Motion, rs: RestSkeleton, options: ContactOptions = {}): Uint8Array {
   const F = motion.frameCount;
@@ -112,11 +116,13 @@ export function detectContacts(motion: Motion, rs: RestSkeleton, options: Contac
   const pts = footPoints(motion, rs);
   if (!pts) return out;
   const H = options.contactHeight ?? CAPTURE_CONFIG.contactHeight, V = options.contactSpeed ?? CAPTURE_CONFIG.contactSpeed;
+  const jump = options.jumpHeight ?? CAPTURE_CONFIG.jumpHeight;
   const Vimg = options.contactImageSpeed ?? CAPTURE_CONFIG.contactImageSpeed;
   // Runs are measured in time, not frames, so that 15 and 50 fps clips behave alike (at least minContactFrames).
   const minRun = Math.max(options.minContactFrames ?? CAPTURE_CONFIG.minContactFrames, Math.round(CAPTURE_CONFIG.minContactSeconds * motion.fps));
   const { c, y } = lowestPoints(pts, F);
-  const floor = localFloor(y, F, Math.max(1, Math.round(CAPTURE_CONFIG.floorWindowSeconds * motion.fps)), options.floorQuantile ?? CAPTURE_CONFIG.floorQuantile);
+  // the jump guard's reference: the lower foot's median height nearby (a 10 % quantile would sink with a dip of the fit)
+  const floor = localFloor(y, F, Math.max(1, Math.round(CAPTURE_CONFIG.floorWindowSeconds * motion.fps)), 0.5);
   const at = (f: number, s: number, k: number, axis: number): number => pts[((f * 2 + s) * POINTS + k) * 3 + axis]!;
   for (let s = 0; s < 2; s++) {
     for (let f = 0; f < F; f++) {
@@ -125,9 +131,11 @@ export function detectContacts(motion: Motion, rs: RestSkeleton, options: Contac
       const speed = b > a ? (Math.hypot(at(b, s, k, 0) - at(a, s, k, 0), at(b, s, k, 2) - at(a, s, k, 2)) * motion.fps) / (b - a) : 0;
       const img = options.imageSpeed?.[f * 2 + s];
       const slow = speed < V || (img !== undefined && img < Vimg);
-      // Low: near the local floor, or the lower foot and not far above it (the fitted height jitters by centimetres).
-      const h = y[f * 2 + s]! - floor[f]!, lower = y[f * 2 + s]! <= y[f * 2 + 1 - s]! + CAPTURE_CONFIG.lowerFootMargin;
-      out[f * 2 + s] = (h < H || (lower && h < 3 * H)) && slow ? 1 : 0;
+      // Down: measured from the lower foot, not from the floor — both feet share the fitted root's vertical error,
+      // which moves with the root's depth error when the camera looks down (docs/capture.md, Foot contacts).
+      const lowest = Math.min(y[f * 2]!, y[f * 2 + 1]!);
+      const down = y[f * 2 + s]! - lowest < H && lowest - floor[f]! < jump;
+      out[f * 2 + s] = down && slow ? 1 : 0;
     }
     // fill gaps of up to minRun frames between contacts (a planted foot's fit jitters), then drop runs shorter than minRun
     for (let f = 0; f < F;) {

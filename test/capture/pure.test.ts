@@ -68,6 +68,30 @@ test('foot pinning removes slide that noise adds to a walk, and floor placement 
   assert.ok(after < 0.2 * before, `pinning: ${(100 * before).toFixed(1)} → ${(100 * after).toFixed(1)} cm/s`);
 });
 
+test('contacts are measured from the lower foot: a standing body that the fit moves up and down keeps both feet down, a jump lifts them', () => {
+  const idle = getBuiltinMotion('idle', rs.skeleton, rs.rest);
+  const F = 45, fps = 15;
+  const motion = (lift: (f: number) => number) => {
+    const m = { ...idle, fps, frameCount: F, rotations: new Float32Array(F * rs.skeleton.names.length * 4), rootTranslation: new Float32Array(F * 3) };
+    for (let i = 0; i < m.rotations.length; i += 4) m.rotations[i] = 1; // rest pose: standing on both feet
+    for (let f = 0; f < F; f++) m.rootTranslation[f * 3 + 1] = lift(f);
+    return m;
+  };
+  // the street clip's error: the whole body dips 30 cm within a second and comes back (both feet share it)
+  const dipping = motion((f) => (f >= 15 && f < 30 ? -0.3 * Math.sin(((f - 15) / 15) * Math.PI) : 0));
+  placeOnFloor(dipping, rs);
+  const still = new Float64Array(F * 2).fill(0.05); // image-still feet
+  const c = detectContacts(dipping, rs, { imageSpeed: still });
+  assert.equal(c.reduce((a, b) => a + b, 0), 2 * F, 'both feet down on every frame');
+  // a jump: the body rises 35 cm for 0.4 s; the feet stand still in the image at the top
+  const jumping = motion((f) => (f >= 20 && f < 26 ? 0.35 * Math.sin(((f - 19) / 7) * Math.PI) : 0));
+  placeOnFloor(jumping, rs);
+  const j = detectContacts(jumping, rs, { imageSpeed: still });
+  const airborne = [21, 22, 23, 24].filter((f) => j[f * 2] || j[f * 2 + 1]);
+  assert.deepEqual(airborne, [], 'no contact at the top of the jump');
+  assert.ok(j[5 * 2] && j[40 * 2 + 1], 'feet down before and after the jump');
+});
+
 test('world direction term: energy and gradient match float64 finite differences', () => {
   const anchors = bodyAnchors(body);
   const V = body.vertexCount, J = body.skeleton.names.length;
