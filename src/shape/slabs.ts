@@ -342,11 +342,28 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
   }
 
   /** Hair seen beside the neck continues as a layer on the back below the shoulder line. */
+  /** Whether the matte reaches beyond the fitted head beside the jaw (rows from the head joint to above the chin), on both sides together by hairSideMin, on some row. */
+  function hairBesideJaw(): boolean {
+    const { headRow, chinRow, neckColumn } = inp;
+    if (!Number.isFinite(headRow) || !(chinRow > headRow)) return true; // no jaw rows to look at: as before
+    for (let y = Math.max(0, Math.round(headRow)); y < Math.min(H, Math.round(chinRow)); y++) {
+      const run = rows[y]!.find((r) => r.x0 <= neckColumn && r.x1 >= neckColumn);
+      if (!run) continue;
+      let bx0 = -1, bx1 = -1;
+      for (let x = run.x0; x <= run.x1; x++) if (covered(y * W + x)) { if (bx0 < 0) bx0 = x; bx1 = x; }
+      if (bx0 >= 0 && (bx0 - run.x0 + run.x1 - bx1) * (run.zc / cam.fx) >= cfg.hairSideMin) return true;
+    }
+    return false;
+  }
+
   function hairBehind(): void {
     const { chinRow, shoulderRow, neckColumn } = inp;
     if (!Number.isFinite(chinRow) || !Number.isFinite(shoulderRow) || shoulderRow <= chinRow) return;
     // widest hair beside the neck: matte runs containing the neck column between chin and shoulders,
     // compared with the body's own extent there
+    // hair that falls beside the neck also frames the face: without matte beyond the fitted head beside the jaw (rows from
+    // the head joint to the chin), what sticks out beside the neck is a collar or padded shoulders (man-suit-dance)
+    if (!hairBesideJaw()) return;
     let hairHalf = 0, lowestHairRow = -1;
     const yMid = Math.round((chinRow + 3 * shoulderRow) / 4);
     for (let y = Math.max(0, Math.round(chinRow)); y <= Math.min(H - 1, yMid); y++) {

@@ -55,6 +55,32 @@ test('between mouth height and the shoulders the loose matte beside the neck rea
 });
 
 /**
+ * A head and neck 10 px wide (1 cm per px at 2 m): jaw rows 0–9 (head joint at row 0, chin at row 10), neck rows 10–29 down
+ * to the shoulder line at row 30. The matte reaches 8 px beyond both sides on the neck rows, and on the jaw rows too when
+ * `besideJaw` (long hair framing the face; without it, a collar or padded shoulders).
+ */
+function headAndNeck(besideJaw: boolean) {
+  const W = 60, H = 40;
+  const camera: Camera = { R: [1, 0, 0, 0, 1, 0, 0, 0, 1], t: [0, 0, 0], fx: 200, fy: 200, cx: W / 2, cy: H / 2, width: W, height: H };
+  const matte = new Float32Array(W * H), bodyFront = new Float32Array(W * H).fill(Infinity), bodyBack = new Float32Array(W * H).fill(Infinity);
+  for (let y = 0; y < 30; y++)
+    for (let x = 17; x < 43; x++) {
+      const body = x >= 25 && x < 35;
+      if (!body && y < 10 && !besideJaw) continue;
+      const p = y * W + x;
+      matte[p] = 1;
+      if (body) { bodyFront[p] = 2; bodyBack[p] = 2.1; }
+    }
+  return buildSlabs({ camera, matte, bodyFront, bodyBack, chinRow: 10, headRow: 0, shoulderRow: 30, neckColumn: 30, hipRow: H + 10, up: [0, 1, 0] });
+}
+
+test('matte beside the neck is hair only when it also frames the jaw; a collar beside the neck alone is not (man-suit-dance)', () => {
+  const hairPixels = (s: ReturnType<typeof buildSlabs>): number => s.kind.reduce((n, k) => n + (k === 2 ? 1 : 0), 0);
+  assert.ok(hairPixels(headAndNeck(true)) > 100, `long hair: ${hairPixels(headAndNeck(true))} hair pixels`);
+  assert.equal(hairPixels(headAndNeck(false)), 0, 'a collar: no hair');
+});
+
+/**
  * Rows below the hips: two legs 20 px wide (2.0–2.15 m deep; 1 cm per px at the rows' centre depth 2.075 m and fx 207.5) with a gap of `gap` px
  * between them in the fitted body, and a matte that spans the gap and reaches `rim` px past each leg's outer edge.
  */
