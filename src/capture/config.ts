@@ -66,6 +66,8 @@ export const CAPTURE_CONFIG = {
    * walking clips; 0.1 lost the jogger's (her body bounces by about 10 cm).
    */
   jumpHeight: 0.15,
+  /** … its reference: this quantile of the lower foot's height within ±floorWindowSeconds (the median: a 10 % quantile sank with the dip). */
+  jumpReferenceQuantile: 0.5,
   /** Root path smoothing before pinning: centred moving average over this many frames (odd; 1 = none). */
   rootSmoothFrames: 3,
   /**

@@ -30,7 +30,7 @@ const POINTS = 3;
 /** Options of contact detection and pinning (defaults from CAPTURE_CONFIG). */
 export interface ContactOptions {
   contactHeight?: number;
-  /** The lower foot higher than this (m) above the local floor is off the ground (a jump). */
+  /** The lower foot higher than this (m) above its local median height is off the ground (a jump). */
   jumpHeight?: number;
   contactSpeed?: number;
   /**
@@ -121,8 +121,7 @@ export function detectContacts(motion: Motion, rs: RestSkeleton, options: Contac
   // Runs are measured in time, not frames, so that 15 and 50 fps clips behave alike (at least minContactFrames).
   const minRun = Math.max(options.minContactFrames ?? CAPTURE_CONFIG.minContactFrames, Math.round(CAPTURE_CONFIG.minContactSeconds * motion.fps));
   const { c, y } = lowestPoints(pts, F);
-  // the jump guard's reference: the lower foot's median height nearby (a 10 % quantile would sink with a dip of the fit)
-  const floor = localFloor(y, F, Math.max(1, Math.round(CAPTURE_CONFIG.floorWindowSeconds * motion.fps)), 0.5);
+  const floor = localFloor(y, F, Math.max(1, Math.round(CAPTURE_CONFIG.floorWindowSeconds * motion.fps)), CAPTURE_CONFIG.jumpReferenceQuantile);
   const at = (f: number, s: number, k: number, axis: number): number => pts[((f * 2 + s) * POINTS + k) * 3 + axis]!;
   for (let s = 0; s < 2; s++) {
     for (let f = 0; f < F; f++) {
@@ -132,7 +131,7 @@ export function detectContacts(motion: Motion, rs: RestSkeleton, options: Contac
       const img = options.imageSpeed?.[f * 2 + s];
       const slow = speed < V || (img !== undefined && img < Vimg);
       // Down: measured from the lower foot, not from the floor — both feet share the fitted root's vertical error,
-      // which moves with the root's depth error when the camera looks down (docs/capture.md, Foot contacts).
+      // which moves with the root's depth error when the camera looks down (docs/capture.md, Contacts from the lower foot).
       const lowest = Math.min(y[f * 2]!, y[f * 2 + 1]!);
       const down = y[f * 2 + s]! - lowest < H && lowest - floor[f]! < jump;
       out[f * 2 + s] = down && slow ? 1 : 0;
