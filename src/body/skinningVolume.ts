@@ -253,7 +253,7 @@ export function sampleSkinningWeights(
   const n = points.length / 3, K = influences;
   const threads = Math.max(1, Math.min(parallel?.threads ?? 1, Math.floor(n / MIN_POINTS_PER_THREAD)));
   const shared = threads > 1;
-  const joints = shared ? sharedCopy(new Uint16Array(n * K)) : new Uint16Array(n * K);
+  const joints = shared ? new Uint16Array(new SharedArrayBuffer(2 * n * K)) : new Uint16Array(n * K);
   const weights = shared ? sharedFloat32(n * K) : new Float32Array(n * K);
   const job: SkinSampleJob = {
     vol, points, sigmas, influences: K, template, joints, weights, i0: 0, i1: n,

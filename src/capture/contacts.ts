@@ -121,7 +121,7 @@ export function detectContacts(motion: Motion, rs: RestSkeleton, options: Contac
   // Runs are measured in time, not frames, so that 15 and 50 fps clips behave alike (at least minContactFrames).
   const minRun = Math.max(options.minContactFrames ?? CAPTURE_CONFIG.minContactFrames, Math.round(CAPTURE_CONFIG.minContactSeconds * motion.fps));
   const { c, y } = lowestPoints(pts, F);
-  const floor = localFloor(y, F, Math.max(1, Math.round(CAPTURE_CONFIG.floorWindowSeconds * motion.fps)), CAPTURE_CONFIG.jumpReferenceQuantile);
+  const reference = localFloor(y, F, Math.max(1, Math.round(CAPTURE_CONFIG.floorWindowSeconds * motion.fps)), CAPTURE_CONFIG.jumpReferenceQuantile);
   const at = (f: number, s: number, k: number, axis: number): number => pts[((f * 2 + s) * POINTS + k) * 3 + axis]!;
   for (let s = 0; s < 2; s++) {
     for (let f = 0; f < F; f++) {
@@ -133,7 +133,7 @@ export function detectContacts(motion: Motion, rs: RestSkeleton, options: Contac
       // Down: measured from the lower foot, not from the floor — both feet share the fitted root's vertical error,
       // which moves with the root's depth error when the camera looks down (docs/capture.md, Contacts from the lower foot).
       const lowest = Math.min(y[f * 2]!, y[f * 2 + 1]!);
-      const down = y[f * 2 + s]! - lowest < H && lowest - floor[f]! < jump;
+      const down = y[f * 2 + s]! - lowest < H && lowest - reference[f]! < jump;
       out[f * 2 + s] = down && slow ? 1 : 0;
     }
     // fill gaps of up to minRun frames between contacts (a planted foot's fit jitters), then drop runs shorter than minRun

@@ -341,37 +341,41 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
     }
   }
 
-  /** Hair seen beside the neck continues as a layer on the back below the shoulder line. */
+  /** Row y's matte run through the neck column and the body's extent bx0…bx1 in it; null without one or without body pixels. */
+  function neckRun(y: number): { run: RunStats; bx0: number; bx1: number } | null {
+    const run = rows[y]!.find((r) => r.x0 <= inp.neckColumn && r.x1 >= inp.neckColumn);
+    if (!run) return null;
+    let bx0 = -1, bx1 = -1;
+    for (let x = run.x0; x <= run.x1; x++) if (covered(y * W + x)) { if (bx0 < 0) bx0 = x; bx1 = x; }
+    return bx0 < 0 ? null : { run, bx0, bx1 };
+  }
+
   /** Whether the matte reaches beyond the fitted head beside the jaw (rows from the head joint to above the chin), on both sides together by hairSideMin, on some row. */
   function hairBesideJaw(): boolean {
-    const { headRow, chinRow, neckColumn } = inp;
+    const { headRow, chinRow } = inp;
     if (!Number.isFinite(headRow) || !(chinRow > headRow)) return true; // no jaw rows to look at: as before
     for (let y = Math.max(0, Math.round(headRow)); y < Math.min(H, Math.round(chinRow)); y++) {
-      const run = rows[y]!.find((r) => r.x0 <= neckColumn && r.x1 >= neckColumn);
-      if (!run) continue;
-      let bx0 = -1, bx1 = -1;
-      for (let x = run.x0; x <= run.x1; x++) if (covered(y * W + x)) { if (bx0 < 0) bx0 = x; bx1 = x; }
-      if (bx0 >= 0 && (bx0 - run.x0 + run.x1 - bx1) * (run.zc / cam.fx) >= cfg.hairSideMin) return true;
+      const r = neckRun(y);
+      if (r && (r.bx0 - r.run.x0 + r.run.x1 - r.bx1) * (r.run.zc / cam.fx) >= cfg.hairSideMin) return true;
     }
     return false;
   }
 
+  /** Hair seen beside the neck continues as a layer on the back below the shoulder line. */
   function hairBehind(): void {
     const { chinRow, shoulderRow, neckColumn } = inp;
     if (!Number.isFinite(chinRow) || !Number.isFinite(shoulderRow) || shoulderRow <= chinRow) return;
-    // widest hair beside the neck: matte runs containing the neck column between chin and shoulders,
-    // compared with the body's own extent there
     // hair that falls beside the neck also frames the face: without matte beyond the fitted head beside the jaw (rows from
     // the head joint to the chin), what sticks out beside the neck is a collar or padded shoulders (man-suit-dance)
     if (!hairBesideJaw()) return;
+    // widest hair beside the neck: matte runs containing the neck column between chin and shoulders,
+    // compared with the body's own extent there
     let hairHalf = 0, lowestHairRow = -1;
     const yMid = Math.round((chinRow + 3 * shoulderRow) / 4);
     for (let y = Math.max(0, Math.round(chinRow)); y <= Math.min(H - 1, yMid); y++) {
-      const run = rows[y]!.find((r) => r.x0 <= neckColumn && r.x1 >= neckColumn);
-      if (!run) continue;
-      let bx0 = -1, bx1 = -1;
-      for (let x = run.x0; x <= run.x1; x++) if (covered(y * W + x)) { if (bx0 < 0) bx0 = x; bx1 = x; }
-      if (bx0 < 0) continue;
+      const r = neckRun(y);
+      if (!r) continue;
+      const { run, bx0, bx1 } = r;
       const metresPerPx = run.zc / cam.fx;
       const side = Math.min(bx0 - run.x0, run.x1 - bx1) * metresPerPx;
       if (side >= cfg.hairSideMin) hairHalf = Math.max(hairHalf, (run.x1 - run.x0 + 1) / 2);
