@@ -33,3 +33,8 @@ export const MIN_PIXELS_FOR_THREADS = 128 * 128;
 export const DEFAULT_MAX_THREADS = 2;
 /** How long the calling thread waits for a worker before giving up (ms). */
 export const WORKER_TIMEOUT_MS = 120_000;
+/**
+ * The forward preprocessing projects in index ranges on the pool only with at least this many Gaussians per range:
+ * below it the copy of the inputs into shared memory and the hand-off (~0.1 ms) cost more than the projection saves.
+ */
+export const MIN_GAUSSIANS_PER_PROJECT_THREAD = 8192;

@@ -10,12 +10,13 @@ import { WORKER_TIMEOUT_MS } from './config.js';
 import { backwardBand, forwardBand, type BackwardBand, type ForwardBand } from './kernel.js';
 import { getKernelModule, type RasterWorkspace } from './workspace.js';
 import { chainRange, type ChainJob } from './chain.js';
+import { projectRange, type ProjectJob } from './projectRange.js';
 
 /** Bands for the TypeScript kernels: one argument object per band. */
 export interface JsBands {
   engine: 'js';
-  kind: 'forward' | 'backward' | 'chain';
-  bands: Array<ForwardBand | BackwardBand | ChainJob>;
+  kind: 'forward' | 'backward' | 'chain' | 'project';
+  bands: Array<ForwardBand | BackwardBand | ChainJob | ProjectJob>;
 }
 /** Bands for the WebAssembly kernels: one parameter-block pointer per band in the workspace memory. */
 export interface WasmBands {
@@ -53,6 +54,7 @@ function ensureWorkers(n: number): void {
 function runLocal(job: JsBands | WasmBands, k: number): number {
   if (job.engine === 'js') {
     if (job.kind === 'chain') return chainRange(job.bands[k] as ChainJob), 0;
+    if (job.kind === 'project') return projectRange(job.bands[k] as ProjectJob), 0;
     return job.kind === 'forward' ? forwardBand(job.bands[k] as ForwardBand) : (backwardBand(job.bands[k] as BackwardBand), 0);
   }
   const ex = job.workspace.exports();

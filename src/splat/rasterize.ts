@@ -50,8 +50,8 @@ export function rasterize(gaussians: GaussianSet, camera: Camera, options: Raste
   const t0 = performance.now();
   const P = makeProjector(gaussians, camera, params);
   const rowWork = ws.get('rowWork', Float64Array, H);
-  const sorted = preprocess(gaussians, P, ws, rowWork);
   const threads = resolveThreads(options.threads, W * H);
+  const sorted = preprocess(gaussians, P, ws, rowWork, threads);
   const bands = splitBands(rowWork, H, threads);
   const nb = bands.length - 1;
   const t1 = performance.now();

@@ -6,15 +6,16 @@ import { parentPort } from 'node:worker_threads';
 import { backwardBand, forwardBand, type BackwardBand, type ForwardBand } from './kernel.js';
 import { instantiateKernels, type KernelExports } from './workspace.js';
 import { chainRange, type ChainJob } from './chain.js';
+import { projectRange, type ProjectJob } from './projectRange.js';
 
 interface Job {
   type: 'job';
   engine: 'js' | 'wasm';
-  kind: 'forward' | 'backward' | 'chain';
+  kind: 'forward' | 'backward' | 'chain' | 'project';
   slot: number;
   ctrl: SharedArrayBuffer;
   errors: SharedArrayBuffer;
-  args?: ForwardBand | BackwardBand | ChainJob;
+  args?: ForwardBand | BackwardBand | ChainJob | ProjectJob;
   wsId?: number;
   params?: number;
   init?: { memory: WebAssembly.Memory; module: WebAssembly.Module };
@@ -77,6 +78,7 @@ parentPort?.on('message', (msg: Job | Task | { type: 'release'; wsId: number }) 
     if (job.engine === 'js') {
       if (job.kind === 'forward') result = forwardBand(job.args as ForwardBand);
       else if (job.kind === 'chain') chainRange(job.args as ChainJob);
+      else if (job.kind === 'project') projectRange(job.args as ProjectJob);
       else backwardBand(job.args as BackwardBand);
     } else {
       if (job.init) instances.set(job.wsId!, instantiateKernels(job.init.memory, job.init.module));

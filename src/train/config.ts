@@ -217,6 +217,13 @@ export const CHECKPOINT_EVERY = { seconds: 120, runDivisor: 10, minIterations: 5
  * 240 iterations, its phase profile, 2026-12-06). Lines after the last checkpoint are dropped on resume anyway.
  */
 export const TRAIN_LOG_FLUSH_EVERY = 20;
+/**
+ * train/preview.png is redrawn `perRun` times during a run (every 1/perRun of the iterations, at least
+ * `minIterations` apart) and once at the end. Each redraw renders two views on the training thread: 0.36 s, so the
+ * demo's 8 redraws took 2.9 s of its 104 s loop (phase profile of the demo's train stage, 2026-12-07); 4 still show
+ * the avatar forming a quarter of the run at a time.
+ */
+export const TRAIN_PREVIEWS = { perRun: 4, minIterations: 10 } as const;
 
 /** Deep partial, for overrides. */
 export type TrainConfigOverrides = { [K in keyof Omit<TrainConfig, 'preset'>]?: Partial<TrainConfig[K]> } & { preset?: never };

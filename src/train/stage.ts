@@ -17,7 +17,7 @@ import { bundleFromModel } from './toBundle.js';
 import { writeAvatarBundle } from '../avatar/bundle.js';
 import { CHANNELS, type AvatarModel } from './model.js';
 import { contactSheet } from '../render/index.js';
-import { trainConfig, type TrainConfig } from './config.js';
+import { TRAIN_PREVIEWS, trainConfig, type TrainConfig } from './config.js';
 import type { GaussianTemplate } from '../avatar/template.js';
 import { loadSubjectFrames } from './data.js';
 import { trainAvatar, type TrainResult } from './trainer.js';
@@ -145,7 +145,7 @@ export async function runTrainStage(subjectDir: string, options: TrainStageOptio
         logPath: subject.path(SUBJECT_FILES.trainLog),
         progress: ctx.progress,
         threads: options.threads,
-        previewEvery: options.previewEvery ?? Math.max(10, Math.ceil((options.iterations ?? cfg.schedule.epochs * 2 * (frames.length - 1)) / 8)),
+        previewEvery: options.previewEvery ?? Math.max(TRAIN_PREVIEWS.minIterations, Math.ceil((options.iterations ?? cfg.schedule.epochs * 2 * (frames.length - 1)) / TRAIN_PREVIEWS.perRun)),
         onPreview: (model) => writePreview(subject.path(SUBJECT_FILES.trainPreview), model, frames),
       });
       const training = {

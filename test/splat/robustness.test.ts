@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { PersonaError } from '../../src/core/errors.js';
 import { allocateGrads, rasterize, rasterizeBackward, RasterWorkspace, type GaussianSet } from '../../src/splat/index.js';
 import { randomScene, randomWeights } from './scene.js';
+import { preprocess } from '../../src/splat/preprocess.js';
+import { makeProjector } from '../../src/splat/project.js';
+import { MIN_GAUSSIANS_PER_PROJECT_THREAD } from '../../src/splat/config.js';
 
 /** Appends `extra` bad Gaussians (copies of Gaussian 0 with one field broken) to a scene. */
 function withBadGaussians(g: GaussianSet): { g: GaussianSet; bad: number } {
@@ -146,4 +149,24 @@ test('the parallel chain rule (≥ 20k Gaussians) gives bit-identical gradients 
   const g2 = rasterizeBackward(r.saved, wI, wA, { threads: 2 });
   for (const key of ['means', 'scales', 'rotations', 'opacities', 'features'] as const) assert.deepEqual(g2[key], g1[key], key);
   assert.ok(g1.means.some((v) => v !== 0));
+});
+
+test('the parallel projection (≥ 2 ranges of Gaussians, bad ones among them) packs exactly what one thread packs', () => {
+  const { gaussians, camera } = randomScene({ count: 2 * MIN_GAUSSIANS_PER_PROJECT_THREAD + 500, channels: 4, width: 96, height: 80, seed: 31, scale: [0.004, 0.03] });
+  const { g: dirty, bad } = withBadGaussians(gaussians);
+  const params = { width: 96, height: 80, channels: 4, near: 0.01, far: 1000, dilation: 0.1, depth: false, background: new Float64Array(4) };
+  const P = makeProjector(dirty, camera, params);
+  const packs = [1, 2].map((threads) => {
+    const rowWork = new Float64Array(80);
+    const s = preprocess(dirty, P, new RasterWorkspace(), rowWork, threads);
+    return { count: s.count, geo: Array.from(s.geo.subarray(0, s.count * 8)), rows: Array.from(s.rows.subarray(0, s.count * 4)), index: Array.from(s.index.subarray(0, s.count)), rowWork: Array.from(rowWork) };
+  });
+  assert.ok(packs[0]!.count > gaussians.count / 2 && packs[0]!.count <= gaussians.count, `visible ${packs[0]!.count} of ${dirty.count}`);
+  assert.ok(packs[0]!.index.every((i) => i < gaussians.count), `none of the ${bad} bad Gaussians packed`);
+  assert.deepEqual(packs[1], packs[0]);
+  // and the whole render through rasterize, with the threads rasterize picks
+  const one = rasterize(dirty, camera, { threads: 1, depth: true });
+  const two = rasterize(dirty, camera, { threads: 2, depth: true });
+  assert.deepEqual(two.image, one.image);
+  assert.deepEqual(two.depth, one.depth);
 });
