@@ -1,5 +1,10 @@
 import { PersonaError } from '../core/errors.js';
+import { isShared, sharedFloat32 } from '../core/shared.js';
+import { nnTaskRunner, rowChunks, rowThreads } from './parallel.js';
+import { triplaneBackwardRange, triplaneSampleRange, type TriplaneBackwardRange, type TriplaneSampleRange } from './triplane-ranges.js';
 import type { FloatCtor, Floats, Param } from './types.js';
+
+const RANGES_MODULE = new URL('./triplane-ranges.js', import.meta.url).href;
 
 /** PERSONA's triplane: 32 channels × 128×128 per plane over a 2 m cube (avatar/main/config.py). */
 export const TRIPLANE_DEFAULTS = { channels: 32, resolution: 128, extent: 2 } as const;
@@ -37,6 +42,10 @@ export interface TriplaneTaps {
  *
  * The rest positions never change during training, so taps are computed once (`taps`) and
  * reused every step; sample and backward are then a gather and a scatter-add.
+ *
+ * With a worker pool installed (parallel.ts `setNnTaskRunner`) a float32 triplane samples many points in point
+ * ranges and scatters its gradient in channel ranges on the pool (triplane-ranges.ts): bit-identical to one
+ * thread. Its planes and gradient then live on shared memory, so the workers read and write them in place.
  */
 export class Triplane {
   readonly channels: number;
@@ -56,8 +65,27 @@ export class Triplane {
     const ctor = options.dtype ?? Float32Array;
     const len = 3 * this.resolution * this.resolution * this.channels;
     // PERSONA initialises the triplane to zeros (nn.Parameter(torch.zeros(...))).
-    this.planes = new ctor(len);
-    this.grad = new ctor(len);
+    this.planes = ctor === Float32Array ? sharedFloat32(len) : new ctor(len);
+    this.grad = ctor === Float32Array ? sharedFloat32(len) : new ctor(len);
+  }
+
+  /** Shared copies of the taps and staging for non-shared features, per taps object (the trainer keeps one). */
+  private shared: { taps: TriplaneTaps; index: Int32Array; weight: Float64Array; feats: Float32Array } | null = null;
+
+  /** Threads for n points: 1 without a pool, for float64 planes or for few points. */
+  private threadsFor(n: number): number {
+    return this.planes instanceof Float32Array && isShared(this.planes) ? rowThreads(n) : 1;
+  }
+
+  private sharedFor(taps: TriplaneTaps): NonNullable<Triplane['shared']> {
+    if (this.shared?.taps !== taps) {
+      const index = new Int32Array(new SharedArrayBuffer(taps.index.byteLength));
+      index.set(taps.index);
+      const weight = new Float64Array(new SharedArrayBuffer(taps.weight.byteLength));
+      weight.set(taps.weight);
+      this.shared = { taps, index, weight, feats: sharedFloat32(taps.n * this.featDim) };
+    }
+    return this.shared;
   }
 
   /** Feature width per point: 3·C. */
@@ -100,38 +128,33 @@ export class Triplane {
 
   /** Writes the features of the tapped points into `out` (n×3C): [xy | xz | yz]. */
   sample(taps: TriplaneTaps, out: Floats): void {
-    const C = this.channels, F = 3 * C, planeLen = this.resolution * this.resolution * C;
-    const planes = this.planes, idx = taps.index, wt = taps.weight;
-    if (out.length < taps.n * F) throw new PersonaError(`Triplane.sample: out holds ${out.length}, need ${taps.n * F}`);
-    for (let p = 0; p < taps.n; p++) {
-      for (let k = 0; k < 3; k++) {
-        const o = p * F + k * C, base = (p * 3 + k) * 4, po = k * planeLen;
-        for (let j = 0; j < C; j++) out[o + j] = 0;
-        for (let q = 0; q < 4; q++) {
-          const t = idx[base + q]!;
-          if (t < 0) continue;
-          const w = wt[base + q]!, s = po + t;
-          for (let j = 0; j < C; j++) out[o + j] += w * planes[s + j]!;
-        }
-      }
-    }
+    const C = this.channels, F = 3 * C, planeLen = this.resolution * this.resolution * C, n = taps.n;
+    if (out.length < n * F) throw new PersonaError(`Triplane.sample: out holds ${out.length}, need ${n * F}`);
+    const t = this.threadsFor(n);
+    if (t <= 1) return triplaneSampleRange({ planes: this.planes, index: taps.index, weight: taps.weight, out, channels: C, planeLen, p0: 0, p1: n });
+    const sh = this.sharedFor(taps);
+    const target = out instanceof Float32Array && isShared(out) ? out : sh.feats;
+    const bounds = rowChunks(n, t);
+    const jobs: TriplaneSampleRange[] = [];
+    for (let k = 0; k < t; k++) jobs.push({ planes: this.planes, index: sh.index, weight: sh.weight, out: target, channels: C, planeLen, p0: bounds[k]!, p1: bounds[k + 1]! });
+    nnTaskRunner()!(RANGES_MODULE, 'triplaneSampleRange', jobs, triplaneSampleRange);
+    if (target !== out) out.set(target.subarray(0, n * F));
   }
 
   /** Accumulates dL/dplanes from dFeat (n×3C), the gradient of the sampled features. */
   backward(taps: TriplaneTaps, dFeat: Floats): void {
-    const C = this.channels, F = 3 * C, planeLen = this.resolution * this.resolution * C;
-    const g = this.grad, idx = taps.index, wt = taps.weight;
-    for (let p = 0; p < taps.n; p++) {
-      for (let k = 0; k < 3; k++) {
-        const o = p * F + k * C, base = (p * 3 + k) * 4, po = k * planeLen;
-        for (let q = 0; q < 4; q++) {
-          const t = idx[base + q]!;
-          if (t < 0) continue;
-          const w = wt[base + q]!, s = po + t;
-          for (let j = 0; j < C; j++) g[s + j] += w * dFeat[o + j]!;
-        }
-      }
+    const C = this.channels, planeLen = this.resolution * this.resolution * C, n = taps.n;
+    const t = Math.min(this.threadsFor(n), C);
+    if (t <= 1) return triplaneBackwardRange({ grad: this.grad, index: taps.index, weight: taps.weight, dFeat, channels: C, planeLen, n, c0: 0, c1: C });
+    const sh = this.sharedFor(taps);
+    let source: Floats = dFeat;
+    if (!(dFeat instanceof Float32Array && isShared(dFeat))) {
+      sh.feats.set(dFeat.subarray(0, n * 3 * C));
+      source = sh.feats;
     }
+    const jobs: TriplaneBackwardRange[] = [];
+    for (let k = 0; k < t; k++) jobs.push({ grad: this.grad, index: sh.index, weight: sh.weight, dFeat: source, channels: C, planeLen, n, c0: Math.floor((C * k) / t), c1: Math.floor((C * (k + 1)) / t) });
+    nnTaskRunner()!(RANGES_MODULE, 'triplaneBackwardRange', jobs, triplaneBackwardRange);
   }
 
   /** Sets the gradient to zero. */

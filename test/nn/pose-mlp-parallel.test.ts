@@ -5,7 +5,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/core/rng.js';
-import { PoseOffsetMlp, rowChunks, setNnTaskRunner, setNnThreads } from '../../src/nn/index.js';
+import { PoseOffsetMlp, rowChunks, setNnTaskRunner, setNnThreads, Triplane } from '../../src/nn/index.js';
 import { runTasks, shutdownRasterWorkers } from '../../src/splat/index.js';
 
 after(() => { setNnTaskRunner(null); setNnThreads(undefined); shutdownRasterWorkers(); });
@@ -48,4 +48,27 @@ test('PoseOffsetMlp on 2 and 3 threads equals 1 thread (output, dFeat exact; gra
     const again = run(t);
     assert.deepEqual(again.grads, par.grads, `repeatable, ${t} threads`);
   }
+});
+
+test('the triplane samples by point ranges and scatters its gradient by channel ranges on the pool, bit-identical to one thread', () => {
+  const n = 5003, rng = new Rng(12);
+  const pts = Float32Array.from({ length: 3 * n }, () => rng.uniform(-1.1, 1.1)); // some outside the cube (zero padding)
+  const dFeat = Float32Array.from({ length: n * 3 * 6 }, () => rng.uniform(-1, 1));
+  const planes = Float32Array.from({ length: 3 * 12 * 12 * 6 }, () => rng.uniform(-1, 1));
+  const runs = [1, 2].map((threads) => {
+    setNnThreads(threads);
+    setNnTaskRunner(threads > 1 ? runTasks : null);
+    const tp = new Triplane({ channels: 6, resolution: 12, extent: 2 });
+    tp.planes.set(planes);
+    const taps = tp.taps(pts, n, [0, 0, 0]);
+    const out = new Float32Array(n * tp.featDim); // not shared: the pool's result is copied back
+    tp.sample(taps, out);
+    tp.zeroGrad();
+    tp.backward(taps, dFeat);
+    tp.backward(taps, dFeat); // accumulates
+    return { out, grad: Float32Array.from(tp.grad) };
+  });
+  assert.ok(runs[0]!.out.some((v) => v !== 0) && runs[0]!.grad.some((v) => v !== 0));
+  assert.deepEqual(runs[1]!.out, runs[0]!.out);
+  assert.deepEqual(runs[1]!.grad, runs[0]!.grad);
 });
