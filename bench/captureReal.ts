@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { writeJsonAtomic } from '../src/core/atomic.js';
 import { lookAtCamera, projectPoint, resizeCamera } from '../src/core/camera.js';
 import { restFootHeight } from '../src/capture/contacts.js';
+import { footPoints } from '../src/motion/ground.js';
 import { createImage, readImage, type FloatImage } from '../src/core/image.js';
 import { Progress } from '../src/core/progress.js';
 import { packageRoot } from '../src/core/version.js';
@@ -58,7 +59,7 @@ function contactFigures(r: CaptureResult, clip: RealClip): Record<string, unknow
   const F = r.motion.frameCount, c = r.contacts, fps = r.motion.fps;
   let left = 0, right = 0, any = 0;
   for (let f = 0; f < F; f++) { left += c[f * 2]!; right += c[f * 2 + 1]!; any += c[f * 2]! || c[f * 2 + 1]! ? 1 : 0; }
-  const out: Record<string, unknown> = { leftFrames: left, rightFrames: right, anyFootFrames: any };
+  const out: Record<string, unknown> = { leftFrames: left, rightFrames: right, anyFootFrames: any, footSlide: footSlide(r) };
   if (clip.walking) {
     const a = Math.max(0, Math.round(clip.walking[0] * fps)), b = Math.min(F, Math.round(clip.walking[1] * fps));
     let down = 0, gap = 0, maxGap = 0;
@@ -73,6 +74,27 @@ function contactFigures(r: CaptureResult, clip: RealClip): Record<string, unknow
     out.walking = { frames: b - a, withFootDown: down, longestWithoutContactSeconds: round(maxGap / fps), stanceRunsLeftRight: runs };
   }
   return out;
+}
+
+/**
+ * Foot skate left after pinning: the horizontal world speed (m/s) of a foot's lowest point (ankle, ball or heel, the
+ * one lowest at the earlier frame) between consecutive frames where that foot is in contact; median and 90th percentile.
+ */
+function footSlide(r: CaptureResult): { medianMps: number; p90Mps: number; samples: number } {
+  const pts = footPoints(r.motion, r.skeleton), F = r.motion.frameCount, c = r.contacts, fps = r.motion.fps;
+  const speeds: number[] = [];
+  if (pts) {
+    const at = (f: number, s: number, k: number, axis: number): number => pts[((f * 2 + s) * 3 + k) * 3 + axis]!;
+    for (let f = 1; f < F; f++) for (let s = 0; s < 2; s++) {
+      if (!c[f * 2 + s] || !c[(f - 1) * 2 + s]) continue;
+      let k0 = 0;
+      for (let k = 1; k < 3; k++) if (at(f - 1, s, k, 1) < at(f - 1, s, k0, 1)) k0 = k;
+      speeds.push(Math.hypot(at(f, s, k0, 0) - at(f - 1, s, k0, 0), at(f, s, k0, 2) - at(f - 1, s, k0, 2)) * fps);
+    }
+  }
+  speeds.sort((a, b) => a - b);
+  const q = (p: number): number => (speeds.length ? speeds[Math.min(speeds.length - 1, Math.floor(p * speeds.length))]! : NaN);
+  return { medianMps: round(q(0.5)), p90Mps: round(q(0.9)), samples: speeds.length };
 }
 
 /** A body-derived avatar (untrained, part colours) at the captured person's shape: the replay body. */
