@@ -12,14 +12,22 @@
  * The fingerprint is a SHA-256 over the path and content of every build input (the sources tsc and vite read, their
  * configurations and the lock file); it is written to dist/.build-fingerprint only after both builds succeed, so a
  * failed or interrupted build is redone. `PERSONA_FORCE_BUILD=1` builds regardless. `npm run build` always builds.
+ *
+ * `node scripts/prepare.mjs --check [--root DIR]` only says whether DIR's dist/ is up to date (exit 0) or not (exit 1)
+ * and builds nothing; `--mark-built` records the current sources' fingerprint without building (after a build made by
+ * other means, e.g. `npm run build`). Both are tested in test/package/prepare.test.ts.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync, renameSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const args = process.argv.slice(2);
+const rootArg = args.indexOf('--root');
+const root = rootArg >= 0 ? args[rootArg + 1] : dirname(dirname(fileURLToPath(import.meta.url)));
+const checkOnly = args.includes('--check');
+const markOnly = args.includes('--mark-built');
 const stampPath = join(root, 'dist', '.build-fingerprint');
 /** Folders whose files are build inputs (bench/results holds measurements, not sources). */
 const INPUT_DIRS = ['src', 'test', 'bench', 'scripts'];
@@ -63,12 +71,26 @@ const t0 = Date.now();
 const wanted = fingerprint();
 const built = existsSync(stampPath) ? readFileSync(stampPath, 'utf8').trim() : '';
 const complete = OUTPUTS.every((p) => existsSync(join(root, p)));
-if (process.env.PERSONA_FORCE_BUILD !== '1' && complete && built === wanted) {
+const upToDate = process.env.PERSONA_FORCE_BUILD !== '1' && complete && built === wanted;
+if (checkOnly) {
+  process.stdout.write(upToDate ? 'up to date\n' : `stale (${!complete ? 'a build output is missing' : built ? 'the sources changed' : 'no fingerprint'})\n`);
+  process.exit(upToDate ? 0 : 1);
+}
+if (markOnly) {
+  writeStamp();
+  process.exit(0);
+}
+if (upToDate) {
   process.stderr.write(`prepare: dist/ is up to date with the sources (checked in ${Date.now() - t0} ms), not rebuilt\n`);
 } else {
   run('tsc', ['-p', 'tsconfig.json']);
   run('vite', ['build', '--config', 'src/viewer/vite.config.ts']);
-  // written last, atomically: only a finished build is ever called up to date
+  writeStamp(); // written last: only a finished build is ever called up to date
+}
+
+/** Writes the fingerprint atomically (a temporary file renamed over it). */
+function writeStamp() {
+  mkdirSync(dirname(stampPath), { recursive: true });
   writeFileSync(`${stampPath}.tmp`, `${wanted}\n`);
   renameSync(`${stampPath}.tmp`, stampPath);
 }
