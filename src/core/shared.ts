@@ -19,7 +19,7 @@ export function isShared(a: ArrayBufferView): boolean {
 }
 
 /** `src` itself when it is already shared, else a copy of the same type on shared memory. */
-export function sharedCopy<T extends Uint8Array | Uint16Array | Uint32Array | Int32Array | Float32Array>(src: T): T {
+export function sharedCopy<T extends Uint8Array | Uint16Array | Uint32Array | Int32Array | Float32Array | Float64Array>(src: T): T {
   if (isShared(src)) return src;
   const C = src.constructor as new (b: SharedArrayBuffer) => T;
   const out = new C(new SharedArrayBuffer(src.byteLength));

@@ -1,5 +1,5 @@
 import { PersonaError } from '../core/errors.js';
-import { isShared, sharedFloat32 } from '../core/shared.js';
+import { isShared, sharedCopy, sharedFloat32 } from '../core/shared.js';
 import { nnTaskRunner, rowChunks, rowThreads } from './parallel.js';
 import { triplaneBackwardRange, triplaneSampleRange, type TriplaneBackwardRange, type TriplaneSampleRange } from './triplane-ranges.js';
 import type { FloatCtor, Floats, Param } from './types.js';
@@ -78,13 +78,7 @@ export class Triplane {
   }
 
   private sharedFor(taps: TriplaneTaps): NonNullable<Triplane['shared']> {
-    if (this.shared?.taps !== taps) {
-      const index = new Int32Array(new SharedArrayBuffer(taps.index.byteLength));
-      index.set(taps.index);
-      const weight = new Float64Array(new SharedArrayBuffer(taps.weight.byteLength));
-      weight.set(taps.weight);
-      this.shared = { taps, index, weight, feats: sharedFloat32(taps.n * this.featDim) };
-    }
+    if (this.shared?.taps !== taps) this.shared = { taps, index: sharedCopy(taps.index), weight: sharedCopy(taps.weight), feats: sharedFloat32(taps.n * this.featDim) };
     return this.shared;
   }
 

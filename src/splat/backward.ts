@@ -10,7 +10,7 @@ import { PARTIAL_BASE, type BackwardBand } from './kernel.js';
 import { runBands } from './pool.js';
 import { chainRange, type ChainJob } from './chain.js';
 import { PARAM_BLOCK, resolveThreads, scratchStride } from './rasterize.js';
-import type { BackwardOptions, GaussianSet, RasterGrads, RasterSaved } from './types.js';
+import type { BackwardOptions, RasterGrads, RasterSaved } from './types.js';
 
 /** Below this many Gaussians the chain rule stays on the calling thread. */
 const MIN_GAUSSIANS_FOR_THREADS = 20_000;
@@ -140,18 +140,7 @@ export function rasterizeBackward(
     return grads;
   }
   // Workers see only shared memory: inputs in, gradients out (sequential copies).
-  const share = (name: string, a: Float32Array | undefined): Float32Array | undefined => {
-    if (!a) return undefined;
-    const v = ws.get(name, Float32Array, a.length);
-    v.set(a);
-    return v;
-  };
-  const sharedGs: GaussianSet = {
-    count: N, channels: C, means: share('chain.means', gs.means)!, scales: share('chain.scales', gs.scales)!,
-    features: new Float32Array(0),
-    ...(gs.rotations ? { rotations: share('chain.rotations', gs.rotations)! } : {}),
-    ...(gs.opacities ? { opacities: share('chain.opacities', gs.opacities)! } : {}),
-  };
+  const sharedGs = ws.gaussiansCopy('chain', gs, new Float32Array(0));
   const zero = (name: string, n: number) => { const v = ws.get(name, Float32Array, n); v.fill(0); return v; };
   const g2: RasterGrads = {
     means: zero('chain.gMeans', 3 * N), scales: zero('chain.gScales', gs.scales.length), rotations: zero('chain.gRotations', 4 * N),

@@ -19,8 +19,7 @@ export function preprocess(gs: GaussianSet, P: Projector, ws: RasterWorkspace, r
   const N = gs.count, C = gs.channels;
   const H = P.params.height;
   // Features stay in input order (the kernels read them through `index`); one sequential copy into shared memory.
-  const feats = ws.get('features', Float32Array, N * C);
-  feats.set(gs.features);
+  const feats = ws.copyOf('features', gs.features);
   const visible = ws.get('pre.visible', Uint8Array, N);
   const geoAll = ws.get('pre.geo', Float64Array, N * GEO_STRIDE);
   const rowsAll = ws.get('pre.rows', Int32Array, N * 4);
@@ -29,7 +28,7 @@ export function preprocess(gs: GaussianSet, P: Projector, ws: RasterWorkspace, r
   if (ranges === 1) {
     projectRange({ gaussians: gs, projector: P, start: 0, end: N, visible, geo: geoAll, rows: rowsAll, keys: keyAll });
   } else {
-    const shared = sharedInputs(gs, feats, ws);
+    const shared = ws.gaussiansCopy('pre', gs, feats);
     const jobs: ProjectJob[] = [];
     for (let k = 0; k < ranges; k++) {
       jobs.push({ gaussians: shared, projector: P, start: Math.floor((N * k) / ranges), end: Math.floor((N * (k + 1)) / ranges), visible, geo: geoAll, rows: rowsAll, keys: keyAll });
@@ -71,24 +70,6 @@ export function preprocess(gs: GaussianSet, P: Projector, ws: RasterWorkspace, r
     for (let j = 0; j < 4; j++) rows[4 * r + j] = rowsAll[4 * k + j]!;
   }
   return { count: M, geo, rows, index, features: feats };
-}
-
-/** The Gaussians' inputs as views of the workspace's shared memory (workers read them without a copy per job). */
-function sharedInputs(gs: GaussianSet, features: Float32Array, ws: RasterWorkspace): GaussianSet {
-  const copy = (name: string, a: Float32Array): Float32Array => {
-    const v = ws.get(name, Float32Array, a.length);
-    v.set(a);
-    return v;
-  };
-  return {
-    count: gs.count,
-    channels: gs.channels,
-    means: copy('pre.means', gs.means),
-    scales: copy('pre.scales', gs.scales),
-    ...(gs.rotations ? { rotations: copy('pre.rotations', gs.rotations) } : {}),
-    ...(gs.opacities ? { opacities: copy('pre.opacities', gs.opacities) } : {}),
-    features,
-  };
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import { PersonaError } from '../core/errors.js';
 import { KERNEL_WASM_BASE64 } from './wasm/kernelWasm.js';
+import type { GaussianSet } from './types.js';
 
 const PAGE = 65536;
 /** 2 GiB of address space at most (reserved, not committed). */
@@ -65,6 +66,29 @@ export class RasterWorkspace {
       this.regions.set(name, reg);
     }
     return new ctor(this.memory.buffer, reg.offset, length);
+  }
+
+  /** A view named `name` holding a copy of `src` (for workers, which see only this memory). */
+  copyOf(name: string, src: Float32Array): Float32Array {
+    const v = this.get(name, Float32Array, src.length);
+    v.set(src);
+    return v;
+  }
+
+  /**
+   * The Gaussians' geometry (means, scales, rotations, opacities) copied into this memory under `prefix`, with
+   * `features` as given: what the pool's projection and chain-rule jobs read.
+   */
+  gaussiansCopy(prefix: string, gs: GaussianSet, features: Float32Array): GaussianSet {
+    return {
+      count: gs.count,
+      channels: gs.channels,
+      means: this.copyOf(`${prefix}.means`, gs.means),
+      scales: this.copyOf(`${prefix}.scales`, gs.scales),
+      ...(gs.rotations ? { rotations: this.copyOf(`${prefix}.rotations`, gs.rotations) } : {}),
+      ...(gs.opacities ? { opacities: this.copyOf(`${prefix}.opacities`, gs.opacities) } : {}),
+      features,
+    };
   }
 
   /**
