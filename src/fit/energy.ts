@@ -98,7 +98,7 @@ export function dataEnergy(
     const count = Math.ceil(V / stride);
     const wOut = W.silhouette / count;
     // model → matte: vertices outside the matte are pulled in along the distance field
-    const proj = new Float32Array(count * 2);
+    const proj = new Float64Array(count * 2);
     const projOk = new Uint8Array(count);
     for (let q = 0, v = 0; v < V; v += stride, q++) {
       if (!project(cam, vertices[v * 3]!, vertices[v * 3 + 1]!, vertices[v * 3 + 2]!, p)) continue;
