@@ -17,8 +17,6 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../src/core/atomic.js';
 import { createImage, writePng, type FloatImage } from '../src/core/image.js';
-import type { Camera } from '../src/core/camera.js';
-import { mat3Multiply } from '../src/core/rotation.js';
 import { packageRoot } from '../src/core/version.js';
 import { resolveBody, BodyPoser } from '../src/body/index.js';
 import { rasterizeMesh } from '../src/render/raster.js';
@@ -27,7 +25,7 @@ import { buildClothedProxy, readProxy, SHAPE_CONFIG } from '../src/shape/index.j
 import { loadAvatar } from '../src/avatar/bundle.js';
 import type { BodyFit } from '../src/fit/types.js';
 import { makeSubject } from '../src/bench/subjects.js';
-import { buildTestViews, evaluateAvatar, heldOutPoses, type TestView } from '../src/bench/evaluate.js';
+import { avatarViewCamera, buildTestViews, evaluateAvatar, heldOutPoses } from '../src/bench/evaluate.js';
 import type { BenchReport } from '../src/bench/protocol.js';
 
 const args = process.argv.slice(2);
@@ -61,18 +59,6 @@ function agreement(triangleId: Int32Array, truthAlpha: Float32Array): FloatImage
   return img;
 }
 
-/** The camera that frames the fitted body in the avatar's pose as the truth's view framed the true body (evaluate.ts). */
-function avatarCamera(subject: ReturnType<typeof makeSubject>, poser: BodyPoser, fit: BodyFit, v: TestView): Camera {
-  const W = v.fitToTruth;
-  const verts = poser.forward({ shape: fit.shape, pose: v.avatarPose }).vertices;
-  const turned = new Float64Array(verts.length);
-  for (let i = 0; i < verts.length; i += 3)
-    for (let a = 0; a < 3; a++) turned[i + a] = W[a * 3]! * verts[i]! + W[a * 3 + 1]! * verts[i + 1]! + W[a * 3 + 2]! * verts[i + 2]!;
-  const fovYDeg = (2 * Math.atan(v.camera.height / (2 * v.camera.fy)) * 180) / Math.PI;
-  const c = subject.frameCamera({ body: turned } as never, { width: v.camera.width, height: v.camera.height, yawDeg: subject.spec.photo.yawDeg + v.yawDeg, fovYDeg });
-  return { ...c, R: mat3Multiply(c.R, W) };
-}
-
 interface Row { view: string; skinnedTruth: number; trueFitProxy: number; fittedProxy: number; avatarRaw: number | null; avatarRefined: number | null }
 const results: Array<{ id: number; name: string; views: Row[]; mean: Omit<Row, 'view'> }> = [];
 for (const id of ids) {
@@ -97,7 +83,7 @@ for (const id of ids) {
     let i = 0, u = 0;
     for (let p = 0; p < skinnedAlpha.length; p++) { i += Math.min(skinnedAlpha[p]!, v.truth.alpha[p]!); u += Math.max(skinnedAlpha[p]!, v.truth.alpha[p]!); }
     const b = rasterizeMesh(Float32Array.from(trueProxyPoser.forward({ shape: [], pose: v.truthPose }).vertices), trueProxy.model.triangles, v.camera).triangleId;
-    const c = rasterizeMesh(Float32Array.from(fittedPoser.forward({ shape: [], pose: v.avatarPose }).vertices), fitted.model.triangles, avatarCamera(subject, poser, fit, v)).triangleId;
+    const c = rasterizeMesh(Float32Array.from(fittedPoser.forward({ shape: [], pose: v.avatarPose }).vertices), fitted.model.triangles, avatarViewCamera(subject, poser, fit, v)).triangleId;
     rows.push({ view: v.id, skinnedTruth: u ? i / u : 1, trueFitProxy: iou(b, v.truth.alpha), fittedProxy: iou(c, v.truth.alpha), avatarRaw: avatar?.[k]!.raw.iou ?? null, avatarRefined: avatar?.[k]!.refined.iou ?? null });
     tiles.push(v.truth.image, agreement(b, v.truth.alpha), agreement(c, v.truth.alpha));
   });
@@ -105,7 +91,7 @@ for (const id of ids) {
   const m = { skinnedTruth: mean((r) => r.skinnedTruth), trueFitProxy: mean((r) => r.trueFitProxy), fittedProxy: mean((r) => r.fittedProxy), avatarRaw: mean((r) => r.avatarRaw), avatarRefined: mean((r) => r.avatarRefined) };
   results.push({ id, name, views: rows, mean: m });
   await writePng(join(sheets, `${name}.png`), contactSheet(tiles, { columns: 6, labels: views.flatMap((v) => [v.id, 'true-fit proxy', 'fitted proxy']) }));
-  console.log(`${id} ${name}: A skinned truth ${m.skinnedTruth.toFixed(3)}  B true-fit proxy ${m.trueFitProxy.toFixed(3)}  C fitted proxy ${m.fittedProxy.toFixed(3)}  D avatar ${m.avatarRaw.toFixed(3)} raw, ${m.avatarRefined.toFixed(3)} refined`);
+  console.log(`${id} ${name}: A skinned truth ${m.skinnedTruth.toFixed(3)}  B true-fit proxy ${m.trueFitProxy.toFixed(3)}  C fitted proxy ${m.fittedProxy.toFixed(3)}${withAvatar ? `  D avatar ${m.avatarRaw.toFixed(3)} raw, ${m.avatarRefined.toFixed(3)} refined` : ''}`);
 }
 const out = join(root, `bench/results/novel-loss-${st.mode}.json`);
 await writeJsonAtomic(out, { format: 'persona-bench-novel-loss', date: new Date().toISOString(), report: reportPath, loadavg: loadavg(), subjects: results });

@@ -274,15 +274,7 @@ export function evaluateAvatar(
   const results: ViewResult[] = [];
   for (const v of views) {
     const cam = v.camera;
-    // frame the fitted body in the avatar's pose by the rules that framed the ground truth (axis-aligned
-    // box of the body mesh), in the subject's orientation: X' = W·X, then back: R = R'·W
-    const W = v.fitToTruth;
-    const verts = poser.forward({ shape: fit.shape, pose: v.avatarPose }).vertices;
-    const turned = new Float64Array(verts.length);
-    for (let i = 0; i < verts.length; i += 3)
-      for (let a = 0; a < 3; a++) turned[i + a] = W[a * 3]! * verts[i]! + W[a * 3 + 1]! * verts[i + 1]! + W[a * 3 + 2]! * verts[i + 2]!;
-    const c = frameLike(subject, { body: turned } as unknown as PosedSubject, cam, subject.spec.photo.yawDeg + v.yawDeg);
-    const acam: Camera = { ...c, R: mat3Multiply(c.R, W) };
+    const acam = avatarViewCamera(subject, poser, fit, v);
     frozen.pose(v.avatarPose);
     const raw = frozen.render(acam);
     const ref = refineRoot(frozen, acam, v.truth.alpha, o.refine);
@@ -292,6 +284,20 @@ export function evaluateAvatar(
     o.onView?.(v, { width: cam.width, height: cam.height, channels: 3, data: raw.image }, { width: cam.width, height: cam.height, channels: 3, data: refined.image });
   }
   return { photo: photoScores, views: results, photoImage: { width: W, height: H, channels: 3, data: pv.image } };
+}
+
+/**
+ * The camera of a test view for the avatar: the fitted body in the avatar's pose framed by the rules that framed the
+ * ground truth (axis-aligned box of the body mesh), in the subject's orientation (X' = W·X, then back: R = R'·W).
+ */
+export function avatarViewCamera(subject: SyntheticSubject, poser: BodyPoser, fit: BodyFit, v: TestView): Camera {
+  const W = v.fitToTruth;
+  const verts = poser.forward({ shape: fit.shape, pose: v.avatarPose }).vertices;
+  const turned = new Float64Array(verts.length);
+  for (let i = 0; i < verts.length; i += 3)
+    for (let a = 0; a < 3; a++) turned[i + a] = W[a * 3]! * verts[i]! + W[a * 3 + 1]! * verts[i + 1]! + W[a * 3 + 2]! * verts[i + 2]!;
+  const c = frameLike(subject, { body: turned } as unknown as PosedSubject, v.camera, subject.spec.photo.yawDeg + v.yawDeg);
+  return { ...c, R: mat3Multiply(c.R, W) };
 }
 
 /** A framing camera for avatar points with the ground-truth view's size and field of view (the subject's framing rules). */
