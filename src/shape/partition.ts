@@ -9,13 +9,18 @@
  *
  * A sample belongs to a limb when it is nearer that limb's body surface than the rest of the body and within the
  * limb's reach (a sleeve: `armReach` of the upper arm and forearm; only `handReach` of a hand, so a skirt, a pocket
- * or hair beside a hand stays with the body; `footReach` of a foot — a shoe); to the nearest limb when several
+ * or hair beside a hand stays with the body; `footReach` of a foot — a shoe; `shinReach` of a lower leg when the shins
+ * are carved apart — a trouser leg); to the nearest limb when several
  * claim it; else to the rest. The cut of each part is a signed, distance-like value (negative inside the part's
  * cell), combined with the occupancy field as max(f, cut); across some seams one part reaches a little into the other's
  * cell (OVERLAP_OF), so no gap or notch shows in the photo.
  *
- * Legs are not split above the feet: a skirt or dress spans them and must stay one surface (tried: lower legs claiming
- * 2 cm around them left the matte between crossed calves as a loose slab skinned to the thighs, no better).
+ * The thighs are never split: a skirt, dress or coat spans them and must stay one surface. The lower legs are carved apart
+ * when they touch in the photo and no garment spans the legs (`proxyLimbs(true)`, SHAPE_CONFIG.shinContact): carved as one
+ * part, crossed or touching calves fused, and unposing stretched the joint into a sheet between them. (Tried and not kept:
+ * lower legs claiming 2 cm around them always, which left the matte between crossed calves as a loose slab skinned to the
+ * thighs; whole legs apart, which cut a kick's coat tail off; every pair of shins apart, which cost the tight-clothed
+ * synthetic subjects 0.001–0.004 IoU at the knee seams — docs/shape.md.)
  */
 import type { ScalarGrid } from './marchingTetrahedra.js';
 import { PointIndex } from './meshOps.js';
@@ -28,6 +33,8 @@ export interface LimbPartitionSettings {
   footReach: number;
   shoulderSeamRadius: number;
   ankleSeamRadius: number;
+  shinReach: number;
+  kneeSeamRadius: number;
   /** In voxels. */
   partOverlap: number;
 }
@@ -42,13 +49,41 @@ interface LimbSpec {
   pieces: Array<{ parts: number[]; reach: keyof LimbPartitionSettings }>;
 }
 
-/** The limbs, in part order 1..N (part 0 is the rest). */
+/** The arms and feet, always carved apart, in part order 1..N (part 0 is the rest). */
 export const PROXY_LIMBS: readonly LimbSpec[] = [
   { name: 'leftArm', root: 'upperarm_l', seam: 'shoulderSeamRadius', pieces: [{ parts: [PART_INDEX.leftUpperArm, PART_INDEX.leftForearm], reach: 'armReach' }, { parts: [PART_INDEX.leftHand], reach: 'handReach' }] },
   { name: 'rightArm', root: 'upperarm_r', seam: 'shoulderSeamRadius', pieces: [{ parts: [PART_INDEX.rightUpperArm, PART_INDEX.rightForearm], reach: 'armReach' }, { parts: [PART_INDEX.rightHand], reach: 'handReach' }] },
   { name: 'leftFoot', root: 'foot_l', seam: 'ankleSeamRadius', pieces: [{ parts: [PART_INDEX.leftFoot], reach: 'footReach' }] },
   { name: 'rightFoot', root: 'foot_r', seam: 'ankleSeamRadius', pieces: [{ parts: [PART_INDEX.rightFoot], reach: 'footReach' }] },
 ];
+/** The lower legs, carved apart only when they touch in the photo and no garment spans the legs. */
+const SHIN_LIMBS: readonly LimbSpec[] = [
+  { name: 'leftShin', root: 'calf_l', seam: 'kneeSeamRadius', pieces: [{ parts: [PART_INDEX.leftLowerLeg], reach: 'shinReach' }] },
+  { name: 'rightShin', root: 'calf_r', seam: 'kneeSeamRadius', pieces: [{ parts: [PART_INDEX.rightLowerLeg], reach: 'shinReach' }] },
+];
+
+/** The limbs of one proxy, in part order 1..N: the arms and feet, and the lower legs when `splitShins`. */
+export function proxyLimbs(splitShins: boolean): readonly LimbSpec[] {
+  return splitShins ? [...PROXY_LIMBS, ...SHIN_LIMBS] : PROXY_LIMBS;
+}
+
+/**
+ * Whether the lower legs (shins and feet) of the two legs come within `contact` of each other in the posed body: crossed or
+ * touching calves, a stride's back knee behind the front shin.
+ */
+export function shinsTouch(bodyPositions: ArrayLike<number>, partLabels: ArrayLike<number>, contact: number): boolean {
+  const left: number[] = [], right: number[] = [];
+  for (let v = 0; v < partLabels.length; v++) {
+    const p = partLabels[v]!;
+    const side = p === PART_INDEX.leftLowerLeg || p === PART_INDEX.leftFoot ? left : p === PART_INDEX.rightLowerLeg || p === PART_INDEX.rightFoot ? right : null;
+    side?.push(bodyPositions[v * 3]!, bodyPositions[v * 3 + 1]!, bodyPositions[v * 3 + 2]!);
+  }
+  if (left.length === 0 || right.length === 0) return false;
+  const index = new PointIndex(Float32Array.from(left), Math.max(contact, 0.01));
+  for (let i = 0; i < right.length; i += 3) if (index.distanceWithin(right[i]!, right[i + 1]!, right[i + 2]!, contact) < contact) return true;
+  return false;
+}
+
 /** Part index of the rest of the body. */
 export const PROXY_REST = 0;
 
@@ -61,39 +96,39 @@ const NO_OVERLAP = 0, REST_INTO_LIMB = 1, LIMB_INTO_REST = 2;
  * with no overlap the seam notched subject 2's photo silhouette (0.951 → 0.948).
  */
 const OVERLAP_OF: Record<keyof LimbPartitionSettings, number> = {
-  armReach: REST_INTO_LIMB, handReach: NO_OVERLAP, footReach: LIMB_INTO_REST,
+  armReach: REST_INTO_LIMB, handReach: NO_OVERLAP, footReach: LIMB_INTO_REST, shinReach: REST_INTO_LIMB, kneeSeamRadius: NO_OVERLAP,
   shoulderSeamRadius: NO_OVERLAP, ankleSeamRadius: NO_OVERLAP, partOverlap: NO_OVERLAP,
 };
 
-/** Limb part of each body vertex (0 = rest, k = PROXY_LIMBS[k − 1]) from its part label. */
-export function bodyLimbs(partLabels: ArrayLike<number>): Uint8Array {
+/** Limb part of each body vertex (0 = rest, k = limbs[k − 1]) from its part label. */
+export function bodyLimbs(partLabels: ArrayLike<number>, limbs: readonly LimbSpec[] = PROXY_LIMBS): Uint8Array {
   const out = new Uint8Array(partLabels.length);
   for (let v = 0; v < partLabels.length; v++)
-    PROXY_LIMBS.forEach((limb, k) => { if (limb.pieces.some((p) => p.parts.includes(partLabels[v]!))) out[v] = k + 1; });
+    limbs.forEach((limb, k) => { if (limb.pieces.some((p) => p.parts.includes(partLabels[v]!))) out[v] = k + 1; });
   return out;
 }
 
 /**
- * The field of each part (rest first, then PROXY_LIMBS): max(field, cut of the part) — the part's own occupancy,
+ * The field of each part (rest first, then `limbs`): max(field, cut of the part) — the part's own occupancy,
  * closed where its cell ends. Samples with field ≥ `2·spacing` are far outside everything and copied unchanged.
  */
-export function limbFields(field: ScalarGrid, bodyPositions: ArrayLike<number>, partLabels: ArrayLike<number>, settings: LimbPartitionSettings): ScalarGrid[] {
+export function limbFields(field: ScalarGrid, bodyPositions: ArrayLike<number>, partLabels: ArrayLike<number>, settings: LimbPartitionSettings, limbs: readonly LimbSpec[] = PROXY_LIMBS): ScalarGrid[] {
   const pickPoints = (parts: number[]): Float32Array => {
     const pts: number[] = [];
     for (let v = 0; v < partLabels.length; v++) if (parts.includes(partLabels[v]!)) pts.push(bodyPositions[v * 3]!, bodyPositions[v * 3 + 1]!, bodyPositions[v * 3 + 2]!);
     return Float32Array.from(pts);
   };
   const pick = (parts: number[]): PointIndex => new PointIndex(pickPoints(parts), 0.05);
-  const limbParts = new Set(PROXY_LIMBS.flatMap((l) => l.pieces.flatMap((p) => p.parts)));
+  const limbParts = new Set(limbs.flatMap((l) => l.pieces.flatMap((p) => p.parts)));
   const rest = pick([...BODY_PARTS.keys()].filter((p) => !limbParts.has(p)));
   const h = field.spacing, [nx, ny] = field.dims;
   // beyond its reach plus this margin a limb's reach term is clamped: a sample that far from a limb is never claimed by it
   const margin = 2 * h;
-  const pieces = PROXY_LIMBS.map((l) => l.pieces.map((p) => {
+  const pieces = limbs.map((l) => l.pieces.map((p) => {
     const pts = pickPoints(p.parts), reach = settings[p.reach];
     return { index: new PointIndex(pts, 0.05), near: nearMask(field, pts, reach + margin), reach, overlap: OVERLAP_OF[p.reach] };
   }));
-  const L = PROXY_LIMBS.length;
+  const L = limbs.length;
   // where a part's cut meets its outer surface the tetrahedra round the corner off, and without overlap those notches show
   // along every seam (photo IoU −0.003 to −0.007): one of the two parts reaches this far into the other's cell (OVERLAP_OF)
   const overlap = settings.partOverlap * h;

@@ -19,7 +19,7 @@ import { SHAPE_CONFIG, type ShapeConfig } from './config.js';
 import { buildSlabs, type DepthSlabs } from './slabs.js';
 import { legBend, waistHangShare } from './legBend.js';
 import { occupancyField, sampleGrid } from './field.js';
-import { bodyLimbs, cropToInside, limbFields, PROXY_LIMBS, PROXY_REST } from './partition.js';
+import { bodyLimbs, cropToInside, limbFields, proxyLimbs, PROXY_REST, shinsTouch } from './partition.js';
 import { marchingTetrahedra } from './marchingTetrahedra.js';
 import { MeshDistance } from './meshDistance.js';
 import { compact, largestComponent, meshTopology, PointIndex, relaxTangential, vertexNeighbours } from './meshOps.js';
@@ -61,6 +61,8 @@ export interface ProxyStats {
   spansLegsFraction: number;
   /** How fully such a garment hangs from the waist (1 standing; less as the photo's legs lift or bend: SHAPE_CONFIG.waistHangLift). */
   waistHang: number;
+  /** Whether the lower legs were carved apart (they touch in the photo and no garment spans the legs: partition.ts). */
+  shinsApart: boolean;
 }
 
 /** Inputs of {@link buildClothedProxy}. */
@@ -123,7 +125,10 @@ export function buildClothedProxy(inp: ProxyInputs): ClothedProxy {
   const gdims = [0, 1, 2].map((a) => Math.ceil((hi[a]! - lo[a]! + 2 * cfg.padding) / h) + 1) as [number, number, number];
   const field = occupancyField({ grid: { origin, spacing: h, dims: gdims }, bodyPositions: bodyPosed, bodyTriangles: body.triangles, camera: cam, matte, slabs });
   // each limb part (the arms, the feet, the rest) carved as its own closed surface: see partition.ts
-  const parts = limbFields(field, bodyPosed, body.partLabels, cfg)
+  // lower legs that touch in the photo are parts of their own unless a garment spans the legs (partition.ts)
+  const shinsApart = !slabs.spansLegs.some((v) => v !== 0) && shinsTouch(bodyPosed, body.partLabels, cfg.shinContact);
+  const limbSpecs = proxyLimbs(shinsApart);
+  const parts = limbFields(field, bodyPosed, body.partLabels, cfg, limbSpecs)
     .map((f) => {
       const box = cropToInside(f);
       const iso = box ? marchingTetrahedra(box) : { positions: new Float32Array(0), triangles: new Uint32Array(0) };
@@ -140,8 +145,8 @@ export function buildClothedProxy(inp: ProxyInputs): ClothedProxy {
   const nearest = new Int32Array(S), dist = new Float32Array(S);
   // each limb part is the body's own near its own bones: its nearest body point is searched on its limb only, except
   // around the seams where the parts meet (a cut face between a forearm and the chest must not take the arm's weights)
-  const bodyLimb = bodyLimbs(body.partLabels);
-  const seams: LimbSeam[] = PROXY_LIMBS.map((l) => ({ root: joint(l.root), radius: cfg[l.seam] }));
+  const bodyLimb = bodyLimbs(body.partLabels, limbSpecs);
+  const seams: LimbSeam[] = limbSpecs.map((l) => ({ root: joint(l.root), radius: cfg[l.seam] }));
   const ownLimb = (g: number) => (bv: number) => bodyLimb[bv] === g;
   const ownOrRest = (g: number) => (bv: number) => bodyLimb[bv] === g || bodyLimb[bv] === PROXY_REST;
   for (let v = 0; v < S; v++) {
@@ -225,7 +230,7 @@ export function buildClothedProxy(inp: ProxyInputs): ClothedProxy {
   patchVerts.forEach((bv, i) => { bodyVertex[K + i] = bv; partLabels[K + i] = body.partLabels[bv]!; material[K + i] = PROXY_MATERIAL.template; });
 
   // 5. skinning: the body's weights where the proxy hugs it, the diffused volume where it leaves it
-  const skin = proxySkinning(body, bodyPosed, posed, bodyVertex, keptDist, K, cfg, { limb: keptLimb, seams }, spansLegs, hang);
+  const skin = proxySkinning(body, bodyPosed, posed, bodyVertex, keptDist, K, cfg, { limb: keptLimb, seams, roots: limbSpecs.map((l) => l.root) }, spansLegs, hang);
 
   // 6. unpose: rest = (Σ w_j A_j)⁻¹ (x − t); the template's own vertices take their exact rest positions
   const rest = new Float32Array(V * 3);
@@ -249,7 +254,7 @@ export function buildClothedProxy(inp: ProxyInputs): ClothedProxy {
       vertices: V, triangles: F, shellVertices: K, templateVertices: P, voxels: gdims,
       shellTopology: { boundaryEdges: shellTopology.boundaryEdges, nonManifoldEdges: shellTopology.nonManifoldEdges, inconsistentEdges: shellTopology.inconsistentEdges },
       looseFraction: loose / Math.max(1, K), hairFraction: hair / Math.max(1, K),
-      spansLegsFraction: spansLegs.reduce((n, x) => n + x, 0) / Math.max(1, K), waistHang: hang,
+      spansLegsFraction: spansLegs.reduce((n, x) => n + x, 0) / Math.max(1, K), waistHang: hang, shinsApart,
     },
   };
 }
@@ -281,7 +286,7 @@ function proxySkinning(body: ArrayBodyModel, bodyPosed: Float32Array, posed: Flo
   const joints = new Uint16Array(V * Kb), weights = new Float32Array(V * Kb);
   const acc = new Float64Array(J);
   const armJoints = armJointSet(body);
-  const onLimb = PROXY_LIMBS.map((l) => { const m = new Uint8Array(J); for (const j of descendantJoints(body, [l.root])) m[j] = 1; return m; });
+  const onLimb = limbs.roots.map((root) => { const m = new Uint8Array(J); for (const j of descendantJoints(body, [root])) m[j] = 1; return m; });
   const armDistance = distanceToArms(body, bodyPosed, posed, shellCount, cfg.armReach + cfg.voxelSize);
   const legs = legChains(body);
   for (let v = 0; v < V; v++) {
@@ -391,10 +396,12 @@ interface LimbSeam {
   radius: number;
 }
 
-/** What the skinning needs of the limb partition: each shell vertex's part (0 rest, k PROXY_LIMBS[k − 1]) and the seams. */
+/** What the skinning needs of the limb partition: each shell vertex's part (0 rest, k the k-th limb), the seams, and each
+ * limb's root joint (its bones are the root's descendants). */
 interface LimbInfo {
   limb: Uint8Array;
   seams: LimbSeam[];
+  roots: string[];
 }
 
 /** The shell's limb parts as one mesh, with the part of each vertex. */

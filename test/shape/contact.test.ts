@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeSubject } from '../../src/bench/subjects.js';
 import { createImage, type FloatImage } from '../../src/core/image.js';
-import { buildClothedProxy } from '../../src/shape/index.js';
+import { buildClothedProxy, SHAPE_CONFIG } from '../../src/shape/index.js';
+import { shinsTouch } from '../../src/shape/partition.js';
 
 /** The matte of a render grown by `radius` pixels: a loose top over the whole body, so arm and trunk carve as one blob. */
 function grownMatte(alpha: Float32Array, width: number, height: number, radius: number): FloatImage {
@@ -46,4 +47,51 @@ test('arms crossed in front of the body: the proxy unposes without sheets betwee
     if (grow > 0.05) stretched++;
   }
   assert.ok(stretched < 0.002 * (T.length / 3), `${stretched} of ${T.length / 3} triangles stretched by > 5 cm`);
+});
+
+test('calves crossed in the photo: the lower legs are carved apart, and unposing leaves no sheet between them', () => {
+  // subject 3 (tight shorts, bare legs) with the shins crossed, the left in front: the calves touch below the knees
+  const subject = makeSubject(3, { textureSize: 64 });
+  const pose = subject.poseFromRecipe({ aims: [['calf_l', 'foot_l', [-0.45, -0.9, 0.1]], ['calf_r', 'foot_r', [0.45, -0.9, -0.1]]] });
+  const posed = subject.pose(pose);
+  const camera = subject.frameCamera(posed);
+  const matte = createImage(camera.width, camera.height, 1);
+  matte.data.set(subject.render(posed, camera, { background: [1, 1, 1] }).alpha);
+  const count = (shinContact: number): { apart: boolean; mixed: number; stretched: number; topology: object } => {
+    const proxy = buildClothedProxy({ body: subject.model, shape: subject.shape, pose, camera, matte, config: { ...SHAPE_CONFIG, shinContact } });
+    const m = proxy.model, K = m.skinning.influences, names = m.skeleton.names;
+    const left = ['calf_l', 'foot_l', 'ball_l'].map((x) => names.indexOf(x)), right = ['calf_r', 'foot_r', 'ball_r'].map((x) => names.indexOf(x));
+    // vertices skinned to both lower legs: unposed, they land between the legs
+    let mixed = 0;
+    for (let v = 0; v < m.template.length / 3; v++) {
+      let wl = 0, wr = 0;
+      for (let k = 0; k < K; k++) { const j = m.skinning.joints[v * K + k]!, w = m.skinning.weights[v * K + k]!; if (left.includes(j)) wl += w; if (right.includes(j)) wr += w; }
+      if (wl > 0.15 && wr > 0.15) mixed++;
+    }
+    const T = m.triangles, rest = m.template, P = proxy.posed;
+    const length = (X: ArrayLike<number>, a: number, b: number): number => Math.hypot(X[a * 3]! - X[b * 3]!, X[a * 3 + 1]! - X[b * 3 + 1]!, X[a * 3 + 2]! - X[b * 3 + 2]!);
+    let stretched = 0;
+    for (let f = 0; f < T.length / 3; f++) {
+      let grow = 0;
+      for (let e = 0; e < 3; e++) { const a = T[f * 3 + e]!, b = T[f * 3 + ((e + 1) % 3)]!; grow = Math.max(grow, length(rest, a, b) - length(P, a, b)); }
+      if (grow > 0.05) stretched++;
+    }
+    return { apart: proxy.stats.shinsApart, mixed, stretched, topology: proxy.stats.shellTopology };
+  };
+  const split = count(SHAPE_CONFIG.shinContact), fused = count(0);
+  assert.equal(split.apart, true);
+  assert.deepEqual(split.topology, { boundaryEdges: 0, nonManifoldEdges: 0, inconsistentEdges: 0 });
+  // carved as one part (shinContact 0) the crossing fused: 11 vertices skinned to both calves, 135 triangles stretched > 5 cm
+  assert.equal(fused.apart, false);
+  assert.ok(fused.mixed > 0 && fused.stretched > 50, `fused: ${JSON.stringify(fused)}`);
+  assert.equal(split.mixed, 0);
+  assert.ok(split.stretched < 10, `carved apart: ${split.stretched} triangles stretched by > 5 cm`);
+});
+
+test('legs apart (synthetic subjects in their photo poses): the lower legs stay with the rest', () => {
+  for (const id of [0, 1, 3, 5]) {
+    const subject = makeSubject(id, { textureSize: 64 });
+    const body = subject.pose(subject.photoPose()).body;
+    assert.equal(shinsTouch(body, subject.model.partLabels, SHAPE_CONFIG.shinContact), false, `subject ${id}`);
+  }
 });
