@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeSubject } from '../../src/bench/subjects.js';
 import { createImage, type FloatImage } from '../../src/core/image.js';
-import { buildClothedProxy, SHAPE_CONFIG } from '../../src/shape/index.js';
+import { buildClothedProxy, SHAPE_CONFIG, type ClothedProxy } from '../../src/shape/index.js';
 import { shinsTouch } from '../../src/shape/partition.js';
 
 /** The matte of a render grown by `radius` pixels: a loose top over the whole body, so arm and trunk carve as one blob. */
@@ -19,6 +19,19 @@ function grownMatte(alpha: Float32Array, width: number, height: number, radius: 
       matte.data[y * width + x] = hit;
     }
   return matte;
+}
+
+/** Triangles with an edge more than 5 cm longer in the canonical pose than in the photo's: a surface that joined two limbs, unposed. */
+function stretchedTriangles(proxy: ClothedProxy): number {
+  const T = proxy.model.triangles, rest = proxy.model.template, P = proxy.posed;
+  const length = (X: ArrayLike<number>, a: number, b: number): number => Math.hypot(X[a * 3]! - X[b * 3]!, X[a * 3 + 1]! - X[b * 3 + 1]!, X[a * 3 + 2]! - X[b * 3 + 2]!);
+  let stretched = 0;
+  for (let f = 0; f < T.length / 3; f++) {
+    let grow = 0;
+    for (let e = 0; e < 3; e++) { const a = T[f * 3 + e]!, b = T[f * 3 + ((e + 1) % 3)]!; grow = Math.max(grow, length(rest, a, b) - length(P, a, b)); }
+    if (grow > 0.05) stretched++;
+  }
+  return stretched;
 }
 
 test('arms crossed in front of the body: the proxy unposes without sheets between arms and trunk', () => {
@@ -38,15 +51,8 @@ test('arms crossed in front of the body: the proxy unposes without sheets betwee
   assert.deepEqual(proxy.stats.shellTopology, { boundaryEdges: 0, nonManifoldEdges: 0, inconsistentEdges: 0 });
   // unposing a surface that joined arm and trunk stretched it into sheets: before the limb partition 723 of 36k triangles
   // grew an edge by more than 5 cm from the photo pose to the canonical pose; now 6 (elbow creases)
-  const T = proxy.model.triangles, rest = proxy.model.template, P = proxy.posed;
-  const length = (X: ArrayLike<number>, a: number, b: number): number => Math.hypot(X[a * 3]! - X[b * 3]!, X[a * 3 + 1]! - X[b * 3 + 1]!, X[a * 3 + 2]! - X[b * 3 + 2]!);
-  let stretched = 0;
-  for (let f = 0; f < T.length / 3; f++) {
-    let grow = 0;
-    for (let e = 0; e < 3; e++) { const a = T[f * 3 + e]!, b = T[f * 3 + ((e + 1) % 3)]!; grow = Math.max(grow, length(rest, a, b) - length(P, a, b)); }
-    if (grow > 0.05) stretched++;
-  }
-  assert.ok(stretched < 0.002 * (T.length / 3), `${stretched} of ${T.length / 3} triangles stretched by > 5 cm`);
+  const stretched = stretchedTriangles(proxy), F = proxy.model.triangles.length / 3;
+  assert.ok(stretched < 0.002 * F, `${stretched} of ${F} triangles stretched by > 5 cm`);
 });
 
 test('calves crossed in the photo: the lower legs are carved apart, and unposing leaves no sheet between them', () => {
@@ -68,15 +74,7 @@ test('calves crossed in the photo: the lower legs are carved apart, and unposing
       for (let k = 0; k < K; k++) { const j = m.skinning.joints[v * K + k]!, w = m.skinning.weights[v * K + k]!; if (left.includes(j)) wl += w; if (right.includes(j)) wr += w; }
       if (wl > 0.15 && wr > 0.15) mixed++;
     }
-    const T = m.triangles, rest = m.template, P = proxy.posed;
-    const length = (X: ArrayLike<number>, a: number, b: number): number => Math.hypot(X[a * 3]! - X[b * 3]!, X[a * 3 + 1]! - X[b * 3 + 1]!, X[a * 3 + 2]! - X[b * 3 + 2]!);
-    let stretched = 0;
-    for (let f = 0; f < T.length / 3; f++) {
-      let grow = 0;
-      for (let e = 0; e < 3; e++) { const a = T[f * 3 + e]!, b = T[f * 3 + ((e + 1) % 3)]!; grow = Math.max(grow, length(rest, a, b) - length(P, a, b)); }
-      if (grow > 0.05) stretched++;
-    }
-    return { apart: proxy.stats.shinsApart, mixed, stretched, topology: proxy.stats.shellTopology };
+    return { apart: proxy.stats.shinsApart, mixed, stretched: stretchedTriangles(proxy), topology: proxy.stats.shellTopology };
   };
   const split = count(SHAPE_CONFIG.shinContact), fused = count(0);
   assert.equal(split.apart, true);
