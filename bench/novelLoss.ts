@@ -25,7 +25,7 @@ import { buildClothedProxy, readProxy, SHAPE_CONFIG } from '../src/shape/index.j
 import { loadAvatar } from '../src/avatar/bundle.js';
 import type { BodyFit } from '../src/fit/types.js';
 import { makeSubject } from '../src/bench/subjects.js';
-import { avatarViewCamera, buildTestViews, evaluateAvatar, heldOutPoses } from '../src/bench/evaluate.js';
+import { avatarViewCamera, buildTestViews, evaluateAvatar, heldOutPoses, softIoU } from '../src/bench/evaluate.js';
 import type { BenchReport } from '../src/bench/protocol.js';
 
 const args = process.argv.slice(2);
@@ -80,11 +80,9 @@ for (const id of ids) {
   views.forEach((v, k) => {
     const skinned = subject.pose(v.truthPose, { deform: false });
     const skinnedAlpha = subject.render(skinned, v.camera, { supersample: 2, background: [1, 1, 1] }).alpha;
-    let i = 0, u = 0;
-    for (let p = 0; p < skinnedAlpha.length; p++) { i += Math.min(skinnedAlpha[p]!, v.truth.alpha[p]!); u += Math.max(skinnedAlpha[p]!, v.truth.alpha[p]!); }
     const b = rasterizeMesh(Float32Array.from(trueProxyPoser.forward({ shape: [], pose: v.truthPose }).vertices), trueProxy.model.triangles, v.camera).triangleId;
     const c = rasterizeMesh(Float32Array.from(fittedPoser.forward({ shape: [], pose: v.avatarPose }).vertices), fitted.model.triangles, avatarViewCamera(subject, poser, fit, v)).triangleId;
-    rows.push({ view: v.id, skinnedTruth: u ? i / u : 1, trueFitProxy: iou(b, v.truth.alpha), fittedProxy: iou(c, v.truth.alpha), avatarRaw: avatar?.[k]!.raw.iou ?? null, avatarRefined: avatar?.[k]!.refined.iou ?? null });
+    rows.push({ view: v.id, skinnedTruth: softIoU(skinnedAlpha, v.truth.alpha), trueFitProxy: iou(b, v.truth.alpha), fittedProxy: iou(c, v.truth.alpha), avatarRaw: avatar?.[k]!.raw.iou ?? null, avatarRefined: avatar?.[k]!.refined.iou ?? null });
     tiles.push(v.truth.image, agreement(b, v.truth.alpha), agreement(c, v.truth.alpha));
   });
   const mean = (f: (r: Row) => number | null): number => rows.reduce((t, r) => t + (f(r) ?? NaN), 0) / rows.length;
