@@ -113,6 +113,7 @@ export function buildClothedProxy(inp: ProxyInputs): ClothedProxy {
     hipRow: (rowOf(joint('thigh_l')).v + rowOf(joint('thigh_r')).v) / 2,
     up,
     legSide: legSideMap(frontRaster.triangleId, body),
+    armPixels: armPixelMap(frontRaster.triangleId, body),
     // bent legs that the fit misses leave matte around them that is legs, not a skirt (legBend.ts)
     skirtsAllowed: hang > 0,
   }, cfg);
@@ -386,6 +387,17 @@ function legSideMap(triangleId: Int32Array, body: ArrayBodyModel): Uint8Array {
   for (let p = 0; p < triangleId.length; p++) {
     const f = triangleId[p]!;
     if (f >= 0) out[p] = code[body.partLabels[body.triangles[f * 3]!]!] ?? 0;
+  }
+  return out;
+}
+
+/** Per pixel, 1 where the front-most body triangle is an arm's or a hand's (slabs.ts armPixels; the part of its first corner). */
+function armPixelMap(triangleId: Int32Array, body: ArrayBodyModel): Uint8Array {
+  const arm = new Set<number>([PART_INDEX.leftUpperArm, PART_INDEX.rightUpperArm, PART_INDEX.leftForearm, PART_INDEX.rightForearm, PART_INDEX.leftHand, PART_INDEX.rightHand]);
+  const out = new Uint8Array(triangleId.length);
+  for (let p = 0; p < triangleId.length; p++) {
+    const f = triangleId[p]!;
+    if (f >= 0 && arm.has(body.partLabels[body.triangles[f * 3]!]!)) out[p] = 1;
   }
   return out;
 }

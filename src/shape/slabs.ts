@@ -71,6 +71,10 @@ export interface SlabInputs {
   /** H×W: which leg the front-most body surface is (1 left thigh, 2 right thigh, 3 left shin or foot, 4 right shin or foot, 0
    * neither); without it no garment spans the legs and every narrow gap between legs is bridged. */
   legSide?: Uint8Array;
+  /** H×W: 1 where the front-most body surface is an arm or a hand. Beside the neck the hair prior reads the matte only up to
+   * the first of them: a raised arm beside the head is not hair (man-jump-red: the hand on the head made the whole arm's
+   * overhang hair, and a layer as wide as head and arm together down the back). */
+  armPixels?: Uint8Array;
   /** False when the fitted legs are bent (a jump, a kick, sitting): then no region below the hips is a skirt — a run reaching
    * farther than `bridgeRim` from the legs follows their depth (followingRun), the narrow ones are bridged. */
   skirtsAllowed?: boolean;
@@ -343,8 +347,17 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
 
   /** Row y's matte run through the neck column and the body's extent bx0…bx1 in it; null without one or without body pixels. */
   function neckRun(y: number): { run: RunStats; bx0: number; bx1: number } | null {
-    const run = rows[y]!.find((r) => r.x0 <= inp.neckColumn && r.x1 >= inp.neckColumn);
-    if (!run) return null;
+    const whole = rows[y]!.find((r) => r.x0 <= inp.neckColumn && r.x1 >= inp.neckColumn);
+    if (!whole) return null;
+    // the run around the neck ends where an arm begins (armPixels)
+    const arm = inp.armPixels, nc = Math.round(inp.neckColumn);
+    let x0 = whole.x0, x1 = whole.x1;
+    if (arm) {
+      if (arm[y * W + nc]) return null;
+      for (let x = nc; x >= whole.x0; x--) if (arm[y * W + x]) { x0 = x + 1; break; }
+      for (let x = nc; x <= whole.x1; x++) if (arm[y * W + x]) { x1 = x - 1; break; }
+    }
+    const run = x0 === whole.x0 && x1 === whole.x1 ? whole : { ...whole, x0, x1 };
     let bx0 = -1, bx1 = -1;
     for (let x = run.x0; x <= run.x1; x++) if (covered(y * W + x)) { if (bx0 < 0) bx0 = x; bx1 = x; }
     return bx0 < 0 ? null : { run, bx0, bx1 };

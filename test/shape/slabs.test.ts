@@ -195,3 +195,29 @@ test('a gap between crossed shins that the matte covers is left open; between th
   assert.equal(gapFill([3, 4]), 0, 'left and right shins');
   assert.equal(gapFill([1, 2]), 4 * 3, 'left and right thighs');
 });
+
+/**
+ * The head and neck of `headAndNeck` (body x 25–34, rows 0–29; matte 8 px beyond it on the left, a collar or a cap's edge)
+ * with a raised arm against them on the right: the arm's body x 35–44, its matte 8 px wider than the fitted arm (x 45–52), as
+ * a hand held on the head leaves it.
+ */
+function raisedArmBesideHead(withArmPixels: boolean) {
+  const W = 60, H = 40;
+  const camera: Camera = { R: [1, 0, 0, 0, 1, 0, 0, 0, 1], t: [0, 0, 0], fx: 200, fy: 200, cx: W / 2, cy: H / 2, width: W, height: H };
+  const matte = new Float32Array(W * H), bodyFront = new Float32Array(W * H).fill(Infinity), bodyBack = new Float32Array(W * H).fill(Infinity);
+  const armPixels = new Uint8Array(W * H);
+  for (let y = 0; y < 30; y++)
+    for (let x = 17; x < 53; x++) {
+      const p = y * W + x;
+      matte[p] = 1;
+      if (x >= 25 && x < 45) { bodyFront[p] = 2; bodyBack[p] = 2.1; }
+      if (x >= 35 && x < 45) armPixels[p] = 1;
+    }
+  return buildSlabs({ camera, matte, bodyFront, bodyBack, chinRow: 10, headRow: 0, shoulderRow: 30, neckColumn: 30, hipRow: H + 10, up: [0, 1, 0], armPixels: withArmPixels ? armPixels : undefined });
+}
+
+test('a raised arm against the head is not hair: the hair prior reads the matte beside the neck only up to the arm (man-jump-red)', () => {
+  const hairPixels = (s: ReturnType<typeof buildSlabs>): number => s.kind.reduce((n, k) => n + (k === 2 ? 1 : 0), 0);
+  assert.ok(hairPixels(raisedArmBesideHead(false)) > 100, `without the arm map the arm's overhang is hair (${hairPixels(raisedArmBesideHead(false))} pixels)`);
+  assert.equal(hairPixels(raisedArmBesideHead(true)), 0);
+});
