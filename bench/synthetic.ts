@@ -6,7 +6,8 @@
  * Options: --subjects 0,1,2  --quality test|fast|standard|high  --motions a,b  --frames N  --iterations N
  *          --variants full,noBalanced,noGeometryWeighting,noPoseOffsets  --poses N  --yaws 0,90,180
  *          --refine N  --work DIR  --mode NAME  --no-doc  --seed N (training seed; 0 by default: rerun with others to see the noise)
- *          --generator oracle|builtin (training video: ground truth with artefacts, or the product's own)  --bare-body (no clothed proxy)
+ *          --generator oracle|oracle-import|builtin (training video: ground truth with artefacts and tracker-like poses; the
+ *            same frames imported through the product's frames:<dir> generator; or the product's own)  --bare-body (no clothed proxy)
  *          --cloth-dynamics (builtin generator: simulate the proxy's loose cloth and hair, src/sim)
  * --from-json bench/results/X.json re-renders the Markdown of a stored (possibly partial) report.
  * Writes bench/results/synthetic-<date>[-<mode>].json and the `<mode>` section of docs/benchmarks.md.
@@ -76,11 +77,11 @@ async function main(): Promise<void> {
     variants,
     seed: Number(arg('seed') ?? 0),
     workDir: arg('work') ?? join(tmpdir(), 'persona-bench', mode),
-    generator: (arg('generator') ?? 'oracle') as 'oracle' | 'builtin',
+    generator: (arg('generator') ?? 'oracle') as 'oracle' | 'oracle-import' | 'builtin',
     clothedProxy: !process.argv.includes('--bare-body'),
     clothDynamics: process.argv.includes('--cloth-dynamics'),
   };
-  if (settings.generator !== 'oracle' && settings.generator !== 'builtin') throw new Error(`unknown --generator ${settings.generator} (use oracle or builtin)`);
+  if (!['oracle', 'oracle-import', 'builtin'].includes(settings.generator ?? 'oracle')) throw new Error(`unknown --generator ${settings.generator} (use oracle, oracle-import or builtin)`);
   const progress = new Progress(process.stdout.isTTY ? 'plain' : 'plain');
   const root = packageRoot();
   const from = arg('from-json');

@@ -6,7 +6,7 @@
  * own copy of the subject folder, then evaluation on held-out poses and views (evaluate.ts).
  * Records time per stage, s/iteration and memory.
  */
-import { cp, mkdir, readFile, readdir } from 'node:fs/promises';
+import { cp, mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +26,8 @@ import { type PresetName, QUALITY, SUBJECT_FILES, type Manifest } from '../subje
 import { loadAvatar } from '../avatar/bundle.js';
 import { resolveBody } from '../body/index.js';
 import type { BodyFit } from '../fit/types.js';
+import type { GeneratedClipFile } from '../generate/types.js';
+import { POSE_VIDEO } from '../generate/poseVideo.js';
 import { contactSheet } from '../render/index.js';
 import { makeSubject } from './subjects.js';
 import { runSyntheticGenerateStage } from './generateStage.js';
@@ -66,9 +68,11 @@ export interface BenchSettings {
   variants: VariantName[];
   seed: number;
   workDir: string;
-  /** Training video: 'oracle' (ground truth with simulated diffusion artefacts) or 'builtin' (the product's own generator,
-   * exactly as `persona create` runs it). Absent in reports older than the clothed proxy: oracle. */
-  generator?: 'oracle' | 'builtin';
+  /** Training video: 'oracle' (ground truth with simulated diffusion artefacts, tracker-like poses), 'oracle-import' (the same
+   * frames imported as a user imports a model's frames, `--generator frames:<dir>`: perceived and re-fitted one by one) or
+   * 'builtin' (the product's own generator, exactly as `persona create` runs it). Absent in reports older than the clothed
+   * proxy: oracle. */
+  generator?: 'oracle' | 'oracle-import' | 'builtin';
   /** Build the clothed proxy (stage shape) before texture, as `persona create` does (default true; false = the bare-body pipeline). */
   clothedProxy?: boolean;
   /** With the builtin generator: simulate the proxy's loose cloth and hair (src/sim; `persona create --cloth-dynamics`). */
@@ -173,7 +177,10 @@ export async function runBenchmark(settings: BenchSettings, progress: Progress =
     if (settings.clothedProxy !== false) await timed('shape', () => runShapeStage(base, { body }));
     await timed('texture', () => runTextureStage(base, { size: q.texture.size }));
     if (settings.generator === 'builtin') await timed('generate', () => runGenerateStage(base, { motions: settings.motions, framesPerClip: settings.framesPerClip, size: q.generate.size, clothDynamics: settings.clothDynamics ?? false, progress }));
-    else await timed('generate', () => runSyntheticGenerateStage(base, synthetic, photo.camera, { motions: settings.motions, framesPerClip: settings.framesPerClip, size: q.generate.size, seed: settings.seed + 1, progress }));
+    else {
+      await timed('generate', () => runSyntheticGenerateStage(base, synthetic, photo.camera, { motions: settings.motions, framesPerClip: settings.framesPerClip, size: q.generate.size, seed: settings.seed + 1, progress }));
+      if (settings.generator === 'oracle-import') await timed('import', () => importOracleFrames(base, join(root, 'oracle-frames'), settings, q.generate.size, progress));
+    }
     const fit = JSON.parse(await readFile(join(base, SUBJECT_FILES.fit), 'utf8')) as BodyFit;
     // ground truth of the test set (shared by every variant)
     const size = { width: settings.evalWidth, height: settings.evalHeight };
@@ -248,4 +255,20 @@ function assemble(settings: BenchSettings, subjects: SubjectResult[], t0: number
     totalSeconds: (Date.now() - t0) / 1000,
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
   };
+}
+
+/**
+ * The oracle's frames imported through the product's `frames:<dir>` generator: copied out of `generated/` (which the import
+ * replaces), then perceived and re-fitted frame by frame as frames from an image-animation model are.
+ */
+async function importOracleFrames(subjectDir: string, framesDir: string, settings: BenchSettings, size: number, progress: Progress): Promise<void> {
+  await rm(framesDir, { recursive: true, force: true });
+  for (const motion of settings.motions) {
+    await mkdir(join(framesDir, motion), { recursive: true });
+    // named by their frame number in the pose video, as a model's frames of the exported pose video are
+    const clip = JSON.parse(await readFile(join(subjectDir, 'generated', motion, 'poses.json'), 'utf8')) as GeneratedClipFile;
+    for (const f of clip.frames)
+      await cp(join(subjectDir, 'generated', motion, 'frames', f.file), join(framesDir, motion, `${String(Math.round(f.time * POSE_VIDEO.fps)).padStart(4, '0')}.png`));
+  }
+  await runGenerateStage(subjectDir, { generator: `frames:${framesDir}`, framesPerClip: settings.framesPerClip, size, progress });
 }

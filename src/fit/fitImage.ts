@@ -394,8 +394,12 @@ export function fitImage(p: Perception, body: ArrayBodyModel, options: FitOption
 /**
  * Per-frame pose fitting with the shape and camera of `subject` fixed, warm-started from the previous
  * frame, with a temporal smoothness term. Frames whose perception is null are interpolated (flagged).
+ * With `initialPoses`, a frame that has one is also fitted from it, its smoothness term holding it near that
+ * pose, and the start whose fit lands nearer the frame's keypoints is kept: frames an image-animation model made
+ * from a known driving pose (between frames of a turn the body can be 45° apart, and a start from the previous
+ * frame fits a back view as a front one), while frames that do not follow it keep the warm start.
  */
-export function fitFrames(frames: Array<Perception | null>, subject: BodyFit, body: ArrayBodyModel, options: FitOptions & { camera?: Camera; onFrame?: (done: number) => void; frameTerm?: (p: Perception) => PosedTerm | undefined } = {}): Array<{ pose: BodyPose; residuals: ReturnType<typeof evaluate> | null; interpolated: boolean }> {
+export function fitFrames(frames: Array<Perception | null>, subject: BodyFit, body: ArrayBodyModel, options: FitOptions & { camera?: Camera; onFrame?: (done: number) => void; frameTerm?: (p: Perception) => PosedTerm | undefined; initialPoses?: ReadonlyArray<BodyPose | undefined> } = {}): Array<{ pose: BodyPose; residuals: ReturnType<typeof evaluate> | null; interpolated: boolean }> {
   const poser = new BodyPoser(body);
   const anchors = bodyAnchors(body);
   const frozen = frozenJoints(body);
@@ -407,24 +411,30 @@ export function fitFrames(frames: Array<Perception | null>, subject: BodyFit, bo
     if (!p) { out.push({ pose: { rotations: prev.slice(), translation: [prevT[0]!, prevT[1]!, prevT[2]!] }, residuals: null, interpolated: true }); options.onFrame?.(out.length); continue; }
     const cam = options.camera ?? defaultCamera(p.image.width, p.image.height, options.fovDeg);
     const target = fitTargetOf(p, options.silhouette ?? false);
-    const init = out.length === 0 ? initialPose(body, p, restJoints).rotations : prev;
-    const st: FitState = {
-      rot: { name: 'rot', value: Float64Array.from(init), grad: new Float64Array(init.length) },
-      trans: { name: 'trans', value: Float64Array.from(prevT), grad: new Float64Array(3) },
-      shape: { name: 'shape', value: Float64Array.from(subject.shape), grad: new Float64Array(subject.shape.length) },
+    /** Fits the frame from one start; `anchor` is what the smoothness term holds the pose near (none on a first frame). */
+    const fitFrom = (rotations: ArrayLike<number>, translation: ArrayLike<number>, anchor: Float64Array | null): { pose: BodyPose; residuals: ReturnType<typeof evaluate> } => {
+      const st: FitState = {
+        rot: { name: 'rot', value: Float64Array.from(rotations), grad: new Float64Array(rotations.length) },
+        trans: { name: 'trans', value: Float64Array.from(translation), grad: new Float64Array(3) },
+        shape: { name: 'shape', value: Float64Array.from(subject.shape), grad: new Float64Array(subject.shape.length) },
+      };
+      const temporal = (rot: Float64Array, grad: Float64Array): number => {
+        if (!anchor) return 0;
+        let e = 0;
+        for (let i = 0; i < rot.length; i++) { const d = rot[i]! - anchor[i]!; e += FIT_CONFIG.weights.temporal * d * d; grad[i] += 2 * FIT_CONFIG.weights.temporal * d; }
+        return e;
+      };
+      optimise(body, poser, cam, anchors, target, st, ['rot', 'trans'], Math.round(FIT_CONFIG.frameIterations * (options.iterationScale ?? 1)), frozen, temporal, options.silhouette ?? false, false, options.frameTerm?.(p));
+      const pose: BodyPose = { rotations: Float64Array.from(st.rot.value), translation: [st.trans.value[0]!, st.trans.value[1]!, st.trans.value[2]!] };
+      return { pose, residuals: evaluate(body, poser, cam, anchors, p, subject.shape, pose) };
     };
-    const anchorPrev = prev.slice();
-    const temporal = (rot: Float64Array, grad: Float64Array): number => {
-      if (out.length === 0) return 0;
-      let e = 0;
-      for (let i = 0; i < rot.length; i++) { const d = rot[i]! - anchorPrev[i]!; e += FIT_CONFIG.weights.temporal * d * d; grad[i] += 2 * FIT_CONFIG.weights.temporal * d; }
-      return e;
-    };
-    optimise(body, poser, cam, anchors, target, st, ['rot', 'trans'], Math.round(FIT_CONFIG.frameIterations * (options.iterationScale ?? 1)), frozen, temporal, options.silhouette ?? false, false, options.frameTerm?.(p));
-    prev = Float64Array.from(st.rot.value);
-    prevT = [st.trans.value[0]!, st.trans.value[1]!, st.trans.value[2]!];
-    const pose: BodyPose = { rotations: prev.slice(), translation: [prevT[0]!, prevT[1]!, prevT[2]!] };
-    out.push({ pose, residuals: evaluate(body, poser, cam, anchors, p, subject.shape, pose), interpolated: false });
+    const warm = out.length === 0 ? fitFrom(initialPose(body, p, restJoints).rotations, prevT, null) : fitFrom(prev, prevT, prev.slice());
+    const given = options.initialPoses?.[out.length];
+    const driven = given ? fitFrom(given.rotations, given.translation, Float64Array.from(given.rotations)) : null;
+    const best = driven && driven.residuals.keypointPx < warm.residuals.keypointPx ? driven : warm;
+    prev = Float64Array.from(best.pose.rotations);
+    prevT = [...best.pose.translation];
+    out.push({ pose: best.pose, residuals: best.residuals, interpolated: false });
     options.onFrame?.(out.length);
   }
   return out;

@@ -23,6 +23,7 @@ import { resizeImage } from '../render/index.js';
 import { fitFrames } from '../fit/fitImage.js';
 import { cameraFromJson, type BodyFit } from '../fit/types.js';
 import { letterboxCamera } from './letterbox.js';
+import { POSE_VIDEO } from './poseVideo.js';
 
 /** What users are told the frames generator is. */
 export const FRAMES_NOTE = 'frames generator: frames made by an external image-animation model, imported; masks from perception, poses re-fitted per frame with the subject\'s shape fixed';
@@ -102,6 +103,15 @@ export async function scanFramesDir(dir: string): Promise<FrameClipSource[]> {
   return out;
 }
 
+/**
+ * The frame number of a source file: its name when the name is a plain number (`0042.png` → 42: a model's frames of the
+ * pose video, some left out), else its index in the clip's natural order.
+ */
+export function frameNumber(file: string, index: number): number {
+  const stem = basename(file, extname(file));
+  return /^\d+$/.test(stem) ? Number(stem) : index;
+}
+
 /** Evenly spaced indices: all of 0…n−1 when n ≤ max. */
 export function evenlySpaced(n: number, max: number): number[] {
   if (n <= max) return Array.from({ length: n }, (_, i) => i);
@@ -125,8 +135,14 @@ export interface ImportClipOptions {
   size: number;
   /** At most this many frames (evenly spaced). */
   maxFrames: number;
-  /** Frame rate of the source frames (for times; default 30). */
+  /** Frame rate of the source frames (for times; default the pose video's, 30). */
   fps?: number;
+  /**
+   * The driving pose the frames were made from, at a time (the exported pose video's: `placedMotion`): each frame is also
+   * fitted from it, and the fit nearer the frame's keypoints is kept (fitFrames `initialPoses`). Without it each frame
+   * starts from the previous frame's fit.
+   */
+  driving?: (time: number) => BodyPose;
   /** Called with each frame as soon as it is perceived (so frames need not stay in memory). */
   onFrame: (frame: ImportedFrame, index: number) => Promise<void>;
   progress?: Progress;
@@ -137,7 +153,7 @@ export interface ImportClipOptions {
  * handed to `onFrame` (resized image + matte) as they are perceived.
  */
 export async function importFrameClip(src: FrameClipSource, o: ImportClipOptions): Promise<{ camera: Camera; poses: Array<{ source: number; time: number; pose: BodyPose }>; dropped: number }> {
-  const fps = o.fps ?? 30;
+  const fps = o.fps ?? POSE_VIDEO.fps;
   const frameCam = letterboxCamera(cameraFromJson(o.fit.camera), src.width, src.height);
   const dims = src.width > o.size || src.height > o.size ? fitLongSide(src.width, src.height, o.size) : { width: src.width, height: src.height };
   const stored = resizeCamera(frameCam, dims.width, dims.height);
@@ -163,19 +179,20 @@ export async function importFrameClip(src: FrameClipSource, o: ImportClipOptions
     roi = p.person.box;
     if (!p.mask) throw new PersonaError(`perception returned no matte for ${src.files[i]}`, { hint: 'the frames importer needs the matting model (perception with matte enabled)' });
     const sameSize = dims.width === src.width && dims.height === src.height;
+    const time = frameNumber(src.files[i]!, i) / fps;
     const frame: ImportedFrame = {
-      source: i, time: i / fps,
+      source: i, time,
       image: sameSize ? image : resizeImage(image, dims.width, dims.height),
       mask: sameSize ? p.mask : resizeImage(p.mask, dims.width, dims.height),
     };
     await o.onFrame(frame, kept.length);
     delete p.mask; // the fit below uses keypoints only; keep memory flat
     perceptions.push(p);
-    kept.push({ source: i, time: i / fps });
+    kept.push({ source: i, time });
     task?.update(k + 1);
   }
   if (kept.length === 0) throw new PersonaError(`no person found in any frame of clip "${src.clip}"`, { hint: 'check that the frames show the whole person' });
-  const fitted = fitFrames(perceptions, o.fit, o.body, { camera: frameCam });
+  const fitted = fitFrames(perceptions, o.fit, o.body, { camera: frameCam, initialPoses: o.driving ? kept.map((k) => o.driving!(k.time)) : undefined });
   task?.done(`${kept.length} frames${dropped ? `, ${dropped} dropped` : ''}`);
   return { camera: stored, poses: kept.map((k, j) => ({ ...k, pose: fitted[j]!.pose })), dropped };
 }

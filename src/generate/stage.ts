@@ -14,7 +14,7 @@ import { Subject, SUBJECT_FILES, clipFiles, stageContext, type StageContext, typ
 import { cameraFromJson, cameraToJson, fitPose } from '../fit/types.js';
 import { listBuiltinMotions } from '../motion/index.js';
 import { resolveBody, type BodySpec } from '../body/index.js';
-import { renderBuiltinClip, proxySurface, BUILTIN_NOTE, BUILTIN_BODY_NOTE } from './builtin.js';
+import { renderBuiltinClip, proxySurface, placedMotion, BUILTIN_NOTE, BUILTIN_BODY_NOTE } from './builtin.js';
 import { loadSubjectProxy } from '../shape/index.js';
 import { prepareCloth } from '../sim/index.js';
 import { scanFramesDir, importFrameClip, FRAMES_NOTE, type FrameClipSource } from './frames.js';
@@ -127,7 +127,7 @@ async function runFramesImport(ctx: StageContext, options: GenerateStageOptions)
   const outcome = await subject.runStage(
     'generate',
     {
-      version: 1,
+      version: 2, // 2: a clip named after a builtin motion is fitted from its driving poses
       inputs: { fit: SUBJECT_FILES.fit },
       options: { generator: 'frames', dir, clips: sources.map((c) => ({ clip: c.clip, files: c.fingerprint })), framesPerClip: maxFrames, size, body: ctx.bodySpec },
       outputs: sources.map((c) => clipFiles(c.clip).poses),
@@ -136,14 +136,17 @@ async function runFramesImport(ctx: StageContext, options: GenerateStageOptions)
     async () => {
       const fit = await readFit(subject);
       const body = ctx.body();
+      const known = new Set(listBuiltinMotions().map((m) => m.name));
       let total = 0;
       await rm(subject.path(SUBJECT_FILES.generatedDir), { recursive: true, force: true });
       for (const src of sources) {
         const files = clipFiles(src.clip);
         await rm(subject.path(files.dir), { recursive: true, force: true });
         const names: string[] = [];
+        // a clip named after a builtin motion was made from its exported pose video: each frame's fit starts from its driving pose
+        const driving = known.has(src.clip) ? placedMotion(body, fit.shape, fitPose(fit), src.clip).poseAt : undefined;
         const r = await importFrameClip(src, {
-          body, fit, size, maxFrames, progress: ctx.progress,
+          body, fit, size, maxFrames, progress: ctx.progress, driving,
           onFrame: async (f, k) => {
             await yieldToSignals(undefined, 'generate'); // Ctrl-C stops between frames (the clip has no poses.json, so it is redone)
           const file = `${String(k).padStart(4, '0')}.png`;

@@ -66,3 +66,32 @@ test('fitFrames tracks a short sequence with the shape fixed and low jitter', ()
   assert.equal(res.length, 6);
   for (const r of res) assert.ok(r.residuals!.keypointRelative < 0.03, `frame error ${(100 * r.residuals!.keypointRelative).toFixed(2)}%`);
 });
+
+test('fitFrames starts a frame from its driving pose when given one: a back view after a front view keeps its turn', () => {
+  const first = syntheticCase(gtPose, { gender: 0.5 });
+  const subject = fitImage(first.perception, body, { iterationScale: 0.5 });
+  const turned = (deg: number) => poseFrom(names, { pelvis: [0, deg, 0], upperarm_l: [0, 0, 25], lowerarm_l: [0, -50, 0], thigh_l: [-20, 0, 8], calf_l: [30, 0, 0] }, [0.05, 0.1, -3.6]);
+  const truth = turned(170);
+  const frames = [first.perception, syntheticCase(truth, { gender: 0.5 }).perception];
+  // the driving pose is 15° off the frame (a model follows it only roughly)
+  const res = fitFrames(frames, subject, body, { iterationScale: 0.6, initialPoses: [undefined, turned(155)] });
+  const warm = fitFrames(frames, subject, body, { iterationScale: 0.6 });
+  const pelvis = names.indexOf('pelvis');
+  const off = (r: typeof res): number => (rotationAngleBetween(globalRot(r[1]!.pose.rotations, pelvis), globalRot(truth.rotations, pelvis)) * 180) / Math.PI;
+  console.log(`back view's pelvis off by ${off(res).toFixed(1)}° from the driving pose, ${off(warm).toFixed(1)}° from the previous frame`);
+  assert.ok(off(res) < 15, `back view's pelvis off by ${off(res).toFixed(1)}° (the driving pose: 15°)`);
+  assert.ok(off(res) < off(warm));
+  assert.ok(res[1]!.residuals!.keypointRelative < 0.03, `back view keypoint error ${(100 * res[1]!.residuals!.keypointRelative).toFixed(2)}%`);
+});
+
+test('fitFrames keeps the warm start when a frame does not follow its driving pose', () => {
+  const first = syntheticCase(gtPose, { gender: 0.5 });
+  const subject = fitImage(first.perception, body, { iterationScale: 0.5 });
+  // the frame repeats the photo's pose, the "driving pose" says the person has turned round
+  const wrong = poseFrom(names, { pelvis: [0, 200, 0] }, [0.05, 0.1, -3.6]);
+  const res = fitFrames([first.perception, first.perception], subject, body, { iterationScale: 0.6, initialPoses: [undefined, wrong] });
+  const pelvis = names.indexOf('pelvis');
+  const err = (rotationAngleBetween(globalRot(res[1]!.pose.rotations, pelvis), globalRot(gtPose.rotations, pelvis)) * 180) / Math.PI;
+  assert.ok(err < 15, `pelvis off by ${err.toFixed(1)}°`);
+  assert.ok(res[1]!.residuals!.keypointRelative < 0.03);
+});

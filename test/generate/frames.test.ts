@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createImage, writePng } from '../../src/core/image.js';
 import { PersonaError } from '../../src/core/errors.js';
-import { scanFramesDir, evenlySpaced } from '../../src/generate/frames.js';
+import { scanFramesDir, evenlySpaced, frameNumber } from '../../src/generate/frames.js';
 import { checkGenerateOptions } from '../../src/generate/stage.js';
 
 async function tempDir(): Promise<string> {
@@ -69,4 +69,10 @@ test('checkGenerateOptions accepts frames:<dir>, rejects an empty folder name an
   assert.throws(() => checkGenerateOptions({ generator: 'frames:/no/such/folder' }), (e: unknown) => e instanceof PersonaError && /no such folder/.test(e.message));
   assert.throws(() => checkGenerateOptions({ generator: 'frames:' }), PersonaError);
   assert.throws(() => checkGenerateOptions({ generator: 'mimic' }), PersonaError);
+});
+
+test('frameNumber: a plainly numbered file is its own frame number, any other name its index', () => {
+  assert.equal(frameNumber('/x/clip/0042.png', 3), 42);
+  assert.equal(frameNumber('7.jpg', 0), 7);
+  assert.equal(frameNumber('frame_0042.png', 3), 3);
 });
