@@ -22,6 +22,11 @@ export const SHAPE_CONFIG = {
    * arms held at the sides) otherwise grow ~20 cm deep balloons. Below the hips skirts flare freely (subject 4's side view: 0.73 with
    * the cap, 0.79 without). */
   maxOverhangDepth: 0.1,
+  /** Most a loose run around bent legs (a jump, a kick, sitting: no skirts) reaches out in front or behind the legs it follows
+   * (metres). Image rows run along a bent shin rather than across it, so the row's overhang (up to 10 cm where the matte
+   * reaches past a fitted shoe or knee) is not the trouser's thickness: grown by it, the shins of man-jump-red and
+   * man-suit-dance got blobs 20 cm thick that hung off them in canonical pose (docs/shape.md). */
+  bentLegOverhangDepth: 0.03,
   /** Below the hips, a run none of whose pixels lies farther than this (metres) from the body in its row is not a skirt: its gaps
    * between the legs are bridged and its rim rounds off the body's own depth (slabs.ts bridgeRun). The demo's leggings have a 2.5 cm
    * rim (5 px at 5 mm/px) beside the outer thigh where the fitted leg is narrower than the matte, and a 2–3 cm thigh gap the fit

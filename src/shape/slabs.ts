@@ -76,7 +76,8 @@ export interface SlabInputs {
    * overhang hair, and a layer as wide as head and arm together down the back). */
   armPixels?: Uint8Array;
   /** False when the fitted legs are bent (a jump, a kick, sitting): then no region below the hips is a skirt — a run reaching
-   * farther than `bridgeRim` from the legs follows their depth (followingRun), the narrow ones are bridged. */
+   * farther than `bridgeRim` from the legs follows their depth (followingRun) grown by at most `bentLegOverhangDepth` (rows
+   * run along a bent shin, not across it), the narrow ones are bridged. */
   skirtsAllowed?: boolean;
 }
 
@@ -186,7 +187,7 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
     // behind it); below them a skirt spans the legs as one round cross-section (looseRun) or, in a region of narrow
     // runs only, the legs are bridged (resolveBelowHips)
     if (y < inp.hipRow) followingRun(y, x0, x1, nearest, metresPerPx, depthOverhang(y, overhang), y >= inp.headRow && y <= inp.shoulderRow);
-    else if (inp.skirtsAllowed === false && farthest * metresPerPx > cfg.bridgeRim) followingRun(y, x0, x1, nearest, metresPerPx, Math.min(cfg.maxOverhangDepth, depthOverhang(y, overhang)), false);
+    else if (inp.skirtsAllowed === false && farthest * metresPerPx > cfg.bridgeRim) followingRun(y, x0, x1, nearest, metresPerPx, Math.min(cfg.bentLegOverhangDepth, depthOverhang(y, overhang)), false);
     else belowHips.push({ y, x0, x1, bx0, bx1, zc, depth, narrow: farthest * metresPerPx <= cfg.bridgeRim });
     return { x0, x1, zc, hb: depth };
   }

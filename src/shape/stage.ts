@@ -28,7 +28,7 @@ export async function runShapeStage(subjectDir: string, options: ShapeStageOptio
   const outcome = await subject.runStage(
     'shape',
     {
-      version: 12, // 3: limb partition (partition.ts); 4: loose tops follow the body's depth above the hips (slabs.ts); 5: gaps between the legs bridged (slabs.ts); 6: a bob gets no hair layer down the back; 7: a garment spanning the legs hangs from the waist (proxy.ts hangFromWaist); 8: no skirts below the hips on bent legs (legBend.ts); 9: no bridge between crossed shins (slabs.ts); 10: hair beside the neck only when the matte also frames the jaw (slabs.ts); 11: lower legs that touch in the photo carved apart when no garment spans them (partition.ts); 12: the hair beside the neck is read up to the first arm (slabs.ts)
+      version: 13, // 3: limb partition (partition.ts); 4: loose tops follow the body's depth above the hips (slabs.ts); 5: gaps between the legs bridged (slabs.ts); 6: a bob gets no hair layer down the back; 7: a garment spanning the legs hangs from the waist (proxy.ts hangFromWaist); 8: no skirts below the hips on bent legs (legBend.ts); 9: no bridge between crossed shins (slabs.ts); 10: hair beside the neck only when the matte also frames the jaw (slabs.ts); 11: lower legs that touch in the photo carved apart when no garment spans them (partition.ts); 12: the hair beside the neck is read up to the first arm (slabs.ts); 13: loose runs around bent legs reach at most bentLegOverhangDepth in depth (slabs.ts)
       inputs: { image: SUBJECT_FILES.image, mask: SUBJECT_FILES.mask, fit: SUBJECT_FILES.fit },
       options: { body: options.bodySpec ?? 'default' },
       outputs: [SUBJECT_FILES.proxy, SUBJECT_FILES.proxyOverlay, SUBJECT_FILES.proxyGlb],

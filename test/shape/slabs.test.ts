@@ -165,12 +165,17 @@ test('on bent legs (skirtsAllowed false) matte beyond the legs below the hips fo
   const gap = 5 * W + 55, thickness = (s: ReturnType<typeof buildSlabs>, p: number): number => s.back[p * 2]! - s.front[p * 2]!;
   // the skirt rule: one ellipse over the whole 80 px (0.8 m) run, at least skirtRoundness × its half-width deep
   assert.ok(thickness(skirt, gap) > 0.5, `skirt slab ${thickness(skirt, gap)} m`);
-  // bent legs: each pixel takes its nearest leg's interval (15 cm) grown by at most maxOverhangDepth on each side
+  // bent legs: each pixel takes its nearest leg's interval (15 cm) grown by at most bentLegOverhangDepth on each side, however
+  // far the row's matte reaches past the legs (15 px = 15 cm here: a row along a bent shin)
+  const e = SHAPE_CONFIG.bentLegOverhangDepth;
+  assert.ok(e < 0.9 * 0.15);
   for (let x = 15; x < 95; x++) {
     const p = 5 * W + x;
     assert.ok(thickness(bent, p) > 0, `pixel ${x} has a slab`);
-    assert.ok(bent.front[p * 2]! >= 2 - SHAPE_CONFIG.maxOverhangDepth - 1e-6 && bent.back[p * 2]! <= 2.15 + SHAPE_CONFIG.maxOverhangDepth + 1e-6, `pixel ${x}: ${bent.front[p * 2]}–${bent.back[p * 2]}`);
+    assert.ok(bent.front[p * 2]! >= 2 - e - 1e-6 && bent.back[p * 2]! <= 2.15 + e + 1e-6, `pixel ${x}: ${bent.front[p * 2]}–${bent.back[p * 2]}`);
   }
+  const onLeg = 5 * W + 35;
+  assert.ok(Math.abs(bent.front[onLeg * 2]! - (2 - e)) < 1e-6 && Math.abs(bent.back[onLeg * 2]! - (2.15 + e)) < 1e-6, 'a leg pixel grows by exactly the cap');
   assert.equal(bent.spansLegs.reduce((n, v) => n + v, 0), 0);
 });
 
