@@ -5,8 +5,9 @@
  * back is the one the photo shows at the torso's sides (grazing texels, seen at a low facing ratio).
  *
  * The back is cut into cells (sideBinMetres high and wide). A cell takes the sides' colour when, over the sides'
- * texels within sideSearchBins bins of its height, both sides are seen and each within what the other shows, and the cell's mean mirrored
- * colour lies outside what the sides show: farther from their mean chromaticity (rgb / (r+g+b+ε)) than
+ * texels within sideSearchBins bins of its height, both sides are seen and the cell's mean mirrored colour lies outside what the
+ * sides show (where the two sides are unlike each other, below the shoulders, outside what the cell's own side shows, whose
+ * colour it then takes): farther from their mean chromaticity (rgb / (r+g+b+ε)) than
  * max(sideChroma, sideSpread × their spread), or its brightness farther from theirs, in log ratio, than
  * max(log(1/sideShade), sideSpread × their spread). Shading scales brightness, not hue, hence the ratio; a pattern
  * (stripes, dots, plaid) spreads the sides' colours, so its mirror stays; a plain jacket's sides do not, so the
@@ -25,6 +26,8 @@ export interface SideColourSettings {
   sideShade: number;
   /** How many spreads (standard deviations of the sides' chromaticity or log brightness) count as another colour. */
   sideSpread: number;
+  /** Where the sides disagree, a cell takes its own side's colour only below this fraction of the torso's height from the top. */
+  sideOwnBelow: number;
 }
 
 /** ε of the chromaticity and brightness (keeps near-black colours, whose hue is noise, alike). */
@@ -54,7 +57,7 @@ export class SideColours {
    * @param high the highest
    * @param settings the thresholds
    */
-  constructor(private readonly low: number, high: number, private readonly settings: SideColourSettings) {
+  constructor(private readonly low: number, private readonly high: number, private readonly settings: SideColourSettings) {
     this.bins = Math.max(1, Math.ceil((high - low) / settings.sideBinMetres) + 1);
     this.sums = new Float64Array(this.bins * 2 * STRIDE);
   }
@@ -96,8 +99,13 @@ export class SideColours {
     if (left[0]! < this.settings.sideMinTexels || right[0]! < this.settings.sideMinTexels) return null;
     const both = left.map((v, i) => v + right[i]!);
     const sides = stats(both), l = stats(left), r = stats(right), cell = stats(cellSums);
-    if (!this.within(l, r) || !this.within(r, l) || this.within(cell, sides)) return null;
-    return sides.rgb;
+    if (this.within(l, r) && this.within(r, l)) return this.within(cell, sides) ? null : sides.rgb;
+    // the sides disagree (an open coat's lit side and its shaded lining, man-tancoat-dance): each half of the back takes
+    // its own side's colour, where the mirror is unlike that side too
+    // (below the shoulders, sideOwnBelow)
+    if (b0 * this.settings.sideBinMetres < this.settings.sideOwnBelow * (this.high - this.low)) return null;
+    const own = (key % 2048) >= 1024 ? r : l;
+    return this.within(cell, own) ? null : own.rgb;
   }
 
   /** Whether the mean colour of `a` lies within what `ref` shows (its spread, or the least distances). */

@@ -56,6 +56,9 @@ export const UNWRAP = {
   sideChroma: 0.06,
   sideShade: 0.55,
   sideSpread: 2.5,
+  /** Where the two sides disagree, the back takes its own side's colour only below this fraction of the torso's height from
+   * its top: the shoulders' sides take in the neck's skin and the arms (the synthetic ben's plaid collar turned skin-pink). */
+  sideOwnBelow: 0.25,
 } as const;
 
 /** Inputs of the unwrap. */

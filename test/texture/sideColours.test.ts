@@ -8,15 +8,15 @@ import { PART_INDEX } from '../../src/body/index.js';
 import { renderTextured } from '../../src/render/index.js';
 
 /** Side texels every 5 mm from height 0 to 0.4 m, coloured by `colour(height)`, on both sides; one back cell's texels. */
-function sides(colour: (h: number, side: number) => number[], cell: number[]): { s: SideColours; out: number[]; replaced: boolean } {
+function sides(colour: (h: number, side: number) => number[], cell: number[], cellHeight = 0.2): { s: SideColours; out: number[]; replaced: boolean } {
   const s = new SideColours(0, 0.4, UNWRAP);
   for (let h = 0; h < 0.4; h += 0.005) for (const side of [-1, 1]) for (let k = 0; k < 3; k++) s.add(side * 0.15, h, colour(h, side));
-  for (let k = 0; k < 20; k++) s.addMirror(0.01, 0.2 + k * 0.001, cell);
+  for (let k = 0; k < 20; k++) s.addMirror(0.01, cellHeight + k * 0.001, cell);
   const out = [-1, -1, -1];
-  return { s, out, replaced: s.backColour(0.01, 0.21, out) };
+  return { s, out, replaced: s.backColour(0.01, cellHeight + 0.01, out) };
 }
 
-test('SideColours: a plain jacket replaces the shirt between its lapels; shading, patterns and disagreeing sides keep the mirror', () => {
+test('SideColours: a plain jacket replaces the shirt between its lapels; shading and patterns keep the mirror; sides that disagree give each half of the back its own', () => {
   const jacket = [0.12, 0.1, 0.09], shirt = [0.92, 0.92, 0.9];
   const open = sides(() => jacket, shirt);
   assert.ok(open.replaced, 'white shirt on the back of a dark jacket');
@@ -26,8 +26,16 @@ test('SideColours: a plain jacket replaces the shirt between its lapels; shading
   // horizontal red/white stripes of 5 cm: the sides spread over both colours, a cell mostly white stays
   const stripes = (h: number): number[] => (Math.floor(h / 0.025) % 2 ? [0.95, 0.95, 0.93] : [0.82, 0.12, 0.14]);
   assert.ok(!sides(stripes, [0.95, 0.95, 0.93]).replaced, 'a stripe keeps its mirror');
-  // the sides disagree (an arm of another colour over one side): kept
-  assert.ok(!sides((_h, side) => (side < 0 ? jacket : [0.2, 0.5, 0.2]), shirt).replaced, 'sides that disagree say nothing');
+  // the sides disagree (an open coat lit on one side, its dark lining on the other): the cell (right of the centre) takes the right side's
+  const green = [0.2, 0.5, 0.2];
+  const apart = sides((_h, side) => (side < 0 ? jacket : green), shirt);
+  assert.ok(apart.replaced, 'a shirt unlike either side is replaced');
+  apart.out.forEach((c, i) => assert.ok(Math.abs(c - green[i]!) < 1e-9, `back takes its own side's colour ${apart.out}`));
+  // ... but where the mirror is like its own side, it stays
+  assert.ok(!sides((_h, side) => (side < 0 ? jacket : green), green).replaced, 'a mirror like its own side stays');
+  // ... and at the shoulders (the top quarter of the torso: neck skin and arms beside the collar) disagreeing sides say nothing
+  assert.ok(!sides((_h, side) => (side < 0 ? jacket : green), shirt, 0.04).replaced, 'no own-side colour at the shoulders');
+  assert.ok(sides(() => jacket, shirt, 0.04).replaced, 'sides that agree still replace the mirror at the shoulders');
 });
 
 test('unwrap: the back of an open jacket is the jacket, not the mirrored shirt (subject 3 with a white strip down its front)', () => {
