@@ -80,6 +80,8 @@ export const FIT_CONFIG = {
   frameIterations: 50,
   /** Every k-th vertex takes part in the silhouette term (speed). */
   silhouetteStride: 3,
+  /** Hand vertices weigh their share of the surface in the silhouette term, not 1 each (vertexWeights.ts). */
+  silhouetteAreaWeighted: true as boolean,
 } as const;
 
 /**

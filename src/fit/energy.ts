@@ -69,7 +69,7 @@ export function dataEnergy(
   target: FitTarget,
   gradVertices: Float64Array,
   gradJoints: Float64Array,
-  options: { silhouette: boolean },
+  options: { silhouette: boolean; vertexWeights?: Float64Array },
 ): EnergyTerms {
   const W = FIT_CONFIG.weights;
   const s = FIT_CONFIG.robustScale * target.heightPx, s2 = s * s;
@@ -107,12 +107,12 @@ export function dataEnergy(
       if (xi < 1 || yi < 1 || xi >= sil.width - 1 || yi >= sil.height - 1) continue;
       const d = sil.outside[yi * sil.width + xi]!;
       if (d <= 0) continue;
-      const dn = d / h;
-      esil += wOut * dn * dn;
-      esilOut += wOut * dn * dn;
+      const dn = d / h, wv = wOut * (options.vertexWeights ? options.vertexWeights[v]! : 1);
+      esil += wv * dn * dn;
+      esilOut += wv * dn * dn;
       const gx = (sil.outside[yi * sil.width + xi + 1]! - sil.outside[yi * sil.width + xi - 1]!) / 2;
       const gy = (sil.outside[(yi + 1) * sil.width + xi]! - sil.outside[(yi - 1) * sil.width + xi]!) / 2;
-      const k = (wOut * 2 * dn) / h;
+      const k = (wv * 2 * dn) / h;
       backProject(cam, p, k * gx, k * gy, gradVertices, v * 3);
     }
     // matte → model: each sampled matte pixel pulls its nearest projected vertex (chamfer), via a grid

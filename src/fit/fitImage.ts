@@ -31,6 +31,7 @@ import { dataEnergy, matteSamples, type FitTarget } from './energy.js';
 import { cameraToJson, type BodyFit } from './types.js';
 import { worldDirectionTerm, WORLD_LIMBS_WITH_TORSO } from './worldDirection.js';
 import { depthOrderConflicts } from './depthOrder.js';
+import { silhouetteVertexWeights } from './vertexWeights.js';
 import { combineSexEvidence, decideSex, phenotypePrior, shapePriorEnergy, type SexChoice, type ShapePrior } from './phenotypePrior.js';
 
 /** Options of `fitImage`. */
@@ -206,13 +207,14 @@ function optimise(
   );
   const V = body.vertexCount, J = body.skeleton.names.length;
   const gV = new Float64Array(V * 3), gJ = new Float64Array(J * 3);
+  const vertexWeights = FIT_CONFIG.silhouetteAreaWeighted ? silhouetteVertexWeights(body) : undefined;
   let last = 0;
   // the last pass (it === iterations) only evaluates the energy of the final state (no step)
   for (let it = 0; it <= iterations; it++) {
     const pose: BodyPose = { rotations: st.rot.value as Float64Array, translation: [st.trans.value[0]!, st.trans.value[1]!, st.trans.value[2]!] };
     const posed: PosedBody = poser.forward({ shape: st.shape.value, pose });
     gV.fill(0); gJ.fill(0);
-    const e = dataEnergy(cam, anchors, posed.vertices, posed.joints, target, gV, gJ, { silhouette });
+    const e = dataEnergy(cam, anchors, posed.vertices, posed.joints, target, gV, gJ, { silhouette, vertexWeights });
     if (posedTerm) e.total += posedTerm(posed.vertices, posed.joints, gV, gJ);
     const grads = poser.backward(posed, gV, gJ, { shape: groups.includes('shape') });
     st.rot.grad.set(grads.pose);
@@ -352,7 +354,7 @@ export function fitImage(p: Perception, body: ArrayBodyModel, options: FitOption
       const t: FitState = { rot: cloneParam(st.rot), trans: cloneParam(st.trans), shape: { name: 'shape', value: Float64Array.from(pr.prior.centre), grad: new Float64Array(body.shapeCount) } };
       optimise(body, poser, cam, anchors, target, t, ['rot', 'trans', 'shape'], Math.round(S.shape * k), frozen, undefined, withSil, false, world, pr.prior);
       const posed = poser.forward({ shape: t.shape.value, pose: { rotations: t.rot.value as Float64Array, translation: [t.trans.value[0]!, t.trans.value[1]!, t.trans.value[2]!] } });
-      const e = dataEnergy(cam, anchors, posed.vertices, posed.joints, target, new Float64Array(posed.vertices.length), new Float64Array(posed.joints.length), { silhouette: withSil });
+      const e = dataEnergy(cam, anchors, posed.vertices, posed.joints, target, new Float64Array(posed.vertices.length), new Float64Array(posed.joints.length), { silhouette: withSil, vertexWeights: FIT_CONFIG.silhouetteAreaWeighted ? silhouetteVertexWeights(body) : undefined });
       return { state: t, energy: e.total, terms: e };
     };
     const m = trial('male'), f = trial('female');

@@ -40,3 +40,25 @@ test('silhouette matte → model term: gradient matches central finite differenc
     assert.ok(Math.abs(fd - grad[i]!) < 1e-6 * Math.max(1, Math.abs(fd)), `coordinate ${i}: finite difference ${fd}, analytic ${grad[i]}`);
   }
 });
+
+test('silhouette model → matte term: per-vertex weights scale each vertex\'s energy and gradient', () => {
+  // every pixel outside the matte, at a distance growing with x (no matte samples: the other half is 0)
+  const outside = new Float32Array(64 * 64);
+  for (let y = 0; y < 64; y++) for (let x = 0; x < 64; x++) outside[y * 64 + x] = 1 + x;
+  const out: FitTarget = { keypoints: [], heightPx: 50, silhouette: { width: 64, height: 64, outside, samples: new Float32Array(0) } };
+  const run = (w?: Float64Array) => {
+    const grad = new Float64Array(vertices.length);
+    const e = dataEnergy(cam, [], vertices, new Float64Array(0), out, grad, new Float64Array(0), { silhouette: true, vertexWeights: w });
+    return { e: e.silhouetteOut!, grad };
+  };
+  const V = vertices.length / 3;
+  const only = (v: number, k: number) => { const w = new Float64Array(V); w[v] = k; return w; };
+  const plain = run(), v0 = run(only(0, 1)), v6 = run(only(6, 1)), v0x = run(only(0, 0.25));
+  assert.ok(v0.e > 0 && v6.e > 0);
+  assert.ok(Math.abs(plain.e - (v0.e + run(only(3, 1)).e + v6.e)) < 1e-12, 'unit weights are the unweighted term');
+  assert.ok(Math.abs(v0x.e - 0.25 * v0.e) < 1e-12, 'a quarter weight, a quarter of the energy');
+  for (let a = 0; a < 3; a++) {
+    assert.ok(Math.abs(v0x.grad[a]! - 0.25 * v0.grad[a]!) < 1e-12, 'and of the gradient');
+    assert.equal(v0.grad[18 + a], 0, 'a zero-weight vertex feels nothing');
+  }
+});
