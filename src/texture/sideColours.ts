@@ -6,8 +6,8 @@
  *
  * The back is cut into cells (sideBinMetres high and wide). A cell takes the sides' colour when, over the sides'
  * texels within sideSearchBins bins of its height, both sides are seen and the cell's mean mirrored colour lies outside what the
- * sides show (where the two sides are unlike each other, below the shoulders, outside what the cell's own side shows, whose
- * colour it then takes): farther from their mean chromaticity (rgb / (r+g+b+ε)) than
+ * sides show (where the two sides are unlike each other, between the shoulders and the waist, outside what the cell's own side
+ * shows, whose colour it then takes): farther from their mean chromaticity (rgb / (r+g+b+ε)) than
  * max(sideChroma, sideSpread × their spread), or its brightness farther from theirs, in log ratio, than
  * max(log(1/sideShade), sideSpread × their spread). Shading scales brightness, not hue, hence the ratio; a pattern
  * (stripes, dots, plaid) spreads the sides' colours, so its mirror stays; a plain jacket's sides do not, so the
@@ -26,8 +26,9 @@ export interface SideColourSettings {
   sideShade: number;
   /** How many spreads (standard deviations of the sides' chromaticity or log brightness) count as another colour. */
   sideSpread: number;
-  /** Where the sides disagree, a cell takes its own side's colour only below this fraction of the torso's height from the top. */
+  /** Where the sides disagree, a cell takes its own side's colour only between these fractions of the torso's height from the top. */
   sideOwnBelow: number;
+  sideOwnAbove: number;
 }
 
 /** ε of the chromaticity and brightness (keeps near-black colours, whose hue is noise, alike). */
@@ -102,8 +103,9 @@ export class SideColours {
     if (this.within(l, r) && this.within(r, l)) return this.within(cell, sides) ? null : sides.rgb;
     // the sides disagree (an open coat's lit side and its shaded lining, man-tancoat-dance): each half of the back takes
     // its own side's colour, where the mirror is unlike that side too
-    // (below the shoulders, sideOwnBelow)
-    if (b0 * this.settings.sideBinMetres < this.settings.sideOwnBelow * (this.high - this.low)) return null;
+    // (between the shoulders and the waist: sideOwnBelow, sideOwnAbove)
+    const depth = (b0 * this.settings.sideBinMetres) / (this.high - this.low);
+    if (depth < this.settings.sideOwnBelow || depth > this.settings.sideOwnAbove) return null;
     const own = (key % 2048) >= 1024 ? r : l;
     return this.within(cell, own) ? null : own.rgb;
   }

@@ -56,9 +56,12 @@ export const UNWRAP = {
   sideChroma: 0.06,
   sideShade: 0.55,
   sideSpread: 2.5,
-  /** Where the two sides disagree, the back takes its own side's colour only below this fraction of the torso's height from
-   * its top: the shoulders' sides take in the neck's skin and the arms (the synthetic ben's plaid collar turned skin-pink). */
+  /** Where the two sides disagree, the back takes its own side's colour only between these fractions of the torso's height
+   * from its top: the shoulders' sides take in the neck's skin and the arms (the synthetic ben's plaid collar turned
+   * skin-pink), the hips' sides the trousers' waistband or the skin between top and trousers (a blue band across
+   * man-tee-cluttered's white T-shirt, a skin patch on woman-stripes' lower back). */
   sideOwnBelow: 0.25,
+  sideOwnAbove: 0.75,
 } as const;
 
 /** Inputs of the unwrap. */

@@ -33,8 +33,10 @@ test('SideColours: a plain jacket replaces the shirt between its lapels; shading
   apart.out.forEach((c, i) => assert.ok(Math.abs(c - green[i]!) < 1e-9, `back takes its own side's colour ${apart.out}`));
   // ... but where the mirror is like its own side, it stays
   assert.ok(!sides((_h, side) => (side < 0 ? jacket : green), green).replaced, 'a mirror like its own side stays');
-  // ... and at the shoulders (the top quarter of the torso: neck skin and arms beside the collar) disagreeing sides say nothing
+  // ... and at the shoulders and hips (the top and bottom quarters of the torso: neck skin and arms beside the collar, a waistband)
+  // disagreeing sides say nothing
   assert.ok(!sides((_h, side) => (side < 0 ? jacket : green), shirt, 0.04).replaced, 'no own-side colour at the shoulders');
+  assert.ok(!sides((_h, side) => (side < 0 ? jacket : green), shirt, 0.36).replaced, '... nor at the hips');
   assert.ok(sides(() => jacket, shirt, 0.04).replaced, 'sides that agree still replace the mirror at the shoulders');
 });
 
