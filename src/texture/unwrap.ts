@@ -62,6 +62,9 @@ export const UNWRAP = {
    * man-tee-cluttered's white T-shirt, a skin patch on woman-stripes' lower back). */
   sideOwnBelow: 0.25,
   sideOwnAbove: 0.75,
+  /** Torso sides seen within this distance (metres) of the fitted hands are not the sides' colour: the photo's hand can lie
+   * there (a hand on the hip, a few centimetres off the fitted one). */
+  sideHandReach: 0.06,
 } as const;
 
 /** Inputs of the unwrap. */
@@ -142,6 +145,7 @@ export function unwrapTexture(input: UnwrapInput): UnwrapResult {
   const scalpY = headHi - UNWRAP.scalpFraction * (headHi - headLo);
   const texelPos = new Float32Array(size * size * 3); // surface point of each body texel
   const sides = input.backFromSides === false ? null : torsoSides(P, input.partLabels, camera, texelPos);
+  const nearHand = sides ? handNeighbourhood(P, input.partLabels, camera, UNWRAP.sideHandReach) : null;
   let hairCount = 0;
   const hidden = new Set(input.hiddenParts ?? []);
   const paintTexels: number[] = []; // face, eyes and hidden-hand texels, painted if needed
@@ -198,7 +202,7 @@ export function unwrapTexture(input: UnwrapInput): UnwrapResult {
       if (facing > 0.4) handSeen.get(part)?.push(q);
       // the top of the head seen from the front approximates the hair colour
       if (head && y >= scalpY && facing > 0.3) { for (let c = 0; c < 3; c++) hairSum[c]! += rgb[c]!; hairCount++; }
-      if (sides && part === PART_INDEX.torso && facing < UNWRAP.sideFacingMax) sides.colours.add(sides.lateral(x, y, z), sides.height(x, y, z), rgb);
+      if (sides && part === PART_INDEX.torso && facing < UNWRAP.sideFacingMax && !nearHand![pix]) sides.colours.add(sides.lateral(x, y, z), sides.height(x, y, z), rgb);
     } else {
       // mirror only from the same limb: an arm in front of the torso (or one leg before the other) says
       // nothing about the surface behind it — that is left to the fill
@@ -265,6 +269,25 @@ export function unwrapTexture(input: UnwrapInput): UnwrapResult {
   const visibility = createImage(size, size, 1);
   visibility.data.set(conf);
   return { texture: tex, visibility, seenFraction: bodyTexels > 0 ? seen / bodyTexels : 0, facePainted, skin, handsPainted: [...hidden], handsCovered, backFromSides };
+}
+
+/**
+ * Pixels within `reach` metres (at the hand's depth) of a projected hand vertex: a torso side seen there may show the
+ * photo's hand, which the fitted one misses by a few centimetres (woman-stripes' hand on her hip coloured her waist's side).
+ */
+export function handNeighbourhood(P: ArrayLike<number>, partLabels: ArrayLike<number>, camera: Camera, reach: number): Uint8Array {
+  const W = camera.width, H = camera.height;
+  const near = new Uint8Array(W * H);
+  for (let v = 0; v < partLabels.length; v++) {
+    if (partLabels[v] !== PART_INDEX.leftHand && partLabels[v] !== PART_INDEX.rightHand) continue;
+    const p = projectPoint(camera, P[v * 3]!, P[v * 3 + 1]!, P[v * 3 + 2]!);
+    if (p.depth <= 0) continue;
+    const r = Math.ceil((camera.fx * reach) / p.depth), r2 = r * r;
+    const u = Math.round(p.u), w = Math.round(p.v);
+    for (let y = Math.max(0, w - r); y <= Math.min(H - 1, w + r); y++)
+      for (let x = Math.max(0, u - r); x <= Math.min(W - 1, u + r); x++) if ((x - u) ** 2 + (y - w) ** 2 <= r2) near[y * W + x] = 1;
+  }
+  return near;
 }
 
 /** The torso's side colours and the frame they are binned in: height along the camera's image-down axis, lateral along its

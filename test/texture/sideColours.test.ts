@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SideColours } from '../../src/texture/sideColours.js';
-import { UNWRAP, unwrapTexture } from '../../src/texture/unwrap.js';
+import { UNWRAP, unwrapTexture, handNeighbourhood } from '../../src/texture/unwrap.js';
 import { makeSubject } from '../../src/bench/subjects.js';
 import { projectPoint } from '../../src/core/camera.js';
 import { PART_INDEX } from '../../src/body/index.js';
@@ -68,4 +68,15 @@ test('unwrap: the back of an open jacket is the jacket, not the mirrored shirt (
   // the subject's own grey shirt (no strip): its back stays the mirror
   const plain = unwrapTexture({ posedVertices: Float32Array.from(P), triangles: s.model.triangles, cornerUvs: s.model.cornerUvs, partLabels: s.model.partLabels, camera, photo: render.image, matte: Float32Array.from(render.mask), size: 512 });
   assert.equal(plain.backFromSides, 0);
+});
+
+test('handNeighbourhood: pixels within the reach of a projected hand vertex, at its depth', () => {
+  // camera at the origin looking down +z, f = 100 px; a hand vertex 2 m away at the image centre: 6 cm → 3 px
+  const camera = { R: Float64Array.from([1, 0, 0, 0, 1, 0, 0, 0, 1]), t: Float64Array.from([0, 0, 0]), fx: 100, fy: 100, cx: 32, cy: 32, width: 64, height: 64 };
+  const P = [0, 0, 2, 0.5, 0, 2];
+  const near = handNeighbourhood(P, [PART_INDEX.leftHand, PART_INDEX.torso], camera, 0.06);
+  assert.equal(near[32 * 64 + 32], 1);
+  assert.equal(near[32 * 64 + 35], 1, '3 px away: within 6 cm');
+  assert.equal(near[32 * 64 + 36], 0, '4 px away: beyond');
+  assert.equal(near[32 * 64 + 57], 0, 'a torso vertex marks nothing');
 });
