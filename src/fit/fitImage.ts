@@ -147,6 +147,11 @@ function frozenJoints(body: ArrayBodyModel): Uint8Array {
   return frozen;
 }
 
+/** The silhouette term's vertex weights (vertexWeights.ts), or none when FIT_CONFIG.silhouetteAreaWeighted is off. */
+function silhouetteWeights(body: ArrayBodyModel): Float64Array | undefined {
+  return FIT_CONFIG.silhouetteAreaWeighted ? silhouetteVertexWeights(body) : undefined;
+}
+
 /** Adds pose-prior and joint-limit gradients; returns their energy. */
 function priorEnergy(body: ArrayBodyModel, rot: Float64Array, grad: Float64Array, kneeIdx: number[]): number {
   const W = FIT_CONFIG.weights;
@@ -207,7 +212,7 @@ function optimise(
   );
   const V = body.vertexCount, J = body.skeleton.names.length;
   const gV = new Float64Array(V * 3), gJ = new Float64Array(J * 3);
-  const vertexWeights = FIT_CONFIG.silhouetteAreaWeighted ? silhouetteVertexWeights(body) : undefined;
+  const vertexWeights = silhouetteWeights(body);
   let last = 0;
   // the last pass (it === iterations) only evaluates the energy of the final state (no step)
   for (let it = 0; it <= iterations; it++) {
@@ -354,7 +359,7 @@ export function fitImage(p: Perception, body: ArrayBodyModel, options: FitOption
       const t: FitState = { rot: cloneParam(st.rot), trans: cloneParam(st.trans), shape: { name: 'shape', value: Float64Array.from(pr.prior.centre), grad: new Float64Array(body.shapeCount) } };
       optimise(body, poser, cam, anchors, target, t, ['rot', 'trans', 'shape'], Math.round(S.shape * k), frozen, undefined, withSil, false, world, pr.prior);
       const posed = poser.forward({ shape: t.shape.value, pose: { rotations: t.rot.value as Float64Array, translation: [t.trans.value[0]!, t.trans.value[1]!, t.trans.value[2]!] } });
-      const e = dataEnergy(cam, anchors, posed.vertices, posed.joints, target, new Float64Array(posed.vertices.length), new Float64Array(posed.joints.length), { silhouette: withSil, vertexWeights: FIT_CONFIG.silhouetteAreaWeighted ? silhouetteVertexWeights(body) : undefined });
+      const e = dataEnergy(cam, anchors, posed.vertices, posed.joints, target, new Float64Array(posed.vertices.length), new Float64Array(posed.joints.length), { silhouette: withSil, vertexWeights: silhouetteWeights(body) });
       return { state: t, energy: e.total, terms: e };
     };
     const m = trial('male'), f = trial('female');

@@ -106,7 +106,7 @@ export class SideColours {
     // (between the shoulders and the waist: sideOwnBelow, sideOwnAbove)
     const depth = (b0 * this.settings.sideBinMetres) / (this.high - this.low);
     if (depth < this.settings.sideOwnBelow || depth > this.settings.sideOwnAbove) return null;
-    const own = (key % 2048) >= 1024 ? r : l;
+    const own = cellIsRight(key) ? r : l;
     return this.within(cell, own) ? null : own.rgb;
   }
 
@@ -123,9 +123,17 @@ export class SideColours {
   }
 
   private cell(lateral: number, height: number): number {
-    // lateral cells offset by 2¹⁰ so that the key stays non-negative (a torso is far narrower than 2¹⁰ cells)
-    return this.bin(height) * 2048 + Math.floor(lateral / this.settings.sideBinMetres) + 1024;
+    return this.bin(height) * CELLS_PER_BIN + Math.floor(lateral / this.settings.sideBinMetres) + LATERAL_OFFSET;
   }
+}
+
+/** A back cell's key: its height bin × CELLS_PER_BIN + its lateral cell + LATERAL_OFFSET (lateral cells offset by 2¹⁰ so
+ * that the key stays non-negative; a torso is far narrower than 2¹⁰ cells). */
+const CELLS_PER_BIN = 2048, LATERAL_OFFSET = 1024;
+
+/** Whether back cell `key` lies right of the torso's centre (lateral ≥ 0). */
+function cellIsRight(key: number): boolean {
+  return key % CELLS_PER_BIN >= LATERAL_OFFSET;
 }
 
 function accumulate(sums: Float64Array, o: number, rgb: ArrayLike<number>): void {
