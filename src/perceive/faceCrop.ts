@@ -6,10 +6,13 @@
  * it, then the iris model on each eye (the person's left eye mirrored, as the model expects), and maps every point
  * back to frame pixels. The iris model's lid contours replace the mesh's (they follow a blink more closely) and
  * its iris points are appended (468 + 5 left + 5 right, the Human library's order).
+ *
+ * A face the detector misses (turned down or aside) is looked for where the body's face keypoints put it
+ * (faceFromBody): the face mesh model on that crop, then the same pass from the mesh it finds.
  */
 import type { FloatImage } from '../core/image.js';
 import { FACE_REFINE, IRIS_TO_MESH } from './config.js';
-import { FACE_LANDMARKS, FACE_MESH_POINTS } from './names.js';
+import { BODY_INDEX, FACE_LANDMARKS, FACE_MESH_POINTS, type BodyKeypointName } from './names.js';
 import { cropToImage, sampleRoi, type SquareRoi } from './roi.js';
 import { type Tf, tf } from './tfenv.js';
 import type { Box, FaceResult } from './types.js';
@@ -41,6 +44,39 @@ export function faceRoi(mesh: ReadonlyArray<readonly number[]>): SquareRoi | nul
   }
   const uc = (u0 + u1) / 2, vc = (v0 + v1) / 2;
   return { cx: uc * ex[0] + vc * ey[0], cy: uc * ex[1] + vc * ey[1], size: FACE_REFINE.faceScale * Math.max(u1 - u0, v1 - v0), ex, ey };
+}
+
+/** BlazePose's keypoints on the face: what places the face crop when the face detector found none. */
+const BODY_FACE_KEYPOINTS: readonly BodyKeypointName[] = [
+  'nose', 'leftEyeInner', 'leftEye', 'leftEyeOuter', 'rightEyeInner', 'rightEye', 'rightEyeOuter', 'leftEar', 'rightEar', 'mouthLeft', 'mouthRight',
+];
+
+/**
+ * The face crop from the body's keypoints, for a face the face detector missed (a face turned down or aside): x
+ * along the eye line (the person's right eye → left eye), centred on the extent of BlazePose's face keypoints seen
+ * above `minScore` in that frame, side FACE_REFINE.bodyFaceScale × the longer extent — MediaPipe Holistic places its
+ * face crop from the pose's face landmarks alike. Null when the eyes or the nose are not seen.
+ */
+export function faceRoiFromBody(keypoints: ReadonlyArray<readonly number[]>, minScore: number): SquareRoi | null {
+  const at = (n: BodyKeypointName): readonly number[] | null => {
+    const k = keypoints[BODY_INDEX[n]];
+    return k && k[2]! >= minScore ? k : null;
+  };
+  const r = at('rightEye'), l = at('leftEye');
+  if (!r || !l || !at('nose')) return null;
+  const len = Math.hypot(l[0]! - r[0]!, l[1]! - r[1]!);
+  if (!(len > 0)) return null;
+  const ex: [number, number] = [(l[0]! - r[0]!) / len, (l[1]! - r[1]!) / len];
+  const ey: [number, number] = [-ex[1], ex[0]];
+  let u0 = Infinity, u1 = -Infinity, v0 = Infinity, v1 = -Infinity;
+  for (const n of BODY_FACE_KEYPOINTS) {
+    const p = at(n);
+    if (!p) continue;
+    const u = p[0]! * ex[0] + p[1]! * ex[1], v = p[0]! * ey[0] + p[1]! * ey[1];
+    u0 = Math.min(u0, u); u1 = Math.max(u1, u); v0 = Math.min(v0, v); v1 = Math.max(v1, v);
+  }
+  const uc = (u0 + u1) / 2, vc = (v0 + v1) / 2;
+  return { cx: uc * ex[0] + vc * ey[0], cy: uc * ex[1] + vc * ey[1], size: FACE_REFINE.bodyFaceScale * Math.max(u1 - u0, v1 - v0), ex, ey };
 }
 
 /**
@@ -90,6 +126,38 @@ async function runModel(model: Tf, crops: Float32Array, n: number, S: number): P
   return values;
 }
 
+/** The face mesh model on one face crop: its face flag and 468 points in frame pixels; null when the flag is below FACE_REFINE.minScore. */
+async function meshOnCrop(model: Tf, image: FloatImage, roi: SquareRoi): Promise<{ score: number; mesh: P3[] } | null> {
+  const S = FACE_REFINE.meshInput;
+  const outs = await runModel(model, sampleRoi(image, roi, S), 1, S);
+  const meshRaw = outs.find((v) => v.length === FACE_MESH_POINTS * 3);
+  const flag = outs.find((v) => v.length === 1);
+  if (!meshRaw || !flag) throw new Error(`unexpected face-mesh outputs (${outs.map((v) => v.length).join(', ')} values)`);
+  const score = flag[0]!;
+  if (!(score >= FACE_REFINE.minScore)) return null;
+  return { score, mesh: cropPointsToImage(meshRaw, 0, FACE_MESH_POINTS, roi, S) };
+}
+
+/**
+ * A face the face detector missed, looked for where the body's keypoints place it (faceRoiFromBody): the face mesh
+ * model on that crop, then the crop pass (refineFace) from the mesh it finds, so the result is placed and refined
+ * like any found face. No rotation or attributes (the detector's pipeline gives those); `source` 'body'. Null when
+ * the keypoints place no crop or either pass finds no face.
+ */
+export async function faceFromBody(
+  models: FaceCropModels,
+  image: FloatImage,
+  keypoints: ReadonlyArray<readonly number[]>,
+  minScore: number,
+): Promise<FaceResult | null> {
+  const roi = faceRoiFromBody(keypoints, minScore);
+  if (!roi) return null;
+  const first = await meshOnCrop(models.mesh, image, roi);
+  if (!first) return null;
+  const face: FaceResult = { score: first.score, box: boxOf(first.mesh), mesh: first.mesh, rotation: null, iris: null, attributes: null, source: 'body' };
+  return refineFace(models, image, face);
+}
+
 /**
  * The face crop pass on one face (see the module comment). Returns the refined face (score: the mesh model's face
  * flag; rotation and attributes kept from `face`), or null when the crop holds no face (flag below
@@ -99,14 +167,9 @@ export async function refineFace(models: FaceCropModels, image: FloatImage, face
   const R = FACE_REFINE;
   const roi = faceRoi(face.mesh);
   if (!roi) return null;
-  const S = R.meshInput;
-  const outs = await runModel(models.mesh, sampleRoi(image, roi, S), 1, S);
-  const meshRaw = outs.find((v) => v.length === FACE_MESH_POINTS * 3);
-  const flag = outs.find((v) => v.length === 1);
-  if (!meshRaw || !flag) throw new Error(`unexpected face-mesh outputs (${outs.map((v) => v.length).join(', ')} values)`);
-  const score = flag[0]!;
-  if (!(score >= R.minScore)) return null;
-  const mesh = cropPointsToImage(meshRaw, 0, FACE_MESH_POINTS, roi, S);
+  const found = await meshOnCrop(models.mesh, image, roi);
+  if (!found) return null;
+  const { score, mesh } = found;
   const L = FACE_LANDMARKS;
   const eyes = [
     { side: 'right' as const, roi: eyeRoi(mesh[L.rightEyeOuter]!, mesh[L.rightEyeInner]!, false) },

@@ -24,8 +24,8 @@ import { BODY_INDEX, BODY_KEYPOINTS, FACE_LANDMARKS, FACE_MESH_POINTS } from './
 import { detectPeople } from './people.js';
 import { skeletonFromBody, skeletonFromCoco, splitTouchingPeople } from './split.js';
 import { handsFromBody } from './hands.js';
-import { refineFace, type FaceCropModels } from './faceCrop.js';
-import { buildReport } from './report.js';
+import { faceFromBody, refineFace, type FaceCropModels } from './faceCrop.js';
+import { buildReport, facingFromYaw, facingYaw } from './report.js';
 import { humanModule, initBackend, loadGraphModel, modelsDir, type Tf, tf } from './tfenv.js';
 import type { BodyResult, Box, FaceResult, HandResult, Perception, PersonCandidate } from './types.js';
 
@@ -155,11 +155,29 @@ export class Perceiver {
    */
   refineFace(image: FloatImage, face: FaceResult): Promise<FaceResult | null> {
     if (this.closed) return Promise.reject(new PersonaError('This Perceiver was closed.'));
-    this.faceCropModels ??= Promise.all([loadGraphModel(MODELS.faceMesh), loadGraphModel(MODELS.iris)]).then(([mesh, iris]) => ({ mesh, iris }));
-    const models = this.faceCropModels;
+    const models = this.loadFaceCropModels();
     const run = this.chain.then(async () => refineFace(await models, image, face));
     this.chain = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * A face looked for where the body's keypoints (`keypoints`, BlazePose's 33 in `image` pixels) place it, as
+   * `perceive` does when its face detector finds none (faceCrop.faceFromBody). Null when none is there. Calls are
+   * serialized with `perceive`.
+   */
+  findFaceFromBody(image: FloatImage, keypoints: ReadonlyArray<readonly number[]>): Promise<FaceResult | null> {
+    if (this.closed) return Promise.reject(new PersonaError('This Perceiver was closed.'));
+    const models = this.loadFaceCropModels();
+    const run = this.chain.then(async () => faceFromBody(await models, image, keypoints, VISIBLE_SCORE));
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The face mesh and iris models of the face crop pass, loaded on first use. */
+  private loadFaceCropModels(): Promise<FaceCropModels> {
+    this.faceCropModels ??= Promise.all([loadGraphModel(MODELS.faceMesh), loadGraphModel(MODELS.iris)]).then(([mesh, iris]) => ({ mesh, iris }));
+    return this.faceCropModels;
   }
 
   /**
@@ -295,8 +313,12 @@ export class Perceiver {
         const mesh = f.mesh.map((p) => [...toFull(p), (p[2] ?? 0) * sx] as [number, number, number]);
         const sex = f.gender === 'male' || f.gender === 'female' ? f.gender : 'unknown';
         const attributes = f.age !== undefined ? { sex, sexConfidence: sex === 'unknown' ? 0 : (f.genderScore ?? 0), age: f.age } as const : null;
-        face = { score: f.score, box: fb, mesh, rotation: f.rotation?.angle ?? null, iris: irisCentres(mesh), attributes };
+        face = { score: f.score, box: fb, mesh, rotation: f.rotation?.angle ?? null, iris: irisCentres(mesh), attributes, source: 'detector' };
       }
+      // A face turned down or aside escapes the detector; the face mesh model still finds it where the body's face
+      // keypoints put it (not on a back view: the back of a head is no face).
+      if (!face && this.options.face && facingFromYaw(facingYaw(body)) !== 'back')
+        face = await faceFromBody(await this.loadFaceCropModels(), image, keypoints, VISIBLE_SCORE);
       lap('assemble');
 
       // 6. Matte of the same region.

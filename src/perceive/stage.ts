@@ -16,7 +16,7 @@ import { type PerceiveCallOptions, Perceiver } from './perceiver.js';
 import type { Perception } from './types.js';
 
 /** Bump when the stage's outputs would change for the same inputs. */
-export const PERCEIVE_STAGE_VERSION = 3; // 3: whole feet (heel and toe seen) are not cut by the matte at the border (issue #19)
+export const PERCEIVE_STAGE_VERSION = 4; // 3: whole feet (heel and toe seen) are not cut by the matte at the border (issue #19); 4: a face the detector misses is looked for where the body's keypoints put it
 /** Output files of the stage (relative to the subject folder). */
 export const PERCEPTION_FILES = {
   keypoints: 'perception/keypoints.json',

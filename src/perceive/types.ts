@@ -78,6 +78,11 @@ export interface FaceResult {
    * apparent age (years). Absent in perception files made before it existed.
    */
   attributes?: { sex: 'male' | 'female' | 'unknown'; sexConfidence: number; age: number } | null;
+  /**
+   * What found the face: the face detector ('detector'), or the face mesh model on the crop the body's keypoints
+   * place when the detector found none ('body': a face turned down or aside). Absent in perception files made before.
+   */
+  source?: 'detector' | 'body';
 }
 
 /** The complete result. */

@@ -4,10 +4,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cropPointsToImage, eyeRoi, faceRoi } from '../../src/perceive/faceCrop.js';
+import { cropPointsToImage, eyeRoi, faceRoi, faceRoiFromBody } from '../../src/perceive/faceCrop.js';
 import { cropToImage, imageToCrop, type SquareRoi } from '../../src/perceive/roi.js';
 import { FACE_REFINE } from '../../src/perceive/config.js';
-import { FACE_LANDMARKS, FACE_MESH_POINTS } from '../../src/perceive/names.js';
+import { BODY_INDEX, BODY_KEYPOINTS, FACE_LANDMARKS, FACE_MESH_POINTS } from '../../src/perceive/names.js';
 import { Perceiver } from '../../src/perceive/perceiver.js';
 import { renderCaptureClip } from '../../src/bench/captureClip.js';
 
@@ -61,6 +61,28 @@ test('crop ↔ frame mapping is exact both ways, mirrored crops included', () =>
   assert.deepEqual(cropPointsToImage([1, 2, 3, 5, 6, 7], 1, 1, r, S), cropPointsToImage([5, 6, 7], 0, 1, r, S), 'first skips points');
 });
 
+test('face crop from the body: along the eye line, centred on the seen face keypoints, side bodyFaceScale × their extent', () => {
+  // A face turned 0.5 rad in the image: eyes 40 px apart, ears 90 px apart, mouth 50 px below the eyes.
+  const a = 0.5, c = Math.cos(a), s = Math.sin(a);
+  const at = (u: number, v: number, score = 0.9): [number, number, number] => [200 + c * u - s * v, 300 + s * u + c * v, score];
+  const kp: Array<[number, number, number]> = BODY_KEYPOINTS.map(() => [0, 0, 0]);
+  const put = (n: keyof typeof BODY_INDEX, p: [number, number, number]): void => { kp[BODY_INDEX[n]] = p; };
+  put('rightEye', at(-20, 0)); put('leftEye', at(20, 0)); put('nose', at(0, 25));
+  put('rightEar', at(-45, 10)); put('leftEar', at(45, 10)); put('mouthRight', at(-15, 50)); put('mouthLeft', at(15, 50));
+  put('leftHip', at(0, 600)); // not a face keypoint: ignored
+  const roi = faceRoiFromBody(kp, 0.5)!;
+  // Extent 90 (ears) × 50 (eyes → mouth) about (0, 25) in the face's frame.
+  const [cx, cy] = at(0, 25);
+  assert.ok(close(roi.cx, cx, 1e-9) && close(roi.cy, cy, 1e-9), `centre ${roi.cx}, ${roi.cy}`);
+  assert.ok(close(roi.size, FACE_REFINE.bodyFaceScale * 90, 1e-9));
+  assert.ok(close(roi.ex[0], c) && close(roi.ex[1], s) && close(det(roi), 1), 'x along the eye line, no mirror');
+  // Keypoints below the score are left out; no eyes or no nose, no crop.
+  put('rightEar', at(-45, 10, 0.2)); put('leftEar', at(45, 10, 0.2));
+  assert.ok(close(faceRoiFromBody(kp, 0.5)!.size, FACE_REFINE.bodyFaceScale * 50, 1e-9), 'unseen ears do not widen the crop');
+  put('nose', at(0, 25, 0.1));
+  assert.equal(faceRoiFromBody(kp, 0.5), null);
+});
+
 test('eye crops: the person\'s right eye upright, the left mirrored; both run from the outer corner to the inner one', () => {
   const S = FACE_REFINE.irisInput;
   const right = eyeRoi([100, 50], [130, 50], false)!, left = eyeRoi([200, 50], [170, 50], true)!;
@@ -99,6 +121,16 @@ test('refined landmarks of a synthetic full-body frame land inside the face box,
       const a = refined.mesh[o]!, b = refined.mesh[i]!;
       const t = ((c[0] - a[0]) * (b[0] - a[0]) + (c[1] - a[1]) * (b[1] - a[1])) / ((b[0] - a[0]) ** 2 + (b[1] - a[1]) ** 2);
       assert.ok(t > 0.2 && t < 0.8, `iris at ${t.toFixed(2)} of the eye`);
+    }
+    // Looked for where the body's keypoints place it (what perceive does when the detector misses a face), the same
+    // face is found, its eyes where the detector's mesh has them.
+    const fromBody = await perceiver.findFaceFromBody(clip.images[0]!, p.body.keypoints);
+    assert.ok(fromBody, 'found from the body keypoints');
+    assert.equal(fromBody.source, 'body');
+    assert.equal(fromBody.mesh.length, FACE_MESH_POINTS + 10);
+    for (const k of [L.rightEyeOuter, L.rightEyeInner, L.leftEyeInner, L.leftEyeOuter]) {
+      const d = Math.hypot(fromBody.mesh[k]![0] - face.mesh[k]![0], fromBody.mesh[k]![1] - face.mesh[k]![1]);
+      assert.ok(d < 0.2 * eyeDist, `landmark ${k}: ${d.toFixed(2)} px from the detector's of a ${eyeDist.toFixed(1)} px eye distance`);
     }
   } finally {
     await perceiver.close();
