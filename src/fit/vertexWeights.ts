@@ -10,6 +10,7 @@
  * outline is the head's, which the template does fit.
  */
 import { PART_INDEX, type ArrayBodyModel } from '../body/index.js';
+import { vertexAreas } from '../core/vertexAreas.js';
 
 const cache = new WeakMap<ArrayBodyModel, Float64Array>();
 
@@ -17,15 +18,8 @@ const cache = new WeakMap<ArrayBodyModel, Float64Array>();
 export function silhouetteVertexWeights(body: ArrayBodyModel): Float64Array {
   const hit = cache.get(body);
   if (hit) return hit;
-  const t = body.template, T = body.triangles, V = body.vertexCount;
-  const area = new Float64Array(V);
-  for (let f = 0; f < T.length / 3; f++) {
-    const a = T[f * 3]!, b = T[f * 3 + 1]!, c = T[f * 3 + 2]!;
-    const ux = t[b * 3]! - t[a * 3]!, uy = t[b * 3 + 1]! - t[a * 3 + 1]!, uz = t[b * 3 + 2]! - t[a * 3 + 2]!;
-    const vx = t[c * 3]! - t[a * 3]!, vy = t[c * 3 + 1]! - t[a * 3 + 1]!, vz = t[c * 3 + 2]! - t[a * 3 + 2]!;
-    const third = Math.hypot(uy * vz - uz * vy, uz * vx - ux * vz, ux * vy - uy * vx) / 6;
-    area[a] += third; area[b] += third; area[c] += third;
-  }
+  const V = body.vertexCount;
+  const area = vertexAreas(body.template, body.triangles, V);
   let total = 0;
   for (let v = 0; v < V; v++) total += area[v]!;
   const mean = total / Math.max(1, V);

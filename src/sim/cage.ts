@@ -17,6 +17,7 @@
  * at its skinned positions the surface is exactly the skinned surface.
  */
 import { PersonaError } from '../core/errors.js';
+import { vertexAreas } from '../core/vertexAreas.js';
 import { SIM_CONFIG, type SimMaterial } from './config.js';
 import { checkSurface, isFree, weldMap, type ClothTopology } from './topology.js';
 import { MATERIAL, type DeformableSurface } from './types.js';
@@ -125,16 +126,8 @@ export function buildCage(s: DeformableSurface, materials: { cloth: SimMaterial;
   }
   // masses: a third of each adjacent triangle's rest area, summed over the cluster; freedom: the cluster's mean
   const area = new Float64Array(N), fSum = new Float64Array(N), fCount = new Float64Array(N);
-  for (let f = 0; f < nTri; f++) {
-    const a = T[f * 3]!, b = T[f * 3 + 1]!, c = T[f * 3 + 2]!;
-    if (!free[a] && !free[b] && !free[c]) continue;
-    const ux = s.rest[b * 3]! - s.rest[a * 3]!, uy = s.rest[b * 3 + 1]! - s.rest[a * 3 + 1]!, uz = s.rest[b * 3 + 2]! - s.rest[a * 3 + 2]!;
-    const wx = s.rest[c * 3]! - s.rest[a * 3]!, wy = s.rest[c * 3 + 1]! - s.rest[a * 3 + 1]!, wz = s.rest[c * 3 + 2]! - s.rest[a * 3 + 2]!;
-    const A = 0.5 * Math.hypot(uy * wz - uz * wy, uz * wx - ux * wz, ux * wy - uy * wx);
-    if (free[a]) area[particleOfCanon[a]!]! += A / 3;
-    if (free[b]) area[particleOfCanon[b]!]! += A / 3;
-    if (free[c]) area[particleOfCanon[c]!]! += A / 3;
-  }
+  const vertexArea = vertexAreas(s.rest, T, V);
+  for (let v = 0; v < V; v++) if (free[v]) area[particleOfCanon[v]!]! += vertexArea[v]!;
   for (const v of looseList) { const p = particleOfCanon[v]!; fSum[p]! += s.freedom[v]!; fCount[p]!++; }
   const mats: [SimMaterial, SimMaterial] = [materials.cloth, materials.hair];
   const mass = new Float64Array(N), invMass = new Float64Array(N), materialIndex = new Uint8Array(N), attachOmega = new Float64Array(N);

@@ -3,6 +3,7 @@
  * they are tied to, and the constraints between them (edges for stretch, cross-edges for bending).
  */
 import { PersonaError } from '../core/errors.js';
+import { vertexAreas } from '../core/vertexAreas.js';
 import type { SkinWeights } from '../body/index.js';
 import type { DeformableSurface } from './types.js';
 import { MATERIAL } from './types.js';
@@ -113,16 +114,10 @@ export function buildTopology(s: DeformableSurface, materials: { cloth: SimMater
     for (let c = 0; c < 3; c++) rest[i * 3 + c] = s.rest[v * 3 + c]!;
     for (let k = 0; k < K; k++) { joints[i * K + k] = s.skin.joints[v * K + k]!; weights[i * K + k] = s.skin.weights[v * K + k]!; }
   }
-  // Lumped masses: a third of each adjacent triangle's rest area.
+  // Lumped masses: a third of each adjacent triangle's rest area (welded copies add into their particle).
+  const vertexArea = vertexAreas(s.rest, T, V);
   const area = new Float64Array(N);
-  for (let f = 0; f < F; f++) {
-    const a = T[f * 3]!, b = T[f * 3 + 1]!, c = T[f * 3 + 2]!;
-    if (!free[a] && !free[b] && !free[c]) continue;
-    const ux = s.rest[b * 3]! - s.rest[a * 3]!, uy = s.rest[b * 3 + 1]! - s.rest[a * 3 + 1]!, uz = s.rest[b * 3 + 2]! - s.rest[a * 3 + 2]!;
-    const wx = s.rest[c * 3]! - s.rest[a * 3]!, wy = s.rest[c * 3 + 1]! - s.rest[a * 3 + 1]!, wz = s.rest[c * 3 + 2]! - s.rest[a * 3 + 2]!;
-    const A = 0.5 * Math.hypot(uy * wz - uz * wy, uz * wx - ux * wz, ux * wy - uy * wx);
-    for (const v of [a, b, c]) if (free[v]) area[local[v]!]! += A / 3;
-  }
+  for (let v = 0; v < V; v++) if (free[v]) area[local[v]!]! += vertexArea[v]!;
   const mats: [SimMaterial, SimMaterial] = [materials.cloth, materials.hair];
   const mass = new Float64Array(N), invMass = new Float64Array(N), materialIndex = new Uint8Array(N), attachOmega = new Float64Array(N);
   for (let i = 0; i < nFree; i++) {
