@@ -22,7 +22,7 @@ import { occupancyField, sampleGrid } from './field.js';
 import { bodyLimbs, cropToInside, limbFields, proxyLimbs, PROXY_REST, shinsTouch } from './partition.js';
 import { marchingTetrahedra } from './marchingTetrahedra.js';
 import { MeshDistance } from './meshDistance.js';
-import { compact, largestComponent, meshTopology, PointIndex, relaxTangential, vertexNeighbours } from './meshOps.js';
+import { compact, largestComponent, meshTopology, PointIndex, relaxTangential, stretchedAreaFraction, vertexNeighbours } from './meshOps.js';
 
 /** Material classes of proxy vertices. */
 export const PROXY_MATERIAL = { skin: 0, cloth: 1, hair: 2, template: 3 } as const;
@@ -63,6 +63,9 @@ export interface ProxyStats {
   waistHang: number;
   /** Whether the lower legs were carved apart (they touch in the photo and no garment spans the legs: partition.ts). */
   shinsApart: boolean;
+  /** Share of the canonical surface's area in triangles stretched more than SHAPE_CONFIG.sheetStretch × against the photo's pose:
+   * sheets between parts the canonical pose pulls apart (a measure; nothing acts on it). */
+  sheetFraction: number;
 }
 
 /** Inputs of {@link buildClothedProxy}. */
@@ -256,6 +259,7 @@ export function buildClothedProxy(inp: ProxyInputs): ClothedProxy {
       shellTopology: { boundaryEdges: shellTopology.boundaryEdges, nonManifoldEdges: shellTopology.nonManifoldEdges, inconsistentEdges: shellTopology.inconsistentEdges },
       looseFraction: loose / Math.max(1, K), hairFraction: hair / Math.max(1, K),
       spansLegsFraction: spansLegs.reduce((n, x) => n + x, 0) / Math.max(1, K), waistHang: hang, shinsApart,
+      sheetFraction: stretchedAreaFraction(posed, rest, triangles, cfg.sheetStretch),
     },
   };
 }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { squaredDistanceToSeeds, signedDistance } from '../../src/shape/edt.js';
 import { marchingTetrahedra } from '../../src/shape/marchingTetrahedra.js';
-import { meshTopology, PointIndex } from '../../src/shape/meshOps.js';
+import { meshTopology, PointIndex, stretchedAreaFraction } from '../../src/shape/meshOps.js';
 import { computeVertexNormals } from '../../src/render/index.js';
 import { voxelizeMesh } from '../../src/shape/voxelize.js';
 import { pointTriangleDist2 } from '../../src/shape/meshDistance.js';
@@ -106,4 +106,15 @@ test('point index: bounded nearest distance equals brute force, clamped at the b
       assert.ok(Math.abs(d - Math.min(best, bound)) < 1e-6, `bound ${bound}: ${d} vs ${Math.min(best, bound)}`);
     }
   }
+});
+
+test('stretched area share: triangles grown past the ratio count with their new area', () => {
+  // two unit right triangles; the second scaled 4× in x and y (area ×16) in `to`
+  const from = [0, 0, 0, 1, 0, 0, 0, 1, 0, 5, 0, 0, 6, 0, 0, 5, 1, 0];
+  const to = [0, 0, 0, 1, 0, 0, 0, 1, 0, 5, 0, 0, 9, 0, 0, 5, 4, 0];
+  const tris = new Uint32Array([0, 1, 2, 3, 4, 5]);
+  assert.ok(Math.abs(stretchedAreaFraction(from, to, tris, 10) - 8 / 8.5) < 1e-12, 'the ×16 triangle is 8 of 8.5 m²');
+  assert.equal(stretchedAreaFraction(from, to, tris, 20), 0);
+  assert.equal(stretchedAreaFraction(from, from, tris, 1), 0, 'unchanged triangles are not stretched');
+  assert.equal(stretchedAreaFraction([], [], new Uint32Array(0), 10), 0);
 });

@@ -23,6 +23,8 @@ test('skirted subject: the proxy reproduces the matte, its shell is closed and m
   const t = skirted.proxy.stats.shellTopology;
   assert.deepEqual(t, { boundaryEdges: 0, nonManifoldEdges: 0, inconsistentEdges: 0 });
   assert.ok(skirted.proxy.stats.looseFraction > 0.1, `loose (cloth) share ${skirted.proxy.stats.looseFraction}`);
+  // standing, arms free of the body: nothing the canonical pose pulls apart, so no sheets
+  assert.ok(skirted.proxy.stats.sheetFraction < 0.01, `sheet share ${skirted.proxy.stats.sheetFraction}`);
 });
 
 test('skirted subject: one surface spans the legs under the skirt', () => {
