@@ -32,6 +32,7 @@ import { cameraToJson, type BodyFit } from './types.js';
 import { worldDirectionTerm, WORLD_LIMBS_WITH_TORSO } from './worldDirection.js';
 import { depthOrderConflicts } from './depthOrder.js';
 import { silhouetteVertexWeights } from './vertexWeights.js';
+import { photoFieldOfView } from './photoCamera.js';
 import { combineSexEvidence, decideSex, phenotypePrior, shapePriorEnergy, type SexChoice, type ShapePrior } from './phenotypePrior.js';
 
 /** Options of `fitImage`. */
@@ -72,6 +73,16 @@ export function bodyAnchors(body: ArrayBodyModel): KeypointAnchor[] {
 export function defaultCamera(width: number, height: number, fovDeg: number = FIT_CONFIG.defaultFovDeg): Camera {
   const f = Math.max(width, height) / (2 * Math.tan((fovDeg * Math.PI) / 360));
   return { R: Float64Array.from([1, 0, 0, 0, -1, 0, 0, 0, -1]), t: Float64Array.from([0, 0, 0]), fx: f, fy: f, cx: width / 2, cy: height / 2, width, height };
+}
+
+/** The 33 keypoints on the rest body (x, y, z per keypoint, metres): their anchors' joints or vertices. */
+function restKeypointPositions(body: ArrayBodyModel, anchors: KeypointAnchor[], restJoints: Float64Array): Float64Array {
+  const out = new Float64Array(anchors.length * 3);
+  anchors.forEach((a, k) => {
+    const src = a.kind === 'joint' ? restJoints : body.template;
+    for (let c = 0; c < 3; c++) out[k * 3 + c] = src[a.index * 3 + c]!;
+  });
+  return out;
 }
 
 /** Rotation taking unit vector a onto unit vector b (minimal), as axis-angle. */
@@ -308,12 +319,15 @@ export function partOfKeypoint(n: string): string {
 export function fitImage(p: Perception, body: ArrayBodyModel, options: FitOptions = {}): BodyFit {
   if (!p.body || p.body.keypoints.length !== 33) throw new PersonaError('fit needs the 33 body keypoints of perception', { hint: 'run `persona perceive` first' });
   const W = p.image.width, H = p.image.height;
-  const cam = defaultCamera(W, H, options.fovDeg);
   const poser = new BodyPoser(body);
   const anchors = bodyAnchors(body);
+  const restJoints = body.jointPositions(body.template);
+  const fieldOfView = options.fovDeg !== undefined
+    ? { fovDeg: options.fovDeg, source: 'given' as const }
+    : photoFieldOfView(p, restKeypointPositions(body, anchors, restJoints));
+  const cam = defaultCamera(W, H, fieldOfView.fovDeg);
   const withSil = options.silhouette ?? p.mask !== undefined;
   const target = fitTargetOf(p, withSil);
-  const restJoints = body.jointPositions(body.template);
   const init = initialPose(body, p, restJoints);
   // distance from the person's pixel height vs the rest body's height; x/y from the box centre
   let ylo = Infinity, yhi = -Infinity;
@@ -394,7 +408,10 @@ export function fitImage(p: Perception, body: ArrayBodyModel, options: FitOption
     phenotypePrior: finalPrior.record,
     photoExpression: photoExpression ? { ...photoExpression, applied: expr.applied, jaw: expr.jaw } : null,
     poseStart: { used: poseStart, energies: { matte: Number(energyMatte.toFixed(5)), keypointsFirst: energyKeypointsFirst === null ? null : Number(energyKeypointsFirst.toFixed(5)) } },
-    scaleNote: `absolute scale from the shape prior with an assumed ${options.fovDeg ?? FIT_CONFIG.defaultFovDeg}° field of view on the long side`,
+    fieldOfView: { deg: Number(fieldOfView.fovDeg.toFixed(2)), source: fieldOfView.source },
+    scaleNote: fieldOfView.source === 'distance'
+      ? `absolute scale from the shape prior; field of view ${fieldOfView.fovDeg.toFixed(1)}° on the long side, from an assumed camera distance of ${FIT_CONFIG.photoDistance} m and the person's size in the image`
+      : `absolute scale from the shape prior with ${fieldOfView.source === 'given' ? 'a given' : 'an assumed'} ${fieldOfView.fovDeg}° field of view on the long side`,
   };
 }
 

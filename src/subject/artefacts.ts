@@ -60,6 +60,12 @@ export interface BodyFit {
    * (unit weights) and `jaw` (radians added to the jaw joint's X rotation in `pose`).
    */
   photoExpression?: { names: string[]; weights: number[]; features: { gap: number; width: number }; applied?: Record<string, number>; jaw?: number } | null;
+  /**
+   * The camera's long-side field of view (degrees) and where it came from: 'given' (--fov), 'distance' (an assumed camera
+   * distance and the person's size in the image, src/fit/photoCamera.ts) or 'default' (FIT_CONFIG.defaultFovDeg). Absent
+   * in fits made before it existed (they assumed 55°).
+   */
+  fieldOfView?: { deg: number; source: 'given' | 'distance' | 'default' };
   /** How absolute scale was fixed (single-photo scale ambiguity). */
   scaleNote?: string;
   /**
