@@ -42,6 +42,13 @@ export function parseSeed(value: string): number {
   return n;
 }
 
+/** Parses --fov: a field of view in degrees, 5–170 (an unparsable angle must not become a NaN camera). */
+export function parseFov(value: string): number {
+  const n = Number(value);
+  if (!(n > 5 && n < 170)) throw new PersonaError(`--fov must be an angle in degrees between 5 and 170 (got "${value}").`, { exitCode: 2 });
+  return n;
+}
+
 /** Parses a positive integer flag value, or fails as a usage error (exit 2). */
 export function parsePositiveInt(name: string) {
   return (value: string): number => {

@@ -4,7 +4,7 @@ import { captureMotion } from '../capture/index.js';
 import { PersonaError } from '../core/errors.js';
 import { writeJsonAtomic } from '../core/atomic.js';
 import { writeBvh, writeMotionJson } from '../motion/index.js';
-import { parsePositiveInt, progressFrom } from './context.js';
+import { parseFov, parsePositiveInt, progressFrom } from './context.js';
 
 function parseNonNegativeInt(name: string) {
   return (v: string): number => {
@@ -12,12 +12,6 @@ function parseNonNegativeInt(name: string) {
     if (!Number.isInteger(n) || n < 0) throw new PersonaError(`--${name} must be 0 or a positive integer (got "${v}").`, { exitCode: 2 });
     return n;
   };
-}
-
-function parseFov(v: string): number {
-  const n = Number(v);
-  if (!(n > 5 && n < 170)) throw new PersonaError(`--fov must be an angle in degrees between 5 and 170 (got "${v}").`, { exitCode: 2 });
-  return n;
 }
 
 /** `persona motion from-video <video|frames-dir> --out motion.json [--bvh out.bvh]` */

@@ -8,7 +8,7 @@ import { runGenerateStage, exportSubjectPoseVideo, DEFAULT_MOTIONS } from '../ge
 import { runTrainStage } from '../train/index.js';
 import { DEFAULT_PRESET, PRESET_NAMES, isPresetName, type PresetName, withSubjectWriter } from '../subject/index.js';
 import { PersonaError } from '../core/errors.js';
-import { parsePositiveInt, parseSeed, progressFrom } from './context.js';
+import { parseFov, parsePositiveInt, parseSeed, progressFrom } from './context.js';
 
 /** Parses --quality. */
 export function parseQuality(v: string): PresetName {
@@ -35,7 +35,7 @@ export function registerStages(program: Command): void {
     .description('fit the body model (camera, pose, shape) to the perceived photo → fit/body.json, fit/overlay.png')
     .argument('<subject-dir>', 'subject folder (after `persona perceive`)')
     .option('--body <spec>', 'default, or smplx:<path/to/SMPLX_NEUTRAL.npz>', 'default')
-    .option('--fov <degrees>', 'field of view of the photo\'s long side (default: from the person\'s size in the image at a 3 m camera distance)', (v) => Number(v))
+    .option('--fov <degrees>', 'field of view of the photo\'s long side (default: from the person\'s size in the image at a 3 m camera distance)', parseFov)
     .option('--sex <sex>', 'body-shape prior: male, female, or auto (from the face in the photo)', parseSex, 'auto')
     .option('--quality <q>', `${QUALITY_HELP}: the fit's iteration scale`, parseQuality, DEFAULT_PRESET)
     .option('--force', 'run again even if nothing changed')

@@ -26,6 +26,9 @@ test('unknown commands and bad flags exit 2 with a one-line error and a hint', (
   const n = runCli(['ingest', 'x.png', '--out', 'o', '--max-side', 'abc']);
   assert.equal(n.code, 2);
   assert.match(n.stderr, /--max-side must be a positive integer/);
+  const fov = runCli(['fit', 'no-such-subject', '--fov', 'wide']);
+  assert.equal(fov.code, 2);
+  assert.match(fov.stderr, /--fov must be an angle in degrees between 5 and 170 \(got "wide"\)/);
 });
 
 test('persona ingest writes the subject folder, skips a second run, and fails clearly on a corrupt file', async () => {
