@@ -1,7 +1,8 @@
 /** Constants of the single-photo and per-frame body fit, in one place (docs/fit.md). */
 export const FIT_CONFIG = {
   /** Field of view of the photo's long side when nothing better is known (degrees): a phone main camera. Video capture uses it;
-   * a photo uses it only when none of its trunk, thigh or shin keypoints is seen (else photoDistance, photoCamera.ts). */
+   * a photo uses it only when it is not full-length or none of its trunk, thigh or shin keypoints is seen (else photoDistance,
+   * photoCamera.ts). */
   defaultFovDeg: 55,
   /** The camera distance a full-length photo is taken from (metres): a 50 mm lens on full frame (39.6° on a portrait frame's
    * long side) frames a standing adult with 20 cm to spare at 2.2 m / (2 tan 19.8°) ≈ 3.05 m; a phone user steps back about as

@@ -23,7 +23,8 @@ const SEGMENTS: ReadonlyArray<readonly [BodyKeypointName, BodyKeypointName, Body
 export interface PhotoFieldOfView {
   /** Long-side field of view (degrees). */
   fovDeg: number;
-  /** 'distance': from the assumed camera distance and the person's size in the image; 'default': FIT_CONFIG.defaultFovDeg (no segment seen). */
+  /** 'distance': from the assumed camera distance and the person's size in the image; 'default': FIT_CONFIG.defaultFovDeg (not a
+   * full-length photo — perception's `person.fullBodyVisible` false — or no segment seen). */
   source: 'distance' | 'default';
   /** The person's image pixels per metre (0 when unmeasured). */
   pixelsPerMetre: number;
@@ -34,6 +35,8 @@ export interface PhotoFieldOfView {
  * (x, y, z in metres: the fit's keypoint anchors on the template).
  */
 export function photoFieldOfView(p: Perception, restKeypoints: ArrayLike<number>): PhotoFieldOfView {
+  // the distance is how full-length photos are taken; a photo cut at the knees or a half-body selfie is not one
+  if (p.person?.fullBodyVisible === false) return { fovDeg: FIT_CONFIG.defaultFovDeg, source: 'default', pixelsPerMetre: 0 };
   const kp = p.body.keypoints;
   const seen = (n: BodyKeypointName): boolean => kp[BODY_INDEX[n]]![2] >= FIT_CONFIG.minConfidence;
   const image = (a: BodyKeypointName, b: BodyKeypointName): number => {

@@ -50,4 +50,7 @@ test('nothing seen: the default field of view; a tiny figure: clamped to the ran
   assert.deepEqual(none, { fovDeg: FIT_CONFIG.defaultFovDeg, source: 'default', pixelsPerMetre: 0 });
   const tiny = photoFieldOfView(photoOf(focalOf(40), 100), rest);
   assert.equal(tiny.fovDeg, FIT_CONFIG.photoFovRange[1]);
+  // not a full-length photo (cut at the knees, a half-body selfie): the 3 m rule does not apply
+  const cut = { ...photoOf(focalOf(40), 3), person: { fullBodyVisible: false } } as unknown as Perception;
+  assert.equal(photoFieldOfView(cut, rest).source, 'default');
 });
