@@ -10,6 +10,7 @@ import { BodyPoser } from '../body/index.js';
 import type { ArrayBodyModel } from '../body/index.js';
 import { readPerception } from '../perceive/index.js';
 import { renderShaded, contactSheet } from '../render/index.js';
+import { FIT_CONFIG } from './config.js';
 import { fitImage, type FitOptions } from './fitImage.js';
 import { cameraFromJson, fitPose, type BodyFit } from './types.js';
 import { readFile } from 'node:fs/promises';
@@ -71,7 +72,9 @@ export async function runFitStage(subjectDir: string, options: FitStageOptions =
       await writePng(subject.path(SUBJECT_FILES.fitOverlay), fitOverlay(photo, fit, body));
       if (fit.uncertain.length > 0) ctx.progress?.warn(`fit: uncertain parts: ${fit.uncertain.join(', ')} (unseen or high residual)`);
       if (fit.phenotypePrior) ctx.progress?.info(`fit: ${fit.phenotypePrior.note}`);
-      return { seconds, keypointPx: fit.residuals.keypointPx, silhouetteIoU: fit.residuals.silhouetteIoU, uncertain: fit.uncertain, sex: fit.phenotypePrior?.sex.used ?? null, sexInferred: fit.phenotypePrior?.sex.inferred ?? null, sexConfidence: fit.phenotypePrior?.sex.confidence ?? null };
+      if (fit.fieldOfView?.source === 'distance')
+        ctx.progress?.info(`fit: field of view ${fit.fieldOfView.deg.toFixed(0)}° on the long side, from the person's size at a ${FIT_CONFIG.photoDistance} m camera distance (pass --fov if you know it)`);
+      return { seconds, fieldOfView: fit.fieldOfView ?? null, keypointPx: fit.residuals.keypointPx, silhouetteIoU: fit.residuals.silhouetteIoU, uncertain: fit.uncertain, sex: fit.phenotypePrior?.sex.used ?? null, sexInferred: fit.phenotypePrior?.sex.inferred ?? null, sexConfidence: fit.phenotypePrior?.sex.confidence ?? null };
     },
   );
   return { ran: outcome.ran, fit: fit ?? (await readFit(subject)) };
