@@ -24,7 +24,7 @@ import { makeSubject } from '../src/bench/subjects.js';
 import { placedMotion } from '../src/generate/builtin.js';
 import { perceive, sharedPerceiver } from '../src/perceive/stage.js';
 import type { Perception } from '../src/perceive/types.js';
-import { bodyAnchors, fitImage, fitFrames, defaultCamera } from '../src/fit/fitImage.js';
+import { bodyAnchors, fitImage, fitFrames } from '../src/fit/fitImage.js';
 import { fitOverlay } from '../src/fit/stage.js';
 import { cameraFromJson, type BodyFit } from '../src/fit/types.js';
 
@@ -106,7 +106,7 @@ for (const id of subjects) {
 
 // Sequence: 30 consecutive frames (30 fps) of `motion` from `--start` seconds: clean renders of the subject by
 // a camera of the photo's size and direction that frames every frame of the sequence; fitted with the photo
-// fit's shape (the fit's own default camera, as for the photo).
+// fit's shape and camera (as the frames importer does).
 const s = makeSubject(sequenceSubject);
 const subjectFit = fits.get(sequenceSubject) ?? fitImage(await perceive(s.photo().render.image, { perceiver }), body);
 const placed = placedMotion(s.model, s.shape, s.photoPose(), motion);
@@ -126,7 +126,7 @@ for (const f of clip.frames) {
   perceptions.push(p);
 }
 const t1 = performance.now();
-const cam = defaultCamera(photoCam.width, photoCam.height);
+const cam = cameraFromJson(subjectFit.camera);
 // keypoints only, as the frames importer and motion capture fit frames (--frame-silhouette: with the matte;
 // at the photo fit's silhouette weights, 50 pose-only iterations per frame get pulled into wrong limb
 // rotations: 34.7 px mean error against the truth, against 8.6 px without)

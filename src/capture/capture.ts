@@ -18,6 +18,7 @@ import { loadBodyModel, type ArrayBodyModel } from '../body/index.js';
 import type { BodyPose } from '../body/index.js';
 import { bodyAnchors, defaultCamera, fitFrames, fitImage } from '../fit/fitImage.js';
 import type { BodyFit } from '../fit/types.js';
+import { FIT_CONFIG } from '../fit/config.js';
 import { restSkeletonOf } from '../motion/index.js';
 import type { RestSkeleton } from '../motion/index.js';
 import type { Motion } from '../motion/index.js';
@@ -192,13 +193,16 @@ export async function captureImages(images: ReadonlyArray<FloatImage | string>, 
   // only for the expression channels below): its attributes would switch on the fit's sex prior and change the body.
   const tf = performance.now();
   const bodyPerceptions = perceptions.map((p) => (p && p.face ? { ...p, face: null } : p));
-  const shapeFit = fitImage(bodyPerceptions[first]!, body, { fovDeg: options.fovDeg, iterationScale: CAPTURE_CONFIG.shapeIterationScale, silhouette: false });
-  const camera = defaultCamera(size!.width, size!.height, options.fovDeg);
+  // One camera for the shape and every frame: the given field of view or FIT_CONFIG.defaultFovDeg (a photo's 3 m rule,
+  // src/fit/photoCamera.ts, is not used on video: the person's size changes from frame to frame).
+  const fovDeg = options.fovDeg ?? FIT_CONFIG.defaultFovDeg;
+  const shapeFit = fitImage(bodyPerceptions[first]!, body, { fovDeg, iterationScale: CAPTURE_CONFIG.shapeIterationScale, silhouette: false });
+  const camera = defaultCamera(size!.width, size!.height, fovDeg);
   const anchors = bodyAnchors(body);
   const fitTask = progress.task('fit', F);
   const tfit = performance.now();
   const fitted = fitFrames(bodyPerceptions, shapeFit, body, {
-    camera, fovDeg: options.fovDeg, iterationScale: options.iterationScale ?? CAPTURE_CONFIG.frameIterationScale, silhouette: false,
+    camera, fovDeg, iterationScale: options.iterationScale ?? CAPTURE_CONFIG.frameIterationScale, silhouette: false,
     frameTerm: options.worldWeight === 0 ? undefined : (p) => worldDirectionTerm(p, anchors, options.worldWeight),
     onFrame: (done) => fitTask.update(done, { 'frames/s': Number((done / ((performance.now() - tfit) / 1000)).toFixed(2)) }),
   });
