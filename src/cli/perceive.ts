@@ -31,7 +31,7 @@ export function registerPerceive(program: Command): void {
         progress.info(
           `perceive: ${r.subjectDir}/perception/ — ${p.peopleFound ?? '?'} ${p.peopleFound === 1 ? 'person' : 'people'} found, ` +
             `person ${p.index}: ${Math.round(p.heightPx)} px tall, ${p.fullBodyVisible ? 'full body' : 'NOT full body'}, facing ${p.facing}` +
-            `, hands ${[r.perception.hands.left ? 'L' : '', r.perception.hands.right ? 'R' : ''].join('') || 'none'}, face ${r.perception.face ? 'yes' : 'no'}`,
+            `, hands ${[r.perception.hands.left ? 'L' : '', r.perception.hands.right ? 'R' : ''].join('') || 'none'}, face ${r.perception.face ? (r.perception.face.source === 'body' ? 'yes (placed by the body keypoints: the face detector missed it)' : 'yes') : 'no'}`,
         );
     });
 }
