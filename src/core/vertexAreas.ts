@@ -10,14 +10,19 @@
  */
 export function vertexAreas(positions: ArrayLike<number>, triangles: ArrayLike<number>, vertexCount: number): Float64Array {
   const area = new Float64Array(vertexCount);
-  const p = positions, T = triangles;
+  const T = triangles;
   for (let f = 0; f < T.length / 3; f++) {
     const a = T[f * 3]!, b = T[f * 3 + 1]!, c = T[f * 3 + 2]!;
-    const ux = p[b * 3]! - p[a * 3]!, uy = p[b * 3 + 1]! - p[a * 3 + 1]!, uz = p[b * 3 + 2]! - p[a * 3 + 2]!;
-    const wx = p[c * 3]! - p[a * 3]!, wy = p[c * 3 + 1]! - p[a * 3 + 1]!, wz = p[c * 3 + 2]! - p[a * 3 + 2]!;
-    // |u × w| / 2 is the triangle's area; a third of it to each corner
-    const third = Math.hypot(uy * wz - uz * wy, uz * wx - ux * wz, ux * wy - uy * wx) / 6;
+    const third = triangleArea(positions, a, b, c) / 3;
     area[a] += third; area[b] += third; area[c] += third;
   }
   return area;
+}
+
+/** Area of the triangle (a, b, c) of `positions` (xyz per vertex): |(b − a) × (c − a)| / 2. */
+export function triangleArea(positions: ArrayLike<number>, a: number, b: number, c: number): number {
+  const p = positions;
+  const ux = p[b * 3]! - p[a * 3]!, uy = p[b * 3 + 1]! - p[a * 3 + 1]!, uz = p[b * 3 + 2]! - p[a * 3 + 2]!;
+  const wx = p[c * 3]! - p[a * 3]!, wy = p[c * 3 + 1]! - p[a * 3 + 1]!, wz = p[c * 3 + 2]! - p[a * 3 + 2]!;
+  return 0.5 * Math.hypot(uy * wz - uz * wy, uz * wx - ux * wz, ux * wy - uy * wx);
 }

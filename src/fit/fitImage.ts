@@ -76,7 +76,7 @@ export function defaultCamera(width: number, height: number, fovDeg: number = FI
 }
 
 /** The 33 keypoints on the rest body (x, y, z per keypoint, metres): their anchors' joints or vertices. */
-function restKeypointPositions(body: ArrayBodyModel, anchors: KeypointAnchor[], restJoints: Float64Array): Float64Array {
+export function restKeypointPositions(body: ArrayBodyModel, anchors: KeypointAnchor[], restJoints: Float64Array): Float64Array {
   const out = new Float64Array(anchors.length * 3);
   anchors.forEach((a, k) => {
     const src = a.kind === 'joint' ? restJoints : body.template;

@@ -1,5 +1,6 @@
 /** Small triangle-mesh utilities for the proxy: components, compaction, relaxation, topology checks. */
 import { computeVertexNormals } from '../render/index.js';
+import { triangleArea } from '../core/vertexAreas.js';
 
 /** Vertex neighbour lists (CSR) of a triangle mesh. */
 export function vertexNeighbours(vertexCount: number, triangles: Uint32Array): { offsets: Uint32Array; list: Uint32Array } {
@@ -150,17 +151,12 @@ export class PointIndex {
  * `ratio` × their area in `from`. 0 for an empty mesh.
  */
 export function stretchedAreaFraction(from: ArrayLike<number>, to: ArrayLike<number>, triangles: Uint32Array, ratio: number): number {
-  const area = (p: ArrayLike<number>, a: number, b: number, c: number): number => {
-    const ux = p[b * 3]! - p[a * 3]!, uy = p[b * 3 + 1]! - p[a * 3 + 1]!, uz = p[b * 3 + 2]! - p[a * 3 + 2]!;
-    const wx = p[c * 3]! - p[a * 3]!, wy = p[c * 3 + 1]! - p[a * 3 + 1]!, wz = p[c * 3 + 2]! - p[a * 3 + 2]!;
-    return 0.5 * Math.hypot(uy * wz - uz * wy, uz * wx - ux * wz, ux * wy - uy * wx);
-  };
   let total = 0, stretched = 0;
   for (let f = 0; f < triangles.length; f += 3) {
     const a = triangles[f]!, b = triangles[f + 1]!, c = triangles[f + 2]!;
-    const at = area(to, a, b, c);
+    const at = triangleArea(to, a, b, c);
     total += at;
-    if (at > ratio * area(from, a, b, c)) stretched += at;
+    if (at > ratio * triangleArea(from, a, b, c)) stretched += at;
   }
   return total > 0 ? stretched / total : 0;
 }

@@ -2,16 +2,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadBodyModel } from '../../src/body/model.js';
-import { bodyAnchors } from '../../src/fit/fitImage.js';
+import { bodyAnchors, restKeypointPositions } from '../../src/fit/fitImage.js';
 import { photoFieldOfView } from '../../src/fit/photoCamera.js';
 import { FIT_CONFIG } from '../../src/fit/config.js';
 import { BODY_INDEX } from '../../src/perceive/names.js';
 import type { Perception } from '../../src/perceive/types.js';
 
 const body = loadBodyModel();
-const restJoints = body.jointPositions(body.template);
-const rest = new Float64Array(33 * 3);
-bodyAnchors(body).forEach((a, k) => { const src = a.kind === 'joint' ? restJoints : body.template; for (let c = 0; c < 3; c++) rest[k * 3 + c] = src[a.index * 3 + c]!; });
+const rest = restKeypointPositions(body, bodyAnchors(body), body.jointPositions(body.template));
 const W = 600, H = 900;
 const focalOf = (fovDeg: number): number => Math.max(W, H) / 2 / Math.tan((fovDeg * Math.PI) / 360);
 const fovOf = (focal: number): number => (2 * Math.atan(Math.max(W, H) / 2 / focal) * 180) / Math.PI;
