@@ -11,6 +11,7 @@ import type { ArrayBodyModel } from '../body/index.js';
 import { PART_INDEX } from '../body/index.js';
 import { computeVertexNormals, rasterizeMesh, sampleTexture } from '../render/index.js';
 import { PROXY_COLOR_CONFIG } from './config.js';
+import { signedDistance } from './edt.js';
 import { PointIndex, vertexNeighbours } from './meshOps.js';
 import { PROXY_MATERIAL, type ClothedProxy } from './proxy.js';
 
@@ -72,6 +73,8 @@ export function proxyColors(proxy: ClothedProxy, body: ArrayBodyModel, texture: 
   const edge = matteEdgeDistance(matte, W, H, PROXY_COLOR_CONFIG.edgeMarginPx);
   const arms = options.posedBody ? armOccluders(options.posedBody, body, camera) : null;
   const handIndex = options.posedBody && options.skinTone ? handPoints(options.posedBody, body) : null;
+  // pixels (negative inside) from the matte's outline, for the hair donors
+  const outline = signedDistance(binaryMatte(matte), [W, H]);
   const refill = new Uint8Array(V), seenHair = new Uint8Array(V), hairRefill = new Uint8Array(V);
   let hairUnseen = 0, seen = 0, shell = 0, armOccluded = 0, handPrints = 0, clothOnHands = 0, skinUnderCloth = 0;
   for (let v = 0; v < V; v++) {
@@ -99,7 +102,8 @@ export function proxyColors(proxy: ClothedProxy, body: ArrayBodyModel, texture: 
     if (visible) {
       sampleTexture(photo, pr.u / W, 1 - pr.v / H, rgb);
       seen++;
-      if (hair) seenHair[v] = 1;
+      // seen hair well inside the outline gives its colour to the unseen hair (1: seen, 2: also a donor)
+      if (hair) seenHair[v] = -outline[py * W + px]! * (pr.depth / camera.fx) >= PROXY_COLOR_CONFIG.hairDonorInset ? 2 : 1;
       // clothing on a hand's part, or beside a hand and of the skin tone, shows the photo's hand (the fitted hand is a few
       // pixels off the photo's; the hand's part claims clothing within handReach of the fitted hand)
       if (cloth && (HANDS.has(part) || (options.skinTone && handIndex && handIndex.distanceWithin(x, y, z, PROXY_COLOR_CONFIG.handPrintReach) < PROXY_COLOR_CONFIG.handPrintReach
@@ -124,7 +128,8 @@ export function proxyColors(proxy: ClothedProxy, body: ArrayBodyModel, texture: 
     refillFromNearest(colors, refill, proxy.posed, donor, vertexNeighbours(V, m.triangles), PROXY_COLOR_CONFIG.refillSmoothPasses);
   }
   // unseen hair takes the colour of the hair the photo shows (none seen: the body texture's fill stays)
-  if (hairUnseen > 0 && seenHair.includes(1)) refillFromNearest(colors, hairRefill, proxy.posed, (u) => seenHair[u] === 1, vertexNeighbours(V, m.triangles), PROXY_COLOR_CONFIG.refillSmoothPasses);
+  const hairDonor = seenHair.includes(2) ? 2 : 1;
+  if (hairUnseen > 0 && seenHair.includes(hairDonor)) refillFromNearest(colors, hairRefill, proxy.posed, (u) => seenHair[u] === hairDonor, vertexNeighbours(V, m.triangles), PROXY_COLOR_CONFIG.refillSmoothPasses);
   else hairUnseen = 0;
   return { colors, seenFraction: seen / Math.max(1, shell), armOccluded, handPrints, clothOnHands, skinUnderCloth, hairUnseen };
 }
@@ -233,6 +238,13 @@ function meanOfNeighbours(v: number, adj: { offsets: Uint32Array; list: Uint32Ar
     r += colors[u * 3]!; g += colors[u * 3 + 1]!; b += colors[u * 3 + 2]!; n++;
   }
   if (n) { out[v * 3] = r / n; out[v * 3 + 1] = g / n; out[v * 3 + 2] = b / n; }
+}
+
+/** 1 where the matte is at least one half. */
+function binaryMatte(matte: Float32Array): Uint8Array {
+  const out = new Uint8Array(matte.length);
+  for (let p = 0; p < matte.length; p++) out[p] = matte[p]! >= 0.5 ? 1 : 0;
+  return out;
 }
 
 /** 1 on matte pixels at least `margin` pixels inside the matte (a square erosion). */

@@ -148,4 +148,9 @@ export const PROXY_COLOR_CONFIG = {
   skinToneDistance: 0.15,
   /** Smoothing passes over clothing vertices refilled from their neighbours after the nearest-neighbour fill (evens out seams). */
   refillSmoothPasses: 8,
+  /** Unseen hair (the back of the head, the layer down the back) takes its colour from seen hair at least this far (metres) inside the
+   * matte's outline. A hair volume's outline is fuzzy: strands let the background through, and the seen hair nearest to the unseen
+   * back is that outline — woman-print-dress's afro against a pink backdrop came out with a magenta back of the head (981 of her
+   * 2765 hair vertices pink). Without such donors the nearest seen hair gives its colour, as before. */
+  hairDonorInset: 0.03,
 } as const;

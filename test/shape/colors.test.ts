@@ -12,6 +12,8 @@ import { projectPoint } from '../../src/core/camera.js';
 import { BodyPoser, PART_INDEX, type BodyPose } from '../../src/body/index.js';
 import { buildClothedProxy, proxyColors, refillFromNearest, PROXY_MATERIAL } from '../../src/shape/index.js';
 import { vertexNeighbours } from '../../src/shape/meshOps.js';
+import { signedDistance } from '../../src/shape/edt.js';
+import { MATERIALS } from '../../src/bench/appearance.js';
 import { unwrapTexture } from '../../src/texture/unwrap.js';
 
 const subject = makeSubject(4, { textureSize: 256 });
@@ -122,3 +124,39 @@ test('hair the photo cannot see (the prior\'s layer on the back) takes the photo
   assert.ok(n > 30, `hair vertices on the back: ${n}`);
   assert.ok(nearHair >= 0.9 * n, `${nearHair} of ${n} back-hair vertices are nearer the hair colour than the top's`);
 });
+
+test('unseen hair does not take the background that shows through the hair\'s outline', () => {
+  // a hair volume's outline lets the backdrop through its strands: here emi's hair pixels within 2.5 cm of the matte's
+  // outline are painted magenta (woman-print-dress's afro on a pink backdrop); the back's hair must keep the hair's colour
+  const hairMaterial = MATERIALS.indexOf('hair');
+  const W = photo.camera.width, H = photo.camera.height;
+  const inside = new Uint8Array(W * H);
+  for (let p = 0; p < W * H; p++) inside[p] = matte.data[p]! >= 0.5 ? 1 : 0;
+  const outline = signedDistance(inside, [W, H]);
+  const headDepth = projectPoint(photo.camera, ...jointPosition('head')).depth;
+  const band = (0.025 * photo.camera.fx) / headDepth;
+  const fringed = createImage(W, H, 3);
+  fringed.data.set(photo.render.image.data);
+  const magenta = [0.85, 0.25, 0.55];
+  let painted = 0;
+  for (let p = 0; p < W * H; p++)
+    if (photo.render.materialLabels[p] === hairMaterial && inside[p] && -outline[p]! < band) { fringed.data.set(magenta, p * 3); painted++; }
+  assert.ok(painted > 200, `hair outline pixels painted: ${painted}`);
+  const c = proxyColors(proxy, body, texture, fringed, matte.data, photo.camera, { posedBody, skinTone: unwrapped.skin });
+  const hairTrue = subject.spec.appearance.hair;
+  const shoulderY = jointPosition('upperarm_l')[1], neckZ = jointPosition('neck')[2];
+  let n = 0, nearHair = 0;
+  for (let v = 0; v < proxy.model.vertexCount; v++) {
+    if (proxy.material[v] !== PROXY_MATERIAL.hair || proxy.posed[v * 3 + 1]! > shoulderY || proxy.posed[v * 3 + 2]! > neckZ - 0.05) continue;
+    n++;
+    const d = (rgb: readonly number[]): number => Math.hypot(c.colors[v * 3]! - rgb[0]!, c.colors[v * 3 + 1]! - rgb[1]!, c.colors[v * 3 + 2]! - rgb[2]!);
+    if (d(hairTrue) < d(magenta)) nearHair++;
+  }
+  assert.ok(n > 30, `hair vertices on the back: ${n}`);
+  assert.ok(nearHair >= 0.9 * n, `${nearHair} of ${n} back-hair vertices are nearer the hair colour than the backdrop's`);
+});
+
+function jointPosition(name: string): [number, number, number] {
+  const j = body.skeleton.names.indexOf(name) * 3, J = photo.posed.joints;
+  return [J[j]!, J[j + 1]!, J[j + 2]!];
+}
