@@ -15,8 +15,11 @@
  *   half-depth plus the overhang depth (at least `skirtRoundness` × its half-width);
  * - a run with no body at all (hair above the head, a hem below hidden feet) takes its depth centre and
  *   half-depth from the nearest run above or below that has them;
+ * - above the head joint (the skull) even a thin rim of matte beside the head is hair, as thick behind the skull as
+ *   beside it: the skull's rows follow the body reaching backwards only, by the overhang depth;
  * - between mouth height (the head joint) and the shoulder line, loose matte beside the jaw and neck is hair
- *   falling behind them: it follows the body like a loose top but reaches backwards only;
+ *   falling behind them: it follows the body like a loose top but reaches backwards only — above the chin at
+ *   least as far back as the skull in the same column (hair hangs straight down from the back of the head);
  * - hair that the matte shows beside the neck continues behind the shoulders, as a layer on the back
  *   `hairLengthFactor` chin-to-shoulder distances long — if the matte shows it beside the neck down to where the
  *   shoulders begin; hair that stops higher (a bob) ends on the back where it stops beside the neck;
@@ -91,6 +94,7 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
   const kind = new Uint8Array(W * H), loose = new Uint8Array(W * H), spansLegs = new Uint8Array(W * H);
   const covered = (p: number): boolean => Number.isFinite(bodyFront[p]!) && Number.isFinite(bodyBack[p]!) && bodyBack[p]! > bodyFront[p]!;
   const rows: RunStats[][] = [];
+  const craniumBack = new Float32Array(W).fill(-Infinity);
   const orphans: Array<{ y: number; x0: number; x1: number }> = [];
   // loose runs below the hips, written once the rows above and below are known (resolveBelowHips)
   const belowHips: Array<{ y: number; x0: number; x1: number; bx0: number; bx1: number; zc: number; depth: number; narrow: boolean }> = [];
@@ -169,6 +173,13 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
       farthest = Math.max(farthest, Math.abs(nearest[x - x0]! - x));
     }
     loose = farthest * metresPerPx > cfg.tightRim;
+    const overhang = Math.max(0, ((x1 - x0 + 1) - (bx1 - bx0 + 1)) / 2) * metresPerPx;
+    if (!loose && y < inp.headRow && overhang > 0 && !touchesArm(y, x0, x1)) {
+      // over the skull a thin rim is hair, and hair is about as thick behind the head as beside it
+      followingRun(y, x0, x1, nearest, metresPerPx, depthOverhang(y, overhang), true);
+      recordCraniumBack(y, x0, x1);
+      return { x0, x1, zc, hb };
+    }
     if (!loose) {
       // the rim rounds off like the run's own elliptical cross-section (no overhang)
       const a = (x1 - x0 + 1) / 2, xm = (x0 + x1 + 1) / 2;
@@ -181,7 +192,6 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
       }
       return { x0, x1, zc, hb };
     }
-    const overhang = Math.max(0, ((x1 - x0 + 1) - (bx1 - bx0 + 1)) / 2) * metresPerPx;
     const depth = looseDepth(y, ((x1 - x0 + 1) / 2) * metresPerPx, hb, overhang);
     // above the hips a loose top follows the body's own depth pixel by pixel (hair beside the jaw and neck only
     // behind it); below them a skirt spans the legs as one round cross-section (looseRun) or, in a region of narrow
@@ -189,6 +199,7 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
     if (y < inp.hipRow) followingRun(y, x0, x1, nearest, metresPerPx, depthOverhang(y, overhang), y >= inp.headRow && y <= inp.shoulderRow);
     else if (inp.skirtsAllowed === false && farthest * metresPerPx > cfg.bridgeRim) followingRun(y, x0, x1, nearest, metresPerPx, Math.min(cfg.bentLegOverhangDepth, depthOverhang(y, overhang)), false);
     else belowHips.push({ y, x0, x1, bx0, bx1, zc, depth, narrow: farthest * metresPerPx <= cfg.bridgeRim });
+    if (y < inp.headRow) recordCraniumBack(y, x0, x1);
     return { x0, x1, zc, hb: depth };
   }
 
@@ -201,19 +212,41 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
    * these bulges become fins (man-jump-yellow, docs/shape.md).
    */
   function followingRun(y: number, x0: number, x1: number, nearest: Int32Array, metresPerPx: number, e: number, behindOnly: boolean): void {
+    // beside the jaw, hair hangs straight down from the back of the skull (the rows above the head joint)
+    const curtain = behindOnly && y >= inp.headRow && y < inp.chinRow && !touchesArm(y, x0, x1);
     for (let x = x0; x <= x1; x++) {
       const p = y * W + x;
       loose[p] = 1;
       const q = nearest[x - x0]!;
-      if (q === x) { setSlab(p, 0, behindOnly ? bodyFront[p]! : bodyFront[p]! - e, bodyBack[p]! + e); continue; }
+      const hang = curtain ? craniumBack[x]! : -Infinity;
+      if (q === x) { setSlab(p, 0, behindOnly ? bodyFront[p]! : bodyFront[p]! - e, Math.max(hang, bodyBack[p]! + e)); continue; }
       const pq = y * W + q;
       const zq = (bodyFront[pq]! + bodyBack[pq]!) / 2, half = (bodyBack[pq]! - bodyFront[pq]!) / 2 + e;
       const reach = (x < q ? q - x0 + 0.5 : x1 - q + 0.5) * metresPerPx, s = Math.abs(x - q) * metresPerPx;
       const h = Math.max(cfg.minHalfThickness, half * Math.sqrt(Math.max(0, 1 - (s / reach) ** 2)));
       // between mouth height and the shoulders, matte beside the jaw and neck is hair falling behind them
-      setSlab(p, 0, behindOnly ? zq : zq - h, zq + h);
+      setSlab(p, 0, behindOnly ? zq : zq - h, Math.max(hang, zq + h));
       kind[p] = 1;
     }
+  }
+
+  /** Per column, the farthest back of the head's slabs over the skull (rows above the head joint, runs without an arm). */
+  function recordCraniumBack(y: number, x0: number, x1: number): void {
+    if (touchesArm(y, x0, x1)) return;
+    for (let x = x0; x <= x1; x++) {
+      const p = y * W + x;
+      if (front[p * 2]! <= back[p * 2]!) craniumBack[x] = Math.max(craniumBack[x]!, back[p * 2]!);
+    }
+  }
+
+  /** Whether an arm or hand is the front-most body surface anywhere in the run (a hand on the head, an arm raised beside it):
+   * the hair rules over the skull and beside the jaw leave such runs alone — grown behind, the arm became hair and its skinning
+   * stretched the growth into sheets (man-jump-red, woman-stripes). */
+  function touchesArm(y: number, x0: number, x1: number): boolean {
+    const arm = inp.armPixels;
+    if (!arm) return false;
+    for (let x = x0; x <= x1; x++) if (arm[y * W + x]) return true;
+    return false;
   }
 
   /**

@@ -226,3 +226,40 @@ test('a raised arm against the head is not hair: the hair prior reads the matte 
   assert.ok(hairPixels(raisedArmBesideHead(false)) > 100, `without the arm map the arm's overhang is hair (${hairPixels(raisedArmBesideHead(false))} pixels)`);
   assert.equal(hairPixels(raisedArmBesideHead(true)), 0);
 });
+
+/**
+ * A head seen from the front, 0.7 cm per px: skull rows 0–9 (above the head joint at row 10; body 2.00–2.18 m deep) with
+ * hair 2 px (1.4 cm, under tightRim) beyond both sides; jaw rows 10–19 (chin at row 20; the face and neck only 2.00–2.10
+ * m deep) with hair 8 px beside the jaw (a bob).
+ */
+function headWithBob() {
+  const W = 60, H = 30;
+  const camera: Camera = { R: [1, 0, 0, 0, 1, 0, 0, 0, 1], t: [0, 0, 0], fx: 300, fy: 300, cx: W / 2, cy: H / 2, width: W, height: H };
+  const matte = new Float32Array(W * H), bodyFront = new Float32Array(W * H).fill(Infinity), bodyBack = new Float32Array(W * H).fill(Infinity);
+  for (let y = 0; y < 20; y++) {
+    const hair = y < 10 ? 2 : 8;
+    for (let x = 25 - hair; x < 35 + hair; x++) {
+      const p = y * W + x;
+      matte[p] = 1;
+      if (x >= 25 && x < 35) { bodyFront[p] = 2; bodyBack[p] = y < 10 ? 2.18 : 2.1; }
+    }
+  }
+  return buildSlabs({ camera, matte, bodyFront, bodyBack, chinRow: 20, headRow: 10, shoulderRow: 28, neckColumn: 30, hipRow: H + 10, up: [0, 1, 0] });
+}
+
+test('hair over the skull is as thick behind the head as beside it, and beside the jaw it hangs straight down from the back of the skull', () => {
+  const s = headWithBob(), W = s.width;
+  const at = (x: number, y: number) => ({ front: s.front[(y * W + x) * 2]!, back: s.back[(y * W + x) * 2]! });
+  // skull: a 1.4 cm rim beside it is hair, so the back grows by about as much (overhangDepthRatio), the front stays
+  const skull = at(30, 5);
+  assert.equal(skull.front, 2, 'nothing in front of the forehead');
+  assert.ok(skull.back > 2.18 + 0.8 * SHAPE_CONFIG.overhangDepthRatio * 0.014, `skull back ${skull.back}`);
+  // jaw rows: the face and neck are 8 cm shallower than the skull, the hair behind them is not
+  for (const y of [11, 15, 19]) {
+    const jaw = at(30, y);
+    assert.equal(jaw.front, 2, `row ${y}: nothing in front of the face`);
+    assert.ok(jaw.back >= skull.back - 1e-6, `row ${y}: hair behind the jaw reaches ${jaw.back}, the skull's back ${skull.back}`);
+  }
+  // below the chin (neck rows without matte beside them) nothing hangs
+  assert.ok(!(s.front[(22 * W + 30) * 2]! <= s.back[(22 * W + 30) * 2]!), 'no matte, no slab below the bob');
+});
