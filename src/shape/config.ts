@@ -116,6 +116,10 @@ export const SHAPE_CONFIG = {
   /** Hands and face keep the template's own geometry: shell vertices whose nearest body vertex is a hand or face vertex at least
    * this many rings inside its region, within `hugDistance`·2, are replaced by the template's own hand and face. */
   spliceErodeRings: 2,
+  /** Rings of body triangles added around the template's hands and face (they lie under the shell): the shell's triangles that
+   * give way to the template reach up to a voxel beyond the eroded region, and without these rings the inside of the head showed
+   * through the gap around the face (measured in canonical head close-ups: docs/shape.md *The gap around the face*). */
+  patchUnderlapRings: 3,
   /** A proxy triangle whose canonical area exceeds this many times its area in the photo's pose is counted as a sheet (ProxyStats
    * `sheetFraction`): surface joining parts the canonical pose pulls apart (a thigh against the trunk when sitting, a coat flap thrown
    * out). On the 21 real photos a clean proxy has 0.000–0.011 of its canonical area over 10×, man-hoodie-sitting 0.296 (docs/shape.md

@@ -181,13 +181,9 @@ export function buildClothedProxy(inp: ProxyInputs): ClothedProxy {
     keptDist[m] = inside ? 0 : dist[v]!;
   }
 
-  // the template's hand and face triangles (every triangle whose corners are all hand/face/eyes)
-  const patchTris: number[] = [];
-  for (let f = 0; f < body.triangles.length / 3; f++) {
-    let all = true;
-    for (let c = 0; c < 3; c++) if (!HAND_FACE.has(body.partLabels[body.triangles[f * 3 + c]!]!)) all = false;
-    if (all) patchTris.push(f);
-  }
+  // the template's hand and face triangles (every triangle whose corners are all hand/face/eyes), grown by rings of the body
+  // triangles around them (see patchUnderlap)
+  const patchTris = handFacePatch(body, cfg.patchUnderlapRings);
   const patchMap = new Int32Array(V0).fill(-1);
   const patchVerts: number[] = [];
   for (const f of patchTris) for (let c = 0; c < 3; c++) { const v = body.triangles[f * 3 + c]!; if (patchMap[v]! < 0) { patchMap[v] = K + patchVerts.length; patchVerts.push(v); } }
@@ -265,6 +261,32 @@ export function buildClothedProxy(inp: ProxyInputs): ClothedProxy {
 }
 
 /** Hand and face vertices at least `rings` rings inside their region (the splice hole is smaller than the patch). */
+/**
+ * The body triangles the proxy takes from the template: every triangle whose corners are all hand, face or eyes, and then
+ * `rings` rings of the body's triangles around them. The shell loses every triangle at a vertex it gives way to, a fan up to a
+ * voxel wide beyond the eroded region, so an exact patch left a gap around the face and at the wrists through which the
+ * inside of the head showed (a dark arc at the hairline and under the chin); the rings lie on the body under the shell and
+ * fill that gap.
+ */
+function handFacePatch(body: ArrayBodyModel, rings: number): number[] {
+  const F = body.triangles.length / 3;
+  const inPatch = new Uint8Array(F), vertexIn = new Uint8Array(body.vertexCount);
+  for (let f = 0; f < F; f++) {
+    let all = true;
+    for (let c = 0; c < 3; c++) if (!HAND_FACE.has(body.partLabels[body.triangles[f * 3 + c]!]!)) all = false;
+    if (all) inPatch[f] = 1;
+  }
+  for (let r = 0; r < rings; r++) {
+    vertexIn.fill(0);
+    for (let f = 0; f < F; f++) if (inPatch[f]) for (let c = 0; c < 3; c++) vertexIn[body.triangles[f * 3 + c]!] = 1;
+    for (let f = 0; f < F; f++) if (!inPatch[f] && (vertexIn[body.triangles[f * 3]!] || vertexIn[body.triangles[f * 3 + 1]!] || vertexIn[body.triangles[f * 3 + 2]!])) inPatch[f] = 2;
+    for (let f = 0; f < F; f++) if (inPatch[f] === 2) inPatch[f] = 1;
+  }
+  const out: number[] = [];
+  for (let f = 0; f < F; f++) if (inPatch[f]) out.push(f);
+  return out;
+}
+
 function erodedHandFace(body: ArrayBodyModel, rings: number): Uint8Array {
   const V = body.vertexCount;
   let cur = new Uint8Array(V);
