@@ -110,17 +110,8 @@ test('hair the photo cannot see (the prior\'s layer on the back) takes the photo
   // body vertices are on the back, whose unwrapped texel is the top's colour
   const c = proxyColors(proxy, body, texture, photo.render.image, matte.data, photo.camera, { posedBody, skinTone: unwrapped.skin });
   assert.ok(c.hairUnseen > 50, `unseen hair vertices refilled: ${c.hairUnseen}`);
-  const hairTrue = subject.spec.appearance.hair, top = (subject.spec.appearance.top.pattern as { base: readonly number[] }).base;
-  const shoulderY = photo.posed.joints[body.skeleton.names.indexOf('upperarm_l') * 3 + 1]!;
-  const neckZ = photo.posed.joints[body.skeleton.names.indexOf('neck') * 3 + 2]!;
-  let n = 0, nearHair = 0;
-  for (let v = 0; v < proxy.model.vertexCount; v++) {
-    // hair below the shoulder line, behind the neck: the back layer
-    if (proxy.material[v] !== PROXY_MATERIAL.hair || proxy.posed[v * 3 + 1]! > shoulderY || proxy.posed[v * 3 + 2]! > neckZ - 0.05) continue;
-    n++;
-    const d = (rgb: readonly number[]): number => Math.hypot(c.colors[v * 3]! - rgb[0]!, c.colors[v * 3 + 1]! - rgb[1]!, c.colors[v * 3 + 2]! - rgb[2]!);
-    if (d(hairTrue) < d(top)) nearHair++;
-  }
+  const top = (subject.spec.appearance.top.pattern as { base: readonly number[] }).base;
+  const { n, nearHair } = backHairNearer(c.colors, top);
   assert.ok(n > 30, `hair vertices on the back: ${n}`);
   assert.ok(nearHair >= 0.9 * n, `${nearHair} of ${n} back-hair vertices are nearer the hair colour than the top's`);
 });
@@ -143,18 +134,25 @@ test('unseen hair does not take the background that shows through the hair\'s ou
     if (photo.render.materialLabels[p] === hairMaterial && inside[p] && -outline[p]! < band) { fringed.data.set(magenta, p * 3); painted++; }
   assert.ok(painted > 200, `hair outline pixels painted: ${painted}`);
   const c = proxyColors(proxy, body, texture, fringed, matte.data, photo.camera, { posedBody, skinTone: unwrapped.skin });
+  const { n, nearHair } = backHairNearer(c.colors, magenta);
+  assert.ok(n > 30, `hair vertices on the back: ${n}`);
+  assert.ok(nearHair >= 0.9 * n, `${nearHair} of ${n} back-hair vertices are nearer the hair colour than the backdrop's`);
+});
+
+/** The hair layer on the back (hair vertices below the shoulder line, behind the neck): how many, and how many of them are
+ * coloured nearer the true hair colour than `other`. */
+function backHairNearer(colors: Float32Array, other: readonly number[]): { n: number; nearHair: number } {
   const hairTrue = subject.spec.appearance.hair;
   const shoulderY = jointPosition('upperarm_l')[1], neckZ = jointPosition('neck')[2];
   let n = 0, nearHair = 0;
   for (let v = 0; v < proxy.model.vertexCount; v++) {
     if (proxy.material[v] !== PROXY_MATERIAL.hair || proxy.posed[v * 3 + 1]! > shoulderY || proxy.posed[v * 3 + 2]! > neckZ - 0.05) continue;
     n++;
-    const d = (rgb: readonly number[]): number => Math.hypot(c.colors[v * 3]! - rgb[0]!, c.colors[v * 3 + 1]! - rgb[1]!, c.colors[v * 3 + 2]! - rgb[2]!);
-    if (d(hairTrue) < d(magenta)) nearHair++;
+    const d = (rgb: readonly number[]): number => Math.hypot(colors[v * 3]! - rgb[0]!, colors[v * 3 + 1]! - rgb[1]!, colors[v * 3 + 2]! - rgb[2]!);
+    if (d(hairTrue) < d(other)) nearHair++;
   }
-  assert.ok(n > 30, `hair vertices on the back: ${n}`);
-  assert.ok(nearHair >= 0.9 * n, `${nearHair} of ${n} back-hair vertices are nearer the hair colour than the backdrop's`);
-});
+  return { n, nearHair };
+}
 
 function jointPosition(name: string): [number, number, number] {
   const j = body.skeleton.names.indexOf(name) * 3, J = photo.posed.joints;
