@@ -118,7 +118,7 @@ export const SHAPE_CONFIG = {
   spliceErodeRings: 2,
   /** Rings of body triangles added around the template's hands and face (they lie under the shell): the shell's triangles that
    * give way to the template reach up to a voxel beyond the eroded region, and without these rings the inside of the head showed
-   * through the gap around the face (measured in canonical head close-ups: docs/shape.md *The gap around the face*). */
+   * through the gap around the face (measured in canonical head close-ups: docs/shape.md, *How it is built*, step 4). */
   patchUnderlapRings: 3,
   /** A proxy triangle whose canonical area exceeds this many times its area in the photo's pose is counted as a sheet (ProxyStats
    * `sheetFraction`): surface joining parts the canonical pose pulls apart (a thigh against the trunk when sitting, a coat flap thrown

@@ -182,7 +182,7 @@ export function buildClothedProxy(inp: ProxyInputs): ClothedProxy {
   }
 
   // the template's hand and face triangles (every triangle whose corners are all hand/face/eyes), grown by rings of the body
-  // triangles around them (see patchUnderlap)
+  // triangles around them (handFacePatch)
   const patchTris = handFacePatch(body, cfg.patchUnderlapRings);
   const patchMap = new Int32Array(V0).fill(-1);
   const patchVerts: number[] = [];
@@ -260,7 +260,6 @@ export function buildClothedProxy(inp: ProxyInputs): ClothedProxy {
   };
 }
 
-/** Hand and face vertices at least `rings` rings inside their region (the splice hole is smaller than the patch). */
 /**
  * The body triangles the proxy takes from the template: every triangle whose corners are all hand, face or eyes, and then
  * `rings` rings of the body's triangles around them. The shell loses every triangle at a vertex it gives way to, a fan up to a
@@ -287,6 +286,7 @@ function handFacePatch(body: ArrayBodyModel, rings: number): number[] {
   return out;
 }
 
+/** Hand and face vertices at least `rings` rings inside their region (the splice hole is smaller than the patch). */
 function erodedHandFace(body: ArrayBodyModel, rings: number): Uint8Array {
   const V = body.vertexCount;
   let cur = new Uint8Array(V);
