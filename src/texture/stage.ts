@@ -28,7 +28,7 @@ export async function runTextureStage(subjectDir: string, options: TextureStageO
   const outcome = await subject.runStage(
     'texture',
     {
-      version: 10, // 3: hands covered by clothing (colour check, issue #19); 4: clothing behind a hand or forearm refilled, not photo-coloured; 5: unseen hair coloured from the seen hair; 6: the torso's back from its sides where the front differs; 7: where the sides disagree, each half of the back from its own side; 8: only between the shoulders and the waist; 9: torso sides near the fitted hands are not the sides' colour; 10: unseen hair coloured from hair well inside the outline
+      version: 11, // 3: hands covered by clothing (colour check, issue #19); 4: clothing behind a hand or forearm refilled, not photo-coloured; 5: unseen hair coloured from the seen hair; 6: the torso's back from its sides where the front differs; 7: where the sides disagree, each half of the back from its own side; 8: only between the shoulders and the waist; 9: torso sides near the fitted hands are not the sides' colour; 10: unseen hair coloured from hair well inside the outline; 11: the scalp colour is the higher of two colour groups on top of the head (unwrap.ts scalpColour)
       inputs: { image: SUBJECT_FILES.image, mask: SUBJECT_FILES.mask, fit: SUBJECT_FILES.fit, keypoints: SUBJECT_FILES.keypoints, ...(hasProxy ? { proxy: SUBJECT_FILES.proxy, proxyBin: SUBJECT_FILES.proxyBin } : {}) },
       options: { size, body: ctx.bodySpec },
       outputs: [SUBJECT_FILES.texture, SUBJECT_FILES.visibility, ...(hasProxy ? [SUBJECT_FILES.proxyColors, SUBJECT_FILES.proxyColorsBin] : [])],
