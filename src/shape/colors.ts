@@ -11,7 +11,7 @@ import type { ArrayBodyModel } from '../body/index.js';
 import { PART_INDEX } from '../body/index.js';
 import { computeVertexNormals, rasterizeMesh, sampleTexture } from '../render/index.js';
 import { PROXY_COLOR_CONFIG } from './config.js';
-import { signedDistance } from './edt.js';
+import { matteSignedDistance } from './edt.js';
 import { PointIndex, vertexNeighbours } from './meshOps.js';
 import { PROXY_MATERIAL, type ClothedProxy } from './proxy.js';
 
@@ -74,7 +74,7 @@ export function proxyColors(proxy: ClothedProxy, body: ArrayBodyModel, texture: 
   const arms = options.posedBody ? armOccluders(options.posedBody, body, camera) : null;
   const handIndex = options.posedBody && options.skinTone ? handPoints(options.posedBody, body) : null;
   // pixels (negative inside) from the matte's outline, for the hair donors
-  const outline = signedDistance(binaryMatte(matte), [W, H]);
+  const outline = matteSignedDistance(matte, W, H);
   const refill = new Uint8Array(V), seenHair = new Uint8Array(V), hairRefill = new Uint8Array(V);
   let hairUnseen = 0, seen = 0, shell = 0, armOccluded = 0, handPrints = 0, clothOnHands = 0, skinUnderCloth = 0;
   for (let v = 0; v < V; v++) {
@@ -238,13 +238,6 @@ function meanOfNeighbours(v: number, adj: { offsets: Uint32Array; list: Uint32Ar
     r += colors[u * 3]!; g += colors[u * 3 + 1]!; b += colors[u * 3 + 2]!; n++;
   }
   if (n) { out[v * 3] = r / n; out[v * 3 + 1] = g / n; out[v * 3 + 2] = b / n; }
-}
-
-/** 1 where the matte is at least one half. */
-function binaryMatte(matte: Float32Array): Uint8Array {
-  const out = new Uint8Array(matte.length);
-  for (let p = 0; p < matte.length; p++) out[p] = matte[p]! >= 0.5 ? 1 : 0;
-  return out;
 }
 
 /** 1 on matte pixels at least `margin` pixels inside the matte (a square erosion). */

@@ -70,3 +70,10 @@ export function signedDistance(inside: Uint8Array, dims: readonly number[]): Flo
   for (let i = 0; i < inside.length; i++) out[i] = inside[i] ? -(Math.sqrt(dOut[i]!) - 0.5) : Math.sqrt(dIn[i]!) - 0.5;
   return out;
 }
+
+/** Signed distance (pixels, negative inside) of an H×W matte's outline, the matte taken where it is at least one half. */
+export function matteSignedDistance(matte: ArrayLike<number>, width: number, height: number): Float32Array {
+  const inside = new Uint8Array(width * height);
+  for (let p = 0; p < width * height; p++) inside[p] = matte[p]! >= 0.5 ? 1 : 0;
+  return signedDistance(inside, [width, height]);
+}

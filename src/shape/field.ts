@@ -10,7 +10,7 @@
  * nearest slab of the voxel's pixel (slabs.ts).
  */
 import { projectPoint, type Camera } from '../core/camera.js';
-import { signedDistance } from './edt.js';
+import { matteSignedDistance, signedDistance } from './edt.js';
 import type { ScalarGrid } from './marchingTetrahedra.js';
 import type { DepthSlabs } from './slabs.js';
 import { voxelizeMesh, type VoxelGrid } from './voxelize.js';
@@ -44,9 +44,7 @@ export function occupancyField(inp: FieldInputs): OccupancyField {
   const bodySdf = signedDistance(bodyInside, grid.dims);
   refineNearSurface(bodySdf, grid, inp.bodyPositions, inp.bodyTriangles);
   const W = cam.width, H = cam.height;
-  const matteIn = new Uint8Array(W * H);
-  for (let p = 0; p < W * H; p++) matteIn[p] = inp.matte[p]! >= 0.5 ? 1 : 0;
-  const matteSdf = signedDistance(matteIn, [W, H]);
+  const matteSdf = matteSignedDistance(inp.matte, W, H);
   const values = new Float32Array(nx * ny * nz);
   for (let z = 0; z < nz; z++)
     for (let y = 0; y < ny; y++)
