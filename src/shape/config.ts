@@ -34,6 +34,10 @@ export const SHAPE_CONFIG = {
    * front and behind the hips. A first version tested only the overhang past the legs' outer edges and split woman-plaid-skirt's
    * skirt (legs set wide apart inside it; photo IoU 0.952 → 0.916). */
   bridgeRim: 0.03,
+  /** Below the hips an arm whose inner edge lies at most this far (metres) beside the legs hangs beside the garment, not on it: the
+   * garment's cross-section is the run between such arms (slabs.ts garmentCore). man-coat-beard's hands hang 3–7 cm from his legs
+   * beside his coat; woman-dress-stairs holds her skirt out 30 cm from hers. */
+  handBesideGarment: 0.08,
   /** Below the hips a loose cross-section is at least this deep (half-axis) per unit of its half-width: a skirt, dress or coat that
    * spans the legs is near round whatever it overhangs the legs' outer edges (the overhang rule alone made subject 2's hem an ellipse
    * ~0.6 as deep as wide, and its side view lost the skirt's front and back). Swept on subjects 2 and 4 (bench:shape, mean of 8
@@ -75,6 +79,18 @@ export const SHAPE_CONFIG = {
   hairShoulderReach: 0.4,
   /** Thickness of the hair layer on the back (metres). */
   hairThickness: 0.035,
+  /** A collar is not hair (hairColour.ts): matte beside the jaw and neck nearer the chest's colour than the crown's is not hair. The
+   * crown is this top share of the matte between its highest row over the head and the head joint (short hair covers about the
+   * top third of the head in front view). */
+  hairCrownShare: 0.3,
+  /** The chest's colour is read from this band between the shoulder line (0) and the hip joints (1): below the collar, above a belt. */
+  hairTorsoBand: [0.2, 0.5] as readonly [number, number],
+  /** Crown and chest colours (RGB in [0,1], Euclidean) closer than this cannot tell hair from clothing: every pixel stays possible
+   * hair (black hair on a black coat). Measured: man-coat-beard's dark hair against his green coat 0.22, woman-maxi-skirt's blonde
+   * hair against her blue-white shirt 0.43. */
+  hairColourContrast: 0.12,
+  /** Colours are read this many carving pixels inside the matte (its outline mixes in the backdrop). */
+  hairColourInset: 2,
   /** Proxy vertices within this distance (metres) of the body surface follow the body exactly (skin, tight clothing). */
   hugDistance: 0.015,
   /** Distance (metres) over which a vertex blends from the body's own skinning to the diffused skinning volume. */

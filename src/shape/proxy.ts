@@ -17,6 +17,7 @@ import { buildSkinningVolume, sampleSkinningWeights, skinningParallel } from '..
 import { runTasks } from '../splat/index.js';
 import { SHAPE_CONFIG, type ShapeConfig } from './config.js';
 import { buildSlabs, type DepthSlabs } from './slabs.js';
+import { hairColourMask } from './hairColour.js';
 import { legBend, waistHangShare } from './legBend.js';
 import { occupancyField, sampleGrid } from './field.js';
 import { bodyLimbs, cropToInside, limbFields, proxyLimbs, PROXY_REST, shinsTouch } from './partition.js';
@@ -66,6 +67,8 @@ export interface ProxyStats {
   /** Share of the canonical surface's area in triangles stretched more than SHAPE_CONFIG.sheetStretch × against the photo's pose:
    * sheets between parts the canonical pose pulls apart (a measure; nothing acts on it). */
   sheetFraction: number;
+  /** The colours that told a collar from hair beside the neck (hairColour.ts), rounded; null without a photo. */
+  hairColour: { crown: [number, number, number] | null; torso: [number, number, number] | null; decisive: boolean } | null;
 }
 
 /** Inputs of {@link buildClothedProxy}. */
@@ -76,6 +79,9 @@ export interface ProxyInputs {
   /** The photo's camera and matte (1 channel, photo size). */
   camera: Camera;
   matte: FloatImage;
+  /** The photo (3 channels, photo size): its colours tell a collar from hair beside the neck (hairColour.ts). Without it every
+   * pixel there may be hair. */
+  photo?: FloatImage;
   config?: ShapeConfig;
 }
 
@@ -110,11 +116,18 @@ export function buildClothedProxy(inp: ProxyInputs): ClothedProxy {
   // the chin sits about half-way between the neck and head joints in the image (MakeHuman rig: head joint at the skull base)
   const up = trunkUp(joint('neck_01'), joint('thigh_l'), joint('thigh_r'));
   const hang = waistHangShare(legBend(joint, up), cfg);
-  const slabs: DepthSlabs = buildSlabs({
-    camera: cam, matte, bodyFront: front, bodyBack: back,
+  const rows = {
     chinRow: (neck.v + head.v) / 2, headRow: head.v, shoulderRow: (shoulders[0]!.v + shoulders[1]!.v) / 2, neckColumn: neck.u,
     hipRow: (rowOf(joint('thigh_l')).v + rowOf(joint('thigh_r')).v) / 2,
+  };
+  const hairColour = inp.photo
+    ? hairColourMask({ width: cam.width, height: cam.height, photo: resizeImage(inp.photo, cam.width, cam.height).data, matte, ...rows }, cfg)
+    : null;
+  const slabs: DepthSlabs = buildSlabs({
+    camera: cam, matte, bodyFront: front, bodyBack: back,
+    ...rows,
     up,
+    hairLike: hairColour?.mask,
     legSide: legSideMap(frontRaster.triangleId, body),
     armPixels: armPixelMap(frontRaster.triangleId, body),
     // bent legs that the fit misses leave matte around them that is legs, not a skirt (legBend.ts)
@@ -256,6 +269,7 @@ export function buildClothedProxy(inp: ProxyInputs): ClothedProxy {
       looseFraction: loose / Math.max(1, K), hairFraction: hair / Math.max(1, K),
       spansLegsFraction: spansLegs.reduce((n, x) => n + x, 0) / Math.max(1, K), waistHang: hang, shinsApart,
       sheetFraction: stretchedAreaFraction(posed, rest, triangles, cfg.sheetStretch),
+      hairColour: hairColour && { crown: roundColour(hairColour.crown), torso: roundColour(hairColour.torso), decisive: hairColour.decisive },
     },
   };
 }
@@ -583,4 +597,9 @@ function trunkUp(neck: readonly number[], hipL: readonly number[], hipR: readonl
   const n = Math.hypot(d[0]!, d[1]!, d[2]!);
   if (!(n > 1e-9)) throw new PersonaError('shape: the fitted body has no neck or hip joints', { hint: 'the body model must have neck_01, thigh_l and thigh_r joints' });
   return [d[0]! / n, d[1]! / n, d[2]! / n];
+}
+
+/** A colour rounded to three decimals for the manifest; null stays null. */
+function roundColour(c: [number, number, number] | null): [number, number, number] | null {
+  return c && (c.map((v) => Math.round(v * 1000) / 1000) as [number, number, number]);
 }

@@ -12,7 +12,8 @@
  *   either side) and rounds off its rim like a tight one;
  * - any other looser run below the hips (a skirt, dress or coat) is a garment cross-section:
  *   an ellipse as wide as the run, centred on the body's depth in that row, whose depth half-axis is the body's
- *   half-depth plus the overhang depth (at least `skirtRoundness` × its half-width);
+ *   half-depth plus the overhang depth (at least `skirtRoundness` × its half-width) — without arms hanging beside
+ *   the legs at its ends, whose matte follows the arm (garmentCore);
  * - a run with no body at all (hair above the head, a hem below hidden feet) takes its depth centre and
  *   half-depth from the nearest run above or below that has them;
  * - above the head joint (the skull) even a thin rim of matte beside the head is hair, as thick behind the skull as
@@ -20,6 +21,8 @@
  * - between mouth height (the head joint) and the shoulder line, loose matte beside the jaw and neck is hair
  *   falling behind them: it follows the body like a loose top but reaches backwards only — above the chin at
  *   least as far back as the skull in the same column (hair hangs straight down from the back of the head);
+ * - beside the jaw and neck only pixels whose photo colour does not rule out hair count as hair (`hairLike`,
+ *   hairColour.ts: a collar of the chest's colour is not hair);
  * - hair that the matte shows beside the neck continues behind the shoulders, as a layer on the back
  *   `hairLengthFactor` chin-to-shoulder distances long — if the matte shows it beside the neck down to where the
  *   shoulders begin; hair that stops higher (a bob) ends on the back where it stops beside the neck;
@@ -82,6 +85,9 @@ export interface SlabInputs {
    * farther than `bridgeRim` from the legs follows their depth (followingRun) grown by at most `bentLegOverhangDepth` (rows
    * run along a bent shin, not across it), the narrow ones are bridged. */
   skirtsAllowed?: boolean;
+  /** H×W: 0 where the photo's colour rules hair out (hairColour.ts: a collar the chest's colour beside the jaw and neck), 1 elsewhere.
+   * Beside the jaw and neck only pixels not ruled out count as hair; without it every pixel may be hair. */
+  hairLike?: Uint8Array;
 }
 
 interface RunStats { x0: number; x1: number; zc: number; hb: number; }
@@ -198,7 +204,24 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
     // runs only, the legs are bridged (resolveBelowHips)
     if (y < inp.hipRow) followingRun(y, x0, x1, nearest, metresPerPx, depthOverhang(y, overhang), y >= inp.headRow && y <= inp.shoulderRow);
     else if (inp.skirtsAllowed === false && farthest * metresPerPx > cfg.bridgeRim) followingRun(y, x0, x1, nearest, metresPerPx, Math.min(cfg.bentLegOverhangDepth, depthOverhang(y, overhang)), false);
-    else belowHips.push({ y, x0, x1, bx0, bx1, zc, depth, narrow: farthest * metresPerPx <= cfg.bridgeRim });
+    else {
+      // hands hanging beside a coat or skirt: the garment is the run between them; the matte around each arm follows the arm
+      const { g0, g1 } = garmentCore(y, x0, x1, metresPerPx);
+      if (g0 > x0) followingRun(y, x0, x1, nearest, metresPerPx, Math.min(cfg.bentLegOverhangDepth, depthOverhang(y, overhang)), false, x0, Math.min(x1, g0 - 1));
+      if (g1 < x1) followingRun(y, x0, x1, nearest, metresPerPx, Math.min(cfg.bentLegOverhangDepth, depthOverhang(y, overhang)), false, Math.max(x0, g1 + 1), x1);
+      if (g0 === x0 && g1 === x1) belowHips.push({ y, x0, x1, bx0, bx1, zc, depth, narrow: farthest * metresPerPx <= cfg.bridgeRim });
+      else if (g0 <= g1) {
+        let cb0 = -1, cb1 = -1, coreFarthest = 0;
+        for (let x = g0; x <= g1; x++) {
+          if (covered(y * W + x)) { if (cb0 < 0) cb0 = x; cb1 = x; }
+          coreFarthest = Math.max(coreFarthest, Math.abs(nearest[x - x0]! - x));
+        }
+        const coreOverhang = Math.max(0, ((g1 - g0 + 1) - (cb0 < 0 ? 0 : cb1 - cb0 + 1)) / 2) * metresPerPx;
+        const coreDepth = looseDepth(y, ((g1 - g0 + 1) / 2) * metresPerPx, hb, coreOverhang);
+        if (cb0 < 0) followingRun(y, x0, x1, nearest, metresPerPx, Math.min(cfg.bentLegOverhangDepth, depthOverhang(y, overhang)), false, g0, g1);
+        else belowHips.push({ y, x0: g0, x1: g1, bx0: cb0, bx1: cb1, zc, depth: coreDepth, narrow: coreFarthest * metresPerPx <= cfg.bridgeRim });
+      }
+    }
     if (y < inp.headRow) recordCraniumBack(y, x0, x1);
     return { x0, x1, zc, hb: depth };
   }
@@ -211,10 +234,10 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
    * 30–40° from the camera, or an arm held against it, it bulges behind the back where no body is, and unposed
    * these bulges become fins (man-jump-yellow, docs/shape.md).
    */
-  function followingRun(y: number, x0: number, x1: number, nearest: Int32Array, metresPerPx: number, e: number, behindOnly: boolean): void {
+  function followingRun(y: number, x0: number, x1: number, nearest: Int32Array, metresPerPx: number, e: number, behindOnly: boolean, from = x0, to = x1): void {
     // beside the jaw, hair hangs straight down from the back of the skull (the rows above the head joint)
     const curtain = behindOnly && y >= inp.headRow && y < inp.chinRow && !touchesArm(y, x0, x1);
-    for (let x = x0; x <= x1; x++) {
+    for (let x = from; x <= to; x++) {
       const p = y * W + x;
       loose[p] = 1;
       const q = nearest[x - x0]!;
@@ -237,6 +260,27 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
       const p = y * W + x;
       if (front[p * 2]! <= back[p * 2]!) craniumBack[x] = Math.max(craniumBack[x]!, back[p * 2]!);
     }
+  }
+
+  /**
+   * Below the hips, the part of a loose run between the arms that hang beside it: the run from just inside the innermost arm
+   * pixel left of the legs to just inside the innermost one right of them, where that pixel lies within `handBesideGarment` of
+   * the legs (the whole run without such arms, or without legs in the row). Hands at the sides of a coat widened its round
+   * cross-section to take them in, and the canonical pose, lifting the arms out, left that width behind as a tyre around the
+   * hips (man-coat-beard: hands 3–7 cm from the legs). A hand farther out lies on the garment (woman-dress-stairs holds her
+   * skirt out 30 cm from her legs): the garment goes on under it.
+   */
+  function garmentCore(y: number, x0: number, x1: number, metresPerPx: number): { g0: number; g1: number } {
+    const arm = inp.armPixels, leg = inp.legSide;
+    if (!arm || !leg) return { g0: x0, g1: x1 };
+    let l0 = -1, l1 = -1;
+    for (let x = x0; x <= x1; x++) if (leg[y * W + x]) { if (l0 < 0) l0 = x; l1 = x; }
+    if (l0 < 0) return { g0: x0, g1: x1 };
+    let a0 = -1, a1 = -1;
+    for (let x = x0; x < l0; x++) if (arm[y * W + x]) a0 = x;
+    for (let x = x1; x > l1; x--) if (arm[y * W + x]) a1 = x;
+    const near = (gapPx: number): boolean => gapPx * metresPerPx <= cfg.handBesideGarment;
+    return { g0: a0 >= 0 && near(l0 - a0 - 1) ? a0 + 1 : x0, g1: a1 >= 0 && near(a1 - l1 - 1) ? a1 - 1 : x1 };
   }
 
   /** Whether an arm or hand is the front-most body surface anywhere in the run (a hand on the head, an arm raised beside it):
@@ -397,13 +441,25 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
     return bx0 < 0 ? null : { run, bx0, bx1 };
   }
 
+  /** Pixels of possible hair (hairLike) beyond the body's extent on each side of a neck run. */
+  function hairRim(y: number, r: { run: RunStats; bx0: number; bx1: number }): { left: number; right: number } {
+    const like = inp.hairLike;
+    if (!like) return { left: r.bx0 - r.run.x0, right: r.run.x1 - r.bx1 };
+    let left = 0, right = 0;
+    for (let x = r.run.x0; x < r.bx0; x++) left += like[y * W + x]!;
+    for (let x = r.bx1 + 1; x <= r.run.x1; x++) right += like[y * W + x]!;
+    return { left, right };
+  }
+
   /** Whether the matte reaches beyond the fitted head beside the jaw (rows from the head joint to above the chin), on both sides together by hairSideMin, on some row. */
   function hairBesideJaw(): boolean {
     const { headRow, chinRow } = inp;
     if (!Number.isFinite(headRow) || !(chinRow > headRow)) return true; // no jaw rows to look at: as before
     for (let y = Math.max(0, Math.round(headRow)); y < Math.min(H, Math.round(chinRow)); y++) {
       const r = neckRun(y);
-      if (r && (r.bx0 - r.run.x0 + r.run.x1 - r.bx1) * (r.run.zc / cam.fx) >= cfg.hairSideMin) return true;
+      if (!r) continue;
+      const rim = hairRim(y, r);
+      if ((rim.left + rim.right) * (r.run.zc / cam.fx) >= cfg.hairSideMin) return true;
     }
     return false;
   }
@@ -422,13 +478,14 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
     for (let y = Math.max(0, Math.round(chinRow)); y <= Math.min(H - 1, yMid); y++) {
       const r = neckRun(y);
       if (!r) continue;
-      const { run, bx0, bx1 } = r;
+      const { run } = r;
       const metresPerPx = run.zc / cam.fx;
-      const side = Math.min(bx0 - run.x0, run.x1 - bx1) * metresPerPx;
+      const rim = hairRim(y, r);
+      const side = Math.min(rim.left, rim.right) * metresPerPx;
       if (side >= cfg.hairSideMin) hairHalf = Math.max(hairHalf, (run.x1 - run.x0 + 1) / 2);
       // how far down the hair reaches: both sides together (a fit a few pixels to one side moves hair from one side to the other)
-      if ((bx0 - run.x0 + run.x1 - bx1) * metresPerPx >= cfg.hairSideMin) lowestHairRow = y;
-      for (let x = run.x0; x <= run.x1; x++) if (!covered(y * W + x) && side >= cfg.hairSideMin) kind[y * W + x] = 2;
+      if ((rim.left + rim.right) * metresPerPx >= cfg.hairSideMin) lowestHairRow = y;
+      for (let x = run.x0; x <= run.x1; x++) if (!covered(y * W + x) && side >= cfg.hairSideMin && (inp.hairLike?.[y * W + x] ?? 1)) kind[y * W + x] = 2;
     }
     if (hairHalf === 0) return;
     // hair seen beside the neck well down towards the shoulders falls onto the back, the prior's length below the shoulder

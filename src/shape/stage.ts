@@ -28,7 +28,7 @@ export async function runShapeStage(subjectDir: string, options: ShapeStageOptio
   const outcome = await subject.runStage(
     'shape',
     {
-      version: 15, // 3: limb partition (partition.ts); 4: loose tops follow the body's depth above the hips (slabs.ts); 5: gaps between the legs bridged (slabs.ts); 6: a bob gets no hair layer down the back; 7: a garment spanning the legs hangs from the waist (proxy.ts hangFromWaist); 8: no skirts below the hips on bent legs (legBend.ts); 9: no bridge between crossed shins (slabs.ts); 10: hair beside the neck only when the matte also frames the jaw (slabs.ts); 11: lower legs that touch in the photo carved apart when no garment spans them (partition.ts); 12: the hair beside the neck is read up to the first arm (slabs.ts); 13: loose runs around bent legs reach at most bentLegOverhangDepth in depth (slabs.ts); 14: hair over the skull as thick behind as beside it, hanging straight down beside the jaw (slabs.ts); 15: three rings of body triangles around the template's hands and face close the gap around them (proxy.ts)
+      version: 16, // 3: limb partition (partition.ts); 4: loose tops follow the body's depth above the hips (slabs.ts); 5: gaps between the legs bridged (slabs.ts); 6: a bob gets no hair layer down the back; 7: a garment spanning the legs hangs from the waist (proxy.ts hangFromWaist); 8: no skirts below the hips on bent legs (legBend.ts); 9: no bridge between crossed shins (slabs.ts); 10: hair beside the neck only when the matte also frames the jaw (slabs.ts); 11: lower legs that touch in the photo carved apart when no garment spans them (partition.ts); 12: the hair beside the neck is read up to the first arm (slabs.ts); 13: loose runs around bent legs reach at most bentLegOverhangDepth in depth (slabs.ts); 14: hair over the skull as thick behind as beside it, hanging straight down beside the jaw (slabs.ts); 15: three rings of body triangles around the template's hands and face close the gap around them (proxy.ts); 16: beside the jaw and neck a collar of the chest's colour is not hair (hairColour.ts)
       inputs: { image: SUBJECT_FILES.image, mask: SUBJECT_FILES.mask, fit: SUBJECT_FILES.fit },
       options: { body: options.bodySpec ?? 'default' },
       outputs: [SUBJECT_FILES.proxy, SUBJECT_FILES.proxyOverlay, SUBJECT_FILES.proxyGlb],
@@ -41,7 +41,7 @@ export async function runShapeStage(subjectDir: string, options: ShapeStageOptio
       const camera = cameraFromJson(fit.camera);
       // CPU time beside the wall time: shared machines stretch the wall clock, not the work
       const cpu0 = process.cpuUsage(), wall0 = performance.now();
-      const proxy = buildClothedProxy({ body: options.body, shape: fit.shape, pose: fitPose(fit), camera, matte });
+      const proxy = buildClothedProxy({ body: options.body, shape: fit.shape, pose: fitPose(fit), camera, matte, photo });
       const buildCpu = process.cpuUsage(cpu0), buildSeconds = (performance.now() - wall0) / 1000;
       const silhouetteIoU = proxySilhouetteIoU(proxy.posed, proxy.model.triangles, camera, matte.data);
       await writeProxy(subject.path(SUBJECT_FILES.shapeDir), proxy);

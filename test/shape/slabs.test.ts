@@ -59,7 +59,7 @@ test('between mouth height and the shoulders the loose matte beside the neck rea
  * to the shoulder line at row 30. The matte reaches 8 px beyond both sides on the neck rows, and on the jaw rows too when
  * `besideJaw` (long hair framing the face; without it, a collar or padded shoulders).
  */
-function headAndNeck(besideJaw: boolean) {
+function headAndNeck(besideJaw: boolean, hairLike?: (x: number, y: number) => boolean) {
   const W = 60, H = 40;
   const camera: Camera = { R: [1, 0, 0, 0, 1, 0, 0, 0, 1], t: [0, 0, 0], fx: 200, fy: 200, cx: W / 2, cy: H / 2, width: W, height: H };
   const matte = new Float32Array(W * H), bodyFront = new Float32Array(W * H).fill(Infinity), bodyBack = new Float32Array(W * H).fill(Infinity);
@@ -71,13 +71,29 @@ function headAndNeck(besideJaw: boolean) {
       matte[p] = 1;
       if (body) { bodyFront[p] = 2; bodyBack[p] = 2.1; }
     }
-  return buildSlabs({ camera, matte, bodyFront, bodyBack, chinRow: 10, headRow: 0, shoulderRow: 30, neckColumn: 30, hipRow: H + 10, up: [0, 1, 0] });
+  const like = hairLike && Uint8Array.from({ length: W * H }, (_, p) => (hairLike(p % W, Math.floor(p / W)) ? 1 : 0));
+  return buildSlabs({ camera, matte, bodyFront, bodyBack, chinRow: 10, headRow: 0, shoulderRow: 30, neckColumn: 30, hipRow: H + 10, up: [0, 1, 0], hairLike: like });
 }
 
+const hairPixels = (s: ReturnType<typeof buildSlabs>): number => s.kind.reduce((n, k) => n + (k === 2 ? 1 : 0), 0);
+
 test('matte beside the neck is hair only when it also frames the jaw; a collar beside the neck alone is not (man-suit-dance)', () => {
-  const hairPixels = (s: ReturnType<typeof buildSlabs>): number => s.kind.reduce((n, k) => n + (k === 2 ? 1 : 0), 0);
   assert.ok(hairPixels(headAndNeck(true)) > 100, `long hair: ${hairPixels(headAndNeck(true))} hair pixels`);
   assert.equal(hairPixels(headAndNeck(false)), 0, 'a collar: no hair');
+});
+
+test('matte beside the jaw and neck whose colour rules hair out is not hair: a high collar (man-coat-beard)', () => {
+  const everywhere = hairPixels(headAndNeck(true));
+  // hairLike everywhere: the same as without the colour test
+  assert.equal(hairPixels(headAndNeck(true, () => true)), everywhere);
+  // a collar of the chest's colour up to the jaw: no hair, no layer down the back
+  assert.equal(hairPixels(headAndNeck(true, () => false)), 0, 'a collar up to the jaw');
+  // hair-coloured beside the jaw, a collar below the chin: the hair frames the face but nothing beside the neck is hair
+  const jawOnly = headAndNeck(true, (_x, y) => y < 10);
+  assert.equal(hairPixels(jawOnly), 0, `hair beside the jaw only: ${hairPixels(jawOnly)} hair pixels`);
+  // hair beside the jaw and the neck's outer 4 px a collar: the 4 px nearer the neck still reach hairSideMin (3 cm)
+  const outerCollar = headAndNeck(true, (x) => x >= 21 && x < 39);
+  assert.ok(hairPixels(outerCollar) > 0 && hairPixels(outerCollar) < everywhere, `inner hair: ${hairPixels(outerCollar)} of ${everywhere}`);
 });
 
 /**
@@ -122,6 +138,52 @@ test('below the hips a skirt stays a round cross-section deeper than the legs: p
     assert.equal(s.loose[mid], 1, `gap ${gap}, rim ${rim}: loose`);
     assert.ok(s.back[mid * 2]! - s.front[mid * 2]! > 0.15 + 0.1, `gap ${gap}, rim ${rim}: skirt depth ${s.back[mid * 2]! - s.front[mid * 2]!} m at the gap`);
   }
+});
+
+/**
+ * A skirt below the hips (legs 20 px wide with a 6 px gap, matte 4 px past each leg; 1 cm per px) and, when `hands`, a hand on each
+ * side: 6 px of arm pixels (2.0–2.06 m deep) `handGap` px past the skirt's edge (4 cm from the legs when 0), with 2 px of matte around it and the skirt's matte
+ * reaching it (`handPixels`: the matte past the hands' outer sides).
+ */
+function skirtWithHands(hands: boolean, handGap = 0) {
+  const W = 140, H = 4;
+  const camera: Camera = { R: [1, 0, 0, 0, 1, 0, 0, 0, 1], t: [0, 0, 0], fx: 207.5, fy: 207.5, cx: W / 2, cy: H / 2, width: W, height: H };
+  const matte = new Float32Array(W * H), bodyFront = new Float32Array(W * H).fill(Infinity), bodyBack = new Float32Array(W * H).fill(Infinity);
+  const legSide = new Uint8Array(W * H), armPixels = new Uint8Array(W * H);
+  const l0 = 45, l1 = 65, r0 = 71, r1 = 91, rim = 4, hand = 6;
+  const starts = [l0 - rim - handGap - hand, r1 + rim + handGap];
+  for (let y = 0; y < H; y++) {
+    for (let x = hands ? starts[0]! : l0 - rim; x < (hands ? starts[1]! : r1 + rim); x++) matte[y * W + x] = 1;
+    for (let x = l0; x < r1; x++) {
+      if (x >= l1 && x < r0) continue;
+      const p = y * W + x;
+      bodyFront[p] = 2; bodyBack[p] = 2.15; legSide[p] = x < l1 ? 1 : 2;
+    }
+    if (!hands) continue;
+    for (const start of starts)
+      for (let x = start - 2; x < start + hand + 2; x++) {
+        const p = y * W + x;
+        matte[p] = 1;
+        if (x >= start && x < start + hand) { bodyFront[p] = 2; bodyBack[p] = 2.06; armPixels[p] = 1; }
+      }
+  }
+  const s = buildSlabs({ camera, matte, bodyFront, bodyBack, chinRow: NaN, headRow: NaN, shoulderRow: NaN, neckColumn: NaN, hipRow: -1, up: [0, 1, 0], legSide, armPixels });
+  return { s, W, mid: W + (l1 + r0) / 2, handPixels: [starts[0]! - 2, starts[0]! - 1, starts[1]! + hand, starts[1]! + hand + 1].map((x) => W + x) };
+}
+
+test('below the hips hands hanging beside a skirt do not widen its cross-section: the matte around them follows the arm (man-coat-beard)', () => {
+  const bare = skirtWithHands(false), withHands = skirtWithHands(true);
+  const depth = (r: typeof bare, p: number): number => r.s.back[p * 2]! - r.s.front[p * 2]!;
+  assert.ok(Math.abs(depth(withHands, withHands.mid) - depth(bare, bare.mid)) < 1e-6, `skirt depth ${depth(withHands, withHands.mid)} with hands, ${depth(bare, bare.mid)} without`);
+  for (const p of withHands.handPixels) {
+    assert.ok(withHands.s.front[p * 2]! < withHands.s.back[p * 2]!, `pixel ${p - withHands.W} beside a hand has a slab`);
+    assert.ok(withHands.s.front[p * 2]! >= 2 - SHAPE_CONFIG.bentLegOverhangDepth - 1e-6 && withHands.s.back[p * 2]! <= 2.06 + SHAPE_CONFIG.bentLegOverhangDepth + 1e-6,
+      `pixel ${p - withHands.W}: ${withHands.s.front[p * 2]}–${withHands.s.back[p * 2]} leaves the hand's depth`);
+  }
+  // hands 20 cm out from the legs lie on the skirt (woman-dress-stairs holds hers out): the skirt goes on under them, as wide as the run
+  const far = skirtWithHands(true, 16);
+  assert.ok((4 + 16) * 0.01 > SHAPE_CONFIG.handBesideGarment);
+  assert.ok(depth(far, far.mid) > depth(bare, bare.mid) + 0.05, `skirt under far hands ${depth(far, far.mid)} m deep, bare ${depth(bare, bare.mid)}`);
 });
 
 test('below the hips narrow rows that continue into a skirt below them (a coat close to the legs, then flaring) stay part of the skirt', () => {
@@ -222,7 +284,6 @@ function raisedArmBesideHead(withArmPixels: boolean) {
 }
 
 test('a raised arm against the head is not hair: the hair prior reads the matte beside the neck only up to the arm (man-jump-red)', () => {
-  const hairPixels = (s: ReturnType<typeof buildSlabs>): number => s.kind.reduce((n, k) => n + (k === 2 ? 1 : 0), 0);
   assert.ok(hairPixels(raisedArmBesideHead(false)) > 100, `without the arm map the arm's overhang is hair (${hairPixels(raisedArmBesideHead(false))} pixels)`);
   assert.equal(hairPixels(raisedArmBesideHead(true)), 0);
 });
