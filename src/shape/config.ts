@@ -86,8 +86,9 @@ export const SHAPE_CONFIG = {
   /** The chest's colour is read from this band between the shoulder line (0) and the hip joints (1): below the collar, above a belt. */
   hairTorsoBand: [0.2, 0.5] as readonly [number, number],
   /** Crown and chest colours (RGB in [0,1], Euclidean) closer than this cannot tell hair from clothing: every pixel stays possible
-   * hair (black hair on a black coat). Measured: man-coat-beard's dark hair against his green coat 0.22, woman-maxi-skirt's blonde
-   * hair against her blue-white shirt 0.43. */
+   * hair (black hair on a black coat). Measured on the real photos: man-coat-beard's dark hair against his green coat 0.20,
+   * woman-maxi-skirt's blonde hair against her blue-white shirt 0.33; below the threshold man-trench-kick 0.04, three-friends
+   * 0.08 and man-hoodie-sitting 0.10 (dark hair, dark tops). */
   hairColourContrast: 0.12,
   /** Colours are read this many carving pixels inside the matte (its outline mixes in the backdrop). */
   hairColourInset: 2,

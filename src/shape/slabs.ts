@@ -207,8 +207,9 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
     else {
       // hands hanging beside a coat or skirt: the garment is the run between them; the matte around each arm follows the arm
       const { g0, g1 } = garmentCore(y, x0, x1, metresPerPx);
-      if (g0 > x0) followingRun(y, x0, x1, nearest, metresPerPx, Math.min(cfg.bentLegOverhangDepth, depthOverhang(y, overhang)), false, x0, Math.min(x1, g0 - 1));
-      if (g1 < x1) followingRun(y, x0, x1, nearest, metresPerPx, Math.min(cfg.bentLegOverhangDepth, depthOverhang(y, overhang)), false, Math.max(x0, g1 + 1), x1);
+      const armGrowth = Math.min(cfg.bentLegOverhangDepth, depthOverhang(y, overhang));
+      if (g0 > x0) followingRun(y, x0, x1, nearest, metresPerPx, armGrowth, false, x0, Math.min(x1, g0 - 1));
+      if (g1 < x1) followingRun(y, x0, x1, nearest, metresPerPx, armGrowth, false, Math.max(x0, g1 + 1), x1);
       if (g0 === x0 && g1 === x1) belowHips.push({ y, x0, x1, bx0, bx1, zc, depth, narrow: farthest * metresPerPx <= cfg.bridgeRim });
       else if (g0 <= g1) {
         let cb0 = -1, cb1 = -1, coreFarthest = 0;
@@ -218,7 +219,7 @@ export function buildSlabs(inp: SlabInputs, cfg: ShapeConfig = SHAPE_CONFIG): De
         }
         const coreOverhang = Math.max(0, ((g1 - g0 + 1) - (cb0 < 0 ? 0 : cb1 - cb0 + 1)) / 2) * metresPerPx;
         const coreDepth = looseDepth(y, ((g1 - g0 + 1) / 2) * metresPerPx, hb, coreOverhang);
-        if (cb0 < 0) followingRun(y, x0, x1, nearest, metresPerPx, Math.min(cfg.bentLegOverhangDepth, depthOverhang(y, overhang)), false, g0, g1);
+        if (cb0 < 0) followingRun(y, x0, x1, nearest, metresPerPx, armGrowth, false, g0, g1);
         else belowHips.push({ y, x0: g0, x1: g1, bx0: cb0, bx1: cb1, zc, depth: coreDepth, narrow: coreFarthest * metresPerPx <= cfg.bridgeRim });
       }
     }
