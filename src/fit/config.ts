@@ -31,13 +31,6 @@ export const FIT_CONFIG = {
     silhouetteIn: 100,
     /** Pose prior: squared axis-angle (radians²) of the non-root joints. */
     posePrior: 0.003,
-    /**
-     * Photo fit: the root's up axis leaving the vertical, squared (rootTilt.ts). One front view hardly sees the pelvis tilt;
-     * without it the six synthetic subjects' fitted pelvis leaned 6.1° forward and 3.7° sideways on the mean (truth: upright),
-     * with it (0.2) 0.8° and 2.4°, the fitted keypoints 0.05 px farther off; the clothed proxy's novel-view IoU from the
-     * fitted body +0.004 on subjects 0, 2, 4 (0.8661 → 0.8705; 0.05: 0.8690, 1: 0.8710; docs/fit.md). Pose and shape stages only: not the first stage, nor the per-frame video fit.
-     */
-    rootTilt: 0.2,
     /** Knees bending forward (the wrong way). */
     jointLimits: 0.1,
     /** Shape prior: squared shape coefficients. */

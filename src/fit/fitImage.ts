@@ -31,7 +31,6 @@ import { dataEnergy, matteSamples, type FitTarget } from './energy.js';
 import { cameraToJson, type BodyFit } from './types.js';
 import { worldDirectionTerm, WORLD_LIMBS_WITH_TORSO } from './worldDirection.js';
 import { depthOrderConflicts } from './depthOrder.js';
-import { rootTiltEnergy } from './rootTilt.js';
 import { silhouetteVertexWeights } from './vertexWeights.js';
 import { photoFieldOfView } from './photoCamera.js';
 import { combineSexEvidence, decideSex, phenotypePrior, shapePriorEnergy, type SexChoice, type ShapePrior } from './phenotypePrior.js';
@@ -338,9 +337,6 @@ export function fitImage(p: Perception, body: ArrayBodyModel, options: FitOption
   const bx = (box[0] + box[2]) / 2, by = (box[1] + box[3]) / 2;
   const trans = [((bx - cam.cx) * depth) / cam.fx, -((by - cam.cy) * depth) / cam.fy - (yhi + ylo) / 2, -depth];
   const sexPrior = phenotypePrior(body, decideSex(p, options.sex));
-  // the pelvis stands upright unless the photo says otherwise (rootTilt.ts); not in the first, orientation-only stage: there it
-  // pulled man-suit-dance's raised arm down into another minimum (docs/fit.md)
-  const tilt = (rot: Float64Array, grad: Float64Array): number => rootTiltEnergy(rot, FIT_CONFIG.weights.rootTilt, grad);
   const st: FitState = {
     rot: { name: 'rot', value: Float64Array.from(init.rotations), grad: new Float64Array(init.rotations.length) },
     trans: { name: 'trans', value: Float64Array.from(trans), grad: new Float64Array(3) },
@@ -360,12 +356,12 @@ export function fitImage(p: Perception, body: ArrayBodyModel, options: FitOption
   // reach their keypoints first; but where the body model cannot cover a loose matte (a coat's flaps) the matte can
   // then drag a hand off its keypoints, which (a) avoids. The energy ranks the two right on the real photos (docs/fit.md).
   const fromGlobal: FitState = { rot: cloneParam(st.rot), trans: cloneParam(st.trans), shape: cloneParam(st.shape) };
-  const energyMatte = optimise(body, poser, cam, anchors, target, st, ['rot', 'trans'], Math.round(S.pose * k), frozen, tilt, withSil, false, world);
+  const energyMatte = optimise(body, poser, cam, anchors, target, st, ['rot', 'trans'], Math.round(S.pose * k), frozen, undefined, withSil, false, world);
   let poseStart: 'matte' | 'keypointsFirst' = 'matte';
   let energyKeypointsFirst: number | null = null;
   if (withSil && S.poseKeypointsFirst > 0) {
-    optimise(body, poser, cam, anchors, target, fromGlobal, ['rot', 'trans'], Math.round(S.poseKeypointsFirst * k), frozen, tilt, false, false, world);
-    energyKeypointsFirst = optimise(body, poser, cam, anchors, target, fromGlobal, ['rot', 'trans'], Math.round(S.pose * k), frozen, tilt, true, false, world);
+    optimise(body, poser, cam, anchors, target, fromGlobal, ['rot', 'trans'], Math.round(S.poseKeypointsFirst * k), frozen, undefined, false, false, world);
+    energyKeypointsFirst = optimise(body, poser, cam, anchors, target, fromGlobal, ['rot', 'trans'], Math.round(S.pose * k), frozen, undefined, true, false, world);
     if (energyKeypointsFirst < energyMatte) { st.rot = fromGlobal.rot; st.trans = fromGlobal.trans; poseStart = 'keypointsFirst'; }
   }
   let finalPrior = sexPrior;
@@ -375,7 +371,7 @@ export function fitImage(p: Perception, body: ArrayBodyModel, options: FitOption
     const trial = (sex: 'male' | 'female') => {
       const pr = phenotypePrior(body, { sex: { ...sexPrior.record.sex, used: sex, source: 'photo' }, gender: sex === 'male' ? 1 : 0 });
       const t: FitState = { rot: cloneParam(st.rot), trans: cloneParam(st.trans), shape: { name: 'shape', value: Float64Array.from(pr.prior.centre), grad: new Float64Array(body.shapeCount) } };
-      optimise(body, poser, cam, anchors, target, t, ['rot', 'trans', 'shape'], Math.round(S.shape * k), frozen, tilt, withSil, false, world, pr.prior);
+      optimise(body, poser, cam, anchors, target, t, ['rot', 'trans', 'shape'], Math.round(S.shape * k), frozen, undefined, withSil, false, world, pr.prior);
       const posed = poser.forward({ shape: t.shape.value, pose: { rotations: t.rot.value as Float64Array, translation: [t.trans.value[0]!, t.trans.value[1]!, t.trans.value[2]!] } });
       const e = dataEnergy(cam, anchors, posed.vertices, posed.joints, target, new Float64Array(posed.vertices.length), new Float64Array(posed.joints.length), { silhouette: withSil, vertexWeights: silhouetteWeights(body) });
       return { state: t, energy: e.total, terms: e };
@@ -388,8 +384,8 @@ export function fitImage(p: Perception, body: ArrayBodyModel, options: FitOption
     finalPrior = phenotypePrior(body, decision);
     const pick = decision.sex.used === 'male' ? m : decision.sex.used === 'female' ? f : null;
     if (pick) { st.rot = pick.state.rot; st.trans = pick.state.trans; st.shape = pick.state.shape; }
-    else optimise(body, poser, cam, anchors, target, st, ['rot', 'trans', 'shape'], Math.round(S.shape * k), frozen, tilt, withSil, false, world, finalPrior.prior);
-  } else optimise(body, poser, cam, anchors, target, st, ['rot', 'trans', 'shape'], Math.round(S.shape * k), frozen, tilt, withSil, false, world, sexPrior.prior);
+    else optimise(body, poser, cam, anchors, target, st, ['rot', 'trans', 'shape'], Math.round(S.shape * k), frozen, undefined, withSil, false, world, finalPrior.prior);
+  } else optimise(body, poser, cam, anchors, target, st, ['rot', 'trans', 'shape'], Math.round(S.shape * k), frozen, undefined, withSil, false, world, sexPrior.prior);
   const pose: BodyPose = { rotations: Float64Array.from(st.rot.value), translation: [st.trans.value[0]!, st.trans.value[1]!, st.trans.value[2]!] };
   const photoExpression = estimatePhotoExpression(p.face);
   // the photo's own expression goes into the fit (units + jaw) so the canonical avatar stays neutral (issue #25)

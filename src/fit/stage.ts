@@ -55,7 +55,7 @@ export async function runFitStage(subjectDir: string, options: FitStageOptions =
   const outcome = await subject.runStage(
     'fit',
     {
-      version: 9, // 4: depthOrder (per-limb depth-ordering check, issue #19); 5: the photo’s expression applied (issue #25); 6: the pose stage from two starts (issue #19, dynamic poses); 7: hand vertices weigh their area in the silhouette term (vertexWeights.ts); 8: the photo's field of view from an assumed camera distance (photoCamera.ts); 9: the pelvis stands upright unless the photo says otherwise (rootTilt.ts)
+      version: 8, // 4: depthOrder (per-limb depth-ordering check, issue #19); 5: the photo’s expression applied (issue #25); 6: the pose stage from two starts (issue #19, dynamic poses); 7: hand vertices weigh their area in the silhouette term (vertexWeights.ts); 8: the photo's field of view from an assumed camera distance (photoCamera.ts)
       inputs: { keypoints: SUBJECT_FILES.keypoints, mask: SUBJECT_FILES.mask },
       options: { body: ctx.bodySpec, fovDeg: options.fovDeg ?? null, iterationScale, sex: options.sex ?? 'auto' },
       outputs: [SUBJECT_FILES.fit, SUBJECT_FILES.fitOverlay],
