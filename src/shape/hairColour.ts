@@ -40,7 +40,10 @@ export interface HairColourMask {
 export function hairColourMask(inp: HairColourInputs, cfg: ShapeConfig = SHAPE_CONFIG): HairColourMask {
   const { width: W, height: H, photo, matte } = inp;
   const mask = new Uint8Array(W * H).fill(1);
-  const crown = crownColour(inp, cfg), torso = torsoColour(inp, cfg);
+  // the head's matte run at the head joint: the crown's columns and the chest band's width
+  const headRow = Math.round(inp.headRow);
+  const head = headRow > 0 && headRow < H ? runAround(matte, W, headRow, Math.round(inp.neckColumn)) : null;
+  const crown = head && crownColour(inp, cfg, headRow, head), torso = torsoColour(inp, cfg, headRow, head);
   const decisive = crown !== null && torso !== null && distance(crown, torso) >= cfg.hairColourContrast;
   if (decisive) {
     for (let p = 0; p < W * H; p++) {
@@ -52,13 +55,10 @@ export function hairColourMask(inp: HairColourInputs, cfg: ShapeConfig = SHAPE_C
   return { mask, crown, torso, decisive };
 }
 
-/** Median colour of the matte's top `hairCrownShare` between its highest row over the head and the head joint (inner pixels only). */
-function crownColour(inp: HairColourInputs, cfg: ShapeConfig): [number, number, number] | null {
+/** Median colour of the matte's top `hairCrownShare` between its highest row over the head (columns of the head's run `span` at
+ * the head joint's row) and the head joint (inner pixels only). */
+function crownColour(inp: HairColourInputs, cfg: ShapeConfig, headRow: number, span: { x0: number; x1: number }): [number, number, number] | null {
   const { width: W, matte } = inp;
-  const headRow = Math.round(inp.headRow);
-  if (!(headRow > 0 && headRow < inp.height)) return null;
-  const span = runAround(matte, W, headRow, Math.round(inp.neckColumn));
-  if (!span) return null;
   let top = -1;
   for (let y = 0; y < headRow && top < 0; y++) for (let x = span.x0; x <= span.x1; x++) if (matte[y * W + x]! >= 0.5) { top = y; break; }
   if (top < 0) return null;
@@ -66,12 +66,11 @@ function crownColour(inp: HairColourInputs, cfg: ShapeConfig): [number, number, 
   return medianColour(inp, cfg, span.x0, span.x1, top, bottom);
 }
 
-/** Median colour of the chest: a band around the neck column, half the head's width, from a fifth to half the way from shoulders to hips. */
-function torsoColour(inp: HairColourInputs, cfg: ShapeConfig): [number, number, number] | null {
-  const { width: W, matte } = inp;
-  const headRow = Math.round(inp.headRow), nc = Math.round(inp.neckColumn);
+/** Median colour of the chest: a band around the neck column, half the head's width (its run `span`), from a fifth to half the way
+ * from shoulders to hips. */
+function torsoColour(inp: HairColourInputs, cfg: ShapeConfig, headRow: number, span: { x0: number; x1: number } | null): [number, number, number] | null {
+  const nc = Math.round(inp.neckColumn);
   if (!(headRow > 0 && headRow < inp.height) || !(inp.hipRow > inp.shoulderRow)) return null;
-  const span = runAround(matte, W, headRow, nc);
   const half = span ? Math.max(1, Math.round((span.x1 - span.x0 + 1) / 4)) : 1;
   const drop = inp.hipRow - inp.shoulderRow;
   const [a, b] = cfg.hairTorsoBand;
