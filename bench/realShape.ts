@@ -74,7 +74,7 @@ for (const file of files) {
       sheetRows.push(await timed('turntable', async () => turntable(avatar, await resolvePose(avatar, { pose: 'rest' }), { views: 4, size: 256 })));
     }
     await writePng(join(out, `${name}.png`), contactSheet(sheetRows, { columns: avatarIterations !== undefined ? 1 : 2, cellHeight: Math.max(...sheetRows.map((r) => r.height)) }));
-    const row = { name, keypointPx: +fit.residuals.keypointPx.toFixed(1), fitIoU: +fit.residuals.silhouetteIoU.toFixed(3), proxyIoU: +(shaped.silhouetteIoU ?? NaN).toFixed(3), looseFraction: +(shaped.stats?.looseFraction ?? NaN).toFixed(3), hairFraction: +(shaped.stats?.hairFraction ?? NaN).toFixed(3), spansLegsFraction: +(shaped.stats?.spansLegsFraction ?? NaN).toFixed(3), shinsApart: shaped.stats?.shinsApart, sheetFraction: +(shaped.stats?.sheetFraction ?? NaN).toFixed(3), vertices: shaped.stats?.vertices, ...trained, seconds: t };
+    const row = { name, keypointPx: +fit.residuals.keypointPx.toFixed(1), fitIoU: +fit.residuals.silhouetteIoU.toFixed(3), proxyIoU: +(shaped.silhouetteIoU ?? NaN).toFixed(3), looseFraction: +(shaped.stats?.looseFraction ?? NaN).toFixed(3), hairFraction: +(shaped.stats?.hairFraction ?? NaN).toFixed(3), spansLegsFraction: +(shaped.stats?.spansLegsFraction ?? NaN).toFixed(3), shinsApart: shaped.stats?.shinsApart, legsApart: shaped.stats?.legsApart, sheetFraction: +(shaped.stats?.sheetFraction ?? NaN).toFixed(3), vertices: shaped.stats?.vertices, ...trained, seconds: t };
     rows.push(row);
     console.log(JSON.stringify(row));
   } catch (e) {

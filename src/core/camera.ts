@@ -25,6 +25,12 @@ export function projectPoint(cam: Camera, x: number, y: number, z: number): { u:
   return { u: (cam.fx * xc) / zc + cam.cx, v: (cam.fy * yc) / zc + cam.cy, depth: zc };
 }
 
+/** The camera's centre of projection in world coordinates (−Rᵀt). */
+export function cameraCentre(cam: Camera): [number, number, number] {
+  const R = cam.R, t = cam.t;
+  return [0, 1, 2].map((c) => -(R[c]! * t[0]! + R[3 + c]! * t[1]! + R[6 + c]! * t[2]!)) as [number, number, number];
+}
+
 /**
  * A camera at `eye` looking at `target` (world Y up). Because the camera's y axis points
  * down, world up appears at the top of the image.

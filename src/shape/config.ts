@@ -128,6 +128,23 @@ export const SHAPE_CONFIG = {
   shinReach: 0.08,
   /** Around each knee joint a lower leg's part and the rest meet (as `shoulderSeamRadius`). */
   kneeSeamRadius: 0.08,
+  /** Whole legs are carved apart (partition.ts `proxyLimbs`, legBend.ts `thighLiftedTowardsCamera`) when no garment spans them and a
+   * thigh points at least this far (degrees) from the trunk's down direction, and `legSplitDepth` out of the image plane: sitting, a
+   * knee raised towards the camera. Carved with the trunk, a sitting person's lap fused with the belly and the canonical pose pulled it
+   * into sheets from the hoodie to the knees (man-hoodie-sitting, sheetFraction 0.28; his thighs 98° and 118°). Standing and walking
+   * thighs stay below ~40° on the 21 real photos (a stride's front thigh 41°), the synthetic subjects' below 40°. */
+  legSplitLift: 50,
+  /** …and at least this far (degrees) out of the image plane. A thigh lifted across the image lies beside the trunk, not in front of it:
+   * man-trench-kick's kicked thigh (53° lifted, 17° into depth) carved apart cut off the coat's tail flying around it (photo IoU
+   * 0.928 → 0.900); the sitting and raised-knee photos' lifted thighs point 28–62° into depth. */
+  legSplitDepth: 25,
+  /** A whole leg carved apart claims surface this close to its thigh or shin (metres): trousers, as `shinReach`. */
+  legReach: 0.08,
+  /** Around each hip joint a carved-apart leg and the rest meet (as `shoulderSeamRadius`). Measured on the three real photos whose legs
+   * are carved apart (man-hoodie-sitting, woman-athlete-jump, man-suit-dance; canonical sheetFraction): 0.05 m → 0.034, 0.010, 0.021;
+   * 0.1 m → 0.129, 0.075, 0.025; 0.15 m → 0.291, 0.147, 0.055 — a wider seam blends the lap's surface between pelvis and thigh, and
+   * the canonical pose stretches it. */
+  hipSeamRadius: 0.05,
   /** Tangential relaxation iterations evening out marching-tetrahedra triangles (moves vertices along the surface only). */
   relaxIterations: 4,
   /** Hands and face keep the template's own geometry: shell vertices whose nearest body vertex is a hand or face vertex at least

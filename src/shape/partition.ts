@@ -15,7 +15,9 @@
  * cell), combined with the occupancy field as max(f, cut); across some seams one part reaches a little into the other's
  * cell (OVERLAP_OF), so no gap or notch shows in the photo.
  *
- * The thighs are never split: a skirt, dress or coat spans them and must stay one surface. The lower legs are carved apart
+ * The thighs are split only when no garment spans them (a skirt, dress or coat must stay one surface) and one is lifted towards
+ * the trunk (`proxyLimbs({ legs: true })`, SHAPE_CONFIG.legSplitLift): a sitting person's lap lies against the belly, carved as
+ * one part with it, and unposing pulled the thighs down out of the hoodie as sheets to the knees. The lower legs are carved apart
  * when they touch in the photo and no garment spans the legs (`proxyLimbs(true)`, SHAPE_CONFIG.shinContact): carved as one
  * part, crossed or touching calves fused, and unposing stretched the joint into a sheet between them. (Tried and not kept:
  * lower legs claiming 2 cm around them always, which left the matte between crossed calves as a loose slab skinned to the
@@ -35,6 +37,8 @@ export interface LimbPartitionSettings {
   ankleSeamRadius: number;
   shinReach: number;
   kneeSeamRadius: number;
+  legReach: number;
+  hipSeamRadius: number;
   /** In voxels. */
   partOverlap: number;
 }
@@ -62,9 +66,23 @@ const SHIN_LIMBS: readonly LimbSpec[] = [
   { name: 'rightShin', root: 'calf_r', seam: 'kneeSeamRadius', pieces: [{ parts: [PART_INDEX.rightLowerLeg], reach: 'shinReach' }] },
 ];
 
-/** The limbs of one proxy, in part order 1..N: the arms and feet, and the lower legs when `splitShins`. */
-export function proxyLimbs(splitShins: boolean): readonly LimbSpec[] {
-  return splitShins ? [...PROXY_LIMBS, ...SHIN_LIMBS] : PROXY_LIMBS;
+/** The whole legs (thigh and lower leg), carved apart when a thigh is lifted (sitting, a raised knee) and no garment spans the legs. */
+const LEG_LIMBS: readonly LimbSpec[] = [
+  { name: 'leftLeg', root: 'thigh_l', seam: 'hipSeamRadius', pieces: [{ parts: [PART_INDEX.leftUpperLeg, PART_INDEX.leftLowerLeg], reach: 'legReach' }] },
+  { name: 'rightLeg', root: 'thigh_r', seam: 'hipSeamRadius', pieces: [{ parts: [PART_INDEX.rightUpperLeg, PART_INDEX.rightLowerLeg], reach: 'legReach' }] },
+];
+
+/** Which leg pieces of one proxy are carved apart (the arms and feet always are). */
+export interface LegSplit {
+  /** The lower legs: they touch in the photo (`shinsTouch`) and no garment spans the legs. */
+  shins: boolean;
+  /** The whole legs: a thigh is lifted (`thighLift`) and no garment spans the legs; the lower legs then go with their thighs. */
+  legs: boolean;
+}
+
+/** The limbs of one proxy, in part order 1..N: the arms and feet, then the whole legs or the lower legs as `split` says. */
+export function proxyLimbs(split: LegSplit): readonly LimbSpec[] {
+  return split.legs ? [...PROXY_LIMBS, ...LEG_LIMBS] : split.shins ? [...PROXY_LIMBS, ...SHIN_LIMBS] : PROXY_LIMBS;
 }
 
 /**
@@ -96,7 +114,8 @@ const NO_OVERLAP = 0, REST_INTO_LIMB = 1, LIMB_INTO_REST = 2;
  * with no overlap the seam notched subject 2's photo silhouette (0.951 → 0.948).
  */
 const OVERLAP_OF: Record<keyof LimbPartitionSettings, number> = {
-  armReach: REST_INTO_LIMB, handReach: NO_OVERLAP, footReach: LIMB_INTO_REST, shinReach: REST_INTO_LIMB, kneeSeamRadius: NO_OVERLAP,
+  armReach: REST_INTO_LIMB, handReach: NO_OVERLAP, footReach: LIMB_INTO_REST, shinReach: REST_INTO_LIMB, legReach: REST_INTO_LIMB,
+  kneeSeamRadius: NO_OVERLAP, hipSeamRadius: NO_OVERLAP,
   shoulderSeamRadius: NO_OVERLAP, ankleSeamRadius: NO_OVERLAP, partOverlap: NO_OVERLAP,
 };
 

@@ -6,7 +6,7 @@
  * or subdivides a body (generator, geometry targets, Gaussian template) takes it unchanged.
  */
 import type { Camera } from '../core/camera.js';
-import { fitLongSide, projectPoint, resizeCamera } from '../core/camera.js';
+import { cameraCentre, fitLongSide, projectPoint, resizeCamera } from '../core/camera.js';
 import { PersonaError } from '../core/errors.js';
 import type { FloatImage } from '../core/image.js';
 import { ArrayBodyModel } from '../body/index.js';
@@ -18,7 +18,7 @@ import { runTasks } from '../splat/index.js';
 import { SHAPE_CONFIG, type ShapeConfig } from './config.js';
 import { buildSlabs, type DepthSlabs } from './slabs.js';
 import { hairColourMask } from './hairColour.js';
-import { legBend, waistHangShare } from './legBend.js';
+import { legBend, thighLiftedTowardsCamera, waistHangShare } from './legBend.js';
 import { occupancyField, sampleGrid } from './field.js';
 import { bodyLimbs, cropToInside, limbFields, proxyLimbs, PROXY_REST, shinsTouch } from './partition.js';
 import { marchingTetrahedra } from './marchingTetrahedra.js';
@@ -64,6 +64,8 @@ export interface ProxyStats {
   waistHang: number;
   /** Whether the lower legs were carved apart (they touch in the photo and no garment spans the legs: partition.ts). */
   shinsApart: boolean;
+  /** Whether the whole legs were carved apart from the trunk (a lifted thigh, no garment spanning the legs: partition.ts). */
+  legsApart: boolean;
   /** Share of the canonical surface's area in triangles stretched more than SHAPE_CONFIG.sheetStretch × against the photo's pose:
    * sheets between parts the canonical pose pulls apart (a measure; nothing acts on it). */
   sheetFraction: number;
@@ -143,8 +145,10 @@ export function buildClothedProxy(inp: ProxyInputs): ClothedProxy {
   const field = occupancyField({ grid: { origin, spacing: h, dims: gdims }, bodyPositions: bodyPosed, bodyTriangles: body.triangles, camera: cam, matte, slabs });
   // each limb part (the arms, the feet, the rest) carved as its own closed surface: see partition.ts
   // lower legs that touch in the photo are parts of their own unless a garment spans the legs (partition.ts)
-  const shinsApart = !slabs.spansLegs.some((v) => v !== 0) && shinsTouch(bodyPosed, body.partLabels, cfg.shinContact);
-  const limbSpecs = proxyLimbs(shinsApart);
+  const garmentSpansLegs = slabs.spansLegs.some((v) => v !== 0);
+  const legsApart = !garmentSpansLegs && thighLiftedTowardsCamera(joint, up, cameraCentre(inp.camera), cfg);
+  const shinsApart = !garmentSpansLegs && !legsApart && shinsTouch(bodyPosed, body.partLabels, cfg.shinContact);
+  const limbSpecs = proxyLimbs({ shins: shinsApart, legs: legsApart });
   const parts = limbFields(field, bodyPosed, body.partLabels, cfg, limbSpecs)
     .map((f) => {
       const box = cropToInside(f);
@@ -267,7 +271,7 @@ export function buildClothedProxy(inp: ProxyInputs): ClothedProxy {
       vertices: V, triangles: F, shellVertices: K, templateVertices: P, voxels: gdims,
       shellTopology: { boundaryEdges: shellTopology.boundaryEdges, nonManifoldEdges: shellTopology.nonManifoldEdges, inconsistentEdges: shellTopology.inconsistentEdges },
       looseFraction: loose / Math.max(1, K), hairFraction: hair / Math.max(1, K),
-      spansLegsFraction: spansLegs.reduce((n, x) => n + x, 0) / Math.max(1, K), waistHang: hang, shinsApart,
+      spansLegsFraction: spansLegs.reduce((n, x) => n + x, 0) / Math.max(1, K), waistHang: hang, shinsApart, legsApart,
       sheetFraction: stretchedAreaFraction(posed, rest, triangles, cfg.sheetStretch),
       hairColour: hairColour && { crown: roundColour(hairColour.crown), torso: roundColour(hairColour.torso), decisive: hairColour.decisive },
     },

@@ -4,6 +4,8 @@ import { makeSubject } from '../../src/bench/subjects.js';
 import { createImage, type FloatImage } from '../../src/core/image.js';
 import { buildClothedProxy, SHAPE_CONFIG, type ClothedProxy } from '../../src/shape/index.js';
 import { shinsTouch } from '../../src/shape/partition.js';
+import { thighLiftedTowardsCamera } from '../../src/shape/legBend.js';
+import { cameraCentre } from '../../src/core/camera.js';
 
 /** The matte of a render grown by `radius` pixels: a loose top over the whole body, so arm and trunk carve as one blob. */
 function grownMatte(alpha: Float32Array, width: number, height: number, radius: number): FloatImage {
@@ -93,3 +95,63 @@ test('legs apart (synthetic subjects in their photo poses): the lower legs stay 
     assert.equal(shinsTouch(body, subject.model.partLabels, SHAPE_CONFIG.shinContact), false, `subject ${id}`);
   }
 });
+
+test('sitting (thighs lifted towards the camera): the legs are carved apart from the trunk, and unposing leaves no sheet from the lap', () => {
+  // subject 3 with the thighs pointing forwards and the shins hanging down, as on a chair; a loose top (the matte grown by
+  // 6 px, ~1.5 cm) so the lap and the belly carve as one blob unless the legs are parts of their own
+  const subject = makeSubject(3, { textureSize: 64 });
+  const pose = subject.poseFromRecipe({
+    aims: [
+      ['thigh_l', 'calf_l', [0.08, -0.15, 1]], ['calf_l', 'foot_l', [0, -1, 0.05]],
+      ['thigh_r', 'calf_r', [-0.08, -0.15, 1]], ['calf_r', 'foot_r', [0, -1, 0.05]],
+    ],
+  });
+  const posed = subject.pose(pose);
+  const camera = subject.frameCamera(posed);
+  const matte = grownMatte(subject.render(posed, camera, { background: [1, 1, 1] }).alpha, camera.width, camera.height, 6);
+  const build = (legSplitLift: number): ClothedProxy =>
+    buildClothedProxy({ body: subject.model, shape: subject.shape, pose, camera, matte, config: { ...SHAPE_CONFIG, legSplitLift } });
+  const split = build(SHAPE_CONFIG.legSplitLift), fused = build(180);
+  assert.equal(split.stats.legsApart, true);
+  assert.equal(fused.stats.legsApart, false);
+  assert.deepEqual(split.stats.shellTopology, { boundaryEdges: 0, nonManifoldEdges: 0, inconsistentEdges: 0 });
+  // carved with the trunk the lap unposes into a panel over the groin (3.8 % of the canonical area in triangles stretched > 10×); apart, none
+  assert.ok(fused.stats.sheetFraction > 0.02, `fused: sheet fraction ${fused.stats.sheetFraction}`);
+  assert.ok(split.stats.sheetFraction < 0.005, `carved apart: sheet fraction ${split.stats.sheetFraction}`);
+  const stretchedSplit = stretchedTriangles(split), stretchedFused = stretchedTriangles(fused);
+  assert.ok(stretchedSplit < stretchedFused, `fused ${stretchedFused}, carved apart ${stretchedSplit} triangles stretched by > 5 cm`);
+});
+
+test('standing (synthetic subjects in their photo poses): no thigh is lifted towards the camera, the legs stay with the trunk', () => {
+  for (const id of [0, 1, 2, 3, 4, 5]) {
+    const subject = makeSubject(id, { textureSize: 64 });
+    const posed = subject.pose(subject.photoPose());
+    const joint = jointOf(subject, posed.joints);
+    const camera = subject.frameCamera(posed);
+    // with margin: no thigh passes even at 10° less lift
+    const lifted = thighLiftedTowardsCamera(joint, trunkUp(joint), cameraCentre(camera), { ...SHAPE_CONFIG, legSplitLift: SHAPE_CONFIG.legSplitLift - 10 });
+    assert.equal(lifted, false, `subject ${id}`);
+  }
+});
+
+test('a thigh lifted across the image (a kick to the side) is not lifted towards the camera; one pointing at it is', () => {
+  const subject = makeSubject(3, { textureSize: 64 });
+  const lifted = (aim: [number, number, number]): boolean => {
+    const posed = subject.pose(subject.poseFromRecipe({ aims: [['thigh_l', 'calf_l', aim]] }));
+    const joint = jointOf(subject, posed.joints);
+    return thighLiftedTowardsCamera(joint, trunkUp(joint), cameraCentre(subject.frameCamera(posed)), SHAPE_CONFIG);
+  };
+  assert.equal(lifted([0.9, -0.3, 0.1]), false); // sideways, 72° from down, 6° into depth
+  assert.equal(lifted([0.1, -0.3, 0.9]), true); // forwards, at the camera
+  assert.equal(lifted([0.1, -0.9, 0.3]), false); // a step: 19° from down
+});
+
+function jointOf(subject: ReturnType<typeof makeSubject>, joints: Float64Array): (n: string) => [number, number, number] {
+  const names = subject.model.skeleton.names;
+  return (n) => { const j = names.indexOf(n); return [joints[j * 3]!, joints[j * 3 + 1]!, joints[j * 3 + 2]!]; };
+}
+
+function trunkUp(joint: (n: string) => [number, number, number]): number[] {
+  const neck = joint('neck_01'), hipL = joint('thigh_l'), hipR = joint('thigh_r');
+  return [0, 1, 2].map((a) => neck[a]! - (hipL[a]! + hipR[a]!) / 2);
+}
