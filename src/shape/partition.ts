@@ -16,9 +16,9 @@
  * cell (OVERLAP_OF), so no gap or notch shows in the photo.
  *
  * The thighs are split only when no garment spans them (a skirt, dress or coat must stay one surface) and one is lifted towards
- * the trunk (`proxyLimbs({ legs: true })`, SHAPE_CONFIG.legSplitLift): a sitting person's lap lies against the belly, carved as
+ * the camera (`proxyLimbs({ legs: true })`, legBend.ts `thighLiftedTowardsCamera`): a sitting person's lap lies against the belly, carved as
  * one part with it, and unposing pulled the thighs down out of the hoodie as sheets to the knees. The lower legs are carved apart
- * when they touch in the photo and no garment spans the legs (`proxyLimbs(true)`, SHAPE_CONFIG.shinContact): carved as one
+ * when they touch in the photo and no garment spans the legs (`proxyLimbs({ shins: true })`, SHAPE_CONFIG.shinContact): carved as one
  * part, crossed or touching calves fused, and unposing stretched the joint into a sheet between them. (Tried and not kept:
  * lower legs claiming 2 cm around them always, which left the matte between crossed calves as a loose slab skinned to the
  * thighs; whole legs apart, which cut a kick's coat tail off; every pair of shins apart, which cost the tight-clothed
@@ -76,7 +76,7 @@ const LEG_LIMBS: readonly LimbSpec[] = [
 export interface LegSplit {
   /** The lower legs: they touch in the photo (`shinsTouch`) and no garment spans the legs. */
   shins: boolean;
-  /** The whole legs: a thigh is lifted (`thighLift`) and no garment spans the legs; the lower legs then go with their thighs. */
+  /** The whole legs: a thigh is lifted towards the camera (legBend.ts `thighLiftedTowardsCamera`) and no garment spans the legs; the lower legs then go with their thighs. */
   legs: boolean;
 }
 

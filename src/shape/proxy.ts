@@ -144,7 +144,8 @@ export function buildClothedProxy(inp: ProxyInputs): ClothedProxy {
   const gdims = [0, 1, 2].map((a) => Math.ceil((hi[a]! - lo[a]! + 2 * cfg.padding) / h) + 1) as [number, number, number];
   const field = occupancyField({ grid: { origin, spacing: h, dims: gdims }, bodyPositions: bodyPosed, bodyTriangles: body.triangles, camera: cam, matte, slabs });
   // each limb part (the arms, the feet, the rest) carved as its own closed surface: see partition.ts
-  // lower legs that touch in the photo are parts of their own unless a garment spans the legs (partition.ts)
+  // unless a garment spans the legs, whole legs are parts of their own when a thigh is lifted towards the camera (sitting),
+  // else the lower legs when they touch in the photo (partition.ts)
   const garmentSpansLegs = slabs.spansLegs.some((v) => v !== 0);
   const legsApart = !garmentSpansLegs && thighLiftedTowardsCamera(joint, up, cameraCentre(inp.camera), cfg);
   const shinsApart = !garmentSpansLegs && !legsApart && shinsTouch(bodyPosed, body.partLabels, cfg.shinContact);

@@ -69,9 +69,12 @@ export const UNWRAP = {
    * man-tee-cluttered's white T-shirt, a skin patch on woman-stripes' lower back). */
   sideOwnBelow: 0.25,
   sideOwnAbove: 0.75,
-  /** Torso sides seen within this distance (metres) of the fitted hands are not the sides' colour: the photo's hand can lie
-   * there (a hand on the hip, a few centimetres off the fitted one). */
-  sideHandReach: 0.06,
+  /** The photo's hand can lie this far (metres) from the fitted one (a hand on the hip or the lap, a few centimetres off): torso
+   * sides seen there are not the sides' colour, and body texels seen there that look like skin (face.ts `skinLike`) are the hand,
+   * not the body — left to the fill, which gives them their neighbours' colour (bare skin beside the hand takes the skin around
+   * it). man-hoodie-sitting's hand on his lap printed itself on his thighs and groin, and every proxy vertex under the hoodie
+   * that takes the body's texel there (the seat, the hips' back: 600 vertices) came out skin-coloured. */
+  handPrintReach: 0.06,
 } as const;
 
 /** Inputs of the unwrap. */
@@ -123,6 +126,8 @@ export interface UnwrapResult {
   handsCovered: number[];
   /** Torso back texels that took the sides' colour instead of the mirrored front (rule 2, sideColours.ts). */
   backFromSides: number;
+  /** Seen or mirrored body texels beside a fitted hand that look like skin, left to the fill (UNWRAP.handPrintReach). */
+  handPrints: number;
 }
 
 /** Unwraps the photo onto the UV map (see the module comment for the rules). */
@@ -152,7 +157,9 @@ export function unwrapTexture(input: UnwrapInput): UnwrapResult {
   const scalpY = headHi - UNWRAP.scalpFraction * (headHi - headLo);
   const texelPos = new Float32Array(size * size * 3); // surface point of each body texel
   const sides = input.backFromSides === false ? null : torsoSides(P, input.partLabels, camera, texelPos);
-  const nearHand = sides ? handNeighbourhood(P, input.partLabels, camera, UNWRAP.sideHandReach) : null;
+  const nearHand = handNeighbourhood(P, input.partLabels, camera, UNWRAP.handPrintReach);
+  // body texels beside a fitted hand, seen (q) or mirrored from the surface in front (−1 − q): hand prints if they look like skin
+  const printCandidates: number[] = [];
   const hidden = new Set(input.hiddenParts ?? []);
   const paintTexels: number[] = []; // face, eyes and hidden-hand texels, painted if needed
   const texelPart = new Int8Array(size * size).fill(-1);
@@ -208,7 +215,8 @@ export function unwrapTexture(input: UnwrapInput): UnwrapResult {
       if (facing > 0.4) handSeen.get(part)?.push(q);
       // the top of the head seen from the front approximates the hair colour
       if (head && y >= scalpY && facing > 0.3) scalpSamples.push(rgb[0]!, rgb[1]!, rgb[2]!, y);
-      if (sides && part === PART_INDEX.torso && facing < UNWRAP.sideFacingMax && !nearHand![pix]) sides.colours.add(sides.lateral(x, y, z), sides.height(x, y, z), rgb);
+      if (nearHand[pix] && !HAND_PRINT_EXEMPT.has(part)) printCandidates.push(q);
+      if (sides && part === PART_INDEX.torso && facing < UNWRAP.sideFacingMax && !nearHand[pix]) sides.colours.add(sides.lateral(x, y, z), sides.height(x, y, z), rgb);
     } else {
       // mirror only from the same limb: an arm in front of the torso (or one leg before the other) says
       // nothing about the surface behind it — that is left to the fill
@@ -218,6 +226,7 @@ export function unwrapTexture(input: UnwrapInput): UnwrapResult {
       if (front < 0 || limbGroup[input.partLabels[T[front * 3]!]!] !== limbGroup[part]) continue;
       mirrorCandidates.push(q);
       for (let c = 0; c < 3; c++) tex.data[q * 3 + c] = rgb[c]!;
+      if (nearHand[pix] && !HAND_PRINT_EXEMPT.has(part)) printCandidates.push(-1 - q);
     }
   }
   const hair = scalpColour(scalpSamples);
@@ -258,6 +267,15 @@ export function unwrapTexture(input: UnwrapInput): UnwrapResult {
     for (const q of handSeen.get(h)!) for (let c = 0; c < 3; c++) skinSamples[c]!.push(tex.data[q * 3 + c]!);
   }
   const skin: [number, number, number] = skinSamples[0]!.length >= 20 ? [median(skinSamples[0]!), median(skinSamples[1]!), median(skinSamples[2]!)] : [...FACE_FILL.defaultSkin];
+  // hand prints: texels beside a fitted hand that look like skin show the photo's hand; left to the fill
+  let handPrints = 0;
+  for (const c of printCandidates) {
+    const q = c < 0 ? -1 - c : c;
+    if (conf[q] === 0 || !skinLike(tex.data.subarray(q * 3, q * 3 + 3), skin)) continue;
+    conf[q] = 0;
+    if (c >= 0) seen--;
+    handPrints++;
+  }
   const facePainted = input.face !== undefined && (!input.face.foundInPhoto || faceSeen < FACE_FILL.minSeen * faceTexels);
   for (const q of paintTexels) {
     const part = texelPart[q]!;
@@ -274,8 +292,11 @@ export function unwrapTexture(input: UnwrapInput): UnwrapResult {
   pushPullFill(tex.data, weights, size, size, 3);
   const visibility = createImage(size, size, 1);
   visibility.data.set(conf);
-  return { texture: tex, visibility, seenFraction: bodyTexels > 0 ? seen / bodyTexels : 0, facePainted, skin, handsPainted: [...hidden], handsCovered, backFromSides };
+  return { texture: tex, visibility, seenFraction: bodyTexels > 0 ? seen / bodyTexels : 0, facePainted, skin, handsPainted: [...hidden], handsCovered, backFromSides, handPrints };
 }
+
+/** Parts a hand print is not looked for on: the hands themselves and the head (a hand at the face lies on skin). */
+const HAND_PRINT_EXEMPT = new Set<number>([PART_INDEX.leftHand, PART_INDEX.rightHand, PART_INDEX.head, PART_INDEX.face, PART_INDEX.eyes]);
 
 /**
  * Pixels within `reach` metres (at the hand's depth) of a projected hand vertex: a torso side seen there may show the

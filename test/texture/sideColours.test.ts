@@ -5,7 +5,7 @@ import { UNWRAP, unwrapTexture, handNeighbourhood } from '../../src/texture/unwr
 import { makeSubject } from '../../src/bench/subjects.js';
 import { projectPoint } from '../../src/core/camera.js';
 import { PART_INDEX } from '../../src/body/index.js';
-import { renderTextured } from '../../src/render/index.js';
+import { rasterizeMesh, renderTextured } from '../../src/render/index.js';
 
 /** Side texels every 5 mm from height 0 to 0.4 m, coloured by `colour(height)`, on both sides; one back cell's texels. */
 function sides(colour: (h: number, side: number) => number[], cell: number[], cellHeight = 0.2): { s: SideColours; out: number[]; replaced: boolean } {
@@ -79,4 +79,38 @@ test('handNeighbourhood: pixels within the reach of a projected hand vertex, at 
   assert.equal(near[32 * 64 + 35], 1, '3 px away: within 6 cm');
   assert.equal(near[32 * 64 + 36], 0, '4 px away: beyond');
   assert.equal(near[32 * 64 + 57], 0, 'a torso vertex marks nothing');
+});
+
+test('unwrap: the photo\'s hand a few centimetres off the fitted one is not printed on the body; skin colour far from the hands stays', () => {
+  // subject 1 (hand on the hip): a skin-coloured patch painted on the hip and thigh within 4.5 cm of the fitted hands (the
+  // photo's hand, off the fitted one), and a band of it 20–23 cm from the hands (a print in the clothing itself)
+  const s = makeSubject(1, { textureSize: 512 });
+  const { posed, camera, render } = s.photo({ supersample: 1 });
+  const P = Float32Array.from(posed.body), W = camera.width, H = camera.height;
+  const raster = rasterizeMesh(P, s.model.triangles, camera, { cull: 'back' });
+  const partAt = (p: number): number => { const f = raster.triangleId[p]!; return f < 0 ? -1 : s.model.partLabels[s.model.triangles[f * 3]!]!; };
+  const hands: Array<{ u: number; v: number; depth: number }> = [];
+  for (let v = 0; v < s.model.partLabels.length; v++)
+    if (s.model.partLabels[v] === PART_INDEX.leftHand || s.model.partLabels[v] === PART_INDEX.rightHand) hands.push(projectPoint(camera, P[v * 3]!, P[v * 3 + 1]!, P[v * 3 + 2]!));
+  const pxPerMetre = camera.fx / hands[0]!.depth;
+  const handDistance = (x: number, y: number): number => Math.min(...hands.map((h) => Math.hypot(h.u - x, h.v - y))) / pxPerMetre;
+  const skin = [0.86, 0.58, 0.48];
+  const photo = { ...render.image, data: Float32Array.from(render.image.data) };
+  const near: number[] = [], far: number[] = [];
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++) {
+      const p = y * W + x, part = partAt(p);
+      if (part !== PART_INDEX.torso && part !== PART_INDEX.leftUpperLeg && part !== PART_INDEX.rightUpperLeg) continue;
+      const d = handDistance(x, y);
+      if (d < 0.045) near.push(p);
+      else if (d > 0.2 && d < 0.23) far.push(p);
+    }
+  assert.ok(near.length > 30 && far.length > 30, `patches of ${near.length} and ${far.length} pixels`);
+  for (const p of [...near, ...far]) photo.data.set(skin, p * 3);
+  const r = unwrapTexture({ posedVertices: P, triangles: s.model.triangles, cornerUvs: s.model.cornerUvs, partLabels: s.model.partLabels, camera, photo, matte: Float32Array.from(render.mask), size: 512 });
+  const img = renderTextured(P, s.model.triangles, s.model.cornerUvs, r.texture, camera, { background: [0, 0, 0] }).image;
+  const painted = (pixels: number[]): number => pixels.filter((p) => Math.hypot(img.data[p * 3]! - skin[0]!, img.data[p * 3 + 1]! - skin[1]!, img.data[p * 3 + 2]! - skin[2]!) < 0.05).length / pixels.length;
+  assert.ok(r.handPrints > 0, 'hand prints found');
+  assert.ok(painted(near) < 0.2, `beside the hand ${(100 * painted(near)).toFixed(0)} % still the hand's colour`);
+  assert.ok(painted(far) > 0.8, `far from the hands ${(100 * painted(far)).toFixed(0)} % of the print kept`);
 });
