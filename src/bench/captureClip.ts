@@ -4,7 +4,7 @@
  * camera facing it at a known field of view, with the true motion on the subject's skeleton
  * and per-frame limb visibility.
  */
-import { lookAtCamera, type Camera } from '../core/camera.js';
+import { cameraCentre, lookAtCamera, type Camera } from '../core/camera.js';
 import type { FloatImage } from '../core/image.js';
 import { makeSubject } from './subjects.js';
 import { createPoseSampler, getBuiltinMotion, motionDuration, restSkeletonOf } from '../motion/index.js';
@@ -66,8 +66,7 @@ function pitchedCamera(cam: Camera, bodies: Float64Array[], pitchDeg: number): C
   const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
   for (const b of bodies) for (let i = 0; i < b.length; i += 3) for (let c = 0; c < 3; c++) { lo[c] = Math.min(lo[c]!, b[i + c]!); hi[c] = Math.max(hi[c]!, b[i + c]!); }
   const centre: [number, number, number] = [(lo[0]! + hi[0]!) / 2, (lo[1]! + hi[1]!) / 2, (lo[2]! + hi[2]!) / 2];
-  const R = cam.R, t = cam.t;
-  const eye = [0, 1, 2].map((i) => -(R[i]! * t[0]! + R[3 + i]! * t[1]! + R[6 + i]! * t[2]!)); // −Rᵀt
+  const eye = cameraCentre(cam);
   const dist = Math.hypot(eye[0]! - centre[0], eye[1]! - centre[1], eye[2]! - centre[2]);
   const p = (pitchDeg * Math.PI) / 180;
   const raised: [number, number, number] = [centre[0], centre[1] + dist * Math.sin(p), centre[2] + dist * Math.cos(p)];

@@ -19,7 +19,7 @@
  *  3. Everything else: push–pull fill (fill.ts), which also blends across UV seams.
  */
 import type { Camera } from '../core/camera.js';
-import { projectPoint } from '../core/camera.js';
+import { cameraCentre, projectPoint } from '../core/camera.js';
 import type { FloatImage } from '../core/image.js';
 import { createImage, sampleBilinear } from '../core/image.js';
 import { rasterizeMesh, computeVertexNormals, rasterizeUvSpace } from '../render/index.js';
@@ -146,9 +146,7 @@ export function unwrapTexture(input: UnwrapInput): UnwrapResult {
   const headParts = new Set([PART_INDEX.head, PART_INDEX.face, PART_INDEX.eyes]);
   const limbGroup = limbGroups();
   let bodyTexels = 0, seen = 0;
-  const cx = -(camera.R[0]! * camera.t[0]! + camera.R[3]! * camera.t[1]! + camera.R[6]! * camera.t[2]!);
-  const cy = -(camera.R[1]! * camera.t[0]! + camera.R[4]! * camera.t[1]! + camera.R[7]! * camera.t[2]!);
-  const cz = -(camera.R[2]! * camera.t[0]! + camera.R[5]! * camera.t[1]! + camera.R[8]! * camera.t[2]!);
+  const [cx, cy, cz] = cameraCentre(camera);
   const rgb = [0, 0, 0];
   const scalpSamples: number[] = []; // r, g, b and height of the seen scalp texels (the hair colour, rule 2)
   // the head's vertical extent (world Y up), for the scalp rule
