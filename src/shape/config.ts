@@ -102,6 +102,20 @@ export const SHAPE_CONFIG = {
    * all other loose surface (a coat over hanging arms, arms crossed, a skirt beside a hand) follows the trunk only. Seen on the
    * synthetic long skirt: with the hands beside it, skirt within 6 cm of a hand followed the hand and flapped in generated frames. */
   armReach: 0.06,
+  /** A raised arm (raisedSleeve.ts) claims loose surface this far (metres) from its upper arm and forearm where the photo's colour
+   * rules out hair: nothing hangs from the shoulders beside a raised arm, and a puffy sleeve reaches beyond `armReach`
+   * (woman-print-dress's balloon sleeve: up to 10 cm beyond the fitted arm; docs/shape.md *A raised arm's sleeve reaches by the photo's colour*). */
+  raisedArmReach: 0.12,
+  /** …and only this far (metres) where the colour may be hair: hair lies against a raised forearm (a hand in the hair), and what
+   * the arm claims moves with it. 2 cm: the fitted arm's own surface error on the photos (docs/shape.md). */
+  raisedArmHairReach: 0.02,
+  /** An arm counts as raised when its upper arm points above the trunk's horizontal plane by at least this sine (15°)… */
+  raisedArmSine: 0.26,
+  /** …or when its forearm points up by at least this sine (30°: a hand lifted to the head, the elbow below the shoulder). */
+  raisedForearmSine: 0.5,
+  /** The raised sleeve's reach goes from `armReach` to `raisedArmReach` over the share of not-hair pixels in a box of this
+   * half-width (carving pixels; 3 px ≈ 1.3 cm at 512 px for a 1.7 m figure) around the point's projection. */
+  raisedSleeveSmoothPx: 3,
   /** Limb partition (partition.ts): a hand claims only surface this close to it (metres), so a skirt, a pocket or hair beside a hand
    * stays with the body; sleeves are claimed within `armReach` of the upper arm and forearm. bench:shape, subject 1 (a hand on the
    * hip) walk views: 1.5 cm left a bump of hip where the hand rested (side IoU 0.969), 3 cm 0.975 (before the partition 0.979);

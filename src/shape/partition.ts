@@ -10,7 +10,7 @@
  * A sample belongs to a limb when it is nearer that limb's body surface than the rest of the body and within the
  * limb's reach (a sleeve: `armReach` of the upper arm and forearm; only `handReach` of a hand, so a skirt, a pocket
  * or hair beside a hand stays with the body; `footReach` of a foot — a shoe; `shinReach` of a lower leg when the shins
- * are carved apart — a trouser leg); to the nearest limb when several
+ * are carved apart — a trouser leg; a raised arm's sleeve reaches by the photo's colour, raisedSleeve.ts); to the nearest limb when several
  * claim it; else to the rest. The cut of each part is a signed, distance-like value (negative inside the part's
  * cell), combined with the occupancy field as max(f, cut); across some seams one part reaches a little into the other's
  * cell (OVERLAP_OF), so no gap or notch shows in the photo.
@@ -27,6 +27,7 @@
 import type { ScalarGrid } from './marchingTetrahedra.js';
 import { PointIndex } from './meshOps.js';
 import { BODY_PARTS, PART_INDEX } from '../body/index.js';
+import type { ReachBoost } from './raisedSleeve.js';
 
 /** Settings of the partition (from SHAPE_CONFIG). */
 export interface LimbPartitionSettings {
@@ -130,8 +131,12 @@ export function bodyLimbs(partLabels: ArrayLike<number>, limbs: readonly LimbSpe
 /**
  * The field of each part (rest first, then `limbs`): max(field, cut of the part) — the part's own occupancy,
  * closed where its cell ends. Samples with field ≥ `2·spacing` are far outside everything and copied unchanged.
+ * `sleeveBoosts[k]`, where given, widens limb k's sleeve (its `armReach` piece) by its value at each sample (raisedSleeve.ts).
  */
-export function limbFields(field: ScalarGrid, bodyPositions: ArrayLike<number>, partLabels: ArrayLike<number>, settings: LimbPartitionSettings, limbs: readonly LimbSpec[] = PROXY_LIMBS): ScalarGrid[] {
+export function limbFields(
+  field: ScalarGrid, bodyPositions: ArrayLike<number>, partLabels: ArrayLike<number>, settings: LimbPartitionSettings, limbs: readonly LimbSpec[] = PROXY_LIMBS,
+  sleeveBoosts: ReadonlyArray<ReachBoost | null> = [],
+): ScalarGrid[] {
   const pickPoints = (parts: number[]): Float32Array => {
     const pts: number[] = [];
     for (let v = 0; v < partLabels.length; v++) if (parts.includes(partLabels[v]!)) pts.push(bodyPositions[v * 3]!, bodyPositions[v * 3 + 1]!, bodyPositions[v * 3 + 2]!);
@@ -143,9 +148,10 @@ export function limbFields(field: ScalarGrid, bodyPositions: ArrayLike<number>, 
   const h = field.spacing, [nx, ny] = field.dims;
   // beyond its reach plus this margin a limb's reach term is clamped: a sample that far from a limb is never claimed by it
   const margin = 2 * h;
-  const pieces = limbs.map((l) => l.pieces.map((p) => {
+  const pieces = limbs.map((l, k) => l.pieces.map((p) => {
     const pts = pickPoints(p.parts), reach = settings[p.reach];
-    return { index: new PointIndex(pts, 0.05), near: nearMask(field, pts, reach + margin), reach, overlap: OVERLAP_OF[p.reach] };
+    const boost = p.reach === 'armReach' ? sleeveBoosts[k] ?? null : null;
+    return { index: new PointIndex(pts, 0.05), near: nearMask(field, pts, reach + (boost?.max ?? 0) + margin), reach, boost, overlap: OVERLAP_OF[p.reach] };
   }));
   const L = limbs.length;
   // where a part's cut meets its outer surface the tetrahedra round the corner off, and without overlap those notches show
@@ -162,9 +168,10 @@ export function limbFields(field: ScalarGrid, bodyPositions: ArrayLike<number>, 
     for (let k = 0; k < L; k++) {
       let reach = Infinity, d = Infinity;
       for (const p of pieces[k]!) {
-        const dp = p.near[i] ? p.index.distanceWithin(x, y, z, p.reach + margin) : p.reach + margin;
-        if (dp - p.reach < reach) mode[k] = p.overlap;
-        reach = Math.min(reach, dp - p.reach); d = Math.min(d, dp);
+        const r = p.boost && p.near[i] ? p.reach + p.boost.at(x, y, z) : p.reach;
+        const dp = p.near[i] ? p.index.distanceWithin(x, y, z, r + margin) : r + margin;
+        if (dp - r < reach) mode[k] = p.overlap;
+        reach = Math.min(reach, dp - r); d = Math.min(d, dp);
       }
       claim[k] = reach; dist[k] = d;
       if (reach < 0) claimed = true;

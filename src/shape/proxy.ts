@@ -21,6 +21,7 @@ import { hairColourMask } from './hairColour.js';
 import { legBend, thighLiftedTowardsCamera, waistHangShare } from './legBend.js';
 import { occupancyField, sampleGrid } from './field.js';
 import { bodyLimbs, cropToInside, limbFields, proxyLimbs, PROXY_REST, shinsTouch } from './partition.js';
+import { armRaised, raisedSleeveBoost } from './raisedSleeve.js';
 import { marchingTetrahedra } from './marchingTetrahedra.js';
 import { MeshDistance } from './meshDistance.js';
 import { compact, largestComponent, meshTopology, PointIndex, relaxTangential, stretchedAreaFraction, vertexNeighbours } from './meshOps.js';
@@ -150,7 +151,11 @@ export function buildClothedProxy(inp: ProxyInputs): ClothedProxy {
   const legsApart = !garmentSpansLegs && thighLiftedTowardsCamera(joint, up, cameraCentre(inp.camera), cfg);
   const shinsApart = !garmentSpansLegs && !legsApart && shinsTouch(bodyPosed, body.partLabels, cfg.shinContact);
   const limbSpecs = proxyLimbs({ shins: shinsApart, legs: legsApart });
-  const parts = limbFields(field, bodyPosed, body.partLabels, cfg, limbSpecs)
+  // a raised arm's sleeve reaches farther where the photo's colour says it is not hair (raisedSleeve.ts)
+  const sleeveBoost = hairColour?.decisive ? raisedSleeveBoost(cam, hairColour.mask, matte, cfg) : null;
+  const raisedArms = { leftArm: armRaised(joint, 'l', up, cfg), rightArm: armRaised(joint, 'r', up, cfg) };
+  const sleeveBoosts = limbSpecs.map((l) => (l.name === 'leftArm' || l.name === 'rightArm') && raisedArms[l.name] ? sleeveBoost : null);
+  const parts = limbFields(field, bodyPosed, body.partLabels, cfg, limbSpecs, sleeveBoosts)
     .map((f) => {
       const box = cropToInside(f);
       const iso = box ? marchingTetrahedra(box) : { positions: new Float32Array(0), triangles: new Uint32Array(0) };
