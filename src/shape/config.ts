@@ -107,14 +107,14 @@ export const SHAPE_CONFIG = {
    * (woman-print-dress's balloon sleeve: up to 10 cm beyond the fitted arm; docs/shape.md *A raised arm's sleeve reaches by the photo's colour*). */
   raisedArmReach: 0.12,
   /** …and only this far (metres) where the colour may be hair: hair lies against a raised forearm (a hand in the hair), and what
-   * the arm claims moves with it. 2 cm: the fitted arm's own surface error on the photos (docs/shape.md). */
+   * the arm claims moves with it. 2 cm, as `tightRim`: nearer the fitted limb the matte counts as the limb itself (slabs.ts). */
   raisedArmHairReach: 0.02,
   /** An arm counts as raised when its upper arm points above the trunk's horizontal plane by at least this sine (15°)… */
   raisedArmSine: 0.26,
   /** …or when its forearm points up by at least this sine (30°: a hand lifted to the head, the elbow below the shoulder). */
   raisedForearmSine: 0.5,
-  /** The raised sleeve's reach goes from `armReach` to `raisedArmReach` over the share of not-hair pixels in a box of this
-   * half-width (carving pixels; 3 px ≈ 1.3 cm at 512 px for a 1.7 m figure) around the point's projection. */
+  /** The raised sleeve's reach goes from `raisedArmHairReach` to `raisedArmReach` with the share of not-hair pixels in a box of
+   * this half-width (carving pixels; 3 px ≈ 1.3 cm at 512 px for a 1.7 m figure) around the point's projection. */
   raisedSleeveSmoothPx: 3,
   /** Limb partition (partition.ts): a hand claims only surface this close to it (metres), so a skirt, a pocket or hair beside a hand
    * stays with the body; sleeves are claimed within `armReach` of the upper arm and forearm. bench:shape, subject 1 (a hand on the

@@ -151,7 +151,7 @@ export function buildClothedProxy(inp: ProxyInputs): ClothedProxy {
   const legsApart = !garmentSpansLegs && thighLiftedTowardsCamera(joint, up, cameraCentre(inp.camera), cfg);
   const shinsApart = !garmentSpansLegs && !legsApart && shinsTouch(bodyPosed, body.partLabels, cfg.shinContact);
   const limbSpecs = proxyLimbs({ shins: shinsApart, legs: legsApart });
-  // a raised arm's sleeve reaches farther where the photo's colour says it is not hair (raisedSleeve.ts)
+  // a raised arm's sleeve reaches farther where the photo's colour says it is not hair, less where it may be (raisedSleeve.ts)
   const sleeveBoost = hairColour?.decisive ? raisedSleeveBoost(cam, hairColour.mask, matte, cfg) : null;
   const raisedArms = { leftArm: armRaised(joint, 'l', up, cfg), rightArm: armRaised(joint, 'r', up, cfg) };
   const sleeveBoosts = limbSpecs.map((l) => (l.name === 'leftArm' || l.name === 'rightArm') && raisedArms[l.name] ? sleeveBoost : null);

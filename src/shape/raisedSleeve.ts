@@ -71,7 +71,7 @@ export function boxMean(img: Float32Array, W: number, H: number, r: number): Flo
   return out;
 }
 
-/** Sine of the angle from the plane normal to `up` to the bone from joint a to joint b (1 straight up, −1 straight down). */
+/** Sine of the angle between the plane perpendicular to `up` and the bone from joint a to joint b (1 straight up, −1 straight down). */
 function elevation(a: readonly number[], b: readonly number[], up: readonly number[]): number {
   const d = [b[0]! - a[0]!, b[1]! - a[1]!, b[2]! - a[2]!];
   const n = Math.hypot(d[0]!, d[1]!, d[2]!);
