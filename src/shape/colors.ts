@@ -43,7 +43,15 @@ export interface ProxyColors {
   /** Unseen hair vertices (the hair prior's layer on the back, the back of a hair volume) refilled from the nearest hair the photo
    * shows: their nearest body vertex is the back or the neck, whose texel is the clothing's or the skin's, not the hair's. */
   hairUnseen: number;
+  /** Per vertex, where its colour came from: 1 the photo, 2 the body texture at its nearest body vertex; 0 the template's own UVs,
+   * or refilled from its neighbours. */
+  source: Uint8Array;
+  /** Per vertex, how squarely it faces the photo camera (cosine; −1 off the image or behind the matte's edge margin). */
+  facing: Float32Array;
 }
+
+/** {@link ProxyColors.source} values. */
+export const COLOUR_SOURCE = { other: 0, photo: 1, bodyTexture: 2 } as const;
 
 /** V×3 colours (see the module comment). */
 export function proxyColors(proxy: ClothedProxy, body: ArrayBodyModel, texture: FloatImage, photo: FloatImage, matte: Float32Array, camera: Camera, options: ProxyColorOptions = {}): ProxyColors {
@@ -76,6 +84,7 @@ export function proxyColors(proxy: ClothedProxy, body: ArrayBodyModel, texture: 
   // pixels (negative inside) from the matte's outline, for the hair donors
   const outline = matteSignedDistance(matte, W, H);
   const refill = new Uint8Array(V), seenHair = new Uint8Array(V), hairRefill = new Uint8Array(V);
+  const source = new Uint8Array(V), facingOf = new Float32Array(V).fill(-1);
   let hairUnseen = 0, seen = 0, shell = 0, armOccluded = 0, handPrints = 0, clothOnHands = 0, skinUnderCloth = 0;
   for (let v = 0; v < V; v++) {
     if (count[v]! > 0) { for (let c = 0; c < 3; c++) colors[v * 3 + c]! /= count[v]!; continue; }
@@ -92,6 +101,7 @@ export function proxyColors(proxy: ClothedProxy, body: ArrayBodyModel, texture: 
       const nx = normals[v * 3]!, ny = normals[v * 3 + 1]!, nz = normals[v * 3 + 2]!;
       const ncx = camera.R[0]! * nx + camera.R[1]! * ny + camera.R[2]! * nz, ncy = camera.R[3]! * nx + camera.R[4]! * ny + camera.R[5]! * nz, ncz = camera.R[6]! * nx + camera.R[7]! * ny + camera.R[8]! * nz;
       const facing = -(ncx * cx + ncy * cy + ncz * cz) / Math.hypot(cx, cy, cz);
+      facingOf[v] = facing;
       visible = facing > PROXY_COLOR_CONFIG.minFacing && pr.depth <= raster.depth[py * W + px]! + 0.01;
       if (visible && arms && armOccludes(arms, py * W + px, pr.depth, part, proxy.material[v]!)) {
         visible = false;
@@ -101,6 +111,7 @@ export function proxyColors(proxy: ClothedProxy, body: ArrayBodyModel, texture: 
     }
     if (visible) {
       sampleTexture(photo, pr.u / W, 1 - pr.v / H, rgb);
+      source[v] = COLOUR_SOURCE.photo;
       seen++;
       // seen hair well inside the outline gives its colour to the unseen hair (1: seen, 2: also a donor)
       if (hair) seenHair[v] = -outline[py * W + px]! * (pr.depth / camera.fx) >= PROXY_COLOR_CONFIG.hairDonorInset ? 2 : 1;
@@ -113,6 +124,7 @@ export function proxyColors(proxy: ClothedProxy, body: ArrayBodyModel, texture: 
       }
     } else {
       sampleTexture(texture, bodyUv[bv * 2]!, bodyUv[bv * 2 + 1]!, rgb);
+      source[v] = COLOUR_SOURCE.bodyTexture;
       if (hair && !refill[v]) { hairRefill[v] = 1; hairUnseen++; }
       // unseen clothing the hand's part claimed (a skirt beside the hand): the hand's texture is skin, not the clothing's
       if (!refill[v] && cloth && HANDS.has(part)) { refill[v] = 1; clothOnHands++; }
@@ -131,7 +143,8 @@ export function proxyColors(proxy: ClothedProxy, body: ArrayBodyModel, texture: 
   const hairDonor = seenHair.includes(2) ? 2 : 1;
   if (hairUnseen > 0 && seenHair.includes(hairDonor)) refillFromNearest(colors, hairRefill, proxy.posed, (u) => seenHair[u] === hairDonor, vertexNeighbours(V, m.triangles), PROXY_COLOR_CONFIG.refillSmoothPasses);
   else hairUnseen = 0;
-  return { colors, seenFraction: seen / Math.max(1, shell), armOccluded, handPrints, clothOnHands, skinUnderCloth, hairUnseen };
+  for (let v = 0; v < V; v++) if (refill[v] || (hairUnseen > 0 && hairRefill[v])) source[v] = COLOUR_SOURCE.other;
+  return { colors, seenFraction: seen / Math.max(1, shell), armOccluded, handPrints, clothOnHands, skinUnderCloth, hairUnseen, source, facing: facingOf };
 }
 
 function isSkinTone(rgb: ArrayLike<number>, skin: readonly [number, number, number]): boolean {

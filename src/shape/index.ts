@@ -2,7 +2,7 @@
 export { SHAPE_CONFIG, PROXY_COLOR_CONFIG, type ShapeConfig } from './config.js';
 export { buildClothedProxy, unposeVertices, PROXY_MATERIAL, type ClothedProxy, type ProxyInputs, type ProxyStats } from './proxy.js';
 export { readProxy, writeProxy, readProxyColors, writeProxyColors, loadSubjectProxy } from './format.js';
-export { proxyColors, armOccluders, refillFromNearest, type ArmOccluders, type ProxyColorOptions, type ProxyColors } from './colors.js';
+export { proxyColors, armOccluders, refillFromNearest, COLOUR_SOURCE, type ArmOccluders, type ProxyColorOptions, type ProxyColors } from './colors.js';
 export { renderProxy } from './render.js';
 export { proxyOverlay, proxySilhouetteIoU, materialColors, canonicalViews } from './overlay.js';
 export { proxyGlb } from './glb.js';

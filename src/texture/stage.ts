@@ -11,6 +11,8 @@ import { faceFeatures, unseenHands } from './face.js';
 import { readPerception } from '../perceive/index.js';
 import { existsSync } from 'node:fs';
 import { proxyColors, readProxy, writeProxyColors } from '../shape/index.js';
+import { hangingBackFromSides } from './hangingBack.js';
+import { UNWRAP } from './unwrap.js';
 
 /** Options of the texture stage. */
 export interface TextureStageOptions extends StageContextOptions {
@@ -28,7 +30,7 @@ export async function runTextureStage(subjectDir: string, options: TextureStageO
   const outcome = await subject.runStage(
     'texture',
     {
-      version: 12, // 3: hands covered by clothing (colour check, issue #19); 4: clothing behind a hand or forearm refilled, not photo-coloured; 5: unseen hair coloured from the seen hair; 6: the torso's back from its sides where the front differs; 7: where the sides disagree, each half of the back from its own side; 8: only between the shoulders and the waist; 9: torso sides near the fitted hands are not the sides' colour; 10: unseen hair coloured from hair well inside the outline; 11: the scalp colour is the higher of two colour groups on top of the head (unwrap.ts scalpColour); 12: body texels beside a fitted hand that look like skin are hand prints, left to the fill
+      version: 13, // 3: hands covered by clothing (colour check, issue #19); 4: clothing behind a hand or forearm refilled, not photo-coloured; 5: unseen hair coloured from the seen hair; 6: the torso's back from its sides where the front differs; 7: where the sides disagree, each half of the back from its own side; 8: only between the shoulders and the waist; 9: torso sides near the fitted hands are not the sides' colour; 10: unseen hair coloured from hair well inside the outline; 11: the scalp colour is the higher of two colour groups on top of the head (unwrap.ts scalpColour); 12: body texels beside a fitted hand that look like skin are hand prints, left to the fill; 13: the back of clothing over the legs from the garment's sides where the mirrored front is unlike them (hangingBack.ts)
       inputs: { image: SUBJECT_FILES.image, mask: SUBJECT_FILES.mask, fit: SUBJECT_FILES.fit, keypoints: SUBJECT_FILES.keypoints, ...(hasProxy ? { proxy: SUBJECT_FILES.proxy, proxyBin: SUBJECT_FILES.proxyBin } : {}) },
       options: { size, body: ctx.bodySpec },
       outputs: [SUBJECT_FILES.texture, SUBJECT_FILES.visibility, ...(hasProxy ? [SUBJECT_FILES.proxyColors, SUBJECT_FILES.proxyColorsBin] : [])],
@@ -61,8 +63,9 @@ export async function runTextureStage(subjectDir: string, options: TextureStageO
       if (!hasProxy) return notes;
       const proxy = readProxy(subject.path(SUBJECT_FILES.shapeDir));
       const pc = proxyColors(proxy, body, r.texture, photo, matte.data, cameraFromJson(fit.camera), { posedBody: posedVertices, skinTone: r.skin });
+      const hangingBack = hangingBackFromSides(proxy, body, cameraFromJson(fit.camera), pc, UNWRAP);
       await writeProxyColors(subject.path('texture'), pc.colors);
-      return { ...notes, proxySeenFraction: pc.seenFraction, proxyArmOccluded: pc.armOccluded, proxyHandPrints: pc.handPrints, proxyClothOnHands: pc.clothOnHands, proxySkinUnderCloth: pc.skinUnderCloth, proxyHairUnseen: pc.hairUnseen };
+      return { ...notes, proxySeenFraction: pc.seenFraction, proxyArmOccluded: pc.armOccluded, proxyHandPrints: pc.handPrints, proxyClothOnHands: pc.clothOnHands, proxySkinUnderCloth: pc.skinUnderCloth, proxyHairUnseen: pc.hairUnseen, proxyHangingBackFromSides: hangingBack };
     },
   );
   return { ran: outcome.ran, seenFraction: outcome.record.notes?.seenFraction as number | undefined };

@@ -1,0 +1,54 @@
+/**
+ * The back of clothing that hangs over the legs — a coat's tails, a skirt, a dress — from the garment's own sides, where the
+ * front mirrored is not what the back looks like (docs/texture.md, *The back of a hanging garment*).
+ *
+ * The proxy's unseen clothing takes the body texture at its nearest body vertex (shape/colors.ts), and below the waist that
+ * texel is the legs' mirrored front: between an open coat's flaps the jeans and shirt, a scarf hanging over it. So the back of
+ * man-tancoat-dance's coat came out jeans-blue, woman-green-coat's took her scarf's plaid. The torso's texels have the sides
+ * rule (sideColours.ts); this is the same rule on the clothing over the legs: the garment's sides are its proxy vertices the
+ * photo shows at a grazing angle, and a back cell whose mirrored colour lies outside what the sides show at its height takes
+ * the sides' colour. A print or a plaid spreads the sides' colours, so its mirror stays.
+ */
+import type { Camera } from '../core/camera.js';
+import type { ArrayBodyModel } from '../body/index.js';
+import { PART_INDEX } from '../body/index.js';
+import { COLOUR_SOURCE, PROXY_MATERIAL, type ClothedProxy, type ProxyColors } from '../shape/index.js';
+import { SideColours, type SideColourSettings } from './sideColours.js';
+
+/** A side vertex lies at least this share of the garment's half-width (at its height) from its centre. */
+const SIDE_OUTER = 0.6;
+
+/** The body parts a hanging garment's vertices lie nearest to: the legs. */
+const LEG_PARTS: ReadonlySet<number> = new Set([PART_INDEX.leftUpperLeg, PART_INDEX.rightUpperLeg, PART_INDEX.leftLowerLeg, PART_INDEX.rightLowerLeg]);
+
+/**
+ * Rewrites `pc.colors` of the proxy's unseen clothing over the legs where the garment's sides say the mirrored front is not its
+ * back (see the module comment). Returns how many vertices took the sides' colour.
+ */
+export function hangingBackFromSides(proxy: ClothedProxy, body: ArrayBodyModel, camera: Camera, pc: ProxyColors, settings: SideColourSettings & { sideFacingMax: number }): number {
+  const P = proxy.posed, R = camera.R, V = proxy.model.vertexCount;
+  // height along the camera's image-down axis, lateral along its image-right axis from the garment's centre (as the torso's rule)
+  const height = (v: number): number => R[3]! * P[v * 3]! + R[4]! * P[v * 3 + 1]! + R[5]! * P[v * 3 + 2]!;
+  const across = (v: number): number => R[0]! * P[v * 3]! + R[1]! * P[v * 3 + 1]! + R[2]! * P[v * 3 + 2]!;
+  const garment: number[] = [];
+  for (let v = 0; v < V; v++) if (proxy.material[v] === PROXY_MATERIAL.cloth && LEG_PARTS.has(body.partLabels[proxy.bodyVertex[v]!]!)) garment.push(v);
+  if (garment.length === 0) return 0;
+  let lo = Infinity, hi = -Infinity, centre = 0;
+  for (const v of garment) { const h = height(v); lo = Math.min(lo, h); hi = Math.max(hi, h); centre += across(v); }
+  centre /= garment.length;
+  const sides = new SideColours(lo, hi, settings);
+  const rgb = (v: number): Float32Array => pc.colors.subarray(v * 3, v * 3 + 3);
+  // a garment's surface turns from the camera near its waist and hem too, in the middle of its front: a side is a grazing
+  // vertex in the outer part of the garment's width at its height (SIDE_OUTER of the farthest vertex from the centre)
+  const bin = (v: number): number => Math.floor((height(v) - lo) / settings.sideBinMetres);
+  const reach = new Float64Array(bin(garment.reduce((a, v) => (height(v) > height(a) ? v : a))) + 1);
+  for (const v of garment) reach[bin(v)] = Math.max(reach[bin(v)]!, Math.abs(across(v) - centre));
+  for (const v of garment) {
+    const lateral = across(v) - centre;
+    if (pc.source[v] === COLOUR_SOURCE.photo && pc.facing[v]! < settings.sideFacingMax && Math.abs(lateral) >= SIDE_OUTER * reach[bin(v)]!) sides.add(lateral, height(v), rgb(v));
+    else if (pc.source[v] === COLOUR_SOURCE.bodyTexture) sides.addMirror(across(v) - centre, height(v), rgb(v));
+  }
+  let changed = 0;
+  for (const v of garment) if (pc.source[v] === COLOUR_SOURCE.bodyTexture && sides.backColour(across(v) - centre, height(v), rgb(v))) changed++;
+  return changed;
+}
