@@ -15,9 +15,6 @@ import { PART_INDEX } from '../body/index.js';
 import { COLOUR_SOURCE, PROXY_MATERIAL, type ClothedProxy, type ProxyColors } from '../shape/index.js';
 import { SideColours, type SideColourSettings } from './sideColours.js';
 
-/** A side vertex lies at least this share of the garment's half-width (at its height) from its centre. */
-const SIDE_OUTER = 0.6;
-
 /** The body parts a hanging garment's vertices lie nearest to: the legs. */
 const LEG_PARTS: ReadonlySet<number> = new Set([PART_INDEX.leftUpperLeg, PART_INDEX.rightUpperLeg, PART_INDEX.leftLowerLeg, PART_INDEX.rightLowerLeg]);
 
@@ -25,7 +22,7 @@ const LEG_PARTS: ReadonlySet<number> = new Set([PART_INDEX.leftUpperLeg, PART_IN
  * Rewrites `pc.colors` of the proxy's unseen clothing over the legs where the garment's sides say the mirrored front is not its
  * back (see the module comment). Returns how many vertices took the sides' colour.
  */
-export function hangingBackFromSides(proxy: ClothedProxy, body: ArrayBodyModel, camera: Camera, pc: ProxyColors, settings: SideColourSettings & { sideFacingMax: number }): number {
+export function hangingBackFromSides(proxy: ClothedProxy, body: ArrayBodyModel, camera: Camera, pc: ProxyColors, settings: SideColourSettings & { sideFacingMax: number; hangingSideOuter: number }): number {
   const P = proxy.posed, R = camera.R, V = proxy.model.vertexCount;
   // height along the camera's image-down axis, lateral along its image-right axis from the garment's centre (as the torso's rule)
   const height = (v: number): number => R[3]! * P[v * 3]! + R[4]! * P[v * 3 + 1]! + R[5]! * P[v * 3 + 2]!;
@@ -39,14 +36,14 @@ export function hangingBackFromSides(proxy: ClothedProxy, body: ArrayBodyModel, 
   const sides = new SideColours(lo, hi, settings);
   const rgb = (v: number): Float32Array => pc.colors.subarray(v * 3, v * 3 + 3);
   // a garment's surface turns from the camera near its waist and hem too, in the middle of its front: a side is a grazing
-  // vertex in the outer part of the garment's width at its height (SIDE_OUTER of the farthest vertex from the centre)
+  // vertex in the outer part of the garment's width at its height (hangingSideOuter of the farthest vertex from the centre)
   const bin = (v: number): number => Math.floor((height(v) - lo) / settings.sideBinMetres);
   const reach = new Float64Array(bin(garment.reduce((a, v) => (height(v) > height(a) ? v : a))) + 1);
   for (const v of garment) reach[bin(v)] = Math.max(reach[bin(v)]!, Math.abs(across(v) - centre));
   for (const v of garment) {
     const lateral = across(v) - centre;
-    if (pc.source[v] === COLOUR_SOURCE.photo && pc.facing[v]! < settings.sideFacingMax && Math.abs(lateral) >= SIDE_OUTER * reach[bin(v)]!) sides.add(lateral, height(v), rgb(v));
-    else if (pc.source[v] === COLOUR_SOURCE.bodyTexture) sides.addMirror(across(v) - centre, height(v), rgb(v));
+    if (pc.source[v] === COLOUR_SOURCE.photo && pc.facing[v]! < settings.sideFacingMax && Math.abs(lateral) >= settings.hangingSideOuter * reach[bin(v)]!) sides.add(lateral, height(v), rgb(v));
+    else if (pc.source[v] === COLOUR_SOURCE.bodyTexture) sides.addMirror(lateral, height(v), rgb(v));
   }
   let changed = 0;
   for (const v of garment) if (pc.source[v] === COLOUR_SOURCE.bodyTexture && sides.backColour(across(v) - centre, height(v), rgb(v))) changed++;

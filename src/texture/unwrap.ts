@@ -69,6 +69,11 @@ export const UNWRAP = {
    * man-tee-cluttered's white T-shirt, a skin patch on woman-stripes' lower back). */
   sideOwnBelow: 0.25,
   sideOwnAbove: 0.75,
+  /** On the proxy's clothing over the legs (hangingBack.ts) a side vertex also lies at least this share of the garment's
+   * half-width at its height from its centre: a skirt's front turns from the camera at the waist and the hem, and counted as
+   * sides there, a white strip down its front spread their colours so that its mirror stayed (chloe with the strip, white back
+   * vertices 311 → 170 without this test, → 32 with it at 0.6; woman-green-coat 173 → 531 vertices taking the sides' colour). */
+  hangingSideOuter: 0.6,
   /** The photo's hand can lie this far (metres) from the fitted one (a hand on the hip or the lap, a few centimetres off): torso
    * sides seen there are not the sides' colour, and body texels seen there that look like skin (face.ts `skinLike`) are the hand,
    * not the body — left to the fill, which gives them their neighbours' colour (bare skin beside the hand takes the skin around
