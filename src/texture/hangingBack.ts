@@ -13,7 +13,7 @@ import type { Camera } from '../core/camera.js';
 import type { ArrayBodyModel } from '../body/index.js';
 import { PART_INDEX } from '../body/index.js';
 import { COLOUR_SOURCE, PROXY_MATERIAL, type ClothedProxy, type ProxyColors } from '../shape/index.js';
-import { SideColours, type SideColourSettings } from './sideColours.js';
+import { SideColours, sideFrame, type SideColourSettings } from './sideColours.js';
 
 /** The body parts a hanging garment's vertices lie nearest to: the legs. */
 const LEG_PARTS: ReadonlySet<number> = new Set([PART_INDEX.leftUpperLeg, PART_INDEX.rightUpperLeg, PART_INDEX.leftLowerLeg, PART_INDEX.rightLowerLeg]);
@@ -23,29 +23,26 @@ const LEG_PARTS: ReadonlySet<number> = new Set([PART_INDEX.leftUpperLeg, PART_IN
  * back (see the module comment). Returns how many vertices took the sides' colour.
  */
 export function hangingBackFromSides(proxy: ClothedProxy, body: ArrayBodyModel, camera: Camera, pc: ProxyColors, settings: SideColourSettings & { sideFacingMax: number; hangingSideOuter: number }): number {
-  const P = proxy.posed, R = camera.R, V = proxy.model.vertexCount;
-  // height along the camera's image-down axis, lateral along its image-right axis from the garment's centre (as the torso's rule)
-  const height = (v: number): number => R[3]! * P[v * 3]! + R[4]! * P[v * 3 + 1]! + R[5]! * P[v * 3 + 2]!;
-  const across = (v: number): number => R[0]! * P[v * 3]! + R[1]! * P[v * 3 + 1]! + R[2]! * P[v * 3 + 2]!;
+  const P = proxy.posed, V = proxy.model.vertexCount;
   const garment: number[] = [];
   for (let v = 0; v < V; v++) if (proxy.material[v] === PROXY_MATERIAL.cloth && LEG_PARTS.has(body.partLabels[proxy.bodyVertex[v]!]!)) garment.push(v);
-  if (garment.length === 0) return 0;
-  let lo = Infinity, hi = -Infinity, centre = 0;
-  for (const v of garment) { const h = height(v); lo = Math.min(lo, h); hi = Math.max(hi, h); centre += across(v); }
-  centre /= garment.length;
-  const sides = new SideColours(lo, hi, settings);
+  // height along the camera's image-down axis, lateral along its image-right axis from the garment's centre (as the torso's rule)
+  const frame = sideFrame(camera.R, P, garment);
+  if (!frame) return 0;
+  const height = garment.map((v) => frame.height(P[v * 3]!, P[v * 3 + 1]!, P[v * 3 + 2]!));
+  const lateral = garment.map((v) => frame.lateral(P[v * 3]!, P[v * 3 + 1]!, P[v * 3 + 2]!));
+  const sides = new SideColours(frame.low, frame.high, settings);
   const rgb = (v: number): Float32Array => pc.colors.subarray(v * 3, v * 3 + 3);
   // a garment's surface turns from the camera near its waist and hem too, in the middle of its front: a side is a grazing
   // vertex in the outer part of the garment's width at its height (hangingSideOuter of the farthest vertex from the centre)
-  const bin = (v: number): number => Math.floor((height(v) - lo) / settings.sideBinMetres);
-  const reach = new Float64Array(bin(garment.reduce((a, v) => (height(v) > height(a) ? v : a))) + 1);
-  for (const v of garment) reach[bin(v)] = Math.max(reach[bin(v)]!, Math.abs(across(v) - centre));
-  for (const v of garment) {
-    const lateral = across(v) - centre;
-    if (pc.source[v] === COLOUR_SOURCE.photo && pc.facing[v]! < settings.sideFacingMax && Math.abs(lateral) >= settings.hangingSideOuter * reach[bin(v)]!) sides.add(lateral, height(v), rgb(v));
-    else if (pc.source[v] === COLOUR_SOURCE.bodyTexture) sides.addMirror(lateral, height(v), rgb(v));
-  }
+  const bin = (i: number): number => Math.floor((height[i]! - frame.low) / settings.sideBinMetres);
+  const reach = new Float64Array(Math.floor((frame.high - frame.low) / settings.sideBinMetres) + 1);
+  garment.forEach((_, i) => { reach[bin(i)] = Math.max(reach[bin(i)]!, Math.abs(lateral[i]!)); });
+  garment.forEach((v, i) => {
+    if (pc.source[v] === COLOUR_SOURCE.photo && pc.facing[v]! < settings.sideFacingMax && Math.abs(lateral[i]!) >= settings.hangingSideOuter * reach[bin(i)]!) sides.add(lateral[i]!, height[i]!, rgb(v));
+    else if (pc.source[v] === COLOUR_SOURCE.bodyTexture) sides.addMirror(lateral[i]!, height[i]!, rgb(v));
+  });
   let changed = 0;
-  for (const v of garment) if (pc.source[v] === COLOUR_SOURCE.bodyTexture && sides.backColour(across(v) - centre, height(v), rgb(v))) changed++;
+  garment.forEach((v, i) => { if (pc.source[v] === COLOUR_SOURCE.bodyTexture && sides.backColour(lateral[i]!, height[i]!, rgb(v))) changed++; });
   return changed;
 }

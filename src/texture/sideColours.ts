@@ -14,6 +14,31 @@
  * white shirt between its lapels goes.
  */
 
+/** The frame side colours are binned in: height along a camera's image-down axis, lateral along its image-right axis from the
+ * centre of a set of points (their mean), and the set's height range. */
+export interface SideFrame {
+  height: (x: number, y: number, z: number) => number;
+  lateral: (x: number, y: number, z: number) => number;
+  low: number;
+  high: number;
+}
+
+/** The {@link SideFrame} of the points `P` (x, y, z each) listed in `indices`, seen by a camera of rotation `R` (row-major);
+ * null when the list is empty. */
+export function sideFrame(R: ArrayLike<number>, P: ArrayLike<number>, indices: Iterable<number>): SideFrame | null {
+  const height = (x: number, y: number, z: number): number => R[3]! * x + R[4]! * y + R[5]! * z;
+  const across = (x: number, y: number, z: number): number => R[0]! * x + R[1]! * y + R[2]! * z;
+  let low = Infinity, high = -Infinity, centre = 0, n = 0;
+  for (const v of indices) {
+    const h = height(P[v * 3]!, P[v * 3 + 1]!, P[v * 3 + 2]!);
+    low = Math.min(low, h); high = Math.max(high, h);
+    centre += across(P[v * 3]!, P[v * 3 + 1]!, P[v * 3 + 2]!); n++;
+  }
+  if (n === 0) return null;
+  centre /= n;
+  return { height, lateral: (x, y, z) => across(x, y, z) - centre, low, high };
+}
+
 /** Thresholds of {@link SideColours} (unwrap.ts UNWRAP holds the values used, with their reasons). */
 export interface SideColourSettings {
   /** Height of a bin, and height and width of a back cell (metres). */

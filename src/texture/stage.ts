@@ -38,6 +38,7 @@ export async function runTextureStage(subjectDir: string, options: TextureStageO
     },
     async () => {
       const fit = await readFit(subject);
+      const camera = cameraFromJson(fit.camera);
       const body = ctx.body();
       const photo = await readImage(subject.path(SUBJECT_FILES.image), 3);
       const matte = await readImage(subject.path(SUBJECT_FILES.mask), 1);
@@ -50,7 +51,7 @@ export async function runTextureStage(subjectDir: string, options: TextureStageO
         triangles: body.triangles,
         cornerUvs: body.cornerUvs,
         partLabels: body.partLabels,
-        camera: cameraFromJson(fit.camera),
+        camera,
         photo,
         matte: matte.data,
         size,
@@ -62,8 +63,8 @@ export async function runTextureStage(subjectDir: string, options: TextureStageO
       const notes = { seenFraction: r.seenFraction, facePainted: r.facePainted, handsPainted: r.handsPainted, handsCovered: r.handsCovered, backFromSides: r.backFromSides, handPrints: r.handPrints, skin: r.skin.map((c) => Number(c.toFixed(3))) };
       if (!hasProxy) return notes;
       const proxy = readProxy(subject.path(SUBJECT_FILES.shapeDir));
-      const pc = proxyColors(proxy, body, r.texture, photo, matte.data, cameraFromJson(fit.camera), { posedBody: posedVertices, skinTone: r.skin });
-      const hangingBack = hangingBackFromSides(proxy, body, cameraFromJson(fit.camera), pc, UNWRAP);
+      const pc = proxyColors(proxy, body, r.texture, photo, matte.data, camera, { posedBody: posedVertices, skinTone: r.skin });
+      const hangingBack = hangingBackFromSides(proxy, body, camera, pc, UNWRAP);
       await writeProxyColors(subject.path('texture'), pc.colors);
       return { ...notes, proxySeenFraction: pc.seenFraction, proxyArmOccluded: pc.armOccluded, proxyHandPrints: pc.handPrints, proxyClothOnHands: pc.clothOnHands, proxySkinUnderCloth: pc.skinUnderCloth, proxyHairUnseen: pc.hairUnseen, proxyHangingBackFromSides: hangingBack };
     },

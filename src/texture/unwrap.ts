@@ -26,7 +26,7 @@ import { rasterizeMesh, computeVertexNormals, rasterizeUvSpace } from '../render
 import { BODY_PARTS, PART_INDEX } from '../body/index.js';
 import { bodySpaceFill, pushPullFill } from './fill.js';
 import { FACE_FILL, paintedFaceColour, skinLike, type FaceFeatures } from './face.js';
-import { SideColours } from './sideColours.js';
+import { SideColours, sideFrame } from './sideColours.js';
 
 /** Constants of the unwrap (see the module comment). */
 export const UNWRAP = {
@@ -323,22 +323,15 @@ export function handNeighbourhood(P: ArrayLike<number>, partLabels: ArrayLike<nu
 /** The torso's side colours and the frame they are binned in: height along the camera's image-down axis, lateral along its
  * image-right axis from the torso's centre (null without torso vertices). */
 function torsoSides(P: Float32Array, partLabels: Uint8Array, camera: Camera, texelPos: Float32Array): TorsoSides | null {
-  const R = camera.R;
-  const height = (x: number, y: number, z: number): number => R[3]! * x + R[4]! * y + R[5]! * z;
-  const across = (x: number, y: number, z: number): number => R[0]! * x + R[1]! * y + R[2]! * z;
-  let lo = Infinity, hi = -Infinity, centre = 0, n = 0;
-  for (let v = 0; v < partLabels.length; v++) {
-    if (partLabels[v] !== PART_INDEX.torso) continue;
-    const h = height(P[v * 3]!, P[v * 3 + 1]!, P[v * 3 + 2]!);
-    lo = Math.min(lo, h); hi = Math.max(hi, h);
-    centre += across(P[v * 3]!, P[v * 3 + 1]!, P[v * 3 + 2]!); n++;
-  }
-  if (n === 0) return null;
-  centre /= n;
+  const torso: number[] = [];
+  for (let v = 0; v < partLabels.length; v++) if (partLabels[v] === PART_INDEX.torso) torso.push(v);
+  const frame = sideFrame(camera.R, P, torso);
+  if (!frame) return null;
+  const { height, lateral } = frame;
   return {
-    colours: new SideColours(lo, hi, UNWRAP), height, lateral: (x, y, z) => across(x, y, z) - centre,
+    colours: new SideColours(frame.low, frame.high, UNWRAP), height, lateral,
     heightAt: (q) => height(texelPos[q * 3]!, texelPos[q * 3 + 1]!, texelPos[q * 3 + 2]!),
-    lateralAt: (q) => across(texelPos[q * 3]!, texelPos[q * 3 + 1]!, texelPos[q * 3 + 2]!) - centre,
+    lateralAt: (q) => lateral(texelPos[q * 3]!, texelPos[q * 3 + 1]!, texelPos[q * 3 + 2]!),
   };
 }
 
