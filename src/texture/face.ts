@@ -44,6 +44,12 @@ export const FACE_FILL = {
    */
   handChroma: 0.045, handBrightness: [0.45, 1.7] as const, handMinSamples: 20, handSkinFraction: 0.3,
   skinR: [0.36, 0.62] as const, skinG: [0.24, 0.37] as const, skinMinSum: 0.24,
+  /**
+   * A seen hand's own skin (handFill.ts) is also redder than green by this share of its brightness, (r − g)/(r + g + b): skin
+   * measures 0.10–0.13 from pale to dark on the real photos (woman-stripes 0.87, 0.69, 0.59; man-coat-beard 0.64, 0.45, 0.40),
+   * the grey olive of a sleeve the locus lets in 0.01.
+   */
+  handRedExcess: 0.05,
 } as const;
 
 /**

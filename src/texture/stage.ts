@@ -30,7 +30,7 @@ export async function runTextureStage(subjectDir: string, options: TextureStageO
   const outcome = await subject.runStage(
     'texture',
     {
-      version: 13, // 3: hands covered by clothing (colour check, issue #19); 4: clothing behind a hand or forearm refilled, not photo-coloured; 5: unseen hair coloured from the seen hair; 6: the torso's back from its sides where the front differs; 7: where the sides disagree, each half of the back from its own side; 8: only between the shoulders and the waist; 9: torso sides near the fitted hands are not the sides' colour; 10: unseen hair coloured from hair well inside the outline; 11: the scalp colour is the higher of two colour groups on top of the head (unwrap.ts scalpColour); 12: body texels beside a fitted hand that look like skin are hand prints, left to the fill; 13: the back of clothing over the legs from the garment's sides where the mirrored front is unlike them (hangingBack.ts)
+      version: 14, // 3: hands covered by clothing (colour check, issue #19); 4: clothing behind a hand or forearm refilled, not photo-coloured; 5: unseen hair coloured from the seen hair; 6: the torso's back from its sides where the front differs; 7: where the sides disagree, each half of the back from its own side; 8: only between the shoulders and the waist; 9: torso sides near the fitted hands are not the sides' colour; 10: unseen hair coloured from hair well inside the outline; 11: the scalp colour is the higher of two colour groups on top of the head (unwrap.ts scalpColour); 12: body texels beside a fitted hand that look like skin are hand prints, left to the fill; 13: the back of clothing over the legs from the garment's sides where the mirrored front is unlike them (hangingBack.ts); 14: a seen hand's unseen side and non-skin texels from its own skin (handFill.ts)
       inputs: { image: SUBJECT_FILES.image, mask: SUBJECT_FILES.mask, fit: SUBJECT_FILES.fit, keypoints: SUBJECT_FILES.keypoints, ...(hasProxy ? { proxy: SUBJECT_FILES.proxy, proxyBin: SUBJECT_FILES.proxyBin } : {}) },
       options: { size, body: ctx.bodySpec },
       outputs: [SUBJECT_FILES.texture, SUBJECT_FILES.visibility, ...(hasProxy ? [SUBJECT_FILES.proxyColors, SUBJECT_FILES.proxyColorsBin] : [])],
@@ -60,7 +60,7 @@ export async function runTextureStage(subjectDir: string, options: TextureStageO
       });
       await writePng(subject.path(SUBJECT_FILES.texture), r.texture);
       await writePng(subject.path(SUBJECT_FILES.visibility), r.visibility);
-      const notes = { seenFraction: r.seenFraction, facePainted: r.facePainted, handsPainted: r.handsPainted, handsCovered: r.handsCovered, backFromSides: r.backFromSides, handPrints: r.handPrints, skin: r.skin.map((c) => Number(c.toFixed(3))) };
+      const notes = { seenFraction: r.seenFraction, facePainted: r.facePainted, handsPainted: r.handsPainted, handsCovered: r.handsCovered, backFromSides: r.backFromSides, handPrints: r.handPrints, handLeaks: r.handLeaks, skin: r.skin.map((c) => Number(c.toFixed(3))) };
       if (!hasProxy) return notes;
       const proxy = readProxy(subject.path(SUBJECT_FILES.shapeDir));
       const pc = proxyColors(proxy, body, r.texture, photo, matte.data, camera, { posedBody: posedVertices, skinTone: r.skin });

@@ -27,6 +27,7 @@ import { BODY_PARTS, PART_INDEX } from '../body/index.js';
 import { bodySpaceFill, pushPullFill } from './fill.js';
 import { FACE_FILL, paintedFaceColour, skinLike, type FaceFeatures } from './face.js';
 import { SideColours, sideFrame } from './sideColours.js';
+import { fillHandFromItsSkin } from './handFill.js';
 
 /** Constants of the unwrap (see the module comment). */
 export const UNWRAP = {
@@ -113,6 +114,9 @@ export interface UnwrapInput {
   handColourCheck?: boolean;
   /** Torso back from its sides where the front differs (rule 2, sideColours.ts). Default true; false: the plain mirror. */
   backFromSides?: boolean;
+  /** A seen hand's unseen side and its texels that do not look like skin, from its own skin (handFill.ts). Default true;
+   * false: left to the atlas-wide fill, as before texture stage 14. */
+  seenHandFill?: boolean;
 }
 
 /** The unwrapped texture and its confidence map. */
@@ -133,6 +137,9 @@ export interface UnwrapResult {
   backFromSides: number;
   /** Seen or mirrored body texels beside a fitted hand that look like skin, left to the fill (UNWRAP.handPrintReach). */
   handPrints: number;
+  /** Texels of seen hands that were sampled or mirrored but do not look like skin (a sleeve, a hat, the background beside the
+   * photo's hand), refilled from the hand's own skin with its unseen side (handFill.ts). */
+  handLeaks: number;
 }
 
 /** Unwraps the photo onto the UV map (see the module comment for the rules). */
@@ -288,6 +295,13 @@ export function unwrapTexture(input: UnwrapInput): UnwrapResult {
     for (let c = 0; c < 3; c++) tex.data[q * 3 + c] = colour[c]!;
     conf[q] = FACE_FILL.confidence;
   }
+  // a seen hand's unseen side and its texels that took a sleeve or the background: from its own skin (handFill.ts)
+  let handLeaks = 0;
+  for (const h of handParts) {
+    if (hidden.has(h) || input.seenHandFill === false) continue;
+    const r = fillHandFromItsSkin(tex.data, conf, size, handAll.get(h)!, skin, FACE_FILL.handMinSamples, FACE_FILL.confidence);
+    handLeaks += r.leaks;
+  }
   const weights = Float32Array.from(conf, (c) => (c > 0 ? 1 : 0));
   const filled = new Uint8Array(size * size);
   bodySpaceFill(tex.data, weights, texelPos, texelGroup, filled);
@@ -295,7 +309,7 @@ export function unwrapTexture(input: UnwrapInput): UnwrapResult {
   pushPullFill(tex.data, weights, size, size, 3);
   const visibility = createImage(size, size, 1);
   visibility.data.set(conf);
-  return { texture: tex, visibility, seenFraction: bodyTexels > 0 ? seen / bodyTexels : 0, facePainted, skin, handsPainted: [...hidden], handsCovered, backFromSides, handPrints };
+  return { texture: tex, visibility, seenFraction: bodyTexels > 0 ? seen / bodyTexels : 0, facePainted, skin, handsPainted: [...hidden], handsCovered, backFromSides, handPrints, handLeaks };
 }
 
 /** Parts a hand print is not looked for on: the hands themselves and the head (a hand at the face lies on skin). */

@@ -13,8 +13,8 @@ import type { Perception } from '../../src/perceive/types.js';
 
 const SIZE = 512;
 
-/** Subject ben (id 1) posed with `rotations` (joint name → axis-angle), a front camera, and a flat photo coloured by `colour(x, y, image row of the neck)`. */
-function scene(rotations: Record<string, [number, number, number]>, colour: (u: number, v: number, headY: number) => number[]) {
+/** Subject ben (id 1) posed with `rotations` (joint name → axis-angle), a front camera, and a flat photo coloured by `colour(x, y, image row of the neck, part seen there)`. */
+function scene(rotations: Record<string, [number, number, number]>, colour: (u: number, v: number, headY: number, part: number) => number[]) {
   const s = makeSubject(1, { textureSize: 256 });
   const body = s.model;
   const J = body.skeleton.names.length;
@@ -32,7 +32,7 @@ function scene(rotations: Record<string, [number, number, number]>, colour: (u: 
   for (let p = 0; p < 256 * 384; p++) {
     if (view.triangleId[p]! < 0) continue;
     matte[p] = 1;
-    photo.data.set(colour(p % 256, Math.floor(p / 256), hy), p * 3);
+    photo.data.set(colour(p % 256, Math.floor(p / 256), hy, body.partLabels[body.triangles[view.triangleId[p]! * 3]!]!), p * 3);
   }
   return { s, body, posed, verts, camera, photo, matte };
 }
@@ -92,7 +92,7 @@ test('a hand the photo does not show (in a pocket) keeps the skin colour instead
   const base = { posedVertices: verts, triangles: body.triangles, cornerUvs: body.cornerUvs, partLabels: body.partLabels, camera, photo, matte, size: SIZE, face: { features: faceFeatures(body, posed.vertices, posed.joints), foundInPhoto: true } };
   const hand = partTexels(body, PART_INDEX.leftHand);
   const meanGreenExcess = (t: Float32Array) => hand.reduce((s, q) => s + t[q * 3 + 1]! - t[q * 3]!, 0) / hand.length;
-  const naive = unwrapTexture({ ...base, handColourCheck: false });
+  const naive = unwrapTexture({ ...base, handColourCheck: false, seenHandFill: false });
   assert.ok(meanGreenExcess(naive.texture.data) > 0.2, `without occlusion evidence the hand takes the print (${meanGreenExcess(naive.texture.data).toFixed(2)})`);
   const aware = unwrapTexture({ ...base, hiddenParts: [PART_INDEX.leftHand] });
   assert.ok(aware.handsPainted.includes(PART_INDEX.leftHand));
@@ -128,6 +128,26 @@ test('a seen hand in the skin tone (darker in shade) is sampled from the photo, 
   const hand = partTexels(body, PART_INDEX.leftHand);
   const dark = hand.filter((q) => Math.abs(r.texture.data[q * 3]! - 0.56) < 0.03).length;
   assert.ok(dark > 0.3 * hand.length, `photo-coloured hand texels ${dark}/${hand.length}`);
+});
+
+test('a seen hand whose photo pixels are partly a navy hat behind it keeps only its skin, and its unseen side takes that skin, not its atlas neighbours', () => {
+  const skin = [0.8, 0.6, 0.5], navy = [0.1, 0.11, 0.16];
+  // skin on the head and on the hands' pixels, except bands 8 rows tall in every 24 across the hands (a hat behind them); navy elsewhere
+  const { body, verts, camera, photo, matte, posed } = scene({}, (_u, v, neckRow, part) => (v < neckRow || ((part === PART_INDEX.leftHand || part === PART_INDEX.rightHand) && v % 24 >= 8) ? skin : navy));
+  const base = { posedVertices: verts, triangles: body.triangles, cornerUvs: body.cornerUvs, partLabels: body.partLabels, camera, photo, matte, size: SIZE, face: { features: faceFeatures(body, posed.vertices, posed.joints), foundInPhoto: true } };
+  const before = unwrapTexture({ ...base, seenHandFill: false });
+  const after = unwrapTexture(base);
+  assert.deepEqual(after.handsPainted, [], 'both hands are seen and mostly skin: sampled, not painted');
+  for (const h of [PART_INDEX.leftHand, PART_INDEX.rightHand]) {
+    const hand = partTexels(body, h);
+    const dist = (t: Float32Array, q: number) => Math.hypot(t[q * 3]! - skin[0]!, t[q * 3 + 1]! - skin[1]!, t[q * 3 + 2]! - skin[2]!);
+    const mean = (t: Float32Array) => hand.reduce((a, q) => a + dist(t, q), 0) / hand.length;
+    const far = (t: Float32Array) => hand.filter((q) => dist(t, q) > 0.15).length;
+    // (what remains far: texels blending skin and hat at the bands' edges, kept as skin and spread by the fill)
+    assert.ok(mean(before.texture.data) > 0.2 && mean(after.texture.data) < 0.12, `part ${h}: mean distance from the skin ${mean(before.texture.data).toFixed(3)} → ${mean(after.texture.data).toFixed(3)}`);
+    assert.ok(far(after.texture.data) < 0.5 * far(before.texture.data), `part ${h}: texels far from the skin ${far(before.texture.data)} → ${far(after.texture.data)} of ${hand.length}`);
+  }
+  assert.ok(after.handLeaks > 0 && before.handLeaks === 0, `leaks ${after.handLeaks}`);
 });
 
 test('skinLike: the same chromaticity in shade is skin; print green and a white cuff are not', () => {
