@@ -12,6 +12,13 @@
  * max(log(1/sideShade), sideSpread × their spread). Shading scales brightness, not hue, hence the ratio; a pattern
  * (stripes, dots, plaid) spreads the sides' colours, so its mirror stays; a plain jacket's sides do not, so the
  * white shirt between its lapels goes.
+ *
+ * An open garment whose flap on one side flies off the body (texture stage 15, `openGarment`): the torso's side under that
+ * flap shows the layer between the flaps, the same as the front's centre (the back's two middle columns of cells, mirrored),
+ * and the other side the garment. Where the two sides are a hue apart (chromaticity farther than sideChroma: not a lit side
+ * and a shaded one) and the centre is like exactly one of them, every cell of the back at that height whose mirror is unlike
+ * the other side takes the other side's colour, at every height (the shoulders and hips included: the centre's likeness is
+ * the evidence the sides alone lack there).
  */
 
 /** The frame side colours are binned in: height along a camera's image-down axis, lateral along its image-right axis from the
@@ -54,6 +61,9 @@ export interface SideColourSettings {
   /** Where the sides disagree, a cell takes its own side's colour only between these fractions of the torso's height from the top. */
   sideOwnBelow: number;
   sideOwnAbove: number;
+  /** Where the sides are a hue apart and the front's centre is like one of them, the back takes the other (an open garment;
+   * the module comment). Default off. */
+  openGarment?: boolean;
 }
 
 /** ε of the chromaticity and brightness (keeps near-black colours, whose hue is noise, alike). */
@@ -126,13 +136,40 @@ export class SideColours {
     const both = left.map((v, i) => v + right[i]!);
     const sides = stats(both), l = stats(left), r = stats(right), cell = stats(cellSums);
     if (this.within(l, r) && this.within(r, l)) return this.within(cell, sides) ? null : sides.rgb;
-    // the sides disagree (an open coat's lit side and its shaded lining, man-tancoat-dance): each half of the back takes
-    // its own side's colour, where the mirror is unlike that side too
-    // (between the shoulders and the waist: sideOwnBelow, sideOwnAbove)
+    // the sides disagree (an open coat's lit side and its shaded lining, man-tancoat-dance)
+    // an open garment: one side shows what the front's centre shows, the layer between the flaps (the flap on that side
+    // flies off the body: man-tancoat-dance, woman-coat-walk), the other side the garment itself — a hue apart, not a lit
+    // side and a shaded one — so the whole back takes the garment's side where its mirror is unlike it
+    if (this.settings.openGarment && this.hueApart(l, r)) {
+      const centre = this.centre(b0);
+      if (centre) {
+        const likeLeft = this.within(centre, l), likeRight = this.within(centre, r);
+        if (likeLeft !== likeRight) { const outer = likeLeft ? r : l; return this.within(cell, outer) ? null : outer.rgb; }
+      }
+    }
+    // otherwise each half of the back takes its own side's colour, where the mirror is unlike that side too, between the
+    // shoulders and the waist (sideOwnBelow, sideOwnAbove)
     const depth = (b0 * this.settings.sideBinMetres) / (this.high - this.low);
     if (depth < this.settings.sideOwnBelow || depth > this.settings.sideOwnAbove) return null;
     const own = cellIsRight(key) ? r : l;
     return this.within(cell, own) ? null : own.rgb;
+  }
+
+  /** The mirrored colours of the back's two middle columns of cells (what the front's centre shows) within sideSearchBins of
+   * bin `b0`, or null where none. */
+  private centre(b0: number): ColourStats | null {
+    const w = this.settings.sideSearchBins, sums = new Float64Array(STRIDE);
+    for (let b = Math.max(0, b0 - w); b <= Math.min(this.bins - 1, b0 + w); b++)
+      for (const k of [b * CELLS_PER_BIN + LATERAL_OFFSET - 1, b * CELLS_PER_BIN + LATERAL_OFFSET]) {
+        const c = this.cells.get(k);
+        if (c) for (let i = 0; i < STRIDE; i++) sums[i]! += c[i]!;
+      }
+    return sums[0]! > 0 ? stats(sums) : null;
+  }
+
+  /** Whether the two sides' mean chromaticities lie farther apart than sideChroma (another hue, not another shade). */
+  private hueApart(a: ColourStats, b: ColourStats): boolean {
+    return Math.hypot(a.chroma[0] - b.chroma[0], a.chroma[1] - b.chroma[1], a.chroma[2] - b.chroma[2]) > this.settings.sideChroma;
   }
 
   /** Whether the mean colour of `a` lies within what `ref` shows (its spread, or the least distances). */

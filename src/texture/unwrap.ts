@@ -70,6 +70,9 @@ export const UNWRAP = {
    * man-tee-cluttered's white T-shirt, a skin patch on woman-stripes' lower back). */
   sideOwnBelow: 0.25,
   sideOwnAbove: 0.75,
+  /** Where the sides are a hue apart and the front's centre is like one of them, the back takes the other (sideColours.ts:
+   * an open garment whose flap on one side flies off the body). */
+  openGarment: true,
   /** On the proxy's clothing over the legs (hangingBack.ts) a side vertex also lies at least this share of the garment's
    * half-width at its height from its centre: a skirt's front turns from the camera at the waist and the hem, and counted as
    * sides there, a white strip down its front spread their colours so that its mirror stayed (chloe with the strip, white back

@@ -7,9 +7,10 @@ import { projectPoint } from '../../src/core/camera.js';
 import { PART_INDEX } from '../../src/body/index.js';
 import { rasterizeMesh, renderTextured } from '../../src/render/index.js';
 
-/** Side texels every 5 mm from height 0 to 0.4 m, coloured by `colour(height)`, on both sides; one back cell's texels. */
+/** Side texels every 5 mm from height 0 to 0.4 m, coloured by `colour(height)`, on both sides; one back cell's texels, in the
+ * back's middle (so the front's centre shows that cell's colour: without the open-garment rule, tested on its own below). */
 function sides(colour: (h: number, side: number) => number[], cell: number[], cellHeight = 0.2): { s: SideColours; out: number[]; replaced: boolean } {
-  const s = new SideColours(0, 0.4, UNWRAP);
+  const s = new SideColours(0, 0.4, { ...UNWRAP, openGarment: false });
   for (let h = 0; h < 0.4; h += 0.005) for (const side of [-1, 1]) for (let k = 0; k < 3; k++) s.add(side * 0.15, h, colour(h, side));
   for (let k = 0; k < 20; k++) s.addMirror(0.01, cellHeight + k * 0.001, cell);
   const out = [-1, -1, -1];
@@ -38,6 +39,35 @@ test('SideColours: a plain jacket replaces the shirt between its lapels; shading
   assert.ok(!sides((_h, side) => (side < 0 ? jacket : green), shirt, 0.04).replaced, 'no own-side colour at the shoulders');
   assert.ok(!sides((_h, side) => (side < 0 ? jacket : green), shirt, 0.36).replaced, '... nor at the hips');
   assert.ok(sides(() => jacket, shirt, 0.04).replaced, 'sides that agree still replace the mirror at the shoulders');
+});
+
+test('SideColours: an open coat whose flap flies off one side — that side and the front\'s centre show the shirt, the other the coat — gives the whole back the coat, shoulders included', () => {
+  const coat = [0.75, 0.6, 0.42], shirt = [0.15, 0.6, 0.45], rust = [0.6, 0.25, 0.12];
+  const build = (left: number[], right: number[], centre: number[], openGarment = true) => {
+    const s = new SideColours(0, 0.4, { ...UNWRAP, openGarment });
+    for (let h = 0; h < 0.4; h += 0.005) { s.add(-0.15, h, left); s.add(0.15, h, right); }
+    // the back's cells: the middle columns mirror the shirt; a cell on the right half at 8 cm mirrors the shirt too, one on the
+    // left half at 12 cm the coat's front panel
+    for (let h = 0; h < 0.4; h += 0.005) { s.addMirror(-0.01, h, centre); s.addMirror(0.01, h, centre); s.addMirror(0.09, h, centre); s.addMirror(-0.13, h, left); }
+    return s;
+  };
+  for (const height of [0.04, 0.2, 0.36]) {
+    const out = [-1, -1, -1];
+    assert.ok(build(coat, shirt, shirt).backColour(0.09, height, out), `the shirt's mirror on the back at ${height} m is replaced`);
+    out.forEach((c, i) => assert.ok(Math.abs(c - coat[i]!) < 1e-9, `by the coat's side, not its own (the shirt's): ${out}`));
+    assert.ok(build(coat, shirt, shirt).backColour(0.01, height, out), 'the middle too');
+    assert.ok(!build(coat, shirt, shirt).backColour(-0.13, height, [0, 0, 0]), 'the coat panel\'s own mirror stays');
+  }
+  // without the rule, the right half keeps the shirt (its own side's colour) and the shoulders say nothing
+  assert.ok(!build(coat, shirt, shirt, false).backColour(0.09, 0.2, [0, 0, 0]));
+  // a lit side and a shaded one (the same hue): not an open garment — each half its own side's colour between shoulders and waist
+  const lit = [0.8, 0.2, 0.2], shade = [0.3, 0.075, 0.075];
+  assert.ok(!build(lit, shade, [0.3, 0.075, 0.075]).backColour(0.09, 0.2, [0, 0, 0]), 'a mirror like its own (shaded) side stays');
+  assert.ok(!build(lit, shade, [0.3, 0.075, 0.075]).backColour(0.09, 0.04, [0, 0, 0]), 'and nothing at the shoulders');
+  // sides a hue apart but a centre like neither (a white shirt between a coat and its rust lining): each half its own side
+  const out = [-1, -1, -1];
+  assert.ok(build(coat, rust, [0.92, 0.92, 0.9]).backColour(0.09, 0.2, out));
+  out.forEach((c, i) => assert.ok(Math.abs(c - rust[i]!) < 1e-9, `own side ${out}`));
 });
 
 test('unwrap: the back of an open jacket is the jacket, not the mirrored shirt (subject 3 with a white strip down its front)', () => {
