@@ -3,8 +3,9 @@
  * fitted hand lies a few centimetres off the photo's: of the texels it samples, some show the skin and some what lies
  * beside or behind the photo's hand — a sleeve, the hat it rests on, the background. The unseen side was left to the
  * atlas-wide push–pull, which gave it the colours of the UV islands around the hands (man-jump-red's hands came out navy
- * from his beanie's texels; woman-stripes' black). Here a seen hand keeps only the texels that look like skin (`handSkin`) and fills the rest from them, inside the hand: push–pull over the hand's own bounding box in the atlas, with
- * only its kept texels known. A hand with too few skin texels takes the skin tone.
+ * from his beanie's texels; woman-stripes' black). Here a seen hand keeps only the texels that look like skin (`handSkin`)
+ * and fills the rest from them, inside the hand: push–pull over the hand's own bounding box in the atlas, with only its
+ * kept texels known. A hand with too few skin texels takes the skin tone.
  */
 import { pushPullFill } from './fill.js';
 import { FACE_FILL, skinLike } from './face.js';

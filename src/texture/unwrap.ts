@@ -15,8 +15,10 @@
  *     texels in the top UNWRAP.scalpFraction of the head's height, seen at a facing ratio above 0.3; and on
  *     the torso where the front's centre is not the garment that wraps around (an open jacket's shirt, a
  *     print, a V-neck's skin): where the torso's left and right sides (seen below UNWRAP.sideFacingMax) agree
- *     at a height and the mirrored colour is not alike them, the back takes the sides' colour (sideColours.ts).
- *  3. Everything else: push–pull fill (fill.ts), which also blends across UV seams.
+ *     at a height and the mirrored colour is not alike them, the back takes the sides' colour (sideColours.ts; where they
+ *     are a hue apart and the front's centre is like one of them, the other: an open garment).
+ *  3. A seen hand: its texels that do not look like skin and its unseen side, from its own skin texels (handFill.ts).
+ *  4. Everything else: push–pull fill (fill.ts), which also blends across UV seams.
  */
 import type { Camera } from '../core/camera.js';
 import { cameraCentre, projectPoint } from '../core/camera.js';
