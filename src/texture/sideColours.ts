@@ -17,8 +17,9 @@
  * flap shows the layer between the flaps, the same as the front's centre (the back's two middle columns of cells, mirrored),
  * and the other side the garment. Where the two sides are a hue apart (chromaticity farther than sideChroma: not a lit side
  * and a shaded one) and the centre is like exactly one of them, every cell of the back at that height whose mirror is unlike
- * the other side takes the other side's colour, at every height (the shoulders and hips included: the centre's likeness is
- * the evidence the sides alone lack there).
+ * the other side takes the other side's colour, from the shoulders down to the waist (sideOwnAbove; the shoulders
+ * included: the centre's likeness is the evidence the sides alone lack there; not the hips, where the trousers' waistband
+ * shows at the front's centre and on one side: synthetic ben's lower back turned his shirt's green).
  */
 
 /** The frame side colours are binned in: height along a camera's image-down axis, lateral along its image-right axis from the
@@ -139,8 +140,9 @@ export class SideColours {
     // the sides disagree (an open coat's lit side and its shaded lining, man-tancoat-dance)
     // an open garment: one side shows what the front's centre shows, the layer between the flaps (the flap on that side
     // flies off the body: man-tancoat-dance, woman-coat-walk), the other side the garment itself — a hue apart, not a lit
-    // side and a shaded one — so the whole back takes the garment's side where its mirror is unlike it
-    if (this.settings.openGarment && this.hueApart(l, r)) {
+    // side and a shaded one — so the whole back takes the garment's side where its mirror is unlike it, down to the waist
+    const depth = (b0 * this.settings.sideBinMetres) / (this.high - this.low);
+    if (this.settings.openGarment && depth <= this.settings.sideOwnAbove && this.hueApart(l, r)) {
       const centre = this.centre(b0);
       if (centre) {
         const likeLeft = this.within(centre, l), likeRight = this.within(centre, r);
@@ -149,7 +151,6 @@ export class SideColours {
     }
     // otherwise each half of the back takes its own side's colour, where the mirror is unlike that side too, between the
     // shoulders and the waist (sideOwnBelow, sideOwnAbove)
-    const depth = (b0 * this.settings.sideBinMetres) / (this.high - this.low);
     if (depth < this.settings.sideOwnBelow || depth > this.settings.sideOwnAbove) return null;
     const own = cellIsRight(key) ? r : l;
     return this.within(cell, own) ? null : own.rgb;
