@@ -173,6 +173,12 @@ export const SHAPE_CONFIG = {
    * out). On the 21 real photos a clean proxy has 0.000–0.011 of its canonical area over 10×, man-hoodie-sitting 0.296 (docs/shape.md
    * *Sheets in the canonical pose*). A measure only: nothing is changed by it. */
   sheetStretch: 10,
+  /** Unposing a loose vertex (proxy.ts unposeVertices): at or below this determinant of its blended skinning matrix it takes the
+   * weighted mean of its joints' rigid unposings, at or above unposeExactAbove the exact inverse, smoothly mixed between. Two
+   * rotations θ apart blended half and half have determinant cos²(θ/2): 0.6 at 78° (the old rigid switch's threshold), 0.9 at 37°
+   * (where the exact inverse moves a point 1.05× as far from the bend as it is). */
+  unposeRigidBelow: 0.6,
+  unposeExactAbove: 0.9,
 } as const;
 
 export type ShapeConfig = { -readonly [K in keyof typeof SHAPE_CONFIG]: (typeof SHAPE_CONFIG)[K] extends number ? number : (typeof SHAPE_CONFIG)[K] };

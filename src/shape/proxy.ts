@@ -257,7 +257,7 @@ export function buildClothedProxy(inp: ProxyInputs): ClothedProxy {
 
   // 6. unpose: rest = (Σ w_j A_j)⁻¹ (x − t); the template's own vertices take their exact rest positions
   const rest = new Float32Array(V * 3);
-  unposeVertices(posed, skin, posedBody.skinTransforms, inp.pose.translation, rest);
+  unposeVertices(posed, skin, posedBody.skinTransforms, inp.pose.translation, rest, freedom);
   patchVerts.forEach((bv, i) => { for (let a = 0; a < 3; a++) rest[(K + i) * 3 + a] = posedBody.restVertices[bv * 3 + a]!; });
 
   const model = new ArrayBodyModel({
@@ -507,12 +507,21 @@ function distanceToArms(body: ArrayBodyModel, bodyPosed: Float32Array, posed: Fl
   return out;
 }
 
-/** Below this determinant a blended skinning matrix is treated as degenerate (rotations 60°+ apart blend to det ≤ 0.6). */
-const MIN_BLEND_DETERMINANT = 0.6;
-
-/** Inverse linear blend skinning per vertex: rest = M⁻¹ (x − t − m), M|m = Σ_j w_j A_j. */
-export function unposeVertices(posed: ArrayLike<number>, skin: SkinWeights, transforms: Float64Array, translation: ArrayLike<number>, out: Float32Array): void {
+/**
+ * Unposing per vertex (shape stage 19). The inverse of linear blend skinning, rest = M⁻¹ (x − t − m) with M|m = Σ_j w_j A_j, is
+ * exact for a surface that skinning made — the body, and the proxy where it hugs the body — but flings a carved surface out of a
+ * sharp bend: two rotations θ apart blended half and half shrink M to determinant cos²(θ/2), and its inverse stretches the offset
+ * from the bend by 1/cos(θ/2), 2× at 120° (the web of cloth in the knee pit of a jump). Until stage 18 a vertex below a
+ * determinant of 0.6 took its strongest joint's rigid unposing alone, and where the strongest joint changed across the crease
+ * (thigh to calf) neighbours landed 10–15 cm apart: blades out of man-jump-red's shins in the canonical pose, whiskers in every
+ * generated frame and in his avatar. Now a loose vertex (`looseness` 1; the proxy's freedom) takes the weighted mean of its
+ * joints' rigid unposings, Σ_j w_j A_j⁻¹ (x − t), which never moves a point farther from a bend than it is, where M's
+ * determinant is at or below SHAPE_CONFIG.unposeRigidBelow, the exact inverse at or above unposeExactAbove, smoothly mixed
+ * between; a vertex that hugs the body (looseness 0) keeps the exact inverse.
+ */
+export function unposeVertices(posed: ArrayLike<number>, skin: SkinWeights, transforms: Float64Array, translation: ArrayLike<number>, out: Float32Array, looseness?: ArrayLike<number>): void {
   const V = posed.length / 3, K = skin.influences;
+  const lo = SHAPE_CONFIG.unposeRigidBelow, hi = SHAPE_CONFIG.unposeExactAbove;
   const M = new Float64Array(12);
   for (let v = 0; v < V; v++) {
     M.fill(0);
@@ -522,25 +531,34 @@ export function unposeVertices(posed: ArrayLike<number>, skin: SkinWeights, tran
       const o = skin.joints[v * K + k]! * 12;
       for (let e = 0; e < 12; e++) M[e]! += w * transforms[o + e]!;
     }
-    const x = posed[v * 3]! - translation[0]! - M[3]!, y = posed[v * 3 + 1]! - translation[1]! - M[7]!, z = posed[v * 3 + 2]! - translation[2]! - M[11]!;
+    const px = posed[v * 3]! - translation[0]!, py = posed[v * 3 + 1]! - translation[1]!, pz = posed[v * 3 + 2]! - translation[2]!;
+    const x = px - M[3]!, y = py - M[7]!, z = pz - M[11]!;
     const a = M[0]!, b = M[1]!, c = M[2]!, d = M[4]!, e = M[5]!, f = M[6]!, g = M[8]!, h = M[9]!, i = M[10]!;
     const det = a * (e * i - f * h) - b * (d * i - f * g) + c * (d * h - e * g);
-    if (det < MIN_BLEND_DETERMINANT) {
-      // blending very different rotations shrinks M towards singular and its inverse flings the vertex away:
-      // unpose rigidly with the strongest joint instead
-      let best = 0;
-      for (let k = 1; k < K; k++) if (skin.weights[v * K + k]! > skin.weights[v * K + best]!) best = k;
-      const o = skin.joints[v * K + best]! * 12;
-      const px = posed[v * 3]! - translation[0]! - transforms[o + 3]!, py = posed[v * 3 + 1]! - translation[1]! - transforms[o + 7]!, pz = posed[v * 3 + 2]! - translation[2]! - transforms[o + 11]!;
-      for (let r = 0; r < 3; r++) out[v * 3 + r] = transforms[o + r]! * px + transforms[o + 4 + r]! * py + transforms[o + 8 + r]! * pz; // Rᵀ(x − t)
-      continue;
+    const conditioned = det >= hi ? 1 : det <= lo ? 0 : smoothstep((det - lo) / (hi - lo));
+    const exact = 1 - (looseness ? looseness[v]! : 1) * (1 - conditioned);
+    let rx = 0, ry = 0, rz = 0;
+    if (exact > 0) {
+      const inv = exact / det;
+      rx = inv * ((e * i - f * h) * x + (c * h - b * i) * y + (b * f - c * e) * z);
+      ry = inv * ((f * g - d * i) * x + (a * i - c * g) * y + (c * d - a * f) * z);
+      rz = inv * ((d * h - e * g) * x + (b * g - a * h) * y + (a * e - b * d) * z);
     }
-    const inv = 1 / det;
-    out[v * 3] = inv * ((e * i - f * h) * x + (c * h - b * i) * y + (b * f - c * e) * z);
-    out[v * 3 + 1] = inv * ((f * g - d * i) * x + (a * i - c * g) * y + (c * d - a * f) * z);
-    out[v * 3 + 2] = inv * ((d * h - e * g) * x + (b * g - a * h) * y + (a * e - b * d) * z);
+    // the rest: Σ_j w_j Rⱼᵀ (x − tⱼ), each joint's rigid unposing (row-major 3×4 transforms), weighted
+    for (let k = 0; k < K && exact < 1; k++) {
+      const w = (1 - exact) * skin.weights[v * K + k]!;
+      if (w === 0) continue;
+      const o = skin.joints[v * K + k]! * 12;
+      const qx = px - transforms[o + 3]!, qy = py - transforms[o + 7]!, qz = pz - transforms[o + 11]!;
+      rx += w * (transforms[o]! * qx + transforms[o + 4]! * qy + transforms[o + 8]! * qz);
+      ry += w * (transforms[o + 1]! * qx + transforms[o + 5]! * qy + transforms[o + 9]! * qz);
+      rz += w * (transforms[o + 2]! * qx + transforms[o + 6]! * qy + transforms[o + 10]! * qz);
+    }
+    out[v * 3] = rx; out[v * 3 + 1] = ry; out[v * 3 + 2] = rz;
   }
 }
+
+function smoothstep(t: number): number { return t * t * (3 - 2 * t); }
 
 /**
  * A joint regressor over the proxy that reproduces given rest joints exactly: each joint as an affine
