@@ -511,10 +511,9 @@ function distanceToArms(body: ArrayBodyModel, bodyPosed: Float32Array, posed: Fl
  * Unposing per vertex (shape stage 19). The inverse of linear blend skinning, rest = M⁻¹ (x − t − m) with M|m = Σ_j w_j A_j, is
  * exact for a surface that skinning made — the body, and the proxy where it hugs the body — but flings a carved surface out of a
  * sharp bend: two rotations θ apart blended half and half shrink M to determinant cos²(θ/2), and its inverse stretches the offset
- * from the bend by 1/cos(θ/2), 2× at 120° (the web of cloth in the knee pit of a jump). Until stage 18 a vertex below a
- * determinant of 0.6 took its strongest joint's rigid unposing alone, and where the strongest joint changed across the crease
- * (thigh to calf) neighbours landed 10–15 cm apart: blades out of man-jump-red's shins in the canonical pose, whiskers in every
- * generated frame and in his avatar. Now a loose vertex (`looseness` 1; the proxy's freedom) takes the weighted mean of its
+ * from the bend by 1/cos(θ/2), 2× at 120° (cloth in the knee pit of a jump, under a raised arm). Until stage 18 a vertex below
+ * a determinant of 0.6 took its strongest joint's rigid unposing alone, and where the strongest joint changed across the crease
+ * neighbours landed far apart: canonical sheets (man-jump-red's and woman-stripes' raised arms, docs/shape.md). Now a loose vertex (`looseness` 1; the proxy's freedom) takes the weighted mean of its
  * joints' rigid unposings, Σ_j w_j A_j⁻¹ (x − t), which never moves a point farther from a bend than it is, where M's
  * determinant is at or below SHAPE_CONFIG.unposeRigidBelow, the exact inverse at or above unposeExactAbove, smoothly mixed
  * between; a vertex that hugs the body (looseness 0) keeps the exact inverse.
