@@ -513,10 +513,11 @@ function distanceToArms(body: ArrayBodyModel, bodyPosed: Float32Array, posed: Fl
  * sharp bend: two rotations θ apart blended half and half shrink M to determinant cos²(θ/2), and its inverse stretches the offset
  * from the bend by 1/cos(θ/2), 2× at 120° (cloth in the knee pit of a jump, under a raised arm). Until stage 18 a vertex below
  * a determinant of 0.6 took its strongest joint's rigid unposing alone, and where the strongest joint changed across the crease
- * neighbours landed far apart: canonical sheets (man-jump-red's and woman-stripes' raised arms, docs/shape.md). Now a loose vertex (`looseness` 1; the proxy's freedom) takes the weighted mean of its
- * joints' rigid unposings, Σ_j w_j A_j⁻¹ (x − t), which never moves a point farther from a bend than it is, where M's
- * determinant is at or below SHAPE_CONFIG.unposeRigidBelow, the exact inverse at or above unposeExactAbove, smoothly mixed
- * between; a vertex that hugs the body (looseness 0) keeps the exact inverse.
+ * neighbours landed far apart: canonical sheets (man-jump-red's and woman-stripes' raised arms, docs/shape.md). Now a loose
+ * vertex (`looseness` 1; the proxy's freedom) takes the weighted mean of its joints' rigid unposings, Σ_j w_j A_j⁻¹ (x − t),
+ * which never moves a point farther from a bend than it is, where M's determinant is at or below
+ * SHAPE_CONFIG.unposeRigidBelow, the exact inverse at or above unposeExactAbove, smoothly mixed between; a vertex that hugs
+ * the body (looseness 0) keeps the exact inverse.
  */
 export function unposeVertices(posed: ArrayLike<number>, skin: SkinWeights, transforms: Float64Array, translation: ArrayLike<number>, out: Float32Array, looseness?: ArrayLike<number>): void {
   const V = posed.length / 3, K = skin.influences;
