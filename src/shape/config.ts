@@ -179,6 +179,10 @@ export const SHAPE_CONFIG = {
    * (where the exact inverse moves a point 1.05× as far from the bend as it is). */
   unposeRigidBelow: 0.6,
   unposeExactAbove: 0.9,
+  /** … and for a vertex that hugs the body (freedom 0) the window lies this much lower, [0.3, 0.6]: its surface is near the one
+   * skinning made, where the exact inverse is right, so it keeps the exact inverse down to the old switch's 0.6 (78° half and
+   * half), but not into a degenerate blend (0.3: 114°). In between, by the freedom. */
+  unposeHugShift: 0.3,
 } as const;
 
 export type ShapeConfig = { -readonly [K in keyof typeof SHAPE_CONFIG]: (typeof SHAPE_CONFIG)[K] extends number ? number : (typeof SHAPE_CONFIG)[K] };

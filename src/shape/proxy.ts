@@ -516,8 +516,9 @@ function distanceToArms(body: ArrayBodyModel, bodyPosed: Float32Array, posed: Fl
  * neighbours landed far apart: canonical sheets (man-jump-red's and woman-stripes' raised arms, docs/shape.md). Now a loose
  * vertex (`looseness` 1; the proxy's freedom) takes the weighted mean of its joints' rigid unposings, Σ_j w_j A_j⁻¹ (x − t),
  * which never moves a point farther from a bend than it is, where M's determinant is at or below
- * SHAPE_CONFIG.unposeRigidBelow, the exact inverse at or above unposeExactAbove, smoothly mixed between; a vertex that hugs
- * the body (looseness 0) keeps the exact inverse.
+ * SHAPE_CONFIG.unposeRigidBelow, the exact inverse at or above unposeExactAbove, smoothly mixed between; for a vertex that
+ * hugs the body (looseness 0) the window lies unposeHugShift lower (exact down to 0.6, the old switch's threshold), since its
+ * surface is near the one skinning made — but not down to a degenerate blend.
  */
 export function unposeVertices(posed: ArrayLike<number>, skin: SkinWeights, transforms: Float64Array, translation: ArrayLike<number>, out: Float32Array, looseness?: ArrayLike<number>): void {
   const V = posed.length / 3, K = skin.influences;
@@ -535,8 +536,10 @@ export function unposeVertices(posed: ArrayLike<number>, skin: SkinWeights, tran
     const x = px - M[3]!, y = py - M[7]!, z = pz - M[11]!;
     const a = M[0]!, b = M[1]!, c = M[2]!, d = M[4]!, e = M[5]!, f = M[6]!, g = M[8]!, h = M[9]!, i = M[10]!;
     const det = a * (e * i - f * h) - b * (d * i - f * g) + c * (d * h - e * g);
-    const conditioned = det >= hi ? 1 : det <= lo ? 0 : smoothstep((det - lo) / (hi - lo));
-    const exact = 1 - (looseness ? looseness[v]! : 1) * (1 - conditioned);
+    // the window of determinants over which the exact inverse gives way: [lo, hi] for loose cloth, down to [lo − shift, hi − shift]
+    // where the proxy hugs the body (its surface is near the one skinning made, and the inverse near right)
+    const shift = (1 - (looseness ? looseness[v]! : 1)) * SHAPE_CONFIG.unposeHugShift;
+    const exact = det >= hi - shift ? 1 : det <= lo - shift ? 0 : smoothstep((det - lo + shift) / (hi - lo));
     let rx = 0, ry = 0, rz = 0;
     if (exact > 0) {
       const inv = exact / det;
