@@ -29,11 +29,15 @@ export function fillHandFromItsSkin(
   data: Float32Array, confidence: Float32Array, size: number, texels: readonly number[],
   skin: readonly number[], minSamples: number, fillConfidence: number,
 ): HandFillResult {
+  // the hand's own brightness: the median over its known texels of skin's hue (a face lit warmer and darker than the hands
+  // would reject woman-red-dress-jump's pale hands), the skin tone's when it has too few
+  const hue = texels.filter((q) => confidence[q]! > 0 && skinHue(data.subarray(q * 3, q * 3 + 3), skin));
+  const brightness = hue.length >= minSamples ? median(hue.map((q) => data[q * 3]! + data[q * 3 + 1]! + data[q * 3 + 2]!)) : skin[0]! + skin[1]! + skin[2]!;
   const keep: number[] = [], refill: number[] = [];
   let leaks = 0;
   for (const q of texels) {
     const known = confidence[q]! > 0;
-    if (known && handSkin(data.subarray(q * 3, q * 3 + 3), skin)) keep.push(q);
+    if (known && handSkin(data.subarray(q * 3, q * 3 + 3), skin, brightness)) keep.push(q);
     else { refill.push(q); if (known) leaks++; }
   }
   if (keep.length < minSamples) {
@@ -53,13 +57,25 @@ export function fillHandFromItsSkin(
 }
 
 /**
- * A hand texel that shows the skin: skin-like (face.ts), as bright as the skin tone within FACE_FILL.handBrightness, and
- * redder than green by FACE_FILL.handRedExcess of its brightness. The chromaticity locus alone takes brown hair and grey-olive
- * cloth for skin: woman-stripes' hand against her hair kept a dark-brown patch (a quarter of her skin's brightness) and
- * black fingertips blended from it; man-coat-beard's hand in his sleeve kept the sleeve's grey olive (r ≈ g).
+ * A hand texel of skin's hue: skin-like (face.ts) and redder than green by FACE_FILL.handRedExcess of its brightness. The
+ * chromaticity locus alone takes grey-olive cloth for skin (man-coat-beard's hand in his sleeve kept the sleeve's olive: r ≈ g).
  */
-export function handSkin(rgb: ArrayLike<number>, skin: readonly number[]): boolean {
+export function skinHue(rgb: ArrayLike<number>, skin: readonly number[]): boolean {
   const s = rgb[0]! + rgb[1]! + rgb[2]!;
-  const ratio = s / Math.max(1e-6, skin[0]! + skin[1]! + skin[2]!);
-  return ratio >= FACE_FILL.handBrightness[0] && ratio <= FACE_FILL.handBrightness[1] && rgb[0]! - rgb[1]! >= FACE_FILL.handRedExcess * s && skinLike(rgb, skin);
+  return rgb[0]! - rgb[1]! >= FACE_FILL.handRedExcess * s && skinLike(rgb, skin);
+}
+
+/**
+ * A hand texel that shows the skin: of skin's hue, and within FACE_FILL.handBrightness× of the hand's own `brightness`
+ * (r + g + b). The hue alone takes brown hair for skin: woman-stripes' hand against her hair kept a dark-brown patch (a quarter
+ * of her hand's brightness) and black fingertips blended from it.
+ */
+export function handSkin(rgb: ArrayLike<number>, skin: readonly number[], brightness: number): boolean {
+  const ratio = (rgb[0]! + rgb[1]! + rgb[2]!) / Math.max(1e-6, brightness);
+  return ratio >= FACE_FILL.handBrightness[0] && ratio <= FACE_FILL.handBrightness[1] && skinHue(rgb, skin);
+}
+
+function median(a: number[]): number {
+  const b = a.slice().sort((x, y) => x - y);
+  return b[b.length >> 1]!;
 }

@@ -49,13 +49,28 @@ test('a hand with fewer skin texels than the minimum takes the skin tone through
   for (const q of texels) assert.deepEqual([...data.subarray(q * 3, q * 3 + 3)].map((c) => +c.toFixed(5)), SKIN);
 });
 
-test('handSkin: pale and dark skin in light and shade are skin; brown hair, grey-olive cloth and a navy hat are not', () => {
-  assert.equal(handSkin([0.8, 0.6, 0.5], SKIN), true);
-  assert.equal(handSkin([0.56, 0.42, 0.35], SKIN), true); // in shade
+test('handSkin: pale and dark skin in light and shade are skin, by the hand\'s own brightness; brown hair, grey-olive cloth and a navy hat are not', () => {
+  const b = (c: number[]) => c[0]! + c[1]! + c[2]!;
+  assert.equal(handSkin([0.8, 0.6, 0.5], SKIN, b(SKIN)), true);
+  assert.equal(handSkin([0.56, 0.42, 0.35], SKIN, b(SKIN)), true); // in shade
   const dark = [0.36, 0.25, 0.23];
-  assert.equal(handSkin(dark, dark), true);
-  assert.equal(handSkin([0.25, 0.17, 0.15], dark), true);
-  assert.equal(handSkin([0.25, 0.15, 0.1], [0.87, 0.69, 0.59]), false); // woman-stripes' hair beside her hand: skin-like in chromaticity, too dark
-  assert.equal(handSkin([0.35, 0.34, 0.27], [0.64, 0.45, 0.4]), false); // man-coat-beard's sleeve: r ≈ g
-  assert.equal(handSkin(NAVY, SKIN), false);
+  assert.equal(handSkin(dark, dark, b(dark)), true);
+  assert.equal(handSkin([0.25, 0.17, 0.15], dark, b(dark)), true);
+  // woman-red-dress-jump: a face lit warm and dark ([0.46, 0.25, 0.18]), pale hands — their own brightness, not the face's
+  const warmFace = [0.46, 0.254, 0.181], paleHand = [0.79, 0.62, 0.59];
+  assert.equal(handSkin(paleHand, warmFace, b(paleHand)), true);
+  assert.equal(handSkin(paleHand, warmFace, b(warmFace)), false, 'against the face tone\'s brightness it would be rejected');
+  const stripesHand = [0.87, 0.69, 0.59];
+  assert.equal(handSkin([0.25, 0.15, 0.1], stripesHand, b(stripesHand)), false); // woman-stripes' hair beside her hand: skin's hue, too dark
+  assert.equal(handSkin([0.35, 0.34, 0.27], [0.64, 0.45, 0.4], b([0.64, 0.45, 0.4])), false); // man-coat-beard's sleeve: r ≈ g
+  assert.equal(handSkin(NAVY, SKIN, b(SKIN)), false);
+});
+
+test('the hand\'s brightness is its own: a hand twice as bright as the skin tone keeps its texels', () => {
+  const { data, confidence, texels } = atlas();
+  const dim = [0.4, 0.3, 0.25]; // the skin tone from a face in shade
+  const kept = data.slice();
+  const r = fillHandFromItsSkin(data, confidence, SIZE, texels, dim, 20, 0.15);
+  assert.equal(r.leaks, 10, 'only the navy row');
+  for (const q of texels) if (Math.floor(q / SIZE) <= 5) assert.deepEqual([...data.subarray(q * 3, q * 3 + 3)], [...kept.subarray(q * 3, q * 3 + 3)]);
 });
