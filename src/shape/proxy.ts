@@ -255,7 +255,8 @@ export function buildClothedProxy(inp: ProxyInputs): ClothedProxy {
   // 5. skinning: the body's weights where the proxy hugs it, the diffused volume where it leaves it
   const skin = proxySkinning(body, bodyPosed, posed, bodyVertex, keptDist, K, cfg, { limb: keptLimb, seams, roots: limbSpecs.map((l) => l.root) }, spansLegs, hang);
 
-  // 6. unpose: rest = (Σ w_j A_j)⁻¹ (x − t); the template's own vertices take their exact rest positions
+  // 6. unpose (unposeVertices: the inverse of skinning, or the mean of the joints' rigid unposings for loose cloth in a sharp
+  // bend); the template's own vertices take their exact rest positions
   const rest = new Float32Array(V * 3);
   unposeVertices(posed, skin, posedBody.skinTransforms, inp.pose.translation, rest, freedom);
   patchVerts.forEach((bv, i) => { for (let a = 0; a < 3; a++) rest[(K + i) * 3 + a] = posedBody.restVertices[bv * 3 + a]!; });

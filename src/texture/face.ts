@@ -52,6 +52,12 @@ export const FACE_FILL = {
   handRedExcess: 0.05,
 } as const;
 
+/** The upper median of `a` (the element at index ⌊n/2⌋ once sorted): the skin tone's channels, a hand's brightness. */
+export function median(a: readonly number[]): number {
+  const b = a.slice().sort((x, y) => x - y);
+  return b[b.length >> 1]!;
+}
+
 /**
  * Whether colour `rgb` looks like skin: in the broad skin-chromaticity locus, or near the tone `skin` seen on the
  * face (null: no face seen). FACE_FILL.skinR, skinG, skinMinSum, handChroma, handBrightness.

@@ -8,7 +8,7 @@
  * kept texels known. A hand with too few skin texels takes the skin tone.
  */
 import { pushPullFill } from './fill.js';
-import { FACE_FILL, skinLike } from './face.js';
+import { FACE_FILL, median, skinLike } from './face.js';
 
 /** How the hand fill went, per hand. */
 export interface HandFillResult {
@@ -31,15 +31,16 @@ export function fillHandFromItsSkin(
 ): HandFillResult {
   // the hand's own brightness: the median over its known texels of skin's hue (a face lit warmer and darker than the hands
   // would reject woman-red-dress-jump's pale hands), the skin tone's when it has too few
-  const hue = texels.filter((q) => confidence[q]! > 0 && skinHue(data.subarray(q * 3, q * 3 + 3), skin));
-  const brightness = hue.length >= minSamples ? median(hue.map((q) => data[q * 3]! + data[q * 3 + 1]! + data[q * 3 + 2]!)) : skin[0]! + skin[1]! + skin[2]!;
+  const sum = (q: number): number => data[q * 3]! + data[q * 3 + 1]! + data[q * 3 + 2]!;
+  const hue = texels.map((q) => confidence[q]! > 0 && skinHue(data.subarray(q * 3, q * 3 + 3), skin));
+  const hueSums = texels.filter((_, i) => hue[i]).map(sum);
+  const brightness = hueSums.length >= minSamples ? median(hueSums) : skin[0]! + skin[1]! + skin[2]!;
   const keep: number[] = [], refill: number[] = [];
   let leaks = 0;
-  for (const q of texels) {
-    const known = confidence[q]! > 0;
-    if (known && handSkin(data.subarray(q * 3, q * 3 + 3), skin, brightness)) keep.push(q);
-    else { refill.push(q); if (known) leaks++; }
-  }
+  texels.forEach((q, i) => {
+    if (hue[i] && nearBrightness(sum(q), brightness)) keep.push(q);
+    else { refill.push(q); if (confidence[q]! > 0) leaks++; }
+  });
   if (keep.length < minSamples) {
     for (const q of texels) { data.set(skin.slice(0, 3), q * 3); confidence[q] = fillConfidence; }
     return { leaks, filled: texels.length, painted: true };
@@ -71,11 +72,11 @@ export function skinHue(rgb: ArrayLike<number>, skin: readonly number[]): boolea
  * of her hand's brightness) and black fingertips blended from it.
  */
 export function handSkin(rgb: ArrayLike<number>, skin: readonly number[], brightness: number): boolean {
-  const ratio = (rgb[0]! + rgb[1]! + rgb[2]!) / Math.max(1e-6, brightness);
-  return ratio >= FACE_FILL.handBrightness[0] && ratio <= FACE_FILL.handBrightness[1] && skinHue(rgb, skin);
+  return nearBrightness(rgb[0]! + rgb[1]! + rgb[2]!, brightness) && skinHue(rgb, skin);
 }
 
-function median(a: number[]): number {
-  const b = a.slice().sort((x, y) => x - y);
-  return b[b.length >> 1]!;
+/** Whether a texel's r + g + b lies within FACE_FILL.handBrightness× of `brightness`. */
+function nearBrightness(sum: number, brightness: number): boolean {
+  const ratio = sum / Math.max(1e-6, brightness);
+  return ratio >= FACE_FILL.handBrightness[0] && ratio <= FACE_FILL.handBrightness[1];
 }

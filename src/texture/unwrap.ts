@@ -27,7 +27,7 @@ import { createImage, sampleBilinear } from '../core/image.js';
 import { rasterizeMesh, computeVertexNormals, rasterizeUvSpace } from '../render/index.js';
 import { BODY_PARTS, PART_INDEX } from '../body/index.js';
 import { bodySpaceFill, pushPullFill } from './fill.js';
-import { FACE_FILL, paintedFaceColour, skinLike, type FaceFeatures } from './face.js';
+import { FACE_FILL, median, paintedFaceColour, skinLike, type FaceFeatures } from './face.js';
 import { SideColours, sideFrame } from './sideColours.js';
 import { fillHandFromItsSkin } from './handFill.js';
 
@@ -259,8 +259,6 @@ export function unwrapTexture(input: UnwrapInput): UnwrapResult {
   if (sides)
     for (const q of mirrorCandidates)
       if (!isHead[q] && texelPart[q] === PART_INDEX.torso && sides.colours.backColour(sides.lateralAt(q), sides.heightAt(q), tex.data.subarray(q * 3, q * 3 + 3))) backFromSides++;
-  // the skin tone: per-channel median of the seen skin samples
-  const median = (a: number[]): number => { const b = a.slice().sort((x, y) => x - y); return b[b.length >> 1]!; };
   // hands perception calls seen whose colour is not the face's skin are covered (a hand in a pocket)
   const handsCovered: number[] = [];
   if (input.handColourCheck ?? true) {
