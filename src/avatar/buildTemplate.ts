@@ -11,6 +11,7 @@ import { subdivide } from '../body/index.js';
 import { sampleTexture } from '../render/index.js';
 import type { GaussianTemplate } from './template.js';
 import { sparseExpressionBasis } from './expression.js';
+import { detailColour, DetailScratch, type ProxyDetail } from '../shape/index.js';
 
 /** Colour of Gaussians when no texture is given (mid grey). */
 export const UNTEXTURED_COLOR = 0.6;
@@ -41,6 +42,18 @@ export function composeSubdivisionWeights(steps: Array<{ parents: Uint32Array }>
   return { anchors, weights, perRow };
 }
 
+/** Colours of the subdivided vertices from the base vertices' colours by their subdivision weights, or from the images behind
+ * those colours (`detail`) at each vertex's own place, as renderProxy shades the proxy. */
+function interpolateVertexColors(out: Float32Array, vertexColors: Float32Array, map: { anchors: Uint32Array; weights: Float32Array; perRow: number }, detail: ProxyDetail = {}): void {
+  const M = map.perRow, N = out.length / 3, scratch = new DetailScratch(M), rgb = new Float32Array(3);
+  for (let v = 0; v < N; v++) {
+    scratch.vertices.set(map.anchors.subarray(v * M, v * M + M));
+    scratch.weights.set(map.weights.subarray(v * M, v * M + M));
+    detailColour(M, vertexColors, detail, rgb, scratch);
+    out.set(rgb, v * 3);
+  }
+}
+
 /** Options of `buildGaussianTemplate`. */
 export interface TemplateOptions {
   /** Shape coefficients of the subject. */
@@ -53,6 +66,9 @@ export interface TemplateOptions {
   vertexColors?: Float32Array;
   /** Base triangles (F) that take the texture at their UVs instead (the proxy's template hands and face); all when absent. */
   texturedTriangles?: Uint8Array;
+  /** With `vertexColors`: the images they were sampled from (the clothed proxy's photo and texture, shape/detail.ts). A Gaussian
+   * between such vertices samples them at its own place, not the vertex colours' mean. */
+  detail?: ProxyDetail;
 }
 
 /** Builds the template (see the module comment). */
@@ -63,15 +79,7 @@ export function buildGaussianTemplate(body: ArrayBodyModel, options: TemplateOpt
   const N = sub.vertexCount;
   const map = composeSubdivisionWeights(steps, body.vertexCount);
   const colors = new Float32Array(N * 3).fill(UNTEXTURED_COLOR);
-  if (options.vertexColors) {
-    const M = map.perRow;
-    for (let v = 0; v < N; v++)
-      for (let c = 0; c < 3; c++) {
-        let x = 0;
-        for (let k = 0; k < M; k++) x += map.weights[v * M + k]! * options.vertexColors[map.anchors[v * M + k]! * 3 + c]!;
-        colors[v * 3 + c] = x;
-      }
-  }
+  if (options.vertexColors) interpolateVertexColors(colors, options.vertexColors, map, options.detail);
   if (options.texture) {
     // average of the texture at each corner's UV: smooth across UV seams (PERSONA smooths seam vertices)
     const sum = new Float32Array(N * 3);

@@ -11,10 +11,10 @@ import { createImage } from '../core/image.js';
 import type { ArrayBodyModel } from '../body/index.js';
 import { BodyPoser } from '../body/index.js';
 import type { BodyPose } from '../body/index.js';
-import { renderTextured } from '../render/index.js';
+import { renderTextured, resizeImage } from '../render/index.js';
 import { restSkeletonOf, getBuiltinMotion, createPoseSampler, motionDuration } from '../motion/index.js';
 import { placeMotionPose } from './place.js';
-import { renderProxy, PROXY_MATERIAL, type ClothedProxy } from '../shape/index.js';
+import { renderProxy, PROXY_MATERIAL, type ClothedProxy, type ProxyDetail, type ProxyLook } from '../shape/index.js';
 import { prepareCloth, simulateCloth, type ClothSetup, type ClothSimOptions, type DeformableSurface } from '../sim/index.js';
 
 /** What users are told the builtin generator is. */
@@ -24,6 +24,23 @@ export const BUILTIN_NOTE =
 /** The note when the subject has no clothed proxy (bare body). */
 export const BUILTIN_BODY_NOTE =
   'builtin generator: the fitted body re-posed with the unwrapped photo texture — identity and pose only; no clothing, hair or lighting changes';
+
+/** Anti-aliasing supersampling of the builtin generator's frames (each frame pixel averages this² samples). */
+export const BUILTIN_SUPERSAMPLE = 2;
+
+/**
+ * What the proxy's shell shows between its vertices in frames of `camera` (the photo camera resized; detail.ts): the photo —
+ * area-averaged down to the frames' supersampled size when larger, so a fine print does not alias (bilinear taps would skip
+ * pixels) — and the unwrapped texture, each where the look's vertices sampled them.
+ */
+export function proxyDetailAtFrameScale(look: ProxyLook, photo: FloatImage, texture: FloatImage, camera: Camera, supersample = BUILTIN_SUPERSAMPLE): ProxyDetail {
+  const width = camera.width * supersample, height = camera.height * supersample;
+  const image = photo.width > width && photo.height > height ? resizeImage(photo, width, height) : photo;
+  return {
+    ...(look.photoUv ? { photo: { image, uv: look.photoUv } } : {}),
+    ...(look.textureUv ? { texture: { image: texture, uv: look.textureUv } } : {}),
+  };
+}
 
 /** One rendered frame. */
 export interface RenderedFrame {
@@ -45,8 +62,9 @@ export interface BuiltinClipOptions {
   frames: number;
   /** Anti-aliasing supersampling factor (default 2). */
   supersample?: number;
-  /** The clothed proxy and its vertex colours: rendered instead of the bare body. */
-  proxy?: { proxy: ClothedProxy; colors: Float32Array };
+  /** The clothed proxy and its vertex colours: rendered instead of the bare body; with `detail`, its shell shows the photo and the
+   * texture between vertices (detail.ts). */
+  proxy?: { proxy: ClothedProxy; colors: Float32Array; detail?: ProxyDetail };
   /**
    * Simulate the proxy's loose regions (cloth, hair) through the whole motion (src/sim, XPBD) and render the
    * simulated surface; off by default (docs/sim.md: +18 % generate-stage CPU, but on the synthetic
@@ -88,7 +106,7 @@ export function renderBuiltinClip(o: BuiltinClipOptions): RenderedFrame[] {
   const poser = new BodyPoser(o.proxy ? o.proxy.proxy.model : o.body);
   const rest = o.proxy ? poser.rest([]) : poser.rest(o.shape);
   const out: RenderedFrame[] = [];
-  const options = { background: [1, 1, 1], supersample: o.supersample ?? 2 };
+  const options = { background: [1, 1, 1], supersample: o.supersample ?? BUILTIN_SUPERSAMPLE };
   // skip the neutral first/last frames when few are asked for: spread over the interior
   const times = Array.from({ length: o.frames }, (_, k) => (duration * (k + 0.5)) / o.frames);
   const simulated = simulatedProxy(o, duration, poseAt, times);
@@ -97,7 +115,7 @@ export function renderBuiltinClip(o: BuiltinClipOptions): RenderedFrame[] {
     const pose = poseAt(time);
     const posed = simulated ? simulated[k]! : Float32Array.from(poser.forward({ pose, rest }).vertices);
     const r = o.proxy
-      ? renderProxy(o.proxy.proxy, posed, o.proxy.colors, o.texture, o.camera, options)
+      ? renderProxy(o.proxy.proxy, posed, o.proxy.colors, o.texture, o.camera, options, o.proxy.detail)
       : renderTextured(posed, o.body.triangles, o.body.cornerUvs, o.texture, o.camera, options);
     const mask = createImage(o.camera.width, o.camera.height, 1);
     mask.data.set(r.alpha);

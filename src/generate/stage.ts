@@ -3,7 +3,8 @@
  * each motion, and records the clip list in the manifest.
  */
 import { existsSync, statSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { PersonaError } from '../core/errors.js';
 import { yieldToSignals } from '../core/cancel.js';
 import { fitLongSide, resizeCamera } from '../core/camera.js';
@@ -14,7 +15,7 @@ import { Subject, SUBJECT_FILES, clipFiles, stageContext, type StageContext, typ
 import { cameraFromJson, cameraToJson, fitPose } from '../fit/types.js';
 import { listBuiltinMotions } from '../motion/index.js';
 import { resolveBody, type BodySpec } from '../body/index.js';
-import { renderBuiltinClip, proxySurface, placedMotion, BUILTIN_NOTE, BUILTIN_BODY_NOTE } from './builtin.js';
+import { renderBuiltinClip, proxySurface, placedMotion, proxyDetailAtFrameScale, BUILTIN_NOTE, BUILTIN_BODY_NOTE } from './builtin.js';
 import { loadSubjectProxy } from '../shape/index.js';
 import { prepareCloth } from '../sim/index.js';
 import { scanFramesDir, importFrameClip, FRAMES_NOTE, type FrameClipSource } from './frames.js';
@@ -71,8 +72,8 @@ export async function runGenerateStage(subjectDir: string, options: GenerateStag
   const outcome = await subject.runStage(
     'generate',
     {
-      version: 1,
-      inputs: { fit: SUBJECT_FILES.fit, texture: SUBJECT_FILES.texture, ...(hasProxy ? { proxy: SUBJECT_FILES.proxy, proxyBin: SUBJECT_FILES.proxyBin, proxyColors: SUBJECT_FILES.proxyColors, proxyColorsBin: SUBJECT_FILES.proxyColorsBin } : {}) },
+      version: 2, // 2: the proxy's shell shows the photo and the texture between its vertices (renderProxy, detail.ts), not its vertex colours' blend
+      inputs: { fit: SUBJECT_FILES.fit, texture: SUBJECT_FILES.texture, ...(hasProxy ? { image: SUBJECT_FILES.image, proxy: SUBJECT_FILES.proxy, proxyBin: SUBJECT_FILES.proxyBin, proxyColors: SUBJECT_FILES.proxyColors, proxyColorsBin: SUBJECT_FILES.proxyColorsBin } : {}) },
       options: { generator: options.generator ?? 'builtin', motions, framesPerClip, size, body: ctx.bodySpec, clothDynamics },
       outputs,
       force: ctx.force,
@@ -81,11 +82,14 @@ export async function runGenerateStage(subjectDir: string, options: GenerateStag
       const fit = await readFit(subject);
       const body = ctx.body();
       const texture = await readImage(subject.path(SUBJECT_FILES.texture), 3);
-      const proxy = hasProxy ? loadSubjectProxy(subjectDir) : undefined;
-      const note = proxy ? BUILTIN_NOTE : BUILTIN_BODY_NOTE;
+      const look = hasProxy ? loadSubjectProxy(subjectDir) : undefined;
+      const note = look ? BUILTIN_NOTE : BUILTIN_BODY_NOTE;
       const fitCam = cameraFromJson(fit.camera);
       const dims = fitLongSide(fitCam.width, fitCam.height, size);
       const camera = resizeCamera(fitCam, dims.width, dims.height);
+      // texture folders written before the colours' sample coordinates render vertex colours alone
+      const detail = look ? proxyDetailAtFrameScale(look, await readImage(subject.path(SUBJECT_FILES.image), 3), texture, camera) : undefined;
+      const proxy = look ? { ...look, detail } : undefined;
       const task = ctx.progress?.task('generate', motions.length * framesPerClip);
       let done = 0;
       // one simulation setup (particles, constraints, body capsules) for every clip
@@ -97,15 +101,18 @@ export async function runGenerateStage(subjectDir: string, options: GenerateStag
         await rm(subject.path(files.dir), { recursive: true, force: true });
         const frames = renderBuiltinClip({ body, shape: fit.shape, fitPose: fitPose(fit), camera, texture, motion, frames: framesPerClip, proxy, clothDynamics, clothSetup });
         const record: GeneratedClipFile = { format: 'persona-generated-clip', formatVersion: 1, clip: motion, generator: 'builtin', note, shape: fit.shape, frames: [] };
+        const digest = createHash('sha256');
         for (let k = 0; k < frames.length; k++) {
           const f = frames[k]!;
           await yieldToSignals(undefined, 'generate'); // Ctrl-C stops between frames (the clip has no poses.json, so it is redone)
           const file = `${String(k).padStart(4, '0')}.png`;
           await writePng(subject.path(files.frame(file)), f.image);
           await writePng(subject.path(files.mask(file)), f.mask);
+          digest.update(await readFile(subject.path(files.frame(file)))).update(await readFile(subject.path(files.mask(file))));
           record.frames.push({ file, time: f.time, pose: { rotations: Array.from(f.pose.rotations), translation: f.pose.translation }, camera: cameraToJson(camera) });
           task?.update(++done, { clip: motion });
         }
+        record.framesDigest = digest.digest('hex');
         // poses.json last: a clip is complete only when it exists
         await writeJsonAtomic(subject.path(files.poses), record);
       }

@@ -27,6 +27,9 @@ export interface GeneratedClipFile {
   note: string;
   shape: number[];
   frames: GeneratedFramePose[];
+  /** SHA-256 over the frames' and masks' PNG files in order (builtin clips): frames re-rendered in the same poses (a changed
+   * renderer) change this file, so the train stage, which hashes it, trains again. */
+  framesDigest?: string;
 }
 
 /** Helpers to convert stored poses. */

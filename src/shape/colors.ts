@@ -1,7 +1,8 @@
 /**
  * Colours of the proxy's vertices: the photo where the photo camera sees the vertex (front-facing, not
  * hidden, inside the matte away from its edge), the unwrapped body texture elsewhere — at the template's
- * own UVs on hands and face, at the nearest body vertex's UV on the shell (the body texture already holds
+ * own UVs on hands and face, on the shell at the UV of the nearest point of the fitted body (of the nearest body vertex
+ * without the posed body) (the body texture already holds
  * the filled-in unseen side, texture/fill.ts). Clothing behind the fitted body's other hand or forearm is
  * not coloured from the photo (the photo shows the arm there) but refilled from the clothing around it.
  */
@@ -13,6 +14,7 @@ import { computeVertexNormals, rasterizeMesh, sampleTexture } from '../render/in
 import { PROXY_COLOR_CONFIG } from './config.js';
 import { matteSignedDistance } from './edt.js';
 import { PointIndex, vertexNeighbours } from './meshOps.js';
+import { MeshDistance } from './meshDistance.js';
 import { PROXY_MATERIAL, type ClothedProxy } from './proxy.js';
 
 /** Options of {@link proxyColors}. */
@@ -48,6 +50,11 @@ export interface ProxyColors {
   source: Uint8Array;
   /** Per vertex, how squarely it faces the photo camera (cosine; −1 off the image or behind the matte's edge margin). */
   facing: Float32Array;
+  /** V×2: where a vertex coloured from the photo lies in it (texture coordinates, v up, as `sampleTexture` takes them); NaN where
+   * its colour is not the photo's. Renderers sample the photo between such vertices at full resolution (renderProxy). */
+  photoUv: Float32Array;
+  /** V×2: where a vertex coloured from the body texture sampled it (its nearest body vertex's UV); NaN elsewhere (detail.ts). */
+  textureUv: Float32Array;
 }
 
 /** {@link ProxyColors.source} values. */
@@ -80,11 +87,12 @@ export function proxyColors(proxy: ClothedProxy, body: ArrayBodyModel, texture: 
   const normals = computeVertexNormals(proxy.posed, m.triangles);
   const edge = matteEdgeDistance(matte, W, H, PROXY_COLOR_CONFIG.edgeMarginPx);
   const arms = options.posedBody ? armOccluders(options.posedBody, body, camera) : null;
+  const surface = options.posedBody ? new MeshDistance(options.posedBody, body.triangles) : null;
   const handIndex = options.posedBody && options.skinTone ? handPoints(options.posedBody, body) : null;
   // pixels (negative inside) from the matte's outline, for the hair donors
   const outline = matteSignedDistance(matte, W, H);
   const refill = new Uint8Array(V), seenHair = new Uint8Array(V), hairRefill = new Uint8Array(V);
-  const source = new Uint8Array(V), facingOf = new Float32Array(V).fill(-1);
+  const source = new Uint8Array(V), facingOf = new Float32Array(V).fill(-1), photoUv = new Float32Array(V * 2).fill(NaN), textureUv = new Float32Array(V * 2).fill(NaN);
   let hairUnseen = 0, seen = 0, shell = 0, armOccluded = 0, handPrints = 0, clothOnHands = 0, skinUnderCloth = 0;
   for (let v = 0; v < V; v++) {
     if (count[v]! > 0) { for (let c = 0; c < 3; c++) colors[v * 3 + c]! /= count[v]!; continue; }
@@ -110,7 +118,8 @@ export function proxyColors(proxy: ClothedProxy, body: ArrayBodyModel, texture: 
       }
     }
     if (visible) {
-      sampleTexture(photo, pr.u / W, 1 - pr.v / H, rgb);
+      photoUv[v * 2] = pr.u / W; photoUv[v * 2 + 1] = 1 - pr.v / H;
+      sampleTexture(photo, photoUv[v * 2]!, photoUv[v * 2 + 1]!, rgb);
       source[v] = COLOUR_SOURCE.photo;
       seen++;
       // seen hair well inside the outline gives its colour to the unseen hair (1: seen, 2: also a donor)
@@ -123,7 +132,16 @@ export function proxyColors(proxy: ClothedProxy, body: ArrayBodyModel, texture: 
         handPrints++;
       }
     } else {
-      sampleTexture(texture, bodyUv[bv * 2]!, bodyUv[bv * 2 + 1]!, rgb);
+      // the UV of the nearest point on the body's surface, on triangles of the nearest vertex's own part: continuous over the shell,
+      // where the nearest vertex's UV is piecewise constant (shell vertices sharing a body vertex showed one texel each: a quilt of
+      // flat patches over a print). Triangles of another part around it would hand a sleeve the skin of the hand beside it.
+      const on = surface ? surface.surfacePoint(x, y, z, bv, (f) => samePart(body, f, part)) : null;
+      if (on && on.triangle >= 0) {
+        const f = on.triangle, w = on.weights, c = body.cornerUvs;
+        textureUv[v * 2] = w[0] * c[f * 6]! + w[1] * c[f * 6 + 2]! + w[2] * c[f * 6 + 4]!;
+        textureUv[v * 2 + 1] = w[0] * c[f * 6 + 1]! + w[1] * c[f * 6 + 3]! + w[2] * c[f * 6 + 5]!;
+      } else { textureUv[v * 2] = bodyUv[bv * 2]!; textureUv[v * 2 + 1] = bodyUv[bv * 2 + 1]!; }
+      sampleTexture(texture, textureUv[v * 2]!, textureUv[v * 2 + 1]!, rgb);
       source[v] = COLOUR_SOURCE.bodyTexture;
       if (hair && !refill[v]) { hairRefill[v] = 1; hairUnseen++; }
       // unseen clothing the hand's part claimed (a skirt beside the hand): the hand's texture is skin, not the clothing's
@@ -144,7 +162,17 @@ export function proxyColors(proxy: ClothedProxy, body: ArrayBodyModel, texture: 
   if (hairUnseen > 0 && seenHair.includes(hairDonor)) refillFromNearest(colors, hairRefill, proxy.posed, (u) => seenHair[u] === hairDonor, vertexNeighbours(V, m.triangles), PROXY_COLOR_CONFIG.refillSmoothPasses);
   else hairUnseen = 0;
   for (let v = 0; v < V; v++) if (refill[v] || (hairUnseen > 0 && hairRefill[v])) source[v] = COLOUR_SOURCE.other;
-  return { colors, seenFraction: seen / Math.max(1, shell), armOccluded, handPrints, clothOnHands, skinUnderCloth, hairUnseen, source, facing: facingOf };
+  for (let v = 0; v < V; v++) {
+    if (source[v] !== COLOUR_SOURCE.photo) photoUv[v * 2] = photoUv[v * 2 + 1] = NaN;
+    if (source[v] !== COLOUR_SOURCE.bodyTexture) textureUv[v * 2] = textureUv[v * 2 + 1] = NaN;
+  }
+  return { colors, seenFraction: seen / Math.max(1, shell), armOccluded, handPrints, clothOnHands, skinUnderCloth, hairUnseen, source, facing: facingOf, photoUv, textureUv };
+}
+
+/** Whether the body's triangle `f` lies wholly on `part`. */
+function samePart(body: ArrayBodyModel, f: number, part: number): boolean {
+  const L = body.partLabels, T = body.triangles;
+  return L[T[f * 3]!] === part && L[T[f * 3 + 1]!] === part && L[T[f * 3 + 2]!] === part;
 }
 
 function isSkinTone(rgb: ArrayLike<number>, skin: readonly [number, number, number]): boolean {

@@ -215,4 +215,9 @@ export const PROXY_COLOR_CONFIG = {
    * back is that outline — woman-print-dress's afro against a pink backdrop came out with a magenta back of the head (981 of her
    * 2765 hair vertices pink). Without such donors the nearest seen hair gives its colour, as before. */
   hairDonorInset: 0.03,
+  /** Between shell vertices coloured from the body texture, a point samples the texture at their mixed UVs only when those lie within
+   * this distance (UV units) of their mix (detail.ts): one island. Measured on three real proxies (2026-12-08): the body's atlas spans
+   * 1.8 m per UV unit (median over its edges; 0.9–2.6 m p10–p90); the nearest body vertices of a shell edge's two ends lie 0.005–0.008
+   * apart in UV at the median, ≤ 0.035 at the 95th percentile, and 2.7–3.1 % of shell edges jump more than 0.1 (two islands). */
+  textureUvSpan: 0.05,
 } as const;

@@ -66,23 +66,43 @@ export function readProxy(dir: string): ClothedProxy {
   };
 }
 
-/** Writes per-vertex proxy colours (V×3 in [0,1]) as `<dir>/proxy-colors.*`. */
-export async function writeProxyColors(dir: string, colors: Float32Array): Promise<void> {
-  await writeContainer(dir, 'proxy-colors', { kind: 'persona-proxy-colors', version: 1 }, { colors: { data: colors, shape: [colors.length / 3, 3] } });
+/** A proxy's look: per-vertex colours (V×3 in [0,1]) and where they were sampled (V×2, NaN elsewhere: ProxyColors.photoUv and
+ * textureUv; absent in texture folders written before them). */
+export interface ProxyLook {
+  colors: Float32Array;
+  photoUv?: Float32Array;
+  textureUv?: Float32Array;
 }
 
-/** Reads per-vertex proxy colours. */
-export function readProxyColors(dir: string, vertexCount: number): Float32Array {
+/** Writes a proxy's look as `<dir>/proxy-colors.*`. */
+export async function writeProxyColors(dir: string, look: ProxyLook): Promise<void> {
+  const V = look.colors.length / 3;
+  await writeContainer(dir, 'proxy-colors', { kind: 'persona-proxy-colors', version: 1 }, {
+    colors: { data: look.colors, shape: [V, 3] },
+    ...(look.photoUv ? { photoUv: { data: look.photoUv, shape: [V, 2] } } : {}),
+    ...(look.textureUv ? { textureUv: { data: look.textureUv, shape: [V, 2] } } : {}),
+  });
+}
+
+/** Reads a proxy's look written by {@link writeProxyColors}. */
+export function readProxyColors(dir: string, vertexCount: number): ProxyLook {
   const { buffers } = readContainer<unknown>(dir, 'proxy-colors');
-  const c = buffers.colors as Float32Array | undefined;
-  if (!c || c.length !== vertexCount * 3) throw new PersonaError(`${join(dir, 'proxy-colors.bin')} does not match the clothed proxy`, { hint: 'rerun `persona texture <subject> --force`' });
-  return c;
+  const hint = 'rerun `persona texture <subject> --force`';
+  const look: ProxyLook = { colors: buffers.colors as Float32Array };
+  if (!look.colors || look.colors.length !== vertexCount * 3) throw new PersonaError(`${join(dir, 'proxy-colors.bin')} does not match the clothed proxy`, { hint });
+  for (const key of ['photoUv', 'textureUv'] as const) {
+    const uv = buffers[key] as Float32Array | undefined;
+    if (!uv) continue;
+    if (uv.length !== vertexCount * 2) throw new PersonaError(`${join(dir, 'proxy-colors.bin')}: its '${key}' does not match the clothed proxy`, { hint });
+    look[key] = uv;
+  }
+  return look;
 }
 
 /** The subject's clothed proxy with its colours (after the texture stage), or undefined if it has none. */
-export function loadSubjectProxy(subjectDir: string): { proxy: ClothedProxy; colors: Float32Array } | undefined {
+export function loadSubjectProxy(subjectDir: string): ({ proxy: ClothedProxy } & ProxyLook) | undefined {
   const shapeDir = join(subjectDir, 'shape');
   if (!existsSync(join(shapeDir, 'proxy.json'))) return undefined;
   const proxy = readProxy(shapeDir);
-  return { proxy, colors: readProxyColors(join(subjectDir, 'texture'), proxy.model.vertexCount) };
+  return { proxy, ...readProxyColors(join(subjectDir, 'texture'), proxy.model.vertexCount) };
 }

@@ -36,16 +36,42 @@ export class MeshDistance {
     }
     return { vertex: v, distance: Math.sqrt(best) };
   }
+
+  /** The nearest point on the triangles around `vertex` (the nearest vertex to (x, y, z), found by {@link nearest}) that `accept`
+   * takes: its triangle (−1 when none is taken) and barycentric weights of the triangle's corners 0, 1, 2. */
+  surfacePoint(x: number, y: number, z: number, vertex: number, accept: (triangle: number) => boolean = () => true): { triangle: number; weights: [number, number, number] } {
+    const uv = new Float64Array(2);
+    let best = Infinity, triangle = -1, u = 0, v = 0;
+    for (let k = this.triOffsets[vertex]!; k < this.triOffsets[vertex + 1]!; k++) {
+      const f = this.triList[k]!;
+      if (!accept(f)) continue;
+      const d = closestOnTriangle(this.positions, this.triangles[f * 3]!, this.triangles[f * 3 + 1]!, this.triangles[f * 3 + 2]!, x, y, z, uv);
+      if (d < best) { best = d; triangle = f; u = uv[0]!; v = uv[1]!; }
+    }
+    return { triangle, weights: [1 - u - v, u, v] };
+  }
 }
 
-/** Squared distance from p to triangle (a, b, c) (Ericson, Real-Time Collision Detection §5.1.5, by regions). */
+/** Squared distance from p to triangle (a, b, c). */
 export function pointTriangleDist2(P: ArrayLike<number>, ia: number, ib: number, ic: number, px: number, py: number, pz: number): number {
+  return closestOnTriangle(P, ia, ib, ic, px, py, pz, SCRATCH);
+}
+
+const SCRATCH = new Float64Array(2);
+
+/**
+ * The point of triangle (a, b, c) nearest to p: writes its coordinates (u, v) along ab and ac into `uv` (the point is
+ * a + u·ab + v·ac; barycentrics 1 − u − v, u, v) and returns its squared distance (Ericson, Real-Time Collision Detection
+ * §5.1.5, by regions).
+ */
+export function closestOnTriangle(P: ArrayLike<number>, ia: number, ib: number, ic: number, px: number, py: number, pz: number, uv: Float64Array): number {
   const ax = P[ia * 3]!, ay = P[ia * 3 + 1]!, az = P[ia * 3 + 2]!;
   const abx = P[ib * 3]! - ax, aby = P[ib * 3 + 1]! - ay, abz = P[ib * 3 + 2]! - az;
   const acx = P[ic * 3]! - ax, acy = P[ic * 3 + 1]! - ay, acz = P[ic * 3 + 2]! - az;
   const apx = px - ax, apy = py - ay, apz = pz - az;
   const d1 = abx * apx + aby * apy + abz * apz, d2 = acx * apx + acy * apy + acz * apz;
   const at = (u: number, v: number): number => {
+    uv[0] = u; uv[1] = v;
     const qx = ax + u * abx + v * acx - px, qy = ay + u * aby + v * acy - py, qz = az + u * abz + v * acz - pz;
     return qx * qx + qy * qy + qz * qz;
   };

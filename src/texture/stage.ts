@@ -30,7 +30,7 @@ export async function runTextureStage(subjectDir: string, options: TextureStageO
   const outcome = await subject.runStage(
     'texture',
     {
-      version: 16, // 3: hands covered by clothing (colour check, issue #19); 4: clothing behind a hand or forearm refilled, not photo-coloured; 5: unseen hair coloured from the seen hair; 6: the torso's back from its sides where the front differs; 7: where the sides disagree, each half of the back from its own side; 8: only between the shoulders and the waist; 9: torso sides near the fitted hands are not the sides' colour; 10: unseen hair coloured from hair well inside the outline; 11: the scalp colour is the higher of two colour groups on top of the head (unwrap.ts scalpColour); 12: body texels beside a fitted hand that look like skin are hand prints, left to the fill; 13: the back of clothing over the legs from the garment's sides where the mirrored front is unlike them (hangingBack.ts); 14: a seen hand's unseen side and non-skin texels from its own skin (handFill.ts); 15: an open garment's back from its outer side (sideColours.ts openGarment); 16: a seen hand's skin judged by the hand's own brightness, not the skin tone's (handFill.ts)
+      version: 17, // 3: hands covered by clothing (colour check, issue #19); 4: clothing behind a hand or forearm refilled, not photo-coloured; 5: unseen hair coloured from the seen hair; 6: the torso's back from its sides where the front differs; 7: where the sides disagree, each half of the back from its own side; 8: only between the shoulders and the waist; 9: torso sides near the fitted hands are not the sides' colour; 10: unseen hair coloured from hair well inside the outline; 11: the scalp colour is the higher of two colour groups on top of the head (unwrap.ts scalpColour); 12: body texels beside a fitted hand that look like skin are hand prints, left to the fill; 13: the back of clothing over the legs from the garment's sides where the mirrored front is unlike them (hangingBack.ts); 14: a seen hand's unseen side and non-skin texels from its own skin (handFill.ts); 15: an open garment's back from its outer side (sideColours.ts openGarment); 16: a seen hand's skin judged by the hand's own brightness, not the skin tone's (handFill.ts); 17: where the proxy's vertex colours were sampled (proxy-colors photoUv, textureUv)
       inputs: { image: SUBJECT_FILES.image, mask: SUBJECT_FILES.mask, fit: SUBJECT_FILES.fit, keypoints: SUBJECT_FILES.keypoints, ...(hasProxy ? { proxy: SUBJECT_FILES.proxy, proxyBin: SUBJECT_FILES.proxyBin } : {}) },
       options: { size, body: ctx.bodySpec },
       outputs: [SUBJECT_FILES.texture, SUBJECT_FILES.visibility, ...(hasProxy ? [SUBJECT_FILES.proxyColors, SUBJECT_FILES.proxyColorsBin] : [])],
@@ -64,8 +64,11 @@ export async function runTextureStage(subjectDir: string, options: TextureStageO
       if (!hasProxy) return notes;
       const proxy = readProxy(subject.path(SUBJECT_FILES.shapeDir));
       const pc = proxyColors(proxy, body, r.texture, photo, matte.data, camera, { posedBody: posedVertices, skinTone: r.skin });
+      const sampled = Float32Array.from(pc.colors);
       const hangingBack = hangingBackFromSides(proxy, body, camera, pc, UNWRAP);
-      await writeProxyColors(subject.path('texture'), pc.colors);
+      // a vertex the back's rule recoloured no longer shows the texture where it sampled it
+      for (let v = 0; v < sampled.length / 3; v++) if ([0, 1, 2].some((c) => sampled[v * 3 + c] !== pc.colors[v * 3 + c])) pc.textureUv[v * 2] = pc.textureUv[v * 2 + 1] = NaN;
+      await writeProxyColors(subject.path('texture'), pc);
       return { ...notes, proxySeenFraction: pc.seenFraction, proxyArmOccluded: pc.armOccluded, proxyHandPrints: pc.handPrints, proxyClothOnHands: pc.clothOnHands, proxySkinUnderCloth: pc.skinUnderCloth, proxyHairUnseen: pc.hairUnseen, proxyHangingBackFromSides: hangingBack };
     },
   );

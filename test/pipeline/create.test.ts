@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { NodeIO } from '@gltf-transform/core';
@@ -50,6 +51,16 @@ test('persona create runs the whole pipeline at test quality and every artifact 
     // running again resumes: every stage is skipped
     const again = await create(samplePhoto(), out, { quality: 'test', noPreview: true });
     assert.ok(again.stages.every((x) => x.skipped), 'a second run skips finished stages');
+    // a clip's poses.json carries the digest of its frames and masks, so frames re-rendered in the same poses (a changed
+    // renderer) train again; rendered again unchanged, they do not
+    const clip = JSON.parse(readFileSync(join(out, 'generated/dance/poses.json'), 'utf8')) as { framesDigest: string; frames: Array<{ file: string }> };
+    const digest = createHash('sha256');
+    for (const f of clip.frames) digest.update(readFileSync(join(out, 'generated/dance/frames', f.file))).update(readFileSync(join(out, 'generated/dance/masks', f.file)));
+    assert.equal(clip.framesDigest, digest.digest('hex'));
+    await rm(join(out, 'generated'), { recursive: true });
+    const regenerated = await create(samplePhoto(), out, { quality: 'test', noPreview: true });
+    assert.equal(regenerated.stages.find((x) => x.name === 'generate')?.skipped, false, 'generate runs again');
+    assert.equal(regenerated.stages.find((x) => x.name === 'train')?.skipped, true, 'the same frames do not train again');
   } finally {
     await t.cleanup();
   }

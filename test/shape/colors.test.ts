@@ -10,7 +10,9 @@ import { makeSubject } from '../../src/bench/subjects.js';
 import { createImage } from '../../src/core/image.js';
 import { projectPoint } from '../../src/core/camera.js';
 import { BodyPoser, PART_INDEX, type BodyPose } from '../../src/body/index.js';
-import { buildClothedProxy, proxyColors, refillFromNearest, PROXY_MATERIAL } from '../../src/shape/index.js';
+import { buildClothedProxy, proxyColors, refillFromNearest, renderProxy, COLOUR_SOURCE, PROXY_MATERIAL } from '../../src/shape/index.js';
+import { buildGaussianTemplate } from '../../src/avatar/buildTemplate.js';
+import { sampleTexture } from '../../src/render/index.js';
 import { vertexNeighbours } from '../../src/shape/meshOps.js';
 import { signedDistance } from '../../src/shape/edt.js';
 import { MATERIALS } from '../../src/bench/appearance.js';
@@ -71,15 +73,103 @@ test('skirt beside the hands takes the skirt colours, not the hand skin', () => 
   assert.ok(a.near > 300, `clothing near the fitted hands: ${a.near} vertices`);
   assert.ok(fitted.handPrints + fitted.clothOnHands + fitted.armOccluded > 20, `refilled: ${JSON.stringify(fitted)}`.slice(0, 200));
   assert.ok(a.skinLike <= 0.05 * a.near, `${a.skinLike} of ${a.near} clothing vertices near the hands stay skin-coloured`);
-  // besides clothing, only surface hidden behind the fitted arms changes; the template's hands and face never do
+  // besides clothing, only surface hidden behind the fitted arms changes; the template's hands and face never do (the unseen
+  // surface changes everywhere: with the posed body it samples the texture at the body's nearest surface point)
   let changedTemplate = 0, changedOther = 0;
   for (let v = 0; v < proxy.model.vertexCount; v++) {
+    if (plain.source[v] === COLOUR_SOURCE.bodyTexture) continue;
     if (![0, 1, 2].some((c) => plain.colors[v * 3 + c] !== fitted.colors[v * 3 + c])) continue;
     if (proxy.material[v] === PROXY_MATERIAL.template) changedTemplate++;
     else if (proxy.material[v] !== PROXY_MATERIAL.cloth) changedOther++;
   }
   assert.equal(changedTemplate, 0, 'template hands and face keep their colours');
   assert.ok(changedOther <= fitted.armOccluded, `${changedOther} skin/hair vertices changed, ${fitted.armOccluded} hidden behind the arms`);
+});
+
+test('the seen shell shows the photo at its own resolution: renders and Gaussians sample the photo, not the vertex colours', () => {
+  // emi's checkered skirt has squares of a few pixels; the shell's vertices lie 2.5 cm (~9 px) apart, so their colours alone
+  // blur the checks away
+  const c = proxyColors(proxy, body, texture, photo.render.image, matte.data, photo.camera, { posedBody, skinTone: unwrapped.skin });
+  const V = proxy.model.vertexCount, T = proxy.model.triangles, W = photo.camera.width, H = photo.camera.height;
+  let seen = 0;
+  for (let v = 0; v < V; v++) {
+    const has = c.photoUv[v * 2] === c.photoUv[v * 2];
+    assert.equal(has, c.source[v] === COLOUR_SOURCE.photo, `vertex ${v}: photo coordinates exactly where the colour is the photo's`);
+    if (has) seen++;
+  }
+  assert.ok(seen > 0.2 * V, `photo-coloured vertices: ${seen} of ${V}`);
+  const ph = { photo: { image: photo.render.image, uv: c.photoUv } };
+  const plain = renderProxy(proxy, proxy.posed, c.colors, texture, photo.camera, { background: [1, 1, 1] });
+  const sharp = renderProxy(proxy, proxy.posed, c.colors, texture, photo.camera, { background: [1, 1, 1] }, ph);
+  // pixels on shell triangles whose three corners the photo coloured: mean absolute error against the photo
+  let n = 0, errPlain = 0, errSharp = 0;
+  for (let p = 0; p < W * H; p++) {
+    const f = plain.raster.triangleId[p]!;
+    if (f < 0 || proxy.templateTriangles[f] || ![0, 1, 2].every((k) => c.photoUv[T[f * 3 + k]! * 2] === c.photoUv[T[f * 3 + k]! * 2])) continue;
+    n++;
+    for (let ch = 0; ch < 3; ch++) {
+      const truth = photo.render.image.data[p * 3 + ch]!;
+      errPlain += Math.abs(plain.image.data[p * 3 + ch]! - truth) / 3;
+      errSharp += Math.abs(sharp.image.data[p * 3 + ch]! - truth) / 3;
+    }
+  }
+  assert.ok(n > 20000, `pixels on fully seen triangles: ${n}`);
+  assert.ok(errSharp / n < 0.5 * (errPlain / n) && errSharp / n < 0.03, `mean error against the photo: vertex colours ${(errPlain / n).toFixed(4)}, photo ${(errSharp / n).toFixed(4)}`);
+  assert.ok(sharp.image.data.every((x) => Number.isFinite(x)), 'unseen corners (NaN coordinates) never reach the image');
+  // without seen vertices the photo changes nothing
+  const none = renderProxy(proxy, proxy.posed, c.colors, texture, photo.camera, { background: [1, 1, 1] }, { photo: { image: photo.render.image, uv: new Float32Array(V * 2).fill(NaN) } });
+  assert.deepEqual(none.image.data, plain.image.data);
+  // the Gaussian template (one subdivision, as at `fast`): each Gaussian between seen vertices takes the photo at its own place
+  const tmplPlain = buildGaussianTemplate(proxy.model, { shape: [], levels: 1, texture, vertexColors: c.colors, texturedTriangles: proxy.templateTriangles });
+  const tmplSharp = buildGaussianTemplate(proxy.model, { shape: [], levels: 1, texture, vertexColors: c.colors, texturedTriangles: proxy.templateTriangles, detail: ph });
+  const A = tmplSharp.anchorsPerGaussian, rgb = [0, 0, 0];
+  let m = 0, gPlain = 0, gSharp = 0;
+  for (let g = 0; g < tmplSharp.count; g++) {
+    // the Gaussian's place in the photo: its anchors' photo-pose positions by their weights, projected
+    const at = [0, 0, 0];
+    let all = true;
+    for (let k = 0; k < A; k++) {
+      const a = tmplSharp.gaussianAnchors[g * A + k]!, w = tmplSharp.gaussianAnchorWeights[g * A + k]!;
+      if (w === 0) continue;
+      if (c.photoUv[a * 2] !== c.photoUv[a * 2] || proxy.material[a] === PROXY_MATERIAL.template) all = false;
+      for (let d = 0; d < 3; d++) at[d]! += w * proxy.posed[a * 3 + d]!;
+    }
+    if (!all) continue;
+    const q = projectPoint(photo.camera, at[0]!, at[1]!, at[2]!);
+    sampleTexture(photo.render.image, q.u / W, 1 - q.v / H, rgb);
+    m++;
+    for (let ch = 0; ch < 3; ch++) {
+      gPlain += Math.abs(tmplPlain.colors[g * 3 + ch]! - rgb[ch]!) / 3;
+      gSharp += Math.abs(tmplSharp.colors[g * 3 + ch]! - rgb[ch]!) / 3;
+    }
+  }
+  assert.ok(m > 10000, `Gaussians between seen vertices: ${m}`);
+  assert.ok(gSharp / m < 0.5 * (gPlain / m), `Gaussians' mean error against the photo at their place: vertex colours ${(gPlain / m).toFixed(4)}, photo ${(gSharp / m).toFixed(4)}`);
+});
+
+test('the unseen shell samples the texture at the body\'s nearest surface point: no flat patches where shell vertices share a body vertex', () => {
+  const withSurface = proxyColors(proxy, body, texture, photo.render.image, matte.data, photo.camera, { posedBody, skinTone: unwrapped.skin });
+  const byVertex = proxyColors(proxy, body, texture, photo.render.image, matte.data, photo.camera);
+  // shell edges between two texture-coloured vertices: how many have both ends at the very same UV (one texel: a flat patch)
+  const T = proxy.model.triangles;
+  const flatShare = (uv: Float32Array): { edges: number; flat: number } => {
+    let edges = 0, flat = 0;
+    for (let f = 0; f < T.length / 3; f++) {
+      if (proxy.templateTriangles[f]) continue;
+      for (let k = 0; k < 3; k++) {
+        const a = T[f * 3 + k]!, b = T[f * 3 + ((k + 1) % 3)]!;
+        if (uv[a * 2] !== uv[a * 2] || uv[b * 2] !== uv[b * 2]) continue;
+        edges++;
+        if (uv[a * 2] === uv[b * 2] && uv[a * 2 + 1] === uv[b * 2 + 1]) flat++;
+      }
+    }
+    return { edges, flat };
+  };
+  const s = flatShare(withSurface.textureUv), n = flatShare(byVertex.textureUv);
+  assert.ok(s.edges > 5000 && n.edges > 5000, `texture-coloured shell edges: ${s.edges}, ${n.edges}`);
+  // measured: 49 % by the nearest vertex, 6 % by the nearest surface point (where it is a vertex or an edge of a convex bulge)
+  assert.ok(n.flat > 0.3 * n.edges, `nearest vertex: ${n.flat} of ${n.edges} edges on one texel`);
+  assert.ok(s.flat < 0.1 * s.edges, `nearest surface point: ${s.flat} of ${s.edges} edges on one texel`);
 });
 
 test('refillFromNearest: marked vertices copy the nearest donor, then smooth among themselves', () => {

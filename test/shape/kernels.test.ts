@@ -5,7 +5,7 @@ import { marchingTetrahedra } from '../../src/shape/marchingTetrahedra.js';
 import { meshTopology, PointIndex, stretchedAreaFraction } from '../../src/shape/meshOps.js';
 import { computeVertexNormals } from '../../src/render/index.js';
 import { voxelizeMesh } from '../../src/shape/voxelize.js';
-import { pointTriangleDist2 } from '../../src/shape/meshDistance.js';
+import { closestOnTriangle, pointTriangleDist2 } from '../../src/shape/meshDistance.js';
 import { Rng } from '../../src/core/rng.js';
 
 test('distance transform equals brute force on a random 3D grid', () => {
@@ -89,6 +89,13 @@ test('point–triangle distance matches dense sampling of the triangle', () => {
     }
     const d = pointTriangleDist2(P, 0, 1, 2, p[0], p[1], p[2]);
     assert.ok(d <= best + 1e-12 && Math.sqrt(best) - Math.sqrt(d) < 0.01, `exact ${d} vs sampled ${best}`);
+    // the nearest point's coordinates lie in the triangle and reproduce the distance
+    const uv = new Float64Array(2);
+    assert.equal(closestOnTriangle(P, 0, 1, 2, p[0], p[1], p[2], uv), d);
+    const [u, v] = [uv[0]!, uv[1]!];
+    assert.ok(u >= -1e-12 && v >= -1e-12 && u + v <= 1 + 1e-12, `(${u}, ${v}) inside`);
+    const q = [u * 1 + v * 0.2, v * 1, v * 0.3];
+    assert.ok(Math.abs((q[0]! - p[0]) ** 2 + (q[1]! - p[1]) ** 2 + (q[2]! - p[2]) ** 2 - d) < 1e-12);
   }
 });
 
