@@ -1,8 +1,7 @@
 /**
  * Colours of the proxy's vertices: the photo where the photo camera sees the vertex (front-facing, not
  * hidden, inside the matte away from its edge), the unwrapped body texture elsewhere — at the template's
- * own UVs on hands and face, on the shell at the UV of the nearest point of the fitted body (of the nearest body vertex
- * without the posed body) (the body texture already holds
+ * own UVs on hands and face, on the shell at the UV of the fitted body's nearest surface point (the body texture already holds
  * the filled-in unseen side, texture/fill.ts). Clothing behind the fitted body's other hand or forearm is
  * not coloured from the photo (the photo shows the arm there) but refilled from the clothing around it.
  */
@@ -53,7 +52,8 @@ export interface ProxyColors {
   /** V×2: where a vertex coloured from the photo lies in it (texture coordinates, v up, as `sampleTexture` takes them); NaN where
    * its colour is not the photo's. Renderers sample the photo between such vertices at full resolution (renderProxy). */
   photoUv: Float32Array;
-  /** V×2: where a vertex coloured from the body texture sampled it (its nearest body vertex's UV); NaN elsewhere (detail.ts). */
+  /** V×2: where a vertex coloured from the body texture sampled it (the UV of the fitted body's nearest surface point; of the nearest
+   * body vertex without `posedBody`); NaN elsewhere (detail.ts). */
   textureUv: Float32Array;
 }
 

@@ -14,7 +14,7 @@ import { PROXY_COLOR_CONFIG } from './config.js';
 export interface ProxyDetail {
   /** The photo (the seen surface). */
   photo?: { image: FloatImage; uv: Float32Array };
-  /** The unwrapped body texture (the unseen surface: at the nearest body vertex's UV). */
+  /** The unwrapped body texture (the unseen surface: at the UV of the fitted body's nearest surface point). */
   texture?: { image: FloatImage; uv: Float32Array };
 }
 
