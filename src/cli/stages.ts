@@ -78,7 +78,7 @@ export function registerStages(program: Command): void {
     .command('generate')
     .description('make pose-rich training video of the person → generated/<clip>/{frames,masks,poses.json}')
     .argument('<subject-dir>', 'subject folder (after `persona texture`)')
-    .option('--generator <name>', 'builtin (re-posed textured body: identity and pose, no cloth dynamics) or frames:<dir> (frames from an image-animation model; one sub-folder per clip)', 'builtin')
+    .option('--generator <name>', 'builtin (the clothed proxy re-posed, showing the photo: identity, clothing shape and pose; no learned cloth dynamics) or frames:<dir> (frames from an image-animation model; one sub-folder per clip)', 'builtin')
     .option('--motions <list>', 'comma-separated builtin motions', parseList, [...DEFAULT_MOTIONS])
     .option('--quality <q>', `${QUALITY_HELP}: frames per clip and frame size`, parseQuality, DEFAULT_PRESET)
     .option('--frames <n>', 'frames per motion clip (overrides the preset\'s)', parsePositiveInt('frames'))
