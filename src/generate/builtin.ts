@@ -14,7 +14,7 @@ import type { BodyPose } from '../body/index.js';
 import { renderTextured, resizeImage } from '../render/index.js';
 import { restSkeletonOf, getBuiltinMotion, createPoseSampler, motionDuration } from '../motion/index.js';
 import { placeMotionPose } from './place.js';
-import { renderProxy, PROXY_MATERIAL, type ClothedProxy, type ProxyDetail, type ProxyLook } from '../shape/index.js';
+import { renderProxy, proxyDetail, PROXY_MATERIAL, type ClothedProxy, type ProxyDetail, type ProxyLook } from '../shape/index.js';
 import { prepareCloth, simulateCloth, type ClothSetup, type ClothSimOptions, type DeformableSurface } from '../sim/index.js';
 
 /** What users are told the builtin generator is. */
@@ -35,11 +35,7 @@ export const BUILTIN_SUPERSAMPLE = 2;
  */
 export function proxyDetailAtFrameScale(look: ProxyLook, photo: FloatImage, texture: FloatImage, camera: Camera, supersample = BUILTIN_SUPERSAMPLE): ProxyDetail {
   const width = camera.width * supersample, height = camera.height * supersample;
-  const image = photo.width > width && photo.height > height ? resizeImage(photo, width, height) : photo;
-  return {
-    ...(look.photoUv ? { photo: { image, uv: look.photoUv } } : {}),
-    ...(look.textureUv ? { texture: { image: texture, uv: look.textureUv } } : {}),
-  };
+  return proxyDetail(look, photo.width > width && photo.height > height ? resizeImage(photo, width, height) : photo, texture);
 }
 
 /** One rendered frame. */

@@ -3,13 +3,13 @@
  * each motion, and records the clip list in the manifest.
  */
 import { existsSync, statSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { PersonaError } from '../core/errors.js';
 import { yieldToSignals } from '../core/cancel.js';
 import { fitLongSide, resizeCamera } from '../core/camera.js';
-import { readImage, writePng } from '../core/image.js';
-import { writeJsonAtomic } from '../core/atomic.js';
+import { encodePng, readImage, writePng } from '../core/image.js';
+import { writeFileAtomic, writeJsonAtomic } from '../core/atomic.js';
 import type { Progress } from '../core/progress.js';
 import { Subject, SUBJECT_FILES, clipFiles, stageContext, type StageContext, type StageContextOptions, readFit } from '../subject/index.js';
 import { cameraFromJson, cameraToJson, fitPose } from '../fit/types.js';
@@ -106,9 +106,10 @@ export async function runGenerateStage(subjectDir: string, options: GenerateStag
           const f = frames[k]!;
           await yieldToSignals(undefined, 'generate'); // Ctrl-C stops between frames (the clip has no poses.json, so it is redone)
           const file = `${String(k).padStart(4, '0')}.png`;
-          await writePng(subject.path(files.frame(file)), f.image);
-          await writePng(subject.path(files.mask(file)), f.mask);
-          digest.update(await readFile(subject.path(files.frame(file)))).update(await readFile(subject.path(files.mask(file))));
+          const frame = await encodePng(f.image), mask = await encodePng(f.mask);
+          await writeFileAtomic(subject.path(files.frame(file)), frame);
+          await writeFileAtomic(subject.path(files.mask(file)), mask);
+          digest.update(frame).update(mask);
           record.frames.push({ file, time: f.time, pose: { rotations: Array.from(f.pose.rotations), translation: f.pose.translation }, camera: cameraToJson(camera) });
           task?.update(++done, { clip: motion });
         }

@@ -8,6 +8,7 @@
 import type { FloatImage } from '../core/image.js';
 import { sampleTexture } from '../render/index.js';
 import { PROXY_COLOR_CONFIG } from './config.js';
+import type { ProxyLook } from './format.js';
 
 /** Images behind the proxy's vertex colours, with each vertex's place in them (V×2 texture coordinates, v up; NaN where
  * the vertex's colour did not come from that image). */
@@ -16,6 +17,15 @@ export interface ProxyDetail {
   photo?: { image: FloatImage; uv: Float32Array };
   /** The unwrapped body texture (the unseen surface: at the UV of the fitted body's nearest surface point). */
   texture?: { image: FloatImage; uv: Float32Array };
+}
+
+/** The detail of a proxy's `look`: the photo and the body texture, each where the look's vertices sampled them (none for a look
+ * written before its sample coordinates, or without a `photo`). */
+export function proxyDetail(look: ProxyLook, photo: FloatImage | undefined, texture: FloatImage): ProxyDetail {
+  return {
+    ...(look.photoUv && photo ? { photo: { image: photo, uv: look.photoUv } } : {}),
+    ...(look.textureUv ? { texture: { image: texture, uv: look.textureUv } } : {}),
+  };
 }
 
 /** Scratch space of {@link detailColour} (one per caller; no allocation per point): callers write the point's vertices and

@@ -4,7 +4,7 @@ export { buildClothedProxy, unposeVertices, PROXY_MATERIAL, type ClothedProxy, t
 export { readProxy, writeProxy, readProxyColors, writeProxyColors, loadSubjectProxy, type ProxyLook } from './format.js';
 export { proxyColors, armOccluders, refillFromNearest, COLOUR_SOURCE, type ArmOccluders, type ProxyColorOptions, type ProxyColors } from './colors.js';
 export { renderProxy } from './render.js';
-export { detailColour, DetailScratch, type ProxyDetail } from './detail.js';
+export { detailColour, proxyDetail, DetailScratch, type ProxyDetail } from './detail.js';
 export { proxyOverlay, proxySilhouetteIoU, materialColors, canonicalViews } from './overlay.js';
 export { proxyGlb } from './glb.js';
 export { runShapeStage, type ShapeStageOptions } from './stage.js';

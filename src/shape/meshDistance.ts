@@ -9,6 +9,7 @@ export class MeshDistance {
   private readonly index: PointIndex;
   private readonly triOffsets: Uint32Array;
   private readonly triList: Uint32Array;
+  private readonly scratch = new Float64Array(2);
   constructor(private readonly positions: ArrayLike<number>, private readonly triangles: Uint32Array) {
     this.index = new PointIndex(positions, 0.04);
     const V = positions.length / 3;
@@ -40,7 +41,7 @@ export class MeshDistance {
   /** The nearest point on the triangles around `vertex` (the nearest vertex to (x, y, z), found by {@link nearest}) that `accept`
    * takes: its triangle (−1 when none is taken) and barycentric weights of the triangle's corners 0, 1, 2. */
   surfacePoint(x: number, y: number, z: number, vertex: number, accept: (triangle: number) => boolean = () => true): { triangle: number; weights: [number, number, number] } {
-    const uv = new Float64Array(2);
+    const uv = this.scratch;
     let best = Infinity, triangle = -1, u = 0, v = 0;
     for (let k = this.triOffsets[vertex]!; k < this.triOffsets[vertex + 1]!; k++) {
       const f = this.triList[k]!;

@@ -20,7 +20,8 @@ const LEG_PARTS: ReadonlySet<number> = new Set([PART_INDEX.leftUpperLeg, PART_IN
 
 /**
  * Rewrites `pc.colors` of the proxy's unseen clothing over the legs where the garment's sides say the mirrored front is not its
- * back (see the module comment). Returns how many vertices took the sides' colour.
+ * back (see the module comment); a vertex recoloured so no longer shows the texture where it sampled it, so its `pc.textureUv`
+ * becomes NaN (renderers then use the colour: shape/detail.ts). Returns how many vertices took the sides' colour.
  */
 export function hangingBackFromSides(proxy: ClothedProxy, body: ArrayBodyModel, camera: Camera, pc: ProxyColors, settings: SideColourSettings & { sideFacingMax: number; hangingSideOuter: number }): number {
   const P = proxy.posed, V = proxy.model.vertexCount;
@@ -43,6 +44,10 @@ export function hangingBackFromSides(proxy: ClothedProxy, body: ArrayBodyModel, 
     else if (pc.source[v] === COLOUR_SOURCE.bodyTexture) sides.addMirror(lateral[i]!, height[i]!, rgb(v));
   });
   let changed = 0;
-  garment.forEach((v, i) => { if (pc.source[v] === COLOUR_SOURCE.bodyTexture && sides.backColour(lateral[i]!, height[i]!, rgb(v))) changed++; });
+  garment.forEach((v, i) => {
+    if (pc.source[v] !== COLOUR_SOURCE.bodyTexture || !sides.backColour(lateral[i]!, height[i]!, rgb(v))) return;
+    pc.textureUv[v * 2] = pc.textureUv[v * 2 + 1] = NaN;
+    changed++;
+  });
   return changed;
 }

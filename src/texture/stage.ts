@@ -64,10 +64,7 @@ export async function runTextureStage(subjectDir: string, options: TextureStageO
       if (!hasProxy) return notes;
       const proxy = readProxy(subject.path(SUBJECT_FILES.shapeDir));
       const pc = proxyColors(proxy, body, r.texture, photo, matte.data, camera, { posedBody: posedVertices, skinTone: r.skin });
-      const sampled = Float32Array.from(pc.colors);
       const hangingBack = hangingBackFromSides(proxy, body, camera, pc, UNWRAP);
-      // a vertex the back's rule recoloured no longer shows the texture where it sampled it
-      for (let v = 0; v < sampled.length / 3; v++) if ([0, 1, 2].some((c) => sampled[v * 3 + c] !== pc.colors[v * 3 + c])) pc.textureUv[v * 2] = pc.textureUv[v * 2 + 1] = NaN;
       await writeProxyColors(subject.path('texture'), pc);
       return { ...notes, proxySeenFraction: pc.seenFraction, proxyArmOccluded: pc.armOccluded, proxyHandPrints: pc.handPrints, proxyClothOnHands: pc.clothOnHands, proxySkinUnderCloth: pc.skinUnderCloth, proxyHairUnseen: pc.hairUnseen, proxyHangingBackFromSides: hangingBack };
     },

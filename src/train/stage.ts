@@ -12,7 +12,7 @@ import { PersonaError } from '../core/errors.js';
 import { Subject, SUBJECT_FILES, clipFiles, stageContext, type StageContext, type StageContextOptions, type PresetName, generatedClips } from '../subject/index.js';
 import type { BodyFit } from '../fit/types.js';
 import { buildGaussianTemplate } from '../avatar/buildTemplate.js';
-import { loadSubjectProxy, proxyWithExpression, type ProxyDetail } from '../shape/index.js';
+import { loadSubjectProxy, proxyDetail, proxyWithExpression } from '../shape/index.js';
 import { bundleFromModel } from './toBundle.js';
 import { writeAvatarBundle } from '../avatar/bundle.js';
 import { CHANNELS, type AvatarModel } from './model.js';
@@ -94,10 +94,7 @@ export async function loadTrainingInputs(
   const levels = cfg.avatar.subdivisions;
   // Gaussians on the proxy's shell start from the photo and the texture at their own places (shape/detail.ts; texture folders
   // written before the colours' sample coordinates: the vertex colours' blend)
-  const detail: ProxyDetail = {
-    ...(clothed?.photoUv ? { photo: { image: await readImage(subject.path(SUBJECT_FILES.image), 3), uv: clothed.photoUv } } : {}),
-    ...(clothed?.textureUv ? { texture: { image: texture, uv: clothed.textureUv } } : {}),
-  };
+  const detail = clothed ? proxyDetail(clothed, clothed.photoUv ? await readImage(subject.path(SUBJECT_FILES.image), 3) : undefined, texture) : undefined;
   const template = buildGaussianTemplate(templateBody, { shape: templateShape, levels, texture, vertexColors: clothed?.colors, texturedTriangles: clothed?.proxy.templateTriangles, detail });
   options.progress?.info(`train: ${template.count} Gaussians on the ${clothed ? 'clothed proxy' : 'bare body'} (${levels} subdivisions), ${template.anchorCount} pose-offset anchors, quality ${options.quality}`);
   const frames = await loadSubjectFrames(subjectDir, { body: templateBody, shape: templateShape, renderSize: cfg.avatar.renderSize, boundary: { threshold: cfg.sampling.boundaryThreshold, kernelRatio: cfg.sampling.boundaryKernelRatio } }, clips);
